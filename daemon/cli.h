@@ -1,0 +1,35 @@
+/*
+ * cli.h — what every subcommand receives, and the helpers they share.
+ *
+ * main.c parses the global options (-c, --now, -v, -d), loads the
+ * configuration when the subcommand needs it, and calls the subcommand with
+ * its own argv (argv[0] is the subcommand name).  Subcommands return the
+ * process exit status: 0 success, 1 handled error (one line on stderr naming
+ * the file/line/field at fault), 2 bad usage.
+ */
+#ifndef CDP_CLI_H
+#define CDP_CLI_H
+
+struct config;
+
+enum {
+	EXIT_OK = 0,
+	EXIT_ERR = 1,
+	EXIT_USAGE = 2
+};
+
+struct cli {
+	const char	*config_path;
+	struct config	*cfg;		/* NULL for commands that need none */
+};
+
+/* Prints "coupdepouce COMMAND: message" on stderr and returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* True when argv holds -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+int cmd_check(struct cli *cli, int argc, char **argv);
+extern const char cmd_check_help[];
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * message.h — one received mail, parsed the way a person would read it.
+ *
+ * message_parse() turns raw RFC 5322 bytes into this structure: decoded
+ * addresses and subject (RFC 2047, raw 8-bit UTF-8 or Latin-1), the date,
+ * the threading headers, every top-level header (unfolded, for the automatic
+ * mail detector), the readable text body (text/plain preferred, else HTML
+ * converted to text, always UTF-8) and the list of attachments.  Only
+ * mime.c includes libetpan; the rest of the daemon sees this struct.
+ * Everything in it is owned by the message and freed by message_free().
+ */
+#ifndef CDP_MESSAGE_H
+#define CDP_MESSAGE_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct msg_addr {
+	char	*name;		/* decoded display name, UTF-8; "" if none */
+	char	*address;	/* addr-spec as written; "" if unparseable */
+};
+
+struct msg_addrs {
+	struct msg_addr	*items;
+	size_t		 n;
+};
+
+struct msg_header {
+	char	*name;		/* as written, e.g. "Auto-Submitted" */
+	char	*value;		/* unfolded, raw (not RFC 2047-decoded) */
+};
+
+struct msg_attachment {
+	char	*filename;	/* decoded (RFC 2047/2231); "" if none */
+	char	*content_type;	/* lower case, "type/subtype" */
+	size_t	 size;		/* decoded size in bytes */
+};
+
+struct message {
+	struct msg_addr	 from;
+	struct msg_addrs to;
+	struct msg_addrs cc;
+	struct msg_addrs reply_to;
+	char		*return_path;	/* envelope sender if the server added
+					 * Return-Path; NULL if absent, "" for <> */
+	char		*subject;	/* decoded UTF-8; "" if none */
+	int		 has_date;
+	time_t		 date;		/* UTC seconds */
+	int		 date_offset;	/* the sender's offset, minutes east */
+	char		*message_id;	/* without <>; NULL if none */
+	char		*in_reply_to;	/* first msg-id, without <>; NULL if none */
+	char		**references;	/* msg-ids without <> */
+	size_t		 nreferences;
+	struct msg_header *headers;	/* all top-level headers, in order */
+	size_t		 nheaders;
+	char		*text;		/* whole readable body, UTF-8, LF line
+					 * ends; "" if none */
+	int		 text_from_html;
+	char		*html;		/* the text/html part as UTF-8, NULL if
+					 * none (kept for quote detection) */
+	struct msg_attachment *attachments;
+	size_t		 nattachments;
+	/* A delivery report's machine-readable part (RFC 3464
+	 * message/delivery-status, or its text/plain twin in broken bounces),
+	 * as text; NULL if none. */
+	char		*delivery_status;
+	/* The returned message's headers in a bounce (message/rfc822 or
+	 * text/rfc822-headers part), raw; NULL if none. */
+	char		*returned_headers;
+	int		 truncated;	/* a cap was hit; best-effort result */
+};
+
+/* Caps on outside input: exceeding one is a clean error or a marked
+ * truncation, never undefined behaviour. */
+#define MESSAGE_MAX_HEADERS	2000
+#define MESSAGE_MAX_DEPTH	32
+#define MESSAGE_MAX_PARTS	1000
+
+/*
+ * Parses `len` bytes of `raw` (CRLF or LF line ends).  Returns 0 and a new
+ * message in *out, or -1 with the reason in err (only when nothing at all
+ * could be read: a broken message still gives a best-effort result).
+ */
+int message_parse(const char *raw, size_t len, struct message **out,
+    char *err, size_t errlen);
+void message_free(struct message *msg);
+
+/* First header named `name` (case-insensitive), borrowed; NULL if absent. */
+const char *message_header(const struct message *msg, const char *name);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * rules.h — PCRE2 rules read from files under config/rules/.
+ *
+ * The administrator edits these files, not the C code: phrases that start
+ * quoted history in replies, out-of-office subjects, themes, communes.  One
+ * rule per line:
+ *
+ *     LABEL   PATTERN
+ *
+ * LABEL is an identifier ([a-z0-9_]+); PATTERN, the rest of the line after
+ * the blanks that follow the label, is a PCRE2 pattern compiled with UTF,
+ * UCP and CASELESS (write "(?-i)" to match case).  Blank lines and lines
+ * starting with '#' are ignored.  An error names the file, the line and the
+ * label, with PCRE2's own message and the offset in the pattern.
+ * Only rules.c includes PCRE2.
+ */
+#ifndef CDP_RULES_H
+#define CDP_RULES_H
+
+#include <stddef.h>
+
+struct rules;
+
+#define RULES_MAX_LINE	4096
+#define RULES_MAX_RULES	10000
+
+/* Loads one rules file; on failure every bad line is reported in err, one
+ * per line.  *out is owned by the caller (rules_free). */
+int rules_load(const char *path, struct rules **out, char *err,
+    size_t errlen);
+void rules_free(struct rules *r);
+
+size_t rules_count(const struct rules *r);
+/* Borrowed label of rule i. */
+const char *rules_label(const struct rules *r, size_t i);
+/* Line in the file of rule i (for messages). */
+int rules_line(const struct rules *r, size_t i);
+
+/*
+ * Matches rule i against s[0..len).  Returns 1 and the match bounds in
+ * *start and *end (either may be NULL), 0 if no match, -1 on a matching error
+ * (e.g. PCRE2's match limit hit: treated as no match by most callers).
+ */
+int rules_match(const struct rules *r, size_t i, const char *s, size_t len,
+    size_t *start, size_t *end);
+
+/* Index of the first rule with `label` (NULL = any label) that matches s,
+ * or -1 if none.  start and end as in rules_match. */
+long rules_first_match(const struct rules *r, const char *label,
+    const char *s, size_t len, size_t *start, size_t *end);
+
+#endif

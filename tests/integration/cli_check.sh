@@ -1,0 +1,64 @@
+# cli_check.sh — the command line and `coupdepouce check` against real
+# servers: logins over IMAPS and SMTP submission with STARTTLS + AUTH,
+# refusal of an untrusted certificate and of a wrong password, config errors
+# with file, line and key, and a database newer than the program.
+. "$(dirname "$0")/../lib.sh"
+
+t_run "--help exits 0" 0 "$CDP" --help
+t_grep "--help lists check" "$T/out" "check"
+t_run "unknown command is a usage error" 2 "$CDP" frobnicate
+t_grep "usage error names the command" "$T/err" "unknown command 'frobnicate'"
+t_run "check --help exits 0" 0 "$CDP" check --help
+t_grep "check --help explains --offline" "$T/out" "--offline"
+t_run "missing config file is an error" 1 "$CDP" -c "$T/nope.conf" check
+t_grep "missing config named" "$T/err" "$T/nope.conf"
+
+ms_start
+cdp_config
+
+t_run "impossible --now date is a usage error" 2 "$CDP" -c "$T/cdp/coupdepouce.conf" --now '2026-02-31 10:00' check --offline
+t_grep "--now error explains" "$T/err" "'2026-02-31 10:00' is not a valid date"
+t_run "--now in the expected form is accepted" 0 "$CDP" -c "$T/cdp/coupdepouce.conf" --now '2026-03-29 02:30' check --offline
+
+t_run "check passes against the test servers" 0 "$CDP" -c "$T/cdp/coupdepouce.conf" check
+t_grep "IMAPS login reported" "$T/out" "imaps://127.0.0.1:$MS_IMAPS_PORT as coupdepouce@example.org, folder INBOX"
+t_grep "IDLE detected" "$T/out" "IDLE"
+t_grep "SMTP login reported" "$T/out" "smtp://127.0.0.1:$MS_SUBMISSION_PORT as coupdepouce@example.org"
+
+# The same server without our CA: the certificate must be refused before
+# the password is sent (libetpan alone would accept it).
+sed "/^ca_file/d" "$T/cdp/coupdepouce.conf" >"$T/cdp/noca.conf"
+chmod 600 "$T/cdp/noca.conf"
+t_run "untrusted IMAP certificate refused" 1 "$CDP" -c "$T/cdp/noca.conf" check
+t_grep "IMAP refusal says why" "$T/err" "imap: imaps://127.0.0.1:$MS_IMAPS_PORT: certificate not trusted"
+t_grep "SMTP refusal too" "$T/err" "smtp:"
+
+# imap:// with STARTTLS works as well as imaps://.
+sed "s|^url = imaps://127.0.0.1:$MS_IMAPS_PORT|url = imap://127.0.0.1:$MS_IMAP_PORT|" \
+    "$T/cdp/coupdepouce.conf" >"$T/cdp/starttls.conf"
+chmod 600 "$T/cdp/starttls.conf"
+t_run "IMAP STARTTLS login" 0 "$CDP" -c "$T/cdp/starttls.conf" check
+
+sed "s/^password = coupdepouce/password = wrong/" "$T/cdp/coupdepouce.conf" >"$T/cdp/badpw.conf"
+chmod 600 "$T/cdp/badpw.conf"
+t_run "wrong password refused" 1 "$CDP" -c "$T/cdp/badpw.conf" check
+t_grep "IMAP login failure reported" "$T/err" "coupdepouce check: imap:"
+t_grep "SMTP login failure reported" "$T/err" "coupdepouce check: smtp:"
+
+# Config errors name the file, the line and the key.
+printf '[network]\ncontact = coupdepouce@example.org\n[imap]\nurl = imaps://h\nidle = sometimes\n[smtp]\nurl = smtp://h\n' >"$T/cdp/bad.conf"
+t_run "bad value refused" 1 "$CDP" -c "$T/cdp/bad.conf" check --offline
+t_grep "error names file, line and key" "$T/err" "$T/cdp/bad.conf:5: idle: 'sometimes' is not yes or no"
+
+# A password in a file others can read is refused.
+cp "$T/cdp/coupdepouce.conf" "$T/cdp/open.conf"
+chmod 644 "$T/cdp/open.conf"
+t_run "world-readable config with a password refused" 1 "$CDP" -c "$T/cdp/open.conf" check --offline
+t_grep "and the reason is given" "$T/err" "readable by others (mode 0644)"
+
+# A database from a newer program is refused by check.
+sqlite3 "$T/cdp/coupdepouce.db" "PRAGMA user_version = 999;"
+t_run "newer database refused" 1 "$CDP" -c "$T/cdp/coupdepouce.conf" check --offline
+t_grep "database error says so" "$T/err" "newer than this program"
+
+t_done

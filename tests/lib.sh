@@ -1,0 +1,137 @@
+# lib.sh — shared helpers for the integration tests (sourced, POSIX sh).
+#
+# A test script sources this file, calls the t_* checks, and ends with
+# t_done, which prints "N passed, N failed" for tests/run.sh.  ms_start gives
+# the script its own mail servers (Dovecot + Postfix on free loopback ports,
+# everything in a private folder), stopped on exit; the folder and its logs
+# are kept when a check failed, and its path is printed.
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD="$TOP/$BUILD" ;; esac
+CDP="$BUILD/coupdepouce"
+MAILBOX="/usr/bin/python3 $TOP/tests/mailserver/mailbox.py"
+t_pass=0
+t_fail=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/cdp-test.XXXXXX")
+chmod 755 "$T"
+MS_RUNNING=0
+
+t_ok() {	# name
+	t_pass=$((t_pass + 1))
+	echo "ok $((t_pass + t_fail)) - $1"
+}
+
+t_not_ok() {	# name, why
+	t_fail=$((t_fail + 1))
+	echo "not ok $((t_pass + t_fail)) - $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+	return 0
+}
+
+# t_run NAME WANT_STATUS CMD...: runs CMD, output in $T/out and $T/err.
+t_run() {
+	_name=$1 _want=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	_got=$?
+	if [ "$_got" -eq "$_want" ]; then
+		t_ok "$_name"
+	else
+		t_not_ok "$_name" "exit $_got, want $_want: $*
+$(tail -n 5 "$T/err")"
+	fi
+}
+
+# t_grep NAME FILE PATTERN: FILE contains PATTERN (fixed string).
+t_grep() {
+	if grep -qF -- "$3" "$2"; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "'$3' not found in $(basename "$2"):
+$(head -n 20 "$2")"
+	fi
+}
+
+t_nogrep() {
+	if grep -qF -- "$3" "$2"; then
+		t_not_ok "$1" "'$3' unexpectedly found in $(basename "$2")"
+	else
+		t_ok "$1"
+	fi
+}
+
+t_skip_all() {	# why
+	echo "# skip: $1"
+	ms_stop
+	rm -rf "$T"
+	echo "0 passed, 0 failed"
+	exit 0
+}
+
+ms_stop() {
+	if [ "$MS_RUNNING" = 1 ]; then
+		bash "$TOP/tests/mailserver/mailserver.sh" stop "$T/ms" >/dev/null 2>&1
+		MS_RUNNING=0
+	fi
+}
+
+t_cleanup() {
+	ms_stop
+	if [ "$t_fail" -eq 0 ]; then
+		rm -rf "$T"
+	else
+		echo "# kept for inspection: $T"
+	fi
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+ms_start() {
+	mkdir -p "$T/ms"
+	bash "$TOP/tests/mailserver/mailserver.sh" start "$T/ms"
+	_rc=$?
+	[ "$_rc" -eq 3 ] && t_skip_all "the mail servers need root"
+	if [ "$_rc" -ne 0 ]; then
+		t_not_ok "mail servers start" "mailserver.sh exit $_rc"
+		t_done
+	fi
+	MS_RUNNING=1
+	. "$T/ms/env"
+	export MS_ENV="$T/ms/env"
+}
+
+# cdp_config [EXTRA_IMAP_LINES] [EXTRA_SMTP_LINES]: writes $T/cdp/coupdepouce.conf
+# for the contact mailbox of the test servers; prints nothing.
+cdp_config() {
+	mkdir -p "$T/cdp/rules" "$T/cdp/templates"
+	umask 077
+	cat >"$T/cdp/coupdepouce.conf" <<CONF
+[network]
+contact = coupdepouce@$MS_DOMAIN
+coordinators = coordinator@$MS_DOMAIN
+[imap]
+url = imaps://127.0.0.1:$MS_IMAPS_PORT
+user = coupdepouce@$MS_DOMAIN
+password = coupdepouce
+ca_file = $MS_CA_FILE
+timeout = 10s
+${1:-}
+[smtp]
+url = smtp://127.0.0.1:$MS_SUBMISSION_PORT
+user = coupdepouce@$MS_DOMAIN
+password = coupdepouce
+ca_file = $MS_CA_FILE
+timeout = 10s
+${2:-}
+[paths]
+templates = templates
+CONF
+	umask 022
+}
+
+t_done() {
+	echo "$t_pass passed, $t_fail failed"
+	[ "$t_fail" -eq 0 ] && [ "$t_pass" -gt 0 ]
+	exit $?
+}

@@ -1,0 +1,134 @@
+#!/bin/bash
+# selftest.sh - checks that the test mail server and its helper work.
+#
+# Starts mailserver.sh in a fresh temporary directory, goes once through what
+# the project's tests rely on (submission with STARTTLS + AUTH, delivery into
+# Dovecot, the plain loopback port, refusal of unknown recipients, direct
+# Maildir delivery, listing, clean stop), and prints one "ok - ..." or
+# "not ok - ..." line per check, then "N passed, N failed".
+# Exit 0 when all passed, 1 when something failed (the directory is then kept
+# for inspection), 3 when the server cannot run here (not root: skip).
+# Several copies may run at once: each has its own directory and ports.
+
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+MAILSERVER=$HERE/mailserver.sh
+MAILBOX="/usr/bin/python3 $HERE/mailbox.py"
+passed=0 failed=0
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# check NAME COMMAND...: run COMMAND, report, show its output when it fails.
+check() {
+    local name=$1
+    shift
+    if "$@" > "$DIR/check.out" 2>&1; then
+        echo "ok - $name"
+        passed=$((passed + 1))
+    else
+        echo "not ok - $name"
+        sed 's/^/#   /' "$DIR/check.out"
+        failed=$((failed + 1))
+    fi
+}
+
+DIR=$(mktemp -d) || exit 1
+t=$(now_ms)
+"$MAILSERVER" start "$DIR" 2> "$DIR/start.err"
+rc=$?
+start_ms=$(( $(now_ms) - t ))
+if [ $rc = 3 ]; then
+    cat "$DIR/start.err"
+    echo "skip - the test mail server cannot run here"
+    rm -rf "$DIR"
+    exit 3
+fi
+export MS_ENV=$DIR/env
+TOKEN=$$-$RANDOM
+
+# --- the checks -------------------------------------------------------------
+
+server_started() {
+    cat "$DIR/start.err"
+    [ $rc = 0 ] && [ -s "$DIR/env" ]
+}
+
+send_by_submission() {
+    cat > "$DIR/msg1.eml" <<EOF
+From: Holder <holder@example.org>
+To: Referent <referent@example.org>
+Subject: =?UTF-8?Q?selftest_=C3=A9t=C3=A9_$TOKEN?=
+Message-ID: <selftest-$TOKEN@example.org>
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Bonjour, =E0 demain.
+EOF
+    $MAILBOX send --as holder "$DIR/msg1.eml"
+}
+
+arrives_in_inbox() {
+    $MAILBOX wait referent --subject "^selftest été $TOKEN\$" --from 'holder@example\.org' \
+        --body 'à demain' --timeout 20 > "$DIR/got1.eml" &&
+    grep -q "^Message-ID: <selftest-$TOKEN@example.org>" "$DIR/got1.eml"
+}
+
+unknown_recipient_refused() {
+    local out
+    out=$($MAILBOX send --as holder --to nobody@example.org "$DIR/msg1.eml" 2>&1) && return 1
+    echo "$out"
+    [[ $out == *" 550 "* ]]
+}
+
+plain_port_delivers() {
+    printf 'From: other@example.org\nTo: holder@example.org\nSubject: plain %s\n\nhi\n' "$TOKEN" |
+        $MAILBOX send --as other --smtp plain - &&
+    $MAILBOX wait holder --subject "^plain $TOKEN\$" --timeout 20 > /dev/null
+}
+
+deliver_then_list() {
+    printf 'From: Coordinator <coordinator@example.org>\nTo: volunteer1@example.org\nSubject: direct %s\n\nhi\n' "$TOKEN" |
+        $MAILBOX deliver volunteer1 - &&
+    $MAILBOX list volunteer1 > "$DIR/list.out" &&
+    cat "$DIR/list.out" &&
+    [ "$(cat "$DIR/list.out")" = "$(printf '1\tCoordinator <coordinator@example.org>\tdirect %s' "$TOKEN")" ] &&
+    [ "$($MAILBOX count volunteer1)" = 1 ]
+}
+
+stops_cleanly() {
+    local pids pid t
+    pids="$(cat "$DIR/run/dovecot/master.pid") $(tr -d ' ' < "$DIR/run/queue/pid/master.pid")"
+    t=$(now_ms)
+    "$MAILSERVER" stop "$DIR" || return 1
+    stop_ms=$(( $(now_ms) - t ))
+    for pid in $pids; do
+        if [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat")" != Z ]; then
+            echo "pid $pid still running"
+            return 1
+        fi
+    done
+    "$MAILSERVER" stop "$DIR"     # a second stop is harmless
+}
+
+check "server starts (${start_ms} ms)" server_started
+if [ $rc = 0 ]; then
+    check "holder sends to referent by submission (STARTTLS + AUTH)" send_by_submission
+    check "the message arrives in referent's INBOX" arrives_in_inbox
+    check "an unknown recipient is refused with 550" unknown_recipient_refused
+    check "the plain loopback port delivers" plain_port_delivers
+    check "deliver writes into the Maildir and list shows it" deliver_then_list
+    stop_ms='?'
+    check "server stops" stops_cleanly
+    echo "# start ${start_ms} ms, stop ${stop_ms} ms"
+fi
+
+echo "$passed passed, $failed failed"
+if [ $failed != 0 ]; then
+    "$MAILSERVER" stop "$DIR" 2>/dev/null
+    echo "# kept $DIR"
+    for f in "$DIR/dovecot.log" "$DIR/postfix.log"; do
+        [ -s "$f" ] && { echo "# --- tail of $f"; tail -n 15 "$f" | sed 's/^/# /'; }
+    done
+    exit 1
+fi
+rm -rf "$DIR"

@@ -1,0 +1,267 @@
+/*
+ * test_config.c — config loading: defaults, relative paths, passwords, and
+ * that every kind of mistake is reported as "file:line: key: problem".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tap.h"
+
+static char dir[256];
+
+static const char *
+write_file(const char *name, const char *text, mode_t mode)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+	return path;
+}
+
+#define BASE \
+	"[network]\ncontact = cdp@example.org\n" \
+	"[imap]\nurl = imaps://127.0.0.1:993\n" \
+	"[smtp]\nurl = smtp://127.0.0.1:587\n"
+
+/* Loads `text` as "<dir>/t.conf"; returns the error text ("" on success). */
+static const char *
+load(const char *text, mode_t mode, struct config **out)
+{
+	static char err[4096];
+	struct config *cfg = NULL;
+	const char *path = write_file("t.conf", text, mode);
+
+	err[0] = '\0';
+	if (config_load(path, &cfg, err, sizeof(err)) == 0) {
+		if (out)
+			*out = cfg;
+		else
+			config_free(cfg);
+	}
+	return err;
+}
+
+static void
+test_defaults(void)
+{
+	struct config *cfg = NULL;
+	char want[512];
+
+	is_str(load(BASE, 0644, &cfg), "", "minimal config loads");
+	if (cfg == NULL)
+		return;
+	is_str(cfg->network.timezone, "Europe/Paris", "default time zone");
+	is_str(cfg->network.domain, "example.org", "domain from contact");
+	is_str(cfg->smtp.from, "cdp@example.org", "from defaults to contact");
+	is_str(cfg->imap.folder, "INBOX", "default folder");
+	is_int(cfg->imap.poll_interval, 60, "default poll interval");
+	is_int(cfg->imap.max_message_size, 25L * 1024 * 1024,
+	    "default max message size");
+	is_int(cfg->imap.m.tls_verify, 1, "TLS verification on by default");
+	is_int(cfg->network.work_start, 8 * 60, "working hours start");
+	is_int(cfg->network.work_end, 20 * 60, "working hours end");
+	is_int((long long)cfg->timers.n_meeting_reminders, 2,
+	    "two meeting reminders");
+	is_int(cfg->timers.meeting_reminders[0], 7, "first reminder 7 days");
+	snprintf(want, sizeof(want), "%s/coupdepouce.db", dir);
+	if (getenv("STATE_DIRECTORY") == NULL)
+		is_str(cfg->storage.database, want,
+		    "database next to the config file");
+	snprintf(want, sizeof(want), "%s/rules", dir);
+	is_str(cfg->paths.rules, want, "relative path resolved");
+	ok(cfg->imap.m.password == NULL, "no password");
+	config_free(cfg);
+}
+
+static void
+test_typed_values(void)
+{
+	struct config *cfg = NULL;
+
+	is_str(load("[network]\ncontact = cdp@example.org\n"
+	    "coordinators = a@example.org, b@example.org ,\n"
+	    "working_hours = 09:30-18h00\n"
+	    "[imap]\nurl = imaps://h\npoll_interval = 5m\nidle = no\n"
+	    "max_message_size = 512k\nfolder = \" Boîte \"\n"
+	    "[smtp]\nurl = smtps://h\n"
+	    "[storage]\ndatabase = /var/lib/x.db\n"
+	    "[timers]\nmeeting_reminders = 3d, 2, 0\n", 0644, &cfg),
+	    "", "typed values load");
+	if (cfg == NULL)
+		return;
+	is_int(cfg->imap.poll_interval, 300, "5m is 300 s");
+	is_int(cfg->imap.idle, 0, "idle = no");
+	is_int(cfg->imap.max_message_size, 512 * 1024, "512k");
+	is_str(cfg->imap.folder, " Boîte ", "quotes keep spaces and UTF-8");
+	is_int((long long)cfg->network.coordinators.n, 2, "two coordinators");
+	is_str(cfg->network.coordinators.items[1], "b@example.org",
+	    "list items trimmed");
+	is_int(cfg->network.work_start, 9 * 60 + 30, "09:30");
+	is_int(cfg->network.work_end, 18 * 60, "18h00");
+	is_str(cfg->storage.database, "/var/lib/x.db", "absolute path kept");
+	is_int((long long)cfg->timers.n_meeting_reminders, 3, "three reminders");
+	is_int(cfg->timers.meeting_reminders[2], 0, "reminder on the day");
+	config_free(cfg);
+}
+
+struct bad_case {
+	const char *text;
+	const char *want;	/* substring of the error, after "<dir>/" */
+};
+
+static void
+test_errors(void)
+{
+	static const struct bad_case cases[] = {
+		{ BASE "colour = blue\n", "t.conf:7: colour: unknown key in [smtp]" },
+		{ BASE "starttls = maybe\n", "t.conf:7: starttls: 'maybe' is not yes or no" },
+		{ BASE "timeout = soon\n", "t.conf:7: timeout: 'soon' is not a duration" },
+		{ BASE "timeout = 2d\n", "t.conf:7: timeout: 172800 is out of range (1 to 3600 seconds)" },
+		{ BASE "max_per_minute = 10\nmax_per_minute = 20\n", "t.conf:8: max_per_minute: set twice (first on line 7)" },
+		{ "contact = x@y.z\n" BASE, "t.conf:1: contact: key outside of any [section]" },
+		{ BASE "[smtp\n", "t.conf:7: section: malformed section header '[smtp'" },
+		{ BASE "[mailer]\nx = 1\n", "t.conf:7: mailer: unknown section" },
+		{ BASE "no equals sign\n", "t.conf:7: no equals sign: expected 'key = value'" },
+		{ "[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf: contact: required key missing in [network]" },
+		{ "[network]\ncontact = nobody\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:2: contact: 'nobody' is not an e-mail address" },
+		{ "[network]\ncontact = a@b.c\n[imap]\nurl = pop3://h\n[smtp]\nurl = smtp://h\n", "t.conf:4: url: 'pop3://h' must start with imap:// or imaps://" },
+		{ "[network]\ncontact = a@b.c\ncoordinators = a@b.c, oops\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: coordinators: 'oops' is not an e-mail address" },
+		{ "[network]\ncontact = a@b.c\ntimezone = Europe/Nowhere\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: timezone: unknown time zone 'Europe/Nowhere'" },
+		{ "[network]\ncontact = a@b.c\nworking_hours = 20:00-08:00\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: working_hours: '20:00-08:00' is not a time range" },
+		{ BASE "password = hunter2\n", "t.conf:7: password: the file holds a password but is readable by others (mode 0644)" },
+		{ BASE "folder = \n", "t.conf:7: folder: unknown key in [smtp]" },
+		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\nfolder =\n[smtp]\nurl = smtp://h\n", "t.conf:5: folder: must not be empty" },
+	};
+	char want[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(want, sizeof(want), "%s/%s", dir, cases[i].want);
+		like_str(load(cases[i].text, 0644, NULL), want, cases[i].want);
+	}
+}
+
+static void
+test_all_errors_reported(void)
+{
+	const char *err = load("[network]\ncontact = a@b.c\nbogus = 1\n"
+	    "[imap]\nurl = imaps://h\nidle = perhaps\n[smtp]\nurl = smtp://h\n",
+	    0644, NULL);
+
+	like_str(err, "t.conf:3: bogus: unknown key", "first error reported");
+	like_str(err, "t.conf:6: idle: 'perhaps' is not yes or no",
+	    "second error reported too");
+}
+
+static void
+test_passwords(void)
+{
+	struct config *cfg = NULL;
+	char text[1024], err[512];
+	const char *pf;
+
+	/* Inline password in a private file is accepted (tests use it). */
+	is_str(load(BASE "password = s3cret\n", 0600, &cfg), "",
+	    "inline password in a mode 600 file");
+	if (cfg) {
+		is_str(cfg->smtp.m.password, "s3cret", "inline password read");
+		config_free(cfg);
+		cfg = NULL;
+	}
+
+	pf = write_file("pw-open", "open\n", 0644);
+	snprintf(text, sizeof(text), BASE "user = u\npassword_file = %s\n", pf);
+	snprintf(err, sizeof(err), "t.conf:8: password_file: %s is readable "
+	    "by others (mode 0644)", pf);
+	like_str(load(text, 0644, NULL), err, "password file 0644 refused");
+
+	pf = write_file("pw", "from-file\n", 0600);
+	snprintf(text, sizeof(text), BASE "user = u\npassword_file = pw\n");
+	is_str(load(text, 0644, &cfg), "", "relative password_file");
+	if (cfg) {
+		is_str(cfg->smtp.m.password, "from-file",
+		    "password file read without its newline");
+		config_free(cfg);
+		cfg = NULL;
+	}
+
+	snprintf(text, sizeof(text), BASE "password = a\npassword_file = pw\n");
+	like_str(load(text, 0600, NULL), "t.conf:8: password_file: [smtp] sets "
+	    "both password (line 7) and password_file", "both ways refused");
+
+	snprintf(text, sizeof(text), BASE "password_file = missing\n");
+	like_str(load(text, 0644, NULL), "t.conf:7: password_file: ",
+	    "missing password file reported");
+
+	/* systemd LoadCredential= */
+	write_file("imap-password", "cred\n", 0600);
+	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	is_str(load("[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\n"
+	    "user = u\n[smtp]\nurl = smtp://h\nuser = v\n", 0644, &cfg), "",
+	    "credential directory");
+	if (cfg) {
+		is_str(cfg->imap.m.password, "cred", "imap credential read");
+		ok(config_check_credentials(cfg, err, sizeof(err)) != 0,
+		    "smtp user without any password is refused");
+		like_str(err, "[smtp] user is set but no password",
+		    "and the error says which");
+		config_free(cfg);
+	}
+	unsetenv("CREDENTIALS_DIRECTORY");
+}
+
+static void
+test_shipped_example(void)
+{
+	struct config *cfg = NULL;
+	char err[4096] = "";
+
+	if (access("config/coupdepouce.conf", R_OK) != 0) {
+		tap_skip("shipped example", "not run from the source tree");
+		return;
+	}
+	ok(config_load("config/coupdepouce.conf", &cfg, err, sizeof(err)) == 0,
+	    "the shipped config/coupdepouce.conf loads");
+	if (err[0])
+		printf("#   %s\n", err);
+	if (cfg)
+		is_str(cfg->paths.templates, "config/../templates",
+		    "templates relative to the config folder");
+	config_free(cfg);
+}
+
+int
+main(void)
+{
+	char cmd[300];
+
+	snprintf(dir, sizeof(dir), "%s/cdp-config-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	unsetenv("CREDENTIALS_DIRECTORY");
+	test_defaults();
+	test_typed_values();
+	test_errors();
+	test_all_errors_reported();
+	test_passwords();
+	test_shipped_example();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return tap_done();
+}

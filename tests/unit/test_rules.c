@@ -1,0 +1,84 @@
+/*
+ * test_rules.c — rule files: matching (caseless, UTF-8 aware), labels and
+ * lines, and errors that name the file, the line and the label.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rules.h"
+#include "tap.h"
+
+static char path[256];
+
+static void
+write_rules(const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+int
+main(void)
+{
+	struct rules *r = NULL;
+	char err[2048], want[512];
+	size_t s = 0, e = 0;
+	const char *text = "Bonjour,\nJE SUIS ABSENTE jusqu'au 3 juin.\n";
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cdp-rules-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return 1;
+	close(fd);
+
+	write_rules("# vacation phrases\n\nabsence   je suis absent(e)?\n"
+	    "energie   (?-i)Énergie\nenergie   photovolta[iï]que\n");
+	ok(rules_load(path, &r, err, sizeof(err)) == 0, "rules load");
+	if (r) {
+		is_int((long long)rules_count(r), 3, "three rules");
+		is_str(rules_label(r, 1), "energie", "label kept");
+		is_int(rules_line(r, 2), 5, "line kept");
+		is_int(rules_first_match(r, "absence", text, strlen(text), &s,
+		    &e), 0, "caseless match");
+		is_int((long long)s, 9, "match start");
+		is_int((long long)e, 9 + strlen("JE SUIS ABSENTE"), "match end");
+		is_int(rules_first_match(r, "energie", "énergie", 8, NULL,
+		    NULL), -1, "(?-i) keeps case");
+		is_int(rules_first_match(r, "energie", "PHOTOVOLTAÏQUE", 15,
+		    NULL, NULL), 2, "caseless on non-ASCII letters");
+		is_int(rules_first_match(r, NULL, "rien", 4, NULL, NULL), -1,
+		    "no match");
+		is_int(rules_first_match(r, "energie", "\xff\xfe Énergie", 11,
+		    NULL, NULL), 1, "invalid UTF-8 in the input is tolerated");
+		rules_free(r);
+		r = NULL;
+	}
+
+	write_rules("ok_rule  fine\nBad-Label  x\nunclosed  (abc\nempty\n");
+	ok(rules_load(path, &r, err, sizeof(err)) != 0, "bad rules refused");
+	snprintf(want, sizeof(want), "%s:2: Bad-Label: expected 'label "
+	    "pattern'", path);
+	like_str(err, want, "bad label named with file and line");
+	snprintf(want, sizeof(want), "%s:3: unclosed: missing closing "
+	    "parenthesis at offset 4", path);
+	like_str(err, want, "PCRE2 error with offset");
+	snprintf(want, sizeof(want), "%s:4: empty: expected", path);
+	like_str(err, want, "label without pattern");
+	ok(r == NULL, "nothing returned on error");
+
+	ok(rules_load("/nonexistent/x.rules", &r, err, sizeof(err)) != 0,
+	    "missing file refused");
+	like_str(err, "/nonexistent/x.rules: No such file", "and named");
+	unlink(path);
+	return tap_done();
+}
