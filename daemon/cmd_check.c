@@ -84,8 +84,9 @@ check_secret(struct check_report *r, const struct config *cfg)
 	const char *path = cfg->network.secret_file;
 
 	if (stat(path, &st) != 0) {
-		check_line(r, 1, "secret", "%s: %s (it will be created with a "
-		    "random key at first run)", path, strerror(errno));
+		check_line(r, 1, "secret", "%s: %s (needed to send mail; "
+		    "create it with: head -c 32 /dev/urandom > %s; chmod 600 "
+		    "%s)", path, strerror(errno), path, path);
 		return;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO))

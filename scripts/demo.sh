@@ -45,6 +45,7 @@ ca_file = $MS_CA_FILE
 [paths]
 templates = $TOP/templates
 CONF
+head -c 32 /dev/urandom >"$D/cdp/secret"
 umask 022
 sed 's/^password = .*/password = ********/' "$D/cdp/coupdepouce.conf"
 
