@@ -45,6 +45,8 @@ static const char main_help[] =
 "  -h, --help          this help; 'coupdepouce COMMAND --help' for a command\n"
 "\n"
 "Commands:\n"
+"  run                 daemon: IDLE/poll, fetch and store mail, until SIGTERM\n"
+"  poll                one full cycle, then exit\n"
 "  check               validate config, templates, rules; try IMAP and SMTP logins\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";

@@ -126,8 +126,37 @@ timeout = 10s
 ${2:-}
 [paths]
 templates = templates
+rules = $TOP/config/rules
 CONF
 	umask 022
+}
+
+# gen_mails DIR N PREFIX: writes N distinct French test mails DIR/PREFIX-I.eml
+# (CRLF), from holder@, to the contact address.
+gen_mails() {
+	mkdir -p "$1"
+	/usr/bin/python3 - "$1" "$2" "$3" <<'PY'
+import sys
+d, n, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    body = ("Bonjour,\n\nMessage numéro %d : projet d'économie d'énergie "
+            "à Thiers.\n\nCordialement,\nCamille\n" % i)
+    msg = ("From: Camille Porteur <holder@example.org>\n"
+           "To: Coup de pouce <coupdepouce@example.org>\n"
+           "Subject: =?UTF-8?Q?Demande_n=C2=B0_%d?=\n"
+           "Date: Sat, 28 Nov 2026 10:%02d:00 +0100\n"
+           "Message-ID: <%s.%d@example.org>\n"
+           "MIME-Version: 1.0\n"
+           "Content-Type: text/plain; charset=utf-8\n"
+           "Content-Transfer-Encoding: 8bit\n\n%s" % (i, i % 60, prefix, i, body))
+    with open("%s/%s-%d.eml" % (d, prefix, i), "wb") as f:
+        f.write(msg.replace("\n", "\r\n").encode())
+PY
+}
+
+# sql QUERY: runs QUERY on the daemon's database, prints the result.
+sql() {
+	sqlite3 -cmd '.timeout 5000' "$T/cdp/coupdepouce.db" "$1"
 }
 
 t_done() {

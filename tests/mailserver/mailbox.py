@@ -331,24 +331,26 @@ def cmd_wait(env, args):
 
 
 def cmd_deliver(env, args):
-    raw = read_input(args.file)
     local = address(env, args.user).split("@")[0]
     root = env.get("MS_MAIL_ROOT") or os.path.join(env["MS_DIR"], "mail")
     maildir = os.path.join(root, env["MS_DOMAIN"], local, "Maildir")
     if not os.path.isdir(maildir):
         raise Fail("no Maildir for %s at %s" % (args.user, maildir))
     mail = pwd.getpwnam("mail")
-    # Maildir naming: <seconds>.M<microseconds>P<pid>.<host>,S=<size>;
-    # written in tmp/ and renamed into new/, as a delivery agent does.
-    now = time.time()
-    name = "%d.M%dP%d.%s,S=%d" % (now, now % 1 * 1e6, os.getpid(),
-                                  socket.gethostname().replace("/", "_"), len(raw))
-    tmp = os.path.join(maildir, "tmp", name)
-    with open(tmp, "wb") as f:
-        f.write(raw)
-    if os.geteuid() == 0:
-        os.chown(tmp, mail.pw_uid, mail.pw_gid)
-    os.rename(tmp, os.path.join(maildir, "new", name))
+    host = socket.gethostname().replace("/", "_")
+    for seq, file in enumerate(args.file):
+        raw = read_input(file)
+        # Maildir naming: <seconds>.M<microseconds>P<pid>Q<seq>.<host>,S=<size>;
+        # written in tmp/ and renamed into new/, as a delivery agent does.
+        now = time.time()
+        name = "%d.M%dP%dQ%d.%s,S=%d" % (now, now % 1 * 1e6, os.getpid(),
+                                         seq, host, len(raw))
+        tmp = os.path.join(maildir, "tmp", name)
+        with open(tmp, "wb") as f:
+            f.write(raw)
+        if os.geteuid() == 0:
+            os.chown(tmp, mail.pw_uid, mail.pw_gid)
+        os.rename(tmp, os.path.join(maildir, "new", name))
 
 
 def main():
@@ -380,9 +382,9 @@ def main():
             p.add_argument("--timeout", type=float, default=20)
 
     sub.add_parser("folders", parents=[common]).add_argument("user")
-    p = sub.add_parser("deliver", parents=[common], help="write a message into the user's Maildir/new")
+    p = sub.add_parser("deliver", parents=[common], help="write messages into the user's Maildir/new")
     p.add_argument("user")
-    p.add_argument("file")
+    p.add_argument("file", nargs="+")
 
     args = ap.parse_args()
     try:

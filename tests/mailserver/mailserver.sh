@@ -4,6 +4,7 @@
 #   mailserver.sh start DIR    start Dovecot + Postfix with all state in DIR
 #   mailserver.sh stop DIR     stop them (idempotent; logs stay in DIR)
 #   mailserver.sh env DIR      print DIR/env (shell assignments, see below)
+#   mailserver.sh stop-imap DIR / start-imap DIR   stop or restart Dovecot alone
 #
 # Why it is built this way:
 # - The daemon talks IMAP and SMTP to real servers, so the tests run real ones:
@@ -433,6 +434,29 @@ cmd_stop() {
     exit 0
 }
 
+# Stop or start Dovecot alone (tests of a daemon that must survive its IMAP
+# server going away); Postfix keeps running and queues for LMTP meanwhile.
+cmd_imap() {
+    local pid t0
+    D=$(cd "$D" && pwd)
+    RUN=$(run_dir "$D")
+    t0=$(now_ms)
+    if [ "$1" = stop ]; then
+        pid=$(our_pid "$RUN/dovecot/master.pid") || exit 0
+        kill -TERM "$pid"
+        while alive "$pid"; do sleep 0.02; done
+        rm -f "$RUN/dovecot/master.pid"
+        say "dovecot stopped in $(( $(now_ms) - t0 )) ms"
+        exit 0
+    fi
+    # shellcheck disable=SC1091
+    . "$D/env"
+    DEADLINE=$((t0 + START_TIMEOUT_MS))
+    dovecot -c "$D/dovecot/dovecot.conf" </dev/null >>"$D/dovecot.log" 2>&1 &&
+    wait_greeting "$MS_IMAP_PORT" "* OK" || exit 1
+    say "dovecot started in $(( $(now_ms) - t0 )) ms"
+}
+
 cmd=${1:-} D=${2:-}
 if [ -z "$D" ]; then
     echo "usage: $0 start|stop|env DIR" >&2
@@ -442,5 +466,7 @@ case $cmd in
     start) cmd_start ;;
     stop) cmd_stop ;;
     env) cat "$D/env" ;;
-    *) echo "usage: $0 start|stop|env DIR" >&2; exit 2 ;;
+    stop-imap) cmd_imap stop ;;
+    start-imap) cmd_imap start ;;
+    *) echo "usage: $0 start|stop|env|stop-imap|start-imap DIR" >&2; exit 2 ;;
 esac

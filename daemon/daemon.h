@@ -1,0 +1,25 @@
+/*
+ * daemon.h — the main loop of `coupdepouce run` and the single cycle of
+ * `coupdepouce poll`.
+ *
+ * A cycle is: fetch and store new mail (fetch.c), then — as later modules
+ * land — due timers and the outbox.  Between cycles the daemon waits in IMAP
+ * IDLE when the server offers it (re-issued every 25 minutes, before the
+ * 29 minutes RFC 2177 allows), else sleeps poll_interval.  Any network or
+ * server error closes the connection and retries with exponential backoff
+ * and jitter (1 s doubling to 5 min): a dead server never makes the daemon
+ * exit or spin.  SIGTERM and SIGINT end the loop between two steps.
+ */
+#ifndef CDP_DAEMON_H
+#define CDP_DAEMON_H
+
+struct config;
+
+/* Runs until SIGTERM/SIGINT; returns the exit status (0 on a clean stop,
+ * 1 if the store or rules could not be opened). */
+int daemon_run(const struct config *cfg);
+
+/* One full cycle, then returns 0, or 1 with the error logged. */
+int daemon_poll_once(const struct config *cfg);
+
+#endif
