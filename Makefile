@@ -3,6 +3,7 @@
 #   make test       unit + integration tests (starts its own mail servers)
 #   make check      clean ASan+UBSan build, then the same tests
 #   make demo       play a scenario through real mail servers
+#   make bench      measure the inbound path (time, mails/s, memory)
 #   make deps       install the Debian packages everything needs
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -12,7 +13,7 @@ DATADIR ?= $(PREFIX)/share/coupdepouce
 BUILD   ?= build
 
 CC      ?= cc
-PKGS     = libcurl sqlite3 libpcre2-8 gnutls jansson
+PKGS     = libcurl sqlite3 libpcre2-8 gnutls jansson libical
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-format-nonliteral
 HARDEN   = -fstack-protector-strong -D_FORTIFY_SOURCE=2
@@ -37,7 +38,7 @@ TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 # there; the check is a dpkg query when nothing is missing.
 DEPS_STAMP = $(BUILD)/.deps
 
-.PHONY: all deps test check demo install clean unit
+.PHONY: all deps test check demo bench install clean unit
 all: $(BUILD)/coupdepouce
 
 deps:
@@ -84,6 +85,9 @@ check:
 
 demo: $(DEPS_STAMP) $(BUILD)/coupdepouce
 	@sh scripts/demo.sh $(BUILD)
+
+bench: $(DEPS_STAMP) $(BUILD)/coupdepouce
+	@sh scripts/bench.sh $(BUILD)
 
 install: $(BUILD)/coupdepouce
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)

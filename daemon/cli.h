@@ -31,9 +31,13 @@ int cli_wants_help(int argc, char **argv);
 
 int cmd_check(struct cli *cli, int argc, char **argv);
 extern const char cmd_check_help[];
+int cmd_inspect(struct cli *cli, int argc, char **argv);
+extern const char cmd_inspect_help[];
 int cmd_run(struct cli *cli, int argc, char **argv);
 extern const char cmd_run_help[];
 int cmd_poll(struct cli *cli, int argc, char **argv);
 extern const char cmd_poll_help[];
+int cmd_outbox(struct cli *cli, int argc, char **argv);
+extern const char cmd_outbox_help[];
 
 #endif

@@ -24,6 +24,7 @@
 #include "imap.h"
 #include "smtp.h"
 #include "store.h"
+#include "template.h"
 
 const char cmd_check_help[] =
 "usage: coupdepouce [-c FILE] check [--offline] [--print-config]\n"
@@ -75,6 +76,24 @@ check_dir(struct check_report *r, const char *what, const char *path)
 		check_line(r, 2, what, "%s: not a folder", path);
 	else
 		check_line(r, 0, what, "%s", path);
+}
+
+/* Every template parses and uses only the names the daemon gives it: one
+ * line per problem, "path:line: problem". */
+static void
+check_templates(struct check_report *r, const char *dir)
+{
+	struct template_set *ts = NULL;
+	char err[8192], *line, *save = NULL;
+
+	if (template_load_dir(dir, &ts, err, sizeof(err)) == 0 &&
+	    template_check_names(ts, err, sizeof(err)) == 0)
+		check_line(r, 0, "templates", "%s/%s", dir, TEMPLATE_LANG);
+	else
+		for (line = strtok_r(err, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			check_line(r, 2, "templates", "%s", line);
+	template_set_free(ts);
 }
 
 static void
@@ -208,7 +227,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	check_line(&r, 0, "config", "%s", cfg->path);
 	if (print)
 		config_dump(cfg);
-	check_dir(&r, "templates", cfg->paths.templates);
+	check_templates(&r, cfg->paths.templates);
 	check_dir(&r, "rules", cfg->paths.rules);
 	if (access(cfg->paths.people, R_OK) != 0)
 		check_line(&r, 1, "people", "%s: %s (no referents or "

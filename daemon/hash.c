@@ -1,4 +1,5 @@
-/* hash.c — SHA-256 and HMAC-SHA256 through GnuTLS; see hash.h. */
+/* hash.c — SHA-256, HMAC-SHA256 and random bytes through GnuTLS; see
+ * hash.h. */
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
@@ -27,4 +28,10 @@ hash_hmac_sha256(const void *key, size_t keylen, const void *data,
 {
 	return gnutls_hmac_fast(GNUTLS_MAC_SHA256, key, keylen, data, len,
 	    out) == 0 ? 0 : -1;
+}
+
+int
+hash_random(void *buf, size_t n)
+{
+	return gnutls_rnd(GNUTLS_RND_KEY, buf, n) == 0 ? 0 : -1;
 }

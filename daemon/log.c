@@ -87,11 +87,15 @@ log_vwrite(int level, const char *fmt, va_list ap, const char *suffix)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
 	if (log_timestamps) {
-		time_t t = time(NULL);
+		struct timespec ts;
 		struct tm tm;
+		size_t n;
 
-		localtime_r(&t, &tm);
-		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S ", &tm);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		n = strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+		snprintf(stamp + n, sizeof(stamp) - n, ".%03ld ",
+		    ts.tv_nsec / 1000000);
 	}
 	if (log_style == LOG_JOURNAL)
 		fprintf(stderr, "<%d>%s%s%s%s\n", level, stamp, msg,

@@ -28,7 +28,11 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "run", cmd_run, cmd_run_help, 1 },
+	{ "poll", cmd_poll, cmd_poll_help, 1 },
 	{ "check", cmd_check, cmd_check_help, 1 },
+	{ "inspect", cmd_inspect, cmd_inspect_help, 0 },
+	{ "outbox", cmd_outbox, cmd_outbox_help, 1 },
 };
 
 static const char main_help[] =
@@ -48,6 +52,8 @@ static const char main_help[] =
 "  run                 daemon: IDLE/poll, fetch and store mail, until SIGTERM\n"
 "  poll                one full cycle, then exit\n"
 "  check               validate config, templates, rules; try IMAP and SMTP logins\n"
+"  inspect FILE.eml [--json]  parse one message, no database, no network\n"
+"  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 

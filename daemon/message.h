@@ -34,6 +34,10 @@ struct msg_attachment {
 	char	*filename;	/* decoded (RFC 2047/2231); "" if none */
 	char	*content_type;	/* lower case, "type/subtype" */
 	size_t	 size;		/* decoded size in bytes */
+	int	 inline_part;	/* shown in the body by mail clients
+				 * (Content-Disposition: inline, or an image
+				 * of a multipart/related HTML): signature
+				 * logos, pasted pictures */
 };
 
 struct message {
@@ -65,7 +69,9 @@ struct message {
 	 * as text; NULL if none. */
 	char		*delivery_status;
 	/* The returned message's headers in a bounce (message/rfc822 or
-	 * text/rfc822-headers part), raw; NULL if none. */
+	 * text/rfc822-headers part), raw; NULL if none.  Only set for a
+	 * text/rfc822-headers part, inside a multipart/report, or next to a
+	 * delivery-status: a mail forwarded as an attachment is not one. */
 	char		*returned_headers;
 	int		 truncated;	/* a cap was hit; best-effort result */
 };
@@ -75,6 +81,8 @@ struct message {
 #define MESSAGE_MAX_HEADERS	2000
 #define MESSAGE_MAX_DEPTH	32
 #define MESSAGE_MAX_PARTS	1000
+#define MESSAGE_MAX_SIZE	(64 * 1024 * 1024)	/* bytes; larger is an
+							 * error */
 
 /*
  * Parses `len` bytes of `raw` (CRLF or LF line ends).  Returns 0 and a new
@@ -87,5 +95,12 @@ void message_free(struct message *msg);
 
 /* First header named `name` (case-insensitive), borrowed; NULL if absent. */
 const char *message_header(const struct message *msg, const char *name);
+
+/*
+ * Decodes a raw header value (as in msg->headers) the way the subject is:
+ * RFC 2047 words, raw 8-bit as UTF-8 or else windows-1252, control
+ * characters made spaces, trimmed.  Returns a new string (caller frees).
+ */
+char *message_decode_header(const char *raw);
 
 #endif

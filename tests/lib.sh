@@ -104,7 +104,7 @@ ms_start() {
 # cdp_config [EXTRA_IMAP_LINES] [EXTRA_SMTP_LINES]: writes $T/cdp/coupdepouce.conf
 # for the contact mailbox of the test servers; prints nothing.
 cdp_config() {
-	mkdir -p "$T/cdp/rules" "$T/cdp/templates"
+	mkdir -p "$T/cdp"
 	umask 077
 	cat >"$T/cdp/coupdepouce.conf" <<CONF
 [network]
@@ -125,7 +125,7 @@ ca_file = $MS_CA_FILE
 timeout = 10s
 ${2:-}
 [paths]
-templates = templates
+templates = $TOP/templates
 rules = $TOP/config/rules
 CONF
 	umask 022

@@ -5,6 +5,7 @@
 #   mailserver.sh stop DIR     stop them (idempotent; logs stay in DIR)
 #   mailserver.sh env DIR      print DIR/env (shell assignments, see below)
 #   mailserver.sh stop-imap DIR / start-imap DIR   stop or restart Dovecot alone
+#   mailserver.sh stop-smtp DIR / start-smtp DIR   stop or restart Postfix alone
 #
 # Why it is built this way:
 # - The daemon talks IMAP and SMTP to real servers, so the tests run real ones:
@@ -443,8 +444,13 @@ cmd_imap() {
     t0=$(now_ms)
     if [ "$1" = stop ]; then
         pid=$(our_pid "$RUN/dovecot/master.pid") || exit 0
-        kill -TERM "$pid"
-        while alive "$pid"; do sleep 0.02; done
+        # The imap processes outlive their master for seconds and keep
+        # serving open connections: end the whole session, as a crash would.
+        local all="$pid"
+        [ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ] && all="$pid $(session_members "$pid")"
+        # shellcheck disable=SC2086
+        kill -KILL $all 2>/dev/null
+        for p in $all; do while alive "$p"; do sleep 0.02; done; done
         rm -f "$RUN/dovecot/master.pid"
         say "dovecot stopped in $(( $(now_ms) - t0 )) ms"
         exit 0
@@ -455,6 +461,43 @@ cmd_imap() {
     dovecot -c "$D/dovecot/dovecot.conf" </dev/null >>"$D/dovecot.log" 2>&1 &&
     wait_greeting "$MS_IMAP_PORT" "* OK" || exit 1
     say "dovecot started in $(( $(now_ms) - t0 )) ms"
+}
+
+# Stop or start Postfix alone (tests of the outbox while the SMTP server is
+# down); Dovecot keeps running.  Postfix's master takes its children with it.
+cmd_smtp() {
+    local pid t0 sid
+    D=$(cd "$D" && pwd)
+    RUN=$(run_dir "$D")
+    t0=$(now_ms)
+    if [ "$1" = stop ]; then
+        pid=$(our_pid "$RUN/queue/pid/master.pid") || exit 0
+        sid=""
+        [ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ] && sid=$pid
+        kill -TERM "$pid"
+        # The master and the children still in its session (an smtpd
+        # serving a client); KILL what is left after STOP_TIMEOUT_MS.
+        local deadline=$(( t0 + STOP_TIMEOUT_MS )) p
+        for p in $pid $(session_members $sid); do
+            while alive "$p"; do
+                if [ "$(now_ms)" -ge "$deadline" ]; then
+                    kill -KILL "$p" 2>/dev/null
+                    break
+                fi
+                sleep 0.02
+            done
+        done
+        rm -f "$RUN/queue/pid/master.pid"
+        say "postfix stopped in $(( $(now_ms) - t0 )) ms"
+        exit 0
+    fi
+    # shellcheck disable=SC1091
+    . "$D/env"
+    DEADLINE=$((t0 + START_TIMEOUT_MS))
+    "$PF_MASTER" -c "$D/postfix" -w </dev/null >>"$D/postfix.log" 2>&1 &&
+    wait_greeting "$MS_SMTP_PORT" "220" &&
+    wait_greeting "$MS_SUBMISSION_PORT" "220" || exit 1
+    say "postfix started in $(( $(now_ms) - t0 )) ms"
 }
 
 cmd=${1:-} D=${2:-}
@@ -468,5 +511,7 @@ case $cmd in
     env) cat "$D/env" ;;
     stop-imap) cmd_imap stop ;;
     start-imap) cmd_imap start ;;
-    *) echo "usage: $0 start|stop|env|stop-imap|start-imap DIR" >&2; exit 2 ;;
+    stop-smtp) cmd_smtp stop ;;
+    start-smtp) cmd_smtp start ;;
+    *) echo "usage: $0 start|stop|env|stop-imap|start-imap|stop-smtp|start-smtp DIR" >&2; exit 2 ;;
 esac

@@ -1,0 +1,671 @@
+/*
+ * test_template.c — the template language (values, sections, lists,
+ * inverted sections, comments, standalone lines, escaping, partials),
+ * syntax errors named by file and line, caps, the check of placeholders
+ * against the daemon's table, and every shipped template in templates/fr
+ * rendered with sample data.  Run from the top of the source tree.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "template.h"
+
+#define SHIPPED "templates"
+
+static char root[256], fr[300];
+
+static void
+write_file(const char *name, const char *text)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", fr, name);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Empties the scratch folder. */
+static void
+clear_dir(void)
+{
+	struct dirent *de;
+	char path[600];
+	DIR *d = opendir(fr);
+
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fr, de->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Copies the shipped templates into the scratch folder. */
+static void
+copy_shipped(void)
+{
+	struct dirent *de;
+	char path[600], *text;
+	DIR *d = opendir(SHIPPED "/" TEMPLATE_LANG);
+	FILE *f;
+	long n;
+
+	clear_dir();
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", SHIPPED,
+		    TEMPLATE_LANG, de->d_name);
+		f = fopen(path, "rb");
+		fseek(f, 0, SEEK_END);
+		n = ftell(f);
+		rewind(f);
+		text = calloc(1, (size_t)n + 1);
+		if (fread(text, 1, (size_t)n, f) != (size_t)n)
+			exit(1);
+		fclose(f);
+		write_file(de->d_name, text);
+		free(text);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Loads the scratch folder; returns the set or NULL with err. */
+static struct template_set *
+load(char *err, size_t errlen)
+{
+	struct template_set *ts = NULL;
+
+	if (template_load_dir(root, &ts, err, errlen) != 0)
+		return NULL;
+	return ts;
+}
+
+/* Renders `text` (a one-template folder "t.txt") with d; the body, or
+ * "ERROR: ..." — a new string. */
+static char *
+render_text(const char *text, const struct tpl_data *d, int html,
+    char **subject)
+{
+	struct template_set *ts;
+	char err[2048], *s = NULL, *b = NULL;
+
+	clear_dir();
+	write_file("t.txt", text);
+	ts = load(err, sizeof(err));
+	if (ts == NULL || template_render(ts, "t", d, html, &s, &b, err,
+	    sizeof(err)) != 0) {
+		template_set_free(ts);
+		if (subject)
+			*subject = NULL;
+		b = malloc(strlen(err) + 8);
+		sprintf(b, "ERROR: %s", err);
+		return b;
+	}
+	template_set_free(ts);
+	if (subject)
+		*subject = s;
+	else
+		free(s);
+	return b;
+}
+
+static void
+check_render(const char *text, const struct tpl_data *d, int html,
+    const char *want, const char *name)
+{
+	char *got = render_text(text, d, html, NULL);
+
+	is_str(got, want, name);
+	free(got);
+}
+
+static void
+test_values(void)
+{
+	struct tpl_data *d = tpl_data_new(), *m;
+	char *s = NULL, *b;
+
+	tpl_set(d, "ref", "CDP-2026-0001");
+	tpl_set(d, "name", "Hélène");
+	tpl_set_int(d, "days", 7);
+	tpl_setf(d, "when", "%02d/%02d/%d", 5, 12, 2026);
+	m = tpl_map(d, "case");
+	tpl_set(m, "commune", "Ambert");
+
+	b = render_text("Subject: Votre demande [{{ref}}]\n\nBonjour {{name}}, "
+	    "{{days}} jours, le {{when}}.\n", d, 0, &s);
+	is_str(s, "Votre demande [CDP-2026-0001]", "subject rendered");
+	is_str(b, "Bonjour Hélène, 7 jours, le 05/12/2026.\n", "values");
+	free(s);
+	free(b);
+
+	check_render("Subject: x\n\n{{case.commune}}|{{case.none}}|{{nothing}}"
+	    "|{{ name }}\n", d, 0, "Ambert|||Hélène\n",
+	    "dotted name, missing values are empty, blanks in tags");
+	tpl_set(d, "name", "Paul");
+	check_render("Subject: x\n\n{{name}}\n", d, 0, "Paul\n",
+	    "setting again replaces");
+	tpl_set(d, "name", NULL);
+	check_render("Subject: x\n\n[{{name}}]{{^name}}vide{{/name}}\n", d, 0,
+	    "[]vide\n", "NULL is the empty string");
+
+	/* Comments and documentation before the Subject line. */
+	check_render("{{! doc\n  on two lines }}\n\n{{! more }}\nSubject: x\n"
+	    "\nA{{! inline }}B\n", d, 0, "AB\n", "comments dropped");
+	b = render_text("{{! doc }}\nSubject:   Objet   {{! c }}  fin \n\n"
+	    "corps\n\n\n", d, 0, &s);
+	is_str(s, "Objet fin", "subject trimmed, blanks collapsed");
+	is_str(b, "corps\n", "trailing blank lines dropped, one newline");
+	free(s);
+	free(b);
+
+	/* Control characters in values never make a second subject line. */
+	tpl_set(d, "name", "a\r\nBcc: x@y\tz\xc2\x85w");
+	b = render_text("Subject: [{{name}}]\n\nx\n", d, 0, &s);
+	is_str(s, "[a Bcc: x@y z w]", "subject stays one line");
+	free(s);
+	free(b);
+
+	/* CRLF template files work the same. */
+	check_render("Subject: x\r\n\r\nun\r\ndeux\r\n", d, 0, "un\ndeux\n",
+	    "CRLF file");
+	tpl_data_free(d);
+}
+
+static void
+test_sections(void)
+{
+	struct tpl_data *d = tpl_data_new(), *v;
+
+	tpl_set_bool(d, "yes", 1);
+	tpl_set_bool(d, "no", 0);
+	tpl_set(d, "str", "x");
+	tpl_set(d, "empty", "");
+	tpl_list_init(d, "none");
+	v = tpl_list_add(d, "vol");
+	tpl_set(v, "name", "Ana");
+	tpl_set_int(v, "load", 2);
+	v = tpl_list_add(d, "vol");
+	tpl_set(v, "name", "Bruno");
+	tpl_set_int(v, "load", 0);
+	tpl_set(d, "ref", "R1");
+
+	check_render("Subject: x\n\n{{#yes}}Y{{/yes}}{{#no}}N{{/no}}"
+	    "{{^no}}n{{/no}}{{^yes}}y{{/yes}}{{#str}}S{{/str}}"
+	    "{{#empty}}E{{/empty}}{{^empty}}e{{/empty}}{{#missing}}M"
+	    "{{/missing}}{{^missing}}m{{/missing}}{{#none}}L{{/none}}"
+	    "{{^none}}l{{/none}}\n", d, 0, "YnSeml\n",
+	    "truth of bools, strings, missing, empty lists");
+	check_render("Subject: x\n\n{{#vol}}{{name}}({{load}}, {{ref}}) "
+	    "{{/vol}}.\n", d, 0, "Ana(2, R1) Bruno(0, R1) .\n",
+	    "list iterated, item fields then enclosing ones");
+	check_render("Subject: x\n\n{{#vol}}{{#load}}{{name}}{{/load}}"
+	    "{{/vol}}\n", d, 0, "AnaBruno\n",
+	    "string \"0\" is true (only empty strings are false)");
+	check_render("Subject: x\n\n{{#str}}{{#yes}}{{#vol}}{{name}}{{/vol}}"
+	    "{{/yes}}{{/str}}\n", d, 0, "AnaBruno\n", "nested sections");
+
+	/* Standalone lines. */
+	check_render("Subject: x\n\nDébut\n{{#vol}}\n  - {{name}}\n{{/vol}}\n"
+	    "{{^vol}}\n  personne\n{{/vol}}\n  {{! note }}  \nFin\n", d, 0,
+	    "Début\n  - Ana\n  - Bruno\nFin\n",
+	    "standalone tags leave no blank lines");
+	check_render("Subject: x\n\nA {{#yes}}\nB\n{{/yes}} C\n", d, 0,
+	    "A \nB\n C\n", "tags sharing a line with text are not standalone");
+	check_render("Subject: x\n\n{{#yes}}\nY\n{{/yes}}", d, 0, "Y\n",
+	    "standalone close at end of file");
+	check_render("Subject: x\n\n{{! a\nmulti-line\ncomment }}\nA\n", d, 0,
+	    "A\n", "standalone multi-line comment");
+	check_render("Subject: {{#yes}}oui{{/yes}} {{#no}}non{{/no}}\n\nx\n",
+	    d, 0, "x\n", "sections in the subject");
+	{
+		char *s = NULL, *b = render_text("Subject: {{#yes}}oui{{/yes}}"
+		    "{{#no}}non{{/no}} [{{ref}}]\n\nx\n", d, 0, &s);
+
+		is_str(s, "oui [R1]", "subject sections rendered");
+		free(s);
+		free(b);
+	}
+	tpl_data_free(d);
+}
+
+static void
+test_escaping(void)
+{
+	struct tpl_data *d = tpl_data_new();
+
+	tpl_set(d, "v", "<b>\"Dupont\" & fils'</b>");
+	check_render("Subject: {{v}}\n\n{{v}}|{{{v}}}|{{&v}}\n", d, 1,
+	    "&lt;b&gt;&quot;Dupont&quot; &amp; fils&#39;&lt;/b&gt;|"
+	    "<b>\"Dupont\" & fils'</b>|<b>\"Dupont\" & fils'</b>\n",
+	    "HTML escaping, triple mustache and & unescaped");
+	check_render("Subject: x\n\n{{v}}\n", d, 0,
+	    "<b>\"Dupont\" & fils'</b>\n", "no escaping in text mode");
+	{
+		char *s = NULL, *b = render_text("Subject: {{v}}\n\nx\n", d, 1,
+		    &s);
+
+		is_str(s, "<b>\"Dupont\" & fils'</b>",
+		    "the subject is never HTML-escaped");
+		free(s);
+		free(b);
+	}
+	tpl_data_free(d);
+}
+
+static void
+test_partials(void)
+{
+	struct tpl_data *d = tpl_data_new(), *i;
+	struct template_set *ts;
+	char err[2048], *s = NULL, *b = NULL;
+
+	i = tpl_list_add(d, "items");
+	tpl_set(i, "n", "1");
+	i = tpl_list_add(d, "items");
+	tpl_set(i, "n", "2");
+	clear_dir();
+	write_file("_part.txt", "{{! a partial: no Subject }}\n"
+	    "{{#items}}\n- {{n}}\n{{/items}}\n");
+	write_file("main.txt", "Subject: s\n\nAvant\n{{> _part}}\nAprès\n");
+	ts = load(err, sizeof(err));
+	ok(ts != NULL, "partial loaded");
+	if (ts) {
+		ok(template_render(ts, "main", d, 0, &s, &b, err,
+		    sizeof(err)) == 0, "rendered with a partial");
+		is_str(b, "Avant\n- 1\n- 2\nAprès\n", "partial inlined");
+		free(s);
+		free(b);
+		ok(template_render(ts, "_part", d, 0, &s, &b, err,
+		    sizeof(err)) == 0, "a partial renders alone");
+		is_str(s, "", "partial: empty subject");
+		free(s);
+		free(b);
+		ok(template_render(ts, "nope", d, 0, &s, &b, err,
+		    sizeof(err)) != 0 && s == NULL && b == NULL,
+		    "unknown template refused");
+		template_set_free(ts);
+	}
+
+	/* A partial including itself stops at the cap. */
+	clear_dir();
+	write_file("_loop.txt", "x{{> _loop}}\n");
+	ts = load(err, sizeof(err));
+	ok(ts != NULL, "self-including partial loads");
+	if (ts) {
+		ok(template_render(ts, "_loop", d, 0, &s, &b, err,
+		    sizeof(err)) != 0, "but does not render forever");
+		like_str(err, "partials nested more than", "cap named");
+		template_set_free(ts);
+	}
+	tpl_data_free(d);
+}
+
+/* Loads "t.txt" with `text` and expects the error `want` (after the
+ * path). */
+static void
+check_error(const char *text, const char *want, const char *name)
+{
+	struct template_set *ts;
+	char err[2048], full[1024];
+
+	clear_dir();
+	write_file("t.txt", text);
+	ts = load(err, sizeof(err));
+	ok(ts == NULL, name);
+	template_set_free(ts);
+	snprintf(full, sizeof(full), "%s/t.txt:%s", fr, want);
+	like_str(err, full, name);
+}
+
+static void
+test_errors(void)
+{
+	struct template_set *ts;
+	char err[4096], want[1024], *deep;
+	size_t n = 0;
+
+	check_error("Subject: x\n\nA\n{{#a}}\nB\n", "4: unclosed section {{#a}}",
+	    "unclosed section at its opening line");
+	check_error("Subject: x\n\n{{#a}}\n{{#b}}\n{{/a}}\n{{/b}}\n",
+	    "5: {{/a}} does not match {{#b}} opened at line 4",
+	    "mismatched close");
+	check_error("Subject: x\n\nA\n\n{{/a}}\n", "5: {{/a}} closes no open "
+	    "section", "close without open");
+	check_error("Subject: x\n\n\n{{foo bar}}\n", "4: bad tag {{foo bar}}",
+	    "bad tag");
+	check_error("Subject: x\n\n{{=<% %>=}}\n", "3: bad tag",
+	    "delimiter change unsupported");
+	check_error("Subject: x\n\nA {{name\n}}\n", "3: unterminated tag",
+	    "unterminated tag");
+	check_error("Subject: x\n\n{{! never closed\n", "3: unterminated "
+	    "comment", "unterminated comment");
+	check_error("Subject: x\n\n{{! has }} inside }}\nB\n", "3: stray }}",
+	    "stray }} after a comment");
+	check_error("Bonjour\n\nx\n", "1: expected \"Subject: ...\"",
+	    "missing Subject line");
+	check_error("{{! doc\n}}\n\nSujet: x\n\nx\n", "4: expected \"Subject:",
+	    "missing Subject line after the doc comment");
+	check_error("Subject: x\nBonjour\n", "2: expected a blank line",
+	    "no blank line after the Subject");
+	check_error("Subject: x", "2: expected a blank line", "no body");
+	check_error("Subject:   \n\nx\n", "1: empty Subject", "empty Subject");
+	check_error("Subject: {{#a}}x\n\n{{/a}}\n", "1: unclosed section",
+	    "a subject section closes on its line");
+	check_error("Subject: x\n\n\xc3\x28 caf\xe9\n", "3: not valid UTF-8",
+	    "invalid UTF-8 with its line");
+	check_error("Subject: x\n\n{{> nowhere}}\n", "3: unknown partial",
+	    "unknown partial");
+
+	/* Depth: 16 nested sections are fine, 17 are not. */
+	deep = malloc(4096);
+	n = (size_t)sprintf(deep, "Subject: x\n\n");
+	for (int i = 0; i < TEMPLATE_MAX_DEPTH; i++)
+		n += (size_t)sprintf(deep + n, "{{#s%d}}", i);
+	for (int i = TEMPLATE_MAX_DEPTH - 1; i >= 0; i--)
+		n += (size_t)sprintf(deep + n, "{{/s%d}}", i);
+	sprintf(deep + n, "\n");
+	clear_dir();
+	write_file("t.txt", deep);
+	ts = load(err, sizeof(err));
+	ok(ts != NULL, "16 nested sections accepted");
+	template_set_free(ts);
+	n = (size_t)sprintf(deep, "Subject: x\n\n");
+	for (int i = 0; i <= TEMPLATE_MAX_DEPTH; i++)
+		n += (size_t)sprintf(deep + n, "{{#s%d}}", i);
+	sprintf(deep + n, "\n");
+	check_error(deep, "3: sections nested more than 16 deep",
+	    "17 nested sections refused");
+	free(deep);
+
+	/* Size cap. */
+	deep = malloc(TEMPLATE_MAX_SIZE + 64);
+	memset(deep, 'a', TEMPLATE_MAX_SIZE + 63);
+	memcpy(deep, "Subject: x\n\n", 12);
+	deep[TEMPLATE_MAX_SIZE + 63] = '\0';
+	clear_dir();
+	write_file("t.txt", deep);
+	ok(load(err, sizeof(err)) == NULL, "file over the size cap refused");
+	like_str(err, "larger than 65536 bytes", "size cap named");
+	free(deep);
+
+	/* Every file's problem is reported at once; names are checked. */
+	clear_dir();
+	write_file("a.txt", "Subject: x\n\n{{#a}}\n");
+	write_file("b.txt", "Subject: x\n\n{{/b}}\n");
+	write_file("Bad-Name.txt", "Subject: x\n\nx\n");
+	write_file("README.md", "not a template {{\n");
+	ok(load(err, sizeof(err)) == NULL, "several bad files refused");
+	snprintf(want, sizeof(want), "%s/a.txt:3: unclosed", fr);
+	like_str(err, want, "first file's error");
+	snprintf(want, sizeof(want), "%s/b.txt:3: {{/b}} closes", fr);
+	like_str(err, want, "second file's error");
+	like_str(err, "Bad-Name.txt: a template name is lower-case",
+	    "bad file name");
+	ok(strstr(err, "README") == NULL, "other files ignored");
+
+	ok(template_load_dir("/nonexistent", &ts, err, sizeof(err)) != 0,
+	    "missing folder refused");
+	like_str(err, "/nonexistent/fr: No such file", "missing folder named");
+}
+
+static void
+test_output_cap(void)
+{
+	struct tpl_data *d = tpl_data_new();
+	char *big = malloc(1024 * 1024 + 1), *got;
+
+	memset(big, 'x', 1024 * 1024);
+	big[1024 * 1024] = '\0';
+	tpl_set(d, "big", big);
+	for (int i = 0; i < 3; i++)
+		tpl_list_add(d, "l");
+	got = render_text("Subject: x\n\n{{#l}}{{big}}{{/l}}\n", d, 0, NULL);
+	like_str(got, "ERROR: template t: output larger than", "output cap");
+	free(got);
+	big[1024 * 1024 - 1] = '\0';
+	tpl_set(d, "big", big);
+	got = render_text("Subject: x\n\n{{big}}{{big}}\n", d, 0, NULL);
+	ok(strncmp(got, "xxxx", 4) == 0 && strlen(got) == 2 * 1024 * 1024 - 1,
+	    "output just under the cap is allowed");
+	free(got);
+	free(big);
+	tpl_data_free(d);
+}
+
+static void
+test_check_names(void)
+{
+	struct template_set *ts;
+	char err[8192], want[1024];
+	FILE *f;
+	char path[600];
+
+	copy_shipped();
+	ts = load(err, sizeof(err));
+	ok(ts != NULL, "copied templates load");
+	ok(ts && template_check_names(ts, err, sizeof(err)) == 0,
+	    "copied templates pass the name check");
+	template_set_free(ts);
+
+	/* A misspelt placeholder, deep in a list, and a dotted one. */
+	snprintf(path, sizeof(path), "%s/ack.txt", fr);
+	f = fopen(path, "a");
+	fputs("{{reff}}\n{{#volunteers}}{{name}}{{/volunteers}}\n"
+	    "{{#is_report}}{{ref}}{{/is_report}}\n", f);
+	fclose(f);
+	write_file("assignment.txt", "Subject: x [{{ref}}]\n\n{{#volunteers}}"
+	    "{{name}} {{load}} {{ref}} {{skill}}{{/volunteers}}\n"
+	    "{{#attachments}}{{filename}}{{/attachments}}\n");
+	snprintf(path, sizeof(path), "%s/help.txt", fr);
+	unlink(path);
+	write_file("extra.txt", "Subject: x\n\nx\n");
+	ts = load(err, sizeof(err));
+	ok(ts != NULL, "still loads (syntax is fine)");
+	ok(ts && template_check_names(ts, err, sizeof(err)) != 0,
+	    "name check fails");
+	template_set_free(ts);
+	snprintf(want, sizeof(want), "%s/ack.txt:", fr);
+	like_str(err, want, "ack named");
+	like_str(err, "unknown placeholder {{reff}} (known: ref, holder_name, "
+	    "subject, reply_days, is_report, network_name, contact)",
+	    "unknown placeholder with the known list");
+	like_str(err, "unknown placeholder {{volunteers}}",
+	    "a list of another template is unknown");
+	like_str(err, "unknown placeholder {{skill}}",
+	    "misspelt item field found");
+	ok(strstr(err, "{{load}}") == NULL && strstr(err, "{{filename}}") ==
+	    NULL, "item fields known inside their list");
+	snprintf(want, sizeof(want), "%s/help.txt: missing template", fr);
+	like_str(err, want, "missing template");
+	snprintf(want, sizeof(want), "%s/extra.txt: not a template the daemon "
+	    "sends", fr);
+	like_str(err, want, "unknown template");
+	/* The line is right: the appended {{reff}} line. */
+	{
+		char *p = strstr(err, "ack.txt:"), *q;
+		int line = p ? atoi(p + 8) : 0;
+		int lines = 0;
+
+		snprintf(path, sizeof(path), "%s/%s/ack.txt", SHIPPED,
+		    TEMPLATE_LANG);
+		f = fopen(path, "r");
+		while (f && (q = fgets(want, sizeof(want), f)) != NULL)
+			lines++;
+		if (f)
+			fclose(f);
+		is_int(line, lines + 1, "line of the unknown placeholder");
+	}
+}
+
+/* Sample values for every variable a template is documented to get. */
+static struct tpl_data *
+sample_data(const char *name)
+{
+	struct tpl_data *d = tpl_data_new(), *i;
+	const char *vars[128];
+	static const char *const cmds[] = { "eligible", "non_eligible",
+	    "transferer", "inviter", "oui", "non", "interlocuteur",
+	    "rencontre", "annuler_rencontre", "feuille_de_route", "point",
+	    "note", "cloturer", "abandon", "statut", "aide", "accepter",
+	    "refuser", "charte", NULL };
+	static const char *const reasons[] = { "unknown", "not_allowed",
+	    "bad_date", "bad_time", "bad_address", "missing_argument",
+	    "wrong_state", "not_found", "not_run", "internal_error", NULL };
+	int n = template_known_vars(name, vars, 128);
+
+	for (int k = 0; k < n; k++) {
+		const char *v = vars[k];
+
+		if (strchr(v, '.'))
+			continue;
+		if (strncmp(v, "is_", 3) == 0 || strncmp(v, "has_", 4) == 0)
+			tpl_set_bool(d, v, 1);
+		else
+			tpl_setf(d, v, "«%s» é", v);
+	}
+	tpl_set(d, "ref", "CDP-2026-0001");
+	for (int k = 0; k < n; k++) {
+		if (strcmp(vars[k], "volunteers") == 0)
+			for (int j = 0; j < 2; j++) {
+				i = tpl_list_add(d, "volunteers");
+				tpl_setf(i, "name", "Bénévole %d", j);
+				tpl_setf(i, "address", "b%d@example.org", j);
+				tpl_set(i, "skills", "énergie, habitat");
+				tpl_set_int(i, "load", j);
+			}
+		if (strcmp(vars[k], "attachments") == 0) {
+			i = tpl_list_add(d, "attachments");
+			tpl_set(i, "filename", "plan du jardin.pdf");
+		}
+		if (strcmp(vars[k], "commands") == 0)
+			for (int j = 0; cmds[j]; j++) {
+				i = tpl_list_add(d, "commands");
+				tpl_set(i, "verb", cmds[j]);
+				tpl_set_bool(i, cmds[j], 1);
+			}
+		if (strcmp(vars[k], "results") == 0) {
+			i = tpl_list_add(d, "results");
+			tpl_set(i, "line", "ELIGIBLE");
+			tpl_set(i, "verb", "ELIGIBLE");
+			tpl_set_bool(i, "ok", 1);
+			for (int j = 0; reasons[j]; j++) {
+				i = tpl_list_add(d, "results");
+				tpl_setf(i, "line", "ligne %d", j);
+				tpl_set_bool(i, reasons[j], 1);
+			}
+		}
+	}
+	return d;
+}
+
+static void
+test_shipped(void)
+{
+	struct template_set *ts = NULL;
+	const char *const *names = template_known_names();
+	char err[8192], msg[256];
+
+	ok(template_load_dir(SHIPPED, &ts, err, sizeof(err)) == 0,
+	    "shipped templates load");
+	if (ts == NULL) {
+		printf("# %s\n", err);
+		return;
+	}
+	if (!ok(template_check_names(ts, err, sizeof(err)) == 0,
+	    "shipped templates use only documented names"))
+		printf("# %s\n", err);
+	for (size_t k = 0; names[k]; k++) {
+		struct tpl_data *d = sample_data(names[k]);
+		char *s = NULL, *b = NULL;
+
+		for (int html = 0; html <= 1; html++) {
+			snprintf(msg, sizeof(msg), "%s renders%s", names[k],
+			    html ? " (HTML)" : "");
+			ok(template_render(ts, names[k], d, html, &s, &b, err,
+			    sizeof(err)) == 0, msg);
+			if (b == NULL)
+				continue;
+			snprintf(msg, sizeof(msg), "%s: no leftover {{ or }}",
+			    names[k]);
+			ok(strstr(b, "{{") == NULL && strstr(b, "}}") == NULL &&
+			    strstr(s, "{{") == NULL, msg);
+			snprintf(msg, sizeof(msg), "%s: no blank line run",
+			    names[k]);
+			ok(strstr(b, "\n\n\n") == NULL, msg);
+			if (names[k][0] != '_') {
+				snprintf(msg, sizeof(msg), "%s: subject tagged",
+				    names[k]);
+				like_str(s, "[CDP-2026-0001]", msg);
+				snprintf(msg, sizeof(msg), "%s: signed",
+				    names[k]);
+				like_str(b, "L'équipe du réseau", msg);
+			}
+			free(s);
+			free(b);
+			s = b = NULL;
+		}
+		tpl_data_free(d);
+	}
+	/* The help list shows only the commands given. */
+	{
+		struct tpl_data *d = tpl_data_new(), *i;
+		char *s = NULL, *b = NULL;
+
+		i = tpl_list_add(d, "commands");
+		tpl_set(i, "verb", "STATUT");
+		tpl_set_bool(i, "statut", 1);
+		tpl_set(d, "recipient_name", "Hélène");
+		ok(template_render(ts, "help", d, 0, &s, &b, err,
+		    sizeof(err)) == 0, "help renders");
+		like_str(b, "Bonjour Hélène,", "greeting with the name");
+		like_str(b, "  STATUT\n", "the given command");
+		ok(b && strstr(b, "ELIGIBLE") == NULL, "no other command");
+		is_str(s, "Aide : les commandes du réseau", "no tag without "
+		    "a case");
+		free(s);
+		free(b);
+		tpl_data_free(d);
+	}
+	template_set_free(ts);
+}
+
+int
+main(void)
+{
+	snprintf(root, sizeof(root), "%s/cdp-tpl-XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(root) == NULL)
+		return 1;
+	snprintf(fr, sizeof(fr), "%s/%s", root, TEMPLATE_LANG);
+	mkdir(fr, 0700);
+
+	test_values();
+	test_sections();
+	test_escaping();
+	test_partials();
+	test_errors();
+	test_output_cap();
+	test_check_names();
+	test_shipped();
+
+	clear_dir();
+	rmdir(fr);
+	rmdir(root);
+	return tap_done();
+}
