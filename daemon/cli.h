@@ -33,6 +33,8 @@ int cmd_check(struct cli *cli, int argc, char **argv);
 extern const char cmd_check_help[];
 int cmd_inspect(struct cli *cli, int argc, char **argv);
 extern const char cmd_inspect_help[];
+int cmd_quarantine(struct cli *cli, int argc, char **argv);
+extern const char cmd_quarantine_help[];
 int cmd_run(struct cli *cli, int argc, char **argv);
 extern const char cmd_run_help[];
 int cmd_poll(struct cli *cli, int argc, char **argv);

@@ -41,7 +41,6 @@ const char cmd_inspect_help[] =
 struct inspect_result {
 	const char	*auto_kind;	/* "none" | "auto-reply" | "bounce" |
 					 * "list" */
-	int		 has_bounce;
 	const char	*reply;		/* borrowed */
 	const char	*kind;		/* "request" | "report" | "volunteer" |
 					 * "other" */
@@ -56,8 +55,8 @@ struct inspect_result {
 static void
 inspect_analyse(const struct message *msg, struct inspect_result *r)
 {
-	r->auto_kind = "none";		/* autodetect_classify() */
-	r->has_bounce = 0;		/* its bounce_info */
+	r->auto_kind = "none";		/* autodetect_classify(), which
+					 * also gives the bounce object */
 	r->reply = msg->text;		/* reply_extract() */
 	r->kind = "other";		/* the classification rules */
 }
@@ -91,11 +90,6 @@ inspect_read(const char *path, char **out, size_t *outlen, char *err,
 	buf = xmalloc(cap);
 	for (;;) {
 		if (n == cap) {
-			if (cap > MESSAGE_MAX_SIZE) {
-				snprintf(err, errlen, "larger than %d MiB",
-				    MESSAGE_MAX_SIZE / (1024 * 1024));
-				goto out;
-			}
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
@@ -103,6 +97,11 @@ inspect_read(const char *path, char **out, size_t *outlen, char *err,
 		if (r == 0)
 			break;
 		n += r;
+		if (n > MESSAGE_MAX_SIZE) {
+			snprintf(err, errlen, "larger than %d MiB",
+			    MESSAGE_MAX_SIZE / (1024 * 1024));
+			goto out;
+		}
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s", strerror(errno ? errno : EIO));

@@ -40,19 +40,14 @@ int
 fetch_prepare(struct imap_conn *c, const struct config *cfg, char *err,
     size_t errlen)
 {
-	int rc, created = 0;
+	int rc;
 
-	rc = imap_ensure_folder(c, cfg->imap.processed_folder, &created, err,
+	/* imap_ensure_folder logs a folder it had to create. */
+	rc = imap_ensure_folder(c, cfg->imap.processed_folder, NULL, err,
 	    errlen);
-	if (rc != IMAP_OK)
-		return rc;
-	if (created)
-		log_info("created folder %s", cfg->imap.processed_folder);
-	created = 0;
-	rc = imap_ensure_folder(c, cfg->imap.quarantine_folder, &created, err,
-	    errlen);
-	if (rc == IMAP_OK && created)
-		log_info("created folder %s", cfg->imap.quarantine_folder);
+	if (rc == IMAP_OK)
+		rc = imap_ensure_folder(c, cfg->imap.quarantine_folder, NULL,
+		    err, errlen);
 	return rc;
 }
 

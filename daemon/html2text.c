@@ -140,6 +140,7 @@ struct h2t {
 	int		 list_count[H2T_MAX_LEVELS];
 	int		 nlists;	/* may exceed H2T_MAX_LEVELS */
 	int		 just_marked;	/* a list marker was the last output */
+	int		 head_open;	/* no </head> or <body> after a <head> */
 };
 
 /* What a start tag carries that matters here. */
@@ -529,10 +530,16 @@ h2t_list_item(struct h2t *h)
 static int
 h2t_is_outlook_history(const char *name, const struct h2t_attrs *a)
 {
+	/* Outlook on the web and 365 (divRplyFwdMsg, appendonsend), the new
+	 * Outlook for Mac (mail-editor-reference-message-container), Outlook
+	 * 2011-2016 for Mac (OLK_SRC_BODY_SECTION), Hotmail and old
+	 * Outlook.com (<hr id="stopSpelling">), as in talon's fixtures. */
 	if (a->id && (h2t_ncase_eq(a->id, a->id_len, "divRplyFwdMsg") ||
 	    h2t_ncase_eq(a->id, a->id_len, "appendonsend") ||
 	    h2t_ncase_eq(a->id, a->id_len,
-	    "mail-editor-reference-message-container")))
+	    "mail-editor-reference-message-container") ||
+	    h2t_ncase_eq(a->id, a->id_len, "OLK_SRC_BODY_SECTION") ||
+	    h2t_ncase_eq(a->id, a->id_len, "stopSpelling")))
 		return 1;
 	/* Outlook 2010-2019 desktop: <div style="border:none;border-top:solid
 	 * #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"> (#B5C4DF in 2007/2010)
@@ -794,9 +801,11 @@ html2text_convert(const char *html, size_t len)
 				h2t_end_tag(&h, name);
 				continue;
 			}
-			if (strcmp(name, "head") == 0) {
+			if (strcmp(name, "head") == 0 && !h.head_open) {
 				/* Skip to </head>, or to <body> when the head
-				 * is not closed; keep going if neither. */
+				 * is not closed; keep going if neither (and do
+				 * not search again: "<head>" repeated would
+				 * make this quadratic). */
 				size_t e = h2t_find_tag(h.s, h.len, i, "</head");
 				size_t b = h2t_find_tag(h.s, h.len, i, "<body");
 
@@ -804,6 +813,8 @@ html2text_convert(const char *html, size_t len)
 					e = b;
 				if (e < h.len)
 					i = e;
+				else
+					h.head_open = 1;
 				continue;
 			}
 			{

@@ -187,25 +187,33 @@ inbound_quarantine(struct store *st, const struct inbound_source *src,
     char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	char hash[HASH_SHA256_HEX];
+	struct message *m = NULL;
+	char hash[HASH_SHA256_HEX], perr[128];
 	int rc = -1;
 
 	hash_sha256_hex(raw, len, hash);
+	/* Best effort: the Message-ID lets an administrator find the mail. */
+	if (message_parse(raw, len, &m, perr, sizeof(perr)) != 0)
+		m = NULL;
 	/* The same bytes quarantined before (fetched again after a reset):
 	 * keep the first record, refresh where the copy now is. */
 	s = store_prepare(st, "INSERT INTO quarantine (raw, content_hash, "
-	    "reason, imap_folder, imap_uidvalidity, imap_uid, created_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (content_hash) "
+	    "reason, imap_folder, imap_uidvalidity, imap_uid, created_at, "
+	    "message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	    "ON CONFLICT (content_hash) "
 	    "DO UPDATE SET imap_folder = excluded.imap_folder, "
 	    "imap_uidvalidity = excluded.imap_uidvalidity, "
 	    "imap_uid = excluded.imap_uid", err, errlen);
-	if (s == NULL)
+	if (s == NULL) {
+		message_free(m);
 		return -1;
+	}
 	store_bind_blob(s, 1, raw, len);
 	store_bind_text(s, 2, hash);
 	store_bind_text(s, 3, reason);
 	bind_source(s, 4, src);
 	store_bind_int64(s, 7, now);
+	store_bind_text(s, 8, m ? m->message_id : NULL);
 	if (store_step(s) != STORE_DONE)
 		snprintf(err, errlen, "quarantining uid %u: %s", src->uid,
 		    store_errmsg(st));
@@ -214,6 +222,7 @@ inbound_quarantine(struct store *st, const struct inbound_source *src,
 		rc = 0;
 	}
 	store_finalize(s);
+	message_free(m);
 	return rc;
 }
 

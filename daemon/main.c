@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, cmd_check_help, 1 },
 	{ "inspect", cmd_inspect, cmd_inspect_help, 0 },
 	{ "outbox", cmd_outbox, cmd_outbox_help, 1 },
+	{ "quarantine", cmd_quarantine, cmd_quarantine_help, 1 },
 };
 
 static const char main_help[] =
@@ -53,6 +54,7 @@ static const char main_help[] =
 "  poll                one full cycle, then exit\n"
 "  check               validate config, templates, rules; try IMAP and SMTP logins\n"
 "  inspect FILE.eml [--json]  parse one message, no database, no network\n"
+"  quarantine list|retry  mails that could not be handled; handle one again\n"
 "  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";

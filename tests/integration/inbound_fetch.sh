@@ -58,6 +58,16 @@ esac
 [ "$(count Quarantine)" = 1 ] && t_ok "moved to Quarantine" || t_not_ok "moved to Quarantine" "$(count Quarantine)"
 hdr=$(sql "SELECT instr(raw, 'Subject: Gros fichier') > 0 FROM quarantine")
 [ "$hdr" = 1 ] && t_ok "its headers are kept" || t_not_ok "its headers are kept"
+t_run "quarantine list" 0 "$CDP" -c "$CONF" quarantine list
+t_grep "lists the reason" "$T/out" "too large: "
+t_run "quarantine list --json" 0 "$CDP" -c "$CONF" quarantine list --json
+t_grep "JSON names the message" "$T/out" '"message_id": "big@example.org"'
+qid=$(sql "SELECT id FROM quarantine")
+t_run "a too-large mail cannot be retried from the headers" 1 "$CDP" -c "$CONF" quarantine retry "$qid"
+t_grep "and the refusal says what to do" "$T/err" "raise [imap] max_message_size"
+t_run "retry of an unknown id" 1 "$CDP" -c "$CONF" quarantine retry 999
+t_grep "is explained" "$T/err" "no quarantined mail with this id"
+t_run "retry without id is a usage error" 2 "$CDP" -c "$CONF" quarantine retry
 
 # --- SIGKILL in the middle of the work ---------------------------------------
 # batch_size 10 makes 50 commits; the daemon is frozen (SIGSTOP) as soon as
