@@ -22,6 +22,10 @@
 #include "cli.h"
 #include "config.h"
 #include "imap.h"
+#include "inbound.h"
+#include "mem.h"
+#include "reply.h"
+#include "rules.h"
 #include "smtp.h"
 #include "store.h"
 #include "template.h"
@@ -65,19 +69,6 @@ check_line(struct check_report *r, int level, const char *what,
 		r->warnings++;
 }
 
-static void
-check_dir(struct check_report *r, const char *what, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		check_line(r, 2, what, "%s: %s", path, strerror(errno));
-	else if (!S_ISDIR(st.st_mode))
-		check_line(r, 2, what, "%s: not a folder", path);
-	else
-		check_line(r, 0, what, "%s", path);
-}
-
 /* Every template parses and uses only the names the daemon gives it: one
  * line per problem, "path:line: problem". */
 static void
@@ -94,6 +85,29 @@ check_templates(struct check_report *r, const char *dir)
 		    line = strtok_r(NULL, "\n", &save))
 			check_line(r, 2, "templates", "%s", line);
 	template_set_free(ts);
+}
+
+/* Compiles every rule file the daemon reads; each bad line is reported
+ * with its file and line. */
+static void
+check_rules(struct check_report *r, const char *dir)
+{
+	struct inbound_rules rules;
+	char err[4096], *path;
+
+	if (inbound_rules_load(dir, &rules, err, sizeof(err)) != 0) {
+		check_line(r, 2, "rules", "%s", err);
+		return;
+	}
+	path = xasprintf("%s/reply.rules", dir);
+	if (reply_rules_check(rules.reply, path, err, sizeof(err)) != 0)
+		check_line(r, 2, "rules", "%s", err);
+	else
+		check_line(r, 0, "rules", "%s (%zu reply rules, %zu automatic "
+		    "mail rules)", dir, rules_count(rules.reply),
+		    rules_count(rules.autodetect));
+	free(path);
+	inbound_rules_free(&rules);
 }
 
 static void
@@ -228,7 +242,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	if (print)
 		config_dump(cfg);
 	check_templates(&r, cfg->paths.templates);
-	check_dir(&r, "rules", cfg->paths.rules);
+	check_rules(&r, cfg->paths.rules);
 	if (access(cfg->paths.people, R_OK) != 0)
 		check_line(&r, 1, "people", "%s: %s (no referents or "
 		    "volunteers known yet)", cfg->paths.people, strerror(errno));

@@ -10,8 +10,9 @@
  * reply extraction handles both alike: <blockquote> content, Gmail's
  * <div class="gmail_quote">, Yahoo's <div class="yahoo_quoted">, and
  * everything after the start of Outlook's reply header (<div
- * id="divRplyFwdMsg">, <div id="appendonsend">, or the desktop client's
- * top-bordered "De : ... Envoyé : ..." block).
+ * id="divRplyFwdMsg">, <div id="appendonsend">, the desktop client's
+ * top-bordered "De : ... Envoyé : ..." block, and the marks Outlook for Mac
+ * and Hotmail leave).
  *
  * A hand-written scanner, not a DOM: mail HTML is often broken, and a
  * scanner that only moves forward within the buffer cannot misbehave on it.

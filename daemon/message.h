@@ -87,7 +87,8 @@ struct message {
 /*
  * Parses `len` bytes of `raw` (CRLF or LF line ends).  Returns 0 and a new
  * message in *out, or -1 with the reason in err (only when nothing at all
- * could be read: a broken message still gives a best-effort result).
+ * could be read, or `len` is over MESSAGE_MAX_SIZE: a broken message still
+ * gives a best-effort result, with `truncated` set when a cap was hit).
  */
 int message_parse(const char *raw, size_t len, struct message **out,
     char *err, size_t errlen);

@@ -1208,9 +1208,9 @@ mime_add_attachment(struct mime_walk *w, const struct mime_info *pi,
 	}
 	a = &msg->attachments[msg->nattachments++];
 	a->filename = xstrdup(pi->filename ? pi->filename : "");
+	/* No Content-Type means text/plain (RFC 2045 §5.2). */
 	a->content_type = mime_clean_raw(pi->type[0] ? pi->type :
-	    "application/octet-stream", strlen(pi->type[0] ? pi->type :
-	    "application/octet-stream"));
+	    "text/plain", strlen(pi->type[0] ? pi->type : "text/plain"));
 	a->size = size;
 	a->inline_part = pi->disposition == MIME_DISP_INLINE ||
 	    (w->related > 0 && pi->content_id != NULL);

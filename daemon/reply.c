@@ -70,8 +70,9 @@ static const char *const reply_label_names[RL_COUNT] = {
 #define REPLY_JOIN_LINES	3
 /* Fields of a header block: more means it is not one. */
 #define REPLY_BLOCK_MAX_FIELDS	16
-/* A closing formula starts the signature if at most this many non-blank
- * lines follow it, none longer than REPLY_CLOSING_LINE_MAX bytes. */
+/* A closing formula starts the signature if 1 to this many non-blank lines
+ * follow it (a name, a title, a phone), none longer than
+ * REPLY_CLOSING_LINE_MAX bytes. */
 #define REPLY_CLOSING_MAX_LINES	5
 #define REPLY_CLOSING_LINE_MAX	100
 /* Text lines between two quoted lines taken for the rewrapped end of the
@@ -761,6 +762,8 @@ reply_extract_ex(const struct rules *rules, const char *text, size_t len,
 	if (rules == NULL || (text == NULL && len > 0) ||
 	    len > REPLY_MAX_INPUT)
 		return -1;
+	if (text == NULL)
+		text = "";
 	memset(&sc, 0, sizeof(sc));
 	sc.rules = rules;
 	sc.flags = flags;

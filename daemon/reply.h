@@ -57,7 +57,7 @@ struct reply_info {
  * and a new NUL-terminated string in *out, owned by the caller: the kept
  * lines joined with LF, leading and trailing blank space removed; "" when
  * the mail is only history.  Returns -1 (and *out untouched) when rules is
- * NULL or len exceeds REPLY_MAX_INPUT.
+ * NULL or len exceeds REPLY_MAX_INPUT.  out must not be NULL.
  */
 int reply_extract(const struct rules *rules, const char *text, size_t len,
     char **out);

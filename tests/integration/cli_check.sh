@@ -50,6 +50,17 @@ printf '[network]\ncontact = coupdepouce@example.org\n[imap]\nurl = imaps://h\ni
 t_run "bad value refused" 1 "$CDP" -c "$T/cdp/bad.conf" check --offline
 t_grep "error names file, line and key" "$T/err" "$T/cdp/bad.conf:5: idle: 'sometimes' is not yes or no"
 
+# A broken rule is reported with its file, line and label.
+mkdir -p "$T/rules"
+cp "$TOP/config/rules/auto.rules" "$T/rules/"
+printf '# comment\nquote_header  (non fermé\n' >"$T/rules/reply.rules"
+sed "s|^rules = .*|rules = $T/rules|" "$T/cdp/coupdepouce.conf" >"$T/cdp/badrules.conf"
+chmod 600 "$T/cdp/badrules.conf"
+t_run "broken rule refused by check" 1 "$CDP" -c "$T/cdp/badrules.conf" check --offline
+t_grep "rule error names file, line and label" "$T/err" "$T/rules/reply.rules:2: quote_header: missing closing parenthesis"
+t_run "and the daemon refuses to start with it" 1 "$CDP" -c "$T/cdp/badrules.conf" poll
+t_grep "saying why" "$T/err" "$T/rules/reply.rules:2: quote_header"
+
 # A password in a file others can read is refused.
 cp "$T/cdp/coupdepouce.conf" "$T/cdp/open.conf"
 chmod 644 "$T/cdp/open.conf"

@@ -412,17 +412,19 @@ test_mikel(void)
 		if ((msg = parse_file(path)) == NULL)
 			continue;	/* reported by parse_all */
 		v = json_array_get(json_object_get(c, "from_addresses"), 0);
-		if (v != NULL && strchr(json_string_value(v), '(') == NULL) {
-			snprintf(name, sizeof(name), "mikel_mail %s: From",
-			    file);
+		snprintf(name, sizeof(name), "mikel_mail %s: From", file);
+		if (v != NULL && strchr(json_string_value(v), '(') != NULL)
+			printf("# skip %s: the mail gem keeps comments inside "
+			    "the address\n", name);
+		else if (v != NULL)
 			is_str(msg->from.address, json_string_value(v), name);
-		}
 		v = json_object_get(c, "subject");
-		if (v != NULL && strchr(json_string_value(v), '\\') == NULL) {
-			snprintf(name, sizeof(name), "mikel_mail %s: Subject",
-			    file);
+		snprintf(name, sizeof(name), "mikel_mail %s: Subject", file);
+		if (v != NULL && strchr(json_string_value(v), '\\') != NULL)
+			printf("# skip %s: the transcribed expectation holds a "
+			    "literal backslash\n", name);
+		else if (v != NULL)
 			is_str(msg->subject, json_string_value(v), name);
-		}
 		if ((v = json_object_get(c, "attachment_count")) != NULL) {
 			snprintf(name, sizeof(name), "mikel_mail %s: "
 			    "attachments", file);
@@ -487,13 +489,20 @@ test_flanker(void)
 			is_str(msg->subject, json_string_value(v), name);
 		}
 		if ((v = json_object_get(e, "body")) != NULL) {
-			char *want = collapse(json_string_value(v));
-			char *got = collapse(msg->text);
+			/* flanker's tests read fixtures with CRLF line ends;
+			 * ours are LF. */
+			const char *b = json_string_value(v);
+			char *want = malloc(strlen(b) + 1), *w = want;
 
+			if (want == NULL)
+				abort();
+			for (; *b; b++)
+				if (*b != '\r')
+					*w++ = *b;
+			*w = '\0';
 			snprintf(name, sizeof(name), "flanker %s: text", file);
-			is_str(got, want, name);
+			is_str(msg->text, want, name);
 			free(want);
-			free(got);
 		}
 		parts = json_object_get(e, "parts");
 		for (size_t k = 0; k < json_array_size(parts); k++) {

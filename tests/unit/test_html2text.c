@@ -146,6 +146,11 @@ test_quotes(void)
 	    "Outlook 2010 bordered header");
 	conv("<div class=\"yahoo_quoted\">cité</div>hors", "> cité\nhors\n",
 	    "Yahoo quote scoped to its div");
+	conv("<div>Réponse</div><span id=\"OLK_SRC_BODY_SECTION\"><div>De : "
+	    "Bob</div></span><div>Salut</div>", "Réponse\n> De : Bob\n> Salut\n",
+	    "Outlook for Mac source section");
+	conv("merci<hr id=\"stopSpelling\">Date: lundi<br>vieux",
+	    "merci\n> Date: lundi\n> vieux\n", "Hotmail stopSpelling rule");
 }
 
 static void
