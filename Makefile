@@ -20,7 +20,7 @@ HARDEN   = -fstack-protector-strong -D_FORTIFY_SOURCE=2
 OPT     ?= -O2 -g
 WERROR  ?= -Werror
 CFLAGS  ?=
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) $(HARDEN) -MMD -MP \
+CFLAGS  += -std=c11 -D_GNU_SOURCE -DCDP_DATADIR='"$(DATADIR)"' $(OPT) $(WARN) $(WERROR) $(HARDEN) -MMD -MP \
            -I$(BUILD) -Idaemon $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS += -Wl,-z,relro,-z,now
 # Debian's libetpan pkg-config adds a non-PIE specs file: link it plainly.

@@ -17,11 +17,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "autodetect.h"
+#include "bounce.h"
 #include "cli.h"
+#include "config.h"
+#include "inbound.h"
 #include "json_out.h"
 #include "mem.h"
 #include "message.h"
+#include "reply.h"
 
 const char cmd_inspect_help[] =
 "usage: coupdepouce inspect FILE.eml [--json]\n"
@@ -41,24 +47,63 @@ const char cmd_inspect_help[] =
 struct inspect_result {
 	const char	*auto_kind;	/* "none" | "auto-reply" | "bounce" |
 					 * "list" */
-	const char	*reply;		/* borrowed */
+	struct bounce_info bounce;	/* owned; all NULL unless a bounce */
+	char		*reply;		/* owned */
 	const char	*kind;		/* "request" | "report" | "volunteer" |
 					 * "other" */
 };
 
 /*
- * The one place where the later stages plug in: the automatic-mail
- * detector (auto, bounce), reply extraction (reply: new text only) and the
- * rules (kind, themes, commands).  Until they are wired here, a message is
- * reported as ordinary correspondence whose reply is its whole text.
+ * The rules folder: the configuration's when there is one, else the
+ * installed copy, else the one of the source tree the binary was built in
+ * (build/coupdepouce → config/rules), so inspect runs anywhere.
+ */
+static int
+inspect_rules(const struct cli *cli, struct inbound_rules *rules, char *err,
+    size_t errlen)
+{
+	char exe[4096], *slash, *dir = NULL;
+	ssize_t n;
+	int rc;
+
+	if (cli->cfg)
+		return inbound_rules_load(cli->cfg->paths.rules, rules, err,
+		    errlen);
+	if (access(CDP_DATADIR "/config/rules/reply.rules", R_OK) == 0)
+		return inbound_rules_load(CDP_DATADIR "/config/rules", rules,
+		    err, errlen);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		dir = xasprintf("%s/../config/rules", exe);
+	}
+	if (dir == NULL) {
+		snprintf(err, errlen, "no rules folder found; give one with "
+		    "-c FILE ([paths] rules)");
+		return -1;
+	}
+	rc = inbound_rules_load(dir, rules, err, errlen);
+	free(dir);
+	return rc;
+}
+
+/*
+ * Runs the same stages as the daemon on a parsed message.  Kind, themes
+ * and commands stay empty until the case and command modules exist.
  */
 static void
-inspect_analyse(const struct message *msg, struct inspect_result *r)
+inspect_analyse(const struct message *msg, const struct inbound_rules *rules,
+    struct inspect_result *r)
 {
-	r->auto_kind = "none";		/* autodetect_classify(), which
-					 * also gives the bounce object */
-	r->reply = msg->text;		/* reply_extract() */
-	r->kind = "other";		/* the classification rules */
+	memset(r, 0, sizeof(*r));
+	r->auto_kind = autodetect_name(autodetect_classify(msg,
+	    rules->autodetect, &r->bounce));
+	if (reply_extract(rules->reply, msg->text, strlen(msg->text),
+	    &r->reply) != 0)
+		r->reply = xstrdup(msg->text);
+	r->kind = "other";
 }
 
 /* Reads the whole file (or stdin for "-"), at most MESSAGE_MAX_SIZE. */
@@ -178,7 +223,15 @@ inspect_json(const struct message *msg, const struct inspect_result *r)
 		json_out_push(arr, json_out_string(msg->references[i]));
 	json_out_set(o, "references", arr);
 	json_out_set_string(o, "auto", r->auto_kind);
-	json_out_set_null(o, "bounce");	/* {recipient,status,action} */
+	if (r->bounce.recipient || r->bounce.status || r->bounce.action) {
+		struct json_out *b = json_out_object();
+
+		json_out_set_string(b, "recipient", r->bounce.recipient);
+		json_out_set_string(b, "status", r->bounce.status);
+		json_out_set_string(b, "action", r->bounce.action);
+		json_out_set(o, "bounce", b);
+	} else
+		json_out_set_null(o, "bounce");
 	json_out_set_string(o, "text", msg->text);
 	json_out_set_string(o, "reply", r->reply);
 	arr = json_out_array();
@@ -256,13 +309,14 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct inspect_result r;
+	struct inbound_rules rules = { NULL, NULL };
 	struct message *msg = NULL;
 	const char *path;
 	char err[512], *raw = NULL, *json;
 	size_t len = 0;
 	int c, as_json = 0, rc = EXIT_ERR;
 
-	(void)cli;
+	memset(&r, 0, sizeof(r));
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -287,7 +341,11 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "coupdepouce inspect: %s: %s\n", path, err);
 		goto out;
 	}
-	inspect_analyse(msg, &r);
+	if (inspect_rules(cli, &rules, err, sizeof(err)) != 0) {
+		fprintf(stderr, "coupdepouce inspect: %s\n", err);
+		goto out;
+	}
+	inspect_analyse(msg, &rules, &r);
 	if (as_json) {
 		json = inspect_json(msg, &r);
 		fputs(json, stdout);
@@ -301,6 +359,9 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 	}
 	rc = EXIT_OK;
 out:
+	inbound_rules_free(&rules);
+	bounce_info_free(&r.bounce);
+	free(r.reply);
 	message_free(msg);
 	free(raw);
 	return rc;

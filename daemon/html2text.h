@@ -8,7 +8,8 @@
  * styles and the head dropped.  Quoted history is marked the way a
  * text/plain reply marks it, with "> " at the start of each line, so that
  * reply extraction handles both alike: <blockquote> content, Gmail's
- * <div class="gmail_quote">, Yahoo's <div class="yahoo_quoted">, and
+ * <div class="gmail_quote"> and Yahoo's <div class="yahoo_quoted"> (up to
+ * their end: who answers below the quote in Gmail writes after it), and
  * everything after the start of Outlook's reply header (<div
  * id="divRplyFwdMsg">, <div id="appendonsend">, the desktop client's
  * top-bordered "De : ... Envoyé : ..." block, and the marks Outlook for Mac

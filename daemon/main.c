@@ -24,16 +24,25 @@ struct command {
 	const char	*name;
 	int		(*run)(struct cli *, int, char **);
 	const char	*help;
-	int		 needs_config;
+	int		 needs_config;	/* CONFIG_* below */
+};
+
+enum {
+	CONFIG_NONE,
+	CONFIG_REQUIRED,
+	/* Used when -c was given or the default file exists: inspect runs
+	 * on a machine where the daemon is not set up. */
+	CONFIG_OPTIONAL
 };
 
 static const struct command commands[] = {
-	{ "run", cmd_run, cmd_run_help, 1 },
-	{ "poll", cmd_poll, cmd_poll_help, 1 },
-	{ "check", cmd_check, cmd_check_help, 1 },
-	{ "inspect", cmd_inspect, cmd_inspect_help, 0 },
-	{ "outbox", cmd_outbox, cmd_outbox_help, 1 },
-	{ "quarantine", cmd_quarantine, cmd_quarantine_help, 1 },
+	{ "run", cmd_run, cmd_run_help, CONFIG_REQUIRED },
+	{ "poll", cmd_poll, cmd_poll_help, CONFIG_REQUIRED },
+	{ "check", cmd_check, cmd_check_help, CONFIG_REQUIRED },
+	{ "inspect", cmd_inspect, cmd_inspect_help, CONFIG_OPTIONAL },
+	{ "outbox", cmd_outbox, cmd_outbox_help, CONFIG_REQUIRED },
+	{ "quarantine", cmd_quarantine, cmd_quarantine_help,
+	    CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -74,7 +83,7 @@ main(int argc, char **argv)
 	const struct command *cmd = NULL;
 	const char *now_text = NULL;
 	char err[4096];
-	int c, timestamps = 0, rc;
+	int c, timestamps = 0, config_given = 0, rc;
 
 	/* A server closing the connection must give an error, not kill us:
 	 * libetpan writes to sockets without MSG_NOSIGNAL. */
@@ -86,6 +95,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			cli.config_path = optarg;
+			config_given = 1;
 			break;
 		case 'n':
 			now_text = optarg;
@@ -121,7 +131,9 @@ main(int argc, char **argv)
 		fputs(cmd->help, stdout);
 		return EXIT_OK;
 	}
-	if (cmd->needs_config) {
+	if (cmd->needs_config == CONFIG_REQUIRED ||
+	    (cmd->needs_config == CONFIG_OPTIONAL &&
+	    (config_given || access(cli.config_path, F_OK) == 0))) {
 		if (config_load(cli.config_path, &cli.cfg, err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "%s\n", err);

@@ -52,8 +52,8 @@
 						   * Content-Type lines */
 #define MIME_MAX_NESTING	(MESSAGE_MAX_DEPTH + 8)	/* open multiparts
 							 * given to libetpan */
-#define MIME_MAX_DELIM_LINES	(10 * MESSAGE_MAX_PARTS) /* "--" lines */
-#define MIME_MAX_FIELD_LINES	100000	/* "Name: value" lines in parts */
+#define MIME_MAX_DELIM_LINES	(10 * MESSAGE_MAX_PARTS) /* part delimiters */
+#define MIME_MAX_FIELD_LINES	100000	/* header lines in parts */
 #define MIME_MAX_MIME_FIELD	(64 * 1024)	/* bytes of one Content-*
 						 * header given to libetpan */
 #define MIME_MAX_SECTIONS	64	/* RFC 2231 continuations */
@@ -1871,70 +1871,94 @@ mime_declared_boundary(const char *s, size_t len, size_t i, const char **b)
  * Where libetpan must stop: the length of s it may parse.  libetpan
  * recurses once per nested part and scans a part's whole body once per
  * level above it (990 nested multiparts around 20 MB of text took 34 s),
- * so the nesting it sees is bounded here, with a stack of the boundaries
- * declared and closed line by line, as libetpan matches them (prefix, at a
- * line start).  Also counted, at line starts: Content-Type lines declaring
- * multipart or message types (libetpan's recursion depth for message/rfc822
- * chains), "--" lines (each a possible part) and "Name: value" lines (each
- * a header libetpan allocates).  Past a cap the rest is cut off.
+ * and allocates a node per header line and per part.  So the buffer is
+ * followed line by line the way libetpan will read it: a stack of the
+ * boundaries declared (matched as libetpan does: prefix, at a line start),
+ * and whether the line is in a header block (the top one, one after a
+ * delimiter, the message inside a message/rfc822 part or a digest entry).
+ * Past a cap — nesting, message/rfc822 declarations (libetpan's recursion
+ * for message chains), delimiters, header lines — the rest is cut off.
+ * Text in bodies (a bounce quoting the original's headers, a pasted log)
+ * is not counted.
  */
 static size_t
 mime_safe_length(const char *s, size_t len, int *truncated)
 {
 	const char *stack[MIME_MAX_NESTING];
 	size_t stack_len[MIME_MAX_NESTING], depth = 0;
+	int stack_digest[MIME_MAX_NESTING];
 	size_t nest = 0, delim = 0, fields = 0;
+	int in_hdr = 1, msg_next = 0, digest_part = 0, saw_ctype = 0;
 
 	for (size_t i = 0; i < len; ) {
 		const char *nl = memchr(s + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - s) : len;
+		size_t e = nl ? (size_t)(nl - s) : len, l = e - i;
 
+		if (l > 0 && s[e - 1] == '\r')
+			l--;
+		if (l >= 2 && s[i] == '-' && s[i + 1] == '-') {
+			for (size_t k = depth; k-- > 0; ) {
+				if (l - 2 < stack_len[k] ||
+				    memcmp(s + i + 2, stack[k], stack_len[k]) != 0)
+					continue;
+				if (++delim > MIME_MAX_DELIM_LINES)
+					goto cut;
+				/* "--b--" closes level k, "--b" opens a part
+				 * of it. */
+				if (l - 2 >= stack_len[k] + 2 &&
+				    s[i + 2 + stack_len[k]] == '-' &&
+				    s[i + 3 + stack_len[k]] == '-') {
+					depth = k;
+					in_hdr = 0;
+				} else {
+					depth = k + 1;
+					in_hdr = 1;
+					digest_part = stack_digest[k];
+				}
+				msg_next = saw_ctype = 0;
+				goto next;
+			}
+		}
+		if (!in_hdr)
+			goto next;
+		if (l == 0) {
+			/* End of a header block: a message's own headers
+			 * follow for message/rfc822 and digest entries. */
+			in_hdr = msg_next || (digest_part && !saw_ctype);
+			msg_next = saw_ctype = digest_part = 0;
+			goto next;
+		}
+		if (++fields > MIME_MAX_FIELD_LINES)
+			goto cut;
+		if (mime_is_wsp((unsigned char)s[i]))
+			goto next;
+		if (memchr(s + i, ':', l) == NULL) {
+			in_hdr = 0;	/* libetpan's header block ends */
+			goto next;
+		}
 		if (mime_line_starts(s, len, i, "content-type:")) {
 			const char *b = NULL;
 			size_t bl = mime_declared_boundary(s, len, i, &b);
-			size_t j = i + 12, lim = j + 256 < len ? j + 256 : len;
-			int hit = bl > 0;
+			size_t j = i + 13, lim = j + 256 < len ? j + 256 : len;
 
-			while (j < lim && !hit) {
-				if (mime_line_starts(s, lim, j, "message"))
-					hit = 1;
+			saw_ctype = 1;
+			while (j < lim && mime_is_wsp((unsigned char)s[j]))
 				j++;
+			if (mime_line_starts(s, lim, j, "message/")) {
+				msg_next = 1;
+				if (++nest > MIME_MAX_NEST_DECL)
+					goto cut;
 			}
-			if (hit && ++nest > MIME_MAX_NEST_DECL)
-				goto cut;
 			if (bl > 0) {
 				if (depth == MIME_MAX_NESTING)
 					goto cut;
 				stack[depth] = b;
-				stack_len[depth++] = bl;
+				stack_len[depth] = bl;
+				stack_digest[depth++] = mime_line_starts(s, lim, j,
+				    "multipart/digest");
 			}
 		}
-		if (e - i >= 2 && s[i] == '-' && s[i + 1] == '-') {
-			if (++delim > MIME_MAX_DELIM_LINES)
-				goto cut;
-			for (size_t k = depth; k-- > 0; ) {
-				if (e - i - 2 < stack_len[k] ||
-				    memcmp(s + i + 2, stack[k], stack_len[k]) != 0)
-					continue;
-				/* "--b--" closes level k, "--b" opens a part
-				 * of it. */
-				if (e - i - 2 >= stack_len[k] + 2 &&
-				    s[i + 2 + stack_len[k]] == '-' &&
-				    s[i + 3 + stack_len[k]] == '-')
-					depth = k;
-				else
-					depth = k + 1;
-				break;
-			}
-		}
-		if (e > i && !mime_is_wsp((unsigned char)s[i])) {
-			const char *c = memchr(s + i, ':', e - i);
-
-			if (c != NULL && c - (s + i) < 77 &&
-			    memchr(s + i, ' ', (size_t)(c - (s + i))) == NULL &&
-			    ++fields > MIME_MAX_FIELD_LINES)
-				goto cut;
-		}
+next:
 		i = nl ? e + 1 : len;
 		continue;
 cut:
