@@ -117,9 +117,18 @@ check_secret(struct check_report *r, const struct config *cfg)
 	const char *path = cfg->network.secret_file;
 
 	if (stat(path, &st) != 0) {
-		check_line(r, 1, "secret", "%s: %s (needed to send mail; "
-		    "create it with: head -c 32 /dev/urandom > %s; chmod 600 "
-		    "%s)", path, strerror(errno), path, path);
+		const char *credir = getenv("CREDENTIALS_DIRECTORY");
+
+		/* systemd's credentials folder is read-only to us. */
+		if (credir && *credir && strncmp(path, credir,
+		    strlen(credir)) == 0)
+			check_line(r, 2, "secret", "%s: %s (add "
+			    "LoadCredential=secret:... to the unit)", path,
+			    strerror(errno));
+		else
+			check_line(r, 1, "secret", "%s: %s (a random key is "
+			    "created there when the first mail is written)",
+			    path, strerror(errno));
 		return;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO))

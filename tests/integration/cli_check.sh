@@ -61,6 +61,17 @@ t_grep "rule error names file, line and label" "$T/err" "$T/rules/reply.rules:2:
 t_run "and the daemon refuses to start with it" 1 "$CDP" -c "$T/cdp/badrules.conf" poll
 t_grep "saying why" "$T/err" "$T/rules/reply.rules:2: quote_header"
 
+# A broken template is reported with its file and line.
+cp -R "$TOP/templates" "$T/tpl"
+printf 'Subject: Test {{ref}}\n\nBonjour {{#holder_name}}{{holder_name}}\n' >"$T/tpl/fr/ack.txt"
+sed "s|^templates = .*|templates = $T/tpl|" "$T/cdp/coupdepouce.conf" >"$T/cdp/badtpl.conf"
+chmod 600 "$T/cdp/badtpl.conf"
+t_run "broken template refused by check" 1 "$CDP" -c "$T/cdp/badtpl.conf" check --offline
+t_grep "template error names file and line" "$T/err" "$T/tpl/fr/ack.txt:3:"
+printf 'Subject: Test {{ref}}\n\nBonjour {{reff}}\n' >"$T/tpl/fr/ack.txt"
+t_run "unknown placeholder refused by check" 1 "$CDP" -c "$T/cdp/badtpl.conf" check --offline
+t_grep "and named" "$T/err" "$T/tpl/fr/ack.txt:3: unknown placeholder {{reff}}"
+
 # A password in a file others can read is refused.
 cp "$T/cdp/coupdepouce.conf" "$T/cdp/open.conf"
 chmod 644 "$T/cdp/open.conf"
