@@ -20,6 +20,7 @@
 #include "inbound.h"
 #include "log.h"
 #include "outbox.h"
+#include "sentcopy.h"
 #include "smtp.h"
 #include "store.h"
 
@@ -130,6 +131,34 @@ daemon_send(struct daemon_ctx *d)
 		log_info("sent %d mail(s), %d failed, %d deferred%s%s",
 		    stats.sent, stats.failed, stats.deferred,
 		    stats.error[0] ? ": " : "", stats.error);
+}
+
+/* sentcopy: copies what was sent into [imap] sent_folder over the fetch
+ * connection, when it is up (nothing to do when the option is unset).
+ * Returns sentcopy_pass's status after logging it; a lost connection is
+ * closed so the next cycle reconnects. */
+static int
+daemon_copy_sent(struct daemon_ctx *d)
+{
+	size_t copied = 0;
+	char err[2048];
+	int rc;
+
+	if (d->imap == NULL)
+		return 0;
+	rc = sentcopy_pass(d->imap, d->st, d->cfg, &copied, err, sizeof(err));
+	if (copied)
+		log_info("copied %zu sent mail(s) to %s", copied,
+		    d->cfg->imap.sent_folder);
+	if (rc != 0) {
+		log_warnx("%s: %s", rc == SENTCOPY_ESTORE ? "store" : "imap",
+		    err);
+		if (rc == IMAP_ETEMP) {
+			imap_close(d->imap);
+			d->imap = NULL;
+		}
+	}
+	return rc;
 }
 
 /* Connects if needed and runs one fetch pass.  Returns 0, or an IMAP or
@@ -246,6 +275,7 @@ daemon_run(const struct config *cfg)
 		int rc = daemon_cycle(&d);
 
 		daemon_send(&d);
+		(void)daemon_copy_sent(&d);	/* sentcopy */
 		if (rc != 0) {
 			backoff = daemon_backoff_next(backoff);
 			log_info("retrying in about %ld s", backoff / 1000);
@@ -271,6 +301,8 @@ daemon_poll_once(const struct config *cfg)
 		return 1;
 	rc = daemon_cycle(&d);
 	daemon_send(&d);
+	if (daemon_copy_sent(&d) != 0)	/* sentcopy */
+		rc = 1;
 	daemon_close(&d);
 	return rc == 0 ? 0 : 1;
 }

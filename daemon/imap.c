@@ -25,6 +25,9 @@
  *   \Seen).  UID sets are sent compressed into ranges (5,7:9) and long ones
  *   in chunks, so a command line stays far below servers' limits (Dovecot:
  *   64 KiB).
+ * - Copies of sent mail go up with APPEND (one synchronizing literal per
+ *   message, as libetpan sends it: no LITERAL+, so the server can refuse
+ *   before the bytes travel).
  * - IDLE waits with our own poll() on the socket instead of
  *   mailstream_wait_idle(): that one takes whole seconds, uses select()
  *   (undefined for fds >= FD_SETSIZE), cannot tell a signal from an error,
@@ -129,6 +132,8 @@ imap_etpan_word(int r)
 		return "LIST failed";
 	case MAILIMAP_ERROR_CREATE:
 		return "CREATE failed";
+	case MAILIMAP_ERROR_APPEND:
+		return "APPEND refused";
 	case MAILIMAP_ERROR_LOGOUT:
 		return "LOGOUT failed";
 	case MAILIMAP_ERROR_STARTTLS:
@@ -722,6 +727,39 @@ imap_ensure_folder(struct imap_conn *c, const char *folder, int *created,
 	if (created != NULL)
 		*created = 1;
 	log_info("%s: created folder %s", c->url, folder);
+	return IMAP_OK;
+}
+
+int
+imap_append(struct imap_conn *c, const char *folder, const char *msg,
+    size_t len, int seen, char *err, size_t errlen)
+{
+	struct mailimap_flag_list *fl = NULL;
+	struct mailimap_flag *flag;
+	int r, rc;
+
+	if ((rc = imap_usable(c, err, errlen)) != IMAP_OK)
+		return rc;
+	if (len == 0 || memchr(msg, '\0', len) != NULL) {
+		snprintf(err, errlen, "%s: APPEND %s: %s message not sent",
+		    c->url, folder, len == 0 ? "empty" : "NUL byte in the");
+		return IMAP_EPROTO;
+	}
+	if (seen && ((fl = mailimap_flag_list_new_empty()) == NULL ||
+	    (flag = mailimap_flag_new_seen()) == NULL ||
+	    mailimap_flag_list_add(fl, flag) != MAILIMAP_NO_ERROR))
+		fatalx("imap: out of memory");
+	/* libetpan sends the message as a synchronizing literal: the server
+	 * may say NO before it (Dovecot: "[TRYCREATE] Mailbox doesn't
+	 * exist") or after it; both are MAILIMAP_ERROR_APPEND. */
+	r = mailimap_append(c->imap, folder, fl, NULL, msg, len);
+	if (fl != NULL)
+		mailimap_flag_list_free(fl);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, err, errlen, "APPEND %s (%zu bytes)",
+		    folder, len);
+	log_debug(LOG_CAT_IMAP, "%s: appended %zu bytes to %s%s", c->url,
+	    len, folder, seen ? " (\\Seen)" : "");
 	return IMAP_OK;
 }
 

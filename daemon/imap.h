@@ -88,6 +88,25 @@ int imap_ensure_folder(struct imap_conn *c, const char *folder,
     int *created, char *err, size_t errlen);
 
 /*
+ * APPENDs one message to `folder` (which must exist: imap_ensure_folder),
+ * with the flag \Seen when `seen` is non-zero, no other flag, and the
+ * server's time as internal date.  Works with or without a folder
+ * selected, and leaves the selection as it was.  msg (borrowed, len bytes,
+ * need not be NUL-terminated) is a complete RFC 5322 message with CRLF
+ * line ends: libetpan turns a bare LF or CR into CRLF as it sends, so the
+ * copy is byte for byte the same only for a CRLF message.  An empty
+ * message or one holding a NUL byte (not allowed in an IMAP literal,
+ * RFC 3501 section 4.3) is IMAP_EPROTO without a command.  A NO from the
+ * server, before or after the message was sent (folder missing, quota,
+ * too large), is IMAP_EPROTO with the server's text; the session stays
+ * usable.  IMAP_OK means the server has stored the message; after
+ * IMAP_ETEMP it may or may not have.  The whole message is one literal:
+ * the caller bounds its size.
+ */
+int imap_append(struct imap_conn *c, const char *folder, const char *msg,
+    size_t len, int seen, char *err, size_t errlen);
+
+/*
  * Messages.  All functions below work on the folder selected with
  * imap_select() and take UIDs; none of them sets \Seen except
  * imap_mark_seen.  Arrays of UIDs passed in may be in any order; an empty

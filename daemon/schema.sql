@@ -255,9 +255,17 @@ CREATE TABLE outbox (
   hold_until       INTEGER,         -- not before (working hours); NULL: now
   last_error       TEXT,
   created_at       INTEGER NOT NULL,
-  sent_at          INTEGER
+  sent_at          INTEGER,
+  copied_at        INTEGER          -- copied into [imap] sent_folder
+                                    -- (sentcopy.h); NULL: not yet.  Also
+                                    -- set, without a copy, for mail sent
+                                    -- more than 7 days before the pass
 ) STRICT;
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+-- Mail still to copy into the sent folder: keeps each copy pass from
+-- reading every sent row (copied_at sits after the message blob).
+CREATE INDEX outbox_to_copy ON outbox(sent_at)
+  WHERE status = 'sent' AND copied_at IS NULL;
 CREATE INDEX outbox_case ON outbox(case_id);
 CREATE INDEX outbox_person ON outbox(person_id);
 
