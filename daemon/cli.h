@@ -29,6 +29,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 
+int cmd_case(struct cli *cli, int argc, char **argv);
+extern const char cmd_case_help[];
 int cmd_check(struct cli *cli, int argc, char **argv);
 extern const char cmd_check_help[];
 int cmd_inspect(struct cli *cli, int argc, char **argv);
@@ -41,5 +43,7 @@ int cmd_poll(struct cli *cli, int argc, char **argv);
 extern const char cmd_poll_help[];
 int cmd_outbox(struct cli *cli, int argc, char **argv);
 extern const char cmd_outbox_help[];
+int cmd_person(struct cli *cli, int argc, char **argv);
+extern const char cmd_person_help[];
 
 #endif

@@ -19,10 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "cli.h"
 #include "config.h"
 #include "imap.h"
-#include "inbound.h"
 #include "mem.h"
 #include "reply.h"
 #include "rules.h"
@@ -69,45 +69,66 @@ check_line(struct check_report *r, int level, const char *what,
 		r->warnings++;
 }
 
+/* An error text listing several problems, one per line (the loaders
+ * report every bad line at once): one error each. */
+static void
+check_errors(struct check_report *r, const char *what, char *err)
+{
+	char *line, *save = NULL;
+
+	for (line = strtok_r(err, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		check_line(r, 2, what, "%s", line);
+}
+
 /* Every template parses and uses only the names the daemon gives it: one
  * line per problem, "path:line: problem". */
 static void
 check_templates(struct check_report *r, const char *dir)
 {
 	struct template_set *ts = NULL;
-	char err[8192], *line, *save = NULL;
+	char err[8192];
 
 	if (template_load_dir(dir, &ts, err, sizeof(err)) == 0 &&
 	    template_check_names(ts, err, sizeof(err)) == 0)
 		check_line(r, 0, "templates", "%s/%s", dir, TEMPLATE_LANG);
 	else
-		for (line = strtok_r(err, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save))
-			check_line(r, 2, "templates", "%s", line);
+		check_errors(r, "templates", err);
 	template_set_free(ts);
 }
 
-/* Compiles every rule file the daemon reads; each bad line is reported
- * with its file and line. */
+/*
+ * Compiles every rule file the daemon reads (inbound_rules_load's files),
+ * each on its own so that one broken file does not hide the problems of
+ * the next: each bad line is reported with its file and line.
+ */
 static void
 check_rules(struct check_report *r, const char *dir)
 {
-	struct inbound_rules rules;
-	char err[4096], *path;
+	struct rules *reply = NULL, *autodetect = NULL;
+	struct classify *cls = NULL;
+	char err[8192], *reply_path, *auto_path;
+	int before = r->errors;
 
-	if (inbound_rules_load(dir, &rules, err, sizeof(err)) != 0) {
-		check_line(r, 2, "rules", "%s", err);
-		return;
-	}
-	path = xasprintf("%s/reply.rules", dir);
-	if (reply_rules_check(rules.reply, path, err, sizeof(err)) != 0)
-		check_line(r, 2, "rules", "%s", err);
-	else
+	reply_path = xasprintf("%s/reply.rules", dir);
+	auto_path = xasprintf("%s/auto.rules", dir);
+	if (rules_load(reply_path, &reply, err, sizeof(err)) != 0 ||
+	    reply_rules_check(reply, reply_path, err, sizeof(err)) != 0)
+		check_errors(r, "rules", err);
+	if (rules_load(auto_path, &autodetect, err, sizeof(err)) != 0)
+		check_errors(r, "rules", err);
+	/* kind.rules, themes.rules, communes.txt */
+	if (classify_load(dir, &cls, err, sizeof(err)) != 0)
+		check_errors(r, "rules", err);
+	if (r->errors == before)
 		check_line(r, 0, "rules", "%s (%zu reply rules, %zu automatic "
-		    "mail rules)", dir, rules_count(rules.reply),
-		    rules_count(rules.autodetect));
-	free(path);
-	inbound_rules_free(&rules);
+		    "mail rules; kind.rules, themes.rules, communes.txt)", dir,
+		    rules_count(reply), rules_count(autodetect));
+	classify_free(cls);
+	rules_free(autodetect);
+	rules_free(reply);
+	free(auto_path);
+	free(reply_path);
 }
 
 static void

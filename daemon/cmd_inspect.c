@@ -21,6 +21,7 @@
 
 #include "autodetect.h"
 #include "bounce.h"
+#include "classify.h"
 #include "cli.h"
 #include "config.h"
 #include "inbound.h"
@@ -49,8 +50,7 @@ struct inspect_result {
 					 * "list" */
 	struct bounce_info bounce;	/* owned; all NULL unless a bounce */
 	char		*reply;		/* owned */
-	const char	*kind;		/* "request" | "report" | "volunteer" |
-					 * "other" */
+	struct classify_result cls;	/* owned: kind, themes, commune */
 };
 
 /*
@@ -90,8 +90,8 @@ inspect_rules(const struct cli *cli, struct inbound_rules *rules, char *err,
 }
 
 /*
- * Runs the same stages as the daemon on a parsed message.  Kind, themes
- * and commands stay empty until the case and command modules exist.
+ * Runs the same stages as the daemon on a parsed message.  Commands stay
+ * empty until the command module exists.
  */
 static void
 inspect_analyse(const struct message *msg, const struct inbound_rules *rules,
@@ -103,7 +103,11 @@ inspect_analyse(const struct message *msg, const struct inbound_rules *rules,
 	if (reply_extract(rules->reply, msg->text, strlen(msg->text),
 	    &r->reply) != 0)
 		r->reply = xstrdup(msg->text);
-	r->kind = "other";
+	/* What a mail is about is in what its sender wrote, not in the
+	 * history it quotes; a mail that is only history still has a
+	 * subject and a text to go by. */
+	classify_run(rules->classify, msg->subject,
+	    r->reply[0] != '\0' ? r->reply : msg->text, &r->cls);
 }
 
 /* Reads the whole file (or stdin for "-"), at most MESSAGE_MAX_SIZE. */
@@ -247,8 +251,11 @@ inspect_json(const struct message *msg, const struct inspect_result *r)
 		json_out_push(arr, a);
 	}
 	json_out_set(o, "attachments", arr);
-	json_out_set_string(o, "kind", r->kind);
-	json_out_set(o, "themes", json_out_array());
+	json_out_set_string(o, "kind", r->cls.kind);
+	arr = json_out_array();
+	for (size_t i = 0; i < r->cls.nthemes; i++)
+		json_out_push(arr, json_out_string(r->cls.themes[i]));
+	json_out_set(o, "themes", arr);
 	json_out_set(o, "commands", json_out_array());	/* {verb,args} */
 	s = json_out_dump(o, 2);
 	json_out_free(o);
@@ -285,6 +292,11 @@ inspect_print(const struct message *msg, const struct inspect_result *r)
 	printf("%-10s%s\n", "Subject:", msg->subject);
 	if (strcmp(r->auto_kind, "none") != 0)
 		printf("%-10s%s\n", "Auto:", r->auto_kind);
+	printf("%-10s%s\n", "Kind:", r->cls.kind);
+	for (size_t i = 0; i < r->cls.nthemes; i++)
+		printf("%-10s%s\n", i == 0 ? "Themes:" : "", r->cls.themes[i]);
+	if (r->cls.commune != NULL)
+		printf("%-10s%s\n", "Commune:", r->cls.commune);
 	for (size_t i = 0; i < msg->nattachments; i++) {
 		const struct msg_attachment *a = &msg->attachments[i];
 
@@ -309,7 +321,7 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct inspect_result r;
-	struct inbound_rules rules = { NULL, NULL };
+	struct inbound_rules rules = { 0 };
 	struct message *msg = NULL;
 	const char *path;
 	char err[512], *raw = NULL, *json;
@@ -362,6 +374,7 @@ out:
 	inbound_rules_free(&rules);
 	bounce_info_free(&r.bounce);
 	free(r.reply);
+	classify_result_free(&r.cls);
 	message_free(msg);
 	free(raw);
 	return rc;

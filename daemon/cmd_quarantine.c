@@ -19,6 +19,7 @@
 #include "config.h"
 #include "inbound.h"
 #include "json_out.h"
+#include "mailer.h"
 #include "store.h"
 
 const char cmd_quarantine_help[] =
@@ -105,7 +106,8 @@ out:
 static int
 quarantine_retry(struct store *st, const struct config *cfg, long long id)
 {
-	struct inbound_rules rules = { NULL, NULL };
+	struct inbound_rules rules;
+	struct mailer *mailer = NULL;
 	struct store_stmt *s = NULL;
 	struct inbound_source src = { NULL, 0, 0 };
 	enum inbound_result res = INBOUND_QUARANTINED;
@@ -114,11 +116,17 @@ quarantine_retry(struct store *st, const struct config *cfg, long long id)
 	const void *blob;
 	int rc = EXIT_ERR, step;
 
+	memset(&rules, 0, sizeof(rules));
+	/* A retried mail goes through the whole inbound path: it may open
+	 * a case and cause mail, like any fetched one. */
 	if (inbound_rules_load(cfg->paths.rules, &rules, err,
+	    sizeof(err)) != 0 || mailer_open(cfg, &mailer, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
+	rules.cfg = cfg;
+	rules.mailer = mailer;
 	s = store_prepare(st, "SELECT raw, reason, imap_folder, "
 	    "imap_uidvalidity, imap_uid, msg_id FROM quarantine WHERE id = ?1",
 	    err, sizeof(err));
@@ -190,6 +198,7 @@ fail:
 out:
 	store_finalize(s);
 	inbound_rules_free(&rules);
+	mailer_close(mailer);
 	free(raw);
 	free(folder);
 	return rc;

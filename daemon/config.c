@@ -75,6 +75,8 @@ static const struct conf_key conf_keys[] = {
 	    "08:00-20:00", 0, 0, 0 },
 	{ "network", "max_auto_per_day", T_INT, F(network.max_auto_per_day),
 	    "40", 1, 100000, 0 },
+	{ "network", "max_open_cases", T_INT, F(network.max_open_cases),
+	    "5", 1, 10000, 0 },
 
 	{ "imap", "url", T_IMAPURL, F(imap.m.url), NULL, 0, 0, 1 },
 	{ "imap", "user", T_STR0, F(imap.m.user), "", 0, 0, 0 },

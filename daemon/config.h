@@ -44,6 +44,7 @@ struct config {
 		int	 work_start;	/* minutes after midnight, local */
 		int	 work_end;
 		int	 max_auto_per_day;
+		int	 max_open_cases;	/* a referent's default */
 	} network;
 
 	struct {

@@ -19,7 +19,9 @@
 #include "imap.h"
 #include "inbound.h"
 #include "log.h"
+#include "mailer.h"
 #include "outbox.h"
+#include "people.h"
 #include "sentcopy.h"
 #include "smtp.h"
 #include "store.h"
@@ -80,6 +82,8 @@ struct daemon_ctx {
 	const struct config	*cfg;
 	struct store		*st;
 	struct inbound_rules	 rules;
+	struct mailer		*mailer;
+	struct people_watch	 people;
 	struct imap_conn	*imap;
 };
 
@@ -93,15 +97,19 @@ daemon_open(struct daemon_ctx *d, const struct config *cfg)
 	if (config_check_credentials(cfg, err, sizeof(err)) != 0 ||
 	    inbound_rules_load(cfg->paths.rules, &d->rules, err,
 	    sizeof(err)) != 0 ||
+	    mailer_open(cfg, &d->mailer, err, sizeof(err)) != 0 ||
 	    store_open(cfg->storage.database, &d->st, err, sizeof(err)) != 0 ||
 	    smtp_global_init() != 0 ||
 	    outbox_recover(d->st, NULL, err, sizeof(err)) != 0) {
 		log_warnx("%s", err);
 		inbound_rules_free(&d->rules);
+		mailer_close(d->mailer);
 		store_close(d->st);
-		d->st = NULL;
+		memset(d, 0, sizeof(*d));
 		return -1;
 	}
+	d->rules.cfg = cfg;
+	d->rules.mailer = d->mailer;
 	return 0;
 }
 
@@ -111,6 +119,8 @@ daemon_close(struct daemon_ctx *d)
 	imap_close(d->imap);
 	d->imap = NULL;
 	inbound_rules_free(&d->rules);
+	mailer_close(d->mailer);
+	d->mailer = NULL;
 	store_close(d->st);
 	d->st = NULL;
 }
@@ -180,6 +190,12 @@ daemon_cycle(struct daemon_ctx *d)
 	char err[2048];
 	int rc;
 
+	/* The people file is re-read when it changed, so an administrator
+	 * edits it without restarting; a bad file keeps the previous data
+	 * (people_reload_if_changed reports it once). */
+	if (people_reload_if_changed(d->st, cfg->paths.people, &d->people,
+	    (long long)clock_now(), err, sizeof(err)) < 0)
+		log_warnx("%s", err);
 	if (d->imap == NULL) {
 		rc = imap_open(&p, &d->imap, err, sizeof(err));
 		if (rc == IMAP_OK)

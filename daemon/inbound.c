@@ -12,6 +12,8 @@
 
 #include "autodetect.h"
 #include "bounce.h"
+#include "casework.h"
+#include "classify.h"
 #include "buf.h"
 #include "hash.h"
 #include "inbound.h"
@@ -35,7 +37,8 @@ inbound_rules_load(const char *dir, struct inbound_rules *out, char *err,
 		goto out;
 	free(path);
 	path = xasprintf("%s/auto.rules", dir);
-	if (rules_load(path, &out->autodetect, err, errlen) != 0)
+	if (rules_load(path, &out->autodetect, err, errlen) != 0 ||
+	    classify_load(dir, &out->classify, err, errlen) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -50,6 +53,7 @@ inbound_rules_free(struct inbound_rules *r)
 {
 	rules_free(r->reply);
 	rules_free(r->autodetect);
+	classify_free(r->classify);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -170,6 +174,17 @@ inbound_store(struct store *st, const struct inbound_rules *rules,
 	log_info("stored uid %u <%s> from %s (%s)", src->uid,
 	    m->message_id ? m->message_id : "", m->from.address,
 	    autodetect_name(kind));
+	store_finalize(s);
+	s = NULL;
+	if (rules->mailer != NULL) {
+		struct casework cw = { rules->cfg, rules->mailer,
+		    rules->classify, st, now };
+		struct cw_mail cm = { m, store_last_insert_id(st), kind,
+		    &bounce, reply ? reply : m->text };
+
+		if (casework_handle(&cw, &cm, err, errlen) != 0)
+			goto out;
+	}
 	*result = INBOUND_STORED;
 	rc = 0;
 out:

@@ -15,13 +15,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct classify;
+struct config;
+struct mailer;
 struct rules;
 struct store;
 
-/* The rule files the inbound path needs, loaded once from [paths] rules. */
+/*
+ * What the inbound path needs: the rule files, loaded once from [paths]
+ * rules, and, for the daemon, what the case modules need to act on a
+ * mail (casework.h).  Without a mailer a mail is only stored.
+ */
 struct inbound_rules {
 	struct rules	*reply;		/* reply.rules: quoted history */
 	struct rules	*autodetect;	/* auto.rules: automatic mail */
+	struct classify	*classify;	/* kind, themes, communes */
+	const struct config *cfg;	/* set by the caller, borrowed */
+	struct mailer	*mailer;	/* set by the caller, borrowed; NULL:
+					 * store only */
 };
 
 /* Where a message came from on the server (borrowed strings). */
@@ -37,7 +48,8 @@ enum inbound_result {
 	INBOUND_QUARANTINED
 };
 
-/* Loads reply.rules and auto.rules from `dir`; errors name file and line. */
+/* Loads reply.rules, auto.rules and the classification files (classify.h)
+ * from `dir`; errors name file and line.  cfg and mailer are left NULL. */
 int inbound_rules_load(const char *dir, struct inbound_rules *out,
     char *err, size_t errlen);
 void inbound_rules_free(struct inbound_rules *r);

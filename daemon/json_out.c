@@ -53,6 +53,19 @@ json_out_string(const char *s)
 	return (struct json_out *)v;
 }
 
+struct json_out *
+json_out_parse(const char *text)
+{
+	json_t *v;
+
+	if (text == NULL)
+		return (struct json_out *)json_out_checked(json_null());
+	v = json_loads(text, JSON_DECODE_ANY, NULL);
+	if (v == NULL)
+		return json_out_string(text);
+	return (struct json_out *)v;
+}
+
 void
 json_out_set(struct json_out *obj, const char *key, struct json_out *value)
 {

@@ -21,6 +21,10 @@ struct json_out *json_out_array(void);
 /* A string value; NULL gives JSON null. */
 struct json_out *json_out_string(const char *s);
 
+/* The value of a JSON text stored in the database (event details, lists);
+ * text that does not parse comes out as a string, NULL as null. */
+struct json_out *json_out_parse(const char *text);
+
 /* Adds key/value to an object (the value is taken over). */
 void json_out_set(struct json_out *obj, const char *key,
     struct json_out *value);

@@ -103,7 +103,7 @@ mailer_queue(struct mailer *m, struct store *st,
 	memset(&cm, 0, sizeof(cm));
 	cm.from_name = cfg->network.name;
 	cm.from_addr = cfg->smtp.from;
-	cm.reply_to = cfg->network.contact;
+	cm.reply_to = mail->no_reply_to ? NULL : cfg->network.contact;
 	cm.to = &to;
 	cm.nto = 1;
 	cm.subject = tagged ? tagged : subject;
@@ -116,6 +116,10 @@ mailer_queue(struct mailer *m, struct store *st,
 	    "auto-generated";
 	cm.calendar = mail->calendar;
 	cm.calendar_method = mail->calendar_method;
+	cm.cc = mail->cc;
+	cm.ncc = mail->ncc;
+	cm.attachments = mail->attachments;
+	cm.nattachments = mail->nattachments;
 	cm.date = clock_now();
 	if (compose_build(&cm, &msg, &len, err, errlen) != 0 ||
 	    outbox_fill(st, id, msgid, msg, len, err, errlen) != 0)

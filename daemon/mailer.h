@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct compose_addr;
+struct compose_attachment;
 struct config;
 struct store;
 struct tpl_data;
@@ -48,6 +50,15 @@ struct mailer_mail {
 					 * answer) instead of auto-generated */
 	const char	*calendar;	/* iCalendar object (ical.h) or NULL */
 	const char	*calendar_method;	/* "REQUEST", "CANCEL" */
+	const struct compose_attachment *attachments;	/* compose.h */
+	size_t		 nattachments;
+	/* Shown in Cc: only (the envelope is to_addr alone): a group mail
+	 * sent as one copy per member, each bound to its recipient, where
+	 * everyone sees everyone's address. */
+	const struct compose_addr *cc;
+	size_t		 ncc;
+	int		 no_reply_to;	/* replies go to the From and Cc
+					 * addresses, not only to the contact */
 };
 
 /*

@@ -40,9 +40,11 @@ static const struct command commands[] = {
 	{ "poll", cmd_poll, cmd_poll_help, CONFIG_REQUIRED },
 	{ "check", cmd_check, cmd_check_help, CONFIG_REQUIRED },
 	{ "inspect", cmd_inspect, cmd_inspect_help, CONFIG_OPTIONAL },
+	{ "case", cmd_case, cmd_case_help, CONFIG_REQUIRED },
 	{ "outbox", cmd_outbox, cmd_outbox_help, CONFIG_REQUIRED },
 	{ "quarantine", cmd_quarantine, cmd_quarantine_help,
 	    CONFIG_REQUIRED },
+	{ "person", cmd_person, cmd_person_help, CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -63,8 +65,10 @@ static const char main_help[] =
 "  poll                one full cycle, then exit\n"
 "  check               validate config, templates, rules; try IMAP and SMTP logins\n"
 "  inspect FILE.eml [--json]  parse one message, no database, no network\n"
+"  case list|show REF  the support cases and their timeline\n"
 "  quarantine list|retry  mails that could not be handled; handle one again\n"
 "  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
+"  person add|list|import  the network's people; sync and show the people file\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 

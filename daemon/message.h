@@ -34,6 +34,8 @@ struct msg_attachment {
 	char	*filename;	/* decoded (RFC 2047/2231); "" if none */
 	char	*content_type;	/* lower case, "type/subtype" */
 	size_t	 size;		/* decoded size in bytes */
+	char	*data;		/* the decoded bytes (size of them, then a
+				 * NUL) */
 	int	 inline_part;	/* shown in the body by mail clients
 				 * (Content-Disposition: inline, or an image
 				 * of a multipart/related HTML): signature

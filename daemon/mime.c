@@ -1196,7 +1196,7 @@ mime_node_info(struct mailmime *node, struct mime_info *pi)
 
 static void
 mime_add_attachment(struct mime_walk *w, const struct mime_info *pi,
-    size_t size)
+    const char *bytes, size_t size)
 {
 	struct message *msg = w->msg;
 	struct msg_attachment *a;
@@ -1212,6 +1212,12 @@ mime_add_attachment(struct mime_walk *w, const struct mime_info *pi,
 	a->content_type = mime_clean_raw(pi->type[0] ? pi->type :
 	    "text/plain", strlen(pi->type[0] ? pi->type : "text/plain"));
 	a->size = size;
+	/* Kept so that a holder's documents can be forwarded to the
+	 * referent; the raw message is in the database anyway. */
+	a->data = xmalloc(size + 1);
+	if (size)
+		memcpy(a->data, bytes, size);
+	a->data[size] = '\0';
 	a->inline_part = pi->disposition == MIME_DISP_INLINE ||
 	    (w->related > 0 && pi->content_id != NULL);
 }
@@ -1295,14 +1301,16 @@ mime_extract_uu(struct mime_walk *w, char *t)
 			break;
 		}
 		bytes = mime_decode_uu(q, strlen(q), &n, &used, &ended);
-		free(bytes);
-		if (!ended)
+		if (!ended) {
+			free(bytes);
 			break;	/* no "end" down to the end: none later */
+		}
 		w->nparts++;
 		memset(&pi, 0, sizeof(pi));
 		snprintf(pi.type, sizeof(pi.type), "application/octet-stream");
 		pi.filename = xstrndup(name, nlen);
-		mime_add_attachment(w, &pi, n);
+		mime_add_attachment(w, &pi, bytes, n);
+		free(bytes);
 		free(pi.filename);
 		memmove(wp, r, (size_t)(q - r));
 		wp += q - r;
@@ -1414,11 +1422,11 @@ mime_leaf(struct mime_walk *w, struct mailmime *node,
 		if (w->returned == NULL)
 			w->returned = mime_headers_only(bytes, n);
 		if (!w->in_report)
-			mime_add_attachment(w, pi, n);
+			mime_add_attachment(w, pi, bytes, n);
 		goto out;
 	}
 	if (!body_like) {
-		mime_add_attachment(w, pi, n);
+		mime_add_attachment(w, pi, bytes, n);
 		goto out;
 	}
 	if (mode == MIME_ATTACH) {
@@ -2551,6 +2559,7 @@ message_free(struct message *msg)
 	for (size_t i = 0; i < msg->nattachments; i++) {
 		free(msg->attachments[i].filename);
 		free(msg->attachments[i].content_type);
+		free(msg->attachments[i].data);
 	}
 	free(msg->attachments);
 	free(msg->delivery_status);

@@ -101,6 +101,39 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	return 0;
 }
 
+/*
+ * The end of a load: every error collected in errs is the caller's, else
+ * the match data is made and *out set.  Frees r on failure.
+ */
+static int
+rules_finish(struct rules *r, const char *name, struct buf *errs,
+    struct rules **out, char *err, size_t errlen)
+{
+	if (errs->len) {
+		snprintf(err, errlen, "%s", buf_str(errs));
+		goto fail;
+	}
+	r->md = pcre2_match_data_create(1, NULL);
+	r->mctx = pcre2_match_context_create(NULL);
+	if (r->md == NULL || r->mctx == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		goto fail;
+	}
+	pcre2_set_match_limit(r->mctx, RULES_MATCH_LIMIT);
+	*out = r;
+	return 0;
+fail:
+	rules_free(r);
+	return -1;
+}
+
+static void
+rules_too_long(struct buf *errs, const char *name, int lineno)
+{
+	buf_printf(errs, "%s%s:%d: line: longer than %d bytes",
+	    errs->len ? "\n" : "", name, lineno, RULES_MAX_LINE);
+}
+
 int
 rules_load(const char *path, struct rules **out, char *err, size_t errlen)
 {
@@ -121,9 +154,7 @@ rules_load(const char *path, struct rules **out, char *err, size_t errlen)
 		if (strlen(line) > RULES_MAX_LINE) {
 			int c;
 
-			buf_printf(&errs, "%s%s:%d: line: longer than %d bytes",
-			    errs.len ? "\n" : "", path, lineno,
-			    RULES_MAX_LINE);
+			rules_too_long(&errs, path, lineno);
 			while ((c = fgetc(f)) != EOF && c != '\n')
 				;
 			continue;
@@ -134,25 +165,43 @@ rules_load(const char *path, struct rules **out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (errs.len) {
-		snprintf(err, errlen, "%s", buf_str(&errs));
-		goto out;
-	}
-	r->md = pcre2_match_data_create(1, NULL);
-	r->mctx = pcre2_match_context_create(NULL);
-	if (r->md == NULL || r->mctx == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	pcre2_set_match_limit(r->mctx, RULES_MATCH_LIMIT);
-	*out = r;
+	rc = rules_finish(r, path, &errs, out, err, errlen);
 	r = NULL;
-	rc = 0;
 out:
 	if (f)
 		fclose(f);
 	buf_free(&errs);
 	rules_free(r);
+	return rc;
+}
+
+int
+rules_load_text(const char *name, const char *text, struct rules **out,
+    char *err, size_t errlen)
+{
+	struct rules *r = xcalloc(1, sizeof(*r));
+	struct buf errs;
+	char line[RULES_MAX_LINE + 2];
+	const char *p = text, *nl;
+	size_t n;
+	int lineno = 0, rc;
+
+	buf_init(&errs, 0);
+	while (*p != '\0') {
+		lineno++;
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > RULES_MAX_LINE)
+			rules_too_long(&errs, name, lineno);
+		else {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			rules_add_line(r, name, lineno, line, &errs);
+		}
+		p += n + (nl != NULL);
+	}
+	rc = rules_finish(r, name, &errs, out, err, errlen);
+	buf_free(&errs);
 	return rc;
 }
 

@@ -58,6 +58,11 @@ CREATE TABLE person_roles (
   role       TEXT NOT NULL CHECK (role IN
                ('holder', 'referent', 'volunteer', 'coordinator')),
   since      INTEGER NOT NULL,
+  -- Who gave the role: 'file' for the people file ([paths] people), which
+  -- the daemon re-reads and whose dropped roles it removes; 'db' for
+  -- `person add`/`person import` and mail (a volunteer accepted), which a
+  -- re-read never touches.  A 'db' role the file also lists becomes 'file'.
+  source     TEXT NOT NULL DEFAULT 'db' CHECK (source IN ('db', 'file')),
   PRIMARY KEY (person_id, role)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX person_roles_role ON person_roles(role);

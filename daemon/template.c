@@ -76,6 +76,46 @@ static const char *const assignment_vars[] = {
 	"volunteers.load",	/* open cases they are in */
 	"volunteers.skills",	/* their themes, comma-separated */
 	"decision_days",	/* reminder if no decision after N days */
+	"unassigned",		/* true: no referent free, to coordinators */
+	"triage",		/* true: kind other, to coordinators */
+	NULL
+};
+
+static const char *const volunteer_application_vars[] = {
+	"ref",
+	"coordinator_name",
+	"volunteer_name",
+	"volunteer_address",
+	"subject",
+	"text",			/* their message (new text) */
+	"received_date",
+	"received_time",
+	"commune",		/* "" if not found */
+	"themes",		/* comma-separated; "" if none found */
+	"attachments", "attachments.filename",
+	NULL
+};
+
+static const char *const duplicate_notice_vars[] = {
+	"ref",			/* the new case */
+	"other_ref",		/* the case it may duplicate */
+	"recipient_name",	/* that case's referent (or a coordinator) */
+	"holder_name",
+	"holder_address",
+	"subject",
+	"text",
+	"tag_only",		/* true: the mail named other_ref in its
+				 * subject but its sender is not part of it */
+	NULL
+};
+
+static const char *const bounce_notice_vars[] = {
+	"ref",
+	"recipient_name",	/* the referent, or a coordinator */
+	"failing_name",		/* "" if unknown */
+	"failing_address",
+	"status",		/* DSN status, e.g. 5.1.1; "" if unknown */
+	"reason",		/* the server's diagnostic; "" if none */
 	NULL
 };
 
@@ -150,6 +190,12 @@ static const struct known_template known[] = {
 	{ "ack_volunteer", "acknowledgement of a volunteer's offer",
 	    ack_volunteer_vars },
 	{ "assignment", "a new case sent to its referent", assignment_vars },
+	{ "volunteer_application", "a volunteer's offer sent to the "
+	    "coordinators", volunteer_application_vars },
+	{ "duplicate_notice", "a referent told of a possible duplicate case",
+	    duplicate_notice_vars },
+	{ "bounce_notice", "a referent told that mail to a member bounced",
+	    bounce_notice_vars },
 	{ "forward_to_referent", "a holder's follow-up forwarded to the "
 	    "referent", forward_to_referent_vars },
 	{ "command_transcript", "reply to a mail carrying commands",
