@@ -104,6 +104,24 @@ int casecmd_group(struct cmd_ctx *x, int which, struct cw_person **out,
 void casecmd_format_when(long long t, int has_time, char *date,
     size_t datelen, char *tm, size_t tmlen);
 
+/* Answers the sender's mail with template tpl (ref and recipient_name
+ * are set here): immediate, Auto-Submitted: auto-replied, in the thread.
+ * 0 or -1. */
+int casecmd_answer(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
+    char *err, size_t errlen);
+
+/* Sends template tpl to each of to[0..n) (recipient_name set for each),
+ * tagged and bound to the case.  0 or -1. */
+int casecmd_send(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
+    const struct cw_person *to, size_t n, char *err, size_t errlen);
+
+/* The people of the case as the "members" list of d (group.c). 0 or -1. */
+int casecmd_members(struct cmd_ctx *x, struct tpl_data *d, char *err,
+    size_t errlen);
+
+/* The sender's name for a mail's text, their address when unknown. */
+const char *casecmd_sender_name(const struct cmd_ctx *x);
+
 /* An event on the case by the sender, caused by this mail. 0 or -1. */
 int casecmd_event(struct cmd_ctx *x, const char *kind,
     const char *const *kv, size_t nkv, char *err, size_t errlen);
@@ -148,6 +166,10 @@ int roadmap_record(struct cmd_ctx *, const struct command *,
 int roadmap_checkin(struct cmd_ctx *, const struct command *,
     struct cmd_res *, char *, size_t);		/* POINT */
 
+/* status.c */
+int status_reply(struct cmd_ctx *, const struct command *,
+    struct cmd_res *, char *, size_t);		/* STATUT */
+
 /* volunteer.c */
 int volunteer_accept(struct cmd_ctx *, const struct command *,
     struct cmd_res *, char *, size_t);		/* ACCEPTER */
@@ -155,5 +177,7 @@ int volunteer_refuse(struct cmd_ctx *, const struct command *,
     struct cmd_res *, char *, size_t);		/* REFUSER */
 int volunteer_charter(struct cmd_ctx *, const struct command *,
     struct cmd_res *, char *, size_t);		/* J'ACCEPTE LA CHARTE */
+/* The sender signs the charter (charter_signed_at, event).  0 or -1. */
+int volunteer_sign(struct cmd_ctx *x, char *err, size_t errlen);
 
 #endif

@@ -211,16 +211,15 @@ casework_send(struct casework *cw, const char *tpl, struct tpl_data *d,
     const char *name_var, const char *ref, int64_t case_id,
     const struct cw_person *to, size_t nto, char *err, size_t errlen)
 {
-	return casework_send_files(cw, tpl, d, name_var, ref, case_id, to,
-	    nto, NULL, 0, err, errlen);
+	return casework_send_extra(cw, tpl, d, name_var, ref, case_id, to,
+	    nto, NULL, err, errlen);
 }
 
 int
-casework_send_files(struct casework *cw, const char *tpl,
+casework_send_extra(struct casework *cw, const char *tpl,
     struct tpl_data *d, const char *name_var, const char *ref,
     int64_t case_id, const struct cw_person *to, size_t nto,
-    const struct compose_attachment *att, size_t natt, char *err,
-    size_t errlen)
+    const struct cw_extra *extra, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < nto; i++) {
 		struct mailer_mail mm;
@@ -236,8 +235,12 @@ casework_send_files(struct casework *cw, const char *tpl,
 		mm.person_id = to[i].id;
 		mm.to_name = to[i].name;
 		mm.to_addr = to[i].email;
-		mm.attachments = att;
-		mm.nattachments = natt;
+		if (extra != NULL) {
+			mm.attachments = extra->attachments;
+			mm.nattachments = extra->nattachments;
+			mm.calendar = extra->calendar;
+			mm.calendar_method = extra->calendar_method;
+		}
 		res = mailer_queue(cw->mailer, cw->st, &mm, &oid, err, errlen);
 		if (res == OUTBOX_ERR)
 			return -1;

@@ -83,12 +83,19 @@ int casework_send(struct casework *cw, const char *tpl, struct tpl_data *d,
     const char *name_var, const char *ref, int64_t case_id,
     const struct cw_person *to, size_t nto, char *err, size_t errlen);
 
-/* The same, with attachments (compose.h; borrowed). */
-int casework_send_files(struct casework *cw, const char *tpl,
+/* What some mails carry besides their text (all borrowed). */
+struct cw_extra {
+	const struct compose_attachment *attachments;	/* compose.h */
+	size_t		 nattachments;
+	const char	*calendar;		/* ical.h object, or NULL */
+	const char	*calendar_method;	/* "REQUEST", "CANCEL" */
+};
+
+/* The same, with attachments or a calendar object. */
+int casework_send_extra(struct casework *cw, const char *tpl,
     struct tpl_data *d, const char *name_var, const char *ref,
     int64_t case_id, const struct cw_person *to, size_t nto,
-    const struct compose_attachment *att, size_t natt, char *err,
-    size_t errlen);
+    const struct cw_extra *extra, char *err, size_t errlen);
 
 /* Name and address of a person.  0 or -1. */
 int casework_person(struct casework *cw, int64_t id, struct cw_person *out,

@@ -78,3 +78,29 @@ clock_iso8601(time_t t, char *out, size_t outlen)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, z, z + 3);
 }
+
+long long
+clock_day_start(long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	tt = mktime(&tm);
+	return tt == (time_t)-1 ? t : (long long)tt;
+}
+
+long long
+clock_days_before(long long t, int days)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	tm.tm_mday -= days;
+	tm.tm_isdst = -1;
+	tt = mktime(&tm);
+	return tt == (time_t)-1 ? t - (long long)days * 86400 : (long long)tt;
+}

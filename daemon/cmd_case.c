@@ -343,13 +343,21 @@ print_show_text(struct store *st, struct store_stmt *c, long long id)
 	}
 	store_bind_int64(s, 1, id);
 	while ((rc = store_step(s)) == STORE_ROW) {
-		const char *t = col_text(s, 10);
+		const char *kind = store_col_text(s, 1);
+		const char *t = col_text(s, 10), *details = col_text(s, 4);
+		/* A mail's event shows its first line; the others what they
+		 * did (the mail that caused them is the line above). */
+		int is_mail = strcmp(kind, "mail") == 0 || strcmp(kind,
+		    "auto_reply") == 0 || strcmp(kind, "list_mail") == 0 ||
+		    strcmp(kind, "created") == 0;
 
 		print_time(s, 0);
-		printf(" %-18s %s", store_col_text(s, 1), col_text(s, 3) ?
-		    col_text(s, 3) : "-");
-		if (t != NULL)
+		printf(" %-18s %s", kind, col_text(s, 3) ? col_text(s, 3) :
+		    "-");
+		if (is_mail && t != NULL)
 			printf(": %.*s", (int)strcspn(t, "\n"), t);
+		else if (!is_mail && details != NULL)
+			printf(" %s", details);
 		putchar('\n');
 	}
 	store_finalize(s);

@@ -23,6 +23,8 @@
 #include "bounce.h"
 #include "classify.h"
 #include "cli.h"
+#include "clock.h"
+#include "command.h"
 #include "config.h"
 #include "inbound.h"
 #include "json_out.h"
@@ -51,6 +53,7 @@ struct inspect_result {
 	struct bounce_info bounce;	/* owned; all NULL unless a bounce */
 	char		*reply;		/* owned */
 	struct classify_result cls;	/* owned: kind, themes, commune */
+	struct command_list cmds;	/* owned: commands of the reply */
 };
 
 /*
@@ -108,6 +111,7 @@ inspect_analyse(const struct message *msg, const struct inbound_rules *rules,
 	 * subject and a text to go by. */
 	classify_run(rules->classify, msg->subject,
 	    r->reply[0] != '\0' ? r->reply : msg->text, &r->cls);
+	command_parse(r->reply, clock_now(), &r->cmds);
 }
 
 /* Reads the whole file (or stdin for "-"), at most MESSAGE_MAX_SIZE. */
@@ -256,7 +260,20 @@ inspect_json(const struct message *msg, const struct inspect_result *r)
 	for (size_t i = 0; i < r->cls.nthemes; i++)
 		json_out_push(arr, json_out_string(r->cls.themes[i]));
 	json_out_set(o, "themes", arr);
-	json_out_set(o, "commands", json_out_array());	/* {verb,args} */
+	arr = json_out_array();
+	for (size_t i = 0; i < r->cmds.n; i++) {
+		const struct command *c = &r->cmds.items[i];
+		struct json_out *co;
+
+		/* A line that only looks like a command has no verb. */
+		if (c->verb == CMD_UNKNOWN)
+			continue;
+		co = json_out_object();
+		json_out_set_string(co, "verb", command_verb_name(c->verb));
+		json_out_set_string(co, "args", c->args);
+		json_out_push(arr, co);
+	}
+	json_out_set(o, "commands", arr);
 	s = json_out_dump(o, 2);
 	json_out_free(o);
 	return s;
@@ -375,6 +392,7 @@ out:
 	bounce_info_free(&r.bounce);
 	free(r.reply);
 	classify_result_free(&r.cls);
+	command_list_free(&r.cmds);
 	message_free(msg);
 	free(raw);
 	return rc;

@@ -35,6 +35,7 @@ enum conf_type {
 	T_PATH,		/* resolved against the config folder */
 	T_EMAIL,
 	T_EMAILS,	/* comma-separated list of addresses */
+	T_NAMES,	/* comma-separated list of host names */
 	T_BOOL,
 	T_INT,		/* plain integer in [min, max] */
 	T_SECS,		/* 30, 30s, 5m, 2h */
@@ -68,6 +69,8 @@ static const struct conf_key conf_keys[] = {
 	{ "network", "timezone", T_TZ, F(network.timezone), "Europe/Paris",
 	    0, 0, 0 },
 	{ "network", "coordinators", T_EMAILS, F(network.coordinators), "",
+	    0, 0, 0 },
+	{ "network", "authserv_id", T_NAMES, F(network.authserv_id), "",
 	    0, 0, 0 },
 	{ "network", "secret_file", T_PATH, F(network.secret_file), NULL,
 	    0, 0, 0 },
@@ -205,6 +208,29 @@ valid_email(const char *s)
 	return 1;
 }
 
+/* A DNS host name in ASCII: letters, digits, '-' and '_' in non-empty
+ * dot-separated labels (an authserv-id is one in practice, RFC 8601 §2.5). */
+static int
+valid_hostname(const char *s)
+{
+	size_t label = 0, len = strlen(s);
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (; *s; s++) {
+		if (*s == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+		} else if (isalnum((unsigned char)*s) || *s == '-' ||
+		    *s == '_')
+			label++;
+		else
+			return 0;
+	}
+	return label > 0;
+}
+
 /* Parses an integer with an optional unit suffix from `units` (each a
  * letter and a multiplier); -1 on a malformed value. */
 static int
@@ -309,8 +335,10 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		free(*(char **)f);
 		*(char **)f = xstrdup(v);
 		return;
-	case T_EMAILS: {
+	case T_EMAILS:
+	case T_NAMES: {
 		struct config_strlist *l = f;
+		int email = k->type == T_EMAILS;
 		char *copy = xstrdup(v), *save = NULL, *tok;
 
 		strlist_free(l);
@@ -319,9 +347,10 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 			tok = trim(tok);
 			if (*tok == '\0')
 				continue;
-			if (!valid_email(tok)) {
-				conf_error(p, line, k->key,
-				    "'%s' is not an e-mail address", tok);
+			if (email ? !valid_email(tok) : !valid_hostname(tok)) {
+				conf_error(p, line, k->key, "'%s' is not %s",
+				    tok, email ? "an e-mail address" :
+				    "a host name");
 				continue;
 			}
 			l->items = xrealloc(l->items,
@@ -774,7 +803,7 @@ config_free(struct config *cfg)
 		void *f = conf_field(cfg, &conf_keys[i]);
 
 		switch (conf_keys[i].type) {
-		case T_EMAILS:
+		case T_EMAILS: case T_NAMES:
 			strlist_free(f);
 			break;
 		case T_STR: case T_STR0: case T_PATH: case T_EMAIL:
@@ -811,7 +840,7 @@ config_dump(const struct config *cfg)
 		case T_SECRET:
 			printf("%s\n", *(char *const *)f ? "(set)" : "");
 			break;
-		case T_EMAILS: {
+		case T_EMAILS: case T_NAMES: {
 			const struct config_strlist *l = f;
 
 			for (size_t j = 0; j < l->n; j++)

@@ -40,6 +40,10 @@ struct config {
 		char	*domain;
 		char	*timezone;
 		struct config_strlist coordinators;
+		/* authserv-ids (RFC 8601) our own receiving server writes in
+		 * Authentication-Results; empty = a mail matched to its case
+		 * only by the subject tag never carries commands (trust.h). */
+		struct config_strlist authserv_id;
 		char	*secret_file;
 		int	 work_start;	/* minutes after midnight, local */
 		int	 work_end;

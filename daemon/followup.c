@@ -4,8 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "casecmd.h"
 #include "cases.h"
 #include "casework.h"
+#include "command.h"
 #include "compose.h"
 #include "followup.h"
 #include "log.h"
@@ -52,6 +54,7 @@ followup_forward(struct casework *cw, const struct cw_mail *mail,
 {
 	const struct message *m = mail->m;
 	struct compose_attachment *att;
+	struct cw_extra extra = { NULL, 0, NULL, NULL };
 	struct cw_person *to = NULL;
 	struct tpl_data *d;
 	size_t nto = 0, natt = 0;
@@ -80,9 +83,10 @@ followup_forward(struct casework *cw, const struct cw_mail *mail,
 	tpl_set(d, "text", mail->new_text);
 	casework_set_received(cw, d);
 	casework_list_attachments(m, d);
-	att = casework_attachments(m, &natt);
-	rc = casework_send_files(cw, "forward_to_referent", d,
-	    "referent_name", c->ref, c->id, to, nto, att, natt, err, errlen);
+	extra.attachments = att = casework_attachments(m, &natt);
+	extra.nattachments = natt;
+	rc = casework_send_extra(cw, "forward_to_referent", d,
+	    "referent_name", c->ref, c->id, to, nto, &extra, err, errlen);
 	free(att);
 	tpl_data_free(d);
 out:
@@ -101,7 +105,8 @@ followup_record(struct casework *cw, const struct cw_mail *mail,
 	char *text = NULL;
 	const char *kind;
 	const char *kv[6];
-	int rc = -1, holder;
+	struct command_list cl = { NULL, 0 };
+	int rc = -1, holder, ran = 0, itip = 0;
 
 	memset(&sender, 0, sizeof(sender));
 	if (case_load(cw->st, tm->case_id, &c, err, errlen) != 1)
@@ -139,13 +144,20 @@ followup_record(struct casework *cw, const struct cw_mail *mail,
 	    (sender.id != 0 && person_mark_working(cw->st, sender.id,
 	    cw->now, err, errlen) != 0))
 		goto out;
+	command_parse(mail->new_text, (time_t)cw->now, &cl);
+	if (casecmd_run(cw, mail, tm, &cl, &ran, err, errlen) != 0 ||
+	    meeting_itip_reply(cw, mail, c.id, sender.id, &itip, err,
+	    errlen) != 0)
+		goto out;
+	/* A mail that gave commands has its answer in their effects. */
 	holder = strcmp(tm->role, "holder") == 0 ||
 	    strcmp(tm->role, "reporter") == 0;
-	if (holder && followup_forward(cw, mail, &c, &sender, err,
+	if (holder && !ran && followup_forward(cw, mail, &c, &sender, err,
 	    errlen) != 0)
 		goto out;
 	rc = 0;
 out:
+	command_list_free(&cl);
 	free(text);
 	case_row_free(&c);
 	return rc;

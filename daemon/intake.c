@@ -7,6 +7,7 @@
 #include "cases.h"
 #include "casework.h"
 #include "classify.h"
+#include "clock.h"
 #include "compose.h"
 #include "config.h"
 #include "intake.h"
@@ -38,19 +39,6 @@ struct intake {
 	char			 ref[TAG_REF_MAX + 8];
 };
 
-/* Start of the local day of `now`, to count today's acknowledgements. */
-static long long
-intake_day_start(long long now)
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return (long long)mktime(&tm);
-}
-
 /*
  * 1 if a mail from template tpl_a or tpl_b was queued today for case_id
  * (0: any) to person_id (0: anyone), 0 if not, -1 on error: the daily
@@ -72,7 +60,7 @@ intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
 	store_bind_text(s, 2, tpl_b);
 	store_bind_int64(s, 3, case_id);
 	store_bind_int64(s, 4, person_id);
-	store_bind_int64(s, 5, intake_day_start(in->cw->now));
+	store_bind_int64(s, 5, clock_day_start(in->cw->now));
 	rc = store_step(s);
 	if (rc < 0)
 		snprintf(err, errlen, "%s", store_errmsg(in->cw->st));
@@ -177,6 +165,7 @@ intake_volunteers(struct intake *in, struct tpl_data *d, char *err,
 		tpl_set(item, "skills", v[i].skills);
 		tpl_set_int(item, "load", v[i].load);
 	}
+	tpl_set_bool(d, "has_volunteers", n > 0);
 	route_volunteers_free(v, n);
 	return 0;
 }
@@ -374,7 +363,10 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 		return case_link_message(cw->st, mail->msg_id, 0, 0, "none",
 		    err, errlen);
 	}
-	classify_run(cw->classify, m->subject, mail->new_text, &in.cr);
+	/* As inspect does: a mail that is only quoted history is still
+	 * about what its text says. */
+	classify_run(cw->classify, m->subject, mail->new_text[0] ?
+	    mail->new_text : m->text, &in.cr);
 	in.themes_json = classify_themes_json(&in.cr);
 	in.themes_text = casework_themes_text(cw, in.themes_json);
 	in.subject = tag_strip_prefixes(m->subject);

@@ -75,6 +75,7 @@ static const char *const assignment_vars[] = {
 	"volunteers.name", "volunteers.address",
 	"volunteers.load",	/* open cases they are in */
 	"volunteers.skills",	/* their themes, comma-separated */
+	"has_volunteers",	/* true: the list is not empty */
 	"decision_days",	/* reminder if no decision after N days */
 	"unassigned",		/* true: no referent free, to coordinators */
 	"triage",		/* true: kind other, to coordinators */
@@ -132,6 +133,175 @@ static const char *const forward_to_referent_vars[] = {
 	NULL
 };
 
+/* ---- Mails of the support process (mail commands, DESIGN.md §5) ---- */
+
+static const char *const decision_eligible_vars[] = {
+	"ref", "holder_name", "subject",
+	"referent_name", "referent_address",
+	NULL
+};
+
+static const char *const decision_ineligible_vars[] = {
+	"ref", "holder_name", "subject",
+	"referent_name",
+	"reason",		/* the referent's motif, as written */
+	NULL
+};
+
+static const char *const transfer_vars[] = {
+	"ref",
+	"referent_name",	/* the new referent */
+	"previous_name", "previous_address",	/* who handed it over */
+	"holder_name", "holder_address",
+	"subject",
+	"request_text",		/* the first mail's new text */
+	"commune", "themes",
+	"state_new", "state_analysis", "state_forming", "state_meeting",
+	"state_active",		/* exactly one is true */
+	NULL
+};
+
+static const char *const invitation_vars[] = {
+	"ref",
+	"volunteer_name",
+	"referent_name", "referent_address",
+	"subject",
+	"request_text",		/* what the initiative is about */
+	"commune", "themes",
+	"needs_charter",	/* true: not signed yet; OUI signs it */
+	"answer_days",		/* reminder after N days without answer */
+	NULL
+};
+
+static const char *const invitation_answer_vars[] = {
+	"ref",
+	"referent_name",
+	"volunteer_name", "volunteer_address",
+	"accepted",		/* true: OUI; false: NON */
+	"reason",		/* their motif, "" if none */
+	"accepted_count",	/* volunteers in the group now */
+	"pending_count",	/* invitations still unanswered */
+	NULL
+};
+
+/* A list of the people of a case, for introduction and status. */
+#define MEMBER_VARS							\
+	"members", "members.name", "members.address",			\
+	"members.is_holder", "members.is_referent",			\
+	"members.is_volunteer", "members.is_contact",			\
+	"members.invited", "members.accepted", "members.declined"
+
+static const char *const introduction_vars[] = {
+	"ref",
+	"recipient_name",
+	"is_holder",		/* true for the holder's copy */
+	"subject",
+	"holder_name", "holder_address",
+	"referent_name", "referent_address",
+	"contact_name", "contact_address",	/* privileged contact */
+	MEMBER_VARS,
+	NULL
+};
+
+static const char *const meeting_vars[] = {
+	"ref",
+	"recipient_name",
+	"date",			/* DD/MM/YYYY, local */
+	"time",			/* e.g. 18h30 */
+	"place",		/* "" if not given */
+	"is_update",		/* true: it was moved */
+	"by_name",		/* who scheduled it */
+	NULL
+};
+
+static const char *const meeting_cancelled_vars[] = {
+	"ref",
+	"recipient_name",
+	"date", "time", "place",
+	"by_name",
+	NULL
+};
+
+static const char *const roadmap_vars[] = {
+	"ref",
+	"recipient_name",
+	"is_holder",
+	"roadmap",		/* the text as written */
+	"milestones", "milestones.date", "milestones.time",
+	"milestones.label",
+	"contact_name", "contact_address",
+	NULL
+};
+
+static const char *const checkin_vars[] = {
+	"ref",
+	"recipient_name",
+	"date", "time",		/* time "" when not given */
+	"topic",		/* "" if none */
+	"by_name",
+	NULL
+};
+
+static const char *const closing_vars[] = {
+	"ref",
+	"recipient_name",
+	"is_holder",		/* the holder is also asked to testify */
+	"summary",		/* the bilan, "" if none */
+	"referent_name",
+	NULL
+};
+
+static const char *const withdrawn_vars[] = {
+	"ref",
+	"recipient_name",
+	"by_name",		/* who withdrew the case */
+	"by_holder",		/* true: the holder did */
+	"reason",		/* "" if none */
+	NULL
+};
+
+static const char *const status_vars[] = {
+	"ref",
+	"recipient_name",
+	"subject",
+	"state_new", "state_analysis", "state_ineligible", "state_forming",
+	"state_meeting", "state_active", "state_closed", "state_withdrawn",
+	"created_date",
+	"last_activity_date",
+	"holder_name", "referent_name", "contact_name",
+	MEMBER_VARS,
+	"has_meeting", "meeting_date", "meeting_time", "meeting_place",
+	"milestones", "milestones.date", "milestones.label",
+	"milestones.is_checkin", "milestones.done",
+	NULL
+};
+
+static const char *const volunteer_accepted_vars[] = {
+	"ref",
+	"volunteer_name",
+	NULL
+};
+
+static const char *const volunteer_refused_vars[] = {
+	"ref",
+	"volunteer_name",
+	"reason",		/* "" if none */
+	NULL
+};
+
+static const char *const untrusted_notice_vars[] = {
+	"ref",
+	"recipient_name",	/* the referent or a coordinator */
+	"sender_name", "sender_address",
+	"subject",
+	"lines", "lines.line",	/* the command lines not run */
+	NULL
+};
+
+static const char *const charter_vars[] = {
+	NULL
+};
+
 /* One item per command the recipient may use, in order; exactly one of
  * the flags is true in each item. */
 #define HELP_VARS							\
@@ -161,6 +331,8 @@ static const char *const command_transcript_vars[] = {
 	"recipient_name",
 	"subject",		/* subject of their mail */
 	"has_errors",		/* true: at least one command failed */
+	"untrusted",		/* true: nothing run, the sender could not
+				 * be verified */
 	"results",		/* one item per command line, in order */
 	"results.line",		/* the line as written */
 	"results.verb",		/* as understood, e.g. NON ELIGIBLE; "" if none */
@@ -204,6 +376,36 @@ static const struct known_template known[] = {
 	    help_vars },
 	{ "_help_commands", "partial: the command list of help and "
 	    "command_transcript", help_commands_vars },
+	{ "_charter", "partial: the network's ethics and trust charter",
+	    charter_vars },
+	{ "decision_eligible", "the holder told their initiative is "
+	    "accepted", decision_eligible_vars },
+	{ "decision_ineligible", "the holder told, kindly, it is not",
+	    decision_ineligible_vars },
+	{ "transfer", "a case handed to another referent", transfer_vars },
+	{ "invitation", "a volunteer invited to join a support group",
+	    invitation_vars },
+	{ "invitation_answer", "the referent told of a volunteer's answer",
+	    invitation_answer_vars },
+	{ "introduction", "the group complete: everyone introduced",
+	    introduction_vars },
+	{ "meeting", "first meeting scheduled or moved (with .ics)",
+	    meeting_vars },
+	{ "meeting_cancelled", "first meeting cancelled (with .ics)",
+	    meeting_cancelled_vars },
+	{ "roadmap", "the roadmap sent to the holder and the group",
+	    roadmap_vars },
+	{ "checkin", "a check-in scheduled", checkin_vars },
+	{ "closing", "the support closed: thanks, testimonial request",
+	    closing_vars },
+	{ "withdrawn", "a case withdrawn", withdrawn_vars },
+	{ "status", "reply to STATUT: the case summary", status_vars },
+	{ "volunteer_accepted", "an applicant accepted: the charter to sign",
+	    volunteer_accepted_vars },
+	{ "volunteer_refused", "an applicant not retained",
+	    volunteer_refused_vars },
+	{ "untrusted_notice", "the referent told commands were not run for "
+	    "lack of proof of the sender", untrusted_notice_vars },
 };
 
 #define NKNOWN	(sizeof(known) / sizeof(known[0]))

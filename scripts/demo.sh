@@ -1,14 +1,17 @@
 #!/bin/sh
 # demo.sh BUILD — plays, through real mail servers on loopback, everything
-# coupdepouce can do so far, and shows the result.  The servers and the
-# daemon's files live in a temporary folder that is removed at the end
-# (kept with KEEP=1).
+# coupdepouce can do so far, and shows the result: a holder writes, the
+# network acknowledges and routes the request, the referent, three
+# volunteers and the holder carry the support from the first analysis to
+# its closure by replying to mails.  The servers and the daemon's files
+# live in a temporary folder removed at the end (kept with KEEP=1).
 set -eu
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 case $BUILD in /*) ;; *) BUILD="$TOP/$BUILD" ;; esac
 CDP="$BUILD/coupdepouce"
 MAILBOX="/usr/bin/python3 $TOP/tests/mailserver/mailbox.py"
+REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 D=$(mktemp -d "${TMPDIR:-/tmp}/cdp-demo.XXXXXX")
 chmod 755 "$D"
 
@@ -24,114 +27,191 @@ mkdir -p "$D/ms"
 bash "$TOP/tests/mailserver/mailserver.sh" start "$D/ms"
 . "$D/ms/env"
 export MS_ENV="$D/ms/env"
+M=$MS_DOMAIN
 
-step "Writing the daemon's configuration ($D/cdp/coupdepouce.conf)"
+step "Writing the daemon's configuration and the people of the network"
 mkdir -p "$D/cdp"
 umask 077
 cat >"$D/cdp/coupdepouce.conf" <<CONF
 [network]
-contact = coupdepouce@$MS_DOMAIN
-coordinators = coordinator@$MS_DOMAIN
+contact = coupdepouce@$M
+coordinators = coordinator@$M
 [imap]
 url = imaps://127.0.0.1:$MS_IMAPS_PORT
-user = coupdepouce@$MS_DOMAIN
+user = coupdepouce@$M
 password = coupdepouce
 ca_file = $MS_CA_FILE
 [smtp]
 url = smtp://127.0.0.1:$MS_SUBMISSION_PORT
-user = coupdepouce@$MS_DOMAIN
+user = coupdepouce@$M
 password = coupdepouce
 ca_file = $MS_CA_FILE
 [paths]
 templates = $TOP/templates
 rules = $TOP/config/rules
+people = people.csv
 CONF
 head -c 32 /dev/urandom >"$D/cdp/secret"
 umask 022
+cat >"$D/cdp/people.csv" <<CSV
+email,name,roles,themes,communes
+referent@$M,Romane Référente,referent,alimentation;biodiversite,Ambert;Marsac-en-Livradois
+referent2@$M,Rémi Référent,referent,energie;habitat,Thiers
+volunteer1@$M,Valérie Jardinière,volunteer,alimentation,
+volunteer2@$M,Victor Composteur,volunteer,alimentation;dechets,
+volunteer3@$M,Vanessa Apicultrice,volunteer,biodiversite;alimentation,
+CSV
 sed 's/^password = .*/password = ********/' "$D/cdp/coupdepouce.conf"
+echo "--- people.csv"
+cat "$D/cdp/people.csv"
+CFG="$D/cdp/coupdepouce.conf"
+run() { "$CDP" -c "$CFG" --now "$1" poll 2>&1 | sed 's/^coupdepouce: /    /'; }
+inbox() {	# USER: the subjects in USER's mailbox
+	echo "  $1:"
+	$MAILBOX list "$1" | awk -F '\t' '{print "    " $3}'
+}
+answer() {	# USER ORIGINAL BODY: USER answers the mail
+	printf '%s\n' "$3" | $REPLY "$2" "$1@$M" >"$D/reply.eml"
+	$MAILBOX send --as "$1" --to "coupdepouce@$M" "$D/reply.eml"
+	echo "  $1 answers:"; printf '%s\n' "$3" | sed 's/^/    | /'
+}
+fetch() {	# USER N FILE: the Nth mail of USER's mailbox into FILE
+	_uid=$($MAILBOX list "$1" | awk -F '\t' -v n="$2" 'NR == n {print $1}')
+	$MAILBOX fetch "$1" "$_uid" >"$3"
+}
+crlf() { tr -d '\r' | sed 's/$/\r/'; }
 
-step "coupdepouce check: config, database, IMAPS and SMTP logins"
-"$CDP" -c "$D/cdp/coupdepouce.conf" check
-
-step "Same servers without trusting their certificate: the daemon refuses"
-sed '/^ca_file/d' "$D/cdp/coupdepouce.conf" >"$D/cdp/untrusted.conf"
-chmod 600 "$D/cdp/untrusted.conf"
-"$CDP" -c "$D/cdp/untrusted.conf" check --offline >/dev/null
-"$CDP" -c "$D/cdp/untrusted.conf" check 2>&1 >/dev/null | sed 's/^/    /' || true
+step "coupdepouce check: config, templates, rules, IMAPS and SMTP logins"
+"$CDP" -c "$CFG" check
 
 step "A holder writes to the contact address from their own mail client"
-crlf() { tr -d '\r' | sed 's/$/\r/'; }
 crlf >"$D/request.eml" <<MAIL
-From: Camille Porteur <holder@$MS_DOMAIN>
-To: Coup de pouce <coupdepouce@$MS_DOMAIN>
+From: Camille Porteur <holder@$M>
+To: Coup de pouce <coupdepouce@$M>
 Subject: Projet de jardin partagé à Ambert
 Date: $(LC_ALL=C date -R)
-Message-ID: <demo.$$@$MS_DOMAIN>
+Message-ID: <demo.$$@$M>
 MIME-Version: 1.0
 Content-Type: text/plain; charset=utf-8
 Content-Transfer-Encoding: 8bit
 
 Bonjour,
 
-Nous voudrions créer un jardin partagé et un composteur collectif
-près de l'école d'Ambert. Pouvez-vous nous aider ?
+Nous voudrions créer un jardin partagé et un potager pédagogique
+près de l'école d'Ambert, avec les voisins. Pouvez-vous nous aider ?
 
 Camille
 MAIL
 $MAILBOX send --as holder "$D/request.eml"
+$MAILBOX wait coupdepouce --timeout 20 >/dev/null
+"$CDP" inspect --json "$D/request.eml" | grep -E '"(kind|themes|subject)"|"(alimentation|lien_social)"'
 
-step "The holder answers a message from Outlook; a referent's mailbox sends an out-of-office"
-crlf >"$D/reply.eml" <<MAIL
-From: Camille Porteur <holder@$MS_DOMAIN>
-To: Coup de pouce <coupdepouce@$MS_DOMAIN>
-Subject: RE : Projet de jardin partagé à Ambert
+step "coupdepouce poll: a case, the acknowledgement, the referent of Ambert gets the request"
+run "2026-11-30 10:00"
+$MAILBOX wait referent --timeout 20 >/dev/null
+inbox holder; inbox referent
+fetch holder 1 "$D/ack.eml"
+fetch referent 1 "$D/assign.eml"
+echo "  The acknowledgement:"
+/usr/bin/python3 -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print("\n".join("    | "+l for l in m.get_body(("plain",)).get_content().splitlines()[:12]))' "$D/ack.eml"
+
+step "The holder answers from Outlook (tag kept, no In-Reply-To); an out-of-office comes back"
+crlf >"$D/outlook.eml" <<MAIL
+From: Camille Porteur <holder@$M>
+To: coupdepouce@$M
+Subject: RE : [CDP-2026-0001] Nous avons bien reçu votre message
 Date: $(LC_ALL=C date -R)
-Message-ID: <demo.reply.$$@$MS_DOMAIN>
-In-Reply-To: <demo.$$@$MS_DOMAIN>
+Message-ID: <demo.reply.$$@$M>
 MIME-Version: 1.0
 Content-Type: text/plain; charset=utf-8
 Content-Transfer-Encoding: 8bit
 
-Nous avons aussi l'accord de la mairie pour le terrain.
+La mairie nous prête le terrain derrière l'école.
 
 Envoyé de mon iPhone
 
-De : Coup de pouce <coupdepouce@$MS_DOMAIN>
-Envoyé : samedi 28 novembre 2026 18:05
-À : Camille Porteur <holder@$MS_DOMAIN>
-Objet : Projet de jardin partagé à Ambert
-
-Bonjour Camille, merci pour votre message.
+-----Message d'origine-----
+De : Coup de pouce <coupdepouce@$M>
+Objet : [CDP-2026-0001] Nous avons bien reçu votre message
 MAIL
-$MAILBOX send --as holder "$D/reply.eml"
+$MAILBOX send --as holder "$D/outlook.eml"
 crlf >"$D/ooo.eml" <<MAIL
-From: Dominique Référente <referent@$MS_DOMAIN>
-To: coupdepouce@$MS_DOMAIN
-Subject: Réponse automatique : Projet de jardin partagé à Ambert
-Date: $(LC_ALL=C date -R)
-Message-ID: <demo.ooo.$$@$MS_DOMAIN>
+From: Camille Porteur <holder@$M>
+To: coupdepouce@$M
+Subject: Réponse automatique : absente
+In-Reply-To: <$(tr -d '\r' <"$D/ack.eml" | sed -n 's/^Message-ID: <\(.*\)>$/\1/Ip' | head -n1)>
 Auto-Submitted: auto-replied
-MIME-Version: 1.0
+Date: $(LC_ALL=C date -R)
+Message-ID: <demo.ooo.$$@$M>
 Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 8bit
 
 Je suis absente jusqu'au 7 décembre.
 MAIL
-$MAILBOX send --as referent "$D/ooo.eml"
+$MAILBOX send --as holder "$D/ooo.eml"
+$MAILBOX wait coupdepouce --count 2 --timeout 20 >/dev/null
+run "2026-11-30 11:00"
+echo "  The referent receives the holder's new text (history and signature removed):"
+$MAILBOX wait referent --count 2 --timeout 20 >/dev/null
+inbox referent
+
+step "The referent replies to the assignment: ELIGIBLE, INVITER three volunteers"
+answer referent "$D/assign.eml" "ELIGIBLE
+INVITER volunteer1@$M, volunteer2@$M, volunteer3@$M
+
+Très beau projet, je m'en occupe."
+run "2026-11-30 14:00"
+for v in 1 2 3; do fetch volunteer$v 1 "$D/inv$v.eml"; done
+inbox holder; inbox volunteer1
+
+step "The volunteers answer as they would: two yes (one in a sentence), one no"
+answer volunteer1 "$D/inv1.eml" "Oui, avec plaisir !"
+answer volunteer2 "$D/inv2.eml" "OUI"
+answer volunteer3 "$D/inv3.eml" "Non merci, pas disponible en ce moment."
 $MAILBOX wait coupdepouce --count 3 --timeout 20 >/dev/null
-echo "Contact inbox before the daemon runs:"
-$MAILBOX list coupdepouce | sed 's/^/    /'
+run "2026-11-30 16:00"
 
-step "coupdepouce poll: fetch, parse, recognise, store (one transaction), then move"
-"$CDP" -c "$D/cdp/coupdepouce.conf" poll
-echo "Inbox now: $($MAILBOX count coupdepouce) message(s); Processed: $($MAILBOX count coupdepouce --folder Processed)"
-echo "Stored in the database:"
-sqlite3 -header -column "$D/cdp/coupdepouce.db" \
-    "SELECT id, from_address AS sender, auto, substr(subject, 1, 40) AS subject FROM messages ORDER BY id" | sed 's/^/    /'
-echo "New text of the holder's reply (quoted Outlook history and phone signature removed):"
-sqlite3 "$D/cdp/coupdepouce.db" "SELECT new_text FROM messages WHERE message_id = 'demo.reply.$$@$MS_DOMAIN'" | sed 's/^/    | /'
+step "INTERLOCUTEUR: the group is complete, everyone is introduced to everyone"
+answer referent "$D/assign.eml" "INTERLOCUTEUR volunteer1@$M"
+run "2026-11-30 17:00"
+$MAILBOX wait volunteer1 --count 2 --timeout 20 >/dev/null
+fetch volunteer1 2 "$D/intro.eml"
+tr -d '\r' <"$D/intro.eml" | grep -E '^(To|Cc|Subject):' | sed 's/^/    /'
 
-step "coupdepouce inspect --json on the reply (no database, no network)"
-"$CDP" inspect --json "$D/reply.eml" | head -n 40
+step "The privileged contact sets the first meeting (iMIP invitation), the referent records the roadmap"
+answer volunteer1 "$D/intro.eml" "RENCONTRE 10/12/2026 18h30 à la mairie d'Ambert"
+run "2026-12-01 09:00"
+answer referent "$D/assign.eml" "FEUILLE DE ROUTE
+Nature : jardin partagé et potager pédagogique.
+Modalités : un chantier par mois.
+- 15/01/2027 : construire les bacs
+- 01/03/2027 : premières plantations avec l'école
+FIN"
+run "2026-12-11 09:00"
+answer volunteer1 "$D/intro.eml" "POINT 01/02/2027 18h bilan de l'hiver"
+run "2026-12-12 09:00"
 
-step "Not yet playable: cases, acknowledgements, routing and mail commands — see the open issues"
+step "Someone forges the referent's address: nothing is run, the referent is told"
+crlf >"$D/forged.eml" <<MAIL
+From: Romane Référente <referent@$M>
+To: coupdepouce@$M
+Subject: Re: [CDP-2026-0001] dossier
+Date: $(LC_ALL=C date -R)
+Message-ID: <forged.$$@evil.example>
+Content-Type: text/plain; charset=utf-8
+
+CLOTURER
+MAIL
+$MAILBOX send --as other --to "coupdepouce@$M" "$D/forged.eml"
+$MAILBOX wait coupdepouce --timeout 20 >/dev/null
+run "2026-12-12 10:00"
+
+step "CLOTURER: the holder is thanked and asked to share their experience"
+answer referent "$D/assign.eml" "CLOTURER Le jardin est lancé, bravo à tous."
+run "2027-03-15 09:00"
+sleep 1
+echo "Every mailbox now:"
+for u in holder referent volunteer1 volunteer2 volunteer3; do inbox $u; done
+
+step "coupdepouce case list, and the case's timeline"
+"$CDP" -c "$CFG" case list
+"$CDP" -c "$CFG" case show CDP-2026-0001

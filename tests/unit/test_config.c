@@ -83,6 +83,8 @@ test_defaults(void)
 	snprintf(want, sizeof(want), "%s/rules", dir);
 	is_str(cfg->paths.rules, want, "relative path resolved");
 	ok(cfg->imap.m.password == NULL, "no password");
+	is_int((long long)cfg->network.authserv_id.n, 0,
+	    "no trusted authserv-id by default");
 	config_free(cfg);
 }
 
@@ -93,6 +95,7 @@ test_typed_values(void)
 
 	is_str(load("[network]\ncontact = cdp@example.org\n"
 	    "coordinators = a@example.org, b@example.org ,\n"
+	    "authserv_id = mx.example.org , MX2.Example.org\n"
 	    "working_hours = 09:30-18h00\n"
 	    "[imap]\nurl = imaps://h\npoll_interval = 5m\nidle = no\n"
 	    "max_message_size = 512k\nfolder = \" Boîte \"\n"
@@ -109,6 +112,13 @@ test_typed_values(void)
 	is_int((long long)cfg->network.coordinators.n, 2, "two coordinators");
 	is_str(cfg->network.coordinators.items[1], "b@example.org",
 	    "list items trimmed");
+	is_int((long long)cfg->network.authserv_id.n, 2, "two authserv-ids");
+	if (cfg->network.authserv_id.n == 2) {
+		is_str(cfg->network.authserv_id.items[0], "mx.example.org",
+		    "first authserv-id trimmed");
+		is_str(cfg->network.authserv_id.items[1], "MX2.Example.org",
+		    "authserv-id kept as written");
+	}
 	is_int(cfg->network.work_start, 9 * 60 + 30, "09:30");
 	is_int(cfg->network.work_end, 18 * 60, "18h00");
 	is_str(cfg->storage.database, "/var/lib/x.db", "absolute path kept");
@@ -139,6 +149,9 @@ test_errors(void)
 		{ "[network]\ncontact = nobody\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:2: contact: 'nobody' is not an e-mail address" },
 		{ "[network]\ncontact = a@b.c\n[imap]\nurl = pop3://h\n[smtp]\nurl = smtp://h\n", "t.conf:4: url: 'pop3://h' must start with imap:// or imaps://" },
 		{ "[network]\ncontact = a@b.c\ncoordinators = a@b.c, oops\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: coordinators: 'oops' is not an e-mail address" },
+		{ "[network]\ncontact = a@b.c\nauthserv_id = mx.b.c, mx b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: authserv_id: 'mx b.c' is not a host name" },
+		{ "[network]\ncontact = a@b.c\nauthserv_id = mx..b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: authserv_id: 'mx..b.c' is not a host name" },
+		{ "[network]\ncontact = a@b.c\nauthserv_id = a@b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: authserv_id: 'a@b.c' is not a host name" },
 		{ "[network]\ncontact = a@b.c\ntimezone = Europe/Nowhere\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: timezone: unknown time zone 'Europe/Nowhere'" },
 		{ "[network]\ncontact = a@b.c\nworking_hours = 20:00-08:00\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: working_hours: '20:00-08:00' is not a time range" },
 		{ BASE "password = hunter2\n", "t.conf:7: password: the file holds a password but is readable by others (mode 0644)" },
