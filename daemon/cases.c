@@ -357,18 +357,25 @@ case_open_for(struct store *st, int64_t person_id, int64_t except,
 	struct store_stmt *s;
 	int rc;
 
-	s = store_prepare(st, "SELECT c.id FROM cases c JOIN case_members m "
-	    "ON m.case_id = c.id WHERE m.person_id = ?1 AND m.role IN "
-	    "('holder', 'reporter') AND c.id <> ?2 AND c.state NOT IN "
-	    "('ineligible', 'closed', 'withdrawn') ORDER BY c.created_at, "
-	    "c.id LIMIT 1", err, errlen);
+	/* Case ids grow with time, so the smallest open id is the oldest;
+	 * ORDER BY id walks the holder index in order and stops at the
+	 * first open case, even for a sender with thousands of cases. */
+	s = store_prepare(st, "SELECT min(x) FROM (SELECT (SELECT id FROM "
+	    "cases WHERE holder_id = ?1 AND id <> ?2 AND state NOT IN "
+	    "('ineligible', 'closed', 'withdrawn') ORDER BY id LIMIT 1) AS x "
+	    "UNION ALL SELECT (SELECT c.id FROM case_members m JOIN cases c "
+	    "ON c.id = m.case_id WHERE m.person_id = ?1 AND m.role = "
+	    "'reporter' AND c.id <> ?2 AND c.state NOT IN ('ineligible', "
+	    "'closed', 'withdrawn') ORDER BY c.id LIMIT 1))", err, errlen);
 	if (s == NULL)
 		return -1;
 	store_bind_int64(s, 1, person_id);
 	store_bind_int64(s, 2, except);
 	rc = store_step(s);
-	if (rc == STORE_ROW)
+	if (rc == STORE_ROW && !store_col_is_null(s, 0))
 		*case_id = store_col_int64(s, 0);
+	else if (rc == STORE_ROW)
+		rc = STORE_DONE;
 	else if (rc < 0)
 		snprintf(err, errlen, "%s", store_errmsg(st));
 	store_finalize(s);

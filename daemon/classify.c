@@ -35,6 +35,8 @@ struct classify {
 	const char	**theme_names;	/* borrowed from `themes` */
 	size_t		 nthemes;
 	struct rules	*communes;	/* rule i matches names[i] */
+	struct rules	*communes_any;	/* one rule: any of them, longest
+					 * names first */
 	char		**names;
 	size_t		 nnames;
 };
@@ -269,6 +271,53 @@ classify_trim(char *s)
 	return s;
 }
 
+static const char *const *classify_sort_names;
+
+static int
+classify_by_length(const void *a, const void *b)
+{
+	size_t la = strlen(classify_sort_names[*(const size_t *)a]);
+	size_t lb = strlen(classify_sort_names[*(const size_t *)b]);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/*
+ * One pattern for all the communes, longest names first: a mail is
+ * scanned once instead of once per commune (the per-commune rules then
+ * only tell which name the match is), and at a given place the longest
+ * name wins, as "Saint-Germain-l'Herm" over a shorter one.
+ */
+static void
+classify_load_any(struct classify *c, const char *path,
+    const char *const *pats, struct buf *errs)
+{
+	size_t *order;
+	struct buf text;
+	char *name, msg[1024];
+
+	if (c->nnames == 0)
+		return;
+	order = xcalloc(c->nnames, sizeof(*order));
+	for (size_t i = 0; i < c->nnames; i++)
+		order[i] = i;
+	classify_sort_names = (const char *const *)c->names;
+	qsort(order, c->nnames, sizeof(*order), classify_by_length);
+	classify_sort_names = NULL;
+	buf_init(&text, 0);
+	buf_adds(&text, "any (?:");
+	for (size_t i = 0; i < c->nnames; i++)
+		buf_printf(&text, "%s%s", i ? "|" : "", pats[order[i]]);
+	buf_adds(&text, ")\n");
+	name = xasprintf("%s (all communes)", path);
+	if (rules_load_text(name, buf_str(&text), &c->communes_any, msg,
+	    sizeof(msg)) != 0)
+		classify_add_error(errs, msg);
+	free(name);
+	buf_free(&text);
+	free(order);
+}
+
 /*
  * Reads communes.txt and compiles one pattern per name.  The generated
  * rules text keeps the file's line numbers (a blank line for each comment)
@@ -278,8 +327,8 @@ static void
 classify_load_communes(struct classify *c, const char *dir, struct buf *errs)
 {
 	char *path = xasprintf("%s/communes.txt", dir), line[1024], *name;
-	char why[256], msg[8192];
-	struct buf text;
+	char why[256], msg[8192], **pats = NULL;
+	struct buf text, one;
 	FILE *f;
 	int lineno = 0, bad = 0;
 
@@ -313,10 +362,14 @@ classify_load_communes(struct classify *c, const char *dir, struct buf *errs)
 			    CLASSIFY_MAX_NAME);
 			goto bad_name;
 		}
-		buf_adds(&text, "commune ");
-		if (classify_name_pattern(name, &text, why, sizeof(why)) != 0)
+		buf_init(&one, 0);
+		if (classify_name_pattern(name, &one, why, sizeof(why)) != 0) {
+			buf_free(&one);
 			goto bad_name;
-		buf_addc(&text, '\n');
+		}
+		buf_printf(&text, "commune %s\n", buf_str(&one));
+		pats = xrealloc(pats, (c->nnames + 1) * sizeof(*pats));
+		pats[c->nnames] = buf_steal(&one);
 		c->names = xrealloc(c->names, (c->nnames + 1) *
 		    sizeof(*c->names));
 		c->names[c->nnames++] = xstrdup(name);
@@ -335,9 +388,15 @@ bad_name:
 	if (bad)
 		goto out;
 	if (rules_load_text(path, buf_str(&text), &c->communes, msg,
-	    sizeof(msg)) != 0)
+	    sizeof(msg)) != 0) {
 		classify_add_error(errs, msg);
+		goto out;
+	}
+	classify_load_any(c, path, (const char *const *)pats, errs);
 out:
+	for (size_t i = 0; pats && i < c->nnames; i++)
+		free(pats[i]);
+	free(pats);
 	if (f)
 		fclose(f);
 	buf_free(&text);
@@ -381,6 +440,7 @@ classify_free(struct classify *c)
 	free(c->theme_of);
 	free(c->theme_names);
 	rules_free(c->communes);
+	rules_free(c->communes_any);
 	for (size_t i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
@@ -417,21 +477,18 @@ classify_match(const struct rules *r, size_t i, const char *subject,
 static const char *
 classify_commune(const struct classify *c, const char *s, size_t len)
 {
-	size_t best = SIZE_MAX, bstart = 0, blen = 0, start, end;
+	size_t start, end, a, b;
 
-	if (len == 0)
+	if (len == 0 || c->communes_any == NULL || rules_match(
+	    c->communes_any, 0, s, len, &start, &end) != 1)
 		return NULL;
-	for (size_t i = 0; i < c->nnames; i++) {
-		if (rules_match(c->communes, i, s, len, &start, &end) != 1)
-			continue;
-		if (best == SIZE_MAX || start < bstart || (start == bstart &&
-		    end - start > blen)) {
-			best = i;
-			bstart = start;
-			blen = end - start;
-		}
-	}
-	return best == SIZE_MAX ? NULL : c->names[best];
+	/* Which name it was: the one whose own rule spans the same text
+	 * (the boundaries hold at the ends of the excerpt). */
+	for (size_t i = 0; i < c->nnames; i++)
+		if (rules_match(c->communes, i, s + start, end - start, &a,
+		    &b) == 1 && a == 0 && b == end - start)
+			return c->names[i];
+	return NULL;
 }
 
 void

@@ -72,13 +72,6 @@ mailer_queue(struct mailer *m, struct store *st,
 	int64_t id = 0;
 	int rc = OUTBOX_ERR, res;
 
-	tpl_set(mail->data, "network_name", cfg->network.name);
-	tpl_set(mail->data, "contact", cfg->network.contact);
-	if (template_render(m->templates, mail->template, mail->data, 0,
-	    &subject, &body, err, errlen) != 0)
-		goto out;
-	if (mail->case_ref)
-		tagged = compose_tag_subject(mail->case_ref, subject);
 
 	memset(&item, 0, sizeof(item));
 	item.cfg = cfg;
@@ -94,6 +87,15 @@ mailer_queue(struct mailer *m, struct store *st,
 		rc = res;
 		goto out;
 	}
+	/* Rendered once the row is granted: a mail over the daily cap
+	 * costs no rendering. */
+	tpl_set(mail->data, "network_name", cfg->network.name);
+	tpl_set(mail->data, "contact", cfg->network.contact);
+	if (template_render(m->templates, mail->template, mail->data, 0,
+	    &subject, &body, err, errlen) != 0)
+		goto out;
+	if (mail->case_ref)
+		tagged = compose_tag_subject(mail->case_ref, subject);
 	if (token_make(m->key, m->keylen, id, mail->case_id, mail->person_id,
 	    cfg->network.domain, msgid, sizeof(msgid)) != 0) {
 		snprintf(err, errlen, "cannot make a Message-ID for outbox "

@@ -181,23 +181,21 @@ rules_load_text(const char *name, const char *text, struct rules **out,
 {
 	struct rules *r = xcalloc(1, sizeof(*r));
 	struct buf errs;
-	char line[RULES_MAX_LINE + 2];
 	const char *p = text, *nl;
+	char *line;
 	size_t n;
 	int lineno = 0, rc;
 
+	/* Generated text (all the communes in one pattern) may have lines
+	 * longer than a file's: only the file limit is lifted here. */
 	buf_init(&errs, 0);
 	while (*p != '\0') {
 		lineno++;
 		nl = strchr(p, '\n');
 		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n > RULES_MAX_LINE)
-			rules_too_long(&errs, name, lineno);
-		else {
-			memcpy(line, p, n);
-			line[n] = '\0';
-			rules_add_line(r, name, lineno, line, &errs);
-		}
+		line = xstrndup(p, n);
+		rules_add_line(r, name, lineno, line, &errs);
+		free(line);
 		p += n + (nl != NULL);
 	}
 	rc = rules_finish(r, name, &errs, out, err, errlen);

@@ -31,7 +31,8 @@ int rules_load(const char *path, struct rules **out, char *err,
 /* The same from rules in memory (`text`, LF-separated lines, borrowed),
  * for rules a module generates from another file (classify.c's communes):
  * `name` stands for the file in error messages, so a generator that keeps
- * one line per source line gets errors pointing at the source. */
+ * one line per source line gets errors pointing at the source.  Lines
+ * are not limited to RULES_MAX_LINE here. */
 int rules_load_text(const char *name, const char *text, struct rules **out,
     char *err, size_t errlen);
 void rules_free(struct rules *r);

@@ -63,7 +63,7 @@ bytes=$(cat "$T"/mails/*.eml | wc -c)
 find "$T/mails" -name '*.eml' | sort | xargs /usr/bin/python3 "$TOP/tests/mailserver/mailbox.py" deliver coupdepouce
 # Let Dovecot index the new mails first, as it would have on delivery.
 /usr/bin/python3 "$TOP/tests/mailserver/mailbox.py" count coupdepouce >/dev/null
-/usr/bin/time -f '%e %M' -o "$T/time" "$BUILD/coupdepouce" -c "$T/cdp/coupdepouce.conf" poll 2>"$T/poll.log"
+${BENCH_WRAP:-} /usr/bin/time -f "%e %M" -o "$T/time" "$BUILD/coupdepouce" -c "$T/cdp/coupdepouce.conf" poll 2>"$T/poll.log"
 read -r secs rss <"$T/time"
 stored=$(sqlite3 "$T/cdp/coupdepouce.db" "SELECT count(*) FROM messages")
 echo "inbound: $N mails ($((bytes / 1024)) KiB) fetched, parsed, stored and moved in $secs s" \
