@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "casework.h"
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
@@ -25,6 +26,7 @@
 #include "sentcopy.h"
 #include "smtp.h"
 #include "store.h"
+#include "timers.h"
 
 #define IDLE_REISSUE_MS		(25 * 60 * 1000)
 #define BACKOFF_MIN_MS		1000
@@ -125,14 +127,23 @@ daemon_close(struct daemon_ctx *d)
 	d->st = NULL;
 }
 
-/* Sends what is due.  Runs whatever happened to IMAP: mail must leave even
- * when the inbox cannot be read. */
+/* Runs the due timers, then sends what is due.  Runs whatever happened
+ * to IMAP: reminders and mail must leave even when the inbox cannot be
+ * read. */
 static void
 daemon_send(struct daemon_ctx *d)
 {
 	struct outbox_stats stats;
+	struct casework cw = { d->cfg, d->mailer, NULL, d->st,
+	    (long long)clock_now() };
 	char err[1024];
+	size_t ran = 0;
 
+	/* Due reminders first, so that what they queue leaves now. */
+	if (timers_run(&cw, &ran, err, sizeof(err)) != 0)
+		log_warnx("timers: %s", err);
+	else if (ran)
+		log_info("ran %zu due timer(s)", ran);
 	if (outbox_flush(d->st, d->cfg, &stats, err, sizeof(err)) != 0) {
 		log_warnx("outbox: %s", err);
 		return;

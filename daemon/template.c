@@ -173,6 +173,23 @@ static const char *const invitation_vars[] = {
 	NULL
 };
 
+static const char *const invitation_reminder_vars[] = {
+	"ref",
+	"volunteer_name",
+	"referent_name",
+	"subject",		/* the case's subject */
+	"expiry_days",		/* the invitation lapses in N more days */
+	NULL
+};
+
+static const char *const invitation_expired_vars[] = {
+	"ref",
+	"referent_name",
+	"volunteer_name", "volunteer_address",
+	"days",			/* days without an answer */
+	NULL
+};
+
 static const char *const invitation_answer_vars[] = {
 	"ref",
 	"referent_name",
@@ -385,6 +402,10 @@ static const struct known_template known[] = {
 	{ "transfer", "a case handed to another referent", transfer_vars },
 	{ "invitation", "a volunteer invited to join a support group",
 	    invitation_vars },
+	{ "invitation_reminder", "a volunteer reminded of an unanswered "
+	    "invitation", invitation_reminder_vars },
+	{ "invitation_expired", "the referent told an invitation lapsed",
+	    invitation_expired_vars },
 	{ "invitation_answer", "the referent told of a volunteer's answer",
 	    invitation_answer_vars },
 	{ "introduction", "the group complete: everyone introduced",

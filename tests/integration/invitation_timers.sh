@@ -1,0 +1,66 @@
+# invitation_timers.sh — invitation reminders and expiry, through the real
+# servers: a volunteer who does not answer gets one reminder after
+# [timers] invitation_reminder days, and after invitation_expiry days the
+# invitation lapses and the referent is told; a volunteer who answered in
+# between gets neither.  Each timer runs once, even over several polls.
+. "$(dirname "$0")/../lib.sh"
+REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
+
+ms_start
+cdp_config
+CONF="$T/cdp/coupdepouce.conf"
+cat >>"$CONF" <<EOF
+people = $T/cdp/people.csv
+[storage]
+database = $T/cdp/coupdepouce.db
+EOF
+D=$MS_DOMAIN
+cat >"$T/cdp/people.csv" <<EOF
+email,name,roles,themes,communes
+referent@$D,Romane Référente,referent,alimentation,Ambert
+volunteer1@$D,Valérie Un,volunteer,alimentation,
+volunteer2@$D,Victor Deux,volunteer,alimentation,
+EOF
+poll() {	# NAME TIME
+	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
+	cp "$T/err" "$T/poll.log"
+}
+answer() {	# USER ORIGINAL BODY
+	printf '%s\n' "$3" | $REPLY "$2" "$1@$D" >"$T/reply.eml" &&
+	    $MAILBOX send --as "$1" --to "coupdepouce@$D" "$T/reply.eml"
+}
+count() { $MAILBOX count "$1" 2>/dev/null || echo 0; }
+
+printf 'From: Camille <holder@%s>\r\nTo: coupdepouce@%s\r\nSubject: Jardin partagé\r\nMessage-ID: <r1@%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nUn jardin partagé à Ambert.\r\n' "$D" "$D" "$D" >"$T/request.eml"
+t_run "holder writes" 0 $MAILBOX deliver coupdepouce "$T/request.eml"
+poll "poll: request" "2026-11-30 10:00"
+$MAILBOX wait referent --timeout 20 >"$T/assignment.eml"
+answer referent "$T/assignment.eml" "ELIGIBLE
+INVITER volunteer1@$D, volunteer2@$D"
+$MAILBOX wait coupdepouce --timeout 20 >/dev/null
+poll "poll: invitations" "2026-11-30 11:00"
+$MAILBOX wait volunteer2 --timeout 20 >"$T/inv2.eml"
+answer volunteer2 "$T/inv2.eml" "OUI"
+$MAILBOX wait coupdepouce --timeout 20 >/dev/null
+poll "poll: volunteer2 answers" "2026-12-02 09:00"
+
+poll "poll before the reminder is due" "2026-12-05 10:00"
+t_nogrep "no timer yet" "$T/poll.log" "due timer"
+poll "poll: 5 days later" "2026-12-05 11:30"
+t_grep "one timer ran" "$T/poll.log" "ran 1 due timer(s)"
+t_run "volunteer1 is reminded" 0 $MAILBOX wait volunteer1 --subject "^Rappel" --timeout 20
+poll "poll again the same day" "2026-12-05 12:00"
+t_nogrep "the reminder is not sent twice" "$T/poll.log" "due timer"
+poll "poll: 10 days later" "2026-12-10 11:30"
+t_grep "the expiry ran" "$T/poll.log" "invitation of volunteer1@$D expired"
+t_run "the referent is told" 0 $MAILBOX wait referent --subject "^Invitation sans r" --timeout 20
+n=$(sql "SELECT p.email || ':' || m.status FROM case_members m JOIN persons p ON p.id = m.person_id WHERE m.role = 'volunteer' ORDER BY p.email" | tr '\n' ' ')
+[ "$n" = "volunteer1@$D:expired volunteer2@$D:accepted " ] && t_ok "statuses" || t_not_ok "statuses" "$n"
+sleep 1
+[ "$(count volunteer1)" = 2 ] && t_ok "volunteer1: invitation and one reminder" || t_not_ok "volunteer1: invitation and one reminder" "$(count volunteer1)"
+[ "$(count volunteer2)" = 2 ] && t_ok "volunteer2: invitation and transcript, no reminder" || t_not_ok "volunteer2: invitation and transcript, no reminder" "$($MAILBOX list volunteer2)"
+n=$(sql "SELECT count(*) FROM jobs WHERE done_at IS NULL AND kind LIKE 'invitation%'")
+[ "$n" = 0 ] && t_ok "no invitation job left" || t_not_ok "no invitation job left" "$n"
+t_run "timeline" 0 "$CDP" -c "$CONF" case show CDP-2026-0001
+t_grep "expiry on the timeline" "$T/out" "invitation_expired"
+t_done
