@@ -131,6 +131,16 @@ CONF
 	umask 022
 }
 
+# cdp_people_config: cdp_config plus a people file read from stdin
+# ($T/cdp/people.csv) and the database in $T/cdp; sets $CONF.
+cdp_people_config() {
+	cdp_config
+	CONF="$T/cdp/coupdepouce.conf"
+	printf 'people = %s\n[storage]\ndatabase = %s\n' "$T/cdp/people.csv" \
+	    "$T/cdp/coupdepouce.db" >>"$CONF"
+	cat >"$T/cdp/people.csv"
+}
+
 # gen_mails DIR N PREFIX: writes N distinct French test mails DIR/PREFIX-I.eml
 # (CRLF), from holder@, to the contact address.
 gen_mails() {

@@ -12,14 +12,7 @@
 REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 
 ms_start
-cdp_config
-CONF="$T/cdp/coupdepouce.conf"
-cat >>"$CONF" <<EOF
-people = $T/cdp/people.csv
-[storage]
-database = $T/cdp/coupdepouce.db
-EOF
-cat >"$T/cdp/people.csv" <<EOF
+cdp_people_config <<EOF
 email,name,roles,themes,communes
 referent@$MS_DOMAIN,Romane Référente,referent,alimentation,Ambert
 volunteer1@$MS_DOMAIN,Valérie Un,volunteer,alimentation,

@@ -12,14 +12,7 @@
 DATA="$TOP/tests/data/cases"
 
 ms_start
-cdp_config
-CONF="$T/cdp/coupdepouce.conf"
-cat >>"$CONF" <<EOF
-people = $T/cdp/people.csv
-[storage]
-database = $T/cdp/coupdepouce.db
-EOF
-cat >"$T/cdp/people.csv" <<EOF
+cdp_people_config <<EOF
 email,name,roles,themes,communes,max_open_cases,active
 referent@$MS_DOMAIN,Romane Référente,referent,alimentation;biodiversite,Ambert,,1
 referent2@$MS_DOMAIN,Rémi Référent,referent,energie;habitat,Thiers;Courpière,3,1

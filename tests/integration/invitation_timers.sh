@@ -7,15 +7,8 @@
 REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 
 ms_start
-cdp_config
-CONF="$T/cdp/coupdepouce.conf"
-cat >>"$CONF" <<EOF
-people = $T/cdp/people.csv
-[storage]
-database = $T/cdp/coupdepouce.db
-EOF
 D=$MS_DOMAIN
-cat >"$T/cdp/people.csv" <<EOF
+cdp_people_config <<EOF
 email,name,roles,themes,communes
 referent@$D,Romane Référente,referent,alimentation,Ambert
 volunteer1@$D,Valérie Un,volunteer,alimentation,
