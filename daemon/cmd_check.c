@@ -24,6 +24,7 @@
 #include "config.h"
 #include "imap.h"
 #include "mem.h"
+#include "people.h"
 #include "reply.h"
 #include "rules.h"
 #include "smtp.h"
@@ -243,6 +244,25 @@ check_smtp(struct check_report *r, const struct config *cfg)
 		    *cfg->smtp.m.user ? " as " : "", cfg->smtp.m.user);
 }
 
+/* The people file, read as the daemon reads it: every bad line named. */
+static void
+check_people(struct check_report *r, const char *path)
+{
+	struct people_list l = { NULL, 0 };
+	char err[4096];
+
+	if (access(path, R_OK) != 0) {
+		check_line(r, 1, "people", "%s: %s (no referents or "
+		    "volunteers known yet)", path, strerror(errno));
+		return;
+	}
+	if (people_read(path, &l, err, sizeof(err)) != 0)
+		check_errors(r, "people", err);
+	else
+		check_line(r, 0, "people", "%s (%zu people)", path, l.n);
+	people_list_free(&l);
+}
+
 int
 cmd_check(struct cli *cli, int argc, char **argv)
 {
@@ -273,11 +293,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 		config_dump(cfg);
 	check_templates(&r, cfg->paths.templates);
 	check_rules(&r, cfg->paths.rules);
-	if (access(cfg->paths.people, R_OK) != 0)
-		check_line(&r, 1, "people", "%s: %s (no referents or "
-		    "volunteers known yet)", cfg->paths.people, strerror(errno));
-	else
-		check_line(&r, 0, "people", "%s", cfg->paths.people);
+	check_people(&r, cfg->paths.people);
 	check_secret(&r, cfg);
 	check_database(&r, cfg);
 	if (!offline) {

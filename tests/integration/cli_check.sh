@@ -61,6 +61,16 @@ t_grep "rule error names file, line and label" "$T/err" "$T/rules/reply.rules:2:
 t_run "and the daemon refuses to start with it" 1 "$CDP" -c "$T/cdp/badrules.conf" poll
 t_grep "saying why" "$T/err" "$T/rules/reply.rules:2: quote_header"
 
+# A bad people file is reported with its file, line and column.
+printf 'email,name,roles\nbad-address,X,referent\n' >"$T/people.csv"
+# ([paths] is the last section of the test config.)
+{ cat "$T/cdp/coupdepouce.conf"; printf 'people = %s\n' "$T/people.csv"; } \
+    >"$T/cdp/badpeople.conf"
+chmod 600 "$T/cdp/badpeople.conf"
+t_run "bad people file refused by check" 1 "$CDP" -c "$T/cdp/badpeople.conf" check --offline
+cat "$T/out" "$T/err" >"$T/both"
+t_grep "people error names file, line and column" "$T/both" "$T/people.csv:2: email: 'bad-address' is not a mail address"
+
 # A broken template is reported with its file and line.
 cp -R "$TOP/templates" "$T/tpl"
 printf 'Subject: Test {{ref}}\n\nBonjour {{#holder_name}}{{holder_name}}\n' >"$T/tpl/fr/ack.txt"
