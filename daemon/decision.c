@@ -199,6 +199,17 @@ decision_transfer(struct cmd_ctx *x, const struct command *cmd,
 	return rc;
 }
 
+/* A case that ends takes its upcoming meeting with it: the calendars of
+ * the group get the cancellation. */
+static int
+decision_cancel_meeting(struct cmd_ctx *x, char *err, size_t errlen)
+{
+	struct cmd_res scratch;
+
+	memset(&scratch, 0, sizeof(scratch));
+	return meeting_cancel(x, NULL, &scratch, err, errlen);
+}
+
 /* Tells everyone of the group but the sender, with template tpl. */
 static int
 decision_tell_group(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
@@ -239,6 +250,7 @@ decision_close(struct cmd_ctx *x, const struct command *cmd,
 	res->outcome = CMDOUT_OK;
 	memset(&ref, 0, sizeof(ref));
 	if (casecmd_set_state(x, "closed", cmd->text, err, errlen) != 0 ||
+	    decision_cancel_meeting(x, err, errlen) != 0 ||
 	    (x->c.referent_id && casework_person(x->cw, x->c.referent_id,
 	    &ref, err, errlen) != 0))
 		return -1;
@@ -263,7 +275,8 @@ decision_withdraw(struct cmd_ctx *x, const struct command *cmd,
 		return 0;
 	}
 	res->outcome = CMDOUT_OK;
-	if (casecmd_set_state(x, "withdrawn", cmd->text, err, errlen) != 0)
+	if (casecmd_set_state(x, "withdrawn", cmd->text, err, errlen) != 0 ||
+	    decision_cancel_meeting(x, err, errlen) != 0)
 		return -1;
 	d = tpl_data_new();
 	tpl_set(d, "by_name", casecmd_sender_name(x));

@@ -56,4 +56,18 @@ n=$(sql "SELECT count(*) FROM jobs WHERE done_at IS NULL AND kind LIKE 'invitati
 [ "$n" = 0 ] && t_ok "no invitation job left" || t_not_ok "no invitation job left" "$n"
 t_run "timeline" 0 "$CDP" -c "$CONF" case show CDP-2026-0001
 t_grep "expiry on the timeline" "$T/out" "invitation_expired"
+
+# A case withdrawn with a meeting ahead: the meeting is cancelled too.
+answer referent "$T/assignment.eml" "INTERLOCUTEUR volunteer2@$D
+RENCONTRE 20/12/2026 18h30 à la mairie"
+$MAILBOX wait coupdepouce --timeout 20 >/dev/null
+poll "poll: contact and meeting" "2026-12-10 12:00"
+t_run "holder invited to the meeting" 0 $MAILBOX wait holder --body "20/12/2026" --timeout 20
+answer referent "$T/assignment.eml" "ABANDON le porteur a déménagé"
+$MAILBOX wait coupdepouce --timeout 20 >/dev/null
+poll "poll: ABANDON" "2026-12-11 09:00"
+n=$(sql "SELECT state FROM meetings")
+[ "$n" = cancelled ] && t_ok "the meeting is cancelled with the case" || t_not_ok "the meeting is cancelled with the case" "$n"
+t_run "the holder's calendar gets the cancellation" 0 $MAILBOX wait holder --subject "nnul" --timeout 20
+t_grep "an iMIP CANCEL" "$T/out" "method=CANCEL"
 t_done
