@@ -495,15 +495,8 @@ notify_untrusted(struct cmd_ctx *x, const struct command_list *cl,
 
 	/* The referent is told even when the mail claims to be theirs:
 	 * then it is their address that someone is using. */
-	if (x->c.referent_id != 0) {
-		to = xcalloc(1, sizeof(*to));
-		nto = 1;
-		if (casework_person(x->cw, x->c.referent_id, to, err,
-		    errlen) != 0) {
-			free(to);
-			return -1;
-		}
-	} else if (casework_coordinators(x->cw, &to, &nto, err, errlen) != 0)
+	if (casework_followers(x->cw, x->c.referent_id, &to, &nto, err,
+	    errlen) != 0)
 		return -1;
 	d = tpl_data_new();
 	tpl_set(d, "ref", x->c.ref);

@@ -16,7 +16,6 @@ case_exec3(struct store *st, const char *sql, int64_t a, int64_t b,
     int64_t c, char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = -1;
 
 	s = store_prepare(st, sql, err, errlen);
 	if (s == NULL)
@@ -24,12 +23,7 @@ case_exec3(struct store *st, const char *sql, int64_t a, int64_t b,
 	store_bind_int64(s, 1, a);
 	store_bind_int64(s, 2, b);
 	store_bind_int64(s, 3, c);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "%s", store_errmsg(st));
-	store_finalize(s);
-	return rc;
+	return store_step_done(s, NULL, err, errlen);
 }
 
 static void
@@ -185,7 +179,6 @@ case_add_member(struct store *st, int64_t case_id, int64_t person_id,
     size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = -1;
 
 	s = store_prepare(st, "INSERT INTO case_members (case_id, person_id, "
 	    "role, status, invited_at) VALUES (?1, ?2, ?3, ?4, "
@@ -200,12 +193,7 @@ case_add_member(struct store *st, int64_t case_id, int64_t person_id,
 	store_bind_text(s, 3, role);
 	store_bind_text(s, 4, status);
 	store_bind_int64(s, 5, now);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "case member: %s", store_errmsg(st));
-	store_finalize(s);
-	return rc;
+	return store_step_done(s, "case member", err, errlen);
 }
 
 int
@@ -332,7 +320,6 @@ case_link_message(struct store *st, int64_t msg_id, int64_t case_id,
     int64_t person_id, const char *matched_by, char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = -1;
 
 	s = store_prepare(st, "UPDATE messages SET case_id = ?2, "
 	    "person_id = ?3, matched_by = ?4 WHERE id = ?1", err, errlen);
@@ -342,12 +329,7 @@ case_link_message(struct store *st, int64_t msg_id, int64_t case_id,
 	bind_id_or_null(s, 2, case_id);
 	bind_id_or_null(s, 3, person_id);
 	store_bind_text(s, 4, matched_by);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "%s", store_errmsg(st));
-	store_finalize(s);
-	return rc;
+	return store_step_done(s, NULL, err, errlen);
 }
 
 int

@@ -101,6 +101,23 @@ fail:
 	return -1;
 }
 
+int
+casework_followers(struct casework *cw, int64_t referent_id,
+    struct cw_person **out, size_t *n, char *err, size_t errlen)
+{
+	if (referent_id == 0)
+		return casework_coordinators(cw, out, n, err, errlen);
+	*out = xcalloc(1, sizeof(**out));
+	*n = 1;
+	if (casework_person(cw, referent_id, *out, err, errlen) != 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
 void
 casework_set_received(const struct casework *cw, struct tpl_data *d)
 {
@@ -263,14 +280,8 @@ cw_notify_bounce(struct casework *cw, const struct case_row *c,
 
 	/* The referent is told, unless the failing address is theirs:
 	 * then the coordinators are. */
-	if (c->referent_id != 0 && c->referent_id != failing->id) {
-		to = xcalloc(1, sizeof(*to));
-		nto = 1;
-		if (casework_person(cw, c->referent_id, to, err, errlen) != 0) {
-			free(to);
-			return -1;
-		}
-	} else if (casework_coordinators(cw, &to, &nto, err, errlen) != 0)
+	if (casework_followers(cw, c->referent_id != failing->id ?
+	    c->referent_id : 0, &to, &nto, err, errlen) != 0)
 		return -1;
 	d = tpl_data_new();
 	tpl_set(d, "ref", c->ref);

@@ -74,6 +74,14 @@ int casework_coordinators(struct casework *cw, struct cw_person **out,
     size_t *n, char *err, size_t errlen);
 
 /*
+ * Who hears about a case: its referent, or the coordinators when it has
+ * none (referent_id 0).  *out owned by the caller (free()), NULL on
+ * error.  0 or -1.
+ */
+int casework_followers(struct casework *cw, int64_t referent_id,
+    struct cw_person **out, size_t *n, char *err, size_t errlen);
+
+/*
  * Queues template `tpl` with data `d` to each of to[0..nto), setting the
  * variable `name_var` to each recipient's name; the mail carries the
  * case's tag and a token binding the case and the recipient.  A recipient

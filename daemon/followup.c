@@ -61,19 +61,15 @@ followup_forward(struct casework *cw, const struct cw_mail *mail,
 	char *subject = NULL;
 	int rc = -1;
 
-	if (c->referent_id != 0) {
-		to = xcalloc(1, sizeof(*to));
-		nto = 1;
-		if (casework_person(cw, c->referent_id, to, err, errlen) != 0)
-			goto out;
-		/* The referent already has it. */
-		if (followup_addressed(&m->to, to->email) ||
-		    followup_addressed(&m->cc, to->email)) {
-			rc = 0;
-			goto out;
-		}
-	} else if (casework_coordinators(cw, &to, &nto, err, errlen) != 0)
+	if (casework_followers(cw, c->referent_id, &to, &nto, err,
+	    errlen) != 0)
 		goto out;
+	/* The referent already has it. */
+	if (c->referent_id != 0 && (followup_addressed(&m->to, to->email) ||
+	    followup_addressed(&m->cc, to->email))) {
+		rc = 0;
+		goto out;
+	}
 	subject = tag_strip_prefixes(m->subject);
 	d = tpl_data_new();
 	tpl_set(d, "ref", c->ref);

@@ -68,7 +68,6 @@ group_exec(struct cmd_ctx *x, const char *sql, int64_t person_id,
     char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = -1;
 
 	s = store_prepare(x->cw->st, sql, err, errlen);
 	if (s == NULL)
@@ -76,12 +75,7 @@ group_exec(struct cmd_ctx *x, const char *sql, int64_t person_id,
 	store_bind_int64(s, 1, x->c.id);
 	store_bind_int64(s, 2, person_id);
 	store_bind_int64(s, 3, x->cw->now);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
-	store_finalize(s);
-	return rc;
+	return store_step_done(s, NULL, err, errlen);
 }
 
 /* Invitation: the initiative, and the charter for who has not signed. */
@@ -386,13 +380,8 @@ group_answer(struct cmd_ctx *x, const struct command *cmd,
 	    "FROM case_members WHERE case_id = ?1 AND role = 'volunteer' "
 	    "AND ?2 = ?2", 0, &pending, err, errlen) != 0)
 		return -1;
-	if (x->c.referent_id != 0) {
-		to = xcalloc(1, sizeof(*to));
-		n = 1;
-		if (casework_person(x->cw, x->c.referent_id, to, err,
-		    errlen) != 0)
-			goto out;
-	} else if (casework_coordinators(x->cw, &to, &n, err, errlen) != 0)
+	if (casework_followers(x->cw, x->c.referent_id, &to, &n, err,
+	    errlen) != 0)
 		goto out;
 	d = tpl_data_new();
 	tpl_set(d, "ref", x->c.ref);

@@ -288,13 +288,8 @@ intake_duplicate(struct intake *in, int64_t other_id, int tag_only,
 		return rc;
 	}
 	rc = -1;
-	if (other.referent_id != 0) {
-		to = xcalloc(1, sizeof(*to));
-		nto = 1;
-		if (casework_person(in->cw, other.referent_id, to, err,
-		    errlen) != 0)
-			goto out;
-	} else if (casework_coordinators(in->cw, &to, &nto, err, errlen) != 0)
+	if (casework_followers(in->cw, other.referent_id, &to, &nto, err,
+	    errlen) != 0)
 		goto out;
 	kv[1] = other.ref;
 	d = tpl_data_new();

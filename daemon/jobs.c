@@ -36,7 +36,6 @@ job_close(struct store *st, const char *kind, int64_t case_id,
     int64_t person_id, long long now, char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = -1;
 
 	s = store_prepare(st, "UPDATE jobs SET done_at = ?4 WHERE done_at IS "
 	    "NULL AND case_id = ?2 AND (?1 IS NULL OR kind = ?1) AND "
@@ -47,10 +46,5 @@ job_close(struct store *st, const char *kind, int64_t case_id,
 	store_bind_int64(s, 2, case_id);
 	store_bind_int64(s, 3, person_id);
 	store_bind_int64(s, 4, now);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "closing jobs: %s", store_errmsg(st));
-	store_finalize(s);
-	return rc;
+	return store_step_done(s, "closing jobs", err, errlen);
 }

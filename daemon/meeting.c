@@ -122,20 +122,6 @@ meeting_find_scheduled(struct casework *cw, int64_t case_id,
 	return rc < 0 ? -1 : rc == STORE_ROW;
 }
 
-/* Runs a statement that returns no row. */
-static int
-meeting_step_done(struct casework *cw, struct store_stmt *s,
-    const char *what, char *err, size_t errlen)
-{
-	int rc = store_step(s);
-
-	if (rc != STORE_DONE)
-		snprintf(err, errlen, "%s: %s", what, rc < 0 ?
-		    store_errmsg(cw->st) : "unexpected row");
-	store_finalize(s);
-	return rc == STORE_DONE ? 0 : -1;
-}
-
 /* Closes the reminders still planned for a meeting (it moved or was
  * cancelled). */
 static int
@@ -152,7 +138,7 @@ meeting_drop_reminders(struct casework *cw, int64_t case_id,
 	store_bind_int64(s, 1, cw->now);
 	store_bind_int64(s, 2, case_id);
 	store_bind_int64(s, 3, meeting_id);
-	return meeting_step_done(cw, s, "meeting reminders", err, errlen);
+	return store_step_done(s, "meeting reminders", err, errlen);
 }
 
 /* One job per configured reminder that is still ahead. */
@@ -214,7 +200,7 @@ meeting_insert(struct cmd_ctx *x, long long starts_at, const char *location,
 	store_bind_int64(s, 3, starts_at);
 	store_bind_text(s, 4, location);
 	store_bind_int64(s, 5, cw->now);
-	if (meeting_step_done(cw, s, "new meeting", err, errlen) != 0)
+	if (store_step_done(s, "new meeting", err, errlen) != 0)
 		return -1;
 	out->id = store_last_insert_id(cw->st);
 	return 0;
@@ -245,7 +231,7 @@ meeting_move(struct cmd_ctx *x, struct meeting_row *r, long long starts_at,
 	store_bind_text(s, 3, r->location);
 	store_bind_int64(s, 4, r->sequence);
 	store_bind_int64(s, 5, cw->now);
-	if (meeting_step_done(cw, s, "meeting move", err, errlen) != 0)
+	if (store_step_done(s, "meeting move", err, errlen) != 0)
 		return -1;
 	return meeting_drop_reminders(cw, x->c.id, r->id, err, errlen);
 }
@@ -265,7 +251,7 @@ meeting_set_cancelled(struct cmd_ctx *x, struct meeting_row *r, char *err,
 	store_bind_int64(s, 1, r->id);
 	store_bind_int64(s, 2, r->sequence);
 	store_bind_int64(s, 3, cw->now);
-	if (meeting_step_done(cw, s, "meeting cancellation", err,
+	if (store_step_done(s, "meeting cancellation", err,
 	    errlen) != 0)
 		return -1;
 	return meeting_drop_reminders(cw, x->c.id, r->id, err, errlen);

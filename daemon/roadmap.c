@@ -40,20 +40,6 @@ roadmap_state_ok(const char *state)
 	return strcmp(state, "meeting") == 0 || strcmp(state, "active") == 0;
 }
 
-/* Runs a statement that returns no row. */
-static int
-roadmap_step_done(struct casework *cw, struct store_stmt *s,
-    const char *what, char *err, size_t errlen)
-{
-	int rc = store_step(s);
-
-	if (rc != STORE_DONE)
-		snprintf(err, errlen, "%s: %s", what, rc < 0 ?
-		    store_errmsg(cw->st) : "unexpected row");
-	store_finalize(s);
-	return rc == STORE_DONE ? 0 : -1;
-}
-
 /* A milestones row, and its reminder job when the reminder is still
  * ahead.  *id is the new row. */
 static int
@@ -76,7 +62,7 @@ roadmap_add_milestone(struct cmd_ctx *x, const char *kind, long long due,
 	store_bind_int64(s, 4, has_time ? 1 : 0);
 	store_bind_text(s, 5, label ? label : "");
 	store_bind_int64(s, 6, cw->now);
-	if (roadmap_step_done(cw, s, "new milestone", err, errlen) != 0)
+	if (store_step_done(s, "new milestone", err, errlen) != 0)
 		return -1;
 	*id = store_last_insert_id(cw->st);
 
@@ -106,7 +92,7 @@ roadmap_cancel_planned(struct cmd_ctx *x, char *err, size_t errlen)
 		return -1;
 	store_bind_int64(s, 1, cw->now);
 	store_bind_int64(s, 2, x->c.id);
-	if (roadmap_step_done(cw, s, "old milestone reminders", err,
+	if (store_step_done(s, "old milestone reminders", err,
 	    errlen) != 0)
 		return -1;
 	s = store_prepare(cw->st, "UPDATE milestones SET state = 'cancelled' "
@@ -115,7 +101,7 @@ roadmap_cancel_planned(struct cmd_ctx *x, char *err, size_t errlen)
 	if (s == NULL)
 		return -1;
 	store_bind_int64(s, 1, x->c.id);
-	return roadmap_step_done(cw, s, "old milestones", err, errlen);
+	return store_step_done(s, "old milestones", err, errlen);
 }
 
 static int
@@ -132,7 +118,7 @@ roadmap_store_text(struct cmd_ctx *x, const char *text, char *err,
 	store_bind_int64(s, 1, x->c.id);
 	store_bind_text(s, 2, text);
 	store_bind_int64(s, 3, cw->now);
-	return roadmap_step_done(cw, s, "roadmap", err, errlen);
+	return store_step_done(s, "roadmap", err, errlen);
 }
 
 /*

@@ -665,6 +665,26 @@ store_reset(struct store_stmt *s)
 	sqlite3_clear_bindings(s->stmt);
 }
 
+int
+store_step_done(struct store_stmt *s, const char *what, char *err,
+    size_t errlen)
+{
+	int rc = 0, step = store_step(s);
+
+	if (step != STORE_DONE) {
+		const char *msg = step == STORE_ROW ? "unexpected row" :
+		    sqlite3_errmsg(sqlite3_db_handle(s->stmt));
+
+		if (what != NULL)
+			snprintf(err, errlen, "%s: %s", what, msg);
+		else
+			snprintf(err, errlen, "%s", msg);
+		rc = -1;
+	}
+	store_finalize(s);
+	return rc;
+}
+
 void
 store_finalize(struct store_stmt *s)
 {

@@ -132,6 +132,13 @@ int store_bind_null(struct store_stmt *s, int idx);
 int store_step(struct store_stmt *s);
 void store_reset(struct store_stmt *s);
 void store_finalize(struct store_stmt *s);
+/*
+ * Runs a statement that returns no row (INSERT, UPDATE, DELETE) once and
+ * finalizes it, whatever happens.  0, or -1 with "what: SQLite's message"
+ * in err (just the message when what is NULL).
+ */
+int store_step_done(struct store_stmt *s, const char *what, char *err,
+    size_t errlen);
 
 /*
  * Columns of the current row (indexes start at 0).  Text and blobs are

@@ -27,7 +27,6 @@ static int
 timers_done(struct casework *cw, int64_t id, char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = -1;
 
 	s = store_prepare(cw->st, "UPDATE jobs SET done_at = ?2 WHERE id = ?1",
 	    err, errlen);
@@ -35,12 +34,7 @@ timers_done(struct casework *cw, int64_t id, char *err, size_t errlen)
 		return -1;
 	store_bind_int64(s, 1, id);
 	store_bind_int64(s, 2, cw->now);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "%s", store_errmsg(cw->st));
-	store_finalize(s);
-	return rc;
+	return store_step_done(s, NULL, err, errlen);
 }
 
 /* 1 if the volunteer's invitation on the case still waits, 0 if it was
@@ -118,24 +112,15 @@ timers_invitation(struct casework *cw, const struct due_job *j, char *err,
 		store_bind_int64(s, 1, c.id);
 		store_bind_int64(s, 2, v.id);
 		store_bind_int64(s, 3, cw->now);
-		rc = store_step(s) == STORE_DONE ? 0 : -1;
-		if (rc != 0)
-			snprintf(err, errlen, "%s", store_errmsg(cw->st));
-		store_finalize(s);
-		if (rc != 0 || case_event(cw->st, c.id, 0, "invitation_expired",
+		if (store_step_done(s, NULL, err, errlen) != 0 ||
+		    case_event(cw->st, c.id, 0, "invitation_expired",
 		    0, kv, 2, cw->now, err, errlen) != 0) {
 			rc = -1;
 			goto out;
 		}
 	}
 	rc = -1;
-	if (c.referent_id != 0) {
-		to = xcalloc(1, sizeof(*to));
-		n = 1;
-		if (casework_person(cw, c.referent_id, to, err,
-		    errlen) != 0)
-			goto out;
-	} else if (casework_coordinators(cw, &to, &n, err, errlen) != 0)
+	if (casework_followers(cw, c.referent_id, &to, &n, err, errlen) != 0)
 		goto out;
 	tpl_set(d, "volunteer_name", v.name);
 	tpl_set(d, "volunteer_address", v.email);

@@ -26,11 +26,7 @@ volunteer_sign(struct cmd_ctx *x, char *err, size_t errlen)
 		return -1;
 	store_bind_int64(s, 1, x->sender.id);
 	store_bind_int64(s, 2, x->cw->now);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
-	store_finalize(s);
+	rc = store_step_done(s, NULL, err, errlen);
 	if (rc == 0 && store_changes(x->cw->st) > 0)
 		rc = casecmd_event(x, "charter_signed", NULL, 0, err, errlen);
 	return rc;
