@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh BUILD — runs every test program and sums their results.
+# run.sh BUILD [NAME...] — runs every test program (or only those named,
+# e.g. `tests/run.sh build test_mime cases_intake`) and sums their results.
 #
 # Unit tests are the C programs in BUILD/tests/; integration tests are the
 # shell scripts in tests/integration/, which start their own mail servers.
@@ -8,6 +9,8 @@
 # Output of each program is kept in BUILD/test-logs/ and shown on failure.
 set -u
 BUILD=${1:-build}
+[ $# -gt 0 ] && shift
+ONLY="$*"
 export BUILD
 # libetpan leaks a BYE greeting on a refused connection: not ours to fix.
 LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
@@ -20,9 +23,18 @@ total_fail=0
 failed_progs=""
 start=$(date +%s)
 
+wanted() {	# name: is it one of the programs asked for (all when none)?
+	[ -z "$ONLY" ] && return 0
+	for w in $ONLY; do
+		[ "$w" = "$1" ] && return 0
+	done
+	return 1
+}
+
 run_one() {	# name, command...
 	name=$1
 	shift
+	wanted "$name" || return 0
 	log="$LOGS/$name.log"
 	t0=$(date +%s)
 	"$@" >"$log" 2>&1
@@ -59,6 +71,14 @@ for t in tests/integration/*.sh; do
 	run_one "$(basename "$t" .sh)" sh "$t"
 done
 
+if [ -n "$ONLY" ]; then
+	for w in $ONLY; do
+		if [ ! -x "$BUILD/tests/$w" ] && [ ! -f "tests/integration/$w.sh" ]; then
+			echo "no test program named $w"
+			total_fail=$((total_fail + 1))
+		fi
+	done
+fi
 echo "test time: $(( $(date +%s) - start ))s; logs in $LOGS"
 [ -n "$failed_progs" ] && echo "failed:$failed_progs"
 echo "$total_pass passed, $total_fail failed"

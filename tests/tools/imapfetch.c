@@ -1,6 +1,6 @@
 /*
  * imapfetch.c — drive the daemon's IMAP fetch, move and IDLE functions
- * (daemon/imap.h) from the command line, for tests and measurements.
+ * (daemon/fetch/imap.h) from the command line, for tests and measurements.
  *
  *   imapfetch URL USER PASSWORD [--ca FILE | --no-verify] [--timeout S]
  *             [--folder F] [--from UID] [--batch N] [--headers]
@@ -39,9 +39,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "hash.h"
-#include "imap.h"
-#include "log.h"
+#include "base/hash.h"
+#include "fetch/imap.h"
+#include "base/log.h"
 
 struct imapfetch_opts {
 	const char	*url, *user, *password;

@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "config.h"
-#include "log.h"
-#include "mailer.h"
-#include "outbox.h"
-#include "store.h"
-#include "template.h"
-#include "token.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "base/log.h"
+#include "out/mailer.h"
+#include "out/outbox.h"
+#include "store/store.h"
+#include "out/template.h"
+#include "thread/token.h"
 
 int
 main(int argc, char **argv)

@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "imap.h"
-#include "log.h"
-#include "smtp.h"
+#include "fetch/imap.h"
+#include "base/log.h"
+#include "out/smtp.h"
 
 #define NETCHECK_MAX_MSG (64L << 20)
 

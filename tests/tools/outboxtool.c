@@ -24,13 +24,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "clock.h"
-#include "config.h"
-#include "log.h"
-#include "mem.h"
-#include "outbox.h"
-#include "store.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "out/outbox.h"
+#include "store/store.h"
 
 static void
 usage(void)

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "autodetect.h"
-#include "bounce.h"
-#include "mem.h"
-#include "message.h"
-#include "rules.h"
+#include "parse/autodetect.h"
+#include "parse/bounce.h"
+#include "base/mem.h"
+#include "parse/message.h"
+#include "parse/rules.h"
 #include "tap.h"
 
 #define RULES_PATH	"config/rules/auto.rules"

@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "mem.h"
-#include "rules.h"
+#include "parse/classify.h"
+#include "base/mem.h"
+#include "parse/rules.h"
 #include "tap.h"
 
 #define RULES_DIR	"config/rules"

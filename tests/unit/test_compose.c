@@ -12,12 +12,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "charset.h"
-#include "clock.h"
-#include "compose.h"
-#include "message.h"
+#include "base/charset.h"
+#include "base/clock.h"
+#include "out/compose.h"
+#include "parse/message.h"
 #include "tap.h"
-#include "token.h"
+#include "thread/token.h"
 
 static const char *const SUBJECT =
     "Votre demande [CDP-2026-0001] : jardin partagé à Ambert";

@@ -21,11 +21,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "autodetect.h"
-#include "bounce.h"
-#include "mem.h"
-#include "message.h"
-#include "rules.h"
+#include "parse/autodetect.h"
+#include "parse/bounce.h"
+#include "base/mem.h"
+#include "parse/message.h"
+#include "parse/rules.h"
 #include "tap.h"
 
 #define RULES_PATH	"config/rules/auto.rules"

@@ -44,9 +44,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "charset.h"
-#include "html2text.h"
-#include "message.h"
+#include "base/charset.h"
+#include "parse/html2text.h"
+#include "parse/message.h"
 #include "tap.h"
 
 static char root[1024];

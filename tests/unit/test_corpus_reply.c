@@ -66,10 +66,10 @@
 
 #include <jansson.h>
 
-#include "html2text.h"
-#include "message.h"
-#include "reply.h"
-#include "rules.h"
+#include "parse/html2text.h"
+#include "parse/message.h"
+#include "parse/reply.h"
+#include "parse/rules.h"
 #include "tap.h"
 
 /* mime.c and html2text.c are other people's modules: when a build does not

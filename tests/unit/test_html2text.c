@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html2text.h"
+#include "parse/html2text.h"
 #include "tap.h"
 
 static void

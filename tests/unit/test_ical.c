@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "ical.h"
+#include "base/clock.h"
+#include "out/ical.h"
 #include "tap.h"
 
 static char err[1024];

@@ -24,16 +24,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "casecmd.h"
-#include "cases.h"
-#include "casework.h"
-#include "clock.h"
-#include "command.h"
-#include "config.h"
-#include "mailer.h"
-#include "message.h"
-#include "person.h"
-#include "store.h"
+#include "casework/mailcmd_run.h"
+#include "store/case_db.h"
+#include "casework/dispatch.h"
+#include "base/clock.h"
+#include "parse/mailcmd.h"
+#include "config/config.h"
+#include "out/mailer.h"
+#include "parse/message.h"
+#include "store/person_db.h"
+#include "store/store.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/cdp-meeting.XXXXXX";
@@ -138,9 +138,9 @@ outbox_calendar(struct store *st, long long id)
 
 /* The one command of `text`. */
 static void
-parse_one(const char *text, long long now, struct command_list *cl)
+parse_one(const char *text, long long now, struct mailcmd_list *cl)
 {
-	command_parse(text, (time_t)now, cl);
+	mailcmd_parse(text, (time_t)now, cl);
 	if (cl->n != 1 || cl->items[0].error != CMDERR_NONE)
 		printf("# \"%s\": %zu command(s), error %d\n", text, cl->n,
 		    cl->n ? (int)cl->items[0].error : -1);
@@ -152,7 +152,7 @@ static int
 run(struct fixture *fx, cmd_effect fn, const char *text, int64_t sender,
     struct cmd_res *res)
 {
-	struct command_list cl;
+	struct mailcmd_list cl;
 	struct cmd_ctx x;
 	int rc = -1;
 
@@ -175,7 +175,7 @@ run(struct fixture *fx, cmd_effect fn, const char *text, int64_t sender,
 	}
 out:
 	case_row_free(&x.c);
-	command_list_free(&cl);
+	mailcmd_list_free(&cl);
 	return rc;
 }
 
@@ -301,7 +301,7 @@ test_refusals(struct fixture *fx)
 static void
 test_no_time(struct fixture *fx)
 {
-	struct command cmd;
+	struct mailcmd cmd;
 	struct cmd_res res;
 	struct cmd_ctx x;
 
@@ -589,7 +589,7 @@ test_roadmap(struct fixture *fx)
 
 	/* FEUILLE DE ROUTE with nothing in it. */
 	{
-		struct command cmd;
+		struct mailcmd cmd;
 		struct cmd_ctx x;
 
 		memset(&cmd, 0, sizeof(cmd));

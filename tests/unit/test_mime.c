@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "charset.h"
-#include "message.h"
+#include "base/charset.h"
+#include "parse/message.h"
 #include "tap.h"
 
 static char *

@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "config.h"
-#include "outbox.h"
-#include "store.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "out/outbox.h"
+#include "store/store.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/cdp-outbox.XXXXXX";

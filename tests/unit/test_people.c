@@ -4,7 +4,7 @@
  * reported as "path:line: column: problem", duplicates naming both lines;
  * syncing (file roles removed when the file drops them, roles given in the
  * database kept, absent columns left alone), import, the reload watch, and
- * person.h's lookups, bounces and forgotten persons, on an SQLite file.
+ * person_db.h's lookups, bounces and forgotten persons, on an SQLite file.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "people.h"
-#include "person.h"
-#include "store.h"
+#include "config/people_file.h"
+#include "store/person_db.h"
+#include "store/store.h"
 #include "tap.h"
 
 static char dir[256];

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reply.h"
-#include "rules.h"
+#include "parse/reply.h"
+#include "parse/rules.h"
 #include "tap.h"
 
 #define RULES_PATH	"config/rules/reply.rules"

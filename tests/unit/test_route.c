@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cases.h"
-#include "route.h"
-#include "store.h"
+#include "store/case_db.h"
+#include "casework/route.h"
+#include "store/store.h"
 #include "tap.h"
 
 static char *ambert[] = { "Ambert" };

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rules.h"
+#include "parse/rules.h"
 #include "tap.h"
 
 static char path[256];

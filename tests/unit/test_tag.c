@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tag.h"
+#include "thread/tag.h"
 #include "tap.h"
 
 static void

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "template.h"
+#include "out/template.h"
 
 #define SHIPPED "templates"
 

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "secret.h"
+#include "config/secret.h"
 #include "tap.h"
-#include "token.h"
+#include "thread/token.h"
 
 /* 32 bytes each (the arrays hold a NUL too); the last byte differs. */
 #define KEYLEN 32

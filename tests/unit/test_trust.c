@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "message.h"
+#include "config/config.h"
+#include "parse/message.h"
 #include "tap.h"
-#include "trust.h"
+#include "thread/trust.h"
 
 #define OURS	"mx.parc.org"
 

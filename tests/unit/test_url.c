@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "url.h"
+#include "base/url.h"
 
 static void
 good(const char *text, enum url_proto want, const char *scheme,

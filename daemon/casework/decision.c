@@ -1,0 +1,289 @@
+/*
+ * decision.c — the referent's decisions on a case: eligible or not,
+ * handed over, closed, withdrawn (DESIGN.md §3, §5).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casework/mailcmd_run.h"
+#include "parse/mailcmd.h"
+#include "base/mem.h"
+#include "store/person_db.h"
+#include "store/store.h"
+#include "out/template.h"
+
+static int
+state_is(const struct cmd_ctx *x, const char *const *states)
+{
+	for (size_t i = 0; states[i]; i++)
+		if (strcmp(x->c.state, states[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const undecided[] = { "new", "analysis", NULL };
+
+/* A coordinator who decides on a case nobody had becomes its referent:
+ * someone must follow it. */
+static int
+decision_take(struct cmd_ctx *x, char *err, size_t errlen)
+{
+	if (x->c.referent_id != 0)
+		return 0;
+	if (case_assign(x->cw->st, x->c.id, x->sender.id, x->sender.id,
+	    x->mail->msg_id, x->cw->now, err, errlen) != 0)
+		return -1;
+	x->c.referent_id = x->sender.id;
+	return 0;
+}
+
+/* Sends tpl to the holder (or reporter), with the referent's name. */
+static int
+decision_to_holder(struct cmd_ctx *x, const char *tpl, const char *reason,
+    char *err, size_t errlen)
+{
+	struct cw_person *to = NULL, ref;
+	struct tpl_data *d;
+	size_t n = 0;
+	int rc = -1;
+
+	memset(&ref, 0, sizeof(ref));
+	if (casework_person(x->cw, x->c.referent_id, &ref, err, errlen) != 0 ||
+	    casecmd_group(x, GROUP_HOLDER, &to, &n, err, errlen) != 0)
+		return -1;
+	d = tpl_data_new();
+	tpl_set(d, "subject", x->c.subject);
+	tpl_set(d, "referent_name", ref.name[0] ? ref.name : ref.email);
+	tpl_set(d, "referent_address", ref.email);
+	tpl_set(d, "reason", reason);
+	tpl_set(d, "ref", x->c.ref);
+	rc = casework_send(x->cw, tpl, d, "holder_name", x->c.ref, x->c.id,
+	    to, n, err, errlen);
+	tpl_data_free(d);
+	free(to);
+	return rc;
+}
+
+int
+decision_eligible(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	(void)cmd;
+	if (!state_is(x, undecided)) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		return 0;
+	}
+	res->outcome = CMDOUT_OK;
+	if (decision_take(x, err, errlen) != 0 ||
+	    casecmd_set_state(x, "forming", NULL, err, errlen) != 0)
+		return -1;
+	return decision_to_holder(x, "decision_eligible", NULL, err, errlen);
+}
+
+int
+decision_ineligible(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	if (!state_is(x, undecided)) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		return 0;
+	}
+	res->outcome = CMDOUT_OK;
+	snprintf(res->detail, sizeof(res->detail), "%s", cmd->text);
+	if (decision_take(x, err, errlen) != 0 ||
+	    casecmd_set_state(x, "ineligible", cmd->text, err, errlen) != 0)
+		return -1;
+	return decision_to_holder(x, "decision_ineligible", cmd->text, err,
+	    errlen);
+}
+
+/* The first mail of the case, for a referent who takes it over. */
+static char *
+decision_first_text(struct cmd_ctx *x)
+{
+	struct store_stmt *s;
+	char err[256], *t = NULL;
+
+	s = store_prepare(x->cw->st, "SELECT new_text FROM messages WHERE "
+	    "case_id = ?1 AND direction = 'in' AND matched_by = 'new' "
+	    "ORDER BY id LIMIT 1", err, sizeof(err));
+	if (s == NULL)
+		return xstrdup("");
+	store_bind_int64(s, 1, x->c.id);
+	if (store_step(s) == STORE_ROW && !store_col_is_null(s, 0))
+		t = xstrdup(store_col_text(s, 0));
+	store_finalize(s);
+	return t ? t : xstrdup("");
+}
+
+static void
+decision_set_states(struct tpl_data *d, const char *state)
+{
+	static const char *const names[] = { "new", "analysis", "forming",
+	    "meeting", "active" };
+	char var[32];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(var, sizeof(var), "state_%s", names[i]);
+		tpl_set_bool(d, var, strcmp(state, names[i]) == 0);
+	}
+}
+
+int
+decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	struct cw_person to, holder;
+	struct tpl_data *d;
+	char *text;
+	int64_t id = 0;
+	int rc, ok_role;
+
+	memset(&holder, 0, sizeof(holder));
+	snprintf(res->detail, sizeof(res->detail), "%s", cmd->addresses[0]);
+	if (!case_state_open(x->c.state)) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		return 0;
+	}
+	rc = person_find(x->cw->st, cmd->addresses[0], &id, err, errlen);
+	if (rc < 0)
+		return -1;
+	ok_role = 0;
+	if (rc == 1) {
+		int r1 = person_has_role(x->cw->st, id, "referent", err, errlen);
+		int r2 = person_has_role(x->cw->st, id, "coordinator", err,
+		    errlen);
+
+		if (r1 < 0 || r2 < 0)
+			return -1;
+		ok_role = r1 || r2;
+	}
+	/* Only to someone of the network who can follow cases. */
+	if (!ok_role || id == x->c.referent_id) {
+		res->outcome = id == x->c.referent_id && ok_role ?
+		    CMDOUT_WRONG_STATE : CMDOUT_NOT_FOUND;
+		return 0;
+	}
+	res->outcome = CMDOUT_OK;
+	if (case_assign(x->cw->st, x->c.id, id, x->sender.id, x->mail->msg_id,
+	    x->cw->now, err, errlen) != 0 ||
+	    casework_person(x->cw, id, &to, err, errlen) != 0 ||
+	    (x->c.holder_id != 0 && casework_person(x->cw, x->c.holder_id,
+	    &holder, err, errlen) != 0))
+		return -1;
+	/* A case handed over is under analysis again if nobody had it. */
+	if (strcmp(x->c.state, "new") == 0)
+		snprintf(x->c.state, sizeof(x->c.state), "analysis");
+	text = decision_first_text(x);
+	d = tpl_data_new();
+	tpl_set(d, "ref", x->c.ref);
+	tpl_set(d, "previous_name", casecmd_sender_name(x));
+	tpl_set(d, "previous_address", x->sender.email);
+	tpl_set(d, "holder_name", holder.name);
+	tpl_set(d, "holder_address", holder.email);
+	tpl_set(d, "subject", x->c.subject);
+	tpl_set(d, "request_text", text);
+	tpl_set(d, "commune", x->c.commune);
+	{
+		char *themes = casework_themes_text(x->cw, x->c.themes);
+
+		tpl_set(d, "themes", themes);
+		free(themes);
+	}
+	decision_set_states(d, x->c.state);
+	rc = casework_send(x->cw, "transfer", d, "referent_name", x->c.ref,
+	    x->c.id, &to, 1, err, errlen);
+	tpl_data_free(d);
+	free(text);
+	return rc;
+}
+
+/* A case that ends takes its upcoming meeting with it: the calendars of
+ * the group get the cancellation. */
+static int
+decision_cancel_meeting(struct cmd_ctx *x, char *err, size_t errlen)
+{
+	struct cmd_res scratch;
+
+	memset(&scratch, 0, sizeof(scratch));
+	return meeting_cancel(x, NULL, &scratch, err, errlen);
+}
+
+/* Tells everyone of the group but the sender, with template tpl. */
+static int
+decision_tell_group(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
+    int which, char *err, size_t errlen)
+{
+	struct cw_person *to = NULL;
+	size_t n = 0, k = 0;
+	int rc;
+
+	if (casecmd_group(x, which, &to, &n, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (to[i].id != x->sender.id)
+			to[k++] = to[i];
+	rc = 0;
+	for (size_t i = 0; rc == 0 && i < k; i++) {
+		tpl_set_bool(d, "is_holder", to[i].id == x->c.holder_id);
+		rc = casecmd_send(x, tpl, d, &to[i], 1, err, errlen);
+	}
+	free(to);
+	return rc;
+}
+
+int
+decision_close(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	static const char *const closable[] = { "analysis", "forming",
+	    "meeting", "active", NULL };
+	struct cw_person ref;
+	struct tpl_data *d;
+	int rc;
+
+	if (!state_is(x, closable) || strcmp(x->c.kind, "volunteer") == 0) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		return 0;
+	}
+	res->outcome = CMDOUT_OK;
+	memset(&ref, 0, sizeof(ref));
+	if (casecmd_set_state(x, "closed", cmd->text, err, errlen) != 0 ||
+	    decision_cancel_meeting(x, err, errlen) != 0 ||
+	    (x->c.referent_id && casework_person(x->cw, x->c.referent_id,
+	    &ref, err, errlen) != 0))
+		return -1;
+	d = tpl_data_new();
+	tpl_set(d, "summary", cmd->text);
+	tpl_set(d, "referent_name", ref.name[0] ? ref.name : ref.email);
+	rc = decision_tell_group(x, "closing", d, GROUP_HOLDER |
+	    GROUP_VOLUNTEERS, err, errlen);
+	tpl_data_free(d);
+	return rc;
+}
+
+int
+decision_withdraw(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	struct tpl_data *d;
+	int rc;
+
+	if (!case_state_open(x->c.state)) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		return 0;
+	}
+	res->outcome = CMDOUT_OK;
+	if (casecmd_set_state(x, "withdrawn", cmd->text, err, errlen) != 0 ||
+	    decision_cancel_meeting(x, err, errlen) != 0)
+		return -1;
+	d = tpl_data_new();
+	tpl_set(d, "by_name", casecmd_sender_name(x));
+	tpl_set_bool(d, "by_holder", x->sender.id == x->c.holder_id);
+	tpl_set(d, "reason", cmd->text);
+	rc = decision_tell_group(x, "withdrawn", d, GROUP_HOLDER |
+	    GROUP_REFERENT | GROUP_VOLUNTEERS, err, errlen);
+	tpl_data_free(d);
+	return rc;
+}

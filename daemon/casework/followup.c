@@ -1,0 +1,160 @@
+/* followup.c — a mail on a known case; see followup.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "casework/mailcmd_run.h"
+#include "store/case_db.h"
+#include "casework/dispatch.h"
+#include "parse/mailcmd.h"
+#include "out/compose.h"
+#include "casework/followup.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "parse/message.h"
+#include "store/person_db.h"
+#include "thread/tag.h"
+#include "out/template.h"
+#include "thread/match.h"
+
+/* Longest new text copied into the timeline event; the whole mail is in
+ * the messages table. */
+#define FOLLOWUP_EVENT_TEXT	4000
+
+static int
+followup_addressed(const struct msg_addrs *a, const char *email)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcasecmp(a->items[i].address, email) == 0)
+			return 1;
+	return 0;
+}
+
+/* The start of a new text for the timeline, cut on a character. */
+static char *
+followup_excerpt(const char *t)
+{
+	size_t n = strlen(t);
+
+	if (n <= FOLLOWUP_EVENT_TEXT)
+		return xstrdup(t);
+	n = FOLLOWUP_EVENT_TEXT;
+	while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+		n--;
+	return xstrndup(t, n);
+}
+
+/* The holder's mail reached only us: forward it to whoever follows the
+ * case. */
+static int
+followup_forward(struct casework *cw, const struct cw_mail *mail,
+    const struct case_row *c, const struct cw_person *sender, char *err,
+    size_t errlen)
+{
+	const struct message *m = mail->m;
+	struct compose_attachment *att;
+	struct cw_extra extra = { NULL, 0, NULL, NULL };
+	struct cw_person *to = NULL;
+	struct tpl_data *d;
+	size_t nto = 0, natt = 0;
+	char *subject = NULL;
+	int rc = -1;
+
+	if (casework_followers(cw, c->referent_id, &to, &nto, err,
+	    errlen) != 0)
+		goto out;
+	/* The referent already has it. */
+	if (c->referent_id != 0 && (followup_addressed(&m->to, to->email) ||
+	    followup_addressed(&m->cc, to->email))) {
+		rc = 0;
+		goto out;
+	}
+	subject = tag_strip_prefixes(m->subject);
+	d = tpl_data_new();
+	tpl_set(d, "ref", c->ref);
+	tpl_set(d, "holder_name", sender->name);
+	tpl_set(d, "holder_address", sender->email);
+	tpl_set(d, "subject", subject);
+	tpl_set(d, "text", mail->new_text);
+	casework_set_received(cw, d);
+	casework_list_attachments(m, d);
+	extra.attachments = att = casework_attachments(m, &natt);
+	extra.nattachments = natt;
+	rc = casework_send_extra(cw, "forward_to_referent", d,
+	    "referent_name", c->ref, c->id, to, nto, &extra, err, errlen);
+	free(att);
+	tpl_data_free(d);
+out:
+	free(subject);
+	free(to);
+	return rc;
+}
+
+int
+followup_record(struct casework *cw, const struct cw_mail *mail,
+    const struct thread_match *tm, char *err, size_t errlen)
+{
+	const struct message *m = mail->m;
+	struct cw_person sender;
+	struct case_row c;
+	char *text = NULL;
+	const char *kind;
+	const char *kv[6];
+	struct mailcmd_list cl = { NULL, 0 };
+	int rc = -1, holder, ran = 0, itip = 0;
+
+	memset(&sender, 0, sizeof(sender));
+	if (case_load(cw->st, tm->case_id, &c, err, errlen) != 1)
+		return -1;
+	sender.id = tm->sender_id;
+	if (sender.id != 0 && casework_person(cw, sender.id, &sender, err,
+	    errlen) != 0)
+		goto out;
+	if (sender.id == 0)
+		snprintf(sender.email, sizeof(sender.email), "%s",
+		    m->from.address);
+	text = followup_excerpt(mail->new_text);
+	kind = mail->autokind == MSG_AUTO_NONE ? "mail" :
+	    mail->autokind == MSG_AUTO_REPLY ? "auto_reply" : "list_mail";
+	kv[0] = "from";
+	kv[1] = sender.email;
+	kv[2] = "text";
+	kv[3] = text;
+	kv[4] = "matched_by";
+	kv[5] = thread_how_name(tm->how);
+	if (case_link_message(cw->st, mail->msg_id, c.id, sender.id,
+	    thread_how_name(tm->how), err, errlen) != 0 ||
+	    case_event(cw->st, c.id, sender.id, kind, mail->msg_id, kv, 6,
+	    cw->now, err, errlen) != 0)
+		goto out;
+	log_info("%s: %s from %s (by %s)", c.ref, kind, sender.email,
+	    thread_how_name(tm->how));
+	if (mail->autokind != MSG_AUTO_NONE) {
+		/* Recorded, never answered, and not activity: an
+		 * out-of-office is not news of the initiative. */
+		rc = 0;
+		goto out;
+	}
+	if (case_touch(cw->st, c.id, cw->now, err, errlen) != 0 ||
+	    (sender.id != 0 && person_mark_working(cw->st, sender.id,
+	    cw->now, err, errlen) != 0))
+		goto out;
+	mailcmd_parse(mail->new_text, (time_t)cw->now, &cl);
+	if (casecmd_run(cw, mail, tm, &cl, &ran, err, errlen) != 0 ||
+	    meeting_itip_reply(cw, mail, c.id, sender.id, &itip, err,
+	    errlen) != 0)
+		goto out;
+	/* A mail that gave commands has its answer in their effects. */
+	holder = strcmp(tm->role, "holder") == 0 ||
+	    strcmp(tm->role, "reporter") == 0;
+	if (holder && !ran && followup_forward(cw, mail, &c, &sender, err,
+	    errlen) != 0)
+		goto out;
+	rc = 0;
+out:
+	mailcmd_list_free(&cl);
+	free(text);
+	case_row_free(&c);
+	return rc;
+}

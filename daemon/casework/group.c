@@ -1,0 +1,436 @@
+/*
+ * group.c — forming the support group: invitations, answers, the
+ * privileged contact, and the introduction once the group is complete
+ * (DESIGN.md §1 step 3, §5).
+ *
+ * The group is complete when a privileged contact is designated and no
+ * invitation waits for an answer; the introduction goes out once, at
+ * that moment: one copy per member, each bound to its recipient, with
+ * everyone in Cc so that they can write to each other directly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "casework/mailcmd_run.h"
+#include "parse/mailcmd.h"
+#include "out/compose.h"
+#include "config/config.h"
+#include "store/job_db.h"
+#include "base/log.h"
+#include "out/mailer.h"
+#include "base/mem.h"
+#include "out/outbox.h"
+#include "store/person_db.h"
+#include "store/store.h"
+#include "out/template.h"
+
+static const char *const open_group[] = { "forming", "meeting", "active",
+	NULL };
+
+static int
+group_state_ok(const struct cmd_ctx *x)
+{
+	for (size_t i = 0; open_group[i]; i++)
+		if (strcmp(x->c.state, open_group[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Runs a query with ?1 = case and ?2 = person, returning one integer
+ * (0 when no row). */
+static int
+group_int(struct cmd_ctx *x, const char *sql, int64_t person_id,
+    long long *out, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	int rc;
+
+	*out = 0;
+	s = store_prepare(x->cw->st, sql, err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, x->c.id);
+	store_bind_int64(s, 2, person_id);
+	rc = store_step(s);
+	if (rc == STORE_ROW && !store_col_is_null(s, 0))
+		*out = store_col_int64(s, 0);
+	else if (rc < 0)
+		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
+	store_finalize(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Runs an update with ?1 = case, ?2 = person, ?3 = now. */
+static int
+group_exec(struct cmd_ctx *x, const char *sql, int64_t person_id,
+    char *err, size_t errlen)
+{
+	struct store_stmt *s;
+
+	s = store_prepare(x->cw->st, sql, err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, x->c.id);
+	store_bind_int64(s, 2, person_id);
+	store_bind_int64(s, 3, x->cw->now);
+	return store_step_done(s, NULL, err, errlen);
+}
+
+/* Invitation: the initiative, and the charter for who has not signed. */
+static int
+group_send_invitation(struct cmd_ctx *x, const struct cw_person *v,
+    int needs_charter, char *err, size_t errlen)
+{
+	struct cw_person ref;
+	struct store_stmt *s;
+	struct tpl_data *d;
+	char *themes;
+	int rc;
+
+	memset(&ref, 0, sizeof(ref));
+	if (x->c.referent_id && casework_person(x->cw, x->c.referent_id, &ref,
+	    err, errlen) != 0)
+		return -1;
+	d = tpl_data_new();
+	tpl_set(d, "ref", x->c.ref);
+	tpl_set(d, "referent_name", ref.name[0] ? ref.name : ref.email);
+	tpl_set(d, "referent_address", ref.email);
+	tpl_set(d, "subject", x->c.subject);
+	tpl_set(d, "commune", x->c.commune);
+	themes = casework_themes_text(x->cw, x->c.themes);
+	tpl_set(d, "themes", themes);
+	free(themes);
+	tpl_set_bool(d, "needs_charter", needs_charter);
+	tpl_set_int(d, "answer_days", x->cw->cfg->timers.invitation_reminder);
+	s = store_prepare(x->cw->st, "SELECT new_text FROM messages WHERE "
+	    "case_id = ?1 AND matched_by = 'new' ORDER BY id LIMIT 1", err,
+	    errlen);
+	if (s == NULL) {
+		tpl_data_free(d);
+		return -1;
+	}
+	store_bind_int64(s, 1, x->c.id);
+	if (store_step(s) == STORE_ROW)
+		tpl_set(d, "request_text", store_col_text(s, 0));
+	store_finalize(s);
+	rc = casework_send(x->cw, "invitation", d, "volunteer_name", x->c.ref,
+	    x->c.id, v, 1, err, errlen);
+	tpl_data_free(d);
+	return rc;
+}
+
+int
+group_invite(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	const struct config *cfg = x->cw->cfg;
+	int64_t *ids = xcalloc(cmd->naddresses, sizeof(*ids));
+	struct buf missing, done;
+	int rc = -1;
+
+	buf_init(&missing, 0);
+	buf_init(&done, 0);
+	if (!group_state_ok(x)) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		rc = 0;
+		goto out;
+	}
+	/* All or nothing: a typo in one address must not half-form the
+	 * group. */
+	for (size_t i = 0; i < cmd->naddresses; i++) {
+		int found = person_find(x->cw->st, cmd->addresses[i], &ids[i],
+		    err, errlen), role = 0;
+
+		if (found < 0 || (found && (role = person_has_role(x->cw->st,
+		    ids[i], "volunteer", err, errlen)) < 0))
+			goto out;
+		if (!found || !role)
+			buf_printf(&missing, "%s%s", buf_str(&missing)[0] ?
+			    ", " : "", cmd->addresses[i]);
+	}
+	if (buf_str(&missing)[0]) {
+		res->outcome = CMDOUT_NOT_FOUND;
+		snprintf(res->detail, sizeof(res->detail), "%s",
+		    buf_str(&missing));
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < cmd->naddresses; i++) {
+		struct cw_person v;
+		long long status_ok, signed_at;
+		const char *kv[2] = { "address", cmd->addresses[i] };
+
+		/* Already in the group or waiting: no second invitation. */
+		if (group_int(x, "SELECT count(*) FROM case_members WHERE "
+		    "case_id = ?1 AND person_id = ?2 AND role = 'volunteer' "
+		    "AND status IN ('invited', 'accepted')", ids[i],
+		    &status_ok, err, errlen) != 0)
+			goto out;
+		buf_printf(&done, "%s%s", buf_str(&done)[0] ? ", " : "",
+		    cmd->addresses[i]);
+		if (status_ok)
+			continue;
+		if (group_int(x, "SELECT charter_signed_at FROM persons WHERE "
+		    "id = ?2", ids[i], &signed_at, err, errlen) != 0 ||
+		    casework_person(x->cw, ids[i], &v, err, errlen) != 0 ||
+		    case_add_member(x->cw->st, x->c.id, ids[i], "volunteer",
+		    "invited", x->cw->now, err, errlen) != 0 ||
+		    job_add(x->cw->st, "invitation_reminder", x->c.id, ids[i],
+		    x->cw->now + cfg->timers.invitation_reminder * 86400LL,
+		    NULL, x->cw->now, err, errlen) != 0 ||
+		    job_add(x->cw->st, "invitation_expiry", x->c.id, ids[i],
+		    x->cw->now + cfg->timers.invitation_expiry * 86400LL,
+		    NULL, x->cw->now, err, errlen) != 0 ||
+		    casecmd_event(x, "invited", kv, 2, err, errlen) != 0 ||
+		    group_send_invitation(x, &v, signed_at == 0, err,
+		    errlen) != 0)
+			goto out;
+	}
+	res->outcome = CMDOUT_OK;
+	snprintf(res->detail, sizeof(res->detail), "%s", buf_str(&done));
+	rc = 0;
+out:
+	buf_free(&missing);
+	buf_free(&done);
+	free(ids);
+	return rc;
+}
+
+/* Adds the case's people to the "members" list of d. */
+static int
+group_members(struct cmd_ctx *x, struct tpl_data *d, char *err,
+    size_t errlen)
+{
+	struct store_stmt *s;
+	int rc;
+
+	tpl_list_init(d, "members");
+	s = store_prepare(x->cw->st, "SELECT p.name, p.email, m.role, "
+	    "m.status, m.person_id = coalesce(c.contact_id, 0) FROM "
+	    "case_members m JOIN persons p ON p.id = m.person_id JOIN cases "
+	    "c ON c.id = m.case_id WHERE m.case_id = ?1 AND m.status IN "
+	    "('accepted', 'invited', 'declined') ORDER BY CASE m.role WHEN "
+	    "'holder' THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 "
+	    "ELSE 4 END, 5 DESC, p.id", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, x->c.id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		struct tpl_data *it = tpl_list_add(d, "members");
+		const char *role = store_col_text(s, 2);
+		const char *status = store_col_text(s, 3);
+
+		tpl_set(it, "name", store_col_text(s, 0)[0] ?
+		    store_col_text(s, 0) : store_col_text(s, 1));
+		tpl_set(it, "address", store_col_text(s, 1));
+		tpl_set_bool(it, "is_holder", strcmp(role, "holder") == 0 ||
+		    strcmp(role, "reporter") == 0);
+		tpl_set_bool(it, "is_referent", strcmp(role, "referent") == 0);
+		tpl_set_bool(it, "is_volunteer", strcmp(role, "volunteer") ==
+		    0);
+		tpl_set_bool(it, "is_contact", store_col_int64(s, 4) != 0);
+		tpl_set_bool(it, "invited", strcmp(status, "invited") == 0);
+		tpl_set_bool(it, "accepted", strcmp(status, "accepted") == 0);
+		tpl_set_bool(it, "declined", strcmp(status, "declined") == 0);
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
+	store_finalize(s);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+casecmd_members(struct cmd_ctx *x, struct tpl_data *d, char *err,
+    size_t errlen)
+{
+	return group_members(x, d, err, errlen);
+}
+
+/* One copy per member, everyone else in Cc with the network's address,
+ * replies going to all (no Reply-To). */
+static int
+group_introduce(struct cmd_ctx *x, char *err, size_t errlen)
+{
+	struct cw_person *to = NULL, contact, holder, ref;
+	struct compose_addr *cc = NULL;
+	struct tpl_data *d = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	memset(&holder, 0, sizeof(holder));
+	memset(&ref, 0, sizeof(ref));
+	if (casework_person(x->cw, x->c.contact_id, &contact, err, errlen) !=
+	    0 || (x->c.holder_id && casework_person(x->cw, x->c.holder_id,
+	    &holder, err, errlen) != 0) || (x->c.referent_id &&
+	    casework_person(x->cw, x->c.referent_id, &ref, err, errlen) !=
+	    0) || casecmd_group(x, GROUP_HOLDER | GROUP_REFERENT |
+	    GROUP_VOLUNTEERS, &to, &n, err, errlen) != 0)
+		goto out;
+	d = tpl_data_new();
+	tpl_set(d, "ref", x->c.ref);
+	tpl_set(d, "subject", x->c.subject);
+	tpl_set(d, "holder_name", holder.name);
+	tpl_set(d, "holder_address", holder.email);
+	tpl_set(d, "referent_name", ref.name);
+	tpl_set(d, "referent_address", ref.email);
+	tpl_set(d, "contact_name", contact.name[0] ? contact.name :
+	    contact.email);
+	tpl_set(d, "contact_address", contact.email);
+	if (group_members(x, d, err, errlen) != 0)
+		goto out;
+	cc = xcalloc(n + 1, sizeof(*cc));
+	for (size_t i = 0; i < n; i++) {
+		struct mailer_mail mm;
+		size_t k = 0;
+		int64_t oid;
+		int res;
+
+		for (size_t j = 0; j < n; j++)
+			if (j != i) {
+				cc[k].name = to[j].name;
+				cc[k++].address = to[j].email;
+			}
+		cc[k].name = x->cw->cfg->network.name;
+		cc[k++].address = x->cw->cfg->network.contact;
+		tpl_set(d, "recipient_name", to[i].name);
+		tpl_set_bool(d, "is_holder", to[i].id == x->c.holder_id);
+		memset(&mm, 0, sizeof(mm));
+		mm.template = "introduction";
+		mm.data = d;
+		mm.case_ref = x->c.ref;
+		mm.case_id = x->c.id;
+		mm.person_id = to[i].id;
+		mm.to_name = to[i].name;
+		mm.to_addr = to[i].email;
+		mm.cc = cc;
+		mm.ncc = k;
+		mm.no_reply_to = 1;
+		res = mailer_queue(x->cw->mailer, x->cw->st, &mm, &oid, err,
+		    errlen);
+		if (res == OUTBOX_ERR)
+			goto out;
+	}
+	rc = casecmd_event(x, "introduced", NULL, 0, err, errlen);
+	log_info("%s: group introduced (%zu people)", x->c.ref, n);
+out:
+	tpl_data_free(d);
+	free(cc);
+	free(to);
+	return rc;
+}
+
+/* Introduces the group if it just became complete. */
+static int
+group_maybe_introduce(struct cmd_ctx *x, char *err, size_t errlen)
+{
+	long long pending, introduced;
+
+	if (x->c.contact_id == 0)
+		return 0;
+	if (group_int(x, "SELECT count(*) FROM case_members WHERE case_id = "
+	    "?1 AND role = 'volunteer' AND status = 'invited' AND "
+	    "person_id <> ?2", 0, &pending, err, errlen) != 0 ||
+	    group_int(x, "SELECT count(*) FROM events WHERE case_id = ?1 AND "
+	    "kind = 'introduced' AND ?2 = ?2", 0, &introduced, err,
+	    errlen) != 0)
+		return -1;
+	if (pending || introduced)
+		return 0;
+	return group_introduce(x, err, errlen);
+}
+
+int
+group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	int yes = cmd->verb == CMD_OUI;
+	const char *reason = yes ? NULL : (cmd->text ? cmd->text : cmd->args);
+	const char *kv[] = { "answer", yes ? "yes" : "no", "reason", reason };
+	struct cw_person *to = NULL;
+	struct tpl_data *d;
+	long long accepted, pending, signed_at;
+	size_t n = 0;
+	int rc = -1;
+
+	if (!case_state_open(x->c.state)) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		return 0;
+	}
+	res->outcome = CMDOUT_OK;
+	if (case_add_member(x->cw->st, x->c.id, x->sender.id, "volunteer",
+	    yes ? "accepted" : "declined", x->cw->now, err, errlen) != 0 ||
+	    group_exec(x, "UPDATE case_members SET answered_at = ?3 WHERE "
+	    "case_id = ?1 AND person_id = ?2 AND role = 'volunteer'",
+	    x->sender.id, err, errlen) != 0 ||
+	    job_close(x->cw->st, NULL, x->c.id, x->sender.id, x->cw->now,
+	    err, errlen) != 0 ||
+	    casecmd_event(x, "answer", kv, 4, err, errlen) != 0 ||
+	    group_int(x, "SELECT charter_signed_at FROM persons WHERE id = ?2",
+	    x->sender.id, &signed_at, err, errlen) != 0)
+		return -1;
+	/* Saying yes to an invitation that carried the charter signs it. */
+	if (yes && signed_at == 0 && volunteer_sign(x, err, errlen) != 0)
+		return -1;
+	if (group_int(x, "SELECT count(*) FILTER (WHERE status = 'accepted') "
+	    "FROM case_members WHERE case_id = ?1 AND role = 'volunteer' "
+	    "AND ?2 = ?2", 0, &accepted, err, errlen) != 0 ||
+	    group_int(x, "SELECT count(*) FILTER (WHERE status = 'invited') "
+	    "FROM case_members WHERE case_id = ?1 AND role = 'volunteer' "
+	    "AND ?2 = ?2", 0, &pending, err, errlen) != 0)
+		return -1;
+	if (casework_followers(x->cw, x->c.referent_id, &to, &n, err,
+	    errlen) != 0)
+		goto out;
+	d = tpl_data_new();
+	tpl_set(d, "ref", x->c.ref);
+	tpl_set(d, "volunteer_name", casecmd_sender_name(x));
+	tpl_set(d, "volunteer_address", x->sender.email);
+	tpl_set_bool(d, "accepted", yes);
+	tpl_set(d, "reason", reason);
+	tpl_set_int(d, "accepted_count", accepted);
+	tpl_set_int(d, "pending_count", pending);
+	rc = casework_send(x->cw, "invitation_answer", d, "referent_name",
+	    x->c.ref, x->c.id, to, n, err, errlen);
+	tpl_data_free(d);
+	if (rc == 0)
+		rc = group_maybe_introduce(x, err, errlen);
+out:
+	free(to);
+	return rc;
+}
+
+int
+group_contact(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	const char *kv[] = { "address", cmd->addresses[0] };
+	long long member;
+	int64_t id = 0;
+	int rc;
+
+	snprintf(res->detail, sizeof(res->detail), "%s", cmd->addresses[0]);
+	if (!group_state_ok(x)) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		return 0;
+	}
+	rc = person_find(x->cw->st, cmd->addresses[0], &id, err, errlen);
+	if (rc < 0 || (rc == 1 && group_int(x, "SELECT count(*) FROM "
+	    "case_members WHERE case_id = ?1 AND person_id = ?2 AND role = "
+	    "'volunteer' AND status = 'accepted'", id, &member, err,
+	    errlen) != 0))
+		return -1;
+	/* Only someone who said yes to this group. */
+	if (rc == 0 || member == 0) {
+		res->outcome = CMDOUT_NOT_FOUND;
+		return 0;
+	}
+	if (group_exec(x, "UPDATE cases SET contact_id = ?2, updated_at = ?3 "
+	    "WHERE id = ?1", id, err, errlen) != 0 ||
+	    casecmd_event(x, "contact", kv, 2, err, errlen) != 0)
+		return -1;
+	x->c.contact_id = id;
+	res->outcome = CMDOUT_OK;
+	return group_maybe_introduce(x, err, errlen);
+}

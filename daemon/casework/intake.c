@@ -1,0 +1,392 @@
+/* intake.c — a new mail becomes a case; see intake.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/case_db.h"
+#include "casework/dispatch.h"
+#include "parse/classify.h"
+#include "base/clock.h"
+#include "out/compose.h"
+#include "config/config.h"
+#include "casework/intake.h"
+#include "base/log.h"
+#include "out/mailer.h"
+#include "base/mem.h"
+#include "parse/message.h"
+#include "out/outbox.h"
+#include "store/person_db.h"
+#include "casework/route.h"
+#include "store/store.h"
+#include "thread/tag.h"
+#include "out/template.h"
+#include "thread/match.h"
+
+/* Volunteers suggested in an assignment mail. */
+#define INTAKE_MAX_VOLUNTEERS	8
+
+/* What intake knows about the new case while it works on it. */
+struct intake {
+	struct casework		*cw;
+	const struct cw_mail	*mail;
+	struct classify_result	 cr;
+	char			*themes_json;
+	char			*themes_text;
+	char			*subject;	/* without Re:/TR: and tags */
+	struct cw_person	 sender;
+	int64_t			 case_id;
+	char			 ref[TAG_REF_MAX + 8];
+};
+
+/*
+ * 1 if a mail from template tpl_a or tpl_b was queued today for case_id
+ * (0: any) to person_id (0: anyone), 0 if not, -1 on error: the daily
+ * limits on acknowledgements and duplicate notices.
+ */
+static int
+intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
+    int64_t case_id, int64_t person_id, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	int rc;
+
+	s = store_prepare(in->cw->st, "SELECT 1 FROM outbox WHERE template "
+	    "IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND (?4 = 0 OR "
+	    "person_id = ?4) AND created_at >= ?5 LIMIT 1", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, tpl_a);
+	store_bind_text(s, 2, tpl_b);
+	store_bind_int64(s, 3, case_id);
+	store_bind_int64(s, 4, person_id);
+	store_bind_int64(s, 5, clock_day_start(in->cw->now));
+	rc = store_step(s);
+	if (rc < 0)
+		snprintf(err, errlen, "%s", store_errmsg(in->cw->st));
+	store_finalize(s);
+	return rc < 0 ? -1 : rc == STORE_ROW;
+}
+
+static int
+intake_event(struct intake *in, const char *kind, const char *const *kv,
+    size_t nkv, char *err, size_t errlen)
+{
+	return case_event(in->cw->st, in->case_id, 0, kind, in->mail->msg_id,
+	    kv, nkv, in->cw->now, err, errlen);
+}
+
+static int
+intake_ack(struct intake *in, char *err, size_t errlen)
+{
+	const struct message *m = in->mail->m;
+	int volunteer = strcmp(in->cr.kind, "volunteer") == 0;
+	const char *refs[COMPOSE_MAX_REFERENCES];
+	const char *skipped[] = { "reason", "already acknowledged today" };
+	const char *capped[] = { "reason", "daily cap of automatic mail" };
+	struct mailer_mail mm;
+	struct tpl_data *d;
+	size_t nrefs = 0;
+	int64_t oid;
+	int rc;
+
+	rc = intake_sent_today(in, "ack", "ack_volunteer", 0, in->sender.id,
+	    err, errlen);
+	if (rc != 0)
+		return rc < 0 ? -1 : intake_event(in, "ack_skipped", skipped,
+		    2, err, errlen);
+	/* Our answer continues the sender's thread: the last references
+	 * (compose keeps the first and the latest) and their mail. */
+	for (size_t i = 0; i < m->nreferences && nrefs + 1 <
+	    COMPOSE_MAX_REFERENCES; i++)
+		refs[nrefs++] = m->references[i];
+	if (m->message_id != NULL)
+		refs[nrefs++] = m->message_id;
+	d = tpl_data_new();
+	tpl_set(d, "ref", in->ref);
+	tpl_set(d, volunteer ? "volunteer_name" : "holder_name",
+	    in->sender.name);
+	tpl_set(d, "subject", in->subject);
+	tpl_set_int(d, "reply_days", in->cw->cfg->timers.referent_reminder);
+	tpl_set_bool(d, "is_report", strcmp(in->cr.kind, "report") == 0);
+	memset(&mm, 0, sizeof(mm));
+	mm.template = volunteer ? "ack_volunteer" : "ack";
+	mm.data = d;
+	mm.case_ref = in->ref;
+	mm.case_id = in->case_id;
+	mm.person_id = in->sender.id;
+	mm.to_name = in->sender.name;
+	mm.to_addr = in->sender.email;
+	mm.in_reply_to = m->message_id;
+	mm.references = refs;
+	mm.nreferences = nrefs;
+	mm.urgent = 1;
+	mm.auto_replied = 1;
+	rc = mailer_queue(in->cw->mailer, in->cw->st, &mm, &oid, err, errlen);
+	tpl_data_free(d);
+	if (rc == OUTBOX_ERR)
+		return -1;
+	if (rc != OUTBOX_OK)
+		return intake_event(in, "ack_skipped", capped, 2, err, errlen);
+	return 0;
+}
+
+/* The data every "a new case for you" mail shares. */
+static struct tpl_data *
+intake_case_data(struct intake *in)
+{
+	struct tpl_data *d = tpl_data_new();
+
+	tpl_set(d, "ref", in->ref);
+	tpl_set(d, "subject", in->subject);
+	tpl_set(d, "commune", in->cr.commune);
+	tpl_set(d, "themes", in->themes_text);
+	casework_set_received(in->cw, d);
+	casework_list_attachments(in->mail->m, d);
+	return d;
+}
+
+static int
+intake_volunteers(struct intake *in, struct tpl_data *d, char *err,
+    size_t errlen)
+{
+	struct route_volunteer *v = NULL;
+	size_t n = 0;
+
+	if (route_volunteers(in->cw->st, in->themes_json,
+	    INTAKE_MAX_VOLUNTEERS, &v, &n, err, errlen) != 0)
+		return -1;
+	tpl_list_init(d, "volunteers");
+	for (size_t i = 0; i < n; i++) {
+		struct tpl_data *item = tpl_list_add(d, "volunteers");
+
+		tpl_set(item, "name", v[i].name[0] ? v[i].name : v[i].email);
+		tpl_set(item, "address", v[i].email);
+		tpl_set(item, "skills", v[i].skills);
+		tpl_set_int(item, "load", v[i].load);
+	}
+	tpl_set_bool(d, "has_volunteers", n > 0);
+	route_volunteers_free(v, n);
+	return 0;
+}
+
+/* The assignment mail, to the referent or (unassigned, triage) to the
+ * coordinators. */
+static int
+intake_assignment(struct intake *in, const struct cw_person *to, size_t nto,
+    int unassigned, int triage, char *err, size_t errlen)
+{
+	struct tpl_data *d = intake_case_data(in);
+	int rc = -1;
+
+	tpl_set(d, "holder_name", in->sender.name);
+	tpl_set(d, "holder_address", in->sender.email);
+	tpl_set(d, "request_text", in->mail->new_text);
+	tpl_set_bool(d, "is_report", strcmp(in->cr.kind, "report") == 0);
+	tpl_set_int(d, "decision_days", in->cw->cfg->timers.referent_reminder);
+	tpl_set_bool(d, "unassigned", unassigned);
+	tpl_set_bool(d, "triage", triage);
+	if (intake_volunteers(in, d, err, errlen) == 0)
+		rc = casework_send(in->cw, "assignment", d, "referent_name",
+		    in->ref, in->case_id, to, nto, err, errlen);
+	tpl_data_free(d);
+	return rc;
+}
+
+static int
+intake_to_coordinators(struct intake *in, int unassigned, char *err,
+    size_t errlen)
+{
+	struct cw_person *co = NULL;
+	struct tpl_data *d;
+	size_t n = 0;
+	int rc = -1;
+
+	if (casework_coordinators(in->cw, &co, &n, err, errlen) != 0)
+		return -1;
+	if (n == 0) {
+		/* Nobody to tell: the case waits in the database and the
+		 * administrator sees this line. */
+		log_warnx("%s: no coordinator is configured to take it", in->ref);
+		rc = intake_event(in, "unrouted", NULL, 0, err, errlen);
+		goto out;
+	}
+	if (strcmp(in->cr.kind, "volunteer") != 0) {
+		rc = intake_assignment(in, co, n, unassigned, !unassigned, err,
+		    errlen);
+		goto out;
+	}
+	d = intake_case_data(in);
+	tpl_set(d, "volunteer_name", in->sender.name);
+	tpl_set(d, "volunteer_address", in->sender.email);
+	tpl_set(d, "text", in->mail->new_text);
+	rc = casework_send(in->cw, "volunteer_application", d,
+	    "coordinator_name", in->ref, in->case_id, co, n, err, errlen);
+	tpl_data_free(d);
+out:
+	free(co);
+	return rc;
+}
+
+static int
+intake_route(struct intake *in, char *err, size_t errlen)
+{
+	struct cw_person referent;
+	int64_t id = 0;
+	int rc;
+
+	if (strcmp(in->cr.kind, "request") != 0 &&
+	    strcmp(in->cr.kind, "report") != 0)
+		return intake_to_coordinators(in, 0, err, errlen);
+	rc = route_referent(in->cw->st, in->cr.commune, in->themes_json,
+	    in->cw->cfg->network.max_open_cases, &id, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		log_notice("%s: no referent available, sent to the "
+		    "coordinators", in->ref);
+		if (case_flag(in->cw->st, in->case_id, CASE_FLAG_UNASSIGNED,
+		    err, errlen) != 0 ||
+		    intake_event(in, "unassigned", NULL, 0, err, errlen) != 0)
+			return -1;
+		return intake_to_coordinators(in, 1, err, errlen);
+	}
+	if (case_assign(in->cw->st, in->case_id, id, 0, in->mail->msg_id,
+	    in->cw->now, err, errlen) != 0 ||
+	    casework_person(in->cw, id, &referent, err, errlen) != 0)
+		return -1;
+	log_info("%s: assigned to %s", in->ref, referent.email);
+	return intake_assignment(in, &referent, 1, 0, 0, err, errlen);
+}
+
+/* Tells the referent of case `other_id` (the coordinators when it has
+ * none) that this new case may be the same initiative. */
+static int
+intake_duplicate(struct intake *in, int64_t other_id, int tag_only,
+    char *err, size_t errlen)
+{
+	struct case_row other;
+	struct cw_person *to = NULL;
+	struct tpl_data *d;
+	size_t nto = 0;
+	const char *kv[2] = { "other_ref", NULL };
+	int rc;
+
+	rc = case_load(in->cw->st, other_id, &other, err, errlen);
+	if (rc <= 0)
+		return rc;
+	/* One notice a day per case: a flood of mails from one address
+	 * must not become a flood of notices. */
+	rc = intake_sent_today(in, "duplicate_notice", "duplicate_notice",
+	    other.id, 0, err, errlen);
+	if (rc != 0) {
+		kv[1] = other.ref;
+		if (rc > 0)
+			rc = intake_event(in, "possible_duplicate", kv, 2, err,
+			    errlen);
+		case_row_free(&other);
+		return rc;
+	}
+	rc = -1;
+	if (casework_followers(in->cw, other.referent_id, &to, &nto, err,
+	    errlen) != 0)
+		goto out;
+	kv[1] = other.ref;
+	d = tpl_data_new();
+	tpl_set(d, "ref", in->ref);
+	tpl_set(d, "other_ref", other.ref);
+	tpl_set(d, "holder_name", in->sender.name);
+	tpl_set(d, "holder_address", in->sender.email);
+	tpl_set(d, "subject", in->subject);
+	tpl_set(d, "text", in->mail->new_text);
+	tpl_set_bool(d, "tag_only", tag_only);
+	/* The notice is about the other case: it goes in that thread. */
+	rc = casework_send(in->cw, "duplicate_notice", d, "recipient_name",
+	    other.ref, other.id, to, nto, err, errlen);
+	tpl_data_free(d);
+	if (rc == 0)
+		rc = intake_event(in, "possible_duplicate", kv, 2, err, errlen);
+out:
+	free(to);
+	case_row_free(&other);
+	return rc;
+}
+
+static int
+intake_create(struct intake *in, char *err, size_t errlen)
+{
+	const struct message *m = in->mail->m;
+	int report = strcmp(in->cr.kind, "report") == 0;
+	struct case_new cn = { in->cr.kind, in->themes_json, in->cr.commune,
+	    in->subject, report ? 0 : in->sender.id };
+	const char *kv[] = { "kind", in->cr.kind, "themes", in->themes_text,
+	    "commune", in->cr.commune, "from", in->sender.email };
+
+	if (case_create(in->cw->st, &cn, in->cw->now, &in->case_id, in->ref,
+	    sizeof(in->ref), err, errlen) != 0 ||
+	    case_add_member(in->cw->st, in->case_id, in->sender.id,
+	    report ? "reporter" : "holder", "accepted", in->cw->now, err,
+	    errlen) != 0 ||
+	    case_link_message(in->cw->st, in->mail->msg_id, in->case_id,
+	    in->sender.id, "new", err, errlen) != 0 ||
+	    case_event(in->cw->st, in->case_id, in->sender.id, "created",
+	    in->mail->msg_id, kv, 8, in->cw->now, err, errlen) != 0)
+		return -1;
+	log_info("%s: new %s case from %s (<%s>)%s%s", in->ref, in->cr.kind,
+	    in->sender.email, m->message_id ? m->message_id : "",
+	    in->cr.commune ? ", " : "", in->cr.commune ? in->cr.commune : "");
+	return 0;
+}
+
+int
+intake_new_case(struct casework *cw, const struct cw_mail *mail,
+    const struct thread_match *tm, char *err, size_t errlen)
+{
+	const struct message *m = mail->m;
+	struct intake in;
+	int64_t open_id = 0;
+	int rc = -1, has_open;
+
+	memset(&in, 0, sizeof(in));
+	in.cw = cw;
+	in.mail = mail;
+	if (person_normalize_email(m->from.address, in.sender.email,
+	    sizeof(in.sender.email)) != 0) {
+		log_notice("message <%s>: sender address '%s' unusable, "
+		    "recorded without a case", m->message_id ?
+		    m->message_id : "", m->from.address);
+		return case_link_message(cw->st, mail->msg_id, 0, 0, "none",
+		    err, errlen);
+	}
+	/* As inspect does: a mail that is only quoted history is still
+	 * about what its text says. */
+	classify_run(cw->classify, m->subject, mail->new_text[0] ?
+	    mail->new_text : m->text, &in.cr);
+	in.themes_json = classify_themes_json(&in.cr);
+	in.themes_text = casework_themes_text(cw, in.themes_json);
+	in.subject = tag_strip_prefixes(m->subject);
+	if (person_ensure(cw->st, in.sender.email, m->from.name, cw->now,
+	    &in.sender.id, err, errlen) != 0 ||
+	    casework_person(cw, in.sender.id, &in.sender, err, errlen) != 0 ||
+	    person_mark_working(cw->st, in.sender.id, cw->now, err,
+	    errlen) != 0)
+		goto out;
+	has_open = case_open_for(cw->st, in.sender.id, 0, &open_id, err,
+	    errlen);
+	if (has_open < 0 || intake_create(&in, err, errlen) != 0 ||
+	    intake_ack(&in, err, errlen) != 0 ||
+	    intake_route(&in, err, errlen) != 0)
+		goto out;
+	if (has_open && intake_duplicate(&in, open_id, 0, err, errlen) != 0)
+		goto out;
+	if (tm->foreign_case_id != 0 && tm->foreign_case_id != open_id &&
+	    intake_duplicate(&in, tm->foreign_case_id, 1, err, errlen) != 0)
+		goto out;
+	rc = 0;
+out:
+	classify_result_free(&in.cr);
+	free(in.themes_json);
+	free(in.themes_text);
+	free(in.subject);
+	return rc;
+}

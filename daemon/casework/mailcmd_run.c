@@ -1,0 +1,650 @@
+/*
+ * mailcmd_run.c — trust, roles and the transcript of mail commands; see
+ * mailcmd_run.h.
+ *
+ * The table below is the whole authorization policy of DESIGN.md §5:
+ * which role may give which command, and on which kind of case.  The
+ * state machine is in the effects: each one knows from which states its
+ * transition is allowed and answers CMDOUT_WRONG_STATE otherwise.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "casework/mailcmd_run.h"
+#include "parse/mailcmd.h"
+#include "out/compose.h"
+#include "config/config.h"
+#include "base/log.h"
+#include "out/mailer.h"
+#include "base/mem.h"
+#include "parse/message.h"
+#include "out/outbox.h"
+#include "store/person_db.h"
+#include "store/store.h"
+#include "out/template.h"
+#include "thread/match.h"
+#include "thread/trust.h"
+
+/* What the sender is to the case (bits). */
+enum {
+	R_HOLDER	= 1 << 0,
+	R_REPORTER	= 1 << 1,
+	R_REFERENT	= 1 << 2,
+	R_COORD		= 1 << 3,	/* network coordinator */
+	R_CONTACT	= 1 << 4,	/* privileged contact */
+	R_VOLUNTEER	= 1 << 5,	/* accepted volunteer of the group */
+	R_INVITED	= 1 << 6,	/* volunteer invited, not answered */
+	R_NETVOL	= 1 << 7,	/* volunteer of the network's pool */
+	R_ANYONE	= 1 << 8
+};
+#define R_MEMBER (R_HOLDER | R_REPORTER | R_REFERENT | R_COORD | R_CONTACT | \
+	R_VOLUNTEER | R_INVITED)
+
+/* On which kind of case a command makes sense. */
+enum { K_ANY, K_SUPPORT, K_VOLUNTEER };
+
+static int cmd_note(struct cmd_ctx *, const struct mailcmd *,
+    struct cmd_res *, char *, size_t);
+static int cmd_help(struct cmd_ctx *, const struct mailcmd *,
+    struct cmd_res *, char *, size_t);
+
+struct verb_rule {
+	enum mailcmd_verb verb;
+	const char	*flag;		/* the help/transcript item flag */
+	unsigned	 roles;
+	int		 kinds;
+	cmd_effect	 effect;
+};
+
+static const struct verb_rule rules[] = {
+	{ CMD_ELIGIBLE, "eligible", R_REFERENT | R_COORD, K_SUPPORT,
+	    decision_eligible },
+	{ CMD_NON_ELIGIBLE, "non_eligible", R_REFERENT | R_COORD, K_SUPPORT,
+	    decision_ineligible },
+	{ CMD_TRANSFERER, "transferer", R_REFERENT | R_COORD, K_SUPPORT,
+	    decision_transfer },
+	{ CMD_INVITER, "inviter", R_REFERENT | R_COORD, K_SUPPORT,
+	    group_invite },
+	{ CMD_OUI, "oui", R_INVITED, K_SUPPORT, group_answer },
+	{ CMD_NON, "non", R_INVITED, K_SUPPORT, group_answer },
+	{ CMD_INTERLOCUTEUR, "interlocuteur", R_REFERENT | R_COORD, K_SUPPORT,
+	    group_contact },
+	{ CMD_RENCONTRE, "rencontre", R_REFERENT | R_COORD | R_CONTACT,
+	    K_SUPPORT, meeting_schedule },
+	{ CMD_ANNULER_RENCONTRE, "annuler_rencontre", R_REFERENT | R_COORD |
+	    R_CONTACT, K_SUPPORT, meeting_cancel },
+	{ CMD_FEUILLE_DE_ROUTE, "feuille_de_route", R_REFERENT | R_COORD |
+	    R_CONTACT, K_SUPPORT, roadmap_record },
+	{ CMD_POINT, "point", R_REFERENT | R_COORD | R_CONTACT, K_SUPPORT,
+	    roadmap_checkin },
+	{ CMD_NOTE, "note", R_MEMBER & ~R_HOLDER, K_ANY, cmd_note },
+	{ CMD_CLOTURER, "cloturer", R_REFERENT | R_COORD, K_SUPPORT,
+	    decision_close },
+	{ CMD_ABANDON, "abandon", R_HOLDER | R_REFERENT | R_COORD, K_ANY,
+	    decision_withdraw },
+	{ CMD_STATUT, "statut", R_MEMBER, K_ANY, status_reply },
+	{ CMD_AIDE, "aide", R_ANYONE, K_ANY, cmd_help },
+	{ CMD_ACCEPTER, "accepter", R_COORD, K_VOLUNTEER, volunteer_accept },
+	{ CMD_REFUSER, "refuser", R_COORD, K_VOLUNTEER, volunteer_refuse },
+	{ CMD_CHARTE, "charte", R_NETVOL, K_ANY, volunteer_charter },
+};
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+static const struct verb_rule *
+rule_for(enum mailcmd_verb v)
+{
+	for (size_t i = 0; i < NRULES; i++)
+		if (rules[i].verb == v)
+			return &rules[i];
+	return NULL;
+}
+
+static int
+kind_fits(const struct verb_rule *r, const struct case_row *c)
+{
+	int volunteer = strcmp(c->kind, "volunteer") == 0;
+
+	return r->kinds == K_ANY || (r->kinds == K_VOLUNTEER) == volunteer;
+}
+
+/* ---- Shared helpers ----------------------------------------------------- */
+
+int
+casecmd_event(struct cmd_ctx *x, const char *kind, const char *const *kv,
+    size_t nkv, char *err, size_t errlen)
+{
+	return case_event(x->cw->st, x->c.id, x->sender.id, kind,
+	    x->mail->msg_id, kv, nkv, x->cw->now, err, errlen);
+}
+
+int
+casecmd_set_state(struct cmd_ctx *x, const char *state, const char *reason,
+    char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	const char *kv[] = { "from", x->c.state, "to", state, "reason",
+	    reason };
+	int end = !case_state_open(state), rc = -1;
+
+	s = store_prepare(x->cw->st, "UPDATE cases SET state = ?2, "
+	    "state_since = ?3, updated_at = ?3, closed_at = CASE WHEN ?4 "
+	    "THEN ?3 ELSE NULL END, reason = CASE WHEN ?5 IS NOT NULL "
+	    "THEN ?5 ELSE reason END WHERE id = ?1", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, x->c.id);
+	store_bind_text(s, 2, state);
+	store_bind_int64(s, 3, x->cw->now);
+	store_bind_int64(s, 4, end);
+	store_bind_text(s, 5, reason && *reason ? reason : NULL);
+	if (store_step(s) == STORE_DONE)
+		rc = 0;
+	else
+		snprintf(err, errlen, "state %s: %s", state,
+		    store_errmsg(x->cw->st));
+	store_finalize(s);
+	if (rc == 0)
+		rc = casecmd_event(x, "state", kv, 6, err, errlen);
+	if (rc == 0)
+		snprintf(x->c.state, sizeof(x->c.state), "%s", state);
+	return rc;
+}
+
+static void
+push_person(struct cw_person **v, size_t *n, size_t *cap,
+    const struct cw_person *p)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].id == p->id)
+			return;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = *p;
+}
+
+int
+casecmd_group(struct cmd_ctx *x, int which, struct cw_person **out,
+    size_t *n, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	struct cw_person *v = NULL, p;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* Holder first, then referent, contact, volunteers: the order
+	 * people are named in group mails. */
+	s = store_prepare(x->cw->st, "SELECT p.id, p.name, p.email, m.role, "
+	    "m.person_id = coalesce(c.contact_id, 0) FROM case_members m "
+	    "JOIN persons p ON p.id = m.person_id JOIN cases c ON c.id = "
+	    "m.case_id WHERE m.case_id = ?1 AND m.status = 'accepted' "
+	    "AND p.forgotten_at IS NULL ORDER BY CASE m.role WHEN 'holder' "
+	    "THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 ELSE 4 "
+	    "END, 5 DESC, m.answered_at, p.id", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, x->c.id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *role = store_col_text(s, 3);
+		int contact = (int)store_col_int64(s, 4);
+		int want = ((which & GROUP_HOLDER) && (strcmp(role, "holder")
+		    == 0 || strcmp(role, "reporter") == 0)) ||
+		    ((which & GROUP_REFERENT) && strcmp(role, "referent") ==
+		    0) || ((which & GROUP_VOLUNTEERS) && strcmp(role,
+		    "volunteer") == 0) || ((which & GROUP_CONTACT) && contact);
+
+		if (!want)
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.id = store_col_int64(s, 0);
+		snprintf(p.name, sizeof(p.name), "%s", store_col_text(s, 1));
+		snprintf(p.email, sizeof(p.email), "%s", store_col_text(s, 2));
+		push_person(&v, n, &cap, &p);
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "case group: %s", store_errmsg(x->cw->st));
+	store_finalize(s);
+	if (rc < 0) {
+		free(v);
+		*n = 0;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+const char *
+casecmd_sender_name(const struct cmd_ctx *x)
+{
+	return x->sender.name[0] ? x->sender.name : x->sender.email;
+}
+
+int
+casecmd_send(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
+    const struct cw_person *to, size_t n, char *err, size_t errlen)
+{
+	tpl_set(d, "ref", x->c.ref);
+	return casework_send(x->cw, tpl, d, "recipient_name", x->c.ref,
+	    x->c.id, to, n, err, errlen);
+}
+
+void
+casecmd_format_when(long long t, int has_time, char *date, size_t datelen,
+    char *tm, size_t tmlen)
+{
+	time_t tt = (time_t)t;
+	struct tm lt;
+
+	localtime_r(&tt, &lt);
+	strftime(date, datelen, "%d/%m/%Y", &lt);
+	if (has_time)
+		strftime(tm, tmlen, "%Hh%M", &lt);
+	else if (tmlen)
+		tm[0] = '\0';
+}
+
+/* ---- Who the sender is to the case -------------------------------------- */
+
+static int
+sender_roles(struct cmd_ctx *x, unsigned *roles, char *err, size_t errlen)
+{
+	const struct config_strlist *cl = &x->cw->cfg->network.coordinators;
+	struct store_stmt *s;
+	int rc;
+
+	*roles = R_ANYONE;
+	if (x->sender.id == 0)
+		return 0;
+	if (x->c.referent_id == x->sender.id)
+		*roles |= R_REFERENT;
+	if (x->c.contact_id == x->sender.id)
+		*roles |= R_CONTACT;
+	for (size_t i = 0; i < cl->n; i++)
+		if (strcasecmp(cl->items[i], x->sender.email) == 0)
+			*roles |= R_COORD;
+	s = store_prepare(x->cw->st, "SELECT role, status FROM case_members "
+	    "WHERE case_id = ?1 AND person_id = ?2 UNION ALL SELECT "
+	    "'net_' || role, '' FROM person_roles WHERE person_id = ?2",
+	    err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, x->c.id);
+	store_bind_int64(s, 2, x->sender.id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *role = store_col_text(s, 0);
+		const char *status = store_col_text(s, 1);
+
+		if (strcmp(role, "net_coordinator") == 0)
+			*roles |= R_COORD;
+		else if (strcmp(role, "net_volunteer") == 0)
+			*roles |= R_NETVOL;
+		else if (strcmp(status, "accepted") != 0 &&
+		    strcmp(status, "invited") != 0)
+			continue;
+		else if (strcmp(role, "holder") == 0)
+			*roles |= R_HOLDER;
+		else if (strcmp(role, "reporter") == 0)
+			*roles |= R_REPORTER;
+		else if (strcmp(role, "volunteer") == 0)
+			*roles |= strcmp(status, "invited") == 0 ? R_INVITED :
+			    R_VOLUNTEER;
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
+	store_finalize(s);
+	x->coordinator = (*roles & R_COORD) != 0;
+	x->contact = (*roles & R_CONTACT) != 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- Help and transcript ------------------------------------------------- */
+
+/* The "commands" list of help and transcript: what this sender may use
+ * on this case. */
+static void
+help_list(const struct cmd_ctx *x, unsigned roles, struct tpl_data *d)
+{
+	tpl_list_init(d, "commands");
+	for (size_t i = 0; i < NRULES; i++) {
+		struct tpl_data *item;
+
+		if (!(rules[i].roles & roles) || !kind_fits(&rules[i], &x->c))
+			continue;
+		item = tpl_list_add(d, "commands");
+		tpl_set(item, "verb", mailcmd_verb_name(rules[i].verb));
+		tpl_set_bool(item, rules[i].flag, 1);
+	}
+}
+
+int
+casecmd_answer(struct cmd_ctx *x, const char *tpl, struct tpl_data *d, char *err,
+    size_t errlen)
+{
+	const struct message *m = x->mail->m;
+	const char *refs[COMPOSE_MAX_REFERENCES];
+	struct mailer_mail mm;
+	size_t nrefs = 0;
+	int64_t oid;
+	int rc;
+
+	if (x->sender.email[0] == '\0')
+		return 0;
+	for (size_t i = 0; i < m->nreferences && nrefs + 1 <
+	    COMPOSE_MAX_REFERENCES; i++)
+		refs[nrefs++] = m->references[i];
+	if (m->message_id != NULL)
+		refs[nrefs++] = m->message_id;
+	tpl_set(d, "ref", x->c.ref);
+	tpl_set(d, "recipient_name", x->sender.name);
+	memset(&mm, 0, sizeof(mm));
+	mm.template = tpl;
+	mm.data = d;
+	mm.case_ref = x->c.ref;
+	mm.case_id = x->c.id;
+	mm.person_id = x->sender.id;
+	mm.to_name = x->sender.name;
+	mm.to_addr = x->sender.email;
+	mm.in_reply_to = m->message_id;
+	mm.references = refs;
+	mm.nreferences = nrefs;
+	mm.urgent = 1;
+	mm.auto_replied = 1;
+	rc = mailer_queue(x->cw->mailer, x->cw->st, &mm, &oid, err, errlen);
+	if (rc == OUTBOX_ERR)
+		return -1;
+	if (rc != OUTBOX_OK)
+		log_notice("%s: %s to %s not queued: daily cap reached",
+		    x->c.ref, tpl, x->sender.email);
+	return 0;
+}
+
+static const char *const outcome_flags[] = {
+	[CMDOUT_OK] = NULL,
+	[CMDOUT_UNKNOWN] = "unknown",
+	[CMDOUT_NOT_ALLOWED] = "not_allowed",
+	[CMDOUT_BAD_DATE] = "bad_date",
+	[CMDOUT_BAD_TIME] = "bad_time",
+	[CMDOUT_BAD_ADDRESS] = "bad_address",
+	[CMDOUT_MISSING_ARGUMENT] = "missing_argument",
+	[CMDOUT_WRONG_STATE] = "wrong_state",
+	[CMDOUT_NOT_FOUND] = "not_found",
+	[CMDOUT_NOT_RUN] = "not_run",
+	[CMDOUT_INTERNAL] = "internal_error",
+};
+
+static const char *
+outcome_name(enum cmd_outcome o)
+{
+	return o == CMDOUT_OK ? "ok" : outcome_flags[o];
+}
+
+static int
+cmd_help(struct cmd_ctx *x, const struct mailcmd *cmd, struct cmd_res *res,
+    char *err, size_t errlen)
+{
+	struct tpl_data *d = tpl_data_new();
+	unsigned roles;
+	int rc;
+
+	(void)cmd;
+	rc = sender_roles(x, &roles, err, errlen);
+	if (rc == 0) {
+		help_list(x, roles, d);
+		rc = casecmd_answer(x, "help", d, err, errlen);
+	}
+	tpl_data_free(d);
+	res->outcome = CMDOUT_OK;
+	return rc;
+}
+
+static int
+cmd_note(struct cmd_ctx *x, const struct mailcmd *cmd, struct cmd_res *res,
+    char *err, size_t errlen)
+{
+	const char *kv[] = { "text", cmd->text ? cmd->text : cmd->args };
+
+	res->outcome = CMDOUT_OK;
+	return casecmd_event(x, "note", kv, 2, err, errlen);
+}
+
+/* ---- Running a mail's commands ------------------------------------------ */
+
+static enum cmd_outcome
+parse_outcome(enum mailcmd_error e)
+{
+	switch (e) {
+	case CMDERR_NONE:
+		return CMDOUT_OK;
+	case CMDERR_UNKNOWN:
+		return CMDOUT_UNKNOWN;
+	case CMDERR_BAD_DATE:
+		return CMDOUT_BAD_DATE;
+	case CMDERR_BAD_TIME:
+		return CMDOUT_BAD_TIME;
+	case CMDERR_BAD_ADDRESS:
+		return CMDOUT_BAD_ADDRESS;
+	case CMDERR_MISSING_ARGUMENT:
+		break;
+	}
+	return CMDOUT_MISSING_ARGUMENT;
+}
+
+/* Runs one command; sets res. */
+static int
+run_one(struct cmd_ctx *x, unsigned roles, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	const struct verb_rule *r = rule_for(cmd->verb);
+	const char *kv[6];
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (cmd->verb == CMD_UNKNOWN || r == NULL)
+		res->outcome = CMDOUT_UNKNOWN;
+	else if (cmd->error != CMDERR_NONE)
+		res->outcome = parse_outcome(cmd->error);
+	else if (!(r->roles & roles) || !kind_fits(r, &x->c))
+		res->outcome = CMDOUT_NOT_ALLOWED;
+	else
+		rc = r->effect(x, cmd, res, err, errlen);
+	if (rc != 0)
+		return -1;
+	kv[0] = "verb";
+	kv[1] = mailcmd_verb_name(cmd->verb);
+	kv[2] = "line";
+	kv[3] = cmd->line;
+	kv[4] = "outcome";
+	kv[5] = outcome_name(res->outcome);
+	log_info("%s: %s from %s: %s", x->c.ref, cmd->verb == CMD_UNKNOWN ?
+	    "unknown command" : mailcmd_verb_name(cmd->verb),
+	    x->sender.email, outcome_name(res->outcome));
+	return casecmd_event(x, "command", kv, 6, err, errlen);
+}
+
+static void
+add_result(struct tpl_data *d, const struct mailcmd *cmd,
+    const struct cmd_res *res)
+{
+	struct tpl_data *item = tpl_list_add(d, "results");
+
+	tpl_set(item, "line", cmd->line);
+	tpl_set(item, "verb", mailcmd_verb_name(cmd->verb));
+	tpl_set(item, "detail", res->detail);
+	tpl_set_bool(item, "ok", res->outcome == CMDOUT_OK);
+	if (res->outcome != CMDOUT_OK)
+		tpl_set_bool(item, outcome_flags[res->outcome], 1);
+}
+
+/* The referent (or the coordinators) told that commands came in a mail
+ * we could not tie to its sender. */
+static int
+notify_untrusted(struct cmd_ctx *x, const struct mailcmd_list *cl,
+    char *err, size_t errlen)
+{
+	struct cw_person *to = NULL;
+	struct tpl_data *d;
+	size_t nto = 0;
+	int rc;
+
+	/* The referent is told even when the mail claims to be theirs:
+	 * then it is their address that someone is using. */
+	if (casework_followers(x->cw, x->c.referent_id, &to, &nto, err,
+	    errlen) != 0)
+		return -1;
+	d = tpl_data_new();
+	tpl_set(d, "ref", x->c.ref);
+	tpl_set(d, "sender_name", x->sender.name);
+	tpl_set(d, "sender_address", x->sender.email[0] ? x->sender.email :
+	    x->mail->m->from.address);
+	tpl_set(d, "subject", x->mail->m->subject);
+	tpl_list_init(d, "lines");
+	for (size_t i = 0; i < cl->n; i++)
+		tpl_set(tpl_list_add(d, "lines"), "line", cl->items[i].line);
+	rc = casework_send(x->cw, "untrusted_notice", d, "recipient_name",
+	    x->c.ref, x->c.id, to, nto, err, errlen);
+	tpl_data_free(d);
+	free(to);
+	return rc;
+}
+
+static int
+is_trusted(const struct cmd_ctx *x, const struct thread_match *tm)
+{
+	const struct message *m = x->mail->m;
+
+	if (tm->how == THREAD_TOKEN && tm->from_bound)
+		return 1;
+	return x->sender.id != 0 && trust_auth_pass(m,
+	    &x->cw->cfg->network.authserv_id, m->from.address);
+}
+
+static char *
+join_lines(const struct mailcmd_list *cl)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (size_t i = 0; i < cl->n; i++)
+		buf_printf(&b, "%s%s", i ? "\n" : "", cl->items[i].line);
+	return buf_steal(&b);
+}
+
+/* Only a volunteer invited on this case answers in a sentence. */
+static int
+applies(const struct mailcmd_list *cl, unsigned roles)
+{
+	for (size_t i = 0; i < cl->n; i++)
+		if (!cl->items[i].natural || (roles & R_INVITED))
+			return 1;
+	return 0;
+}
+
+/* No transcript when the answer is the mail itself (STATUT, AIDE) or a
+ * volunteer answered an invitation in a sentence, and all went well. */
+static int
+wants_transcript(const struct mailcmd_list *cl, const struct cmd_res *res)
+{
+	for (size_t i = 0; i < cl->n; i++) {
+		const struct mailcmd *c = &cl->items[i];
+
+		if (res[i].outcome != CMDOUT_OK)
+			return 1;
+		if (c->verb != CMD_STATUT && c->verb != CMD_AIDE &&
+		    !c->natural)
+			return 1;
+	}
+	return 0;
+}
+
+int
+casecmd_run(struct casework *cw, const struct cw_mail *mail,
+    const struct thread_match *tm, const struct mailcmd_list *cl, int *ran,
+    char *err, size_t errlen)
+{
+	struct cmd_ctx x;
+	struct cmd_res *res = NULL;
+	struct tpl_data *d = NULL;
+	unsigned roles = 0;
+	int rc = -1, failed = 0, trusted;
+
+	*ran = 0;
+	memset(&x, 0, sizeof(x));
+	x.cw = cw;
+	x.mail = mail;
+	if (case_load(cw->st, tm->case_id, &x.c, err, errlen) != 1)
+		return -1;
+	x.sender.id = tm->sender_id;
+	if (x.sender.id != 0 && casework_person(cw, x.sender.id, &x.sender,
+	    err, errlen) != 0)
+		goto out;
+	if (x.sender.id == 0)
+		snprintf(x.sender.email, sizeof(x.sender.email), "%s",
+		    mail->m->from.address);
+	if (sender_roles(&x, &roles, err, errlen) != 0)
+		goto out;
+	if (cl->n == 0 || !applies(cl, roles)) {
+		rc = 0;
+		goto out;
+	}
+	*ran = 1;
+	res = xcalloc(cl->n, sizeof(*res));
+	d = tpl_data_new();
+	tpl_set(d, "subject", mail->m->subject);
+	tpl_list_init(d, "results");
+	trusted = is_trusted(&x, tm);
+	for (size_t i = 0; i < cl->n; i++) {
+		const struct mailcmd *cmd = &cl->items[i];
+
+		if (!trusted)
+			res[i].outcome = CMDOUT_NOT_ALLOWED;
+		else if (failed)
+			res[i].outcome = CMDOUT_NOT_RUN;
+		else if (run_one(&x, roles, cmd, &res[i], err, errlen) != 0)
+			goto out;
+		failed |= res[i].outcome != CMDOUT_OK;
+		add_result(d, cmd, &res[i]);
+		/* The effects change the case: the next command sees it. */
+		case_row_free(&x.c);
+		if (case_load(cw->st, tm->case_id, &x.c, err, errlen) != 1 ||
+		    sender_roles(&x, &roles, err, errlen) != 0)
+			goto out;
+	}
+	if (!trusted) {
+		const char *kv[] = { "reason", "sender not verified",
+		    "lines", NULL };
+		char *lines = join_lines(cl);
+		int bad;
+
+		log_notice("%s: commands from %s not run: no verified token "
+		    "and no trusted authentication result", x.c.ref,
+		    x.sender.email);
+		tpl_set_bool(d, "untrusted", 1);
+		kv[3] = lines;
+		bad = casecmd_event(&x, "commands_refused", kv, 4, err,
+		    errlen) != 0 || case_flag(cw->st, x.c.id,
+		    CASE_FLAG_UNTRUSTED, err, errlen) != 0 ||
+		    notify_untrusted(&x, cl, err, errlen) != 0;
+		free(lines);
+		if (bad)
+			goto out;
+	}
+	tpl_set_bool(d, "has_errors", failed);
+	if (failed)
+		help_list(&x, roles, d);
+	if (wants_transcript(cl, res) && casecmd_answer(&x, "command_transcript", d,
+	    err, errlen) != 0)
+		goto out;
+	rc = 0;
+out:
+	tpl_data_free(d);
+	free(res);
+	case_row_free(&x.c);
+	return rc;
+}

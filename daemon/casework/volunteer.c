@@ -1,0 +1,109 @@
+/*
+ * volunteer.c — volunteer applications and the charter (DESIGN.md §3):
+ * coordinators accept or refuse an application; an accepted volunteer
+ * joins the pool and signs the ethics and trust charter by mail (or by
+ * accepting an invitation that carried it).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "casework/mailcmd_run.h"
+#include "parse/mailcmd.h"
+#include "store/person_db.h"
+#include "store/store.h"
+#include "out/template.h"
+
+int
+volunteer_sign(struct cmd_ctx *x, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	int rc = -1;
+
+	s = store_prepare(x->cw->st, "UPDATE persons SET charter_signed_at = "
+	    "?2, updated_at = ?2 WHERE id = ?1 AND charter_signed_at IS NULL",
+	    err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, x->sender.id);
+	store_bind_int64(s, 2, x->cw->now);
+	rc = store_step_done(s, NULL, err, errlen);
+	if (rc == 0 && store_changes(x->cw->st) > 0)
+		rc = casecmd_event(x, "charter_signed", NULL, 0, err, errlen);
+	return rc;
+}
+
+/* The applicant of a volunteer case, and whether it is still open. */
+static int
+volunteer_applicant(struct cmd_ctx *x, struct cw_person *a,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	if (!case_state_open(x->c.state) || x->c.holder_id == 0) {
+		res->outcome = CMDOUT_WRONG_STATE;
+		return 1;
+	}
+	return casework_person(x->cw, x->c.holder_id, a, err, errlen);
+}
+
+static int
+volunteer_tell(struct cmd_ctx *x, const char *tpl, const struct cw_person *a,
+    const char *reason, char *err, size_t errlen)
+{
+	struct tpl_data *d = tpl_data_new();
+	int rc;
+
+	tpl_set(d, "ref", x->c.ref);
+	tpl_set(d, "reason", reason);
+	rc = casework_send(x->cw, tpl, d, "volunteer_name", x->c.ref, x->c.id,
+	    a, 1, err, errlen);
+	tpl_data_free(d);
+	return rc;
+}
+
+int
+volunteer_accept(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	struct cw_person a;
+	int rc;
+
+	(void)cmd;
+	rc = volunteer_applicant(x, &a, res, err, errlen);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	res->outcome = CMDOUT_OK;
+	snprintf(res->detail, sizeof(res->detail), "%s", a.email);
+	/* In the pool from now on; the charter comes with the welcome and
+	 * is signed by mail. */
+	if (person_add_role(x->cw->st, a.id, "volunteer", PERSON_SRC_DB,
+	    x->cw->now, err, errlen) != 0 ||
+	    casecmd_set_state(x, "closed", NULL, err, errlen) != 0)
+		return -1;
+	return volunteer_tell(x, "volunteer_accepted", &a, NULL, err, errlen);
+}
+
+int
+volunteer_refuse(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	struct cw_person a;
+	int rc;
+
+	rc = volunteer_applicant(x, &a, res, err, errlen);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	res->outcome = CMDOUT_OK;
+	snprintf(res->detail, sizeof(res->detail), "%s", a.email);
+	if (casecmd_set_state(x, "ineligible", cmd->text, err, errlen) != 0)
+		return -1;
+	return volunteer_tell(x, "volunteer_refused", &a, cmd->text, err,
+	    errlen);
+}
+
+int
+volunteer_charter(struct cmd_ctx *x, const struct mailcmd *cmd,
+    struct cmd_res *res, char *err, size_t errlen)
+{
+	(void)cmd;
+	res->outcome = CMDOUT_OK;
+	return volunteer_sign(x, err, errlen);
+}

@@ -1,0 +1,466 @@
+/*
+ * cmd_case.c — `coupdepouce case list | case show REF`: the cases as
+ * coordinators see them (DESIGN.md §6).
+ *
+ * `show` gives the whole timeline: every event with its actor, the mail
+ * that caused it (sender, subject, new text), and the mails sent for the
+ * case.  --json prints the same as one object (json_out.h); times are
+ * ISO 8601 with offset, like the other --json outputs.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "base/json_out.h"
+#include "store/store.h"
+
+const char cmd_case_help[] =
+"usage: coupdepouce [-c FILE] case list [--state S] [--json]\n"
+"       coupdepouce [-c FILE] case show REF [--json]\n"
+"\n"
+"The support cases.\n"
+"\n"
+"  list            every case, newest first: reference, state, kind,\n"
+"                  holder, referent, commune, subject\n"
+"    --state S     only cases in state S (new, analysis, ineligible,\n"
+"                  forming, meeting, active, closed, withdrawn) or 'open'\n"
+"    --json        one JSON array; keys: ref, kind, state, subject, holder,\n"
+"                  referent, commune, themes, flags, created, last_activity\n"
+"  show REF        one case (e.g. CDP-2026-0001): its people and timeline\n"
+"    --json        one object; keys: ref, kind, state, state_since, subject,\n"
+"                  commune, themes, flags, created, last_activity, closed,\n"
+"                  reason, roadmap, holder, referent, contact, members,\n"
+"                  meetings, milestones, timeline, mails\n";
+
+static const char *const flag_names[] = {
+	"unassigned", "decision_late", "inactive", "bounce", "untrusted"
+};
+
+static void
+set_time(struct json_out *o, const char *key, struct store_stmt *s, int col)
+{
+	char iso[40];
+
+	if (store_col_is_null(s, col)) {
+		json_out_set_null(o, key);
+		return;
+	}
+	clock_iso8601((time_t)store_col_int64(s, col), iso, sizeof(iso));
+	json_out_set_string(o, key, iso);
+}
+
+static const char *
+col_text(struct store_stmt *s, int col)
+{
+	return store_col_is_null(s, col) ? NULL : store_col_text(s, col);
+}
+
+/* {name, address} from two columns, or null when the address is. */
+static struct json_out *
+person_json(struct store_stmt *s, int name_col, int addr_col)
+{
+	struct json_out *o;
+
+	if (store_col_is_null(s, addr_col))
+		return json_out_parse(NULL);
+	o = json_out_object();
+	json_out_set_string(o, "name", store_col_text(s, name_col));
+	json_out_set_string(o, "address", store_col_text(s, addr_col));
+	return o;
+}
+
+static struct json_out *
+flags_json(long long flags)
+{
+	struct json_out *a = json_out_array();
+
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]);
+	    i++)
+		if (flags & (1LL << i))
+			json_out_push(a, json_out_string(flag_names[i]));
+	return a;
+}
+
+static int
+case_open_store(const struct config *cfg, struct store **st)
+{
+	char err[1024];
+
+	if (access(cfg->storage.database, F_OK) != 0) {
+		fprintf(stderr, "coupdepouce case: %s: %s (the daemon creates "
+		    "the database at its first run)\n", cfg->storage.database,
+		    strerror(errno));
+		return -1;
+	}
+	if (store_open(cfg->storage.database, st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "coupdepouce case: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Columns 0..13 of a case row, shared by list and show. */
+#define CASE_COLUMNS \
+	"c.ref, c.kind, c.state, c.subject, h.name, h.email, r.name, " \
+	"r.email, c.commune, c.themes, c.flags, c.created_at, " \
+	"c.last_activity_at, c.id "
+#define CASE_JOINS \
+	"FROM cases c LEFT JOIN persons h ON h.id = coalesce(c.holder_id, " \
+	"(SELECT person_id FROM case_members m WHERE m.case_id = c.id AND " \
+	"m.role = 'reporter' LIMIT 1)) LEFT JOIN persons r ON " \
+	"r.id = c.referent_id "
+
+static struct json_out *
+case_summary_json(struct store_stmt *s)
+{
+	struct json_out *o = json_out_object();
+
+	json_out_set_string(o, "ref", store_col_text(s, 0));
+	json_out_set_string(o, "kind", store_col_text(s, 1));
+	json_out_set_string(o, "state", store_col_text(s, 2));
+	json_out_set_string(o, "subject", store_col_text(s, 3));
+	json_out_set(o, "holder", person_json(s, 4, 5));
+	json_out_set(o, "referent", person_json(s, 6, 7));
+	json_out_set_string(o, "commune", col_text(s, 8));
+	json_out_set(o, "themes", json_out_parse(store_col_text(s, 9)));
+	json_out_set(o, "flags", flags_json(store_col_int64(s, 10)));
+	set_time(o, "created", s, 11);
+	set_time(o, "last_activity", s, 12);
+	return o;
+}
+
+static int
+case_cmd_list(struct store *st, const char *state, int json)
+{
+	struct store_stmt *s;
+	struct json_out *arr = json_out_array();
+	char err[1024];
+	int rc, n = 0;
+
+	s = store_prepare(st, "SELECT " CASE_COLUMNS CASE_JOINS
+	    "WHERE ?1 IS NULL OR c.state = ?1 OR (?1 = 'open' AND c.state "
+	    "NOT IN ('ineligible', 'closed', 'withdrawn')) "
+	    "ORDER BY c.created_at DESC, c.id DESC", err, sizeof(err));
+	if (s == NULL) {
+		fprintf(stderr, "coupdepouce case: %s\n", err);
+		json_out_free(arr);
+		return EXIT_ERR;
+	}
+	store_bind_text(s, 1, state);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		if (json) {
+			json_out_push(arr, case_summary_json(s));
+			continue;
+		}
+		if (n++ == 0)
+			printf("%-14s %-10s %-9s %-30s %-30s %s\n", "REF",
+			    "STATE", "KIND", "HOLDER", "REFERENT",
+			    "COMMUNE | SUBJECT");
+		printf("%-14s %-10s %-9s %-30s %-30s %s | %s\n",
+		    store_col_text(s, 0), store_col_text(s, 2),
+		    store_col_text(s, 1), col_text(s, 5) ? col_text(s, 5) :
+		    "-", col_text(s, 7) ? col_text(s, 7) : "-",
+		    col_text(s, 8) ? col_text(s, 8) : "-",
+		    store_col_text(s, 3));
+	}
+	store_finalize(s);
+	if (rc < 0) {
+		fprintf(stderr, "coupdepouce case: %s\n", store_errmsg(st));
+		json_out_free(arr);
+		return EXIT_ERR;
+	}
+	if (json) {
+		char *text = json_out_dump(arr, 2);
+
+		fputs(text, stdout);
+		free(text);
+	} else if (n == 0)
+		printf("no case\n");
+	json_out_free(arr);
+	return EXIT_OK;
+}
+
+/* Runs `sql` with the case id as ?1 and adds one object per row to the
+ * array `key` of o, built by `row`. */
+static int
+case_add_rows(struct store *st, struct json_out *o, const char *key,
+    const char *sql, long long case_id,
+    struct json_out *(*row)(struct store_stmt *))
+{
+	struct json_out *arr = json_out_array();
+	struct store_stmt *s;
+	char err[1024];
+	int rc;
+
+	s = store_prepare(st, sql, err, sizeof(err));
+	if (s == NULL) {
+		fprintf(stderr, "coupdepouce case: %s\n", err);
+		json_out_free(arr);
+		return -1;
+	}
+	store_bind_int64(s, 1, case_id);
+	while ((rc = store_step(s)) == STORE_ROW)
+		json_out_push(arr, row(s));
+	if (rc < 0)
+		fprintf(stderr, "coupdepouce case: %s\n", store_errmsg(st));
+	store_finalize(s);
+	json_out_set(o, key, arr);
+	return rc < 0 ? -1 : 0;
+}
+
+static struct json_out *
+member_row(struct store_stmt *s)
+{
+	struct json_out *o = person_json(s, 0, 1);
+
+	json_out_set_string(o, "role", store_col_text(s, 2));
+	json_out_set_string(o, "status", store_col_text(s, 3));
+	set_time(o, "invited", s, 4);
+	set_time(o, "answered", s, 5);
+	return o;
+}
+
+static struct json_out *
+meeting_row(struct store_stmt *s)
+{
+	struct json_out *o = json_out_object();
+
+	set_time(o, "starts", s, 0);
+	json_out_set_string(o, "location", col_text(s, 1));
+	json_out_set_string(o, "state", store_col_text(s, 2));
+	json_out_set_int(o, "sequence", store_col_int64(s, 3));
+	return o;
+}
+
+static struct json_out *
+milestone_row(struct store_stmt *s)
+{
+	struct json_out *o = json_out_object();
+
+	json_out_set_string(o, "kind", store_col_text(s, 0));
+	set_time(o, "due", s, 1);
+	json_out_set_string(o, "label", store_col_text(s, 2));
+	json_out_set_string(o, "state", store_col_text(s, 3));
+	return o;
+}
+
+static struct json_out *
+event_row(struct store_stmt *s)
+{
+	struct json_out *o = json_out_object(), *m;
+
+	set_time(o, "at", s, 0);
+	json_out_set_string(o, "kind", store_col_text(s, 1));
+	json_out_set(o, "actor", person_json(s, 2, 3));
+	json_out_set(o, "details", json_out_parse(col_text(s, 4)));
+	if (store_col_is_null(s, 5)) {
+		json_out_set_null(o, "message");
+		return o;
+	}
+	m = json_out_object();
+	json_out_set_string(m, "direction", store_col_text(s, 5));
+	json_out_set_string(m, "message_id", store_col_text(s, 6));
+	json_out_set_string(m, "from", store_col_text(s, 7));
+	json_out_set_string(m, "subject", store_col_text(s, 8));
+	json_out_set_string(m, "auto", store_col_text(s, 9));
+	json_out_set_string(m, "text", col_text(s, 10));
+	json_out_set(o, "message", m);
+	return o;
+}
+
+static struct json_out *
+mail_row(struct store_stmt *s)
+{
+	struct json_out *o = json_out_object();
+
+	set_time(o, "created", s, 0);
+	json_out_set_string(o, "template", col_text(s, 1));
+	json_out_set(o, "to", person_json(s, 2, 3));
+	json_out_set_string(o, "status", store_col_text(s, 4));
+	set_time(o, "sent", s, 5);
+	json_out_set_string(o, "message_id", col_text(s, 6));
+	return o;
+}
+
+static const char *const detail_sql[][2] = {
+	{ "members", "SELECT p.name, p.email, m.role, m.status, m.invited_at, "
+	    "m.answered_at FROM case_members m JOIN persons p ON p.id = "
+	    "m.person_id WHERE m.case_id = ?1 ORDER BY CASE m.role WHEN "
+	    "'holder' THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 "
+	    "ELSE 4 END, m.invited_at, p.id" },
+	{ "meetings", "SELECT starts_at, location, state, sequence FROM "
+	    "meetings WHERE case_id = ?1 ORDER BY starts_at" },
+	{ "milestones", "SELECT kind, due_at, label, state FROM milestones "
+	    "WHERE case_id = ?1 ORDER BY due_at, id" },
+	{ "timeline", "SELECT e.at, e.kind, p.name, p.email, e.details, "
+	    "m.direction, m.message_id, m.from_address, m.subject, m.auto, "
+	    "m.new_text FROM events e LEFT JOIN persons p ON p.id = "
+	    "e.actor_id LEFT JOIN messages m ON m.id = e.msg_id WHERE "
+	    "e.case_id = ?1 ORDER BY e.at, e.id" },
+	{ "mails", "SELECT o.created_at, o.template, p.name, p.email, "
+	    "o.status, o.sent_at, o.message_id FROM outbox o LEFT JOIN "
+	    "persons p ON p.id = o.person_id WHERE o.case_id = ?1 ORDER BY "
+	    "o.id" },
+};
+
+static void
+print_time(struct store_stmt *s, int col)
+{
+	char iso[40] = "-";
+
+	if (!store_col_is_null(s, col))
+		clock_iso8601((time_t)store_col_int64(s, col), iso,
+		    sizeof(iso));
+	printf("%-25s", iso);
+}
+
+/* The human form of `show`: the case's header, then one line per event
+ * (the first line of a mail's text) and per mail sent. */
+static int
+print_show_text(struct store *st, struct store_stmt *c, long long id)
+{
+	struct store_stmt *s;
+	char err[1024];
+	int rc;
+
+	printf("%s  %s  %s\n", store_col_text(c, 0), store_col_text(c, 1),
+	    store_col_text(c, 2));
+	printf("Subject:   %s\n", store_col_text(c, 3));
+	printf("Holder:    %s\n", col_text(c, 5) ? col_text(c, 5) : "-");
+	printf("Referent:  %s\n", col_text(c, 7) ? col_text(c, 7) : "-");
+	printf("Commune:   %s\n", col_text(c, 8) ? col_text(c, 8) : "-");
+	printf("Themes:    %s\n\nTimeline:\n", store_col_text(c, 9));
+	s = store_prepare(st, detail_sql[3][1], err, sizeof(err));
+	if (s == NULL) {
+		fprintf(stderr, "coupdepouce case: %s\n", err);
+		return -1;
+	}
+	store_bind_int64(s, 1, id);
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *kind = store_col_text(s, 1);
+		const char *t = col_text(s, 10), *details = col_text(s, 4);
+		/* A mail's event shows its first line; the others what they
+		 * did (the mail that caused them is the line above). */
+		int is_mail = strcmp(kind, "mail") == 0 || strcmp(kind,
+		    "auto_reply") == 0 || strcmp(kind, "list_mail") == 0 ||
+		    strcmp(kind, "created") == 0;
+
+		print_time(s, 0);
+		printf(" %-18s %s", kind, col_text(s, 3) ? col_text(s, 3) :
+		    "-");
+		if (is_mail && t != NULL)
+			printf(": %.*s", (int)strcspn(t, "\n"), t);
+		else if (!is_mail && details != NULL)
+			printf(" %s", details);
+		putchar('\n');
+	}
+	store_finalize(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+case_cmd_show(struct store *st, const char *ref, int json)
+{
+	struct store_stmt *s;
+	struct json_out *o = NULL;
+	char err[1024], *text;
+	long long id;
+	int rc = EXIT_ERR, step;
+	struct json_out *(*rows[])(struct store_stmt *) = { member_row,
+	    meeting_row, milestone_row, event_row, mail_row };
+
+	s = store_prepare(st, "SELECT " CASE_COLUMNS ", c.state_since, "
+	    "c.closed_at, c.reason, c.roadmap, k.name, k.email "
+	    CASE_JOINS "LEFT JOIN persons k ON k.id = c.contact_id "
+	    "WHERE c.ref = upper(?1)", err, sizeof(err));
+	if (s == NULL) {
+		fprintf(stderr, "coupdepouce case: %s\n", err);
+		return EXIT_ERR;
+	}
+	store_bind_text(s, 1, ref);
+	step = store_step(s);
+	if (step != STORE_ROW) {
+		fprintf(stderr, "coupdepouce case: %s\n", step < 0 ?
+		    store_errmsg(st) : "no such case (see 'coupdepouce case "
+		    "list')");
+		store_finalize(s);
+		return EXIT_ERR;
+	}
+	id = store_col_int64(s, 13);
+	if (!json) {
+		rc = print_show_text(st, s, id) == 0 ? EXIT_OK : EXIT_ERR;
+		store_finalize(s);
+		return rc;
+	}
+	o = case_summary_json(s);
+	set_time(o, "state_since", s, 14);
+	set_time(o, "closed", s, 15);
+	json_out_set_string(o, "reason", col_text(s, 16));
+	json_out_set_string(o, "roadmap", col_text(s, 17));
+	json_out_set(o, "contact", person_json(s, 18, 19));
+	store_finalize(s);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (case_add_rows(st, o, detail_sql[i][0], detail_sql[i][1], id,
+		    rows[i]) != 0)
+			goto out;
+	text = json_out_dump(o, 2);
+	fputs(text, stdout);
+	free(text);
+	rc = EXIT_OK;
+out:
+	json_out_free(o);
+	return rc;
+}
+
+int
+cmd_case(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "state", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store *st = NULL;
+	const char *state = NULL, *sub;
+	int c, json = 0, rc;
+
+	if (argc < 2)
+		return cli_usage_error("case", "list or show expected");
+	sub = argv[1];
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0)
+		return cli_usage_error("case", "unknown subcommand '%s'", sub);
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			state = optarg;
+			break;
+		default:
+			return cli_usage_error("case", "%s: unknown option",
+			    sub);
+		}
+	}
+	argc -= optind + 1;
+	argv += optind + 1;
+	if (strcmp(sub, "show") == 0 && (argc != 1 || state != NULL))
+		return cli_usage_error("case", "show takes one reference "
+		    "(and --json)");
+	if (strcmp(sub, "list") == 0 && argc != 0)
+		return cli_usage_error("case", "list: unexpected argument '%s'",
+		    argv[0]);
+	if (case_open_store(cli->cfg, &st) != 0)
+		return EXIT_ERR;
+	rc = strcmp(sub, "list") == 0 ? case_cmd_list(st, state, json) :
+	    case_cmd_show(st, argv[0], json);
+	store_close(st);
+	return rc;
+}

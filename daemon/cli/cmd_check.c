@@ -1,0 +1,310 @@
+/*
+ * cmd_check.c — `coupdepouce check`: is this installation ready to run?
+ *
+ * The administrator's `smtpd -n`: it reports every problem it finds (not
+ * only the first), one line each, on stdout as a readable list and on stderr
+ * as "coupdepouce check: what: problem" lines, and exits 1 if any.  The
+ * configuration itself was already validated by main.c when it was loaded.
+ * Unless --offline is given, it logs into the IMAP and SMTP servers the way
+ * the daemon will, certificate verification included.  The database is only
+ * probed read-only: check may run as root, and must not leave root-owned
+ * files in the daemon's state folder.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parse/classify.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "fetch/imap.h"
+#include "base/mem.h"
+#include "config/people_file.h"
+#include "parse/reply.h"
+#include "parse/rules.h"
+#include "out/smtp.h"
+#include "store/store.h"
+#include "out/template.h"
+
+const char cmd_check_help[] =
+"usage: coupdepouce [-c FILE] check [--offline] [--print-config]\n"
+"\n"
+"Validates the configuration, the templates, rules and people files and\n"
+"the database, then logs into the IMAP and SMTP servers (certificates\n"
+"verified as the daemon does).  Every problem is listed; exit status 1 if\n"
+"there is any.\n"
+"\n"
+"  --offline        do not connect to the mail servers\n"
+"  --print-config   also print every key with its effective value\n";
+
+struct check_report {
+	int	 errors;
+	int	 warnings;
+};
+
+static void check_line(struct check_report *, int, const char *,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+/* level: 0 ok, 1 warning, 2 error. */
+static void
+check_line(struct check_report *r, int level, const char *what,
+    const char *fmt, ...)
+{
+	static const char *const words[] = { "ok", "warning", "error" };
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("%-10s %-8s %s\n", what, words[level], msg);
+	if (level == 2) {
+		r->errors++;
+		fprintf(stderr, "coupdepouce check: %s: %s\n", what, msg);
+	} else if (level == 1)
+		r->warnings++;
+}
+
+/* An error text listing several problems, one per line (the loaders
+ * report every bad line at once): one error each. */
+static void
+check_errors(struct check_report *r, const char *what, char *err)
+{
+	char *line, *save = NULL;
+
+	for (line = strtok_r(err, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		check_line(r, 2, what, "%s", line);
+}
+
+/* Every template parses and uses only the names the daemon gives it: one
+ * line per problem, "path:line: problem". */
+static void
+check_templates(struct check_report *r, const char *dir)
+{
+	struct template_set *ts = NULL;
+	char err[8192];
+
+	if (template_load_dir(dir, &ts, err, sizeof(err)) == 0 &&
+	    template_check_names(ts, err, sizeof(err)) == 0)
+		check_line(r, 0, "templates", "%s/%s", dir, TEMPLATE_LANG);
+	else
+		check_errors(r, "templates", err);
+	template_set_free(ts);
+}
+
+/*
+ * Compiles every rule file the daemon reads (inbound_rules_load's files),
+ * each on its own so that one broken file does not hide the problems of
+ * the next: each bad line is reported with its file and line.
+ */
+static void
+check_rules(struct check_report *r, const char *dir)
+{
+	struct rules *reply = NULL, *autodetect = NULL;
+	struct classify *cls = NULL;
+	char err[8192], *reply_path, *auto_path;
+	int before = r->errors;
+
+	reply_path = xasprintf("%s/reply.rules", dir);
+	auto_path = xasprintf("%s/auto.rules", dir);
+	if (rules_load(reply_path, &reply, err, sizeof(err)) != 0 ||
+	    reply_rules_check(reply, reply_path, err, sizeof(err)) != 0)
+		check_errors(r, "rules", err);
+	if (rules_load(auto_path, &autodetect, err, sizeof(err)) != 0)
+		check_errors(r, "rules", err);
+	/* kind.rules, themes.rules, communes.txt */
+	if (classify_load(dir, &cls, err, sizeof(err)) != 0)
+		check_errors(r, "rules", err);
+	if (r->errors == before)
+		check_line(r, 0, "rules", "%s (%zu reply rules, %zu automatic "
+		    "mail rules; kind.rules, themes.rules, communes.txt)", dir,
+		    rules_count(reply), rules_count(autodetect));
+	classify_free(cls);
+	rules_free(autodetect);
+	rules_free(reply);
+	free(auto_path);
+	free(reply_path);
+}
+
+static void
+check_secret(struct check_report *r, const struct config *cfg)
+{
+	struct stat st;
+	const char *path = cfg->network.secret_file;
+
+	if (stat(path, &st) != 0) {
+		const char *credir = getenv("CREDENTIALS_DIRECTORY");
+
+		/* systemd's credentials folder is read-only to us. */
+		if (credir && *credir && strncmp(path, credir,
+		    strlen(credir)) == 0)
+			check_line(r, 2, "secret", "%s: %s (add "
+			    "LoadCredential=secret:... to the unit)", path,
+			    strerror(errno));
+		else
+			check_line(r, 1, "secret", "%s: %s (a random key is "
+			    "created there when the first mail is written)",
+			    path, strerror(errno));
+		return;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		check_line(r, 2, "secret", "%s is readable by others (mode "
+		    "%04o); chmod 600 it", path, (unsigned)(st.st_mode & 07777));
+	else if (access(path, R_OK) != 0)
+		check_line(r, 2, "secret", "%s: %s", path, strerror(errno));
+	else
+		check_line(r, 0, "secret", "%s", path);
+}
+
+static void
+check_database(struct check_report *r, const struct config *cfg)
+{
+	const char *path = cfg->storage.database;
+	char err[1024], *dir, *slash;
+	int version = 0;
+
+	if (access(path, F_OK) != 0) {
+		dir = strdup(path);
+		slash = dir ? strrchr(dir, '/') : NULL;
+		if (slash)
+			*slash = '\0';
+		if (dir && access(slash ? (*dir ? dir : "/") : ".", W_OK) != 0)
+			check_line(r, 2, "database", "%s does not exist and "
+			    "its folder is not writable: %s", path,
+			    strerror(errno));
+		else
+			check_line(r, 0, "database", "%s (created at first "
+			    "run)", path);
+		free(dir);
+		return;
+	}
+	if (store_probe(path, &version, err, sizeof(err)) != 0)
+		check_line(r, 2, "database", "%s", err);
+	else
+		check_line(r, 0, "database", "%s (schema version %d)", path,
+		    version);
+}
+
+static void
+check_imap(struct check_report *r, const struct config *cfg)
+{
+	struct imap_params p = {
+		.url = cfg->imap.m.url,
+		.user = cfg->imap.m.user,
+		.password = cfg->imap.m.password,
+		.tls_verify = cfg->imap.m.tls_verify,
+		.ca_file = cfg->imap.m.ca_file,
+		.timeout_sec = cfg->imap.m.timeout,
+	};
+	struct imap_conn *c = NULL;
+	char err[1024];
+	uint32_t uidvalidity = 0;
+
+	if (imap_open(&p, &c, err, sizeof(err)) != 0) {
+		check_line(r, 2, "imap", "%s", err);
+		return;
+	}
+	if (imap_select(c, cfg->imap.folder, &uidvalidity, err,
+	    sizeof(err)) != 0)
+		check_line(r, 2, "imap", "%s", err);
+	else
+		check_line(r, 0, "imap", "%s as %s, folder %s (UIDVALIDITY "
+		    "%u)%s%s%s", cfg->imap.m.url, cfg->imap.m.user,
+		    cfg->imap.folder, uidvalidity,
+		    imap_has_idle(c) ? ", IDLE" : ", no IDLE (polling)",
+		    imap_has_move(c) ? ", MOVE" : "",
+		    imap_has_uidplus(c) ? ", UIDPLUS" : "");
+	imap_close(c);
+}
+
+static void
+check_smtp(struct check_report *r, const struct config *cfg)
+{
+	struct smtp_params p = {
+		.url = cfg->smtp.m.url,
+		.user = cfg->smtp.m.user,
+		.password = cfg->smtp.m.password,
+		.starttls = cfg->smtp.starttls,
+		.tls_verify = cfg->smtp.m.tls_verify,
+		.ca_file = cfg->smtp.m.ca_file,
+		.timeout_sec = cfg->smtp.m.timeout,
+	};
+	char err[1024];
+
+	if (smtp_check_login(&p, err, sizeof(err)) != 0)
+		check_line(r, 2, "smtp", "%s", err);
+	else
+		check_line(r, 0, "smtp", "%s%s%s", cfg->smtp.m.url,
+		    *cfg->smtp.m.user ? " as " : "", cfg->smtp.m.user);
+}
+
+/* The people file, read as the daemon reads it: every bad line named. */
+static void
+check_people(struct check_report *r, const char *path)
+{
+	struct people_list l = { NULL, 0 };
+	char err[4096];
+
+	if (access(path, R_OK) != 0) {
+		check_line(r, 1, "people", "%s: %s (no referents or "
+		    "volunteers known yet)", path, strerror(errno));
+		return;
+	}
+	if (people_read(path, &l, err, sizeof(err)) != 0)
+		check_errors(r, "people", err);
+	else
+		check_line(r, 0, "people", "%s (%zu people)", path, l.n);
+	people_list_free(&l);
+}
+
+int
+cmd_check(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "offline", no_argument, NULL, 'o' },
+		{ "print-config", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct config *cfg = cli->cfg;
+	struct check_report r = { 0, 0 };
+	int c, offline = 0, print = 0;
+	char err[1024];
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'o')
+			offline = 1;
+		else if (c == 'p')
+			print = 1;
+		else
+			return cli_usage_error("check", "unknown option");
+	}
+	if (optind != argc)
+		return cli_usage_error("check", "unexpected argument '%s'",
+		    argv[optind]);
+
+	check_line(&r, 0, "config", "%s", cfg->path);
+	if (print)
+		config_dump(cfg);
+	check_templates(&r, cfg->paths.templates);
+	check_rules(&r, cfg->paths.rules);
+	check_people(&r, cfg->paths.people);
+	check_secret(&r, cfg);
+	check_database(&r, cfg);
+	if (!offline) {
+		if (config_check_credentials(cfg, err, sizeof(err)) != 0)
+			check_line(&r, 2, "password", "%s", err);
+		else {
+			check_imap(&r, cfg);
+			check_smtp(&r, cfg);
+		}
+	}
+	printf("%d error%s, %d warning%s\n", r.errors, r.errors == 1 ? "" :
+	    "s", r.warnings, r.warnings == 1 ? "" : "s");
+	return r.errors ? EXIT_ERR : EXIT_OK;
+}

@@ -1,0 +1,474 @@
+/*
+ * cmd_person.c — `coupdepouce person add|list|import`: the people of the
+ * network as the daemon sees them, and the two ways an administrator adds
+ * some without the people file (DESIGN.md §6).
+ *
+ * Roles given here have source 'db' (person_db.h): a later re-read of the
+ * people file never takes them away.  `list` first syncs the people file,
+ * as the daemon does at each pass, so that it shows what routing will use
+ * and a bad file is reported here rather than discovered in the journal.
+ * The database is created when missing, as by the daemon, so people can be
+ * entered before the first run (run it as the daemon's user then).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "base/json_out.h"
+#include "base/mem.h"
+#include "config/people_file.h"
+#include "store/store.h"
+
+const char cmd_person_help[] =
+"usage: coupdepouce [-c FILE] person add EMAIL [--name NAME] [--role R]...\n"
+"           [--themes 'T;T'] [--communes 'C;C'] [--max-open N]\n"
+"           [--inactive | --active]\n"
+"       coupdepouce [-c FILE] person list [--role R] [--json]\n"
+"       coupdepouce [-c FILE] person import FILE.csv\n"
+"\n"
+"The people of the network: referents, volunteers, coordinators (and the\n"
+"holders who wrote in).  Most are listed in the people file ([paths]\n"
+"people, config/people.csv), which the daemon re-reads when it changes;\n"
+"roles given here are kept when the file changes.\n"
+"\n"
+"  add EMAIL       create or update one person; only the options given are\n"
+"                  changed\n"
+"    --name NAME   display name\n"
+"    --role R      referent, volunteer or coordinator (may be repeated)\n"
+"    --themes L    theme identifiers separated by ';' (energie;habitat)\n"
+"    --communes L  commune names separated by ';'\n"
+"    --max-open N  open cases a referent takes at most (default: config)\n"
+"    --inactive    routed nothing new; --active undoes it\n"
+"  list            everyone, by address: roles with where they come from\n"
+"                  (file or db), themes, communes, max open cases, active,\n"
+"                  open cases as referent, failing address (bounces).\n"
+"                  The people file is synced first; exit 1 if it is bad\n"
+"    --role R      only people with role R (holder, referent, volunteer,\n"
+"                  coordinator)\n"
+"    --json        one JSON array; keys: email, name, roles (list of\n"
+"                  {role, source}), themes, communes, max_open_cases (null:\n"
+"                  default), active (1/0), open_cases, failing (1/0),\n"
+"                  failing_since, last_bounce_status\n"
+"  import FILE     add or update everyone in FILE (same CSV format as the\n"
+"                  people file, see its header); their roles are kept when\n"
+"                  the people file changes.  Prints \"N added, N updated\"\n"
+"\n"
+"Exit status: 0 success, 1 error (bad file: file:line: column: problem),\n"
+"2 bad usage.\n";
+
+/* Separator of the lists the SQL below hands over (group_concat): a
+ * control character no name contains. */
+#define PERSON_SEP	'\x1f'
+
+static int
+person_open(const struct config *cfg, struct store **st)
+{
+	char err[1024];
+
+	if (store_open(cfg->storage.database, st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "coupdepouce person: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs people_import on `l` in one transaction; EXIT_OK or EXIT_ERR. */
+static int
+person_import_list(const struct config *cfg, const struct people_list *l,
+    struct people_sync_stats *stats)
+{
+	struct store *st = NULL;
+	char err[1024], e2[256];
+	int rc = EXIT_ERR;
+
+	if (person_open(cfg, &st) != 0)
+		return EXIT_ERR;
+	if (store_begin(st, err, sizeof(err)) != 0 ||
+	    people_import(st, l, (long long)clock_now(), stats, err,
+	    sizeof(err)) != 0 || store_commit(st, err, sizeof(err)) != 0) {
+		store_rollback(st, e2, sizeof(e2));
+		fprintf(stderr, "coupdepouce person: %s\n", err);
+	} else
+		rc = EXIT_OK;
+	store_close(st);
+	return rc;
+}
+
+static int
+person_cmd_add(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "themes", required_argument, NULL, 't' },
+		{ "communes", required_argument, NULL, 'C' },
+		{ "max-open", required_argument, NULL, 'm' },
+		{ "inactive", no_argument, NULL, 'i' },
+		{ "active", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	/* Option letter -> people file column, set in this order. */
+	static const struct {
+		int		 opt;
+		const char	*column;
+	} fields[] = {
+		{ 'n', "name" }, { 't', "themes" }, { 'C', "communes" },
+		{ 'm', "max_open_cases" }, { 'a', "active" }
+	};
+	const char *values[sizeof(fields) / sizeof(fields[0])] = { NULL };
+	struct people_entry e;
+	struct people_list l = { &e, 1 };
+	struct people_sync_stats stats;
+	struct buf roles;
+	char err[512];
+	int c, rc = EXIT_USAGE;
+
+	memset(&e, 0, sizeof(e));
+	buf_init(&roles, 0);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		size_t i;
+
+		if (c == 'r') {
+			buf_printf(&roles, "%s%s", roles.len ? ";" : "",
+			    optarg);
+			continue;
+		}
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+			if (fields[i].opt == (c == 'i' ? 'a' : c))
+				break;
+		if (i == sizeof(fields) / sizeof(fields[0])) {
+			rc = cli_usage_error("person", "add: unknown option");
+			goto out;
+		}
+		values[i] = c == 'i' ? "0" : c == 'a' ? "1" : optarg;
+	}
+	if (optind + 1 != argc) {
+		rc = cli_usage_error("person", "add takes one address");
+		goto out;
+	}
+	if (people_entry_set(&e, "email", argv[optind], err,
+	    sizeof(err)) != 0 || (roles.len && people_entry_set(&e, "roles",
+	    buf_str(&roles), err, sizeof(err)) != 0)) {
+		rc = cli_usage_error("person", "add: %s", err);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (values[i] && people_entry_set(&e, fields[i].column,
+		    values[i], err, sizeof(err)) != 0) {
+			rc = cli_usage_error("person", "add: %s", err);
+			goto out;
+		}
+	if ((rc = person_import_list(cli->cfg, &l, &stats)) != EXIT_OK)
+		goto out;
+	printf("%s %s\n", e.email, stats.added ? "added" : stats.updated ?
+	    "updated" : "unchanged");
+out:
+	people_entry_clear(&e);
+	buf_free(&roles);
+	return rc;
+}
+
+static int
+person_cmd_import(struct cli *cli, int argc, char **argv)
+{
+	struct people_list l = { NULL, 0 };
+	struct people_sync_stats stats;
+	struct stat sb;
+	char err[8192];
+	int rc = EXIT_ERR;
+
+	if (argc != 2)
+		return cli_usage_error("person", "import takes one CSV file");
+	/* people_read takes a missing file for an empty one (the people
+	 * file of a fresh install); a file named here must exist. */
+	if (stat(argv[1], &sb) != 0) {
+		fprintf(stderr, "coupdepouce person: %s: %s\n", argv[1],
+		    strerror(errno));
+		return EXIT_ERR;
+	}
+	if (people_read(argv[1], &l, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_ERR;
+	}
+	if ((rc = person_import_list(cli->cfg, &l, &stats)) == EXIT_OK)
+		printf("%zu added, %zu updated\n", stats.added, stats.updated);
+	people_list_free(&l);
+	return rc;
+}
+
+/* Calls fn on each item of a PERSON_SEP-separated list (NULL: none). */
+static void
+person_each(const char *list, void (*fn)(void *, const char *, size_t),
+    void *arg)
+{
+	const char *p = list, *sep;
+
+	if (list == NULL)
+		return;
+	for (;;) {
+		sep = strchr(p, PERSON_SEP);
+		fn(arg, p, sep ? (size_t)(sep - p) : strlen(p));
+		if (sep == NULL)
+			break;
+		p = sep + 1;
+	}
+}
+
+static void
+person_push_string(void *arg, const char *s, size_t len)
+{
+	char *item = xstrndup(s, len);
+
+	json_out_push(arg, json_out_string(item));
+	free(item);
+}
+
+/* "referent:file" -> {"role": "referent", "source": "file"} */
+static void
+person_push_role(void *arg, const char *s, size_t len)
+{
+	const char *colon = memchr(s, ':', len);
+	struct json_out *o = json_out_object();
+	char *role = xstrndup(s, colon ? (size_t)(colon - s) : len);
+
+	char *source = colon ? xstrndup(colon + 1, len - (size_t)(colon + 1 -
+	    s)) : xstrdup("db");
+
+	json_out_set_string(o, "role", role);
+	json_out_set_string(o, "source", source);
+	json_out_push(arg, o);
+	free(role);
+	free(source);
+}
+
+struct person_text {
+	struct buf	 b;
+	const char	*sep;
+};
+
+/* "referent:file" -> "referent(file)"; other items as they are. */
+static void
+person_add_text(void *arg, const char *s, size_t len)
+{
+	struct person_text *t = arg;
+	const char *colon = memchr(s, ':', len);
+
+	if (t->b.len)
+		buf_adds(&t->b, t->sep);
+	if (colon)
+		buf_printf(&t->b, "%.*s(%.*s)", (int)(colon - s), s,
+		    (int)(len - (size_t)(colon + 1 - s)), colon + 1);
+	else
+		buf_add(&t->b, s, len);
+}
+
+/* The list as text, items joined by `sep`, "-" when empty; new string. */
+static char *
+person_list_text(const char *list, const char *sep)
+{
+	struct person_text t;
+
+	buf_init(&t.b, 0);
+	t.sep = sep;
+	person_each(list, person_add_text, &t);
+	if (t.b.len == 0)
+		buf_adds(&t.b, "-");
+	return buf_steal(&t.b);
+}
+
+enum {
+	COL_EMAIL, COL_NAME, COL_ROLES, COL_THEMES, COL_COMMUNES, COL_MAX,
+	COL_ACTIVE, COL_OPEN, COL_FAILING, COL_BOUNCE
+};
+
+static void
+person_row_json(struct json_out *arr, struct store_stmt *s)
+{
+	struct json_out *o = json_out_object(), *a;
+	char iso[40];
+
+	json_out_set_string(o, "email", store_col_text(s, COL_EMAIL));
+	json_out_set_string(o, "name", store_col_text(s, COL_NAME));
+	a = json_out_array();
+	person_each(store_col_text(s, COL_ROLES), person_push_role, a);
+	json_out_set(o, "roles", a);
+	a = json_out_array();
+	person_each(store_col_text(s, COL_THEMES), person_push_string, a);
+	json_out_set(o, "themes", a);
+	a = json_out_array();
+	person_each(store_col_text(s, COL_COMMUNES), person_push_string, a);
+	json_out_set(o, "communes", a);
+	if (store_col_is_null(s, COL_MAX))
+		json_out_set_null(o, "max_open_cases");
+	else
+		json_out_set_int(o, "max_open_cases", store_col_int64(s,
+		    COL_MAX));
+	json_out_set_int(o, "active", store_col_int64(s, COL_ACTIVE));
+	json_out_set_int(o, "open_cases", store_col_int64(s, COL_OPEN));
+	json_out_set_int(o, "failing", !store_col_is_null(s, COL_FAILING));
+	if (store_col_is_null(s, COL_FAILING))
+		json_out_set_null(o, "failing_since");
+	else {
+		clock_iso8601((time_t)store_col_int64(s, COL_FAILING), iso,
+		    sizeof(iso));
+		json_out_set_string(o, "failing_since", iso);
+	}
+	json_out_set_string(o, "last_bounce_status", store_col_text(s,
+	    COL_BOUNCE));
+	json_out_push(arr, o);
+}
+
+static const char person_row_format[] =
+    "%-30s %-22s %-32s %-24s %-28s %4s %-6s %4s %s\n";
+
+static void
+person_row_text(struct store_stmt *s)
+{
+	/* Roles by ", "; themes and communes by ';', as in the file. */
+	char *roles = person_list_text(store_col_text(s, COL_ROLES), ", ");
+	char *themes = person_list_text(store_col_text(s, COL_THEMES), ";");
+	char *communes = person_list_text(store_col_text(s, COL_COMMUNES),
+	    ";");
+	const char *name = store_col_text(s, COL_NAME);
+	char max[24], open[24];
+
+	if (store_col_is_null(s, COL_MAX))
+		snprintf(max, sizeof(max), "-");
+	else
+		snprintf(max, sizeof(max), "%lld",
+		    (long long)store_col_int64(s, COL_MAX));
+	snprintf(open, sizeof(open), "%lld",
+	    (long long)store_col_int64(s, COL_OPEN));
+	printf(person_row_format, store_col_text(s, COL_EMAIL),
+	    *name ? name : "-", roles, themes, communes, max,
+	    store_col_int64(s, COL_ACTIVE) ? "yes" : "no", open,
+	    store_col_is_null(s, COL_FAILING) ? "no" : "yes");
+	free(roles);
+	free(themes);
+	free(communes);
+}
+
+static int
+person_list(struct store *st, const char *role, int json)
+{
+	struct json_out *arr = json ? json_out_array() : NULL;
+	struct store_stmt *s;
+	char err[512], *text;
+	int step, rows = 0, rc = EXIT_ERR;
+
+	s = store_prepare(st, "SELECT p.email, p.name, "
+	    "(SELECT group_concat(role || ':' || source, char(31)) FROM "
+	    "(SELECT role, source FROM person_roles WHERE person_id = p.id "
+	    "ORDER BY role)), "
+	    "(SELECT group_concat(value, char(31)) FROM json_each(p.themes)), "
+	    "(SELECT group_concat(value, char(31)) FROM "
+	    "json_each(p.communes)), p.max_open_cases, p.active, "
+	    "(SELECT count(*) FROM cases c WHERE c.referent_id = p.id AND "
+	    "c.state NOT IN ('ineligible', 'closed', 'withdrawn')), "
+	    "p.failing_since, p.last_bounce_status "
+	    "FROM persons p WHERE p.forgotten_at IS NULL AND (?1 IS NULL OR "
+	    "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id "
+	    "AND r.role = ?1)) ORDER BY p.email", err, sizeof(err));
+	if (s == NULL) {
+		fprintf(stderr, "coupdepouce person: %s\n", err);
+		goto out;
+	}
+	store_bind_text(s, 1, role);
+	while ((step = store_step(s)) == STORE_ROW) {
+		if (json)
+			person_row_json(arr, s);
+		else {
+			if (rows == 0)
+				printf(person_row_format, "EMAIL", "NAME",
+				    "ROLES", "THEMES", "COMMUNES", "MAX",
+				    "ACTIVE", "OPEN", "FAILING");
+			person_row_text(s);
+		}
+		rows++;
+	}
+	if (step < 0) {
+		fprintf(stderr, "coupdepouce person: listing: %s\n",
+		    store_errmsg(st));
+		goto out;
+	}
+	if (json) {
+		text = json_out_dump(arr, 2);
+		fputs(text, stdout);
+		free(text);
+	} else if (rows == 0)
+		printf("nobody%s%s\n", role ? " with role " : "",
+		    role ? role : "");
+	rc = EXIT_OK;
+out:
+	store_finalize(s);
+	json_out_free(arr);
+	return rc;
+}
+
+static int
+person_cmd_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "role", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct people_watch w = { 0, 0, 0 };
+	struct store *st = NULL;
+	const char *role = NULL;
+	char err[8192];
+	int c, json = 0, rc = EXIT_ERR;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'j')
+			json = 1;
+		else if (c == 'r')
+			role = optarg;
+		else
+			return cli_usage_error("person", "list: unknown "
+			    "option");
+	}
+	if (optind < argc)
+		return cli_usage_error("person", "list: unexpected argument "
+		    "'%s'", argv[optind]);
+	if (role && strcmp(role, "holder") && strcmp(role, "referent") &&
+	    strcmp(role, "volunteer") && strcmp(role, "coordinator"))
+		return cli_usage_error("person", "list: --role must be holder, "
+		    "referent, volunteer or coordinator, not '%s'", role);
+	if (person_open(cli->cfg, &st) != 0)
+		return EXIT_ERR;
+	if (people_reload_if_changed(st, cli->cfg->paths.people, &w,
+	    (long long)clock_now(), err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	rc = person_list(st, role, json);
+out:
+	store_close(st);
+	return rc;
+}
+
+int
+cmd_person(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error("person", "add, list or import "
+		    "expected");
+	if (strcmp(argv[1], "add") == 0)
+		return person_cmd_add(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return person_cmd_list(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return person_cmd_import(cli, argc - 1, argv + 1);
+	return cli_usage_error("person", "unknown action '%s' (add, list or "
+	    "import)", argv[1]);
+}

@@ -1,0 +1,41 @@
+/*
+ * cmd_run.c — `coupdepouce run` (the daemon) and `coupdepouce poll` (one
+ * cycle, for cron-style use, tests and replays).
+ */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/daemon.h"
+
+const char cmd_run_help[] =
+"usage: coupdepouce [-c FILE] run\n"
+"\n"
+"Runs the daemon in the foreground until SIGTERM: fetches new mail (IMAP\n"
+"IDLE when offered, else every poll_interval), stores it and moves it to\n"
+"the processed folder.  Network errors are retried with backoff.  Logs go\n"
+"to stderr (journald under systemd).\n";
+
+const char cmd_poll_help[] =
+"usage: coupdepouce [-c FILE] [--now TIME] poll\n"
+"\n"
+"Runs one full cycle (fetch, store, move) and exits: 0 on success, 1 if\n"
+"the cycle failed (the reason is logged; nothing is lost, the next cycle\n"
+"retries).\n";
+
+int
+cmd_run(struct cli *cli, int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_usage_error("run", "unexpected argument '%s'",
+		    argv[1]);
+	return daemon_run(cli->cfg);
+}
+
+int
+cmd_poll(struct cli *cli, int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_usage_error("poll", "unexpected argument '%s'",
+		    argv[1]);
+	return daemon_poll_once(cli->cfg);
+}

@@ -1,0 +1,368 @@
+/*
+ * fetch.c — one pass over the contact mailbox with group commit; see
+ * fetch.h for the order of operations and why it survives a crash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "config/config.h"
+#include "fetch/fetch.h"
+#include "fetch/imap.h"
+#include "fetch/inbound.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "store/store.h"
+
+/* A growable list of UIDs headed for one folder. */
+struct uid_list {
+	uint32_t	*uids;
+	size_t		 n;
+};
+
+static void
+uid_list_add(struct uid_list *l, uint32_t uid)
+{
+	l->uids = xrealloc(l->uids, (l->n + 1) * sizeof(*l->uids));
+	l->uids[l->n++] = uid;
+}
+
+static void
+uid_list_free(struct uid_list *l)
+{
+	free(l->uids);
+	l->uids = NULL;
+	l->n = 0;
+}
+
+int
+fetch_prepare(struct imap_conn *c, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	/* imap_ensure_folder logs a folder it had to create. */
+	rc = imap_ensure_folder(c, cfg->imap.processed_folder, NULL, err,
+	    errlen);
+	if (rc == IMAP_OK)
+		rc = imap_ensure_folder(c, cfg->imap.quarantine_folder, NULL,
+		    err, errlen);
+	return rc;
+}
+
+/* Reads the last UID seen in `folder`; a new or changed UIDVALIDITY starts
+ * again from 0 (dedupe keeps already stored mail from being processed
+ * twice).  Returns 0 or FETCH_ESTORE. */
+static int
+fetch_load_state(struct store *st, const char *folder, uint32_t uidvalidity,
+    uint32_t *last_uid, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	int rc = FETCH_ESTORE, step;
+
+	*last_uid = 0;
+	s = store_prepare(st, "SELECT uidvalidity, last_uid FROM imap_state "
+	    "WHERE folder = ?1", err, errlen);
+	if (s == NULL)
+		return FETCH_ESTORE;
+	store_bind_text(s, 1, folder);
+	step = store_step(s);
+	if (step < 0) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		goto out;
+	}
+	if (step == STORE_ROW) {
+		if ((uint32_t)store_col_int64(s, 0) == uidvalidity) {
+			*last_uid = (uint32_t)store_col_int64(s, 1);
+			rc = 0;
+			goto out;
+		}
+		log_notice("%s: UIDVALIDITY changed from %lld to %u; "
+		    "fetching everything again (known mail is skipped)",
+		    folder, (long long)store_col_int64(s, 0), uidvalidity);
+	}
+	store_finalize(s);
+	s = store_prepare(st, "INSERT INTO imap_state (folder, uidvalidity, "
+	    "last_uid, updated_at) VALUES (?1, ?2, 0, ?3) ON CONFLICT (folder) "
+	    "DO UPDATE SET uidvalidity = ?2, last_uid = 0, updated_at = ?3",
+	    err, errlen);
+	if (s == NULL)
+		return FETCH_ESTORE;
+	store_bind_text(s, 1, folder);
+	store_bind_int64(s, 2, uidvalidity);
+	store_bind_int64(s, 3, (long long)clock_now());
+	if (store_step(s) != STORE_DONE)
+		snprintf(err, errlen, "%s", store_errmsg(st));
+	else
+		rc = 0;
+out:
+	store_finalize(s);
+	return rc;
+}
+
+static int
+fetch_save_state(struct store *st, const char *folder, uint32_t last_uid,
+    char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	int rc = FETCH_ESTORE;
+
+	s = store_prepare(st, "UPDATE imap_state SET last_uid = ?2, "
+	    "updated_at = ?3 WHERE folder = ?1 AND last_uid < ?2", err, errlen);
+	if (s == NULL)
+		return FETCH_ESTORE;
+	store_bind_text(s, 1, folder);
+	store_bind_int64(s, 2, last_uid);
+	store_bind_int64(s, 3, (long long)clock_now());
+	if (store_step(s) != STORE_DONE)
+		snprintf(err, errlen, "%s", store_errmsg(st));
+	else
+		rc = 0;
+	store_finalize(s);
+	return rc;
+}
+
+static int
+fetch_move(struct imap_conn *c, struct uid_list *l, const char *folder,
+    struct fetch_stats *stats, char *err, size_t errlen)
+{
+	const char *how = "";
+	int rc;
+
+	if (l->n == 0)
+		return IMAP_OK;
+	rc = imap_move(c, l->uids, l->n, folder, &how, err, errlen);
+	if (rc != IMAP_OK)
+		return rc;
+	log_debug(LOG_CAT_IMAP, "moved %zu message(s) to %s (%s)", l->n,
+	    folder, how);
+	stats->moved += l->n;
+	return IMAP_OK;
+}
+
+/* Moves messages a previous pass committed but could not move (crash or
+ * network error between the commit and the move). */
+static int
+fetch_move_pending(struct imap_conn *c, struct store *st,
+    const struct config *cfg, uint32_t uidvalidity, uint32_t last_uid,
+    struct fetch_stats *stats, char *err, size_t errlen)
+{
+	struct imap_uids all = { NULL, 0 };
+	struct uid_list done = { NULL, 0 }, bad = { NULL, 0 };
+	int rc;
+
+	/* Without MOVE or UIDPLUS a moved message is only flagged \Deleted
+	 * and would be found again here: leave those servers alone. */
+	if (!imap_has_move(c) && !imap_has_uidplus(c))
+		return IMAP_OK;
+	rc = imap_search_all(c, &all, err, errlen);
+	if (rc != IMAP_OK)
+		return rc;
+	for (size_t i = 0; i < all.n && all.uids[i] <= last_uid; i++) {
+		struct inbound_source src = { cfg->imap.folder, uidvalidity,
+		    all.uids[i] };
+		int q = inbound_is_quarantined(st, &src, err, errlen);
+
+		if (q < 0) {
+			rc = FETCH_ESTORE;
+			goto out;
+		}
+		uid_list_add(q ? &bad : &done, all.uids[i]);
+	}
+	if (done.n + bad.n)
+		log_info("moving %zu message(s) handled before", done.n + bad.n);
+	rc = fetch_move(c, &done, cfg->imap.processed_folder, stats, err,
+	    errlen);
+	if (rc == IMAP_OK)
+		rc = fetch_move(c, &bad, cfg->imap.quarantine_folder, stats,
+		    err, errlen);
+out:
+	imap_uids_free(&all);
+	uid_list_free(&done);
+	uid_list_free(&bad);
+	return rc;
+}
+
+/* libetpan holds a whole FETCH answer in memory: one command fetches at
+ * most this many bytes (or one message, whatever its size). */
+#define FETCH_MAX_BYTES	(32L * 1024 * 1024)
+
+/* Fetches the bodies (or, for too-large ones, only the headers) of the
+ * messages in msgs[0..n) whose size is known, keeping msgs in UID order. */
+static int
+fetch_contents(struct imap_conn *c, struct imap_msg *msgs, size_t n,
+    long max_size, char *err, size_t errlen)
+{
+	uint32_t *uids = xcalloc(n, sizeof(*uids));
+	size_t *at = xcalloc(n, sizeof(*at));
+	struct imap_msg *got = xcalloc(n, sizeof(*got));
+	int rc = IMAP_OK;
+
+	for (int big = 0; big <= 1 && rc == IMAP_OK; big++) {
+		size_t i = 0;
+
+		while (i < n && rc == IMAP_OK) {
+			size_t k = 0, bytes = 0;
+
+			for (; i < n; i++) {
+				if (msgs[i].uid == 0 ||
+				    (msgs[i].size > (size_t)max_size) != big)
+					continue;
+				if (k > 0 && !big && bytes + msgs[i].size >
+				    (size_t)FETCH_MAX_BYTES)
+					break;
+				bytes += msgs[i].size;
+				at[k] = i;
+				uids[k++] = msgs[i].uid;
+			}
+			if (k == 0)
+				break;
+			memset(got, 0, k * sizeof(*got));
+			rc = imap_fetch_bodies(c, uids, k, big, got, err,
+			    errlen);
+			for (size_t j = 0; rc == IMAP_OK && j < k; j++) {
+				msgs[at[j]].data = got[j].data;
+				msgs[at[j]].len = got[j].len;
+				got[j].data = NULL;
+			}
+			imap_msg_free(got, k);
+		}
+	}
+	free(got);
+	free(at);
+	free(uids);
+	return rc;
+}
+
+/* Stores msgs[0..n) in one transaction, sorting them into the processed
+ * and quarantine lists.  Returns 0 or FETCH_ESTORE (rolled back). */
+static int
+fetch_store_batch(struct store *st, const struct config *cfg,
+    const struct inbound_rules *rules, uint32_t uidvalidity,
+    struct imap_msg *msgs, size_t n, struct uid_list *done,
+    struct uid_list *bad, struct fetch_stats *stats, char *err,
+    size_t errlen)
+{
+	long long now = (long long)clock_now();
+	uint32_t max_uid = 0;
+	char merr[512];
+
+	if (store_begin(st, err, errlen) != 0)
+		return FETCH_ESTORE;
+	for (size_t i = 0; i < n; i++) {
+		struct inbound_source src = { cfg->imap.folder, uidvalidity,
+		    msgs[i].uid };
+		enum inbound_result res = INBOUND_QUARANTINED;
+		char *reason = NULL;
+		int rc;
+
+		if (msgs[i].uid == 0 || msgs[i].data == NULL)
+			continue;	/* expunged by someone meanwhile */
+		if (msgs[i].uid > max_uid)
+			max_uid = msgs[i].uid;
+		stats->fetched++;
+		if (store_savepoint(st, "msg", err, errlen) != 0)
+			goto fail;
+		if (msgs[i].size > (size_t)cfg->imap.max_message_size) {
+			reason = xasprintf("too large: %zu bytes (max_message_"
+			    "size is %ld); only the headers are kept",
+			    msgs[i].size, cfg->imap.max_message_size);
+			rc = inbound_quarantine(st, &src, msgs[i].data,
+			    msgs[i].len, reason, now, merr, sizeof(merr));
+		} else
+			rc = inbound_store(st, rules, &src, msgs[i].data,
+			    msgs[i].len, now, &res, merr, sizeof(merr));
+		if (rc != 0) {
+			/* This message's work is undone; the others stay. */
+			log_warnx("uid %u: %s", msgs[i].uid, merr);
+			free(reason);
+			reason = xasprintf("could not be stored: %s", merr);
+			res = INBOUND_QUARANTINED;
+			if (store_rollback_to(st, "msg", err, errlen) != 0 ||
+			    store_savepoint(st, "msg", err, errlen) != 0 ||
+			    inbound_quarantine(st, &src, msgs[i].data,
+			    msgs[i].len, reason, now, err, errlen) != 0) {
+				free(reason);
+				goto fail;
+			}
+		}
+		free(reason);
+		if (store_release(st, "msg", err, errlen) != 0)
+			goto fail;
+		if (res == INBOUND_QUARANTINED) {
+			stats->quarantined++;
+			uid_list_add(bad, msgs[i].uid);
+		} else {
+			if (res == INBOUND_STORED)
+				stats->stored++;
+			else
+				stats->duplicates++;
+			uid_list_add(done, msgs[i].uid);
+		}
+	}
+	if (max_uid && fetch_save_state(st, cfg->imap.folder, max_uid, err,
+	    errlen) != 0)
+		goto fail;
+	if (store_commit(st, err, errlen) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st, merr, sizeof(merr));
+	done->n = bad->n = 0;
+	return FETCH_ESTORE;
+}
+
+int
+fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
+    const struct inbound_rules *rules, struct fetch_stats *stats, char *err,
+    size_t errlen)
+{
+	struct imap_uids fresh = { NULL, 0 };
+	uint32_t uidvalidity = 0, last_uid = 0;
+	size_t batch = (size_t)cfg->imap.batch_size;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	rc = imap_select(c, cfg->imap.folder, &uidvalidity, err, errlen);
+	if (rc != IMAP_OK)
+		return rc;
+	rc = fetch_load_state(st, cfg->imap.folder, uidvalidity, &last_uid,
+	    err, errlen);
+	if (rc != 0)
+		return rc;
+	rc = fetch_move_pending(c, st, cfg, uidvalidity, last_uid, stats, err,
+	    errlen);
+	if (rc != IMAP_OK)
+		return rc;
+	rc = imap_search_from(c, last_uid + 1, &fresh, err, errlen);
+	if (rc != IMAP_OK)
+		return rc;
+	for (size_t off = 0; off < fresh.n && rc == IMAP_OK; off += batch) {
+		size_t n = fresh.n - off < batch ? fresh.n - off : batch;
+		struct imap_msg *msgs = xcalloc(n, sizeof(*msgs));
+		struct uid_list done = { NULL, 0 }, bad = { NULL, 0 };
+
+		rc = imap_fetch_sizes(c, fresh.uids + off, n, msgs, err,
+		    errlen);
+		if (rc == IMAP_OK)
+			rc = fetch_contents(c, msgs, n,
+			    cfg->imap.max_message_size, err, errlen);
+		if (rc == IMAP_OK)
+			rc = fetch_store_batch(st, cfg, rules, uidvalidity,
+			    msgs, n, &done, &bad, stats, err, errlen);
+		/* Committed: only now may the messages leave the inbox. */
+		if (rc == IMAP_OK)
+			rc = fetch_move(c, &done, cfg->imap.processed_folder,
+			    stats, err, errlen);
+		if (rc == IMAP_OK)
+			rc = fetch_move(c, &bad, cfg->imap.quarantine_folder,
+			    stats, err, errlen);
+		imap_msg_free(msgs, n);
+		free(msgs);
+		uid_list_free(&done);
+		uid_list_free(&bad);
+	}
+	imap_uids_free(&fresh);
+	return rc;
+}

@@ -1,0 +1,985 @@
+/*
+ * compose.c — writing outgoing mail; see compose.h for the contract.
+ *
+ * Built by hand on struct buf rather than with libetpan's writer: the
+ * writer folds and encodes in ways we cannot fully control (encoded-word
+ * length, where an encoded run starts), and what goes out is exactly what
+ * we test here.  Header lines are made of "atoms" (words, encoded words,
+ * addresses) placed with a fold before any atom that would pass column 78.
+ * Every outside string goes through compose_clean_line() before it reaches a
+ * header, and every body is encoded, so no input can end a header or
+ * start a MIME part.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/charset.h"
+#include "out/compose.h"
+#include "base/hash.h"
+#include "base/mem.h"
+
+#define LINE_MAX_COLS		78
+#define EW_MAX			75	/* an encoded word, RFC 2047 §2 */
+#define EW_OVERHEAD		12	/* =?UTF-8?Q?...?= */
+#define QP_MAX_COLS		76
+#define B64_LINE		76
+#define PLAIN_WORD_MAX		70	/* longer words go into encoded words,
+					 * which can be split */
+#define FILENAME_MAX_BYTES	200
+
+static const char hex[] = "0123456789ABCDEF";
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* ---- Strings from outside ----------------------------------------------- */
+
+char *
+compose_clean_line(const char *s)
+{
+	struct buf b;
+	size_t len = s ? strlen(s) : 0, i = 0;
+	int space = 0;
+
+	buf_init(&b, 0);
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : charset_utf8_seq(s + i, len - i);
+		int blank = 0;
+
+		if (n == 0) {
+			if (space && b.len)
+				buf_addc(&b, ' ');
+			space = 0;
+			buf_adds(&b, "\xEF\xBF\xBD");
+			i++;
+			continue;
+		}
+		if (n == 1)
+			blank = c <= ' ' || c == 0x7f;
+		else if (n == 2 && c == 0xc2 && (unsigned char)s[i + 1] <= 0x9f)
+			blank = 1;
+		else if (n == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xa8 ||
+		    (unsigned char)s[i + 2] == 0xa9))
+			blank = 1;
+		if (blank)
+			space = 1;
+		else {
+			if (space && b.len)
+				buf_addc(&b, ' ');
+			space = 0;
+			buf_add(&b, s + i, n);
+		}
+		i += n;
+	}
+	return buf_steal(&b);
+}
+
+/* Body text: valid UTF-8 (U+FFFD for bad bytes), CRLF line ends. */
+static char *
+clean_body(const char *s)
+{
+	struct buf b;
+	size_t len = strlen(s), i = 0;
+
+	buf_init(&b, 0);
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n;
+
+		if (c == '\r' || c == '\n') {
+			buf_add(&b, "\r\n", 2);
+			i += (c == '\r' && i + 1 < len && s[i + 1] == '\n') ?
+			    2 : 1;
+			continue;
+		}
+		n = c < 0x80 ? 1 : charset_utf8_seq(s + i, len - i);
+		if (n == 0) {
+			buf_adds(&b, "\xEF\xBF\xBD");
+			i++;
+			continue;
+		}
+		buf_add(&b, s + i, n);
+		i += n;
+	}
+	return buf_steal(&b);
+}
+
+/* For error messages: at most 60 bytes, non-printables as '?'. */
+static void
+shown(const char *s, char *out, size_t outlen)
+{
+	size_t k = 0;
+
+	for (; s && *s && k + 4 < outlen && k < 60; s++)
+		out[k++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	if (s && *s && k + 4 < outlen) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	out[k] = '\0';
+}
+
+static int
+is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+int
+compose_address_ok(const char *a)
+{
+	const char *at;
+	size_t n;
+
+	if (a == NULL || (n = strlen(a)) == 0 || n > 254)
+		return 0;
+	at = strchr(a, '@');
+	if (at == NULL || at == a || strchr(at + 1, '@') != NULL)
+		return 0;
+	for (const char *p = a; p < at; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("<>()[],;:\\\"", *p))
+			return 0;
+	if (at[1] == '\0' || at[1] == '.' || a[n - 1] == '.')
+		return 0;
+	for (const char *p = at + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return 0;
+	return 1;
+}
+
+/* A msg-id without <>: printable ASCII, no blank, no <>"(),;:\[], at most
+ * 250 bytes; ours (strict) also need one @. */
+static int
+msgid_ok(const char *id, size_t n, int strict)
+{
+	size_t ats = 0;
+
+	if (n == 0 || n > 250)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (id[i] <= ' ' || id[i] >= 0x7f ||
+		    strchr("<>\"(),;:\\[]", id[i]))
+			return 0;
+		ats += id[i] == '@';
+	}
+	return !strict || ats == 1;
+}
+
+/* The msg-id in s, without <> and blanks, if valid; else NULL.  New
+ * string. */
+static char *
+msgid_clean(const char *s, int strict)
+{
+	const char *e;
+
+	if (s == NULL)
+		return NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		e--;
+	if (e - s >= 2 && *s == '<' && e[-1] == '>') {
+		s++;
+		e--;
+	}
+	if (!msgid_ok(s, (size_t)(e - s), strict))
+		return NULL;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* ---- Header lines ------------------------------------------------------- */
+
+struct hdr {
+	struct buf	*b;
+	size_t		 col;
+};
+
+static void
+hdr_start(struct hdr *h, struct buf *b, const char *name)
+{
+	h->b = b;
+	buf_printf(b, "%s:", name);
+	h->col = strlen(name) + 1;
+}
+
+/* Adds an atom after a space, or on a new folded line if it would pass
+ * column 78 there (even the first atom: "Message-ID:" CRLF " <long id>"
+ * is valid, and better than a long line). */
+static void
+hdr_atom(struct hdr *h, const char *atom, size_t n)
+{
+	if (h->col > 1 && h->col + 1 + n > LINE_MAX_COLS) {
+		buf_add(h->b, "\r\n", 2);
+		h->col = 0;
+	}
+	buf_addc(h->b, ' ');
+	buf_add(h->b, atom, n);
+	h->col += 1 + n;
+}
+
+static void
+hdr_atoms(struct hdr *h, const char *atom)
+{
+	hdr_atom(h, atom, strlen(atom));
+}
+
+static void
+hdr_end(struct hdr *h)
+{
+	buf_add(h->b, "\r\n", 2);
+}
+
+/* Base64 of s[0..n), no line breaks. */
+static void
+b64_add(struct buf *out, const unsigned char *s, size_t n)
+{
+	for (size_t j = 0; j < n; j += 3) {
+		unsigned v = (unsigned)s[j] << 16;
+		size_t left = n - j;
+		char q[4];
+
+		if (left > 1)
+			v |= (unsigned)s[j + 1] << 8;
+		if (left > 2)
+			v |= s[j + 2];
+		q[0] = b64[v >> 18 & 63];
+		q[1] = b64[v >> 12 & 63];
+		q[2] = left > 1 ? b64[v >> 6 & 63] : '=';
+		q[3] = left > 2 ? b64[v & 63] : '=';
+		buf_add(out, q, 4);
+	}
+}
+
+/* Q encoding safe anywhere (the "phrase" set of RFC 2047 §5). */
+static int
+q_plain(unsigned char c)
+{
+	return isalnum(c) || c == '!' || c == '*' || c == '+' || c == '-' ||
+	    c == '/';
+}
+
+static size_t
+q_len(const unsigned char *s, size_t n)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += (q_plain(s[i]) || s[i] == ' ') ? 1 : 3;
+	return len;
+}
+
+/*
+ * Appends `text` (valid UTF-8, one line) as encoded words, each at most 75
+ * characters and cut between characters, as atoms of h.  Q (readable
+ * for French: only the accents are encoded) unless it is more than twice
+ * as long as B, as for Greek or Cyrillic.
+ */
+static void
+hdr_encoded(struct hdr *h, const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), i = 0;
+	int use_b = q_len(s, n) > 2 * 4 * ((n + 2) / 3);
+	struct buf w;
+
+	buf_init(&w, 0);
+	while (i < n) {
+		size_t start = i, enc = 0;
+
+		/* Take whole characters while the word stays <= 75. */
+		while (i < n) {
+			size_t cl = s[i] < 0x80 ? 1 :
+			    charset_utf8_seq(text + i, n - i);
+			size_t el;
+
+			if (cl == 0)
+				cl = 1;
+			el = use_b ? 4 * ((i + cl - start + 2) / 3) :
+			    enc + q_len(s + i, cl);
+			if (el > EW_MAX - EW_OVERHEAD && i > start)
+				break;
+			enc = el;
+			i += cl;
+		}
+		buf_reset(&w);
+		buf_adds(&w, use_b ? "=?UTF-8?B?" : "=?UTF-8?Q?");
+		if (use_b)
+			b64_add(&w, s + start, i - start);
+		else {
+			for (size_t j = start; j < i; j++) {
+				if (s[j] == ' ')
+					buf_addc(&w, '_');
+				else if (q_plain(s[j]))
+					buf_addc(&w, (char)s[j]);
+				else {
+					buf_addc(&w, '=');
+					buf_addc(&w, hex[s[j] >> 4]);
+					buf_addc(&w, hex[s[j] & 15]);
+				}
+			}
+		}
+		buf_adds(&w, "?=");
+		hdr_atom(h, w.data, w.len);
+	}
+	buf_free(&w);
+}
+
+/* A word that cannot stay as it is in a header. */
+static int
+needs_encoding(const char *w, size_t n)
+{
+	if (n > PLAIN_WORD_MAX)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)w[i] >= 0x80 || (w[i] == '=' &&
+		    i + 1 < n && w[i + 1] == '?'))
+			return 1;
+	return 0;
+}
+
+/*
+ * Unstructured text (Subject): plain words stay readable; the run from the
+ * first to the last word that needs it is encoded (spaces inside), so the
+ * [CDP-...] tag at either end stays plain for every client.
+ */
+static void
+hdr_unstructured(struct hdr *h, const char *text)
+{
+	size_t n = strlen(text), i, first = n, last_end = 0;
+
+	for (i = 0; i < n;) {
+		size_t j = i;
+
+		while (j < n && text[j] != ' ')
+			j++;
+		if (needs_encoding(text + i, j - i)) {
+			if (first == n)
+				first = i;
+			last_end = j;
+		}
+		i = j < n ? j + 1 : j;
+	}
+	for (i = 0; i < n;) {
+		size_t j = i;
+
+		if (i == first) {
+			char *run = xstrndup(text + first, last_end - first);
+
+			hdr_encoded(h, run);
+			free(run);
+			i = last_end < n ? last_end + 1 : last_end;
+			continue;
+		}
+		while (j < n && text[j] != ' ')
+			j++;
+		hdr_atom(h, text + i, j - i);
+		i = j < n ? j + 1 : j;
+	}
+}
+
+/* atext of RFC 5322, and the space between words. */
+static int
+phrase_plain(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != ' ' &&
+		    !strchr("!#$%&'*+-/=?^_`{|}~", *s))
+			return 0;
+	return 1;
+}
+
+/* "Name <addr>" (name cleaned; plain, quoted or encoded), then `tail`
+ * (e.g. ",") glued to the address. */
+static void
+hdr_mailbox(struct hdr *h, const char *rawname, const char *addr,
+    const char *tail)
+{
+	char *name = compose_clean_line(rawname);
+	char *a;
+
+	if (*name == '\0') {
+		a = xasprintf("%s%s", addr, tail);
+		hdr_atoms(h, a);
+		free(a);
+		free(name);
+		return;
+	}
+	if (!is_ascii(name) || strstr(name, "=?") ||
+	    strlen(name) > PLAIN_WORD_MAX)
+		hdr_encoded(h, name);
+	else if (phrase_plain(name)) {
+		char *p = name, *sp;
+
+		while ((sp = strchr(p, ' ')) != NULL) {
+			hdr_atom(h, p, (size_t)(sp - p));
+			p = sp + 1;
+		}
+		hdr_atoms(h, p);
+	} else {
+		struct buf q;
+
+		buf_init(&q, 0);
+		buf_addc(&q, '"');
+		for (const char *p = name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addc(&q, '\\');
+			buf_addc(&q, *p);
+		}
+		buf_addc(&q, '"');
+		hdr_atom(h, q.data, q.len);
+		buf_free(&q);
+	}
+	a = xasprintf("<%s>%s", addr, tail);
+	hdr_atoms(h, a);
+	free(a);
+	free(name);
+}
+
+static void
+hdr_addresses(struct buf *b, const char *field, const struct compose_addr *v,
+    size_t n)
+{
+	struct hdr h;
+
+	hdr_start(&h, b, field);
+	for (size_t i = 0; i < n; i++)
+		hdr_mailbox(&h, v[i].name, v[i].address, i + 1 < n ? "," : "");
+	hdr_end(&h);
+}
+
+/* "Name: <id>", folded before the id if the line would be too long;
+ * tmp is scratch space. */
+static void
+hdr_msgid(struct buf *b, const char *name, const char *id, struct buf *tmp)
+{
+	struct hdr h;
+
+	buf_reset(tmp);
+	buf_printf(tmp, "<%s>", id);
+	hdr_start(&h, b, name);
+	hdr_atom(&h, tmp->data, tmp->len);
+	hdr_end(&h);
+}
+
+/* RFC 5322 date in local time (the network's zone). */
+static void
+hdr_date(struct buf *b, time_t t)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	long off;
+
+	localtime_r(&t, &tm);
+	off = tm.tm_gmtoff / 60;
+	buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld\r\n",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+}
+
+/* ---- Bodies ------------------------------------------------------------- */
+
+/*
+ * Quoted-printable (RFC 2045 §6.7) of text with CRLF line ends: lines of
+ * at most 76 characters, soft breaks between characters, blanks before a
+ * line end encoded, and "." and "From " at a line start encoded (SMTP
+ * dot-stuffing and mbox never see them).
+ */
+static void
+qp_encode(struct buf *out, const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), i = 0, col = 0;
+
+	while (i < n) {
+		char tok[16];
+		size_t tl = 0, cl;
+		int eol;
+
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			buf_add(out, "\r\n", 2);
+			col = 0;
+			i += 2;
+			continue;
+		}
+		cl = s[i] < 0x80 ? 1 : charset_utf8_seq(text + i, n - i);
+		if (cl == 0)
+			cl = 1;
+		eol = i + cl >= n || (s[i + cl] == '\r' && i + cl + 1 < n &&
+		    s[i + cl + 1] == '\n');
+		for (size_t j = i; j < i + cl; j++) {
+			unsigned char c = s[j];
+			int lit = (c >= 33 && c <= 126 && c != '=') ||
+			    ((c == ' ' || c == '\t') && !eol);
+
+			if (col == 0 && tl == 0 && (c == '.' || (c == 'F' &&
+			    n - j >= 5 && memcmp(s + j, "From ", 5) == 0)))
+				lit = 0;
+			if (lit)
+				tok[tl++] = (char)c;
+			else {
+				tok[tl++] = '=';
+				tok[tl++] = hex[c >> 4];
+				tok[tl++] = hex[c & 15];
+			}
+		}
+		/* Room for the token, and for a soft break unless the line
+		 * ends right after it. */
+		if (col + tl > (eol ? QP_MAX_COLS : QP_MAX_COLS - 1)) {
+			buf_add(out, "=\r\n", 3);
+			col = 0;
+			continue;	/* re-encode: a new line may start with
+					 * a "." to protect */
+		}
+		buf_add(out, tok, tl);
+		col += tl;
+		i += cl;
+	}
+	if (col > 0)
+		buf_add(out, "\r\n", 2);
+}
+
+/* Base64 body: lines of 76 characters (57 bytes). */
+static void
+b64_encode(struct buf *out, const unsigned char *s, size_t n)
+{
+	for (size_t j = 0; j < n; j += B64_LINE / 4 * 3) {
+		b64_add(out, s + j, n - j < B64_LINE / 4 * 3 ? n - j :
+		    B64_LINE / 4 * 3);
+		buf_add(out, "\r\n", 2);
+	}
+}
+
+/* ---- MIME parts --------------------------------------------------------- */
+
+struct part {
+	struct buf	 head;		/* Content-* header lines, CRLF */
+	struct buf	 body;		/* encoded body, CRLF */
+};
+
+static void
+part_init(struct part *p)
+{
+	buf_init(&p->head, 0);
+	buf_init(&p->body, 0);
+}
+
+static void
+part_free(struct part *p)
+{
+	buf_free(&p->head);
+	buf_free(&p->body);
+}
+
+static void
+part_text(struct part *p, const char *subtype, const char *text)
+{
+	char *clean = clean_body(text);
+
+	part_init(p);
+	buf_printf(&p->head, "Content-Type: text/%s; charset=UTF-8\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n", subtype);
+	qp_encode(&p->body, clean);
+	free(clean);
+}
+
+/* A MIME token (RFC 2045): printable ASCII but tspecials and blanks. */
+static int
+mime_token(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f || strchr("()<>@,;:\\\"/[]?=",
+		    s[i]))
+			return 0;
+	return 1;
+}
+
+/* "type/subtype" in lower case if valid, else application/octet-stream. */
+static char *
+clean_content_type(const char *ct)
+{
+	const char *slash = ct ? strchr(ct, '/') : NULL;
+	char *r;
+
+	if (slash == NULL || strlen(ct) > 100 ||
+	    !mime_token(ct, (size_t)(slash - ct)) ||
+	    !mime_token(slash + 1, strlen(slash + 1)))
+		return xstrdup("application/octet-stream");
+	r = xstrdup(ct);
+	for (char *p = r; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+/* A file name: one line, no path separators, quotes or backslashes, at
+ * most FILENAME_MAX_BYTES (cut between characters). */
+static char *
+clean_filename(const char *name)
+{
+	char *s = compose_clean_line(name);
+	size_t n = strlen(s), cut = 0, i = 0;
+
+	for (char *p = s; *p; p++)
+		if (*p == '/' || *p == '\\' || *p == '"')
+			*p = '_';
+	while (i < n) {
+		size_t cl = (unsigned char)s[i] < 0x80 ? 1 :
+		    charset_utf8_seq(s + i, n - i);
+
+		if (cl == 0)
+			cl = 1;
+		if (i + cl > FILENAME_MAX_BYTES)
+			break;
+		i += cl;
+		cut = i;
+	}
+	s[cut] = '\0';
+	return s;
+}
+
+/*
+ * Appends ";" and the parameter `attr` for a file name to a header: a
+ * quoted string when it is plain ASCII, else RFC 2231 (UTF-8,
+ * percent-encoded, in continuations of at most 60 characters, each on its
+ * own folded line, cut between characters).
+ */
+static void
+param_filename(struct buf *b, const char *attr, const char *fn)
+{
+	static const char keep[] = "!#$&+-.^_`|~";
+	const unsigned char *s = (const unsigned char *)fn;
+	size_t n = strlen(fn), i = 0;
+	int k = 0;
+
+	if (is_ascii(fn) && n <= 60) {
+		buf_printf(b, ";\r\n %s=\"%s\"", attr, fn);
+		return;
+	}
+	while (i < n) {
+		size_t col = 0;
+
+		buf_printf(b, ";\r\n %s*%d*=%s", attr, k++, i == 0 ?
+		    "UTF-8''" : "");
+		while (i < n) {
+			size_t cl = s[i] < 0x80 ? 1 :
+			    charset_utf8_seq(fn + i, n - i);
+			size_t el = 0;
+
+			if (cl == 0)
+				cl = 1;
+			for (size_t j = i; j < i + cl; j++)
+				el += (isalnum(s[j]) || strchr(keep, s[j])) ?
+				    1 : 3;
+			if (col + el > 60 && col > 0)
+				break;
+			for (size_t j = i; j < i + cl; j++) {
+				if (isalnum(s[j]) || strchr(keep, s[j]))
+					buf_addc(b, (char)s[j]);
+				else {
+					buf_addc(b, '%');
+					buf_addc(b, hex[s[j] >> 4]);
+					buf_addc(b, hex[s[j] & 15]);
+				}
+			}
+			col += el;
+			i += cl;
+		}
+	}
+}
+
+static void
+part_file(struct part *p, const char *filename, const char *content_type,
+    const void *data, size_t len)
+{
+	char *ct = clean_content_type(content_type);
+	char *fn = clean_filename(filename);
+
+	part_init(p);
+	buf_printf(&p->head, "Content-Type: %s", ct);
+	if (*fn)
+		param_filename(&p->head, "name", fn);
+	buf_adds(&p->head, "\r\nContent-Disposition: attachment");
+	if (*fn)
+		param_filename(&p->head, "filename", fn);
+	buf_adds(&p->head, "\r\nContent-Transfer-Encoding: base64\r\n");
+	b64_encode(&p->body, data, len);
+	free(ct);
+	free(fn);
+}
+
+/* 1 if `needle` occurs in any of the parts. */
+static int
+parts_contain(const struct part *kids, size_t n, const char *needle)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(buf_str(&kids[i].head), needle) ||
+		    strstr(buf_str(&kids[i].body), needle))
+			return 1;
+	return 0;
+}
+
+/*
+ * Wraps kids (consumed) into a multipart/subtype part.  The boundary is
+ * "=_cdp_" + a hash of the Message-ID + a counter, changed until it
+ * occurs in no part.
+ */
+static void
+part_multipart(struct part *p, const char *subtype, struct part *kids,
+    size_t n, const char *seed, int *counter)
+{
+	char hash[HASH_SHA256_HEX], boundary[64];
+
+	hash_sha256_hex(seed, strlen(seed), hash);
+	do
+		snprintf(boundary, sizeof(boundary), "=_cdp_%.16s_%d", hash,
+		    (*counter)++);
+	while (parts_contain(kids, n, boundary));
+	part_init(p);
+	buf_printf(&p->head, "Content-Type: multipart/%s;\r\n"
+	    " boundary=\"%s\"\r\n", subtype, boundary);
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(&p->body, "--%s\r\n", boundary);
+		buf_add(&p->body, kids[i].head.data, kids[i].head.len);
+		buf_add(&p->body, "\r\n", 2);
+		buf_add(&p->body, buf_str(&kids[i].body), kids[i].body.len);
+		buf_add(&p->body, "\r\n", 2);
+		part_free(&kids[i]);
+	}
+	buf_printf(&p->body, "--%s--\r\n", boundary);
+}
+
+/* ---- The message -------------------------------------------------------- */
+
+static int
+check_addresses(const char *field, const struct compose_addr *v, size_t n,
+    char *err, size_t errlen)
+{
+	char s[80];
+
+	for (size_t i = 0; i < n; i++)
+		if (!compose_address_ok(v[i].address)) {
+			shown(v[i].address, s, sizeof(s));
+			snprintf(err, errlen, "%s address \"%s\" is not a valid "
+			    "address", field, s);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+method_ok(const char *m)
+{
+	size_t n = strlen(m);
+
+	if (n == 0 || n > 20)
+		return 0;
+	for (; *m; m++)
+		if (!(*m >= 'A' && *m <= 'Z') && *m != '-')
+			return 0;
+	return 1;
+}
+
+int
+compose_build(const struct compose_mail *m, char **out, size_t *outlen,
+    char *err, size_t errlen)
+{
+	struct part alt[3], mixed[2 + COMPOSE_MAX_ATTACHMENTS], top;
+	size_t nalt = 0, nmixed = 0, nrefs = 0;
+	struct buf msg, ics, ref;
+	struct hdr h;
+	char *id = NULL, *irt = NULL, *subject = NULL;
+	const char *autosub = m->auto_submitted ? m->auto_submitted :
+	    "auto-generated";
+	const char *method = m->calendar_method ? m->calendar_method :
+	    "REQUEST";
+	char s[80];
+	int counter = 0, rc = -1;
+
+	*out = NULL;
+	*outlen = 0;
+	buf_init(&msg, COMPOSE_MAX_SIZE);
+	buf_init(&ics, 0);
+	buf_init(&ref, 0);
+	part_init(&top);
+	if (m->nattachments > COMPOSE_MAX_ATTACHMENTS) {
+		snprintf(err, errlen, "more than %d attachments",
+		    COMPOSE_MAX_ATTACHMENTS);
+		goto out;
+	}
+	if (m->body_text == NULL || m->nto == 0) {
+		snprintf(err, errlen, "a mail needs a text body and a To "
+		    "address");
+		goto out;
+	}
+	if (!compose_address_ok(m->from_addr)) {
+		shown(m->from_addr, s, sizeof(s));
+		snprintf(err, errlen, "From address \"%s\" is not a valid "
+		    "address", s);
+		goto out;
+	}
+	if (m->reply_to && !compose_address_ok(m->reply_to)) {
+		shown(m->reply_to, s, sizeof(s));
+		snprintf(err, errlen, "Reply-To address \"%s\" is not a valid "
+		    "address", s);
+		goto out;
+	}
+	if (check_addresses("To", m->to, m->nto, err, errlen) != 0 ||
+	    check_addresses("Cc", m->cc, m->ncc, err, errlen) != 0)
+		goto out;
+	if ((id = msgid_clean(m->message_id, 1)) == NULL) {
+		shown(m->message_id, s, sizeof(s));
+		snprintf(err, errlen, "Message-ID \"%s\" is not valid", s);
+		goto out;
+	}
+	if (strcmp(autosub, "auto-generated") != 0 &&
+	    strcmp(autosub, "auto-replied") != 0) {
+		shown(autosub, s, sizeof(s));
+		snprintf(err, errlen, "Auto-Submitted \"%s\" is neither "
+		    "auto-generated nor auto-replied", s);
+		goto out;
+	}
+	if (m->calendar && !method_ok(method)) {
+		shown(method, s, sizeof(s));
+		snprintf(err, errlen, "calendar method \"%s\" is not valid", s);
+		goto out;
+	}
+
+	/* Headers. */
+	hdr_date(&msg, m->date);
+	hdr_start(&h, &msg, "From");
+	hdr_mailbox(&h, m->from_name, m->from_addr, "");
+	hdr_end(&h);
+	if (m->reply_to) {
+		hdr_start(&h, &msg, "Reply-To");
+		hdr_atoms(&h, m->reply_to);
+		hdr_end(&h);
+	}
+	hdr_addresses(&msg, "To", m->to, m->nto);
+	if (m->ncc)
+		hdr_addresses(&msg, "Cc", m->cc, m->ncc);
+	subject = compose_clean_line(m->subject);
+	hdr_start(&h, &msg, "Subject");
+	hdr_unstructured(&h, subject);
+	hdr_end(&h);
+	hdr_msgid(&msg, "Message-ID", id, &ref);
+	if ((irt = msgid_clean(m->in_reply_to, 0)) != NULL)
+		hdr_msgid(&msg, "In-Reply-To", irt, &ref);
+	for (size_t i = 0; i < m->nreferences; i++) {
+		char *r;
+
+		/* The first, then the most recent ones. */
+		if (i > 0 && m->nreferences - i >= COMPOSE_MAX_REFERENCES)
+			continue;
+		if ((r = msgid_clean(m->references[i], 0)) == NULL)
+			continue;
+		if (nrefs++ == 0)
+			hdr_start(&h, &msg, "References");
+		buf_reset(&ref);
+		buf_printf(&ref, "<%s>", r);
+		hdr_atom(&h, ref.data, ref.len);
+		free(r);
+	}
+	if (nrefs > 0)
+		hdr_end(&h);
+	buf_printf(&msg, "Auto-Submitted: %s\r\n", autosub);
+	buf_adds(&msg, "X-Auto-Response-Suppress: All\r\n");
+	buf_adds(&msg, "MIME-Version: 1.0\r\n");
+
+	/* Body parts. */
+	part_text(&alt[nalt++], "plain", m->body_text);
+	if (m->body_html)
+		part_text(&alt[nalt++], "html", m->body_html);
+	if (m->calendar) {
+		char *cal = clean_body(m->calendar);
+
+		buf_adds(&ics, cal);
+		free(cal);
+		part_init(&alt[nalt]);
+		buf_printf(&alt[nalt].head, "Content-Type: text/calendar; "
+		    "charset=UTF-8; method=%s\r\n"
+		    "Content-Transfer-Encoding: quoted-printable\r\n", method);
+		qp_encode(&alt[nalt].body, buf_str(&ics));
+		nalt++;
+	}
+	if (nalt > 1)
+		part_multipart(&mixed[nmixed++], "alternative", alt, nalt, id,
+		    &counter);
+	else
+		mixed[nmixed++] = alt[0];
+	nalt = 0;
+	for (size_t i = 0; i < m->nattachments; i++) {
+		const struct compose_attachment *a = &m->attachments[i];
+
+		part_file(&mixed[nmixed++], a->filename, a->content_type,
+		    a->data ? a->data : "", a->data ? a->len : 0);
+	}
+	if (m->calendar)
+		part_file(&mixed[nmixed++], m->calendar_filename ?
+		    m->calendar_filename : "invitation.ics",
+		    "application/ics", buf_str(&ics), ics.len);
+	if (nmixed > 1)
+		part_multipart(&top, "mixed", mixed, nmixed, id, &counter);
+	else {
+		top = mixed[0];
+		part_init(&mixed[0]);
+	}
+	nmixed = 0;
+	buf_add(&msg, top.head.data, top.head.len);
+	buf_add(&msg, "\r\n", 2);
+	buf_add(&msg, buf_str(&top.body), top.body.len);
+	if (msg.len < 2 || memcmp(msg.data + msg.len - 2, "\r\n", 2) != 0)
+		buf_add(&msg, "\r\n", 2);
+	if (msg.overflow) {
+		snprintf(err, errlen, "message larger than %d bytes",
+		    COMPOSE_MAX_SIZE);
+		goto out;
+	}
+	*outlen = msg.len;
+	*out = buf_steal(&msg);
+	rc = 0;
+out:
+	for (size_t i = 0; i < nalt; i++)
+		part_free(&alt[i]);
+	for (size_t i = 0; i < nmixed; i++)
+		part_free(&mixed[i]);
+	part_free(&top);
+	buf_free(&msg);
+	buf_free(&ics);
+	buf_free(&ref);
+	free(id);
+	free(irt);
+	free(subject);
+	return rc;
+}
+
+char *
+compose_tag_subject(const char *ref, const char *subject)
+{
+	char *tag = xasprintf("[%s]", ref);
+	char *r;
+
+	if (subject == NULL || *subject == '\0')
+		return tag;
+	if (strcasestr(subject, tag) != NULL)
+		r = xstrdup(subject);
+	else
+		r = xasprintf("%s %s", tag, subject);
+	free(tag);
+	return r;
+}

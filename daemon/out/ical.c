@@ -1,0 +1,362 @@
+/*
+ * ical.c — meeting invitations and replies with libical; see ical.h.
+ *
+ * Why the VTIMEZONE is built here instead of taken from libical's built-in
+ * zones: on Debian libical makes its zones from the system's TZif files,
+ * which gives a 190-line VTIMEZONE with the whole history since 1891, a
+ * "/freeassociation.sourceforge.net/" TZID prefix and rules split in 2037.
+ * Mail clients expect the short form with the current rules (what
+ * Thunderbird, Outlook and Google send).  The same component, loaded into an
+ * icaltimezone, converts our UTC instants to the local times we write, so
+ * the text is self-consistent; tests/unit/test_ical.c checks it against
+ * the system's tz database through Python's icalendar.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "out/ical.h"
+#include "base/mem.h"
+
+#define ICAL_PRODID_TEXT	"-//Coup de pouce//coupdepouce//EN"
+#define ICAL_TEXT_MAX	(1024 * 1024)	/* a REPLY larger than this is
+					 * not an attendee's answer */
+
+/* The VTIMEZONE of ICAL_ZONE, current EU rules. */
+static icalcomponent *
+ical_vtimezone(void)
+{
+	icalcomponent *tz, *daylight, *standard;
+	icalproperty *loc;
+
+	tz = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+	icalcomponent_add_property(tz, icalproperty_new_tzid(ICAL_ZONE));
+	loc = icalproperty_new_x(ICAL_ZONE);
+	icalproperty_set_x_name(loc, "X-LIC-LOCATION");
+	icalcomponent_add_property(tz, loc);
+
+	daylight = icalcomponent_new(ICAL_XDAYLIGHT_COMPONENT);
+	icalcomponent_add_property(daylight, icalproperty_new_tzname("CEST"));
+	icalcomponent_add_property(daylight,
+	    icalproperty_new_tzoffsetfrom(3600));
+	icalcomponent_add_property(daylight,
+	    icalproperty_new_tzoffsetto(7200));
+	icalcomponent_add_property(daylight, icalproperty_new_dtstart(
+	    icaltime_from_string("19700329T020000")));
+	icalcomponent_add_property(daylight, icalproperty_new_rrule(
+	    icalrecurrencetype_from_string(
+	    "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")));
+	icalcomponent_add_component(tz, daylight);
+
+	standard = icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
+	icalcomponent_add_property(standard, icalproperty_new_tzname("CET"));
+	icalcomponent_add_property(standard,
+	    icalproperty_new_tzoffsetfrom(7200));
+	icalcomponent_add_property(standard,
+	    icalproperty_new_tzoffsetto(3600));
+	icalcomponent_add_property(standard, icalproperty_new_dtstart(
+	    icaltime_from_string("19701025T030000")));
+	icalcomponent_add_property(standard, icalproperty_new_rrule(
+	    icalrecurrencetype_from_string(
+	    "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")));
+	icalcomponent_add_component(tz, standard);
+	return tz;
+}
+
+const char *
+ical_method_name(enum ical_method method)
+{
+	return method == ICAL_DO_CANCEL ? "CANCEL" : "REQUEST";
+}
+
+static int
+ical_addr_ok(const char *a)
+{
+	const char *at;
+
+	if (a == NULL || *a == '\0' || strlen(a) > 254 ||
+	    (at = strrchr(a, '@')) == NULL || at == a || at[1] == '\0')
+		return 0;
+	for (; *a; a++)
+		if ((unsigned char)*a <= ' ' || *a == 0x7f || strchr("<>\"\\",
+		    *a))
+			return 0;
+	return 1;
+}
+
+/* A CN parameter value: libical quotes it, but a '"' or a control
+ * character cannot be written in a parameter at all (RFC 5545 §3.1). */
+static char *
+ical_cn(const char *name)
+{
+	char *cn = xstrdup(name), *d = cn;
+
+	for (const char *s = name; *s; s++) {
+		if (*s == '"')
+			*d++ = '\'';
+		else if ((unsigned char)*s < ' ' || *s == 0x7f)
+			*d++ = ' ';
+		else
+			*d++ = *s;
+	}
+	*d = '\0';
+	return cn;
+}
+
+static icalproperty *
+ical_person_prop(const struct ical_person *p, int organizer)
+{
+	icalproperty *prop;
+	char *uri = xasprintf("mailto:%s", p->address), *cn;
+
+	prop = organizer ? icalproperty_new_organizer(uri) :
+	    icalproperty_new_attendee(uri);
+	free(uri);
+	if (p->name != NULL && *p->name != '\0') {
+		cn = ical_cn(p->name);
+		icalproperty_add_parameter(prop, icalparameter_new_cn(cn));
+		free(cn);
+	}
+	return prop;
+}
+
+/* DTSTART/DTEND: local time of zone, with TZID. */
+static icalproperty *
+ical_local_prop(icalproperty *(*make)(struct icaltimetype), long long t,
+    icaltimezone *zone)
+{
+	struct icaltimetype tt;
+	icalproperty *prop;
+
+	tt = icaltime_from_timet_with_zone((time_t)t, 0, zone);
+	tt.zone = NULL;		/* written as floating + our TZID below */
+	prop = make(tt);
+	icalproperty_add_parameter(prop, icalparameter_new_tzid(ICAL_ZONE));
+	return prop;
+}
+
+int
+ical_build(enum ical_method method, const struct ical_meeting *m,
+    char **out, char *err, size_t errlen)
+{
+	static const icalparameter_role roles[] = {
+		ICAL_ROLE_REQPARTICIPANT, ICAL_ROLE_OPTPARTICIPANT,
+		ICAL_ROLE_CHAIR, ICAL_ROLE_NONPARTICIPANT
+	};
+	icalcomponent *cal = NULL, *ev, *tzc;
+	icaltimezone *zone = NULL;
+	char *text = NULL;
+	long long stamp;
+	int rc = -1;
+
+	*out = NULL;
+	icalerror_set_errors_are_fatal(0);
+	if (m->uid == NULL || *m->uid == '\0' || m->sequence < 0) {
+		snprintf(err, errlen, "ical: a meeting needs a UID and a "
+		    "sequence >= 0");
+		return -1;
+	}
+	if (m->ends_at <= m->starts_at) {
+		snprintf(err, errlen, "ical: meeting %s ends before it "
+		    "starts", m->uid);
+		return -1;
+	}
+	if (!ical_addr_ok(m->organizer.address)) {
+		snprintf(err, errlen, "ical: meeting %s: bad organizer "
+		    "address '%s'", m->uid, m->organizer.address ?
+		    m->organizer.address : "");
+		return -1;
+	}
+	for (size_t i = 0; i < m->nattendees; i++)
+		if (!ical_addr_ok(m->attendees[i].address) ||
+		    (unsigned)m->attendees[i].role >= sizeof(roles) /
+		    sizeof(roles[0])) {
+			snprintf(err, errlen, "ical: meeting %s: bad attendee "
+			    "'%s'", m->uid, m->attendees[i].address ?
+			    m->attendees[i].address : "");
+			return -1;
+		}
+
+	/* The zone owns tzc; the calendar gets a copy. */
+	tzc = ical_vtimezone();
+	zone = icaltimezone_new();
+	if (zone == NULL || !icaltimezone_set_component(zone, tzc)) {
+		icalcomponent_free(tzc);
+		snprintf(err, errlen, "ical: time zone: %s",
+		    icalerror_strerror(icalerrno));
+		goto out;
+	}
+
+	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	icalcomponent_add_property(cal, icalproperty_new_prodid(
+	    ICAL_PRODID_TEXT));
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_calscale(
+	    "GREGORIAN"));
+	icalcomponent_add_property(cal, icalproperty_new_method(
+	    method == ICAL_DO_CANCEL ? ICAL_METHOD_CANCEL :
+	    ICAL_METHOD_REQUEST));
+	icalcomponent_add_component(cal, icalcomponent_new_clone(tzc));
+
+	ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	icalcomponent_add_property(ev, icalproperty_new_uid(m->uid));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(m->sequence));
+	stamp = m->stamp ? m->stamp : (long long)clock_now();
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(
+	    icaltime_from_timet_with_zone((time_t)stamp, 0,
+	    icaltimezone_get_utc_timezone())));
+	icalcomponent_add_property(ev, ical_local_prop(icalproperty_new_dtstart,
+	    m->starts_at, zone));
+	icalcomponent_add_property(ev, ical_local_prop(icalproperty_new_dtend,
+	    m->ends_at, zone));
+	if (m->summary && *m->summary)
+		icalcomponent_add_property(ev, icalproperty_new_summary(
+		    m->summary));
+	if (m->location && *m->location)
+		icalcomponent_add_property(ev, icalproperty_new_location(
+		    m->location));
+	if (m->description && *m->description)
+		icalcomponent_add_property(ev, icalproperty_new_description(
+		    m->description));
+	icalcomponent_add_property(ev, ical_person_prop(&m->organizer, 1));
+	for (size_t i = 0; i < m->nattendees; i++) {
+		icalproperty *a = ical_person_prop(&m->attendees[i], 0);
+
+		icalproperty_add_parameter(a, icalparameter_new_role(
+		    roles[m->attendees[i].role]));
+		if (method == ICAL_DO_REQUEST) {
+			icalproperty_add_parameter(a,
+			    icalparameter_new_partstat(
+			    ICAL_PARTSTAT_NEEDSACTION));
+			icalproperty_add_parameter(a,
+			    icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+		}
+		icalcomponent_add_property(ev, a);
+	}
+	icalcomponent_add_property(ev, icalproperty_new_status(
+	    method == ICAL_DO_CANCEL ? ICAL_STATUS_CANCELLED :
+	    ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ev, icalproperty_new_transp(
+	    ICAL_TRANSP_OPAQUE));
+	icalcomponent_add_component(cal, ev);
+
+	if ((text = icalcomponent_as_ical_string_r(cal)) == NULL) {
+		snprintf(err, errlen, "ical: meeting %s: %s", m->uid,
+		    icalerror_strerror(icalerrno));
+		goto out;
+	}
+	*out = xstrdup(text);
+	rc = 0;
+out:
+	if (text)
+		icalmemory_free_buffer(text);
+	if (cal)
+		icalcomponent_free(cal);
+	if (zone)
+		icaltimezone_free(zone, 1);
+	return rc;
+}
+
+int
+ical_parse_reply(const char *text, char **uid, int *sequence,
+    char **attendee, char **partstat, char *err, size_t errlen)
+{
+	icalcomponent *root = NULL, *cal, *ev;
+	icalproperty *p;
+	icalparameter *ps;
+	const char *v;
+	int rc = -1;
+
+	*uid = *attendee = *partstat = NULL;
+	*sequence = 0;
+	icalerror_set_errors_are_fatal(0);
+	if (text == NULL || strlen(text) > ICAL_TEXT_MAX) {
+		snprintf(err, errlen, "ical: reply missing or larger than %d "
+		    "bytes", ICAL_TEXT_MAX);
+		return -1;
+	}
+	if ((root = icalparser_parse_string(text)) == NULL) {
+		snprintf(err, errlen, "ical: reply does not parse: %s",
+		    icalerror_strerror(icalerrno));
+		return -1;
+	}
+	cal = root;
+	if (icalcomponent_isa(root) == ICAL_XROOT_COMPONENT)
+		cal = icalcomponent_get_first_component(root,
+		    ICAL_VCALENDAR_COMPONENT);
+	if (cal == NULL || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
+		snprintf(err, errlen, "ical: reply has no VCALENDAR");
+		goto out;
+	}
+	if ((p = icalcomponent_get_first_property(cal,
+	    ICAL_METHOD_PROPERTY)) == NULL ||
+	    icalproperty_get_method(p) != ICAL_METHOD_REPLY) {
+		snprintf(err, errlen, "ical: not an iTIP REPLY (METHOD is %s)",
+		    p ? icalproperty_get_value_as_string(p) : "missing");
+		goto out;
+	}
+	if ((ev = icalcomponent_get_first_component(cal,
+	    ICAL_VEVENT_COMPONENT)) == NULL) {
+		snprintf(err, errlen, "ical: reply has no VEVENT");
+		goto out;
+	}
+	if ((p = icalcomponent_get_first_property(ev, ICAL_UID_PROPERTY)) ==
+	    NULL || (v = icalproperty_get_uid(p)) == NULL || *v == '\0') {
+		snprintf(err, errlen, "ical: reply has no UID");
+		goto out;
+	}
+	*uid = xstrdup(v);
+	if ((p = icalcomponent_get_first_property(ev,
+	    ICAL_SEQUENCE_PROPERTY)) != NULL)
+		*sequence = icalproperty_get_sequence(p);
+	if ((p = icalcomponent_get_first_property(ev,
+	    ICAL_ATTENDEE_PROPERTY)) == NULL ||
+	    (v = icalproperty_get_attendee(p)) == NULL) {
+		snprintf(err, errlen, "ical: reply to %s has no ATTENDEE",
+		    *uid);
+		goto out;
+	}
+	if (strncasecmp(v, "mailto:", 7) == 0)
+		v += 7;
+	if (!ical_addr_ok(v)) {
+		snprintf(err, errlen, "ical: reply to %s: ATTENDEE is not an "
+		    "address", *uid);
+		goto out;
+	}
+	*attendee = xstrdup(v);
+	for (char *c = *attendee; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	ps = icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER);
+	switch (ps ? icalparameter_get_partstat(ps) : ICAL_PARTSTAT_NONE) {
+	case ICAL_PARTSTAT_ACCEPTED:
+		*partstat = xstrdup("ACCEPTED");
+		break;
+	case ICAL_PARTSTAT_DECLINED:
+		*partstat = xstrdup("DECLINED");
+		break;
+	case ICAL_PARTSTAT_TENTATIVE:
+		*partstat = xstrdup("TENTATIVE");
+		break;
+	default:
+		snprintf(err, errlen, "ical: reply to %s from %s: PARTSTAT "
+		    "is not ACCEPTED, DECLINED or TENTATIVE", *uid, *attendee);
+		goto out;
+	}
+	rc = 0;
+out:
+	icalcomponent_free(root);
+	if (rc != 0) {
+		free(*uid);
+		free(*attendee);
+		free(*partstat);
+		*uid = *attendee = *partstat = NULL;
+		*sequence = 0;
+	}
+	return rc;
+}

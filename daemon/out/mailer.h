@@ -1,0 +1,74 @@
+/*
+ * mailer.h — the one way the daemon writes a mail: template → message →
+ * outbox, inside the caller's transaction.
+ *
+ * mailer_queue() renders a French template from templates/fr/, reserves the
+ * outbox row (the daily cap on automatic mail per address applies), makes
+ * the signed Message-ID token that binds the mail to its case and
+ * recipient (DESIGN.md §4), composes the MIME message (subject tag, RFC
+ * 3834 headers, Reply-To the contact address) and stores it in the row.
+ * Everything happens in the caller's transaction, so a mail exists exactly
+ * when the state change that caused it was committed.
+ */
+#ifndef CDP_MAILER_H
+#define CDP_MAILER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct compose_addr;
+struct compose_attachment;
+struct config;
+struct store;
+struct tpl_data;
+struct mailer;
+
+/* Loads the templates (all checked) and the HMAC key (created on first use
+ * when secret_file is missing and may be written). */
+int mailer_open(const struct config *cfg, struct mailer **out, char *err,
+    size_t errlen);
+void mailer_close(struct mailer *m);
+
+/* The HMAC key, borrowed: match.c verifies tokens with it. */
+const unsigned char *mailer_key(const struct mailer *m, size_t *keylen);
+
+struct mailer_mail {
+	const char	*template;	/* e.g. "ack" */
+	struct tpl_data	*data;		/* borrowed; network_name and contact
+					 * are added */
+	const char	*case_ref;	/* CDP-YYYY-NNNN for the subject tag;
+					 * NULL: none */
+	int64_t		 case_id;	/* 0: none */
+	int64_t		 person_id;	/* the recipient; 0: none */
+	const char	*to_name;
+	const char	*to_addr;	/* required */
+	const char	*in_reply_to;	/* the mail this one answers, or NULL */
+	const char *const *references;
+	size_t		 nreferences;
+	int		 urgent;	/* not held to working hours (acks) */
+	int		 auto_replied;	/* Auto-Submitted: auto-replied (an
+					 * answer) instead of auto-generated */
+	const char	*calendar;	/* iCalendar object (ical.h) or NULL */
+	const char	*calendar_method;	/* "REQUEST", "CANCEL" */
+	const struct compose_attachment *attachments;	/* compose.h */
+	size_t		 nattachments;
+	/* Shown in Cc: only (the envelope is to_addr alone): a group mail
+	 * sent as one copy per member, each bound to its recipient, where
+	 * everyone sees everyone's address. */
+	const struct compose_addr *cc;
+	size_t		 ncc;
+	int		 no_reply_to;	/* replies go to the From and Cc
+					 * addresses, not only to the contact */
+};
+
+/*
+ * Queues one mail.  Returns OUTBOX_OK with *outbox_id set,
+ * OUTBOX_LIMITED when the recipient already got max_auto_per_day automatic
+ * mails today (nothing queued; the caller records it), or OUTBOX_ERR with
+ * the reason in err (the caller rolls back).
+ */
+int mailer_queue(struct mailer *m, struct store *st,
+    const struct mailer_mail *mail, int64_t *outbox_id, char *err,
+    size_t errlen);
+
+#endif

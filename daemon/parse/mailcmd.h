@@ -1,0 +1,187 @@
+/*
+ * mailcmd.h — the mail commands of DESIGN.md §5, read from a reply's new
+ * text (quoted history and signature already removed by reply.h).
+ *
+ * Commands are lines at the start of the text, one per line, before the
+ * first line that is not a command (blank lines before and between them
+ * are skipped; a line starting with '>' is quoted history and ends them).
+ * Keywords are case- and accent-insensitive ("ÉLIGIBLE", "clôturer") and
+ * tolerate typographic apostrophes ("J’accepte la charte"), any run of
+ * blanks or '-' between words ("NON-ELIGIBLE", "Annuler  la rencontre"),
+ * a ':' after them and a trailing '.', '!' or '?' on the commands without
+ * arguments.  The longest keyword wins ("NON ELIGIBLE" before "NON") and
+ * a keyword ends at a word boundary ("ELIGIBLES", "NOTER" are none).
+ *
+ * Prose guard.  A keyword written entirely in capitals always makes a
+ * command.  Written otherwise ("Note", "abandon") and followed by more
+ * than punctuation, the line is a command only when it reads as one:
+ *   ELIGIBLE STATUT AIDE ACCEPTER ANNULER RENCONTRE   never ("Statut de
+ *       l'association en pièce jointe" is a sentence)
+ *   NOTE CLOTURER ABANDON REFUSER FEUILLE DE ROUTE     with a ':' after
+ *       the keyword ("Note : appelé le porteur")
+ *   TRANSFERER INVITER INTERLOCUTEUR                   with a ':' or an
+ *       address in the line
+ *   RENCONTRE POINT                                    with a ':' or a
+ *       date ("Rencontre le 14/06 à 18h", not "Rencontre très positive")
+ *   NON ELIGIBLE, J'ACCEPTE LA CHARTE                   always
+ *   OUI, NON                                           see natural answers
+ * Otherwise the line is prose and parsing stops there.
+ *
+ * Natural answers.  When the first non-blank line of the text starts
+ * with "oui" or "non" written other than "OUI"/"NON" in capitals ("Oui",
+ * "oui", "Non"), followed by more than punctuation ("Oui, avec plaisir !",
+ * "Non merci, pas disponible"), it is one OUI or NON command with
+ * natural = 1 and parsing stops after it; args (and for NON text) are the
+ * rest of the sentence without the punctuation that follows oui/non.
+ * "OUI"/"NON" in capitals make a keyword line (natural = 0, "NON pas
+ * disponible" has the motif "pas disponible"), and so does "Oui"/"Non"
+ * alone on its line, in any case, with or without punctuation.  A longer
+ * keyword still wins: "Non éligible : hors territoire" is NON ELIGIBLE.
+ * Later in the text, "oui avec plaisir" is prose.
+ *
+ * Typos.  A line that is no command but looks like one — its first word
+ * (letters, '-' and apostrophes) has three letters or more, all written in
+ * capitals, and ends like a keyword would; the line has at most 8 words;
+ * the word is not a greeting ("BONJOUR", "MERCI", "CORDIALEMENT"...) — is
+ * reported as CMD_UNKNOWN/CMDERR_UNKNOWN with args = the whole line, and
+ * parsing goes on, so that a typo gets an answer instead of silence.
+ *
+ * FEUILLE DE ROUTE takes the rest of its own line and the following lines
+ * up to a line "FIN" (any case, "Fin." too) or the end of the text
+ * (commands may follow FIN); blank lines inside are kept, those at the
+ * start and end dropped; no line at all is CMDERR_MISSING_ARGUMENT.  Its
+ * lines "[- * •] date [heure] (: or -) étape" are milestones; a line
+ * written as a date that does not exist ("- 31/02 : x") sets
+ * CMDERR_BAD_DATE (or BAD_TIME), the other milestones are still kept.
+ *
+ * Dates: AAAA-MM-JJ, JJ/MM/AAAA, JJ/MM/AA (20AA), JJ/MM (the next such day
+ * on or after `now`'s local date), also with '-' or '.' instead of '/',
+ * optionally after "le" and a French weekday (ignored); times: HH:MM,
+ * HHhMM, HHh, HH h MM, "18 heures", optionally after "à", "de" or "vers"
+ * (an end time, "18h-20h", "de 18h à 20h", is read and dropped); in the
+ * network's time zone (the process's local time, clock.h).  RENCONTRE
+ * needs both: no time is CMDERR_BAD_TIME.  Its place drops a leading "à",
+ * '-', ',' or ':' ("18h30 à la mairie" -> "la mairie").
+ *
+ * Addresses: bare, "<a@b.fr>", "Name <a@b.fr>", "mailto:a@b.fr",
+ * separated by ',', ';', blanks or "et" ("à" before one is skipped);
+ * lower-cased, validated with compose_address_ok(), duplicates dropped.
+ * A word that is no address, more than COMMAND_MAX_ADDRESSES addresses,
+ * or more than one address for TRANSFERER / INTERLOCUTEUR is
+ * CMDERR_BAD_ADDRESS.
+ *
+ * When a command has an error, what was understood before it is still
+ * filled in (the date of a RENCONTRE without time, the valid addresses of
+ * an INVITER), so that the answer can say so.
+ *
+ * This module only parses: who may run what, and the effects, are the
+ * case modules' business.
+ */
+#ifndef CDP_MAILCMD_H
+#define CDP_MAILCMD_H
+
+#include <stddef.h>
+#include <time.h>
+
+enum mailcmd_verb {
+	CMD_UNKNOWN,
+	CMD_ELIGIBLE,
+	CMD_NON_ELIGIBLE,
+	CMD_TRANSFERER,
+	CMD_INVITER,
+	CMD_OUI,
+	CMD_NON,
+	CMD_INTERLOCUTEUR,
+	CMD_RENCONTRE,
+	CMD_ANNULER_RENCONTRE,
+	CMD_FEUILLE_DE_ROUTE,
+	CMD_POINT,
+	CMD_NOTE,
+	CMD_CLOTURER,
+	CMD_ABANDON,
+	CMD_STATUT,
+	CMD_AIDE,
+	CMD_ACCEPTER,
+	CMD_REFUSER,
+	CMD_CHARTE		/* J'ACCEPTE LA CHARTE */
+};
+
+/* Why a command line cannot be run as written (the transcript's flags). */
+enum mailcmd_error {
+	CMDERR_NONE,
+	CMDERR_UNKNOWN,			/* not a command */
+	CMDERR_BAD_DATE,
+	CMDERR_BAD_TIME,
+	CMDERR_BAD_ADDRESS,
+	CMDERR_MISSING_ARGUMENT
+};
+
+struct mailcmd_when {
+	int	year, month, day;	/* local date */
+	int	has_time;
+	int	hour, minute;		/* local, when has_time */
+};
+
+struct mailcmd_milestone {
+	struct mailcmd_when	 when;
+	char			*label;	/* owned, trimmed */
+};
+
+struct mailcmd {
+	enum mailcmd_verb	 verb;
+	enum mailcmd_error	 error;
+	char		*line;		/* owned: the line as written, trimmed
+					 * (the first line of a roadmap) */
+	char		*args;		/* owned: the rest of the line after
+					 * the keyword, trimmed, a leading ':'
+					 * (or ',' ';' '-') dropped; "" if
+					 * none or only punctuation.  FEUILLE
+					 * DE ROUTE: its lines, '\n'-joined;
+					 * CMD_UNKNOWN: the whole line */
+	int		 natural;	/* OUI/NON read from a sentence ("Oui,
+					 * avec plaisir !"), not a keyword
+					 * line: only an answer on an
+					 * invitation thread */
+	/* Arguments as understood, by verb: */
+	char		**addresses;	/* INVITER (several, ',' ';' or blank
+					 * separated), TRANSFERER,
+					 * INTERLOCUTEUR: normalized, owned */
+	size_t		  naddresses;
+	struct mailcmd_when when;	/* RENCONTRE, POINT */
+	char		*text;		/* owned or NULL: motif (NON ELIGIBLE,
+					 * NON, ABANDON, REFUSER), lieu
+					 * (RENCONTRE), objet (POINT), texte
+					 * (NOTE), bilan (CLOTURER) */
+	struct mailcmd_milestone *milestones;	/* FEUILLE DE ROUTE */
+	size_t		  nmilestones;
+};
+
+struct mailcmd_list {
+	struct mailcmd	*items;
+	size_t		 n;
+};
+
+/* Caps: lines looked at (roadmap lines included), commands per mail,
+ * addresses per INVITER.  Past the first two, parsing stops: the lines
+ * after them are not commands. */
+#define COMMAND_MAX_LINES	500
+#define COMMAND_MAX		50
+#define COMMAND_MAX_ADDRESSES	20
+
+/*
+ * Parses `text` (UTF-8, LF line ends; NULL is empty).  `now` resolves
+ * dates without a year.  Always fills *out (possibly with n == 0).
+ */
+void mailcmd_parse(const char *text, time_t now, struct mailcmd_list *out);
+void mailcmd_list_free(struct mailcmd_list *l);
+
+/* "NON ELIGIBLE", "J'ACCEPTE LA CHARTE"...: the verb in upper case
+ * without accents, as inspect --json shows it; "" for CMD_UNKNOWN. */
+const char *mailcmd_verb_name(enum mailcmd_verb v);
+
+/* The UTC time of a local date and time (00:00 without a time); -1 if the
+ * date does not exist (31/02), nor the time (02:30 on the night clocks go
+ * forward). */
+time_t mailcmd_when_time(const struct mailcmd_when *w);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * rules.c — loading and matching PCRE2 rule files; see rules.h.
+ *
+ * Each pattern is compiled once at load and, when the platform allows it,
+ * JIT-compiled: rules run on every line of every incoming mail.  One match
+ * data block per rule set is reused, so matching allocates nothing; a rules
+ * object is therefore used by one thread at a time (the daemon has one).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "parse/rules.h"
+
+struct rule {
+	char		*label;
+	int		 line;
+	pcre2_code	*code;
+};
+
+struct rules {
+	struct rule		*items;
+	size_t			 n;
+	pcre2_match_data	*md;
+	pcre2_match_context	*mctx;
+};
+
+/* Caps the work one pattern may do on one input: a rule with catastrophic
+ * backtracking must not stall the daemon on a crafted mail. */
+#define RULES_MATCH_LIMIT	1000000
+
+static int
+rules_add_line(struct rules *r, const char *path, int lineno, char *line,
+    struct buf *errs)
+{
+	char *p = line, *label, *pat, *end;
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	end = p + strlen(p);
+	while (end > p && (end[-1] == '\r' || end[-1] == '\n' ||
+	    end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	if (*p == '\0' || *p == '#')
+		return 0;
+	label = p;
+	while (*p && (islower((unsigned char)*p) ||
+	    isdigit((unsigned char)*p) || *p == '_'))
+		p++;
+	if (p == label || (*p != ' ' && *p != '\t')) {
+		buf_printf(errs, "%s%s:%d: %.*s: expected 'label pattern' "
+		    "with a label of a-z, 0-9 and _", errs->len ? "\n" : "",
+		    path, lineno, (int)strcspn(label, " \t"), label);
+		return -1;
+	}
+	*p++ = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	pat = p;
+	if (*pat == '\0') {
+		buf_printf(errs, "%s%s:%d: %s: missing pattern",
+		    errs->len ? "\n" : "", path, lineno, label);
+		return -1;
+	}
+	code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_MATCH_INVALID_UTF,
+	    &errcode, &erroff, NULL);
+	if (code == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		buf_printf(errs, "%s%s:%d: %s: %s at offset %zu of the "
+		    "pattern", errs->len ? "\n" : "", path, lineno, label,
+		    (char *)msg, (size_t)erroff);
+		return -1;
+	}
+	/* JIT is an optimisation only; without it matching still works. */
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	if (r->n == RULES_MAX_RULES) {
+		pcre2_code_free(code);
+		buf_printf(errs, "%s%s:%d: %s: more than %d rules in one file",
+		    errs->len ? "\n" : "", path, lineno, label,
+		    RULES_MAX_RULES);
+		return -1;
+	}
+	r->items = xrealloc(r->items, (r->n + 1) * sizeof(*r->items));
+	r->items[r->n].label = xstrdup(label);
+	r->items[r->n].line = lineno;
+	r->items[r->n].code = code;
+	r->n++;
+	return 0;
+}
+
+/*
+ * The end of a load: every error collected in errs is the caller's, else
+ * the match data is made and *out set.  Frees r on failure.
+ */
+static int
+rules_finish(struct rules *r, const char *name, struct buf *errs,
+    struct rules **out, char *err, size_t errlen)
+{
+	if (errs->len) {
+		snprintf(err, errlen, "%s", buf_str(errs));
+		goto fail;
+	}
+	r->md = pcre2_match_data_create(1, NULL);
+	r->mctx = pcre2_match_context_create(NULL);
+	if (r->md == NULL || r->mctx == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		goto fail;
+	}
+	pcre2_set_match_limit(r->mctx, RULES_MATCH_LIMIT);
+	*out = r;
+	return 0;
+fail:
+	rules_free(r);
+	return -1;
+}
+
+static void
+rules_too_long(struct buf *errs, const char *name, int lineno)
+{
+	buf_printf(errs, "%s%s:%d: line: longer than %d bytes",
+	    errs->len ? "\n" : "", name, lineno, RULES_MAX_LINE);
+}
+
+int
+rules_load(const char *path, struct rules **out, char *err, size_t errlen)
+{
+	struct rules *r = xcalloc(1, sizeof(*r));
+	struct buf errs;
+	char line[RULES_MAX_LINE + 2];
+	FILE *f;
+	int lineno = 0, rc = -1;
+
+	buf_init(&errs, 0);
+	f = fopen(path, "re");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (strlen(line) > RULES_MAX_LINE) {
+			int c;
+
+			rules_too_long(&errs, path, lineno);
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		rules_add_line(r, path, lineno, line, &errs);
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = rules_finish(r, path, &errs, out, err, errlen);
+	r = NULL;
+out:
+	if (f)
+		fclose(f);
+	buf_free(&errs);
+	rules_free(r);
+	return rc;
+}
+
+int
+rules_load_text(const char *name, const char *text, struct rules **out,
+    char *err, size_t errlen)
+{
+	struct rules *r = xcalloc(1, sizeof(*r));
+	struct buf errs;
+	const char *p = text, *nl;
+	char *line;
+	size_t n;
+	int lineno = 0, rc;
+
+	/* Generated text (all the communes in one pattern) may have lines
+	 * longer than a file's: only the file limit is lifted here. */
+	buf_init(&errs, 0);
+	while (*p != '\0') {
+		lineno++;
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		line = xstrndup(p, n);
+		rules_add_line(r, name, lineno, line, &errs);
+		free(line);
+		p += n + (nl != NULL);
+	}
+	rc = rules_finish(r, name, &errs, out, err, errlen);
+	buf_free(&errs);
+	return rc;
+}
+
+void
+rules_free(struct rules *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->items[i].label);
+		pcre2_code_free(r->items[i].code);
+	}
+	free(r->items);
+	pcre2_match_data_free(r->md);
+	pcre2_match_context_free(r->mctx);
+	free(r);
+}
+
+size_t
+rules_count(const struct rules *r)
+{
+	return r ? r->n : 0;
+}
+
+const char *
+rules_label(const struct rules *r, size_t i)
+{
+	return r->items[i].label;
+}
+
+int
+rules_line(const struct rules *r, size_t i)
+{
+	return r->items[i].line;
+}
+
+int
+rules_match(const struct rules *r, size_t i, const char *s, size_t len,
+    size_t *start, size_t *end)
+{
+	int rc = pcre2_match(r->items[i].code, (PCRE2_SPTR)s, len, 0, 0,
+	    r->md, r->mctx);
+
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return -1;
+	if (start || end) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+
+		if (start)
+			*start = ov[0];
+		if (end)
+			*end = ov[1];
+	}
+	return 1;
+}
+
+long
+rules_first_match(const struct rules *r, const char *label, const char *s,
+    size_t len, size_t *start, size_t *end)
+{
+	if (r == NULL)
+		return -1;
+	for (size_t i = 0; i < r->n; i++) {
+		if (label && strcmp(r->items[i].label, label) != 0)
+			continue;
+		if (rules_match(r, i, s, len, start, end) == 1)
+			return (long)i;
+	}
+	return -1;
+}

@@ -1,0 +1,330 @@
+/*
+ * person_db.c — the people the network knows; see person_db.h.
+ *
+ * Addresses are compared as stored: normalized to lower case by
+ * person_normalize_email() before they reach SQL, which the schema's CHECK
+ * (email = lower(email)) enforces.  A forgotten person's address is
+ * 'forgotten-<id>@invalid'; the ".invalid" top-level domain (RFC 2606)
+ * is refused as an address, and lookups skip forgotten rows anyway, so no
+ * mail and no command can ever be tied to an erased person again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/compose.h"
+#include "base/mem.h"
+#include "store/person_db.h"
+#include "store/store.h"
+
+static const char *const person_roles[] = {
+	"holder", "referent", "volunteer", "coordinator"
+};
+
+static int
+person_role_ok(const char *role)
+{
+	for (size_t i = 0; i < sizeof(person_roles) / sizeof(person_roles[0]);
+	    i++)
+		if (strcmp(role, person_roles[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+person_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* 1 when the domain is "invalid" or ends in ".invalid" (RFC 2606: never
+ * deliverable; ours for forgotten persons). */
+static int
+person_domain_invalid(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	size_t n;
+
+	if (at == NULL)
+		return 0;
+	at++;
+	n = strlen(at);
+	return strcmp(at, "invalid") == 0 ||
+	    (n > 8 && strcmp(at + n - 8, ".invalid") == 0);
+}
+
+int
+person_normalize_email(const char *in, char *out, size_t outlen)
+{
+	const char *s = in, *e;
+	size_t n;
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	if (in == NULL)
+		return -1;
+	e = s + strlen(s);
+	while (s < e && person_blank(*s))
+		s++;
+	while (e > s && person_blank(e[-1]))
+		e--;
+	if (e - s >= 2 && *s == '<' && e[-1] == '>') {
+		s++;
+		e--;
+		while (s < e && person_blank(*s))
+			s++;
+		while (e > s && person_blank(e[-1]))
+			e--;
+	}
+	n = (size_t)(e - s);
+	if (n == 0 || n >= outlen || n >= PERSON_EMAIL_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' +
+		    'a') : s[i];
+	out[n] = '\0';
+	if (!compose_address_ok(out) || person_domain_invalid(out)) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepares `sql` or says which operation failed. */
+static struct store_stmt *
+person_prepare(struct store *st, const char *what, const char *sql,
+    char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	char e[512];
+
+	s = store_prepare(st, sql, e, sizeof(e));
+	if (s == NULL)
+		snprintf(err, errlen, "%s: %s", what, e);
+	return s;
+}
+
+/* Runs a prepared statement that returns no row, then finalizes it. */
+static int
+person_run(struct store *st, struct store_stmt *s, const char *what,
+    char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (store_step(s) != STORE_DONE) {
+		snprintf(err, errlen, "%s: %s", what, store_errmsg(st));
+		rc = -1;
+	}
+	store_finalize(s);
+	return rc;
+}
+
+/* The id of a normalized address: 1, 0 when unknown, -1. */
+static int
+person_lookup(struct store *st, const char *norm, int64_t *id, char *err,
+    size_t errlen)
+{
+	struct store_stmt *s;
+	int step, rc = -1;
+
+	s = person_prepare(st, "finding a person", "SELECT id FROM persons "
+	    "WHERE email = ?1 AND forgotten_at IS NULL", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, norm);
+	step = store_step(s);
+	if (step == STORE_ROW) {
+		*id = store_col_int64(s, 0);
+		rc = 1;
+	} else if (step == STORE_DONE)
+		rc = 0;
+	else
+		snprintf(err, errlen, "finding %s: %s", norm, store_errmsg(st));
+	store_finalize(s);
+	return rc;
+}
+
+int
+person_find(struct store *st, const char *email, int64_t *id, char *err,
+    size_t errlen)
+{
+	char norm[PERSON_EMAIL_MAX];
+
+	/* Not an address we could have stored: simply not known. */
+	if (person_normalize_email(email, norm, sizeof(norm)) != 0)
+		return 0;
+	return person_lookup(st, norm, id, err, errlen);
+}
+
+int
+person_ensure(struct store *st, const char *email, const char *name,
+    long long now, int64_t *id, char *err, size_t errlen)
+{
+	struct store_stmt *s = NULL;
+	char norm[PERSON_EMAIL_MAX];
+	char *clean = NULL;
+	int found, rc = -1;
+
+	if (person_normalize_email(email, norm, sizeof(norm)) != 0) {
+		snprintf(err, errlen, "'%s' is not a mail address",
+		    email ? email : "");
+		return -1;
+	}
+	/* Names come from From: headers and files: one clean line. */
+	clean = compose_clean_line(name);
+	if ((found = person_lookup(st, norm, id, err, errlen)) < 0)
+		goto out;
+	if (found) {
+		if (*clean == '\0') {
+			rc = 0;
+			goto out;
+		}
+		s = person_prepare(st, "naming a person", "UPDATE persons SET "
+		    "name = ?2, updated_at = ?3 WHERE id = ?1 AND name = ''",
+		    err, errlen);
+		if (s == NULL)
+			goto out;
+		store_bind_int64(s, 1, *id);
+	} else {
+		s = person_prepare(st, "adding a person", "INSERT INTO persons "
+		    "(email, name, created_at, updated_at) VALUES (?1, ?2, ?3, "
+		    "?3)", err, errlen);
+		if (s == NULL)
+			goto out;
+		store_bind_text(s, 1, norm);
+	}
+	store_bind_text(s, 2, clean);
+	store_bind_int64(s, 3, now);
+	if (person_run(st, s, norm, err, errlen) != 0)
+		goto out;
+	if (!found)
+		*id = store_last_insert_id(st);
+	rc = 0;
+out:
+	free(clean);
+	return rc;
+}
+
+int
+person_has_role(struct store *st, int64_t id, const char *role, char *err,
+    size_t errlen)
+{
+	struct store_stmt *s;
+	int step;
+
+	s = person_prepare(st, "reading roles", "SELECT 1 FROM person_roles "
+	    "WHERE person_id = ?1 AND role = ?2", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, id);
+	store_bind_text(s, 2, role);
+	step = store_step(s);
+	if (step < 0)
+		snprintf(err, errlen, "reading roles: %s", store_errmsg(st));
+	store_finalize(s);
+	return step < 0 ? -1 : step == STORE_ROW;
+}
+
+int
+person_add_role(struct store *st, int64_t id, const char *role,
+    enum person_source src, long long now, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+
+	if (role == NULL || !person_role_ok(role)) {
+		snprintf(err, errlen, "unknown role '%s'", role ? role : "");
+		return -1;
+	}
+	/* The row's change count tells people_file.c whether anything changed:
+	 * nothing when the role is there and keeps its source. */
+	s = person_prepare(st, "giving a role", "INSERT INTO person_roles "
+	    "(person_id, role, since, source) VALUES (?1, ?2, ?3, ?4) "
+	    "ON CONFLICT (person_id, role) DO UPDATE SET source = 'file' "
+	    "WHERE excluded.source = 'file' AND source <> 'file'", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, id);
+	store_bind_text(s, 2, role);
+	store_bind_int64(s, 3, now);
+	store_bind_text(s, 4, src == PERSON_SRC_FILE ? "file" : "db");
+	return person_run(st, s, "giving a role", err, errlen);
+}
+
+int
+person_mark_bounce(struct store *st, const char *email, const char *status,
+    long long now, int64_t *id, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	int found;
+
+	*id = 0;
+	if ((found = person_find(st, email, id, err, errlen)) <= 0)
+		return found;
+	s = person_prepare(st, "recording a bounce", "UPDATE persons SET "
+	    "failing_since = coalesce(failing_since, ?2), last_bounce_at = ?2, "
+	    "last_bounce_status = ?3, updated_at = ?2 WHERE id = ?1", err,
+	    errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, *id);
+	store_bind_int64(s, 2, now);
+	store_bind_text(s, 3, status);
+	return person_run(st, s, "recording a bounce", err, errlen);
+}
+
+int
+person_mark_working(struct store *st, int64_t id, long long now, char *err,
+    size_t errlen)
+{
+	struct store_stmt *s;
+
+	/* The bounce history stays: only "failing now" is cleared. */
+	s = person_prepare(st, "clearing a bounce", "UPDATE persons SET "
+	    "failing_since = NULL, updated_at = ?2 WHERE id = ?1 AND "
+	    "failing_since IS NOT NULL", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, id);
+	store_bind_int64(s, 2, now);
+	return person_run(st, s, "clearing a bounce", err, errlen);
+}
+
+int
+person_get(struct store *st, int64_t id, char *name, size_t namelen,
+    char *email, size_t emaillen, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	int step, rc = -1;
+
+	if (namelen)
+		name[0] = '\0';
+	if (emaillen)
+		email[0] = '\0';
+	s = person_prepare(st, "reading a person", "SELECT name, email FROM "
+	    "persons WHERE id = ?1", err, errlen);
+	if (s == NULL)
+		return -1;
+	store_bind_int64(s, 1, id);
+	step = store_step(s);
+	if (step == STORE_ROW) {
+		const char *n = store_col_text(s, 0), *e = store_col_text(s, 1);
+
+		/* A cut address would reach someone else: refuse instead. */
+		if (strlen(n) >= namelen || strlen(e) >= emaillen) {
+			snprintf(err, errlen, "person %lld: name or address "
+			    "longer than the buffer", (long long)id);
+			goto out;
+		}
+		memcpy(name, n, strlen(n) + 1);
+		memcpy(email, e, strlen(e) + 1);
+	} else if (step != STORE_DONE) {
+		snprintf(err, errlen, "reading person %lld: %s", (long long)id,
+		    store_errmsg(st));
+		goto out;
+	}
+	rc = 0;
+out:
+	store_finalize(s);
+	return rc;
+}

@@ -1,0 +1,88 @@
+/*
+ * person_db.h — the people the network knows (tables persons, person_roles).
+ *
+ * One row per address, addresses normalized to lower case.  Network roles
+ * ('referent', 'volunteer', 'coordinator', 'holder') come from two sources:
+ * the people file ([paths] people, people_file.h) and the database itself
+ * (`person add`, a volunteer accepted by mail).  A role's source is kept so
+ * that re-reading the file removes the roles the file no longer gives and
+ * never those given by mail.  Every function works inside the caller's
+ * transaction (or in autocommit when there is none).
+ */
+#ifndef CDP_PERSON_DB_H
+#define CDP_PERSON_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define PERSON_EMAIL_MAX	255	/* 254 + NUL */
+
+enum person_source {
+	PERSON_SRC_DB,		/* given by mail or by `person add` */
+	PERSON_SRC_FILE		/* given by the people file */
+};
+
+/*
+ * Normalizes an address taken from outside: trims blanks and one pair of
+ * angle brackets, lower-cases it, and checks it is an addr-spec we can
+ * write to (compose_address_ok()).  Addresses in the reserved ".invalid"
+ * domain (RFC 2606; forgotten persons become 'forgotten-<id>@invalid')
+ * are refused.  Returns 0 with the result in out (PERSON_EMAIL_MAX bytes
+ * are always enough), or -1 (out is then "") when it is not an address.
+ */
+int person_normalize_email(const char *in, char *out, size_t outlen);
+
+/* 1 and *id when `email` (normalized or not) is known, 0 if not (also
+ * when it is not an address at all, and for forgotten persons), -1 on a
+ * database error (err). */
+int person_find(struct store *st, const char *email, int64_t *id,
+    char *err, size_t errlen);
+
+/*
+ * The person with this address, created when unknown (name may be NULL or
+ * ""; it is stored as one clean line, compose_clean_line(); an existing
+ * empty name is filled in, a non-empty one kept).  A
+ * forgotten person's address is never matched (it was blanked).  Returns
+ * 0 and *id, or -1 (bad address, database error) with err.
+ */
+int person_ensure(struct store *st, const char *email, const char *name,
+    long long now, int64_t *id, char *err, size_t errlen);
+
+/* 1 if the person has network role `role`, 0 if not, -1 on error. */
+int person_has_role(struct store *st, int64_t id, const char *role,
+    char *err, size_t errlen);
+
+/* Gives a network role ('holder', 'referent', 'volunteer' or
+ * 'coordinator'; anything else is -1).  A role already there keeps its
+ * `since`; with PERSON_SRC_FILE it becomes a file role (the file now gives
+ * it), with PERSON_SRC_DB its source is left as it is (a role the file
+ * gives stays the file's to remove).  store_changes() is 1 right after
+ * when the role was added or changed source, 0 when nothing changed.
+ * 0 or -1. */
+int person_add_role(struct store *st, int64_t id, const char *role,
+    enum person_source src, long long now, char *err, size_t errlen);
+
+/*
+ * Records a bounce (RFC 3464) for `email`: failing_since (kept if already
+ * set), last_bounce_at, last_bounce_status (e.g. "5.1.1", may be NULL).
+ * Sets *id to the person (0 when the address is unknown: nothing done).
+ * 0 or -1.
+ */
+int person_mark_bounce(struct store *st, const char *email,
+    const char *status, long long now, int64_t *id, char *err,
+    size_t errlen);
+
+/* A mail came from this person: their address works (failing_since
+ * cleared).  0 or -1. */
+int person_mark_working(struct store *st, int64_t id, long long now,
+    char *err, size_t errlen);
+
+/* The person's display name and address into the buffers ("" if
+ * unknown id).  0, or -1 on a database error or when either does not fit
+ * its buffer (never a cut address). */
+int person_get(struct store *st, int64_t id, char *name, size_t namelen,
+    char *email, size_t emaillen, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * store.h — the SQLite database: opening, schema migrations, transactions,
+ * and a small statement API for the other modules.
+ *
+ * The database is the daemon's only shared state and its durability point:
+ * a fetched mail leaves the IMAP inbox only after the transaction that
+ * stored it has committed.  So the store opens the file with WAL,
+ * synchronous=FULL, foreign keys on and a 5 s busy timeout, creates it
+ * mode 0600 (it holds personal data), and brings the schema up to date
+ * (PRAGMA user_version) before anything else runs.  store.c is the only
+ * file that includes sqlite3.h: other modules run their SQL through the
+ * wrappers below, with bound parameters only (never text pasted into SQL).
+ *
+ * Errors: functions return 0 on success and -1 on failure.  Those taking
+ * `char *err, size_t errlen` write a one-line reason there (with SQLite's
+ * own message); the statement functions leave it in store_errmsg().
+ * Nothing here exits, except on out of memory (fatal, as in mem.h).
+ */
+#ifndef CDP_STORE_H
+#define CDP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The schema version daemon/store/schema.sql creates and the migrations reach. */
+#define STORE_SCHEMA_VERSION	1
+
+struct store;		/* an open database; opaque */
+struct store_stmt;	/* a prepared statement; opaque */
+
+/* One schema step: running `sql` (one or more statements) on a database at
+ * version `version - 1` brings it to `version`. */
+struct store_migration {
+	int		 version;
+	const char	*sql;
+};
+
+/* Results of store_step() (besides -1). */
+enum store_step_result {
+	STORE_DONE = 0,		/* the statement has finished */
+	STORE_ROW = 1		/* a row is ready for store_col_*() */
+};
+
+/*
+ * Opens (creating if needed, mode 0600) the database at `path` and brings
+ * its schema to STORE_SCHEMA_VERSION: an empty database gets schema.sql and
+ * its version in one transaction; an older one gets each missing migration,
+ * in order, each in its own transaction.  ":memory:" opens a private
+ * in-memory database (for tests).  Fails, with the path in `err`, when the
+ * folder does not exist, the file is not an SQLite database or not ours,
+ * its schema is newer than this program, or WAL cannot be enabled.
+ * On success *out is owned by the caller (store_close()).
+ */
+int store_open(const char *path, struct store **out, char *err,
+    size_t errlen);
+/* Closes the database.  Every statement should have been finalized first:
+ * one still open is logged as a bug and keeps the connection alive until
+ * it is finalized.  NULL is a no-op. */
+void store_close(struct store *st);
+
+/*
+ * For `coupdepouce check`: opens the existing database at `path` without
+ * creating or migrating anything, and checks it is a coupdepouce database
+ * this program can use (not newer than STORE_SCHEMA_VERSION; an older one
+ * will be migrated by store_open) and undamaged (store_integrity_check).
+ * Sets *version (0: empty, created at first run).  -1 with the path and
+ * the problem in `err`.
+ */
+int store_probe(const char *path, int *version, char *err, size_t errlen);
+
+/* The database's schema version (PRAGMA user_version), -1 on error. */
+int store_version(struct store *st);
+
+/*
+ * For tests and for store_open: brings the database from its current
+ * version to `target` with the migrations in `list` (any order; one per
+ * version from current+1 to target must be there).  Each migration runs in
+ * its own transaction, with foreign key enforcement suspended as SQLite's
+ * ALTER TABLE procedure requires and a foreign key check before its version
+ * bump and commit; a failing migration is rolled back, the database stays
+ * at the previous version and `err` names the version and the SQL error.
+ * A database already at `target` is left alone (0); one above `target` is
+ * refused ("PATH: schema version N is newer than this program (M)...").
+ */
+int store_migrate_with(struct store *st, const struct store_migration *list,
+    size_t n, int target, char *err, size_t errlen);
+
+/*
+ * Transactions.  store_begin starts a write transaction (BEGIN IMMEDIATE:
+ * it takes the write lock at once, waiting up to the busy timeout, so two
+ * processes never deadlock upgrading a read).  store_rollback is a no-op
+ * outside a transaction (SQLite may already have rolled back after an I/O
+ * error).  Savepoint names are SQL identifiers ([A-Za-z_][A-Za-z0-9_]*);
+ * store_rollback_to undoes everything since the savepoint and removes it,
+ * so the enclosing transaction goes on as if it had never been taken —
+ * this is how one bad message is dropped from an inbound batch.
+ */
+int store_begin(struct store *st, char *err, size_t errlen);
+int store_commit(struct store *st, char *err, size_t errlen);
+int store_rollback(struct store *st, char *err, size_t errlen);
+int store_savepoint(struct store *st, const char *name, char *err,
+    size_t errlen);
+int store_release(struct store *st, const char *name, char *err,
+    size_t errlen);
+int store_rollback_to(struct store *st, const char *name, char *err,
+    size_t errlen);
+/* 1 inside a transaction (or savepoint), 0 otherwise. */
+int store_in_transaction(struct store *st);
+
+/* Runs `sql` (one or more statements, no parameters, results ignored).
+ * Meant for fixed SQL: anything from outside goes through store_bind_*(). */
+int store_exec(struct store *st, const char *sql, char *err, size_t errlen);
+
+/*
+ * Prepared statements.  store_prepare compiles one statement (parameters
+ * written ?1, ?2...; indexes start at 1) and returns it, owned by the
+ * caller (store_finalize()), or NULL with the reason in `err`.
+ * The bind functions copy their argument and return 0/-1 (bad index, too
+ * big); text is UTF-8 and NULL binds SQL NULL, as does a NULL blob.
+ * store_step returns STORE_ROW, STORE_DONE or -1 (reason in
+ * store_errmsg(); store_constraint_failed() tells a UNIQUE, CHECK, NOT NULL
+ * or FOREIGN KEY violation from other failures).
+ * store_reset makes the statement ready to run again and clears its
+ * bindings.  store_finalize(NULL) is a no-op.
+ */
+struct store_stmt *store_prepare(struct store *st, const char *sql,
+    char *err, size_t errlen);
+int store_bind_int64(struct store_stmt *s, int idx, int64_t v);
+int store_bind_text(struct store_stmt *s, int idx, const char *text);
+int store_bind_blob(struct store_stmt *s, int idx, const void *p, size_t n);
+int store_bind_null(struct store_stmt *s, int idx);
+int store_step(struct store_stmt *s);
+void store_reset(struct store_stmt *s);
+void store_finalize(struct store_stmt *s);
+/*
+ * Runs a statement that returns no row (INSERT, UPDATE, DELETE) once and
+ * finalizes it, whatever happens.  0, or -1 with "what: SQLite's message"
+ * in err (just the message when what is NULL).
+ */
+int store_step_done(struct store_stmt *s, const char *what, char *err,
+    size_t errlen);
+
+/*
+ * Columns of the current row (indexes start at 0).  Text and blobs are
+ * borrowed: valid until the next store_step/reset/finalize on the
+ * statement.  store_col_text returns NULL for SQL NULL; store_col_blob
+ * returns NULL for NULL and for an empty blob, with *len set either way.
+ */
+int store_col_count(struct store_stmt *s);
+int store_col_is_null(struct store_stmt *s, int idx);
+int64_t store_col_int64(struct store_stmt *s, int idx);
+const char *store_col_text(struct store_stmt *s, int idx);
+const void *store_col_blob(struct store_stmt *s, int idx, size_t *len);
+
+/* Rowid of the last successful INSERT on this connection. */
+int64_t store_last_insert_id(struct store *st);
+/* Rows changed by the last INSERT, UPDATE or DELETE. */
+int store_changes(struct store *st);
+/* SQLite's message for the last failed call (ask right after it: the next
+ * call on the store replaces it); borrowed. */
+const char *store_errmsg(struct store *st);
+/* 1 if the last failed call broke a constraint, 0 otherwise (ask right
+ * after it, as for store_errmsg).  E.g. a duplicate on a UNIQUE column. */
+int store_constraint_failed(struct store *st);
+
+/* For `coupdepouce check`: PRAGMA quick_check and foreign_key_check; -1
+ * with the first problems found in `err` if the database is damaged. */
+int store_integrity_check(struct store *st, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,869 @@
+/*
+ * test_mailcmd.c — the mail commands of DESIGN.md §5 as people type them:
+ * every verb in capitals, lower case and with accents, the word
+ * boundaries and longest match, addresses in the forms clients write
+ * them, every date and time form (and the wrong ones), roadmaps with and
+ * without FIN, the typo rule, natural OUI/NON answers and the lines that
+ * must stop parsing, the caps, and mailcmd_when_time() in Paris summer
+ * and winter time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "parse/mailcmd.h"
+#include "tap.h"
+
+static struct mailcmd_list L;
+static time_t now;		/* 2026-06-01 10:00 Paris unless changed */
+
+static time_t
+paris(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* The text on one line, for a test name ("a\nb" -> "a\\nb"). */
+static const char *
+shown(const char *text)
+{
+	static char out[160];
+	size_t o = 0;
+
+	if (text == NULL)
+		return "(null)";
+	for (; *text != '\0' && o + 3 < sizeof(out); text++) {
+		if (*text == '\n' || *text == '\r') {
+			out[o++] = '\\';
+			out[o++] = *text == '\n' ? 'n' : 'r';
+		} else {
+			out[o++] = *text;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void
+parse(const char *text)
+{
+	mailcmd_list_free(&L);
+	mailcmd_parse(text, now, &L);
+}
+
+/* The text gives exactly one command: verb, error and args. */
+static const struct mailcmd *
+one(const char *text, enum mailcmd_verb verb, enum mailcmd_error err,
+    const char *args)
+{
+	char name[300];
+
+	parse(text);
+	snprintf(name, sizeof(name), "'%s': one command", shown(text));
+	is_int(L.n, 1, name);
+	if (L.n < 1)
+		return NULL;
+	snprintf(name, sizeof(name), "'%s': verb %s", shown(text),
+	    mailcmd_verb_name(verb));
+	is_int(L.items[0].verb, verb, name);
+	snprintf(name, sizeof(name), "'%s': error %d", shown(text), (int)err);
+	is_int(L.items[0].error, err, name);
+	if (args != NULL) {
+		snprintf(name, sizeof(name), "'%s': args", shown(text));
+		is_str(L.items[0].args, args, name);
+	}
+	return &L.items[0];
+}
+
+static void
+none(const char *text)
+{
+	char name[300];
+
+	parse(text);
+	snprintf(name, sizeof(name), "'%s': no command", shown(text));
+	is_int(L.n, 0, name);
+}
+
+static void
+when_is(const struct mailcmd_when *w, int y, int mo, int d, int has_time,
+    int h, int mi, const char *what)
+{
+	char name[300], got[64], want[64];
+
+	snprintf(name, sizeof(name), "%s: when", what);
+	snprintf(got, sizeof(got), "%04d-%02d-%02d %d %02d:%02d", w->year,
+	    w->month, w->day, w->has_time, w->has_time ? w->hour : 0,
+	    w->has_time ? w->minute : 0);
+	snprintf(want, sizeof(want), "%04d-%02d-%02d %d %02d:%02d", y, mo, d,
+	    has_time, h, mi);
+	is_str(got, want, name);
+}
+
+/* A RENCONTRE/POINT line whose date (and time) must come out as given. */
+static void
+date_is(const char *text, int y, int mo, int d, int has_time, int h, int mi)
+{
+	const struct mailcmd *c;
+
+	parse(text);
+	if (L.n != 1) {
+		ok(0, text);
+		printf("#   %zu commands\n", L.n);
+		return;
+	}
+	c = &L.items[0];
+	is_int(c->error, CMDERR_NONE, text);
+	when_is(&c->when, y, mo, d, has_time, h, mi, text);
+}
+
+static void
+verbs(void)
+{
+	static const struct {
+		const char		*text;
+		enum mailcmd_verb	 verb;
+	} v[] = {
+		{ "ELIGIBLE", CMD_ELIGIBLE },
+		{ "ÉLIGIBLE", CMD_ELIGIBLE },
+		{ "Éligible", CMD_ELIGIBLE },
+		{ "éligible.", CMD_ELIGIBLE },
+		{ "  eligible !", CMD_ELIGIBLE },
+		{ "NON ELIGIBLE : hors territoire", CMD_NON_ELIGIBLE },
+		{ "NON-ÉLIGIBLE : hors territoire", CMD_NON_ELIGIBLE },
+		{ "non   éligible: hors territoire", CMD_NON_ELIGIBLE },
+		{ "TRANSFERER a@b.fr", CMD_TRANSFERER },
+		{ "TRANSFÉRER a@b.fr", CMD_TRANSFERER },
+		{ "transférer a@b.fr", CMD_TRANSFERER },
+		{ "INVITER a@b.fr", CMD_INVITER },
+		{ "Inviter a@b.fr", CMD_INVITER },
+		{ "OUI", CMD_OUI },
+		{ "oui", CMD_OUI },
+		{ "NON", CMD_NON },
+		{ "Non.", CMD_NON },
+		{ "INTERLOCUTEUR a@b.fr", CMD_INTERLOCUTEUR },
+		{ "interlocuteur : a@b.fr", CMD_INTERLOCUTEUR },
+		{ "RENCONTRE 14/06/2027 18h30", CMD_RENCONTRE },
+		{ "rencontre le 14/06/2027 à 18h30", CMD_RENCONTRE },
+		{ "ANNULER RENCONTRE", CMD_ANNULER_RENCONTRE },
+		{ "Annuler  rencontre", CMD_ANNULER_RENCONTRE },
+		{ "ANNULER LA RENCONTRE", CMD_ANNULER_RENCONTRE },
+		{ "annuler-la-rencontre.", CMD_ANNULER_RENCONTRE },
+		{ "FEUILLE DE ROUTE\n- 15/06 : x\nFIN", CMD_FEUILLE_DE_ROUTE },
+		{ "Feuille de route :\n- 15/06 : x", CMD_FEUILLE_DE_ROUTE },
+		{ "POINT 20/06/2027", CMD_POINT },
+		{ "point : 20/06/2027", CMD_POINT },
+		{ "NOTE appelé le porteur", CMD_NOTE },
+		{ "Note : appelé le porteur", CMD_NOTE },
+		{ "CLOTURER", CMD_CLOTURER },
+		{ "CLÔTURER belle réussite", CMD_CLOTURER },
+		{ "clôturer", CMD_CLOTURER },
+		{ "ABANDON", CMD_ABANDON },
+		{ "abandon : plus le temps", CMD_ABANDON },
+		{ "STATUT", CMD_STATUT },
+		{ "statut ?", CMD_STATUT },
+		{ "AIDE", CMD_AIDE },
+		{ "Aide", CMD_AIDE },
+		{ "ACCEPTER", CMD_ACCEPTER },
+		{ "accepter", CMD_ACCEPTER },
+		{ "REFUSER", CMD_REFUSER },
+		{ "Refuser : profil incomplet", CMD_REFUSER },
+		{ "J'ACCEPTE LA CHARTE", CMD_CHARTE },
+		{ "J’accepte la charte", CMD_CHARTE },
+		{ "j'accepte la charte.", CMD_CHARTE },
+		{ "J\xca\xbc" "ACCEPTE LA CHARTE", CMD_CHARTE },
+		{ "J' accepte  la charte du réseau", CMD_CHARTE },
+		/* Outlook's non-breaking space before ':' and '!' */
+		{ "NOTE\xc2\xa0: rappel", CMD_NOTE },
+		{ "ÉLIGIBLE\xe2\x80\xaf!", CMD_ELIGIBLE },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		char name[300];
+
+		parse(v[i].text);
+		snprintf(name, sizeof(name), "'%s' is %s", shown(v[i].text),
+		    mailcmd_verb_name(v[i].verb));
+		if (!ok(L.n == 1 && L.items[0].verb == v[i].verb &&
+		    L.items[0].error == CMDERR_NONE, name) && L.n >= 1)
+			printf("#   got %zu, %s, error %d\n", L.n,
+			    mailcmd_verb_name(L.items[0].verb),
+			    (int)L.items[0].error);
+	}
+
+	is_str(mailcmd_verb_name(CMD_NON_ELIGIBLE), "NON ELIGIBLE", "name");
+	is_str(mailcmd_verb_name(CMD_CHARTE), "J'ACCEPTE LA CHARTE", "name");
+	is_str(mailcmd_verb_name(CMD_ANNULER_RENCONTRE), "ANNULER RENCONTRE",
+	    "name");
+	is_str(mailcmd_verb_name(CMD_FEUILLE_DE_ROUTE), "FEUILLE DE ROUTE",
+	    "name");
+	is_str(mailcmd_verb_name(CMD_CLOTURER), "CLOTURER", "name");
+	is_str(mailcmd_verb_name(CMD_UNKNOWN), "", "name of UNKNOWN");
+	is_str(mailcmd_verb_name((enum mailcmd_verb)99), "", "name of 99");
+}
+
+static void
+matching(void)
+{
+	const struct mailcmd *c;
+
+	/* longest first: NON ELIGIBLE is not NON + motif */
+	c = one("NON ELIGIBLE : hors territoire", CMD_NON_ELIGIBLE,
+	    CMDERR_NONE, "hors territoire");
+	if (c != NULL)
+		is_str(c->text, "hors territoire", "motif");
+	c = one("Non éligible : hors territoire", CMD_NON_ELIGIBLE,
+	    CMDERR_NONE, "hors territoire");
+	if (c != NULL) {
+		is_int(c->natural, 0, "Non éligible is no natural answer");
+		is_str(c->text, "hors territoire", "accented motif");
+	}
+	one("NON-ÉLIGIBLE - projet privé", CMD_NON_ELIGIBLE, CMDERR_NONE,
+	    "projet privé");
+	one("NON ELIGIBLE", CMD_NON_ELIGIBLE, CMDERR_MISSING_ARGUMENT, "");
+	one("NON ELIGIBLE :", CMD_NON_ELIGIBLE, CMDERR_MISSING_ARGUMENT, "");
+
+	/* word boundaries: a longer word is no keyword */
+	one("ELIGIBLES", CMD_UNKNOWN, CMDERR_UNKNOWN, "ELIGIBLES");
+	one("NOTER ceci", CMD_UNKNOWN, CMDERR_UNKNOWN, "NOTER ceci");
+	none("noter ceci");
+	none("Pointer la date");
+	none("Statuts de l'association en pièce jointe");
+	one("AIDES", CMD_UNKNOWN, CMDERR_UNKNOWN, NULL);
+
+	/* optional ':' after the keyword; trailing '.'/'!' on argless */
+	one("ELIGIBLE :", CMD_ELIGIBLE, CMDERR_NONE, "");
+	one("ELIGIBLE.", CMD_ELIGIBLE, CMDERR_NONE, "");
+	one("STATUT !", CMD_STATUT, CMDERR_NONE, "");
+	one("J'ACCEPTE LA CHARTE.", CMD_CHARTE, CMDERR_NONE, "");
+	one("NOTE: texte", CMD_NOTE, CMDERR_NONE, "texte");
+	one("NOTE : texte", CMD_NOTE, CMDERR_NONE, "texte");
+	one("ELIGIBLE bon dossier", CMD_ELIGIBLE, CMDERR_NONE, "bon dossier");
+
+	/* line as written, trimmed */
+	c = one("   ÉLIGIBLE  ", CMD_ELIGIBLE, CMDERR_NONE, "");
+	if (c != NULL) {
+		is_str(c->line, "ÉLIGIBLE", "line trimmed");
+		is_int(c->natural, 0, "not natural");
+		ok(c->text == NULL && c->naddresses == 0 &&
+		    c->nmilestones == 0, "no arguments");
+	}
+
+	/* the prose guard: keyword not in capitals, followed by a sentence */
+	none("Éligible selon moi, mais à voir");
+	none("Abandon du projet ? Pas du tout !");
+	none("Note que je serai absent");
+	none("Rencontre très positive avec le porteur");
+	none("Point de vue de la commune : favorable");
+	none("Inviter Marie serait bien");
+	none("Transférer le dossier à Paul");
+	none("Annuler la rencontre serait dommage");
+	none("Feuille de route en pièce jointe\nMerci");
+	none("Aide-moi à comprendre");
+	/* ... but capitals make a command of it */
+	one("ABANDON du projet", CMD_ABANDON, CMDERR_NONE, "du projet");
+	one("RENCONTRE très positive", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("rencontre 31/02/2027 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("inviter jean@x.fr", CMD_INVITER, CMDERR_NONE, "jean@x.fr");
+}
+
+static void
+arguments(void)
+{
+	const struct mailcmd *c;
+
+	c = one("TRANSFERER Marie.Dupont@Example.FR", CMD_TRANSFERER,
+	    CMDERR_NONE, NULL);
+	if (c != NULL && c->naddresses == 1)
+		is_str(c->addresses[0], "marie.dupont@example.fr",
+		    "lower case");
+	c = one("TRANSFERER Marie Dupont <marie@x.fr>", CMD_TRANSFERER,
+	    CMDERR_NONE, "Marie Dupont <marie@x.fr>");
+	if (c != NULL) {
+		is_int(c->naddresses, 1, "name <addr>: one");
+		if (c->naddresses == 1)
+			is_str(c->addresses[0], "marie@x.fr", "name <addr>");
+	}
+	c = one("INTERLOCUTEUR <Paul@Y.fr>", CMD_INTERLOCUTEUR, CMDERR_NONE,
+	    NULL);
+	if (c != NULL && c->naddresses == 1)
+		is_str(c->addresses[0], "paul@y.fr", "<addr>");
+	c = one("INTERLOCUTEUR mailto:paul@y.fr", CMD_INTERLOCUTEUR,
+	    CMDERR_NONE, NULL);
+	if (c != NULL && c->naddresses == 1)
+		is_str(c->addresses[0], "paul@y.fr", "mailto:");
+	/* HTML converted to text by a client: "a <mailto:a>" */
+	c = one("TRANSFERER paul@y.fr <mailto:paul@y.fr>", CMD_TRANSFERER,
+	    CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_int(c->naddresses, 1, "link text and link: one address");
+
+	c = one("INVITER a@x.fr, B@Y.FR; c@z.fr d@w.fr et e@v.fr.",
+	    CMD_INVITER, CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_int(c->naddresses, 5, "five invited");
+		if (c->naddresses == 5) {
+			is_str(c->addresses[0], "a@x.fr", "1st");
+			is_str(c->addresses[1], "b@y.fr", "2nd");
+			is_str(c->addresses[2], "c@z.fr", "3rd");
+			is_str(c->addresses[3], "d@w.fr", "4th");
+			is_str(c->addresses[4], "e@v.fr", "5th, '.' dropped");
+		}
+	}
+	c = one("INVITER \"Dupont, Marie\" <m@x.fr>, Paul <p@y.fr> (voisin)",
+	    CMD_INVITER, CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_int(c->naddresses, 2, "quoted name with a comma");
+		if (c->naddresses == 2)
+			is_str(c->addresses[1], "p@y.fr", "2nd after quote");
+	}
+	c = one("INVITER a@x.fr, a@X.fr", CMD_INVITER, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_int(c->naddresses, 1, "duplicate dropped");
+
+	c = one("TRANSFÉRER à Paul <paul@y.fr>", CMD_TRANSFERER, CMDERR_NONE,
+	    NULL);
+	if (c != NULL && c->naddresses == 1)
+		is_str(c->addresses[0], "paul@y.fr", "'à' before the address");
+
+	one("INVITER pas-une-adresse", CMD_INVITER, CMDERR_BAD_ADDRESS, NULL);
+	c = one("INVITER a@x.fr, Marie", CMD_INVITER, CMDERR_BAD_ADDRESS,
+	    NULL);
+	if (c != NULL)
+		is_int(c->naddresses, 1, "what was understood is kept");
+	one("INVITER a@@x.fr", CMD_INVITER, CMDERR_BAD_ADDRESS, NULL);
+	one("INVITER a@x_y.fr", CMD_INVITER, CMDERR_BAD_ADDRESS, NULL);
+	one("INVITER andré@x.fr", CMD_INVITER, CMDERR_BAD_ADDRESS, NULL);
+	one("INVITER <a@x.fr", CMD_INVITER, CMDERR_BAD_ADDRESS, NULL);
+	one("TRANSFERER a@x.fr b@y.fr", CMD_TRANSFERER, CMDERR_BAD_ADDRESS,
+	    NULL);
+	one("TRANSFERER", CMD_TRANSFERER, CMDERR_MISSING_ARGUMENT, "");
+	one("INVITER :", CMD_INVITER, CMDERR_MISSING_ARGUMENT, "");
+	one("INTERLOCUTEUR", CMD_INTERLOCUTEUR, CMDERR_MISSING_ARGUMENT, "");
+
+	one("NOTE", CMD_NOTE, CMDERR_MISSING_ARGUMENT, "");
+	c = one("NOTE appelé le porteur, très motivé.", CMD_NOTE, CMDERR_NONE,
+	    "appelé le porteur, très motivé.");
+	if (c != NULL)
+		is_str(c->text, "appelé le porteur, très motivé.", "note text");
+	c = one("CLOTURER", CMD_CLOTURER, CMDERR_NONE, "");
+	if (c != NULL)
+		ok(c->text == NULL, "CLOTURER without bilan: text NULL");
+	c = one("CLÔTURER : jardin partagé lancé", CMD_CLOTURER, CMDERR_NONE,
+	    NULL);
+	if (c != NULL)
+		is_str(c->text, "jardin partagé lancé", "bilan");
+	c = one("ABANDON", CMD_ABANDON, CMDERR_NONE, "");
+	if (c != NULL)
+		ok(c->text == NULL, "ABANDON without motif");
+	c = one("REFUSER : pas de charte signée", CMD_REFUSER, CMDERR_NONE,
+	    NULL);
+	if (c != NULL)
+		is_str(c->text, "pas de charte signée", "REFUSER motif");
+	c = one("NON pas disponible", CMD_NON, CMDERR_NONE,
+	    "pas disponible");
+	if (c != NULL) {
+		is_str(c->text, "pas disponible", "NON motif");
+		is_int(c->natural, 0, "NON in capitals: keyword");
+	}
+	c = one("NON", CMD_NON, CMDERR_NONE, "");
+	if (c != NULL)
+		ok(c->text == NULL && c->natural == 0, "NON alone");
+}
+
+static void
+dates(void)
+{
+	const struct mailcmd *c;
+
+	now = paris(2026, 6, 1, 10, 0);
+	date_is("RENCONTRE 2027-06-14 18:30", 2027, 6, 14, 1, 18, 30);
+	date_is("RENCONTRE 14/06/2027 18h30", 2027, 6, 14, 1, 18, 30);
+	date_is("RENCONTRE 14/06/27 18H30", 2027, 6, 14, 1, 18, 30);
+	date_is("RENCONTRE 14-06-2027 18h", 2027, 6, 14, 1, 18, 0);
+	date_is("RENCONTRE 14.06.2027 18 h 30", 2027, 6, 14, 1, 18, 30);
+	date_is("RENCONTRE 4/6/2027 8h", 2027, 6, 4, 1, 8, 0);
+	date_is("RENCONTRE mardi 14/06/2027 à 18h30", 2027, 6, 14, 1, 18, 30);
+	date_is("RENCONTRE le mardi 14/06/2027, 9:05", 2027, 6, 14, 1, 9, 5);
+	date_is("RENCONTRE le 14/06/2027 18 heures", 2027, 6, 14, 1, 18, 0);
+	date_is("RENCONTRE 14/06/2027 de 18h à 20h", 2027, 6, 14, 1, 18, 0);
+	date_is("RENCONTRE 14/06/2027 0h00", 2027, 6, 14, 1, 0, 0);
+	date_is("RENCONTRE 14/06/2027 23:59", 2027, 6, 14, 1, 23, 59);
+	/* JJ/MM: the next such day on or after today */
+	date_is("RENCONTRE 14/06 18h30", 2026, 6, 14, 1, 18, 30);
+	date_is("RENCONTRE 01/06 18h30", 2026, 6, 1, 1, 18, 30);
+	date_is("RENCONTRE 31/05 18h30", 2027, 5, 31, 1, 18, 30);
+	date_is("RENCONTRE 29/02 18h30", 2028, 2, 29, 1, 18, 30);
+	date_is("RENCONTRE 14.06 18h30", 2026, 6, 14, 1, 18, 30);
+	now = paris(2026, 12, 20, 9, 0);
+	date_is("RENCONTRE 05/01 18h", 2027, 1, 5, 1, 18, 0);
+	date_is("RENCONTRE 20/12 18h", 2026, 12, 20, 1, 18, 0);
+	date_is("RENCONTRE 19/12 18h", 2027, 12, 19, 1, 18, 0);
+	date_is("POINT 05/01", 2027, 1, 5, 0, 0, 0);
+	now = paris(2026, 6, 1, 10, 0);
+
+	/* bad dates */
+	one("RENCONTRE 31/02/2027 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 29/02/2027 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 31/04 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 14/13/2027 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 00/06/2027 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 2027-02-30 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 14/06/202 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 14/06/1950 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 14 juin 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE demain 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE 14/06abc 18h", CMD_RENCONTRE, CMDERR_BAD_DATE, NULL);
+	one("RENCONTRE", CMD_RENCONTRE, CMDERR_MISSING_ARGUMENT, "");
+	one("POINT", CMD_POINT, CMDERR_MISSING_ARGUMENT, "");
+	one("POINT bientôt", CMD_POINT, CMDERR_BAD_DATE, NULL);
+
+	/* bad or missing times */
+	c = one("RENCONTRE 14/06/2027", CMD_RENCONTRE, CMDERR_BAD_TIME, NULL);
+	if (c != NULL)
+		when_is(&c->when, 2027, 6, 14, 0, 0, 0, "date kept");
+	one("RENCONTRE 14/06/2027 à la mairie", CMD_RENCONTRE, CMDERR_BAD_TIME,
+	    NULL);
+	one("RENCONTRE 14/06/2027 24h", CMD_RENCONTRE, CMDERR_BAD_TIME, NULL);
+	one("RENCONTRE 14/06/2027 18h60", CMD_RENCONTRE, CMDERR_BAD_TIME,
+	    NULL);
+	one("RENCONTRE 14/06/2027 18:5", CMD_RENCONTRE, CMDERR_BAD_TIME, NULL);
+	one("RENCONTRE 14/06/2027 18:", CMD_RENCONTRE, CMDERR_BAD_TIME, NULL);
+	one("RENCONTRE 14/06/2027 18h30m", CMD_RENCONTRE, CMDERR_BAD_TIME,
+	    NULL);
+	one("POINT 20/06/2027 25:00", CMD_POINT, CMDERR_BAD_TIME, NULL);
+
+	/* places and objects */
+	c = one("RENCONTRE 14/06/2027 18h30 à la mairie d'Ambert",
+	    CMD_RENCONTRE, CMDERR_NONE,
+	    "14/06/2027 18h30 à la mairie d'Ambert");
+	if (c != NULL)
+		is_str(c->text, "la mairie d'Ambert", "place after à");
+	c = one("RENCONTRE 14/06/2027 18h30 - Salle des fêtes, Ambert",
+	    CMD_RENCONTRE, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "Salle des fêtes, Ambert", "place after -");
+	c = one("RENCONTRE 14/06/2027 18h30, chez Marie", CMD_RENCONTRE,
+	    CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "chez Marie", "place after ,");
+	c = one("RENCONTRE 14/06/2027 18h30 : café associatif",
+	    CMD_RENCONTRE, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "café associatif", "place after :");
+	c = one("RENCONTRE 14/06/2027 18h30 a Ambert", CMD_RENCONTRE,
+	    CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "Ambert", "place after a");
+	c = one("RENCONTRE 14/06/2027 18h30", CMD_RENCONTRE, CMDERR_NONE,
+	    NULL);
+	if (c != NULL)
+		ok(c->text == NULL, "no place: NULL");
+	c = one("RENCONTRE 14/06/2027 18h-20h au café", CMD_RENCONTRE,
+	    CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_str(c->text, "au café", "end time dropped");
+		when_is(&c->when, 2027, 6, 14, 1, 18, 0, "start time");
+	}
+	c = one("POINT 20/06/2027 14h bilan des ateliers", CMD_POINT,
+	    CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_str(c->text, "bilan des ateliers", "POINT object");
+		when_is(&c->when, 2027, 6, 20, 1, 14, 0, "POINT when");
+	}
+	c = one("POINT 20/06/2027 : bilan", CMD_POINT, CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_str(c->text, "bilan", "POINT object without time");
+		is_int(c->when.has_time, 0, "POINT without time");
+	}
+	c = one("POINT 20/06/2027 3 hommes à voir", CMD_POINT, CMDERR_NONE,
+	    NULL);
+	if (c != NULL) {
+		is_str(c->text, "3 hommes à voir", "'3 h...' is no time");
+		is_int(c->when.has_time, 0, "no time");
+	}
+	c = one("POINT 20/06/2027 de suivi", CMD_POINT, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "de suivi", "object keeps its first word");
+}
+
+static void
+roadmaps(void)
+{
+	const struct mailcmd *c;
+
+	now = paris(2026, 6, 1, 10, 0);
+	parse("FEUILLE DE ROUTE\n"
+	    "Objectif : un jardin partagé\n"
+	    "- 15/06 : premier atelier\n"
+	    "* 2026-07-01 18h30 : réunion publique\n"
+	    "\n"
+	    "- 14-09-2026 - bilan d'étape\n"
+	    "\xe2\x80\xa2 01/10/2026 \xe2\x80\x93 visite\n"
+	    "03/11/2026 : restitution\n"
+	    "- 3 ateliers prévus\n"
+	    "- 12.5 kg de compost\n"
+	    "\n"
+	    "\n"
+	    "FIN\n"
+	    "STATUT\n");
+	is_int(L.n, 2, "roadmap then STATUT");
+	if (L.n == 2) {
+		c = &L.items[0];
+		is_int(c->verb, CMD_FEUILLE_DE_ROUTE, "roadmap verb");
+		is_int(c->error, CMDERR_NONE, "roadmap ok");
+		is_str(c->line, "FEUILLE DE ROUTE", "roadmap line");
+		is_str(c->args, "Objectif : un jardin partagé\n"
+		    "- 15/06 : premier atelier\n"
+		    "* 2026-07-01 18h30 : réunion publique\n"
+		    "\n"
+		    "- 14-09-2026 - bilan d'étape\n"
+		    "\xe2\x80\xa2 01/10/2026 \xe2\x80\x93 visite\n"
+		    "03/11/2026 : restitution\n"
+		    "- 3 ateliers prévus\n"
+		    "- 12.5 kg de compost", "roadmap args");
+		is_int(c->nmilestones, 5, "five milestones");
+		if (c->nmilestones == 5) {
+			when_is(&c->milestones[0].when, 2026, 6, 15, 0, 0, 0,
+			    "m1");
+			is_str(c->milestones[0].label, "premier atelier",
+			    "m1 label");
+			when_is(&c->milestones[1].when, 2026, 7, 1, 1, 18, 30,
+			    "m2");
+			is_str(c->milestones[1].label, "réunion publique",
+			    "m2 label");
+			when_is(&c->milestones[2].when, 2026, 9, 14, 0, 0, 0,
+			    "m3");
+			is_str(c->milestones[2].label, "bilan d'étape",
+			    "m3 label");
+			when_is(&c->milestones[3].when, 2026, 10, 1, 0, 0, 0,
+			    "m4");
+			is_str(c->milestones[3].label, "visite", "m4 label");
+			when_is(&c->milestones[4].when, 2026, 11, 3, 0, 0, 0,
+			    "m5");
+			is_str(c->milestones[4].label, "restitution",
+			    "m5 label");
+		}
+		is_int(L.items[1].verb, CMD_STATUT, "command after FIN");
+	}
+
+	/* no FIN: to the end of the text; trailing blank lines dropped */
+	parse("Feuille de route :\n\n- 15/06 : atelier\nSTATUT\n\n\n");
+	is_int(L.n, 1, "roadmap without FIN takes everything");
+	if (L.n == 1) {
+		is_str(L.items[0].args, "- 15/06 : atelier\nSTATUT",
+		    "args without FIN");
+		is_int(L.items[0].nmilestones, 1, "one milestone");
+	}
+
+	/* FIN in any case, with a '.', and text on the keyword line */
+	parse("feuille-de-route : - 2026-06-20 : lancement\nfin.\nAIDE");
+	is_int(L.n, 2, "fin. ends it");
+	if (L.n == 2) {
+		is_str(L.items[0].args, "- 2026-06-20 : lancement",
+		    "rest of the keyword line");
+		is_int(L.items[0].nmilestones, 1, "milestone on first line");
+		is_int(L.items[1].verb, CMD_AIDE, "AIDE after fin.");
+	}
+	parse("FEUILLE DE ROUTE\nFin de la première phase\nFIN");
+	is_int(L.n, 1, "'Fin de ...' is roadmap text");
+	if (L.n == 1)
+		is_str(L.items[0].args, "Fin de la première phase",
+		    "kept as text");
+
+	/* errors */
+	parse("FEUILLE DE ROUTE\nFIN\nSTATUT");
+	is_int(L.n, 2, "empty roadmap, then STATUT");
+	if (L.n == 2) {
+		is_int(L.items[0].error, CMDERR_MISSING_ARGUMENT,
+		    "empty roadmap");
+		is_str(L.items[0].args, "", "empty roadmap args");
+	}
+	parse("FEUILLE DE ROUTE\n- 31/02 : impossible\n- 15/06 : ok\nFIN");
+	if (L.n == 1) {
+		is_int(L.items[0].error, CMDERR_BAD_DATE, "milestone 31/02");
+		is_int(L.items[0].nmilestones, 1, "the good one is kept");
+	} else {
+		ok(0, "roadmap with a bad date");
+	}
+	parse("FEUILLE DE ROUTE\n- 15/06 25h : soirée\nFIN");
+	is_int(L.n == 1 ? (int)L.items[0].error : -1, CMDERR_BAD_TIME,
+	    "milestone 25h");
+	parse("FEUILLE DE ROUTE\n- 15/06 : a\n> FIN\nSTATUT");
+	is_int(L.n, 1, "a quoted line ends roadmap and commands");
+	if (L.n == 1)
+		is_str(L.items[0].args, "- 15/06 : a", "quoted line left out");
+}
+
+static void
+unknown_and_prose(void)
+{
+	const struct mailcmd *c;
+
+	/* typos in capitals get an answer; parsing goes on */
+	parse("ELIGBLE\nINVITE x@y.fr\nRENDEZ-VOUS 12/06\nSTATUT");
+	is_int(L.n, 4, "three typos and STATUT");
+	if (L.n == 4) {
+		is_int(L.items[0].verb, CMD_UNKNOWN, "ELIGBLE unknown");
+		is_int(L.items[0].error, CMDERR_UNKNOWN, "ELIGBLE error");
+		is_str(L.items[0].args, "ELIGBLE", "unknown args: the line");
+		is_str(mailcmd_verb_name(L.items[0].verb), "", "no name");
+		is_int(L.items[1].verb, CMD_UNKNOWN, "INVITE unknown");
+		is_str(L.items[1].line, "INVITE x@y.fr", "INVITE line");
+		is_int(L.items[2].verb, CMD_UNKNOWN, "RENDEZ-VOUS unknown");
+		is_int(L.items[3].verb, CMD_STATUT, "then STATUT");
+	}
+	one("ÉLIGIBILITÉ OK", CMD_UNKNOWN, CMDERR_UNKNOWN, NULL);
+	/* not typos */
+	none("OK pour moi");
+	none("ELIGBLE je pense que ce dossier est tout à fait pertinent ici");
+	none("Eligble");
+	none("CDP-2026-0001");
+	none("MERCI !");
+	none("BONJOUR A TOUS");
+	none("ABC123 truc");
+
+	/* prose stops parsing */
+	none("Bonjour,\nELIGIBLE");
+	none("Bonjour Marie,");
+	none("Merci pour ce dossier\nELIGIBLE");
+	parse("ELIGIBLE\nMerci pour ce dossier\nSTATUT");
+	is_int(L.n, 1, "prose after a command stops");
+	parse("\n\n  \nELIGIBLE\n\n\nSTATUT\n");
+	is_int(L.n, 2, "blank lines skipped");
+	parse("ELIGIBLE\r\nSTATUT\r\n");
+	is_int(L.n, 2, "CRLF");
+	if (L.n == 2)
+		is_str(L.items[1].line, "STATUT", "no CR in line");
+	parse("> ELIGIBLE\nSTATUT");
+	is_int(L.n, 0, "a quoted line is no command and stops");
+	parse("STATUT\n  > ELIGIBLE\nAIDE");
+	is_int(L.n, 1, "quoted line after a command stops");
+	none(NULL);
+	none("");
+	none("\n\n");
+	none("-- \nMarie");
+	parse("\xef\xbb\xbf" "ELIGIBLE");
+	is_int(L.n, 1, "BOM before a keyword");
+	none("\xff\xfe\x80 ELIGIBLE");
+	c = one("INVITER a@x.fr\xc2\xa0", CMD_INVITER, CMDERR_NONE, "a@x.fr");
+	(void)c;
+}
+
+static void
+natural(void)
+{
+	const struct mailcmd *c;
+
+	c = one("Oui, avec plaisir !", CMD_OUI, CMDERR_NONE, "avec plaisir !");
+	if (c != NULL) {
+		is_int(c->natural, 1, "Oui, avec plaisir: natural");
+		ok(c->text == NULL, "OUI has no text");
+		is_str(c->line, "Oui, avec plaisir !", "line");
+	}
+	c = one("oui avec plaisir", CMD_OUI, CMDERR_NONE, "avec plaisir");
+	if (c != NULL)
+		is_int(c->natural, 1, "oui avec plaisir: natural");
+	c = one("Non merci, pas disponible en ce moment", CMD_NON, CMDERR_NONE,
+	    NULL);
+	if (c != NULL) {
+		is_int(c->natural, 1, "Non merci: natural");
+		is_str(c->text, "merci, pas disponible en ce moment",
+		    "natural motif");
+	}
+	c = one("Non, désolé je ne peux pas", CMD_NON, CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_int(c->natural, 1, "Non, désolé: natural");
+		is_str(c->text, "désolé je ne peux pas", "motif after ','");
+	}
+	c = one("\n  Oui ! Je serai là.", CMD_OUI, CMDERR_NONE,
+	    "Je serai là.");
+	if (c != NULL)
+		is_int(c->natural, 1, "after blank lines: still first");
+
+	/* parsing stops after a natural answer */
+	parse("Oui, avec plaisir\nSTATUT");
+	is_int(L.n, 1, "nothing after a natural answer");
+
+	/* exclusions */
+	c = one("OUI", CMD_OUI, CMDERR_NONE, "");
+	if (c != NULL)
+		is_int(c->natural, 0, "OUI alone");
+	c = one("Oui", CMD_OUI, CMDERR_NONE, "");
+	if (c != NULL)
+		is_int(c->natural, 0, "Oui alone");
+	c = one("oui !", CMD_OUI, CMDERR_NONE, "");
+	if (c != NULL)
+		is_int(c->natural, 0, "oui ! alone");
+	c = one("Non.", CMD_NON, CMDERR_NONE, "");
+	if (c != NULL)
+		ok(c->natural == 0 && c->text == NULL, "Non. alone");
+	c = one("OUI, avec plaisir", CMD_OUI, CMDERR_NONE, "avec plaisir");
+	if (c != NULL)
+		is_int(c->natural, 0, "OUI in capitals: keyword");
+	c = one("NON pas disponible", CMD_NON, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_int(c->natural, 0, "NON in capitals: keyword");
+	c = one("Non éligible : hors territoire", CMD_NON_ELIGIBLE,
+	    CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_int(c->natural, 0, "Non éligible");
+	none("Ouistreham, le 12 juin");
+	none("Nonobstant ce qui précède");
+	/* only the first line may be a sentence */
+	parse("STATUT\nOui avec plaisir");
+	is_int(L.n, 1, "a later 'Oui ...' sentence is prose");
+	parse("STATUT\noui");
+	is_int(L.n, 2, "a later 'oui' alone is a command");
+	if (L.n == 2)
+		is_int(L.items[1].natural, 0, "not natural");
+	none("Bonjour,\nOui avec plaisir");
+}
+
+static void
+caps(void)
+{
+	struct buf b;
+	const struct mailcmd *c;
+
+	buf_init(&b, 0);
+	for (int i = 0; i < COMMAND_MAX + 10; i++)
+		buf_adds(&b, "STATUT\n");
+	parse(buf_str(&b));
+	is_int(L.n, COMMAND_MAX, "at most COMMAND_MAX commands");
+
+	buf_reset(&b);
+	for (int i = 0; i < COMMAND_MAX_LINES; i++)
+		buf_adds(&b, "\n");
+	buf_adds(&b, "STATUT\n");
+	parse(buf_str(&b));
+	is_int(L.n, 0, "lines past COMMAND_MAX_LINES are not looked at");
+	buf_reset(&b);
+	for (int i = 0; i < COMMAND_MAX_LINES - 1; i++)
+		buf_adds(&b, "\n");
+	buf_adds(&b, "STATUT\n");
+	parse(buf_str(&b));
+	is_int(L.n, 1, "the last line looked at");
+
+	buf_reset(&b);
+	buf_adds(&b, "FEUILLE DE ROUTE\n");
+	for (int i = 0; i < COMMAND_MAX_LINES + 100; i++)
+		buf_adds(&b, "- 15/06 : étape\n");
+	buf_adds(&b, "FIN\nSTATUT\n");
+	parse(buf_str(&b));
+	is_int(L.n, 1, "long roadmap stops at the line cap");
+	if (L.n == 1)
+		is_int(L.items[0].nmilestones, COMMAND_MAX_LINES - 1,
+		    "milestones up to the cap");
+
+	buf_reset(&b);
+	buf_adds(&b, "INVITER ");
+	for (int i = 0; i < COMMAND_MAX_ADDRESSES + 5; i++)
+		buf_printf(&b, "v%d@x.fr, ", i);
+	c = one(buf_str(&b), CMD_INVITER, CMDERR_BAD_ADDRESS, NULL);
+	if (c != NULL)
+		is_int(c->naddresses, COMMAND_MAX_ADDRESSES,
+		    "addresses up to the cap");
+	buf_reset(&b);
+	buf_adds(&b, "INVITER ");
+	for (int i = 0; i < COMMAND_MAX_ADDRESSES; i++)
+		buf_printf(&b, "v%d@x.fr ", i);
+	c = one(buf_str(&b), CMD_INVITER, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_int(c->naddresses, COMMAND_MAX_ADDRESSES, "exactly the cap");
+
+	/* a long line */
+	buf_reset(&b);
+	buf_adds(&b, "NOTE ");
+	for (int i = 0; i < 100000; i++)
+		buf_adds(&b, "é");
+	c = one(buf_str(&b), CMD_NOTE, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_int(strlen(c->text), 200000, "long note kept whole");
+	buf_free(&b);
+}
+
+static void
+when_time(void)
+{
+	struct mailcmd_when w;
+
+	memset(&w, 0, sizeof(w));
+	w.year = 2027;
+	w.month = 6;
+	w.day = 14;
+	w.has_time = 1;
+	w.hour = 18;
+	w.minute = 30;
+	/* 2027-06-14 16:30:00 UTC */
+	is_int(mailcmd_when_time(&w), 1812990600, "summer: UTC+2");
+	w.month = 1;
+	w.day = 14;
+	/* 2027-01-14 17:30:00 UTC */
+	is_int(mailcmd_when_time(&w), 1799947800, "winter: UTC+1");
+	w.has_time = 0;
+	/* 2027-01-13 23:00:00 UTC */
+	is_int(mailcmd_when_time(&w), 1799881200, "no time: local midnight");
+	w.month = 2;
+	w.day = 31;
+	is_int(mailcmd_when_time(&w), -1, "31/02");
+	w.month = 2;
+	w.day = 29;
+	is_int(mailcmd_when_time(&w), -1, "29/02/2027");
+	w.month = 13;
+	w.day = 1;
+	is_int(mailcmd_when_time(&w), -1, "month 13");
+	w.month = 6;
+	w.has_time = 1;
+	w.hour = 24;
+	is_int(mailcmd_when_time(&w), -1, "24h");
+	w.month = 3;
+	w.day = 28;
+	w.hour = 2;
+	w.minute = 30;
+	is_int(mailcmd_when_time(&w), -1, "skipped by summer time");
+	is_int(mailcmd_when_time(NULL), -1, "NULL");
+
+	/* from a parsed command */
+	now = paris(2026, 6, 1, 10, 0);
+	parse("RENCONTRE 14/06/2027 18h30");
+	if (L.n == 1)
+		is_int(mailcmd_when_time(&L.items[0].when), 1812990600,
+		    "parsed meeting time");
+	else
+		ok(0, "parsed meeting");
+}
+
+int
+main(void)
+{
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	now = paris(2026, 6, 1, 10, 0);
+
+	verbs();
+	matching();
+	arguments();
+	dates();
+	roadmaps();
+	unknown_and_prose();
+	natural();
+	caps();
+	when_time();
+
+	mailcmd_list_free(&L);
+	mailcmd_list_free(&L);		/* twice: a no-op */
+	mailcmd_list_free(NULL);
+	return tap_done();
+}
