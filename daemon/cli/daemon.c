@@ -23,7 +23,7 @@
 #include "out/mailer.h"
 #include "out/outbox.h"
 #include "config/people_file.h"
-#include "out/sentcopy.h"
+#include "fetch/sentcopy.h"
 #include "out/smtp.h"
 #include "store/store.h"
 #include "timers/timers.h"

@@ -27,7 +27,7 @@
 #include "fetch/imap.h"
 #include "base/log.h"
 #include "base/mem.h"
-#include "out/sentcopy.h"
+#include "fetch/sentcopy.h"
 #include "store/store.h"
 
 /* One row being copied. */
