@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/charset.h"
 #include "base/mem.h"
 
@@ -318,4 +319,46 @@ charset_to_utf8(const char *charset, const char *in, size_t len,
 	out = charset_iconv(cd, in, len, outlen);
 	iconv_close(cd);
 	return out;
+}
+
+char *
+charset_clean_line(const char *s)
+{
+	struct buf b;
+	size_t len = s ? strlen(s) : 0, i = 0;
+	int space = 0;
+
+	buf_init(&b, 0);
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : charset_utf8_seq(s + i, len - i);
+		int blank = 0;
+
+		if (n == 0) {
+			if (space && b.len)
+				buf_addc(&b, ' ');
+			space = 0;
+			buf_adds(&b, "\xEF\xBF\xBD");
+			i++;
+			continue;
+		}
+		if (n == 1)
+			blank = c <= ' ' || c == 0x7f;
+		else if (n == 2 && c == 0xc2 && (unsigned char)s[i + 1] <= 0x9f)
+			blank = 1;
+		else if (n == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xa8 ||
+		    (unsigned char)s[i + 2] == 0xa9))
+			blank = 1;
+		if (blank)
+			space = 1;
+		else {
+			if (space && b.len)
+				buf_addc(&b, ' ');
+			space = 0;
+			buf_add(&b, s + i, n);
+		}
+		i += n;
+	}
+	return buf_steal(&b);
 }

@@ -55,4 +55,11 @@ char *charset_normalize(const char *label, char *out, size_t outlen);
  * above U+10FFFF) are written as U+FFFD. */
 size_t charset_put_utf8(unsigned long cp, char *out);
 
+/*
+ * One line of valid UTF-8 from an outside string (NULL gives ""): invalid
+ * bytes become U+FFFD; control characters (C0, DEL, C1, U+2028/9) and runs
+ * of blanks become one space; trimmed.  New string.
+ */
+char *charset_clean_line(const char *s);
+
 #endif

@@ -36,7 +36,7 @@ struct intake {
 	char			*subject;	/* without Re:/TR: and tags */
 	struct cw_person	 sender;
 	int64_t			 case_id;
-	char			 ref[TAG_REF_MAX + 8];
+	char			 ref[CASE_REF_MAX + 8];
 };
 
 /*

@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
+#include "base/addr.h"
 #include "base/buf.h"
 #include "config/config.h"
 #include "base/log.h"
@@ -194,20 +196,6 @@ trim(char *s)
 	return s;
 }
 
-static int
-valid_email(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == '<' || *s == '>' ||
-		    *s == ',' || *s == ';' || *s == '"' || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* A DNS host name in ASCII: letters, digits, '-' and '_' in non-empty
  * dot-separated labels (an authserv-id is one in practice, RFC 8601 §2.5). */
 static int
@@ -327,7 +315,7 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		*(char **)f = resolve_path(p->cfg->dir, v);
 		return;
 	case T_EMAIL:
-		if (!valid_email(v)) {
+		if (!addr_valid(v)) {
 			conf_error(p, line, k->key,
 			    "'%s' is not an e-mail address", v);
 			return;
@@ -347,7 +335,7 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 			tok = trim(tok);
 			if (*tok == '\0')
 				continue;
-			if (email ? !valid_email(tok) : !valid_hostname(tok)) {
+			if (email ? !addr_valid(tok) : !valid_hostname(tok)) {
 				conf_error(p, line, k->key, "'%s' is not %s",
 				    tok, email ? "an e-mail address" :
 				    "a host name");
@@ -585,66 +573,17 @@ conf_parse_text(struct conf_parse *p, char *text)
 	}
 }
 
-/* Reads a whole small file; -1 with errno-based text in err. */
-static int
-read_small_file(const char *path, size_t max, char **out, size_t *outlen,
-    struct stat *st, char *err, size_t errlen)
-{
-	struct buf b;
-	char chunk[4096];
-	int fd, rc = -1;
-	ssize_t n;
-
-	buf_init(&b, max);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		buf_add(&b, chunk, (size_t)n);
-		if (b.overflow) {
-			snprintf(err, errlen, "%s: larger than %zu bytes",
-			    path, max);
-			goto out;
-		}
-	}
-	if (n < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	*outlen = b.len;
-	*out = buf_steal(&b);
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	buf_free(&b);
-	return rc;
-}
-
 /* Reads a password file: first line, no trailing newline; refuses a file
  * others can read (msmtp's CONF_EINSECURE). */
 static int
 read_secret(const char *path, char **out, char *err, size_t errlen)
 {
-	struct stat st;
 	char *text = NULL;
 	size_t len = 0;
 
-	if (read_small_file(path, CONFIG_MAX_SECRET, &text, &len, &st, err,
-	    errlen) != 0)
+	if (fileio_read(path, CONFIG_MAX_SECRET, FILEIO_PRIVATE, &text, &len,
+	    NULL, err, errlen) != 0)
 		return -1;
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(err, errlen, "%s is readable by others (mode %04o); "
-		    "chmod 600 it", path, (unsigned)(st.st_mode & 07777));
-		free(text);
-		return -1;
-	}
 	text[strcspn(text, "\r\n")] = '\0';
 	*out = text;
 	return 0;
@@ -747,7 +686,7 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	p.cfg->dir = slash ? xstrndup(path, (size_t)(slash - path + (slash ==
 	    path))) : xstrdup(".");
 
-	if (read_small_file(path, CONFIG_MAX_SIZE, &text, &len, &st, ferr,
+	if (fileio_read(path, CONFIG_MAX_SIZE, 0, &text, &len, &st, ferr,
 	    sizeof(ferr)) != 0) {
 		snprintf(err, errlen, "%s", ferr);
 		goto out;

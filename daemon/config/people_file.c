@@ -24,9 +24,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "base/buf.h"
 #include "base/charset.h"
-#include "out/compose.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "config/people_file.h"
@@ -316,7 +316,7 @@ people_entry_set(struct people_entry *e, const char *column,
 			goto out;
 		}
 		/* As person_ensure() stores names: blanks collapsed. */
-		people_replace(&e->name, compose_clean_line(v));
+		people_replace(&e->name, charset_clean_line(v));
 		break;
 	case PEOPLE_MAX_OPEN:
 		if (people_parse_max(v, &num, err, errlen) != 0)
@@ -710,51 +710,17 @@ static int
 people_slurp(const char *path, char **text, size_t *len, char *err,
     size_t errlen)
 {
-	struct buf b;
-	struct stat sb;
-	char chunk[8192];
-	ssize_t n;
-	int fd, rc = -1;
-
-	*text = NULL;
-	*len = 0;
-	buf_init(&b, PEOPLE_MAX_FILE);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			rc = 0;
-		else
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		buf_add(&b, chunk, (size_t)n);
-		if (b.overflow) {
-			snprintf(err, errlen, "%s: larger than %d bytes", path,
-			    PEOPLE_MAX_FILE);
-			goto out;
-		}
-	}
-	if (n < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (memchr(buf_str(&b), '\0', b.len) != NULL) {
+	if (fileio_read(path, PEOPLE_MAX_FILE, FILEIO_MISSING_OK, text, len,
+	    NULL, err, errlen) < 0)
+		return -1;
+	if (*text != NULL && memchr(*text, '\0', *len) != NULL) {
 		snprintf(err, errlen, "%s: contains a NUL byte; not a text "
 		    "file (save it as CSV, UTF-8)", path);
-		goto out;
+		free(*text);
+		*text = NULL;
+		return -1;
 	}
-	*len = b.len;
-	*text = buf_steal(&b);
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	buf_free(&b);
-	return rc;
+	return 0;
 }
 
 int

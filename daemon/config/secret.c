@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "base/hash.h"
 #include "base/mem.h"
 #include "config/secret.h"
@@ -124,53 +125,24 @@ int
 secret_load(const char *path, int create_if_missing, unsigned char **key,
     size_t *keylen, char *err, size_t errlen)
 {
-	struct stat st;
-	unsigned char *k = NULL;
+	char *k = NULL;
 	size_t len = 0;
-	ssize_t r;
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	*key = NULL;
 	*keylen = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && create_if_missing &&
+	if (access(path, F_OK) != 0 && errno == ENOENT && create_if_missing &&
 	    !under_credentials(path)) {
 		rc = secret_create(path, key, keylen, err, errlen);
 		if (rc <= 0)
 			return rc;
 		rc = -1;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* One byte more than a key may have tells a file that is too long;
+	 * the message below says what a key must be. */
+	if (fileio_read(path, SECRET_MAX_LEN + 1, FILEIO_PRIVATE |
+	    FILEIO_PREFIX, &k, &len, NULL, err, errlen) != 0)
 		goto out;
-	}
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(err, errlen, "%s is readable by others (mode %04o); "
-		    "chmod 600 it", path, (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	k = xmalloc(SECRET_MAX_LEN + 1);
-	while (len < SECRET_MAX_LEN + 1) {
-		r = read(fd, k + len, SECRET_MAX_LEN + 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
 	if (len == 0) {
 		snprintf(err, errlen, "%s is empty (create it with: head -c "
 		    "32 /dev/urandom > %s; chmod 600 %s)", path, path, path);
@@ -183,13 +155,11 @@ secret_load(const char *path, int create_if_missing, unsigned char **key,
 		    len > SECRET_MAX_LEN ? (size_t)SECRET_MAX_LEN : len);
 		goto out;
 	}
-	*key = k;
+	*key = (unsigned char *)k;
 	*keylen = len;
 	k = NULL;
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
-	secret_free(k, SECRET_MAX_LEN + 1);
+	secret_free((unsigned char *)k, len);
 	return rc;
 }

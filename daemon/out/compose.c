@@ -6,7 +6,7 @@
  * length, where an encoded run starts), and what goes out is exactly what
  * we test here.  Header lines are made of "atoms" (words, encoded words,
  * addresses) placed with a fold before any atom that would pass column 78.
- * Every outside string goes through compose_clean_line() before it reaches a
+ * Every outside string goes through charset_clean_line() before it reaches a
  * header, and every body is encoded, so no input can end a header or
  * start a MIME part.
  */
@@ -17,6 +17,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/codec.h"
+#include "base/addr.h"
 #include "base/buf.h"
 #include "base/charset.h"
 #include "out/compose.h"
@@ -26,59 +28,13 @@
 #define LINE_MAX_COLS		78
 #define EW_MAX			75	/* an encoded word, RFC 2047 §2 */
 #define EW_OVERHEAD		12	/* =?UTF-8?Q?...?= */
-#define QP_MAX_COLS		76
-#define B64_LINE		76
 #define PLAIN_WORD_MAX		70	/* longer words go into encoded words,
 					 * which can be split */
 #define FILENAME_MAX_BYTES	200
 
 static const char hex[] = "0123456789ABCDEF";
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* ---- Strings from outside ----------------------------------------------- */
-
-char *
-compose_clean_line(const char *s)
-{
-	struct buf b;
-	size_t len = s ? strlen(s) : 0, i = 0;
-	int space = 0;
-
-	buf_init(&b, 0);
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n = c < 0x80 ? 1 : charset_utf8_seq(s + i, len - i);
-		int blank = 0;
-
-		if (n == 0) {
-			if (space && b.len)
-				buf_addc(&b, ' ');
-			space = 0;
-			buf_adds(&b, "\xEF\xBF\xBD");
-			i++;
-			continue;
-		}
-		if (n == 1)
-			blank = c <= ' ' || c == 0x7f;
-		else if (n == 2 && c == 0xc2 && (unsigned char)s[i + 1] <= 0x9f)
-			blank = 1;
-		else if (n == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
-		    ((unsigned char)s[i + 2] == 0xa8 ||
-		    (unsigned char)s[i + 2] == 0xa9))
-			blank = 1;
-		if (blank)
-			space = 1;
-		else {
-			if (space && b.len)
-				buf_addc(&b, ' ');
-			space = 0;
-			buf_add(&b, s + i, n);
-		}
-		i += n;
-	}
-	return buf_steal(&b);
-}
 
 /* Body text: valid UTF-8 (U+FFFD for bad bytes), CRLF line ends. */
 static char *
@@ -134,46 +90,6 @@ is_ascii(const char *s)
 	return 1;
 }
 
-int
-compose_address_ok(const char *a)
-{
-	const char *at;
-	size_t n;
-
-	if (a == NULL || (n = strlen(a)) == 0 || n > 254)
-		return 0;
-	at = strchr(a, '@');
-	if (at == NULL || at == a || strchr(at + 1, '@') != NULL)
-		return 0;
-	for (const char *p = a; p < at; p++)
-		if (*p <= ' ' || *p >= 0x7f || strchr("<>()[],;:\\\"", *p))
-			return 0;
-	if (at[1] == '\0' || at[1] == '.' || a[n - 1] == '.')
-		return 0;
-	for (const char *p = at + 1; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
-			return 0;
-	return 1;
-}
-
-/* A msg-id without <>: printable ASCII, no blank, no <>"(),;:\[], at most
- * 250 bytes; ours (strict) also need one @. */
-static int
-msgid_ok(const char *id, size_t n, int strict)
-{
-	size_t ats = 0;
-
-	if (n == 0 || n > 250)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (id[i] <= ' ' || id[i] >= 0x7f ||
-		    strchr("<>\"(),;:\\[]", id[i]))
-			return 0;
-		ats += id[i] == '@';
-	}
-	return !strict || ats == 1;
-}
-
 /* The msg-id in s, without <> and blanks, if valid; else NULL.  New
  * string. */
 static char *
@@ -193,7 +109,7 @@ msgid_clean(const char *s, int strict)
 		s++;
 		e--;
 	}
-	if (!msgid_ok(s, (size_t)(e - s), strict))
+	if (!addr_msgid_valid(s, (size_t)(e - s), strict))
 		return NULL;
 	return xstrndup(s, (size_t)(e - s));
 }
@@ -238,27 +154,6 @@ static void
 hdr_end(struct hdr *h)
 {
 	buf_add(h->b, "\r\n", 2);
-}
-
-/* Base64 of s[0..n), no line breaks. */
-static void
-b64_add(struct buf *out, const unsigned char *s, size_t n)
-{
-	for (size_t j = 0; j < n; j += 3) {
-		unsigned v = (unsigned)s[j] << 16;
-		size_t left = n - j;
-		char q[4];
-
-		if (left > 1)
-			v |= (unsigned)s[j + 1] << 8;
-		if (left > 2)
-			v |= s[j + 2];
-		q[0] = b64[v >> 18 & 63];
-		q[1] = b64[v >> 12 & 63];
-		q[2] = left > 1 ? b64[v >> 6 & 63] : '=';
-		q[3] = left > 2 ? b64[v & 63] : '=';
-		buf_add(out, q, 4);
-	}
 }
 
 /* Q encoding safe anywhere (the "phrase" set of RFC 2047 §5). */
@@ -315,7 +210,7 @@ hdr_encoded(struct hdr *h, const char *text)
 		buf_reset(&w);
 		buf_adds(&w, use_b ? "=?UTF-8?B?" : "=?UTF-8?Q?");
 		if (use_b)
-			b64_add(&w, s + start, i - start);
+			codec_b64_encode(&w, s + start, i - start);
 		else {
 			for (size_t j = start; j < i; j++) {
 				if (s[j] == ' ')
@@ -405,7 +300,7 @@ static void
 hdr_mailbox(struct hdr *h, const char *rawname, const char *addr,
     const char *tail)
 {
-	char *name = compose_clean_line(rawname);
+	char *name = charset_clean_line(rawname);
 	char *a;
 
 	if (*name == '\0') {
@@ -493,77 +388,6 @@ hdr_date(struct buf *b, time_t t)
 
 /* ---- Bodies ------------------------------------------------------------- */
 
-/*
- * Quoted-printable (RFC 2045 §6.7) of text with CRLF line ends: lines of
- * at most 76 characters, soft breaks between characters, blanks before a
- * line end encoded, and "." and "From " at a line start encoded (SMTP
- * dot-stuffing and mbox never see them).
- */
-static void
-qp_encode(struct buf *out, const char *text)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t n = strlen(text), i = 0, col = 0;
-
-	while (i < n) {
-		char tok[16];
-		size_t tl = 0, cl;
-		int eol;
-
-		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
-			buf_add(out, "\r\n", 2);
-			col = 0;
-			i += 2;
-			continue;
-		}
-		cl = s[i] < 0x80 ? 1 : charset_utf8_seq(text + i, n - i);
-		if (cl == 0)
-			cl = 1;
-		eol = i + cl >= n || (s[i + cl] == '\r' && i + cl + 1 < n &&
-		    s[i + cl + 1] == '\n');
-		for (size_t j = i; j < i + cl; j++) {
-			unsigned char c = s[j];
-			int lit = (c >= 33 && c <= 126 && c != '=') ||
-			    ((c == ' ' || c == '\t') && !eol);
-
-			if (col == 0 && tl == 0 && (c == '.' || (c == 'F' &&
-			    n - j >= 5 && memcmp(s + j, "From ", 5) == 0)))
-				lit = 0;
-			if (lit)
-				tok[tl++] = (char)c;
-			else {
-				tok[tl++] = '=';
-				tok[tl++] = hex[c >> 4];
-				tok[tl++] = hex[c & 15];
-			}
-		}
-		/* Room for the token, and for a soft break unless the line
-		 * ends right after it. */
-		if (col + tl > (eol ? QP_MAX_COLS : QP_MAX_COLS - 1)) {
-			buf_add(out, "=\r\n", 3);
-			col = 0;
-			continue;	/* re-encode: a new line may start with
-					 * a "." to protect */
-		}
-		buf_add(out, tok, tl);
-		col += tl;
-		i += cl;
-	}
-	if (col > 0)
-		buf_add(out, "\r\n", 2);
-}
-
-/* Base64 body: lines of 76 characters (57 bytes). */
-static void
-b64_encode(struct buf *out, const unsigned char *s, size_t n)
-{
-	for (size_t j = 0; j < n; j += B64_LINE / 4 * 3) {
-		b64_add(out, s + j, n - j < B64_LINE / 4 * 3 ? n - j :
-		    B64_LINE / 4 * 3);
-		buf_add(out, "\r\n", 2);
-	}
-}
-
 /* ---- MIME parts --------------------------------------------------------- */
 
 struct part {
@@ -593,7 +417,7 @@ part_text(struct part *p, const char *subtype, const char *text)
 	part_init(p);
 	buf_printf(&p->head, "Content-Type: text/%s; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n", subtype);
-	qp_encode(&p->body, clean);
+	codec_qp_encode(&p->body, clean);
 	free(clean);
 }
 
@@ -632,7 +456,7 @@ clean_content_type(const char *ct)
 static char *
 clean_filename(const char *name)
 {
-	char *s = compose_clean_line(name);
+	char *s = charset_clean_line(name);
 	size_t n = strlen(s), cut = 0, i = 0;
 
 	for (char *p = s; *p; p++)
@@ -718,7 +542,7 @@ part_file(struct part *p, const char *filename, const char *content_type,
 	if (*fn)
 		param_filename(&p->head, "filename", fn);
 	buf_adds(&p->head, "\r\nContent-Transfer-Encoding: base64\r\n");
-	b64_encode(&p->body, data, len);
+	codec_b64_encode_lines(&p->body, data, len);
 	free(ct);
 	free(fn);
 }
@@ -773,7 +597,7 @@ check_addresses(const char *field, const struct compose_addr *v, size_t n,
 	char s[80];
 
 	for (size_t i = 0; i < n; i++)
-		if (!compose_address_ok(v[i].address)) {
+		if (!addr_valid(v[i].address)) {
 			shown(v[i].address, s, sizeof(s));
 			snprintf(err, errlen, "%s address \"%s\" is not a valid "
 			    "address", field, s);
@@ -827,13 +651,13 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 		    "address");
 		goto out;
 	}
-	if (!compose_address_ok(m->from_addr)) {
+	if (!addr_valid(m->from_addr)) {
 		shown(m->from_addr, s, sizeof(s));
 		snprintf(err, errlen, "From address \"%s\" is not a valid "
 		    "address", s);
 		goto out;
 	}
-	if (m->reply_to && !compose_address_ok(m->reply_to)) {
+	if (m->reply_to && !addr_valid(m->reply_to)) {
 		shown(m->reply_to, s, sizeof(s));
 		snprintf(err, errlen, "Reply-To address \"%s\" is not a valid "
 		    "address", s);
@@ -873,7 +697,7 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 	hdr_addresses(&msg, "To", m->to, m->nto);
 	if (m->ncc)
 		hdr_addresses(&msg, "Cc", m->cc, m->ncc);
-	subject = compose_clean_line(m->subject);
+	subject = charset_clean_line(m->subject);
 	hdr_start(&h, &msg, "Subject");
 	hdr_unstructured(&h, subject);
 	hdr_end(&h);
@@ -914,7 +738,7 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 		buf_printf(&alt[nalt].head, "Content-Type: text/calendar; "
 		    "charset=UTF-8; method=%s\r\n"
 		    "Content-Transfer-Encoding: quoted-printable\r\n", method);
-		qp_encode(&alt[nalt].body, buf_str(&ics));
+		codec_qp_encode(&alt[nalt].body, buf_str(&ics));
 		nalt++;
 	}
 	if (nalt > 1)

@@ -95,18 +95,4 @@ int compose_build(const struct compose_mail *m, char **out, size_t *outlen,
  */
 char *compose_tag_subject(const char *ref, const char *subject);
 
-/*
- * One line of valid UTF-8 from an outside string (NULL gives ""): invalid
- * bytes become U+FFFD; control characters (C0, DEL, C1, U+2028/9) and runs
- * of blanks become one space; trimmed.  New string.
- */
-char *compose_clean_line(const char *s);
-
-/*
- * 1 if `addr` is an addr-spec we send to: printable ASCII, no blank, no
- * <>()[],;:\" characters, exactly one @ with a non-empty local part and a
- * domain of letters, digits, '-' and '.', at most 254 bytes.
- */
-int compose_address_ok(const char *addr);
-
 #endif

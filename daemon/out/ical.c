@@ -18,6 +18,7 @@
 
 #include <libical/ical.h>
 
+#include "base/addr.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "out/ical.h"
@@ -72,21 +73,6 @@ const char *
 ical_method_name(enum ical_method method)
 {
 	return method == ICAL_DO_CANCEL ? "CANCEL" : "REQUEST";
-}
-
-static int
-ical_addr_ok(const char *a)
-{
-	const char *at;
-
-	if (a == NULL || *a == '\0' || strlen(a) > 254 ||
-	    (at = strrchr(a, '@')) == NULL || at == a || at[1] == '\0')
-		return 0;
-	for (; *a; a++)
-		if ((unsigned char)*a <= ' ' || *a == 0x7f || strchr("<>\"\\",
-		    *a))
-			return 0;
-	return 1;
 }
 
 /* A CN parameter value: libical quotes it, but a '"' or a control
@@ -166,14 +152,14 @@ ical_build(enum ical_method method, const struct ical_meeting *m,
 		    "starts", m->uid);
 		return -1;
 	}
-	if (!ical_addr_ok(m->organizer.address)) {
+	if (!addr_valid(m->organizer.address)) {
 		snprintf(err, errlen, "ical: meeting %s: bad organizer "
 		    "address '%s'", m->uid, m->organizer.address ?
 		    m->organizer.address : "");
 		return -1;
 	}
 	for (size_t i = 0; i < m->nattendees; i++)
-		if (!ical_addr_ok(m->attendees[i].address) ||
+		if (!addr_valid(m->attendees[i].address) ||
 		    (unsigned)m->attendees[i].role >= sizeof(roles) /
 		    sizeof(roles[0])) {
 			snprintf(err, errlen, "ical: meeting %s: bad attendee "
@@ -323,7 +309,7 @@ ical_parse_reply(const char *text, char **uid, int *sequence,
 	}
 	if (strncasecmp(v, "mailto:", 7) == 0)
 		v += 7;
-	if (!ical_addr_ok(v)) {
+	if (!addr_valid(v)) {
 		snprintf(err, errlen, "ical: reply to %s: ATTENDEE is not an "
 		    "address", *uid);
 		goto out;

@@ -24,6 +24,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/codec.h"
+#include "base/addr.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "config/config.h"
@@ -34,7 +36,6 @@
 #include "store/store.h"
 
 #define OUTBOX_LEASE		600	/* s a claimed row is ours */
-#define OUTBOX_ADDR_MAX		254
 #define OUTBOX_MSGID_MAX	250
 #define OUTBOX_ERROR_MAX	4000	/* bytes of last_error kept */
 #define OUTBOX_PAUSE_MIN	60	/* s, after an auth/TLS failure */
@@ -153,22 +154,12 @@ outbox_row_free(struct outbox_row *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* A plain envelope address: no spaces, controls or <>, one @ inside. */
+/* An envelope address: empty only where the null reverse-path is
+ * allowed, otherwise the one rule of base/addr.h. */
 static int
 outbox_addr_ok(const char *a, int allow_empty)
 {
-	size_t n = strlen(a);
-	const char *at = strrchr(a, '@');
-
-	if (n == 0)
-		return allow_empty;
-	if (n > OUTBOX_ADDR_MAX || at == NULL || at == a || at[1] == '\0')
-		return 0;
-	for (; *a; a++)
-		if ((unsigned char)*a <= ' ' || *a == 0x7f || *a == '<' ||
-		    *a == '>' || *a == '"' || *a == '\\')
-			return 0;
-	return 1;
+	return *a == '\0' ? allow_empty : addr_valid(a);
 }
 
 static char *
@@ -484,7 +475,8 @@ outbox_fill(struct store *st, int64_t id, const char *message_id,
 	int rc = -1;
 
 	n = message_id ? strlen(message_id) : 0;
-	if (n == 0 || n > OUTBOX_MSGID_MAX || !outbox_addr_ok(message_id, 0)) {
+	if (n == 0 || n > OUTBOX_MSGID_MAX ||
+	    !addr_msgid_valid(message_id, n, 1)) {
 		snprintf(err, errlen, "outbox: row %lld: invalid Message-ID "
 		    "'%s'", (long long)id, message_id ? message_id : "");
 		return -1;
@@ -1163,40 +1155,14 @@ outbox_header(const char *h, size_t len, const char *name)
 	return buf_steal(&b);
 }
 
-static int
-outbox_b64(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int
-outbox_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Decodes one "=?charset?X?text?=" word at s (UTF-8 or US-ASCII only)
  * into b; returns its length, 0 if s is not such a word. */
 static size_t
 outbox_word(const char *s, struct buf *b)
 {
 	const char *cs = s + 2, *q, *text, *end;
+	char *decoded;
+	size_t n;
 	int enc;
 
 	if (strncmp(s, "=?", 2) != 0 || (q = strchr(cs, '?')) == NULL)
@@ -1211,35 +1177,11 @@ outbox_word(const char *s, struct buf *b)
 	text = q + 3;
 	if ((end = strstr(text, "?=")) == NULL)
 		return 0;
-	if (enc == 'Q') {
-		for (const char *p = text; p < end; p++) {
-			if (*p == '_')
-				buf_addc(b, ' ');
-			else if (*p == '=' && p + 2 < end &&
-			    outbox_hex(p[1]) >= 0 && outbox_hex(p[2]) >= 0) {
-				buf_addc(b, (char)(outbox_hex(p[1]) * 16 +
-				    outbox_hex(p[2])));
-				p += 2;
-			} else
-				buf_addc(b, *p);
-		}
-	} else {
-		unsigned acc = 0;
-		int bits = 0, v;
-
-		for (const char *p = text; p < end; p++) {
-			if (*p == '=')
-				break;
-			if ((v = outbox_b64((unsigned char)*p)) < 0)
-				return 0;
-			acc = (acc << 6) | (unsigned)v;
-			bits += 6;
-			if (bits >= 8) {
-				bits -= 8;
-				buf_addc(b, (char)((acc >> bits) & 0xff));
-			}
-		}
-	}
+	decoded = enc == 'Q' ?
+	    codec_qp_decode(text, (size_t)(end - text), 1, &n) :
+	    codec_b64_decode(text, (size_t)(end - text), &n);
+	buf_add(b, decoded, n);
+	free(decoded);
 	return (size_t)(end + 2 - s);
 }
 

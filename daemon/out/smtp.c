@@ -25,13 +25,13 @@
 
 #include <curl/curl.h>
 
+#include "base/addr.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "out/smtp.h"
 #include "base/url.h"
 
 #define SMTP_DEFAULT_TIMEOUT 60
-#define SMTP_ADDR_MAX 254
 
 struct smtp_session {
 	CURL		*curl;		/* owned */
@@ -294,20 +294,12 @@ smtp_copy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
+/* An envelope address: empty only for the null reverse-path (a bounce's
+ * sender), otherwise the one rule of base/addr.h. */
 static int
 smtp_addr_ok(const char *a, int allow_empty)
 {
-	size_t n = strlen(a);
-
-	if (n == 0)
-		return allow_empty;
-	if (n > SMTP_ADDR_MAX)
-		return 0;
-	for (; *a; a++)
-		if ((unsigned char)*a <= ' ' || *a == 0x7f || *a == '<' ||
-		    *a == '>')
-			return 0;
-	return 1;
+	return *a == '\0' ? allow_empty : addr_valid(a);
 }
 
 void

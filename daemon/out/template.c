@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "base/buf.h"
 #include "base/charset.h"
 #include "out/compose.h"
@@ -1028,55 +1029,6 @@ parse_segment(const char *path, const char *src, size_t len, int line,
 	return 0;
 }
 
-/* Reads a whole file of at most `max` bytes; NUL-terminated. */
-static int
-read_file(const char *path, size_t max, char **out, size_t *outlen,
-    char *err, size_t errlen)
-{
-	struct stat st;
-	char *data = NULL;
-	size_t len = 0;
-	ssize_t r;
-	int fd, rc = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	data = xmalloc(max + 2);
-	for (;;) {
-		r = read(fd, data + len, max + 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > max) {
-			snprintf(err, errlen, "%s: larger than %zu bytes", path,
-			    max);
-			goto out;
-		}
-	}
-	data[len] = '\0';
-	*out = data;
-	*outlen = len;
-	data = NULL;
-	rc = 0;
-out:
-	free(data);
-	close(fd);
-	return rc;
-}
-
 /*
  * Cleans a file's text in place: UTF-8 checked (no NUL), BOM dropped,
  * CRLF and lone CR become LF.  Returns the new length or -1 (err set).
@@ -1308,7 +1260,7 @@ template_load_dir(const char *dir, struct template_set **out, char *err,
 		if (!template_name_ok(t->name, strlen(t->name)))
 			snprintf(msg, sizeof(msg), "%s: a template name is "
 			    "lower-case letters, digits and _", t->path);
-		else if (read_file(t->path, TEMPLATE_MAX_SIZE, &text, &len,
+		else if (fileio_read(t->path, TEMPLATE_MAX_SIZE, 0, &text, &len, NULL,
 		    msg, sizeof(msg)) == 0 &&
 		    (nlen = normalize_text(t->path, text, len, msg,
 		    sizeof(msg))) >= 0)
@@ -1668,7 +1620,7 @@ template_render(const struct template_set *set, const char *name,
 	r.scope[r.depth++] = data;
 	if (render_nodes(&r, &t->subject, 0) != 0)
 		goto out;
-	subj = compose_clean_line(buf_str(&r.out));
+	subj = charset_clean_line(buf_str(&r.out));
 	buf_reset(&r.out);
 	if (render_nodes(&r, &t->body, html) != 0)
 		goto out;

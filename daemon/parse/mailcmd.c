@@ -22,9 +22,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/addr.h"
 #include "base/buf.h"
 #include "parse/mailcmd.h"
-#include "out/compose.h"
 #include "base/mem.h"
 
 /* ------------------------------------------------------------------ */
@@ -656,7 +656,7 @@ add_address(struct mailcmd *c, const char *s, size_t n, int *bad)
 	n = strlen(p);
 	while (n > 0 && p[n - 1] == '.')	/* the end of the sentence */
 		p[--n] = '\0';
-	if (!compose_address_ok(p)) {
+	if (!addr_valid(p)) {
 		*bad = 1;
 		goto out;
 	}

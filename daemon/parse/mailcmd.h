@@ -65,7 +65,7 @@
  *
  * Addresses: bare, "<a@b.fr>", "Name <a@b.fr>", "mailto:a@b.fr",
  * separated by ',', ';', blanks or "et" ("à" before one is skipped);
- * lower-cased, validated with compose_address_ok(), duplicates dropped.
+ * lower-cased, validated with addr_valid(), duplicates dropped.
  * A word that is no address, more than COMMAND_MAX_ADDRESSES addresses,
  * or more than one address for TRANSFERER / INTERLOCUTEUR is
  * CMDERR_BAD_ADDRESS.

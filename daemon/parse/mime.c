@@ -39,6 +39,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "base/codec.h"
 #include "base/buf.h"
 #include "base/charset.h"
 #include "parse/html2text.h"
@@ -272,117 +273,6 @@ mime_scan_headers(const char *p, size_t len, struct mime_hdrs *h, size_t max)
 	return i;
 }
 
-/* ------------------------------------------------------------------ */
-/* Transfer encodings                                                  */
-
-static int
-mime_b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Base64, skipping what is not in the alphabet; '=' ends a quantum and
- * decoding goes on after it (concatenated blobs); a cut-off last quantum
- * gives the bytes it holds. */
-static char *
-mime_decode_base64(const char *in, size_t len, size_t *outlen)
-{
-	char *out = xmalloc(len / 4 * 3 + 4);
-	size_t o = 0;
-	unsigned long acc = 0;
-	int nbits = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-		int v;
-
-		if (c == '=') {
-			acc = 0;
-			nbits = 0;
-			continue;
-		}
-		if ((v = mime_b64_value(c)) < 0)
-			continue;
-		acc = ((acc << 6) | (unsigned long)v) & 0xFFFFFF;
-		nbits += 6;
-		if (nbits >= 8) {
-			nbits -= 8;
-			out[o++] = (char)((acc >> nbits) & 0xFF);
-		}
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return out;
-}
-
-static int
-mime_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (unsigned char)tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Quoted-printable (RFC 2045 §6.7); `header` for RFC 2047 "Q" ('_' is a
- * space).  "=XX" in either case is a byte, "=" before optional blanks and a
- * line end is a soft break, any other "=" is kept as is. */
-static char *
-mime_decode_qp(const char *in, size_t len, int header, size_t *outlen)
-{
-	char *out = xmalloc(len + 1);
-	size_t o = 0, i = 0;
-
-	while (i < len) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c == '=') {
-			size_t j = i + 1;
-			int hi, lo;
-
-			if (j + 1 < len && (hi = mime_hex((unsigned char)in[j]))
-			    >= 0 && (lo = mime_hex((unsigned char)in[j + 1]))
-			    >= 0) {
-				out[o++] = (char)(hi * 16 + lo);
-				i += 3;
-				continue;
-			}
-			while (j < len && mime_is_wsp((unsigned char)in[j]))
-				j++;
-			if (j < len && in[j] == '\r')
-				j++;
-			if (j < len && in[j] == '\n') {
-				i = j + 1;
-				continue;
-			}
-			if (j >= len) {		/* "=" at the very end */
-				i = len;
-				continue;
-			}
-			out[o++] = '=';
-			i++;
-			continue;
-		}
-		out[o++] = header && c == '_' ? ' ' : (char)c;
-		i++;
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return out;
-}
-
 /* One uuencoded line ("M" + 60 characters for 45 bytes) into out. */
 static size_t
 mime_uu_line(const char *p, size_t l, char *out)
@@ -500,9 +390,9 @@ mime_decode_body(enum mime_enc enc, const char *in, size_t len,
 
 	switch (enc) {
 	case MIME_ENC_BASE64:
-		return mime_decode_base64(in, len, outlen);
+		return codec_b64_decode(in, len, outlen);
 	case MIME_ENC_QP:
-		return mime_decode_qp(in, len, 0, outlen);
+		return codec_qp_decode(in, len, 0, outlen);
 	case MIME_ENC_UU:
 		return mime_decode_uu(in, len, outlen, NULL, NULL);
 	case MIME_ENC_IDENTITY:
@@ -587,9 +477,9 @@ mime_encoded_word(const char *p, size_t len, char *cs, size_t cslen,
 		charset_normalize(label, cs, cslen);
 	}
 	if (enc == 'B')
-		*bytes = mime_decode_base64(p + t_start, i - t_start, nbytes);
+		*bytes = codec_b64_decode(p + t_start, i - t_start, nbytes);
 	else
-		*bytes = mime_decode_qp(p + t_start, i - t_start, 1, nbytes);
+		*bytes = codec_qp_decode(p + t_start, i - t_start, 1, nbytes);
 	return i + 2;
 }
 
@@ -818,8 +708,8 @@ mime_percent_decode(struct buf *b, const char *s)
 		int hi, lo;
 
 		if (s[i] == '%' && s[i + 1] && s[i + 2] &&
-		    (hi = mime_hex((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = mime_hex((unsigned char)s[i + 2])) >= 0) {
+		    (hi = codec_hex_value((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = codec_hex_value((unsigned char)s[i + 2])) >= 0) {
 			buf_addc(b, (char)(hi * 16 + lo));
 			i += 2;
 		} else

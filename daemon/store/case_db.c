@@ -9,6 +9,13 @@
 #include "base/mem.h"
 #include "store/store.h"
 
+
+void
+case_ref_format(int year, int seq, char *ref, size_t reflen)
+{
+	snprintf(ref, reflen, "CDP-%04d-%04d", year, seq);
+}
+
 /* Runs a statement that returns no row, binding up to three integers
  * (a parameter the SQL does not use is ignored). */
 static int
@@ -60,7 +67,7 @@ case_create(struct store *st, const struct case_new *n, long long now,
 	}
 	seq = store_col_int64(s, 0);
 	store_finalize(s);
-	tag_format(tm.tm_year + 1900, (int)seq, ref, reflen);
+	case_ref_format(tm.tm_year + 1900, (int)seq, ref, reflen);
 
 	s = store_prepare(st, "INSERT INTO cases (ref, year, seq, kind, "
 	    "state_since, holder_id, themes, commune, subject, created_at, "

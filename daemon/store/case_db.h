@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "thread/tag.h"
 
 struct store;
 
@@ -26,9 +25,16 @@ enum case_flag {
 	CASE_FLAG_UNTRUSTED	= 1 << 4	/* commands refused for trust */
 };
 
+/* A case reference, "CDP-2026-0042" + NUL; sequences over 9999 print
+ * wider, hence the margin kept by the arrays below. */
+#define CASE_REF_MAX	16
+
+/* The canonical reference of a year and a sequence number. */
+void case_ref_format(int year, int seq, char *ref, size_t reflen);
+
 struct case_row {
 	int64_t	 id;
-	char	 ref[TAG_REF_MAX + 8];
+	char	 ref[CASE_REF_MAX + 8];
 	char	 kind[16];
 	char	 state[16];
 	int64_t	 holder_id;	/* 0: none */

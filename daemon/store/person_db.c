@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/compose.h"
+#include "base/charset.h"
+#include "base/addr.h"
 #include "base/mem.h"
 #include "store/person_db.h"
 #include "store/store.h"
@@ -84,7 +85,7 @@ person_normalize_email(const char *in, char *out, size_t outlen)
 		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' +
 		    'a') : s[i];
 	out[n] = '\0';
-	if (!compose_address_ok(out) || person_domain_invalid(out)) {
+	if (!addr_valid(out) || person_domain_invalid(out)) {
 		out[0] = '\0';
 		return -1;
 	}
@@ -172,7 +173,7 @@ person_ensure(struct store *st, const char *email, const char *name,
 		return -1;
 	}
 	/* Names come from From: headers and files: one clean line. */
-	clean = compose_clean_line(name);
+	clean = charset_clean_line(name);
 	if ((found = person_lookup(st, norm, id, err, errlen)) < 0)
 		goto out;
 	if (found) {

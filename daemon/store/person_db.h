@@ -27,7 +27,7 @@ enum person_source {
 /*
  * Normalizes an address taken from outside: trims blanks and one pair of
  * angle brackets, lower-cases it, and checks it is an addr-spec we can
- * write to (compose_address_ok()).  Addresses in the reserved ".invalid"
+ * write to (addr_valid()).  Addresses in the reserved ".invalid"
  * domain (RFC 2606; forgotten persons become 'forgotten-<id>@invalid')
  * are refused.  Returns 0 with the result in out (PERSON_EMAIL_MAX bytes
  * are always enough), or -1 (out is then "") when it is not an address.
@@ -42,7 +42,7 @@ int person_find(struct store *st, const char *email, int64_t *id,
 
 /*
  * The person with this address, created when unknown (name may be NULL or
- * ""; it is stored as one clean line, compose_clean_line(); an existing
+ * ""; it is stored as one clean line, charset_clean_line(); an existing
  * empty name is filled in, a non-empty one kept).  A
  * forgotten person's address is never matched (it was blanked).  Returns
  * 0 and *id, or -1 (bad address, database error) with err.

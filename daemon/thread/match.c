@@ -71,7 +71,7 @@ thread_match(struct store *st, const unsigned char *key, size_t keylen,
     const struct message *m, struct thread_match *out, char *err,
     size_t errlen)
 {
-	char ref[TAG_REF_MAX + 8];
+	char ref[CASE_REF_MAX + 8];
 	int64_t case_id = 0;
 	int rc;
 

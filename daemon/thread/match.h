@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/case_db.h"
 #include "thread/tag.h"
 
 struct message;
@@ -39,7 +40,7 @@ struct thread_match {
 	char		 role[16];	/* sender's role in the case, "" none */
 	/* A tag that named a case the sender does not take part in (the
 	 * case's referent is told of the new case): */
-	char		 foreign_ref[TAG_REF_MAX + 8];
+	char		 foreign_ref[CASE_REF_MAX + 8];
 	int64_t		 foreign_case_id;
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/case_db.h"
 #include "base/mem.h"
 #include "thread/tag.h"
 
@@ -54,12 +55,6 @@ tag_digits(const unsigned char **sp, int max, int *value)
 	return n;
 }
 
-void
-tag_format(int year, int seq, char *ref, size_t reflen)
-{
-	snprintf(ref, reflen, "CDP-%04d-%04d", year, seq);
-}
-
 /* A tag starting at p ("cdp" already seen at p..p+3)? */
 static int
 tag_at(const unsigned char *start, const unsigned char *p, int *year,
@@ -92,7 +87,7 @@ tag_find(const char *subject, char *ref, size_t reflen)
 		    tolower(p[2]) != 'p')
 			continue;
 		if (tag_at(s, p, &year, &seq)) {
-			tag_format(year, seq, ref, reflen);
+			case_ref_format(year, seq, ref, reflen);
 			return 1;
 		}
 	}

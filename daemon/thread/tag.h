@@ -15,18 +15,13 @@
 
 #include <stddef.h>
 
-#define TAG_REF_MAX	16	/* "CDP-2026-0042" + NUL, sequences up to
-				 * 9999; larger ones print wider */
 
 /*
  * Finds the first case reference in `subject` (UTF-8, may be NULL) and
  * writes it in its canonical form "CDP-YYYY-NNNN" to ref (at least
- * TAG_REF_MAX + 4 bytes).  Returns 1 when found, 0 when not.
+ * CASE_REF_MAX + 4 bytes, store/case_db.h).  Returns 1 when found, 0 when not.
  */
 int tag_find(const char *subject, char *ref, size_t reflen);
-
-/* The canonical reference of a year and a sequence number. */
-void tag_format(int year, int seq, char *ref, size_t reflen);
 
 /*
  * `subject` without its leading reply/forward prefixes ("Re :", "RE:",

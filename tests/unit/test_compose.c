@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/addr.h"
 #include "base/charset.h"
 #include "base/clock.h"
 #include "out/compose.h"
@@ -425,7 +426,7 @@ test_injection(void)
 		snprintf(name, sizeof(name), "bad To address %zu refused", i);
 		ok(compose_build(&m, &out, &len, err, sizeof(err)) != 0 &&
 		    out == NULL, name);
-		ok(!compose_address_ok(bad_addrs[i]), "compose_address_ok");
+		ok(!addr_valid(bad_addrs[i]), "addr_valid");
 	}
 	like_str(err, "To address \"", "error names the field");
 	base_mail(&m, to);
@@ -450,7 +451,7 @@ test_injection(void)
 	m.calendar_method = "REQUEST\r\nX: y";
 	ok(compose_build(&m, &out, &len, err, sizeof(err)) != 0,
 	    "bad calendar method refused");
-	ok(compose_address_ok("Jean.Dupont+cdp@mail.example-asso.fr"),
+	ok(addr_valid("Jean.Dupont+cdp@mail.example-asso.fr"),
 	    "good address accepted");
 }
 

@@ -147,6 +147,10 @@ test_errors(void)
 		{ BASE "no equals sign\n", "t.conf:7: no equals sign: expected 'key = value'" },
 		{ "[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf: contact: required key missing in [network]" },
 		{ "[network]\ncontact = nobody\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:2: contact: 'nobody' is not an e-mail address" },
+		/* check used to accept it while composition refused it, so no
+		 * mail would ever have gone out (one validator now). */
+		{ "[network]\ncontact = coup_de(pouce)@exa_mple.org\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:2: contact: 'coup_de(pouce)@exa_mple.org' is not an e-mail address" },
+		{ "[network]\ncontact = a@b.c\ncoordinators = ok@b.c, x@exa_mple.org\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: coordinators: 'x@exa_mple.org' is not an e-mail address" },
 		{ "[network]\ncontact = a@b.c\n[imap]\nurl = pop3://h\n[smtp]\nurl = smtp://h\n", "t.conf:4: url: 'pop3://h' must start with imap:// or imaps://" },
 		{ "[network]\ncontact = a@b.c\ncoordinators = a@b.c, oops\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: coordinators: 'oops' is not an e-mail address" },
 		{ "[network]\ncontact = a@b.c\nauthserv_id = mx.b.c, mx b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: authserv_id: 'mx b.c' is not a host name" },

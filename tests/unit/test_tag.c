@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/case_db.h"
 #include "thread/tag.h"
 #include "tap.h"
 
 static void
 found(const char *subject, const char *want)
 {
-	char ref[TAG_REF_MAX + 8] = "", name[256];
+	char ref[CASE_REF_MAX + 8] = "", name[256];
 
 	snprintf(name, sizeof(name), "%s in '%s'", want ? want : "no tag",
 	    subject ? subject : "(null)");

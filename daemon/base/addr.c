@@ -1,0 +1,58 @@
+/*
+ * addr.c — the one mail address validator (see addr.h for the rule and
+ * why it is narrower than RFC 5322).
+ */
+#include <string.h>
+
+#include "base/addr.h"
+
+static int
+addr_domain_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-';
+}
+
+int
+addr_valid(const char *a)
+{
+	const char *at;
+	size_t n, label = 0;
+
+	if (a == NULL || (n = strlen(a)) == 0 || n > ADDR_MAX_LEN)
+		return 0;
+	at = strchr(a, '@');
+	if (at == NULL || at == a || strchr(at + 1, '@') != NULL)
+		return 0;
+	for (const char *p = a; p < at; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("<>()[],;:\\\"", *p) != NULL)
+			return 0;
+	for (const char *p = at + 1; *p; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+		} else if (addr_domain_char((unsigned char)*p))
+			label++;
+		else
+			return 0;
+	}
+	return label > 0;
+}
+
+int
+addr_msgid_valid(const char *id, size_t n, int strict)
+{
+	size_t ats = 0;
+
+	if (id == NULL || n == 0 || n > 250)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (id[i] <= ' ' || id[i] >= 0x7f ||
+		    strchr("<>\"(),;:\\[]", id[i]) != NULL)
+			return 0;
+		ats += id[i] == '@';
+	}
+	return !strict || ats == 1;
+}

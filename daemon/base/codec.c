@@ -1,0 +1,213 @@
+/*
+ * codec.c — base64 and quoted-printable (see codec.h).
+ *
+ * The decoders come from the MIME reader, where they meet real mail: they
+ * accumulate bits rather than whole quanta so that a blob cut anywhere
+ * still gives what it holds, and they never refuse input.  The encoders
+ * come from composition.
+ */
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/charset.h"
+#include "base/codec.h"
+#include "base/mem.h"
+
+#define QP_MAX_COLS	76	/* RFC 2045 §6.7 rule 5 */
+#define B64_LINE	76	/* RFC 2045 §6.8 */
+
+static const char codec_hex[] = "0123456789ABCDEF";
+static const char codec_b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int
+codec_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int
+codec_b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+char *
+codec_b64_decode(const char *in, size_t len, size_t *outlen)
+{
+	char *out = xmalloc(len / 4 * 3 + 4);
+	size_t o = 0;
+	unsigned long acc = 0;
+	int nbits = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+		int v;
+
+		if (c == '=') {
+			acc = 0;
+			nbits = 0;
+			continue;
+		}
+		if ((v = codec_b64_value(c)) < 0)
+			continue;
+		acc = ((acc << 6) | (unsigned long)v) & 0xFFFFFF;
+		nbits += 6;
+		if (nbits >= 8) {
+			nbits -= 8;
+			out[o++] = (char)((acc >> nbits) & 0xFF);
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+char *
+codec_qp_decode(const char *in, size_t len, int header, size_t *outlen)
+{
+	char *out = xmalloc(len + 1);
+	size_t o = 0, i = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == '=') {
+			size_t j = i + 1;
+			int hi, lo;
+
+			if (j + 1 < len &&
+			    (hi = codec_hex_value((unsigned char)in[j])) >= 0 &&
+			    (lo = codec_hex_value((unsigned char)in[j + 1])) >=
+			    0) {
+				out[o++] = (char)(hi * 16 + lo);
+				i += 3;
+				continue;
+			}
+			while (j < len && (in[j] == ' ' || in[j] == '\t'))
+				j++;
+			if (j < len && in[j] == '\r')
+				j++;
+			if (j < len && in[j] == '\n') {
+				i = j + 1;
+				continue;
+			}
+			if (j >= len) {		/* "=" at the very end */
+				i = len;
+				continue;
+			}
+			out[o++] = '=';
+			i++;
+			continue;
+		}
+		out[o++] = header && c == '_' ? ' ' : (char)c;
+		i++;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+void
+codec_b64_encode(struct buf *out, const void *data, size_t n)
+{
+	const unsigned char *s = data;
+
+	for (size_t j = 0; j < n; j += 3) {
+		unsigned v = (unsigned)s[j] << 16;
+		size_t left = n - j;
+		char q[4];
+
+		if (left > 1)
+			v |= (unsigned)s[j + 1] << 8;
+		if (left > 2)
+			v |= s[j + 2];
+		q[0] = codec_b64[v >> 18 & 63];
+		q[1] = codec_b64[v >> 12 & 63];
+		q[2] = left > 1 ? codec_b64[v >> 6 & 63] : '=';
+		q[3] = left > 2 ? codec_b64[v & 63] : '=';
+		buf_add(out, q, 4);
+	}
+}
+
+void
+codec_b64_encode_lines(struct buf *out, const void *data, size_t n)
+{
+	const unsigned char *s = data;
+	const size_t chunk = B64_LINE / 4 * 3;
+
+	for (size_t j = 0; j < n; j += chunk) {
+		codec_b64_encode(out, s + j, n - j < chunk ? n - j : chunk);
+		buf_add(out, "\r\n", 2);
+	}
+}
+
+void
+codec_qp_encode(struct buf *out, const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), i = 0, col = 0;
+
+	while (i < n) {
+		char tok[16];
+		size_t tl = 0, cl;
+		int eol;
+
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			buf_add(out, "\r\n", 2);
+			col = 0;
+			i += 2;
+			continue;
+		}
+		cl = s[i] < 0x80 ? 1 : charset_utf8_seq(text + i, n - i);
+		if (cl == 0)
+			cl = 1;
+		eol = i + cl >= n || (s[i + cl] == '\r' && i + cl + 1 < n &&
+		    s[i + cl + 1] == '\n');
+		for (size_t j = i; j < i + cl; j++) {
+			unsigned char c = s[j];
+			int lit = (c >= 33 && c <= 126 && c != '=') ||
+			    ((c == ' ' || c == '\t') && !eol);
+
+			if (col == 0 && tl == 0 && (c == '.' || (c == 'F' &&
+			    n - j >= 5 && memcmp(s + j, "From ", 5) == 0)))
+				lit = 0;
+			if (lit)
+				tok[tl++] = (char)c;
+			else {
+				tok[tl++] = '=';
+				tok[tl++] = codec_hex[c >> 4];
+				tok[tl++] = codec_hex[c & 15];
+			}
+		}
+		/* Room for the token, and for a soft break unless the line
+		 * ends right after it. */
+		if (col + tl > (eol ? QP_MAX_COLS : QP_MAX_COLS - 1)) {
+			buf_add(out, "=\r\n", 3);
+			col = 0;
+			continue;	/* re-encode: a new line may start with
+					 * a "." to protect */
+		}
+		buf_add(out, tok, tl);
+		col += tl;
+		i += cl;
+	}
+	if (col > 0)
+		buf_add(out, "\r\n", 2);
+}
