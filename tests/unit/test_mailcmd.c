@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "parse/mailcmd.h"
 #include "tap.h"
+#include "testutil.h"
 
 static struct mailcmd_list L;
 static time_t now;		/* 2026-06-01 10:00 Paris unless changed */
@@ -22,14 +23,8 @@ static time_t now;		/* 2026-06-01 10:00 Paris unless changed */
 static time_t
 paris(int y, int mo, int d, int h, int mi)
 {
-	struct tm tm;
+	struct tm tm = civil(y, mo, d, h, mi, 0);
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
 	tm.tm_isdst = -1;
 	return mktime(&tm);
 }
