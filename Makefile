@@ -83,7 +83,7 @@ $(BUILD)/store/schema.c: daemon/store/schema.sql scripts/embed.sh
 $(BUILD)/store/schema.o: $(BUILD)/store/schema.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) tests/unit/tap.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 

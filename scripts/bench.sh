@@ -11,30 +11,12 @@ set -eu
 BUILD=${1:-build}
 N=${N:-2000}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-case $BUILD in /*) ;; *) BUILD="$TOP/$BUILD" ;; esac
-T=$(mktemp -d "${TMPDIR:-/tmp}/cdp-bench.XXXXXX")
-chmod 755 "$T"
-trap 'bash "$TOP/tests/mailserver/mailserver.sh" stop "$T/ms" >/dev/null 2>&1; rm -rf "$T"' EXIT
-mkdir -p "$T/ms" "$T/cdp" "$T/mails"
-bash "$TOP/tests/mailserver/mailserver.sh" start "$T/ms"
-. "$T/ms/env"
-export MS_ENV="$T/ms/env"
-umask 077
-cat >"$T/cdp/coupdepouce.conf" <<CONF
-[network]
-contact = coupdepouce@$MS_DOMAIN
-[imap]
-url = imaps://127.0.0.1:$MS_IMAPS_PORT
-user = coupdepouce@$MS_DOMAIN
-password = coupdepouce
-ca_file = $MS_CA_FILE
-[smtp]
-url = smtp://127.0.0.1:$MS_SUBMISSION_PORT
-[paths]
-templates = $TOP/templates
-rules = $TOP/config/rules
-CONF
-umask 022
+. "$TOP/tests/servers.sh"
+T=$(scratch_dir bench)
+trap 'ms_down "$T"; rm -rf "$T"' EXIT
+mkdir -p "$T/cdp" "$T/mails"
+ms_up "$T"
+ms_config "$T/cdp/coupdepouce.conf"
 /usr/bin/python3 - "$T/mails" "$N" <<'PY'
 import base64, sys
 d, n = sys.argv[1], int(sys.argv[2])
@@ -60,10 +42,10 @@ for i in range(n):
     open("%s/m%05d.eml" % (d, i), "wb").write(msg.encode())
 PY
 bytes=$(cat "$T"/mails/*.eml | wc -c)
-find "$T/mails" -name '*.eml' | sort | xargs /usr/bin/python3 "$TOP/tests/mailserver/mailbox.py" deliver coupdepouce
+find "$T/mails" -name '*.eml' | sort | xargs $MAILBOX deliver coupdepouce
 # Let Dovecot index the new mails first, as it would have on delivery.
-/usr/bin/python3 "$TOP/tests/mailserver/mailbox.py" count coupdepouce >/dev/null
-${BENCH_WRAP:-} /usr/bin/time -f "%e %M" -o "$T/time" "$BUILD/coupdepouce" -c "$T/cdp/coupdepouce.conf" poll 2>"$T/poll.log"
+$MAILBOX count coupdepouce >/dev/null
+${BENCH_WRAP:-} /usr/bin/time -f "%e %M" -o "$T/time" "$CDP" -c "$T/cdp/coupdepouce.conf" poll 2>"$T/poll.log"
 read -r secs rss <"$T/time"
 stored=$(sqlite3 "$T/cdp/coupdepouce.db" "SELECT count(*) FROM messages")
 echo "inbound: $N mails ($((bytes / 1024)) KiB) fetched, parsed, stored and moved in $secs s" \

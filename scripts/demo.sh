@@ -8,51 +8,26 @@
 set -eu
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-case $BUILD in /*) ;; *) BUILD="$TOP/$BUILD" ;; esac
-CDP="$BUILD/coupdepouce"
-MAILBOX="/usr/bin/python3 $TOP/tests/mailserver/mailbox.py"
+. "$TOP/tests/servers.sh"
 REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
-D=$(mktemp -d "${TMPDIR:-/tmp}/cdp-demo.XXXXXX")
-chmod 755 "$D"
+D=$(scratch_dir demo)
 
 step() { printf '\n==> %s\n' "$*"; }
 finish() {
-	bash "$TOP/tests/mailserver/mailserver.sh" stop "$D/ms" >/dev/null 2>&1 || true
+	ms_down "$D"
 	if [ "${KEEP:-0}" = 1 ]; then echo "demo files kept in $D"; else rm -rf "$D"; fi
 }
 trap finish EXIT
 
 step "Starting private mail servers (Dovecot IMAP + Postfix SMTP) on loopback"
-mkdir -p "$D/ms"
-bash "$TOP/tests/mailserver/mailserver.sh" start "$D/ms"
-. "$D/ms/env"
-export MS_ENV="$D/ms/env"
+ms_up "$D"
 M=$MS_DOMAIN
 
 step "Writing the daemon's configuration and the people of the network"
 mkdir -p "$D/cdp"
-umask 077
-cat >"$D/cdp/coupdepouce.conf" <<CONF
-[network]
-contact = coupdepouce@$M
-coordinators = coordinator@$M
-[imap]
-url = imaps://127.0.0.1:$MS_IMAPS_PORT
-user = coupdepouce@$M
-password = coupdepouce
-ca_file = $MS_CA_FILE
-[smtp]
-url = smtp://127.0.0.1:$MS_SUBMISSION_PORT
-user = coupdepouce@$M
-password = coupdepouce
-ca_file = $MS_CA_FILE
-[paths]
-templates = $TOP/templates
-rules = $TOP/config/rules
-people = people.csv
-CONF
-head -c 32 /dev/urandom >"$D/cdp/secret"
-umask 022
+ms_config "$D/cdp/coupdepouce.conf" "coordinators = coordinator@$M" "" \
+    "$(ms_login)" "people = people.csv"
+(umask 077 && head -c 32 /dev/urandom >"$D/cdp/secret")
 cat >"$D/cdp/people.csv" <<CSV
 email,name,roles,themes,communes
 referent@$M,Romane Référente,referent,alimentation;biodiversite,Ambert;Marsac-en-Livradois

@@ -8,13 +8,10 @@
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD="$TOP/$BUILD" ;; esac
-CDP="$BUILD/coupdepouce"
-MAILBOX="/usr/bin/python3 $TOP/tests/mailserver/mailbox.py"
+. "$TOP/tests/servers.sh"
 t_pass=0
 t_fail=0
-T=$(mktemp -d "${TMPDIR:-/tmp}/cdp-test.XXXXXX")
-chmod 755 "$T"
+T=$(scratch_dir test)
 MS_RUNNING=0
 
 t_ok() {	# name
@@ -61,6 +58,27 @@ t_nogrep() {
 	fi
 }
 
+# t_sql NAME WANT QUERY: QUERY on the daemon's database prints exactly WANT.
+t_sql() {
+	_got=$(sql "$3")
+	if [ "$_got" = "$2" ]; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "got '$_got', want '$2'"
+	fi
+}
+
+# wait_sql WANT STEP N QUERY: runs QUERY until it prints WANT, sleeping
+# STEP seconds between tries, at most N times; false when it never did.
+wait_sql() {
+	_waits=0
+	while [ "$(sql "$4")" != "$1" ]; do
+		[ "$_waits" -ge "$3" ] && return 1
+		sleep "$2"
+		_waits=$((_waits + 1))
+	done
+}
+
 t_skip_all() {	# why
 	echo "# skip: $1"
 	ms_stop
@@ -71,7 +89,7 @@ t_skip_all() {	# why
 
 ms_stop() {
 	if [ "$MS_RUNNING" = 1 ]; then
-		bash "$TOP/tests/mailserver/mailserver.sh" stop "$T/ms" >/dev/null 2>&1
+		ms_down "$T"
 		MS_RUNNING=0
 	fi
 }
@@ -88,47 +106,42 @@ trap t_cleanup EXIT
 trap 'exit 130' INT TERM
 
 ms_start() {
-	mkdir -p "$T/ms"
-	bash "$TOP/tests/mailserver/mailserver.sh" start "$T/ms"
+	MS_RUNNING=1
+	ms_up "$T"
 	_rc=$?
 	[ "$_rc" -eq 3 ] && t_skip_all "the mail servers need root"
 	if [ "$_rc" -ne 0 ]; then
 		t_not_ok "mail servers start" "mailserver.sh exit $_rc"
 		t_done
 	fi
-	MS_RUNNING=1
-	. "$T/ms/env"
-	export MS_ENV="$T/ms/env"
 }
 
 # cdp_config [EXTRA_IMAP_LINES] [EXTRA_SMTP_LINES]: writes $T/cdp/coupdepouce.conf
 # for the contact mailbox of the test servers; prints nothing.
 cdp_config() {
 	mkdir -p "$T/cdp"
-	umask 077
-	cat >"$T/cdp/coupdepouce.conf" <<CONF
+	ms_config "$T/cdp/coupdepouce.conf" \
+	    "coordinators = coordinator@$MS_DOMAIN" \
+	    "$(printf 'timeout = 10s\n%s' "${1:-}")" \
+	    "$(ms_login; printf 'timeout = 10s\n%s' "${2:-}")"
+}
+
+# offline_config FILE [RULES]: writes FILE (mode 0600), a config whose
+# servers are never contacted (port 1 on loopback), with the database and
+# people file at their defaults next to it; RULES: the rules folder.
+offline_config() {
+	cat >"$1" <<CONF
 [network]
-contact = coupdepouce@$MS_DOMAIN
-coordinators = coordinator@$MS_DOMAIN
+contact = coupdepouce@example.org
 [imap]
-url = imaps://127.0.0.1:$MS_IMAPS_PORT
-user = coupdepouce@$MS_DOMAIN
-password = coupdepouce
-ca_file = $MS_CA_FILE
-timeout = 10s
-${1:-}
+url = imaps://127.0.0.1:1
 [smtp]
-url = smtp://127.0.0.1:$MS_SUBMISSION_PORT
-user = coupdepouce@$MS_DOMAIN
-password = coupdepouce
-ca_file = $MS_CA_FILE
-timeout = 10s
-${2:-}
+url = smtp://127.0.0.1:1
 [paths]
 templates = $TOP/templates
-rules = $TOP/config/rules
+rules = ${2:-$TOP/config/rules}
 CONF
-	umask 022
+	chmod 600 "$1"
 }
 
 # cdp_people_config: cdp_config plus a people file read from stdin

@@ -97,8 +97,7 @@ t_run "members" 0 sql "SELECT p.email, m.status FROM case_members m JOIN persons
 t_grep "volunteer1 accepted (natural answer)" "$T/out" "volunteer1@$D|accepted"
 t_grep "volunteer2 accepted" "$T/out" "volunteer2@$D|accepted"
 t_grep "volunteer3 declined" "$T/out" "volunteer3@$D|declined"
-n=$(sql "SELECT count(*) FROM persons WHERE charter_signed_at IS NOT NULL")
-[ "$n" = 2 ] && t_ok "saying yes signed the charter" || t_not_ok "saying yes signed the charter" "$n"
+t_sql "saying yes signed the charter" 2 "SELECT count(*) FROM persons WHERE charter_signed_at IS NOT NULL"
 t_run "referent told of the three answers" 0 $MAILBOX wait referent --count 5 --timeout 20
 got volunteer2 "Suite donn"
 
@@ -124,8 +123,7 @@ for u in holder referent volunteer1 volunteer2; do
 done
 t_grep "meeting mail carries an invitation" "$T/got.eml" "text/calendar"
 t_grep "iMIP REQUEST" "$T/got.eml" "method=REQUEST"
-n=$(sql "SELECT count(*) FROM meetings WHERE state = 'scheduled'")
-[ "$n" = 1 ] && t_ok "one meeting scheduled" || t_not_ok "one meeting scheduled" "$n"
+t_sql "one meeting scheduled" 1 "SELECT count(*) FROM meetings WHERE state = 'scheduled'"
 
 # --- 6. FEUILLE DE ROUTE by the referent ----------------------------------------
 answer referent "$T/assignment.eml" "FEUILLE DE ROUTE
@@ -136,8 +134,7 @@ Modalités : un chantier par mois avec les bénévoles.
 FIN"
 poll "poll: FEUILLE DE ROUTE" "2026-12-16 09:00"
 is_state "state active" active
-n=$(sql "SELECT count(*) FROM milestones WHERE kind = 'milestone'")
-[ "$n" = 2 ] && t_ok "two milestones" || t_not_ok "two milestones" "$n"
+t_sql "two milestones" 2 "SELECT count(*) FROM milestones WHERE kind = 'milestone'"
 for u in holder referent volunteer1 volunteer2; do
 	got $u "CDP-2026-0001" "construire les bacs"
 done
@@ -145,8 +142,7 @@ done
 # --- 7. POINT by the privileged contact --------------------------------------
 answer volunteer1 "$T/intro1.eml" "POINT 01/02/2027 18h bilan de l'hiver"
 poll "poll: POINT" "2026-12-17 09:00"
-n=$(sql "SELECT count(*) FROM milestones WHERE kind = 'checkin'")
-[ "$n" = 1 ] && t_ok "one check-in" || t_not_ok "one check-in" "$n"
+t_sql "one check-in" 1 "SELECT count(*) FROM milestones WHERE kind = 'checkin'"
 for u in holder referent volunteer1; do
 	got $u "CDP-2026-0001" "01/02/2027"
 done
@@ -177,8 +173,7 @@ t_grep "the forged mail is refused for trust" "$T/poll.log" "not run: no verifie
 got referent "injoignable|Commandes|commandes|v.rifi" 
 got volunteer2 "Suite donn" "pas ouverte"
 got holder "Suite donn" "pas ouverte"
-n=$(sql "SELECT count(*) FROM events WHERE kind = 'command' AND json_extract(details, '$.verb') = 'CLOTURER'")
-[ "$n" = 1 ] && t_ok "quoted CLOTURER not even read as a command" || t_not_ok "quoted CLOTURER not even read as a command" "$n CLOTURER events"
+t_sql "quoted CLOTURER not even read as a command" 1 "SELECT count(*) FROM events WHERE kind = 'command' AND json_extract(details, '$.verb') = 'CLOTURER'"
 
 # --- 9. CLOTURER ----------------------------------------------------------------
 answer referent "$T/assignment.eml" "CLOTURER Le jardin est lancé, bravo à tous."

@@ -73,14 +73,12 @@ fill notag.eml
 t_run "holder replies without the tag" 0 $MAILBOX send --as holder "$T/mail.eml"
 t_run "the replies arrived" 0 $MAILBOX wait coupdepouce --count 3 --timeout 20
 poll "poll: the replies" "2026-11-30 12:30"
-n=$(sql "SELECT count(*) FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.ref = 'CDP-2026-0001' AND m.direction = 'in'")
-[ "$n" = 4 ] && t_ok "request and three replies in the same case" || t_not_ok "request and three replies in the same case" "$n messages"
+t_sql "request and three replies in the same case" 4 "SELECT count(*) FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.ref = 'CDP-2026-0001' AND m.direction = 'in'"
 t_run "how they matched" 0 sql "SELECT message_id, matched_by FROM messages WHERE direction = 'in' ORDER BY id"
 t_grep "Thunderbird by token" "$T/out" "tb-2.camille@example.org|token"
 t_grep "Outlook by tag" "$T/out" "AM0PR01MB1234.outlook@example.org|tag"
 t_grep "tag removed: by token" "$T/out" "notag-3.camille@example.org|token"
-n=$(sql "SELECT count(*) FROM cases")
-[ "$n" = 1 ] && t_ok "no new case for the replies" || t_not_ok "no new case for the replies" "$n cases"
+t_sql "no new case for the replies" 1 "SELECT count(*) FROM cases"
 t_run "the referent gets the Thunderbird reply" 0 $MAILBOX wait referent2 --subject "Nouveau message de Camille Martin" --body "orientation plein sud" --timeout 20
 cp "$T/out" "$T/fwd1.eml"
 t_grep "forward carries the attachment" "$T/fwd1.eml" 'filename="plan-toit.pdf"'
@@ -104,8 +102,7 @@ t_grep "out-of-office recorded" "$T/out" "auto_reply"
 t_grep "bounce recorded" "$T/out" "bounce"
 act=$(sql "SELECT last_activity_at - created_at FROM cases WHERE ref = 'CDP-2026-0001'")
 [ "$act" = 9000 ] && t_ok "automatic mail is not activity" || t_not_ok "automatic mail is not activity" "$act"
-n=$(sql "SELECT count(*) FROM outbox WHERE person_id = $(of_holder holder)")
-[ "$n" = 1 ] && t_ok "nothing sent back to the out-of-office" || t_not_ok "nothing sent back to the out-of-office" "$n mails to holder"
+t_sql "nothing sent back to the out-of-office" 1 "SELECT count(*) FROM outbox WHERE person_id = $(of_holder holder)"
 t_run "failing address" 0 sql "SELECT failing_since IS NOT NULL, last_bounce_status FROM persons WHERE email = 'holder@$MS_DOMAIN'"
 t_grep "holder's address flagged as failing" "$T/out" "1|5.1.1"
 t_run "the referent is told of the bounce" 0 $MAILBOX wait referent2 --subject "Adresse injoignable : holder@$MS_DOMAIN" --timeout 20
@@ -118,11 +115,9 @@ sed -e 's/req-1.camille/req-6.camille/' -e 's/^Subject: .*/Subject: Un autre pro
 t_run "holder starts a new thread" 0 $MAILBOX deliver coupdepouce "$T/mail.eml"
 poll "poll: the new thread" "2026-11-30 14:00"
 t_grep "a second case" "$T/poll.log" "CDP-2026-0002: new request case"
-n=$(sql "SELECT failing_since IS NULL FROM persons WHERE email = 'holder@$MS_DOMAIN'")
-[ "$n" = 1 ] && t_ok "a mail from the holder clears the failing flag" || t_not_ok "a mail from the holder clears the failing flag" "$n"
+t_sql "a mail from the holder clears the failing flag" 1 "SELECT failing_since IS NULL FROM persons WHERE email = 'holder@$MS_DOMAIN'"
 t_run "referent of the open case is told" 0 $MAILBOX wait referent2 --subject "Doublon possible de votre dossier CDP-2026-0001" --timeout 20
-n=$(sql "SELECT count(*) FROM outbox WHERE template = 'ack' AND person_id = $(of_holder holder)")
-[ "$n" = 1 ] && t_ok "no second ack the same day" || t_not_ok "no second ack the same day" "$n acks"
+t_sql "no second ack the same day" 1 "SELECT count(*) FROM outbox WHERE template = 'ack' AND person_id = $(of_holder holder)"
 
 # --- 5. Flood: 50 mails from one address in a minute --------------------------
 /usr/bin/python3 - "$T/flood" <<'PY'
@@ -139,14 +134,11 @@ for i in range(50):
 PY
 t_run "50 mails from holder2" 0 $MAILBOX deliver coupdepouce "$T/flood"/*.eml
 poll "poll: the flood" "2026-11-30 15:01"
-n=$(sql "SELECT count(*) FROM cases c WHERE c.holder_id = $(of_holder holder2)")
-[ "$n" = 50 ] && t_ok "50 cases" || t_not_ok "50 cases" "$n"
-n=$(sql "SELECT count(*) FROM outbox WHERE template = 'ack' AND person_id = $(of_holder holder2)")
-[ "$n" = 1 ] && t_ok "one ack queued" || t_not_ok "one ack queued" "$n"
+t_sql "50 cases" 50 "SELECT count(*) FROM cases c WHERE c.holder_id = $(of_holder holder2)"
+t_sql "one ack queued" 1 "SELECT count(*) FROM outbox WHERE template = 'ack' AND person_id = $(of_holder holder2)"
 t_run "holder2 gets the ack" 0 $MAILBOX wait holder2 --subject "CDP-2026-0003" --timeout 20
 [ "$(count holder2)" = 1 ] && t_ok "one ack in holder2's mailbox" || t_not_ok "one ack in holder2's mailbox" "$(count holder2)"
-n=$(sql "SELECT count(*) FROM outbox WHERE template = 'duplicate_notice'")
-[ "$n" = 2 ] && t_ok "one duplicate notice per case and day" || t_not_ok "one duplicate notice per case and day" "$n notices"
+t_sql "one duplicate notice per case and day" 2 "SELECT count(*) FROM outbox WHERE template = 'duplicate_notice'"
 n=$(sql "SELECT count(*) FROM cases WHERE flags & 1")
 [ "$n" -gt 0 ] && t_ok "referents full: cases go to the coordinators, flagged" || t_not_ok "referents full: cases go to the coordinators, flagged" "$n"
 t_run "the coordinator gets unassigned cases" 0 $MAILBOX wait coordinator --body "Aucune personne r" --timeout 20

@@ -115,18 +115,7 @@ t_grep "text output: commune" "$T/out" "Commune:  Job"
 mkdir -p "$T/rules"
 cp "$TOP/config/rules/"*.rules "$TOP/config/rules/communes.txt" "$T/rules/"
 printf '# kinds\nvolunteer  bénévole\nrequets  x\n' >"$T/rules/kind.rules"
-cat >"$T/bad.conf" <<CONF
-[network]
-contact = coupdepouce@example.org
-[imap]
-url = imaps://127.0.0.1:1
-[smtp]
-url = smtp://127.0.0.1:1
-[paths]
-templates = $TOP/templates
-rules = $T/rules
-CONF
-chmod 600 "$T/bad.conf"
+offline_config "$T/bad.conf" "$T/rules"
 t_run "a bad kind label is refused" 1 "$CDP" -c "$T/bad.conf" inspect --json "$T/holder.eml"
 t_grep "naming file, line and label" "$T/err" \
     "$T/rules/kind.rules:3: label 'requets': not a kind (request, report, volunteer, other)"

@@ -10,7 +10,6 @@
 # delivered twice).  Mails are queued and flushed with tests/tools/outboxtool.
 . "$(dirname "$0")/../lib.sh"
 TOOL="$BUILD/tools/outboxtool"
-MS="$TOP/tests/mailserver/mailserver.sh"
 
 ms_start
 cdp_config "" "max_per_minute = 1000"
@@ -132,7 +131,7 @@ t_run "outbox --help" 0 "$CDP" outbox --help
 t_grep "help names retry" "$T/out" "outbox retry ID"
 
 # --- 4. SMTP server down, then back ----------------------------------------
-t_run "stop Postfix alone" 0 bash "$MS" stop-smtp "$T/ms"
+t_run "stop Postfix alone" 0 bash "$MAILSERVER" stop-smtp "$T/ms"
 t_run "enqueue 3 mails while it is down" 0 "$TOOL" -c "$CONF" enqueue --to volunteer2@example.org \
     --subject "Panne $$" --body-file "$T/body.txt" --urgent --count 3
 ids=$(awk '/^queued/ {print $2}' "$T/out" | tr '\n' ' ')
@@ -152,7 +151,7 @@ row_has "list: attempts" "$idA" queued 1
 t_grep "list: error" "$T/out" "last error: smtp://127.0.0.1:$MS_SUBMISSION_PORT: Couldn't connect"
 flush
 t_grep "nothing due before the backoff" "$T/flush" "rows=0"
-t_run "start Postfix again" 0 bash "$MS" start-smtp "$T/ms"
+t_run "start Postfix again" 0 bash "$MAILSERVER" start-smtp "$T/ms"
 t_run "retry one mail by hand" 0 "$CDP" -c "$CONF" outbox retry "$idA"
 flush
 t_grep "the retried one is sent at once" "$T/flush" "rows=1 sent=1"

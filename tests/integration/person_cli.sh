@@ -10,18 +10,7 @@ mkdir -p "$T/cdp"
 CONF="$T/cdp/coupdepouce.conf"
 # The servers are never contacted; the database and the people file take
 # their defaults, next to the config: coupdepouce.db and people.csv.
-cat >"$CONF" <<CONF
-[network]
-contact = coupdepouce@example.org
-[imap]
-url = imaps://127.0.0.1:1
-[smtp]
-url = smtp://127.0.0.1:1
-[paths]
-templates = $TOP/templates
-rules = $TOP/config/rules
-CONF
-chmod 600 "$CONF"
+offline_config "$CONF"
 P="$T/cdp/people.csv"
 cdp() { "$CDP" -c "$CONF" --now '2026-03-02 10:00' "$@"; }
 

@@ -31,12 +31,11 @@ queue() {
 	mid=$(awk '/^queued/ {print $3}' "$T/out")
 	if [ -n "$id" ]; then t_ok "$1"; else t_not_ok "$1" "$(cat "$T/err")"; fi
 }
-sent_count() { $MAILBOX count coupdepouce --folder Sent 2>/dev/null || echo 0; }
-# sent_flags: "MESSAGE-ID<TAB>seen" (or "unseen: FLAGS") per message in
-# coupdepouce's Sent.
-sent_flags() {
-	$PY - "$MS_ENV" <<'PY'
-import imaplib, re, shlex, ssl, sys
+# contact_imap: runs the Python read from stdin with `imap`, an IMAPS
+# session of the contact mailbox (and sys) at hand.
+contact_imap() {
+	$PY -c "$(cat <<'PY'
+import imaplib, shlex, ssl, sys
 env = {}
 for line in open(sys.argv[1]):
     for word in shlex.split(line, comments=True):
@@ -46,6 +45,16 @@ ctx = ssl.create_default_context(cafile=env["MS_CA_FILE"])
 imap = imaplib.IMAP4_SSL(env["MS_HOST"], int(env["MS_IMAPS_PORT"]),
                          ssl_context=ctx, timeout=10)
 imap.login("coupdepouce@" + env["MS_DOMAIN"], "coupdepouce")
+PY
+)
+$(cat)" "$MS_ENV"
+}
+sent_count() { $MAILBOX count coupdepouce --folder Sent 2>/dev/null || echo 0; }
+# sent_flags: "MESSAGE-ID<TAB>seen" (or "unseen: FLAGS") per message in
+# coupdepouce's Sent.
+sent_flags() {
+	contact_imap <<'PY'
+import re
 if imap.select('"Sent"', readonly=True)[0] != "OK":
     sys.exit("no Sent folder")
 flags, mids = {}, {}
@@ -135,20 +144,10 @@ n=$(sent_count)
 sent_flags >"$T/flags"
 t_grep "C copied, \\Seen" "$T/flags" "$midC	seen"
 t_nogrep "D not copied" "$T/flags" "$midD"
-n=$(sql "SELECT count(*) FROM outbox WHERE copied_at IS NULL")
-[ "$n" = 0 ] && t_ok "every row marked" || t_not_ok "every row marked" "$n rows not"
+t_sql "every row marked" 0 "SELECT count(*) FROM outbox WHERE copied_at IS NULL"
 
 # --- 4. The folder deleted under the daemon: created again -------------------
-$PY - "$MS_ENV" <<'PY'
-import imaplib, shlex, ssl, sys
-env = {}
-for line in open(sys.argv[1]):
-    for word in shlex.split(line, comments=True):
-        key, _, value = word.partition("=")
-        env[key] = value
-imap = imaplib.IMAP4_SSL(env["MS_HOST"], int(env["MS_IMAPS_PORT"]),
-    ssl_context=ssl.create_default_context(cafile=env["MS_CA_FILE"]), timeout=10)
-imap.login("coupdepouce@" + env["MS_DOMAIN"], "coupdepouce")
+contact_imap <<'PY'
 imap.delete('"Sent"')
 imap.logout()
 PY
@@ -189,15 +188,12 @@ queue "queue a mail for the daemon" "referent@$MS_DOMAIN" "Démon $$"
 idH=$id midH=$mid
 "$CDP" -c "$CONF" run 2>"$T/run.log" &
 pid=$!
-waited=0
-while [ "$(sql "SELECT copied_at IS NOT NULL FROM outbox WHERE id = $idH")" != 1 ] && [ $waited -lt 100 ]; do
-	sleep 0.1
-	waited=$((waited + 1))
-done
+wait_sql 1 0.1 99 "SELECT copied_at IS NOT NULL FROM outbox WHERE id = $idH"
+copied=$?
 kill -TERM $pid
 wait $pid
 st=$?
-[ $waited -lt 100 ] && t_ok "run sends and copies" || t_not_ok "run sends and copies" "$(tail -n 5 "$T/run.log")"
+[ $copied = 0 ] && t_ok "run sends and copies" || t_not_ok "run sends and copies" "$(tail -n 5 "$T/run.log")"
 [ $st = 0 ] && t_ok "and stops cleanly" || t_not_ok "and stops cleanly" "exit $st"
 t_grep "run logs the copy" "$T/run.log" "copied 1 sent mail(s) to Sent"
 sent_flags >"$T/flags"

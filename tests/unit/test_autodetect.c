@@ -18,6 +18,7 @@
 #include "parse/message.h"
 #include "parse/rules.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define RULES_PATH	"config/rules/auto.rules"
 #define OUR_ADDRESS	"coupdepouce@parc-livradois-forez.org"
@@ -630,27 +631,6 @@ test_dsn_parser(void)
 	free(big);
 }
 
-static char *
-read_fixture(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *data;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return NULL;
-	}
-	data = xmalloc((size_t)n + 1);
-	*len = fread(data, 1, (size_t)n, f);
-	data[*len] = '\0';
-	fclose(f);
-	return data;
-}
-
 static void
 test_fixtures(void)
 {
@@ -681,7 +661,7 @@ test_fixtures(void)
 
 		snprintf(path, sizeof(path), "tests/data/auto/%s",
 		    cases[i].file);
-		raw = read_fixture(path, &len);
+		raw = read_file(path, &len);
 		if (!ok(raw != NULL, path))
 			continue;
 		if (!ok(message_parse(raw, len, &m, err, sizeof(err)) == 0,

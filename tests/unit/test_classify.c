@@ -20,6 +20,7 @@
 #include "base/mem.h"
 #include "parse/rules.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define RULES_DIR	"config/rules"
 
@@ -80,24 +81,6 @@ check_commune(const struct classify *c, const char *name,
 	classify_run(c, subject, text, &r);
 	is_str(r.commune, want, name);
 	classify_result_free(&r);
-}
-
-static char dir[256];
-
-static void
-write_file(const char *file, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "w");
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
 }
 
 /* name, subject, text, wanted kind */
@@ -391,14 +374,15 @@ test_mechanism(void)
 	char err[4096], want[600], *big;
 
 	/* First rule in file order decides, whatever its label. */
-	write_file("kind.rules", "# test\nother  projet\nvolunteer  "
+	write_file(path_in("kind.rules"), "# test\nother  projet\nvolunteer  "
 	    "b[ée]n[ée]vole\nreport  signaler\n");
-	write_file("themes.rules", "zeta  \\bz\\b\nalpha  \\ba\\b\n"
+	write_file(path_in("themes.rules"), "zeta  \\bz\\b\nalpha  \\ba\\b\n"
 	    "zeta  \\by\\b\n");
-	write_file("communes.txt", "# test\nSaint-Germain\n"
+	write_file(path_in("communes.txt"), "# test\nSaint-Germain\n"
 	    "Saint-Germain-l'Herm\n\nHerm\nŒuilly\nCœur-de-Lion\n"
 	    "La Toussaint\n");
-	ok(classify_load(dir, &c, err, sizeof(err)) == 0, "test rules load");
+	ok(classify_load(scratch, &c, err, sizeof(err)) == 0,
+	    "test rules load");
 	if (c == NULL) {
 		printf("#   %s\n", err);
 		return;
@@ -449,33 +433,35 @@ test_mechanism(void)
 	classify_result_free(NULL);
 
 	/* Errors: every file, file:line. */
-	write_file("kind.rules", "# kinds\nrequest  bonjour\n\nrequets  x\n"
-	    "volunteer  b[ée]n[ée]vole\n");
-	write_file("themes.rules", "energie  solaire\nenergie  (panneau\n");
-	write_file("communes.txt", "Ambert\n# comment\nAmb;ert\n - \n");
-	ok(classify_load(dir, &c, err, sizeof(err)) != 0,
+	write_file(path_in("kind.rules"), "# kinds\nrequest  bonjour\n\n"
+	    "requets  x\nvolunteer  b[ée]n[ée]vole\n");
+	write_file(path_in("themes.rules"),
+	    "energie  solaire\nenergie  (panneau\n");
+	write_file(path_in("communes.txt"),
+	    "Ambert\n# comment\nAmb;ert\n - \n");
+	ok(classify_load(scratch, &c, err, sizeof(err)) != 0,
 	    "bad rules refused");
 	ok(c == NULL, "nothing returned on error");
 	snprintf(want, sizeof(want), "%s/kind.rules:4: label 'requets': not "
-	    "a kind (request, report, volunteer, other)", dir);
+	    "a kind (request, report, volunteer, other)", scratch);
 	like_str(err, want, "bad kind label: file, line, label");
 	snprintf(want, sizeof(want), "%s/themes.rules:2: energie: missing "
-	    "closing parenthesis", dir);
+	    "closing parenthesis", scratch);
 	like_str(err, want, "bad theme pattern: file, line, PCRE2 message");
 	snprintf(want, sizeof(want), "%s/communes.txt:3: 'Amb;ert': ';' is "
-	    "not allowed", dir);
+	    "not allowed", scratch);
 	like_str(err, want, "bad commune name: file, line");
 	snprintf(want, sizeof(want), "%s/communes.txt:4: '-': no letter",
-	    dir);
+	    scratch);
 	like_str(err, want, "a name without letters: refused");
 
-	write_file("kind.rules", "other x\n");
-	write_file("themes.rules", "energie x\n");
-	snprintf(want, sizeof(want), "%s/communes.txt", dir);
+	write_file(path_in("kind.rules"), "other x\n");
+	write_file(path_in("themes.rules"), "energie x\n");
+	snprintf(want, sizeof(want), "%s/communes.txt", scratch);
 	unlink(want);
-	ok(classify_load(dir, &c, err, sizeof(err)) != 0,
+	ok(classify_load(scratch, &c, err, sizeof(err)) != 0,
 	    "missing communes.txt refused");
-	snprintf(want, sizeof(want), "%s/communes.txt: No such file", dir);
+	snprintf(want, sizeof(want), "%s/communes.txt: No such file", scratch);
 	like_str(err, want, "and named");
 }
 
@@ -511,12 +497,7 @@ main(void)
 {
 	char err[8192];
 
-	snprintf(dir, sizeof(dir), "%s/cdp-classify-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	scratch_make("classify");
 	if (!ok(classify_load(RULES_DIR, &shipped, err, sizeof(err)) == 0,
 	    "shipped rules load"))
 		printf("#   %s\n", err);
@@ -527,9 +508,6 @@ main(void)
 	test_mechanism();
 	test_rules_text();
 
-	unlink(strcat(strcpy(err, dir), "/kind.rules"));
-	unlink(strcat(strcpy(err, dir), "/themes.rules"));
-	unlink(strcat(strcpy(err, dir), "/communes.txt"));
-	rmdir(dir);
+	scratch_remove();
 	return tap_done();
 }

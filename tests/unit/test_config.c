@@ -10,23 +10,14 @@
 
 #include "config/config.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char dir[256];
-
+/* "<scratch>/name" holding `text`, with that mode; returns its path. */
 static const char *
-write_file(const char *name, const char *text, mode_t mode)
+write_mode(const char *name, const char *text, mode_t mode)
 {
-	static char path[512];
-	FILE *f;
+	const char *path = write_file(path_in(name), text);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
 	chmod(path, mode);
 	return path;
 }
@@ -36,13 +27,14 @@ write_file(const char *name, const char *text, mode_t mode)
 	"[imap]\nurl = imaps://127.0.0.1:993\n" \
 	"[smtp]\nurl = smtp://127.0.0.1:587\n"
 
-/* Loads `text` as "<dir>/t.conf"; returns the error text ("" on success). */
+/* Loads `text` as "<scratch>/t.conf"; returns the error text ("" on
+ * success). */
 static const char *
 load(const char *text, mode_t mode, struct config **out)
 {
 	static char err[4096];
 	struct config *cfg = NULL;
-	const char *path = write_file("t.conf", text, mode);
+	const char *path = write_mode("t.conf", text, mode);
 
 	err[0] = '\0';
 	if (config_load(path, &cfg, err, sizeof(err)) == 0) {
@@ -76,11 +68,11 @@ test_defaults(void)
 	is_int((long long)cfg->timers.n_meeting_reminders, 2,
 	    "two meeting reminders");
 	is_int(cfg->timers.meeting_reminders[0], 7, "first reminder 7 days");
-	snprintf(want, sizeof(want), "%s/coupdepouce.db", dir);
+	snprintf(want, sizeof(want), "%s/coupdepouce.db", scratch);
 	if (getenv("STATE_DIRECTORY") == NULL)
 		is_str(cfg->storage.database, want,
 		    "database next to the config file");
-	snprintf(want, sizeof(want), "%s/rules", dir);
+	snprintf(want, sizeof(want), "%s/rules", scratch);
 	is_str(cfg->paths.rules, want, "relative path resolved");
 	ok(cfg->imap.m.password == NULL, "no password");
 	is_int((long long)cfg->network.authserv_id.n, 0,
@@ -129,7 +121,7 @@ test_typed_values(void)
 
 struct bad_case {
 	const char *text;
-	const char *want;	/* substring of the error, after "<dir>/" */
+	const char *want;	/* substring of the error, after "<scratch>/" */
 };
 
 static void
@@ -165,7 +157,7 @@ test_errors(void)
 	char want[1024];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(want, sizeof(want), "%s/%s", dir, cases[i].want);
+		snprintf(want, sizeof(want), "%s/%s", scratch, cases[i].want);
 		like_str(load(cases[i].text, 0644, NULL), want, cases[i].want);
 	}
 }
@@ -198,13 +190,13 @@ test_passwords(void)
 		cfg = NULL;
 	}
 
-	pf = write_file("pw-open", "open\n", 0644);
+	pf = write_mode("pw-open", "open\n", 0644);
 	snprintf(text, sizeof(text), BASE "user = u\npassword_file = %s\n", pf);
 	snprintf(err, sizeof(err), "t.conf:8: password_file: %s is readable "
 	    "by others (mode 0644)", pf);
 	like_str(load(text, 0644, NULL), err, "password file 0644 refused");
 
-	pf = write_file("pw", "from-file\n", 0600);
+	pf = write_mode("pw", "from-file\n", 0600);
 	snprintf(text, sizeof(text), BASE "user = u\npassword_file = pw\n");
 	is_str(load(text, 0644, &cfg), "", "relative password_file");
 	if (cfg) {
@@ -223,8 +215,8 @@ test_passwords(void)
 	    "missing password file reported");
 
 	/* systemd LoadCredential= */
-	write_file("imap-password", "cred\n", 0600);
-	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	write_mode("imap-password", "cred\n", 0600);
+	setenv("CREDENTIALS_DIRECTORY", scratch, 1);
 	is_str(load("[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\n"
 	    "user = u\n[smtp]\nurl = smtp://h\nuser = v\n", 0644, &cfg), "",
 	    "credential directory");
@@ -262,14 +254,7 @@ test_shipped_example(void)
 int
 main(void)
 {
-	char cmd[300];
-
-	snprintf(dir, sizeof(dir), "%s/cdp-config-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	scratch_make("config");
 	unsetenv("CREDENTIALS_DIRECTORY");
 	test_defaults();
 	test_typed_values();
@@ -277,8 +262,6 @@ main(void)
 	test_all_errors_reported();
 	test_passwords();
 	test_shipped_example();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	scratch_remove();
 	return tap_done();
 }

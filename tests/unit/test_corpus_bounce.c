@@ -27,9 +27,9 @@
 #include "parse/message.h"
 #include "parse/rules.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define RULES_PATH	"config/rules/auto.rules"
-#define MAX_MAIL	(32 * 1024 * 1024)
 
 /* Thresholds: what the current rules and parser reach, minus about one
  * case, so that any regression fails.  Measured (mime.c + auto.rules):
@@ -56,31 +56,6 @@ static double
 pct(const struct count *c)
 {
 	return c->total ? 100.0 * c->good / c->total : 100.0;
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			cap = cap ? cap * 2 : 131072;
-			data = xrealloc(data, cap);
-		}
-		got = fread(data + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0 || n > MAX_MAIL)
-			break;
-	}
-	fclose(f);
-	data[n] = '\0';
-	*len = n;
-	return data;
 }
 
 /* Parses and classifies one corpus file; -1 when it cannot be read or

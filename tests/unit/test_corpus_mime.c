@@ -48,34 +48,10 @@
 #include "parse/html2text.h"
 #include "parse/message.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char root[1024];
 static int zb_checks, zb_pass;
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (n + 65536 > cap) {
-			cap = cap ? cap * 2 : 131072;
-			buf = realloc(buf, cap + 1);
-			if (buf == NULL)
-				abort();
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
 
 static struct message *
 parse_file(const char *path)

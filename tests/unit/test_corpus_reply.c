@@ -71,6 +71,7 @@
 #include "parse/reply.h"
 #include "parse/rules.h"
 #include "tap.h"
+#include "testutil.h"
 
 /* mime.c and html2text.c are other people's modules: when a build does not
  * link them, the .eml and HTML cases are skipped instead of failing to
@@ -97,37 +98,8 @@ struct score {
 
 static struct rules *rules;
 static const char *root;
-static char tmpdir[256];
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 131072;
-			data = realloc(data, cap + 1);
-			if (data == NULL)
-				abort();
-		}
-		n = fread(data + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	fclose(f);
-	data[len] = '\0';
-	if (lenp)
-		*lenp = len;
-	return data;
-}
 
 static char *
 corpus_path(const char *corpus, const char *file)
@@ -221,11 +193,11 @@ contains_text(const char *got, const char *want)
 static int
 regex_matches(const char *re, int multiline, const char *s)
 {
-	char path[300], err[1024], pat[2048];
+	char line[2100], err[1024], pat[2048];
 	const char *body = re, *end = re + strlen(re);
+	const char *path = path_in("re.rules");
 	struct rules *r = NULL;
 	int caseless = 0, rc = -1;
-	FILE *f;
 
 	if (re[0] == '/') {
 		const char *slash = strrchr(re, '/');
@@ -238,12 +210,8 @@ regex_matches(const char *re, int multiline, const char *s)
 	}
 	snprintf(pat, sizeof(pat), "%s%s%.*s", caseless ? "" : "(?-i)",
 	    multiline ? "(?m)" : "", (int)(end - body), body);
-	snprintf(path, sizeof(path), "%s/re.rules", tmpdir);
-	f = fopen(path, "w");
-	if (f == NULL)
-		return -1;
-	fprintf(f, "re %s\n", pat);
-	fclose(f);
+	snprintf(line, sizeof(line), "re %s\n", pat);
+	write_file(path, line);
 	if (rules_load(path, &r, err, sizeof(err)) == 0) {
 		rc = rules_first_match(r, "re", s, strlen(s), NULL, NULL) >= 0;
 		rules_free(r);
@@ -358,7 +326,7 @@ run_talon(struct score *sc)
 				continue;
 			}
 			path = corpus_path("talon", file);
-			data = slurp(path, &len);
+			data = read_file(path, &len);
 			free(path);
 			if (data == NULL || message_parse(data, len, &msg, err,
 			    sizeof(err)) != 0) {
@@ -380,7 +348,7 @@ run_talon(struct score *sc)
 				continue;
 			}
 			path = corpus_path("talon", file);
-			data = slurp(path, &len);
+			data = read_file(path, &len);
 			free(path);
 			if (data == NULL) {
 				report(sc, id, 0, "cannot read", NULL);
@@ -636,7 +604,7 @@ run_fragments(struct score *sc, const char *corpus, const char *file_key,
 		}
 		snprintf(rel, sizeof(rel), "%s%s", prefix, file);
 		path = corpus_path(corpus, rel);
-		data = slurp(path, &len);
+		data = read_file(path, &len);
 		free(path);
 		if (data == NULL) {
 			report(sc, id, 0, "cannot read the fixture", NULL);
@@ -712,12 +680,7 @@ main(void)
 		ok(0, "reply rules load");
 		return tap_done();
 	}
-	snprintf(tmpdir, sizeof(tmpdir), "%s/cdp-corpus-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		printf("# mkdtemp: %s\n", strerror(errno));
-		return 1;
-	}
+	scratch_make("corpus");
 	run_talon(&talon);
 	run_fragments(&crisp, "crisp_email_reply_parser", "fixture", "test",
 	    "");
@@ -733,7 +696,7 @@ main(void)
 	threshold(&willdurand, THRESHOLD_WILLDURAND);
 	threshold(&github, THRESHOLD_GITHUB);
 	threshold(&overall, THRESHOLD_OVERALL);
-	rmdir(tmpdir);
+	scratch_remove();
 	rules_free(rules);
 	return tap_done();
 }

@@ -16,20 +16,9 @@
 #include "base/clock.h"
 #include "out/ical.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char err[1024];
-
-static time_t
-local(const char *text)
-{
-	time_t t = 0;
-
-	if (clock_parse_local(text, &t, err, sizeof(err)) != 0) {
-		printf("# bad test time %s: %s\n", text, err);
-		exit(1);
-	}
-	return t;
-}
 
 /* Every line ends with CRLF and is at most 75 octets (RFC 5545 §3.1). */
 static int
@@ -138,9 +127,10 @@ test_request(void)
 	struct ical_meeting m = {
 		.uid = "cdp-meeting-3.a1b2@example.org",
 		.sequence = 1,
-		.starts_at = local("2026-03-29 10:00"),	/* DST began 02:00 */
-		.ends_at = local("2026-03-29 12:00"),
-		.stamp = local("2026-03-20 09:15"),
+		/* DST began at 02:00 that day. */
+		.starts_at = local_time("2026-03-29 10:00"),
+		.ends_at = local_time("2026-03-29 12:00"),
+		.stamp = local_time("2026-03-20 09:15"),
 		.summary = "Rencontre, projet; «énergie» à Thiers\nsuite",
 		.location = "Mairie d'Ambert, salle 2",
 		.description = "Première rencontre du groupe d'accompagnement "
@@ -214,8 +204,8 @@ test_request(void)
 	free(text);
 
 	/* Winter time, and the day summer time ends. */
-	m.starts_at = local("2026-10-25 18:30");
-	m.ends_at = local("2026-10-25 20:00");
+	m.starts_at = local_time("2026-10-25 18:30");
+	m.ends_at = local_time("2026-10-25 20:00");
 	is_int(ical_build(ICAL_DO_REQUEST, &m, &text, err, sizeof(err)), 0,
 	    "REQUEST on the day summer time ends");
 	if (text && python_read(text, py, sizeof(py)) == 0) {
@@ -239,9 +229,9 @@ test_cancel(void)
 	struct ical_meeting m = {
 		.uid = "cdp-meeting-3.a1b2@example.org",
 		.sequence = 2,
-		.starts_at = local("2026-12-03 14:00"),
-		.ends_at = local("2026-12-03 15:30"),
-		.stamp = local("2026-11-30 10:00"),
+		.starts_at = local_time("2026-12-03 14:00"),
+		.ends_at = local_time("2026-12-03 15:30"),
+		.stamp = local_time("2026-11-30 10:00"),
 		.summary = "Rencontre annulée",
 		.organizer = { "Coup de pouce", "coupdepouce@example.org", 0 },
 		.attendees = attendees,

@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "parse/mailcmd.h"
 #include "tap.h"
+#include "testutil.h"
 
 static struct mailcmd_list L;
 static time_t now;		/* 2026-06-01 10:00 Paris unless changed */
@@ -22,14 +23,8 @@ static time_t now;		/* 2026-06-01 10:00 Paris unless changed */
 static time_t
 paris(int y, int mo, int d, int h, int mi)
 {
-	struct tm tm;
+	struct tm tm = civil(y, mo, d, h, mi, 0);
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
 	tm.tm_isdst = -1;
 	return mktime(&tm);
 }
@@ -450,22 +445,29 @@ dates(void)
 	    "14/06/2027 18h30 à la mairie d'Ambert");
 	if (c != NULL)
 		is_str(c->text, "la mairie d'Ambert", "place after à");
-	c = one("RENCONTRE 14/06/2027 18h30 - Salle des fêtes, Ambert",
-	    CMD_RENCONTRE, CMDERR_NONE, NULL);
-	if (c != NULL)
-		is_str(c->text, "Salle des fêtes, Ambert", "place after -");
-	c = one("RENCONTRE 14/06/2027 18h30, chez Marie", CMD_RENCONTRE,
-	    CMDERR_NONE, NULL);
-	if (c != NULL)
-		is_str(c->text, "chez Marie", "place after ,");
-	c = one("RENCONTRE 14/06/2027 18h30 : café associatif",
-	    CMD_RENCONTRE, CMDERR_NONE, NULL);
-	if (c != NULL)
-		is_str(c->text, "café associatif", "place after :");
-	c = one("RENCONTRE 14/06/2027 18h30 a Ambert", CMD_RENCONTRE,
-	    CMDERR_NONE, NULL);
-	if (c != NULL)
-		is_str(c->text, "Ambert", "place after a");
+	{
+		static const struct {
+			const char	*text, *place, *name;
+		} places[] = {
+			{ "RENCONTRE 14/06/2027 18h30 - Salle des fêtes, Ambert",
+			    "Salle des fêtes, Ambert", "place after -" },
+			{ "RENCONTRE 14/06/2027 18h30, chez Marie",
+			    "chez Marie", "place after ," },
+			{ "RENCONTRE 14/06/2027 18h30 : café associatif",
+			    "café associatif", "place after :" },
+			{ "RENCONTRE 14/06/2027 18h30 a Ambert",
+			    "Ambert", "place after a" },
+		};
+
+		for (size_t i = 0; i < sizeof(places) / sizeof(places[0]);
+		    i++) {
+			c = one(places[i].text, CMD_RENCONTRE, CMDERR_NONE,
+			    NULL);
+			if (c != NULL)
+				is_str(c->text, places[i].place,
+				    places[i].name);
+		}
+	}
 	c = one("RENCONTRE 14/06/2027 18h30", CMD_RENCONTRE, CMDERR_NONE,
 	    NULL);
 	if (c != NULL)

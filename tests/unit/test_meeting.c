@@ -35,8 +35,8 @@
 #include "store/person_db.h"
 #include "store/store.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char dir[] = "/tmp/cdp-meeting.XXXXXX";
 static char err[4096];
 
 struct fixture {
@@ -47,65 +47,6 @@ struct fixture {
 	struct cw_mail	 mail;
 	int64_t		 case_id, holder, referent, volunteer;
 };
-
-static time_t
-local(const char *text)
-{
-	time_t t = 0;
-
-	if (clock_parse_local(text, &t, err, sizeof(err)) != 0) {
-		printf("# bad test time %s: %s\n", text, err);
-		exit(1);
-	}
-	return t;
-}
-
-static long long
-q_int(struct store *st, const char *sql, long long arg)
-{
-	struct store_stmt *s;
-	long long v = -999;
-
-	if ((s = store_prepare(st, sql, err, sizeof(err))) == NULL) {
-		printf("# %s\n", err);
-		return v;
-	}
-	store_bind_int64(s, 1, arg);
-	if (store_step(s) == STORE_ROW)
-		v = store_col_is_null(s, 0) ? -1 : store_col_int64(s, 0);
-	store_finalize(s);
-	return v;
-}
-
-static const char *
-q_text(struct store *st, const char *sql, long long arg)
-{
-	static char out[8192];
-	struct store_stmt *s;
-	int r;
-
-	if ((s = store_prepare(st, sql, err, sizeof(err))) == NULL) {
-		snprintf(out, sizeof(out), "(error: %s)", err);
-		return out;
-	}
-	store_bind_int64(s, 1, arg);
-	r = store_step(s);
-	if (r == STORE_ROW)
-		snprintf(out, sizeof(out), "%s", store_col_is_null(s, 0) ?
-		    "(null)" : store_col_text(s, 0));
-	else
-		snprintf(out, sizeof(out), r == STORE_DONE ? "(none)" :
-		    "(error: %s)", store_errmsg(st));
-	store_finalize(s);
-	return out;
-}
-
-static void
-exec_ok(struct store *st, const char *sql)
-{
-	if (store_exec(st, sql, err, sizeof(err)) != 0)
-		printf("# exec failed: %s: %s\n", sql, err);
-}
 
 /* The text/calendar part of outbox row `id`, read back the way a mail
  * client would (new string, or NULL). */
@@ -211,24 +152,21 @@ setup(struct fixture *fx, const char *cwd)
 {
 	struct case_new n = { "request", "[\"energie\"]", "Ambert",
 	    "Un four solaire partagé", 0 };
-	char path[1024], db[1024], ref[32], sql[512];
-	FILE *f;
+	char db[512], secret[512], ref[32], sql[512];
 
-	snprintf(path, sizeof(path), "%s/test.conf", dir);
-	snprintf(db, sizeof(db), "%s/meeting.db", dir);
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	fprintf(f, "[network]\nname = Coup de pouce\n"
+	snprintf(db, sizeof(db), "%s", path_in("meeting.db"));
+	snprintf(secret, sizeof(secret), "%s", path_in("secret"));
+
+	fx->cfg = config_from("[network]\nname = Coup de pouce\n"
 	    "contact = coupdepouce@example.org\n"
-	    "secret_file = %s/secret\n"
+	    "secret_file = %s\n"
 	    "[imap]\nurl = imaps://127.0.0.1:1\n"
 	    "[smtp]\nurl = smtp://127.0.0.1:1\n"
 	    "[storage]\ndatabase = %s\n"
-	    "[paths]\ntemplates = %s/templates\n", dir, db, cwd);
-	fclose(f);
-	chmod(path, 0600);
-	if (config_load(path, &fx->cfg, err, sizeof(err)) != 0 ||
-	    store_open(db, &fx->st, err, sizeof(err)) != 0) {
+	    "[paths]\ntemplates = %s/templates\n", secret, db, cwd);
+	if (fx->cfg == NULL)
+		return -1;
+	if (store_open(db, &fx->st, err, sizeof(err)) != 0) {
 		printf("# setup: %s\n", err);
 		return -1;
 	}
@@ -341,7 +279,7 @@ test_schedule(struct fixture *fx, char *uid, size_t uidlen)
 	    "state = 'scheduled'", fx->case_id);
 	ok(mid > 0, "a scheduled meeting row");
 	is_int(q_int(fx->st, "SELECT starts_at FROM meetings WHERE id = ?1",
-	    mid), local("2027-06-14 18:30"), "starts at 18:30 Paris time");
+	    mid), local_time("2027-06-14 18:30"), "starts at 18:30 Paris time");
 	is_str(q_text(fx->st, "SELECT location FROM meetings WHERE id = ?1",
 	    mid), "la mairie d'Ambert", "its place");
 	is_int(q_int(fx->st, "SELECT sequence FROM meetings WHERE id = ?1",
@@ -356,10 +294,10 @@ test_schedule(struct fixture *fx, char *uid, size_t uidlen)
 	is_int(q_int(fx->st, "SELECT due_at FROM jobs WHERE kind = "
 	    "'meeting_reminder' AND json_extract(payload, '$.days') = 7 AND "
 	    "json_extract(payload, '$.meeting') = ?1", mid),
-	    local("2027-06-07 18:30"), "7 days before, same local time");
+	    local_time("2027-06-07 18:30"), "7 days before, same local time");
 	is_int(q_int(fx->st, "SELECT due_at FROM jobs WHERE kind = "
 	    "'meeting_reminder' AND json_extract(payload, '$.days') = 1",
-	    0), local("2027-06-13 18:30"), "1 day before");
+	    0), local_time("2027-06-13 18:30"), "1 day before");
 	is_int(mails(fx, "meeting"), 3, "invitation to holder, referent and "
 	    "volunteer");
 	is_int(q_int(fx->st, "SELECT count(DISTINCT person_id) FROM outbox "
@@ -386,7 +324,7 @@ test_schedule(struct fixture *fx, char *uid, size_t uidlen)
 	free(cal);
 
 	/* Moved, without a place: the place stays. */
-	fx->cw.now = local("2027-06-01 09:00");
+	fx->cw.now = local_time("2027-06-01 09:00");
 	is_int(run(fx, meeting_schedule, "RENCONTRE 21/06/2027 19h",
 	    fx->referent, &res), 0, "RENCONTRE again: runs");
 	is_int(res.outcome, CMDOUT_OK, "RENCONTRE again: ok");
@@ -406,7 +344,7 @@ test_schedule(struct fixture *fx, char *uid, size_t uidlen)
 	    "new reminders planned");
 	is_int(q_int(fx->st, "SELECT min(due_at) FROM jobs WHERE kind = "
 	    "'meeting_reminder' AND done_at IS NULL", 0),
-	    local("2027-06-14 19:00"), "for the new time");
+	    local_time("2027-06-14 19:00"), "for the new time");
 	is_int(mails(fx, "meeting"), 6, "an update to each");
 	oid = q_int(fx->st, "SELECT max(id) FROM outbox WHERE template = "
 	    "'meeting'", 0);
@@ -530,14 +468,14 @@ test_roadmap(struct fixture *fx)
 
 	/* The meeting of 28/06 was held: a second one is a new meeting,
 	 * and cancelling it does not undo the first. */
-	fx->cw.now = local("2027-06-29 10:00");
+	fx->cw.now = local_time("2027-06-29 10:00");
 	is_int(run(fx, meeting_schedule, "RENCONTRE 05/07/2027 18h",
 	    fx->referent, &res), 0, "second meeting: runs");
 	is_int(res.outcome, CMDOUT_OK, "second meeting: ok");
 	is_int(q_int(fx->st, "SELECT count(*) FROM meetings WHERE state = "
 	    "'scheduled'", 0), 2, "a new row, the held one kept");
 	is_int(q_int(fx->st, "SELECT sequence FROM meetings WHERE starts_at = "
-	    "?1", local("2027-06-28 18:00")), 0, "the held one untouched");
+	    "?1", local_time("2027-06-28 18:00")), 0, "the held one untouched");
 	is_int(run(fx, meeting_cancel, "ANNULER RENCONTRE", fx->referent,
 	    &res), 0, "second meeting cancelled: runs");
 	is_str(res.detail, "05/07/2027 18h00", "the upcoming one");
@@ -556,14 +494,14 @@ test_roadmap(struct fixture *fx)
 	is_int(q_int(fx->st, "SELECT count(*) FROM milestones WHERE kind = "
 	    "'milestone' AND state = 'planned'", 0), 2, "two milestones");
 	is_int(q_int(fx->st, "SELECT due_at FROM milestones WHERE has_time = 1",
-	    0), local("2028-03-01 18:00"), "with its time");
+	    0), local_time("2028-03-01 18:00"), "with its time");
 	is_int(q_int(fx->st, "SELECT due_at FROM milestones WHERE has_time = 0",
-	    0), local("2028-01-15 00:00"), "without: the start of the day");
+	    0), local_time("2028-01-15 00:00"), "without: the start of the day");
 	is_int(q_int(fx->st, "SELECT count(*) FROM jobs WHERE kind = "
 	    "'milestone_reminder' AND done_at IS NULL", 0), 2,
 	    "a reminder job each");
 	is_int(q_int(fx->st, "SELECT min(due_at) FROM jobs WHERE kind = "
-	    "'milestone_reminder'", 0), local("2028-01-12 00:00"),
+	    "'milestone_reminder'", 0), local_time("2028-01-12 00:00"),
 	    "3 days before");
 	is_int(person_has_role(fx->st, fx->holder, "holder", err,
 	    sizeof(err)), 1, "the holder has the network role 'holder'");
@@ -621,7 +559,7 @@ test_checkin(struct fixture *fx)
 	is_int(q_int(fx->st, "SELECT due_at FROM jobs WHERE kind = "
 	    "'milestone_reminder' AND json_extract(payload, '$.milestone') = "
 	    "(SELECT id FROM milestones WHERE kind = 'checkin')", 0),
-	    local("2028-02-07 14:00"), "its reminder, 3 days before");
+	    local_time("2028-02-07 14:00"), "its reminder, 3 days before");
 	is_int(mails(fx, "checkin"), 3, "to holder, referent and contact");
 	is_int(q_int(fx->st, "SELECT count(*) FROM outbox WHERE template = "
 	    "'checkin' AND person_id = ?1", fx->volunteer), 1,
@@ -637,16 +575,17 @@ int
 main(void)
 {
 	struct fixture fx;
-	char cwd[512], path[1024];
+	char cwd[512];
 	int mail_ok;
 
 	memset(&fx, 0, sizeof(fx));
 	clock_set_zone("Europe/Paris");
-	if (getcwd(cwd, sizeof(cwd)) == NULL || mkdtemp(dir) == NULL) {
-		perror("test_meeting");
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		perror("getcwd");
 		return 1;
 	}
-	fx.cw.now = local("2027-05-01 10:00");
+	scratch_make("meeting");
+	fx.cw.now = local_time("2027-05-01 10:00");
 	clock_fix((time_t)fx.cw.now);
 	if (setup(&fx, cwd) != 0)
 		return 1;
@@ -672,16 +611,6 @@ main(void)
 	mailer_close(fx.mailer);
 	store_close(fx.st);
 	config_free(fx.cfg);
-	{
-		static const char *const files[] = { "meeting.db",
-		    "meeting.db-wal", "meeting.db-shm", "test.conf",
-		    "secret" };
-
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-			unlink(path);
-		}
-	}
-	rmdir(dir);
+	scratch_remove();
 	return tap_done();
 }

@@ -15,29 +15,7 @@
 #include "base/charset.h"
 #include "parse/message.h"
 #include "tap.h"
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)
-		exit(1);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
+#include "testutil.h"
 
 static struct message *
 parse_fixture(const char *name)
@@ -48,7 +26,7 @@ parse_fixture(const char *name)
 	char *raw;
 
 	snprintf(path, sizeof(path), "tests/data/%s", name);
-	raw = slurp(path, &len);
+	raw = load_fixture(path, &len);
 	if (message_parse(raw, len, &msg, err, sizeof(err)) != 0) {
 		printf("# %s: %s\n", name, err);
 		msg = NULL;
@@ -73,15 +51,8 @@ parse_str(const char *raw)
 static time_t
 utc(int y, int mo, int d, int h, int mi, int s)
 {
-	struct tm tm;
+	struct tm tm = civil(y, mo, d, h, mi, s);
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
 	return timegm(&tm);
 }
 
@@ -960,7 +931,7 @@ test_hostile(void)
 	}
 	{
 		char path[] = "tests/data/orange_latin1_pdf.eml";
-		char *mail = slurp(path, &n);
+		char *mail = load_fixture(path, &n);
 		int fine = 1;
 
 		for (size_t i = 1; i <= n; i++) {

@@ -21,67 +21,10 @@
 #include "out/outbox.h"
 #include "store/store.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char dir[] = "/tmp/cdp-outbox.XXXXXX";
 static char err[2048];
 static struct config *cfg;
-
-static time_t
-local(const char *text)
-{
-	time_t t = 0;
-
-	if (clock_parse_local(text, &t, err, sizeof(err)) != 0) {
-		printf("# bad test time %s: %s\n", text, err);
-		exit(1);
-	}
-	return t;
-}
-
-static const char *
-q_text(struct store *st, const char *sql, long long arg)
-{
-	static char out[4096];
-	struct store_stmt *s;
-	int r;
-
-	if ((s = store_prepare(st, sql, err, sizeof(err))) == NULL) {
-		snprintf(out, sizeof(out), "(error: %s)", err);
-		return out;
-	}
-	store_bind_int64(s, 1, arg);
-	r = store_step(s);
-	if (r == STORE_ROW)
-		snprintf(out, sizeof(out), "%s", store_col_is_null(s, 0) ?
-		    "(null)" : store_col_text(s, 0));
-	else
-		snprintf(out, sizeof(out), r == STORE_DONE ? "(none)" :
-		    "(error: %s)", store_errmsg(st));
-	store_finalize(s);
-	return out;
-}
-
-static long long
-q_int(struct store *st, const char *sql, long long arg)
-{
-	struct store_stmt *s;
-	long long v = -999;
-
-	if ((s = store_prepare(st, sql, err, sizeof(err))) == NULL)
-		return v;
-	store_bind_int64(s, 1, arg);
-	if (store_step(s) == STORE_ROW)
-		v = store_col_is_null(s, 0) ? -1 : store_col_int64(s, 0);
-	store_finalize(s);
-	return v;
-}
-
-static void
-exec_ok(struct store *st, const char *sql)
-{
-	if (store_exec(st, sql, err, sizeof(err)) != 0)
-		printf("# exec failed: %s: %s\n", sql, err);
-}
 
 /* A small complete message whose Message-ID is <cdp.test-N@example.org>. */
 static char *
@@ -157,17 +100,17 @@ test_hold(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(name, sizeof(name), "queued %s: %s", cases[i].now,
 		    cases[i].want ? cases[i].want : "not held");
-		is_int(outbox_hold_until(cfg, local(cases[i].now)),
-		    cases[i].want ? local(cases[i].want) : 0, name);
+		is_int(outbox_hold_until(cfg, local_time(cases[i].now)),
+		    cases[i].want ? local_time(cases[i].want) : 0, name);
 	}
-	is_int(local("2026-03-29 08:00") - local("2026-03-28 23:30"),
+	is_int(local_time("2026-03-29 08:00") - local_time("2026-03-28 23:30"),
 	    7 * 3600 + 1800, "(the spring night is an hour shorter)");
-	is_int(local("2026-10-26 08:00") - local("2026-10-25 21:00"),
+	is_int(local_time("2026-10-26 08:00") - local_time("2026-10-25 21:00"),
 	    11 * 3600, "(Sunday night to Monday morning, winter time)");
 
 	cfg->network.work_start = 0;
 	cfg->network.work_end = 24 * 60;
-	is_int(outbox_hold_until(cfg, local("2026-03-25 03:00")), 0,
+	is_int(outbox_hold_until(cfg, local_time("2026-03-25 03:00")), 0,
 	    "00:00-24:00: never held");
 	cfg->network.work_start = 8 * 60;
 	cfg->network.work_end = 20 * 60;
@@ -182,7 +125,7 @@ test_enqueue(struct store *st)
 	char mid[128], *msg;
 	int64_t id = 0, id2 = 0;
 
-	clock_fix(local("2026-03-28 23:30"));
+	clock_fix(local_time("2026-03-28 23:30"));
 	ok(outbox_enqueue(st, &it, &id, err, sizeof(err)) == OUTBOX_ERR &&
 	    id == 0, "queueing outside a transaction is refused");
 	like_str(err, "inside the transaction", "and said why");
@@ -200,10 +143,10 @@ test_enqueue(struct store *st)
 	    "[\"holder@example.org\",\"volunteer1@example.org\"]",
 	    "recipients lower case, duplicates dropped, JSON array");
 	is_int(q_int(st, "SELECT hold_until FROM outbox WHERE id = ?1", id),
-	    local("2026-03-29 08:00"), "Saturday 23:30: held to Sunday 08:00 "
-	    "summer time");
+	    local_time("2026-03-29 08:00"),
+	    "Saturday 23:30: held to Sunday 08:00 summer time");
 	is_int(q_int(st, "SELECT next_attempt_at FROM outbox WHERE id = ?1",
-	    id), local("2026-03-28 23:30"), "next attempt: now");
+	    id), local_time("2026-03-28 23:30"), "next attempt: now");
 	is_str(q_text(st, "SELECT sender FROM outbox WHERE id = ?1", id),
 	    "coupdepouce@example.org", "envelope sender: smtp.from");
 	msg = message(id, mid, sizeof(mid));
@@ -265,12 +208,12 @@ test_enqueue(struct store *st)
 	store_rollback(st, err, sizeof(err));
 
 	/* Not fillable, so never sent, and not due. */
-	clock_fix(local("2026-03-29 09:00"));
+	clock_fix(local_time("2026-03-29 09:00"));
 	{
 		long long when = 0;
 
 		is_int(outbox_next_due(st, &when), 1, "next due: the held row");
-		is_int(when, local("2026-03-29 08:00"), "at its hold time");
+		is_int(when, local_time("2026-03-29 08:00"), "at its hold time");
 	}
 	exec_ok(st, "DELETE FROM outbox");
 }
@@ -284,7 +227,7 @@ test_rate(struct store *st)
 	int rc;
 
 	cfg->network.max_auto_per_day = 3;
-	clock_fix(local("2026-03-25 23:30"));	/* 22:30 UTC */
+	clock_fix(local_time("2026-03-25 23:30"));	/* 22:30 UTC */
 	for (int i = 0; i < 3; i++)
 		is_int(queue(st, a, 1, 1, 1, 0, &id), OUTBOX_OK,
 		    "automatic mail under the cap");
@@ -325,7 +268,7 @@ test_rate(struct store *st)
 	    "'other@example.org'", 0), 1, "rollback undoes the count");
 
 	/* 00:30 Paris on the 26th is still the 25th in UTC: a new local day. */
-	clock_fix(local("2026-03-26 00:30"));
+	clock_fix(local_time("2026-03-26 00:30"));
 	is_int(queue(st, a, 1, 1, 1, 0, &id), OUTBOX_OK,
 	    "next local day (still the 25th in UTC): allowed again");
 	is_int(q_int(st, "SELECT count FROM rate WHERE address = "
@@ -355,7 +298,7 @@ test_backoff(struct store *st)
 	exec_ok(st, "INSERT INTO cases (id, ref, year, seq, kind, "
 	    "state_since, created_at, updated_at, last_activity_at) VALUES "
 	    "(7, 'CDP-2026-0007', 2026, 7, 'request', 1, 1, 1, 1)");
-	created = local("2026-03-25 10:00");
+	created = local_time("2026-03-25 10:00");
 	clock_fix(created);
 	is_int(queue(st, a, 2, 0, 0, 7, &id), OUTBOX_OK, "queued with a case");
 
@@ -486,7 +429,7 @@ test_list(struct store *st)
 	size_t n = 0;
 	int64_t id1, id2;
 
-	clock_fix(local("2026-03-25 10:00"));
+	clock_fix(local_time("2026-03-25 10:00"));
 	queue(st, a, 1, 1, 0, 0, &id1);
 	queue(st, a, 1, 1, 0, 0, &id2);
 	exec_ok(st, "UPDATE outbox SET status = 'failed', last_error = "
@@ -521,31 +464,20 @@ int
 main(void)
 {
 	struct store *st = NULL;
-	char path[512], db[512];
-	FILE *f;
+	char db[512];
 
 	clock_set_zone("Europe/Paris");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
-	snprintf(path, sizeof(path), "%s/test.conf", dir);
-	snprintf(db, sizeof(db), "%s/outbox.db", dir);
-	if ((f = fopen(path, "w")) == NULL)
-		return 1;
+	scratch_make("outbox");
+	snprintf(db, sizeof(db), "%s", path_in("outbox.db"));
 	/* Port 1 on loopback: connection refused at once, a temporary
 	 * failure like a server that is down. */
-	fprintf(f, "[network]\ncontact = coupdepouce@example.org\n"
+	cfg = config_from("[network]\ncontact = coupdepouce@example.org\n"
 	    "working_hours = 08:00-20:00\n"
 	    "[imap]\nurl = imaps://127.0.0.1:1\n"
 	    "[smtp]\nurl = smtp://127.0.0.1:1\ntimeout = 5s\n"
 	    "[storage]\ndatabase = %s\n", db);
-	fclose(f);
-	chmod(path, 0600);
-	if (config_load(path, &cfg, err, sizeof(err)) != 0) {
-		printf("# config: %s\n", err);
+	if (cfg == NULL)
 		return 1;
-	}
 	if (store_open(db, &st, err, sizeof(err)) != 0) {
 		printf("# store: %s\n", err);
 		return 1;
@@ -557,13 +489,6 @@ main(void)
 	test_list(st);
 	store_close(st);
 	config_free(cfg);
-	unlink(db);
-	snprintf(path, sizeof(path), "%s/outbox.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/outbox.db-shm", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/test.conf", dir);
-	unlink(path);
-	rmdir(dir);
+	scratch_remove();
 	return tap_done();
 }

@@ -18,76 +18,23 @@
 #include "store/person_db.h"
 #include "store/store.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char dir[256];
 static char err[8192];
 
-static const char *
-path_in(const char *name)
-{
-	static char path[2][512];
-	static int which;
-
-	which = !which;
-	snprintf(path[which], sizeof(path[which]), "%s/%s", dir, name);
-	return path[which];
-}
-
-/* Writes len bytes to `path` and sets its mtime to `mtime` seconds, so
- * the reload watch sees a change however fast the test runs. */
+/* Writes the file, then sets its mtime to `mtime` seconds, so the reload
+ * watch sees a change however fast the test runs. */
 static void
-write_bytes(const char *path, const char *data, size_t len, long mtime)
+write_bytes_at(const char *path, const char *data, size_t len, long mtime)
 {
-	FILE *f = fopen(path, "wb");
-	struct timespec ts[2];
-
-	if (f == NULL || fwrite(data, 1, len, f) != len) {
-		perror(path);
-		exit(1);
-	}
-	fclose(f);
-	ts[0].tv_sec = ts[1].tv_sec = mtime;
-	ts[0].tv_nsec = ts[1].tv_nsec = 0;
-	utimensat(AT_FDCWD, path, ts, 0);
+	write_bytes(path, data, len);
+	set_mtime(path, mtime);
 }
 
 static void
-write_file(const char *path, const char *text, long mtime)
+write_file_at(const char *path, const char *text, long mtime)
 {
-	write_bytes(path, text, strlen(text), mtime);
-}
-
-/* First column of the first row as text: "(null)", "(none)" without a
- * row, "(error)"; borrowed until the next call. */
-static const char *
-q_text(struct store *st, const char *sql)
-{
-	static char out[1024];
-	struct store_stmt *s;
-	int r;
-
-	if ((s = store_prepare(st, sql, err, sizeof(err))) == NULL)
-		return "(error)";
-	r = store_step(s);
-	snprintf(out, sizeof(out), "%s", r == STORE_ROW ?
-	    (store_col_is_null(s, 0) ? "(null)" : store_col_text(s, 0)) :
-	    r == STORE_DONE ? "(none)" : "(error)");
-	store_finalize(s);
-	return out;
-}
-
-static long long
-q_int(struct store *st, const char *sql)
-{
-	struct store_stmt *s;
-	long long v = -999;
-
-	if ((s = store_prepare(st, sql, err, sizeof(err))) == NULL)
-		return v;
-	if (store_step(s) == STORE_ROW)
-		v = store_col_int64(s, 0);
-	store_finalize(s);
-	return v;
+	write_bytes_at(path, text, strlen(text), mtime);
 }
 
 /* "role:source,..." of a person, by address. */
@@ -160,7 +107,7 @@ test_parse(void)
 
 	/* BOM, CRLF, comment, blank and empty rows, header in another
 	 * order and letter case, quotes with comma, "" and blanks around. */
-	write_file(p, "\xef\xbb\xbf# the network\r\n"
+	write_file_at(p, "\xef\xbb\xbf# the network\r\n"
 	    "\r\n"
 	    " Email , roles,name,themes,communes,max_open_cases,active\r\n"
 	    "Claire.Martin@Example.org,referent;Volunteer;referent,"
@@ -225,7 +172,7 @@ bad(const char *text, const char *want, const char *name)
 	struct people_list l;
 	char full[1024];
 
-	write_file(p, text, 1000);
+	write_file_at(p, text, 1000);
 	err[0] = '\0';
 	is_int(people_read(p, &l, err, sizeof(err)), -1, name);
 	snprintf(full, sizeof(full), "%s:%s", p, want);
@@ -283,13 +230,13 @@ test_bad(void)
 	bad("email\nA@x.org\nb@x.org\n# c\na@X.ORG\n", "5: email: a@x.org is "
 	    "already on line 2", "duplicate address names both lines");
 
-	write_bytes(p, "email,name\0\n", 12, 1000);
+	write_bytes_at(p, "email,name\0\n", 12, 1000);
 	is_int(people_read(p, &l, err, sizeof(err)), -1, "NUL byte refused");
 	like_str(err, "contains a NUL byte", "NUL byte: says so");
 
 	/* Every bad line is reported, good lines between them too are
 	 * dropped, and lines after a syntax error are still read. */
-	write_file(p, "email,roles,active\r\n"
+	write_file_at(p, "email,roles,active\r\n"
 	    "a@x.org,referent,1\r\n"
 	    "b@x.org,boss,1\r\n"
 	    "c@x.org,\"referent\"x,1\r\n"
@@ -305,14 +252,14 @@ test_bad(void)
 	is_int(l.n, 0, "several bad lines: nobody");
 
 	/* Trailing empty header cells (unused spreadsheet columns). */
-	write_file(p, "email,name,,\na@x.org,A,,\n", 1000);
+	write_file_at(p, "email,name,,\na@x.org,A,,\n", 1000);
 	is_int(people_read(p, &l, err, sizeof(err)), 0,
 	    "trailing empty columns tolerated");
 	is_int(l.n, 1, "trailing empty columns: one person");
 	people_list_free(&l);
 
 	/* err is cut at errlen, never overrun. */
-	write_file(p, "email\nx\ny\nz\n", 1000);
+	write_file_at(p, "email\nx\ny\nz\n", 1000);
 	memset(want, 'Z', sizeof(want));
 	is_int(people_read(p, &l, want, 20), -1, "short err buffer: fails");
 	is_int(strlen(want), 19, "short err buffer: cut, terminated");
@@ -458,7 +405,7 @@ sync_text(struct store *st, const char *text, long long now,
 	struct people_list l;
 	int rc = -1;
 
-	write_file(p, text, 1000);
+	write_file_at(p, text, 1000);
 	if (people_read(p, &l, err, sizeof(err)) != 0) {
 		printf("#   %s\n", err);
 		return -1;
@@ -558,7 +505,7 @@ test_sync(void)
 		const char *p = path_in("import.csv");
 		struct people_list l;
 
-		write_file(p, "email,roles,active\nbob@x.org,referent,0\n"
+		write_file_at(p, "email,roles,active\nbob@x.org,referent,0\n"
 		    "dan@x.org,volunteer,\n", 1000);
 		people_read(p, &l, err, sizeof(err));
 		is_int(people_import(st, &l, 400, &s, err, sizeof(err)), 0,
@@ -594,14 +541,14 @@ test_reload(void)
 	    "reload: missing file loads (empty)");
 	is_int(people_reload_if_changed(st, p, &w, 11, err, sizeof(err)), 0,
 	    "reload: still missing, unchanged");
-	write_file(p, "email,roles\na@x.org,referent\n", 1000);
+	write_file_at(p, "email,roles\na@x.org,referent\n", 1000);
 	is_int(people_reload_if_changed(st, p, &w, 12, err, sizeof(err)), 1,
 	    "reload: new file loaded");
 	is_str(q_text(st, ROLES_OF("a@x.org")), "referent:file",
 	    "reload: its role is in");
 	is_int(people_reload_if_changed(st, p, &w, 13, err, sizeof(err)), 0,
 	    "reload: unchanged file not read again");
-	write_file(p, "email,roles\na@x.org,chef\n", 2000);
+	write_file_at(p, "email,roles\na@x.org,chef\n", 2000);
 	err[0] = '\0';
 	is_int(people_reload_if_changed(st, p, &w, 14, err, sizeof(err)), -1,
 	    "reload: bad file refused");
@@ -611,7 +558,7 @@ test_reload(void)
 	    "reload: previous data stays");
 	is_int(people_reload_if_changed(st, p, &w, 15, err, sizeof(err)), 0,
 	    "reload: the same bad file is reported once");
-	write_file(p, "email,roles\na@x.org,volunteer\n", 3000);
+	write_file_at(p, "email,roles\na@x.org,volunteer\n", 3000);
 	is_int(people_reload_if_changed(st, p, &w, 16, err, sizeof(err)), 1,
 	    "reload: fixed file loaded");
 	is_str(q_text(st, ROLES_OF("a@x.org")), "volunteer:file",
@@ -627,14 +574,7 @@ test_reload(void)
 int
 main(void)
 {
-	char cmd[300];
-
-	snprintf(dir, sizeof(dir), "%s/cdp-people-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	scratch_make("people");
 	test_normalize();
 	test_parse();
 	test_bad();
@@ -642,8 +582,6 @@ main(void)
 	test_person();
 	test_sync();
 	test_reload();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	scratch_remove();
 	return tap_done();
 }

@@ -20,6 +20,7 @@
 #include "parse/reply.h"
 #include "parse/rules.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define RULES_PATH	"config/rules/reply.rules"
 #define DATA_DIR	"tests/data/reply/"
@@ -61,29 +62,6 @@ check_cut(const char *name, const char *text, const char *want_by)
 	}
 	is_str(info.cut_by, want_by, label);
 	free(out);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *data;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	if (data == NULL || fread(data, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(data);
-		return NULL;
-	}
-	data[n] = '\0';
-	fclose(f);
-	return data;
 }
 
 /* ---- fixture files -------------------------------------------------- */
@@ -156,7 +134,7 @@ test_fixtures(void)
 		char *text;
 
 		snprintf(path, sizeof(path), DATA_DIR "%s", fx->file);
-		text = slurp(path);
+		text = read_file(path, NULL);
 		if (!ok(text != NULL, path))
 			continue;
 		snprintf(name, sizeof(name), "%s: reply", fx->file);

@@ -12,6 +12,7 @@
 #include "casework/route.h"
 #include "store/store.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char *ambert[] = { "Ambert" };
 static char *thiers[] = { "Thiers" };
@@ -124,17 +125,16 @@ person_id(struct store *st, const char *email)
 }
 
 static void
-test_db(const char *dir)
+test_db(void)
 {
 	struct store *st = NULL;
 	struct route_volunteer *v = NULL;
-	char path[512], err[512], ref[32];
+	char err[512], ref[32];
 	struct case_new n = { "request", "[\"energie\"]", "Ambert", "x", 0 };
 	int64_t id = 0, cid = 0, r1, r2;
 	size_t nv = 0;
 
-	snprintf(path, sizeof(path), "%s/route.db", dir);
-	if (store_open(path, &st, err, sizeof(err)) != 0) {
+	if (store_open(path_in("route.db"), &st, err, sizeof(err)) != 0) {
 		ok(0, err);
 		return;
 	}
@@ -186,22 +186,9 @@ test_db(const char *dir)
 int
 main(void)
 {
-	char dir[256];
-
 	test_pick();
-	snprintf(dir, sizeof(dir), "%s/cdp-route-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
-	test_db(dir);
-	{
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
-	}
+	scratch_make("route");
+	test_db();
+	scratch_remove();
 	return tap_done();
 }

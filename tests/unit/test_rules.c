@@ -9,21 +9,7 @@
 
 #include "parse/rules.h"
 #include "tap.h"
-
-static char path[256];
-
-static void
-write_rules(const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
-}
+#include "testutil.h"
 
 int
 main(void)
@@ -32,16 +18,12 @@ main(void)
 	char err[2048], want[512];
 	size_t s = 0, e = 0;
 	const char *text = "Bonjour,\nJE SUIS ABSENTE jusqu'au 3 juin.\n";
-	int fd;
+	const char *path;
 
-	snprintf(path, sizeof(path), "%s/cdp-rules-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return 1;
-	close(fd);
+	scratch_make("rules");
+	path = path_in("test.rules");
 
-	write_rules("# vacation phrases\n\nabsence   je suis absent(e)?\n"
+	write_file(path, "# vacation phrases\n\nabsence   je suis absent(e)?\n"
 	    "energie   (?-i)Énergie\nenergie   photovolta[iï]que\n");
 	ok(rules_load(path, &r, err, sizeof(err)) == 0, "rules load");
 	if (r) {
@@ -64,7 +46,7 @@ main(void)
 		r = NULL;
 	}
 
-	write_rules("ok_rule  fine\nBad-Label  x\nunclosed  (abc\nempty\n");
+	write_file(path, "ok_rule  fine\nBad-Label  x\nunclosed  (abc\nempty\n");
 	ok(rules_load(path, &r, err, sizeof(err)) != 0, "bad rules refused");
 	snprintf(want, sizeof(want), "%s:2: Bad-Label: expected 'label "
 	    "pattern'", path);
@@ -79,6 +61,6 @@ main(void)
 	ok(rules_load("/nonexistent/x.rules", &r, err, sizeof(err)) != 0,
 	    "missing file refused");
 	like_str(err, "/nonexistent/x.rules: No such file", "and named");
-	unlink(path);
+	scratch_remove();
 	return tap_done();
 }

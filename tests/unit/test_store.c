@@ -15,74 +15,9 @@
 
 #include "store/store.h"
 #include "tap.h"
+#include "testutil.h"
 
-static char dir[256];
 static char err[1024];
-
-static const char *
-path_in(const char *name)
-{
-	static char path[2][512];
-	static int which;
-
-	which = !which;
-	snprintf(path[which], sizeof(path[which]), "%s/%s", dir, name);
-	return path[which];
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(data, 1, len, f) != len) {
-		perror(path);
-		exit(1);
-	}
-	fclose(f);
-}
-
-/* First column of the first row as text ("(null)" for NULL, "(none)"
- * without rows, "(error: ...)" on failure); borrowed until the next call. */
-static const char *
-q_text(struct store *st, const char *sql)
-{
-	static char out[2048];
-	struct store_stmt *s;
-	int r;
-
-	s = store_prepare(st, sql, err, sizeof(err));
-	if (s == NULL) {
-		snprintf(out, sizeof(out), "(error: %s)", err);
-		return out;
-	}
-	r = store_step(s);
-	if (r == STORE_ROW)
-		snprintf(out, sizeof(out), "%s", store_col_is_null(s, 0) ?
-		    "(null)" : store_col_text(s, 0));
-	else if (r == STORE_DONE)
-		snprintf(out, sizeof(out), "(none)");
-	else
-		snprintf(out, sizeof(out), "(error: %s)", store_errmsg(st));
-	store_finalize(s);
-	return out;
-}
-
-/* First column of the first row as an integer; -999 without a row. */
-static long long
-q_int(struct store *st, const char *sql)
-{
-	struct store_stmt *s;
-	long long v = -999;
-
-	s = store_prepare(st, sql, err, sizeof(err));
-	if (s == NULL)
-		return v;
-	if (store_step(s) == STORE_ROW)
-		v = store_col_int64(s, 0);
-	store_finalize(s);
-	return v;
-}
 
 /* Runs one statement with no parameters: STORE_DONE, or -1 with the
  * SQLite message in err. */
@@ -242,7 +177,7 @@ test_refusals(void)
 	memset(big, 'x', sizeof(big));
 	memcpy(big, "From: someone\r\n", 15);
 	junk = path_in("garbage.db");
-	write_file(junk, big, sizeof(big));
+	write_bytes(junk, big, sizeof(big));
 	st = NULL;
 	err[0] = '\0';
 	is_int(store_open(junk, &st, err, sizeof(err)), -1,
@@ -258,7 +193,7 @@ test_refusals(void)
 	    "garbage: file left untouched");
 
 	junk = path_in("short.db");
-	write_file(junk, "hello\n", 6);
+	write_bytes(junk, "hello\n", 6);
 	err[0] = '\0';
 	is_int(store_open(junk, &st, err, sizeof(err)), -1,
 	    "short garbage: refused");
@@ -287,7 +222,7 @@ test_refusals(void)
 	is_int(store_open(junk, &st, err, sizeof(err)), -1,
 	    "missing folder: refused");
 	snprintf(want, sizeof(want), "%s: cannot create the database: folder "
-	    "%s/nope/sub does not exist", junk, dir);
+	    "%s/nope/sub does not exist", junk, scratch);
 	is_str(err, want, "missing folder: names the folder");
 
 	/* A database we may not write (root writes anyway: skipped). */
@@ -307,9 +242,9 @@ test_refusals(void)
 
 	/* A directory instead of a file. */
 	err[0] = '\0';
-	is_int(store_open(dir, &st, err, sizeof(err)), -1,
+	is_int(store_open(scratch, &st, err, sizeof(err)), -1,
 	    "directory: refused");
-	like_str(err, dir, "directory: message names the path");
+	like_str(err, scratch, "directory: message names the path");
 }
 
 static void
@@ -415,7 +350,7 @@ test_probe(void)
 	is_int(version, 1, "probe: version 1");
 
 	path = path_in("empty.db");
-	write_file(path, "", 0);
+	write_bytes(path, "", 0);
 	is_int(store_probe(path, &version, err, sizeof(err)), 0,
 	    "probe: empty file passes");
 	is_int(version, 0, "probe: empty file is version 0");
@@ -721,14 +656,7 @@ test_migrations(void)
 int
 main(void)
 {
-	char cmd[300];
-
-	snprintf(dir, sizeof(dir), "%s/cdp-store-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
-	}
+	scratch_make("store");
 	test_fresh();
 	test_reopen();
 	test_memory();
@@ -738,8 +666,6 @@ main(void)
 	test_statements();
 	test_savepoints();
 	test_migrations();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	scratch_remove();
 	return tap_done();
 }

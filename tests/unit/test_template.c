@@ -13,26 +13,21 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "out/template.h"
 
 #define SHIPPED "templates"
 
-static char root[256], fr[300];
+static char fr[300];
 
+/* Writes fr/name. */
 static void
-write_file(const char *name, const char *text)
+write_tpl(const char *name, const char *text)
 {
 	char path[600];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", fr, name);
-	f = fopen(path, "w");
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
+	write_file(path, text);
 }
 
 /* Empties the scratch folder. */
@@ -60,8 +55,6 @@ copy_shipped(void)
 	struct dirent *de;
 	char path[600], *text;
 	DIR *d = opendir(SHIPPED "/" TEMPLATE_LANG);
-	FILE *f;
-	long n;
 
 	clear_dir();
 	while (d && (de = readdir(d)) != NULL) {
@@ -69,15 +62,8 @@ copy_shipped(void)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s", SHIPPED,
 		    TEMPLATE_LANG, de->d_name);
-		f = fopen(path, "rb");
-		fseek(f, 0, SEEK_END);
-		n = ftell(f);
-		rewind(f);
-		text = calloc(1, (size_t)n + 1);
-		if (fread(text, 1, (size_t)n, f) != (size_t)n)
-			exit(1);
-		fclose(f);
-		write_file(de->d_name, text);
+		text = load_fixture(path, NULL);
+		write_tpl(de->d_name, text);
 		free(text);
 	}
 	if (d)
@@ -90,7 +76,7 @@ load(char *err, size_t errlen)
 {
 	struct template_set *ts = NULL;
 
-	if (template_load_dir(root, &ts, err, errlen) != 0)
+	if (template_load_dir(scratch, &ts, err, errlen) != 0)
 		return NULL;
 	return ts;
 }
@@ -105,7 +91,7 @@ render_text(const char *text, const struct tpl_data *d, int html,
 	char err[2048], *s = NULL, *b = NULL;
 
 	clear_dir();
-	write_file("t.txt", text);
+	write_tpl("t.txt", text);
 	ts = load(err, sizeof(err));
 	if (ts == NULL || template_render(ts, "t", d, html, &s, &b, err,
 	    sizeof(err)) != 0) {
@@ -280,9 +266,9 @@ test_partials(void)
 	i = tpl_list_add(d, "items");
 	tpl_set(i, "n", "2");
 	clear_dir();
-	write_file("_part.txt", "{{! a partial: no Subject }}\n"
+	write_tpl("_part.txt", "{{! a partial: no Subject }}\n"
 	    "{{#items}}\n- {{n}}\n{{/items}}\n");
-	write_file("main.txt", "Subject: s\n\nAvant\n{{> _part}}\nAprès\n");
+	write_tpl("main.txt", "Subject: s\n\nAvant\n{{> _part}}\nAprès\n");
 	ts = load(err, sizeof(err));
 	ok(ts != NULL, "partial loaded");
 	if (ts) {
@@ -304,7 +290,7 @@ test_partials(void)
 
 	/* A partial including itself stops at the cap. */
 	clear_dir();
-	write_file("_loop.txt", "x{{> _loop}}\n");
+	write_tpl("_loop.txt", "x{{> _loop}}\n");
 	ts = load(err, sizeof(err));
 	ok(ts != NULL, "self-including partial loads");
 	if (ts) {
@@ -325,7 +311,7 @@ check_error(const char *text, const char *want, const char *name)
 	char err[2048], full[1024];
 
 	clear_dir();
-	write_file("t.txt", text);
+	write_tpl("t.txt", text);
 	ts = load(err, sizeof(err));
 	ok(ts == NULL, name);
 	template_set_free(ts);
@@ -381,7 +367,7 @@ test_errors(void)
 		n += (size_t)sprintf(deep + n, "{{/s%d}}", i);
 	sprintf(deep + n, "\n");
 	clear_dir();
-	write_file("t.txt", deep);
+	write_tpl("t.txt", deep);
 	ts = load(err, sizeof(err));
 	ok(ts != NULL, "16 nested sections accepted");
 	template_set_free(ts);
@@ -399,17 +385,17 @@ test_errors(void)
 	memcpy(deep, "Subject: x\n\n", 12);
 	deep[TEMPLATE_MAX_SIZE + 63] = '\0';
 	clear_dir();
-	write_file("t.txt", deep);
+	write_tpl("t.txt", deep);
 	ok(load(err, sizeof(err)) == NULL, "file over the size cap refused");
 	like_str(err, "larger than 65536 bytes", "size cap named");
 	free(deep);
 
 	/* Every file's problem is reported at once; names are checked. */
 	clear_dir();
-	write_file("a.txt", "Subject: x\n\n{{#a}}\n");
-	write_file("b.txt", "Subject: x\n\n{{/b}}\n");
-	write_file("Bad-Name.txt", "Subject: x\n\nx\n");
-	write_file("README.md", "not a template {{\n");
+	write_tpl("a.txt", "Subject: x\n\n{{#a}}\n");
+	write_tpl("b.txt", "Subject: x\n\n{{/b}}\n");
+	write_tpl("Bad-Name.txt", "Subject: x\n\nx\n");
+	write_tpl("README.md", "not a template {{\n");
 	ok(load(err, sizeof(err)) == NULL, "several bad files refused");
 	snprintf(want, sizeof(want), "%s/a.txt:3: unclosed", fr);
 	like_str(err, want, "first file's error");
@@ -469,12 +455,12 @@ test_check_names(void)
 	fputs("{{reff}}\n{{#volunteers}}{{name}}{{/volunteers}}\n"
 	    "{{#is_report}}{{ref}}{{/is_report}}\n", f);
 	fclose(f);
-	write_file("assignment.txt", "Subject: x [{{ref}}]\n\n{{#volunteers}}"
+	write_tpl("assignment.txt", "Subject: x [{{ref}}]\n\n{{#volunteers}}"
 	    "{{name}} {{load}} {{ref}} {{skill}}{{/volunteers}}\n"
 	    "{{#attachments}}{{filename}}{{/attachments}}\n");
 	snprintf(path, sizeof(path), "%s/help.txt", fr);
 	unlink(path);
-	write_file("extra.txt", "Subject: x\n\nx\n");
+	write_tpl("extra.txt", "Subject: x\n\nx\n");
 	ts = load(err, sizeof(err));
 	ok(ts != NULL, "still loads (syntax is fine)");
 	ok(ts && template_check_names(ts, err, sizeof(err)) != 0,
@@ -648,11 +634,8 @@ test_shipped(void)
 int
 main(void)
 {
-	snprintf(root, sizeof(root), "%s/cdp-tpl-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(root) == NULL)
-		return 1;
-	snprintf(fr, sizeof(fr), "%s/%s", root, TEMPLATE_LANG);
+	scratch_make("tpl");
+	snprintf(fr, sizeof(fr), "%s", path_in(TEMPLATE_LANG));
 	mkdir(fr, 0700);
 
 	test_values();
@@ -664,8 +647,6 @@ main(void)
 	test_check_names();
 	test_shipped();
 
-	clear_dir();
-	rmdir(fr);
-	rmdir(root);
+	scratch_remove();
 	return tap_done();
 }

@@ -13,6 +13,7 @@
 
 #include "config/secret.h"
 #include "tap.h"
+#include "testutil.h"
 #include "thread/token.h"
 
 /* 32 bytes each (the arrays hold a NUL too); the last byte differs. */
@@ -149,19 +150,13 @@ test_garbage(void)
 static void
 test_secret(void)
 {
-	char dir[256], path[300], err[512], want[600];
+	char path[300], err[512], want[600];
 	unsigned char *k = NULL, *k2 = NULL;
 	size_t kl = 0, kl2 = 0;
 	struct stat st;
-	FILE *f;
 
-	snprintf(dir, sizeof(dir), "%s/cdp-secret-XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		ok(0, "mkdtemp");
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/secret", dir);
+	scratch_make("secret");
+	snprintf(path, sizeof(path), "%s", path_in("secret"));
 
 	ok(secret_load(path, 0, &k, &kl, err, sizeof(err)) != 0,
 	    "missing key without create refused");
@@ -186,21 +181,18 @@ test_secret(void)
 	ok(secret_load(path, 1, &k2, &kl2, err, sizeof(err)) != 0,
 	    "key readable by the group refused");
 
-	f = fopen(path, "w");
-	fputs("short", f);
-	fclose(f);
+	write_file(path, "short");
 	chmod(path, 0600);
 	ok(secret_load(path, 0, &k2, &kl2, err, sizeof(err)) != 0,
 	    "too short a key refused");
 	like_str(err, "16 to 4096 bytes", "says the allowed length");
-	f = fopen(path, "w");
-	fclose(f);
+	write_file(path, "");
 	ok(secret_load(path, 1, &k2, &kl2, err, sizeof(err)) != 0,
 	    "empty key refused, not replaced");
 	like_str(err, "is empty", "says it is empty");
 	unlink(path);
 
-	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	setenv("CREDENTIALS_DIRECTORY", scratch, 1);
 	ok(secret_load(path, 1, &k2, &kl2, err, sizeof(err)) != 0,
 	    "never created under $CREDENTIALS_DIRECTORY");
 	ok(access(path, F_OK) != 0, "no file written there");
@@ -221,8 +213,7 @@ test_secret(void)
 	secret_free(k, kl);
 	secret_free(k2, kl2);
 	secret_free(NULL, 0);
-	unlink(path);
-	rmdir(dir);
+	scratch_remove();
 }
 
 int
