@@ -9,27 +9,14 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "base/fileio.h"
-
-static char dir[] = "/tmp/cdp-fileio.XXXXXX";
-
-static char *
-path_of(const char *name)
-{
-	static char p[256];
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return p;
-}
 
 static void
 put(const char *name, const char *text, size_t n, mode_t mode)
 {
-	FILE *f = fopen(path_of(name), "wb");
-
-	if (f == NULL || fwrite(text, 1, n, f) != n || fclose(f) != 0)
-		abort();
-	chmod(path_of(name), mode);
+	write_bytes(path_in(name), text, n);
+	chmod(path_in(name), mode);
 }
 
 int
@@ -39,43 +26,43 @@ main(void)
 	size_t len;
 	int rc;
 
-	if (mkdtemp(dir) == NULL)
-		abort();
+	const char *dir = scratch_make("fileio");
+
 	put("ten", "0123456789", 10, 0644);
 	put("nul", "a\0b", 3, 0600);
 	put("key", "secret", 6, 0640);
 
-	rc = fileio_read(path_of("ten"), 10, 0, &text, &len, NULL, err,
+	rc = fileio_read(path_in("ten"), 10, 0, &text, &len, NULL, err,
 	    sizeof(err));
 	ok(rc == 0 && len == 10 && strcmp(text, "0123456789") == 0,
 	    "a file of exactly the cap is read whole, NUL-terminated");
 	free(text);
 
-	rc = fileio_read(path_of("ten"), 9, 0, &text, &len, NULL, err,
+	rc = fileio_read(path_in("ten"), 9, 0, &text, &len, NULL, err,
 	    sizeof(err));
-	snprintf(want, sizeof(want), "%s: larger than 9 bytes", path_of("ten"));
+	snprintf(want, sizeof(want), "%s: larger than 9 bytes", path_in("ten"));
 	ok(rc == -1 && text == NULL, "one byte over the cap is refused");
 	is_str(err, want, "  with the path and the cap");
 
-	rc = fileio_read(path_of("ten"), 4, FILEIO_PREFIX, &text, &len, NULL,
+	rc = fileio_read(path_in("ten"), 4, FILEIO_PREFIX, &text, &len, NULL,
 	    err, sizeof(err));
 	ok(rc == 0 && len == 4 && strcmp(text, "0123") == 0,
 	    "FILEIO_PREFIX reads the first bytes only");
 	free(text);
 
-	rc = fileio_read(path_of("nul"), 100, 0, &text, &len, NULL, err,
+	rc = fileio_read(path_in("nul"), 100, 0, &text, &len, NULL, err,
 	    sizeof(err));
 	ok(rc == 0 && len == 3 && memcmp(text, "a\0b", 3) == 0,
 	    "NUL bytes are kept and counted");
 	free(text);
 
-	rc = fileio_read(path_of("none"), 100, 0, &text, &len, NULL, err,
+	rc = fileio_read(path_in("none"), 100, 0, &text, &len, NULL, err,
 	    sizeof(err));
 	snprintf(want, sizeof(want), "%s: No such file or directory",
-	    path_of("none"));
+	    path_in("none"));
 	ok(rc == -1, "a missing file is an error");
 	is_str(err, want, "  saying so");
-	rc = fileio_read(path_of("none"), 100, FILEIO_MISSING_OK, &text, &len,
+	rc = fileio_read(path_in("none"), 100, FILEIO_MISSING_OK, &text, &len,
 	    NULL, err, sizeof(err));
 	ok(rc == 1 && text == NULL && len == 0,
 	    "FILEIO_MISSING_OK: 1 and no text");
@@ -85,21 +72,18 @@ main(void)
 	ok(rc == -1, "a folder is refused");
 	is_str(err, want, "  as not a regular file");
 
-	rc = fileio_read(path_of("key"), 100, FILEIO_PRIVATE, &text, &len,
+	rc = fileio_read(path_in("key"), 100, FILEIO_PRIVATE, &text, &len,
 	    NULL, err, sizeof(err));
 	snprintf(want, sizeof(want), "%s is readable by others (mode 0640); "
-	    "chmod 600 it", path_of("key"));
+	    "chmod 600 it", path_in("key"));
 	ok(rc == -1 && text == NULL, "FILEIO_PRIVATE refuses mode 0640");
 	is_str(err, want, "  and says how to fix it");
-	chmod(path_of("key"), 0600);
-	rc = fileio_read(path_of("key"), 100, FILEIO_PRIVATE, &text, &len,
+	chmod(path_in("key"), 0600);
+	rc = fileio_read(path_in("key"), 100, FILEIO_PRIVATE, &text, &len,
 	    NULL, err, sizeof(err));
 	ok(rc == 0 && strcmp(text, "secret") == 0, "  and reads mode 0600");
 	free(text);
 
-	unlink(path_of("ten"));
-	unlink(path_of("nul"));
-	unlink(path_of("key"));
-	rmdir(dir);
+	scratch_remove();
 	return tap_done();
 }
