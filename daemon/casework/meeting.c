@@ -2,7 +2,7 @@
  * meeting.c — the group's first meeting (DESIGN.md §1 step 4, §3, §5):
  * RENCONTRE schedules or moves it, ANNULER RENCONTRE cancels it, and a
  * calendar client's answer to the invitation (an iTIP REPLY) records who
- * comes.  See mailcmd_run.h.
+ * comes.  See meeting.h.
  *
  * A case has at most one upcoming meeting (state 'scheduled', starting
  * after now); a scheduled one in the past was held and stays as history.
@@ -27,22 +27,21 @@
 #include <strings.h>
 #include <time.h>
 
-#include "casework/mailcmd_run.h"
-#include "store/case_db.h"
-#include "casework/dispatch.h"
 #include "base/clock.h"
-#include "parse/mailcmd.h"
-#include "config/config.h"
 #include "base/hash.h"
-#include "out/ical.h"
-#include "store/job_db.h"
 #include "base/log.h"
-#include "out/mailer.h"
 #include "base/mem.h"
-#include "parse/message.h"
-#include "out/outbox.h"
-#include "store/store.h"
+#include "casework/case_mail.h"
+#include "casework/cmd_context.h"
+#include "casework/meeting.h"
+#include "config/config.h"
+#include "out/ical.h"
 #include "out/template.h"
+#include "parse/mailcmd.h"
+#include "parse/message.h"
+#include "store/case_db.h"
+#include "store/job_db.h"
+#include "store/store.h"
 
 /* How long a meeting lasts in the invitation: the command gives only its
  * start, and calendar clients need an end. */
@@ -84,7 +83,7 @@ meeting_detail(struct cmd_res *res, long long t, int has_time,
 {
 	char date[16], hm[16];
 
-	casecmd_format_when(t, has_time, date, sizeof(date), hm, sizeof(hm));
+	cmdctx_format_when(t, has_time, date, sizeof(date), hm, sizeof(hm));
 	snprintf(res->detail, sizeof(res->detail), "%s%s%s%s%s", date,
 	    hm[0] ? " " : "", hm, place && *place ? ", " : "",
 	    place && *place ? place : "");
@@ -299,7 +298,7 @@ meeting_record(struct cmd_ctx *x, const char *kind,
 	kv[5] = seq;
 	kv[6] = "uid";
 	kv[7] = r->uid;
-	return casecmd_event(x, kind, kv, 8, err, errlen);
+	return cmdctx_event(x, kind, kv, 8, err, errlen);
 }
 
 /* Queues template `tpl` to each of to[0..nto) with the calendar object
@@ -309,11 +308,11 @@ meeting_send_calendar(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
     const struct cw_person *to, size_t nto, const char *calendar,
     enum ical_method method, char *err, size_t errlen)
 {
-	struct cw_extra extra = { NULL, 0, calendar,
+	struct casemail_extra extra = { NULL, 0, calendar,
 	    ical_method_name(method) };
 
 	tpl_set(d, "ref", x->c.ref);
-	return casework_send_extra(x->cw, tpl, d, "recipient_name", x->c.ref,
+	return casemail_send_extra(x->cw, tpl, d, "recipient_name", x->c.ref,
 	    x->c.id, to, nto, &extra, err, errlen);
 }
 
@@ -340,7 +339,7 @@ meeting_notify(struct cmd_ctx *x, enum ical_method method,
 	size_t nto = 0;
 	int rc = -1;
 
-	if (casecmd_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_VOLUNTEERS,
+	if (cmdctx_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_VOLUNTEERS,
 	    &to, &nto, err, errlen) != 0)
 		goto out;
 	if (nto == 0) {
@@ -379,14 +378,14 @@ meeting_notify(struct cmd_ctx *x, enum ical_method method,
 	if (ical_build(method, &im, &cal, err, errlen) != 0)
 		goto out;
 
-	casecmd_format_when(r->starts_at, 1, date, sizeof(date), hm,
+	cmdctx_format_when(r->starts_at, 1, date, sizeof(date), hm,
 	    sizeof(hm));
 	d = tpl_data_new();
 	tpl_set(d, "ref", x->c.ref);
 	tpl_set(d, "date", date);
 	tpl_set(d, "time", hm);
 	tpl_set(d, "place", r->location);
-	tpl_set(d, "by_name", casecmd_sender_name(x));
+	tpl_set(d, "by_name", cmdctx_sender_name(x));
 	if (!cancel)
 		tpl_set_bool(d, "is_update", is_update);
 	rc = meeting_send_calendar(x, cancel ? "meeting_cancelled" :
@@ -445,7 +444,7 @@ meeting_schedule(struct cmd_ctx *x, const struct mailcmd *cmd,
 	} else if (meeting_insert(x, t, place, &r, err, errlen) != 0)
 		goto out;
 	if (strcmp(x->c.state, "forming") == 0 &&
-	    casecmd_set_state(x, "meeting", NULL, err, errlen) != 0)
+	    cmdctx_set_state(x, "meeting", NULL, err, errlen) != 0)
 		goto out;
 	if (meeting_record(x, "meeting", &r, err, errlen) != 0 ||
 	    meeting_plan_reminders(cw, x->c.id, r.id, r.starts_at, err,
@@ -490,7 +489,7 @@ meeting_cancel(struct cmd_ctx *x, const struct mailcmd *cmd,
 	 * (a second meeting cancelled) or is under way (active). */
 	if (strcmp(x->c.state, "meeting") == 0 &&
 	    ((held = meeting_was_held(cw, x->c.id, err, errlen)) < 0 ||
-	    (!held && casecmd_set_state(x, "forming", NULL, err,
+	    (!held && cmdctx_set_state(x, "forming", NULL, err,
 	    errlen) != 0)))
 		goto out;
 	if (meeting_record(x, "meeting_cancelled", &r, err, errlen) != 0 ||
