@@ -59,7 +59,8 @@ struct cmd_ctx {
  * An effect: runs one command whose role and trust were checked.  Sets
  * res->outcome (CMDOUT_OK or why not: wrong state, person not found...)
  * and res->detail.  Returns 0, or -1 on a database or mail error (err):
- * the whole mail is then rolled back and quarantined.
+ * the runner then marks the command CMDOUT_INTERNAL, and the whole mail
+ * is rolled back and quarantined.
  */
 typedef int (*cmd_effect)(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen);

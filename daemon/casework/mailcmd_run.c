@@ -270,7 +270,6 @@ run_one(struct cmd_ctx *x, unsigned roles, const struct mailcmd *cmd,
 {
 	const struct verb_rule *r = rule_for(cmd->verb);
 	const char *kv[6];
-	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (cmd->verb == CMD_UNKNOWN || r == NULL)
@@ -279,10 +278,10 @@ run_one(struct cmd_ctx *x, unsigned roles, const struct mailcmd *cmd,
 		res->outcome = parse_outcome(cmd->error);
 	else if (!(r->roles & roles) || !kind_fits(r, &x->c))
 		res->outcome = CMDOUT_NOT_ALLOWED;
-	else
-		rc = r->effect(x, cmd, res, err, errlen);
-	if (rc != 0)
+	else if (r->effect(x, cmd, res, err, errlen) != 0) {
+		res->outcome = CMDOUT_INTERNAL;
 		return -1;
+	}
 	kv[0] = "verb";
 	kv[1] = mailcmd_verb_name(cmd->verb);
 	kv[2] = "line";

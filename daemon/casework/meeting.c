@@ -89,9 +89,13 @@ meeting_detail(struct cmd_res *res, long long t, int has_time,
 	    place && *place ? place : "");
 }
 
-/* 1 and *out when the case has an upcoming meeting, 0 if not, -1. */
+/*
+ * 1 and *out when the case has a scheduled meeting still ahead (held 0:
+ * the upcoming one) or already past (held 1: one that was held), 0 if
+ * not, -1.
+ */
 static int
-meeting_find_scheduled(struct casework *cw, int64_t case_id,
+meeting_find(struct casework *cw, int64_t case_id, int held,
     struct meeting_row *out, char *err, size_t errlen)
 {
 	struct store_stmt *s;
@@ -100,12 +104,13 @@ meeting_find_scheduled(struct casework *cw, int64_t case_id,
 	memset(out, 0, sizeof(*out));
 	s = store_prepare(cw->st, "SELECT id, uid, sequence, starts_at, "
 	    "location FROM meetings WHERE case_id = ?1 AND state = "
-	    "'scheduled' AND starts_at > ?2 ORDER BY starts_at LIMIT 1", err,
-	    errlen);
+	    "'scheduled' AND (starts_at <= ?2) = ?3 ORDER BY starts_at "
+	    "LIMIT 1", err, errlen);
 	if (s == NULL)
 		return -1;
 	store_bind_int64(s, 1, case_id);
 	store_bind_int64(s, 2, cw->now);
+	store_bind_int64(s, 3, held ? 1 : 0);
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
 		out->id = store_col_int64(s, 0);
@@ -254,30 +259,6 @@ meeting_set_cancelled(struct cmd_ctx *x, struct meeting_row *r, char *err,
 	    errlen) != 0)
 		return -1;
 	return meeting_drop_reminders(cw, x->c.id, r->id, err, errlen);
-}
-
-/* 1 if a meeting of the case was held (scheduled, now past), 0 if not,
- * -1. */
-static int
-meeting_was_held(struct casework *cw, int64_t case_id, char *err,
-    size_t errlen)
-{
-	struct store_stmt *s;
-	int rc;
-
-	s = store_prepare(cw->st, "SELECT 1 FROM meetings WHERE case_id = ?1 "
-	    "AND state = 'scheduled' AND starts_at <= ?2 LIMIT 1", err,
-	    errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, case_id);
-	store_bind_int64(s, 2, cw->now);
-	rc = store_step(s);
-	if (rc < 0)
-		snprintf(err, errlen, "meetings of case %lld: %s",
-		    (long long)case_id, store_errmsg(cw->st));
-	store_finalize(s);
-	return rc < 0 ? -1 : rc == STORE_ROW;
 }
 
 /* The timeline entry of a meeting change. */
@@ -435,8 +416,7 @@ meeting_schedule(struct cmd_ctx *x, const struct mailcmd *cmd,
 		return 0;
 	}
 
-	if ((moved = meeting_find_scheduled(cw, x->c.id, &r, err,
-	    errlen)) < 0)
+	if ((moved = meeting_find(cw, x->c.id, 0, &r, err, errlen)) < 0)
 		goto out;
 	if (moved) {
 		if (meeting_move(x, &r, t, place, err, errlen) != 0)
@@ -458,8 +438,6 @@ meeting_schedule(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	rc = 0;
 out:
-	if (rc != 0)
-		res->outcome = CMDOUT_INTERNAL;
 	meeting_row_free(&r);
 	return rc;
 }
@@ -469,13 +447,13 @@ meeting_cancel(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen)
 {
 	struct casework *cw = x->cw;
-	struct meeting_row r;
+	struct meeting_row r, past;
 	int rc = -1, found, held = 0;
 
 	(void)cmd;
 	memset(&r, 0, sizeof(r));
-	if ((found = meeting_find_scheduled(cw, x->c.id, &r, err,
-	    errlen)) < 0)
+	memset(&past, 0, sizeof(past));
+	if ((found = meeting_find(cw, x->c.id, 0, &r, err, errlen)) < 0)
 		goto out;
 	if (!found) {
 		res->outcome = CMDOUT_WRONG_STATE;
@@ -488,7 +466,7 @@ meeting_cancel(struct cmd_ctx *x, const struct mailcmd *cmd,
 	/* The group goes back to finding a date, unless it already met
 	 * (a second meeting cancelled) or is under way (active). */
 	if (strcmp(x->c.state, "meeting") == 0 &&
-	    ((held = meeting_was_held(cw, x->c.id, err, errlen)) < 0 ||
+	    ((held = meeting_find(cw, x->c.id, 1, &past, err, errlen)) < 0 ||
 	    (!held && cmdctx_set_state(x, "forming", NULL, err,
 	    errlen) != 0)))
 		goto out;
@@ -499,8 +477,7 @@ meeting_cancel(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	rc = 0;
 out:
-	if (rc != 0)
-		res->outcome = CMDOUT_INTERNAL;
+	meeting_row_free(&past);
 	meeting_row_free(&r);
 	return rc;
 }

@@ -289,8 +289,6 @@ roadmap_record(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	rc = 0;
 out:
-	if (rc != 0)
-		res->outcome = CMDOUT_INTERNAL;
 	tpl_data_free(d);
 	return rc;
 }
@@ -357,8 +355,6 @@ roadmap_checkin(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	rc = 0;
 out:
-	if (rc != 0)
-		res->outcome = CMDOUT_INTERNAL;
 	tpl_data_free(d);
 	free(to);
 	return rc;
