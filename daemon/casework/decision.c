@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casework/mailcmd_run.h"
-#include "parse/mailcmd.h"
 #include "base/mem.h"
+#include "casework/case_mail.h"
+#include "casework/cmd_context.h"
+#include "casework/decision.h"
+#include "casework/meeting.h"
+#include "out/template.h"
+#include "parse/mailcmd.h"
 #include "store/person_db.h"
 #include "store/store.h"
-#include "out/template.h"
 
 static int
 state_is(const struct cmd_ctx *x, const char *const *states)
@@ -49,8 +52,8 @@ decision_to_holder(struct cmd_ctx *x, const char *tpl, const char *reason,
 	int rc = -1;
 
 	memset(&ref, 0, sizeof(ref));
-	if (casework_person(x->cw, x->c.referent_id, &ref, err, errlen) != 0 ||
-	    casecmd_group(x, GROUP_HOLDER, &to, &n, err, errlen) != 0)
+	if (casemail_person(x->cw, x->c.referent_id, &ref, err, errlen) != 0 ||
+	    cmdctx_group(x, GROUP_HOLDER, &to, &n, err, errlen) != 0)
 		return -1;
 	d = tpl_data_new();
 	tpl_set(d, "subject", x->c.subject);
@@ -58,7 +61,7 @@ decision_to_holder(struct cmd_ctx *x, const char *tpl, const char *reason,
 	tpl_set(d, "referent_address", ref.email);
 	tpl_set(d, "reason", reason);
 	tpl_set(d, "ref", x->c.ref);
-	rc = casework_send(x->cw, tpl, d, "holder_name", x->c.ref, x->c.id,
+	rc = casemail_send(x->cw, tpl, d, "holder_name", x->c.ref, x->c.id,
 	    to, n, err, errlen);
 	tpl_data_free(d);
 	free(to);
@@ -76,7 +79,7 @@ decision_eligible(struct cmd_ctx *x, const struct mailcmd *cmd,
 	}
 	res->outcome = CMDOUT_OK;
 	if (decision_take(x, err, errlen) != 0 ||
-	    casecmd_set_state(x, "forming", NULL, err, errlen) != 0)
+	    cmdctx_set_state(x, "forming", NULL, err, errlen) != 0)
 		return -1;
 	return decision_to_holder(x, "decision_eligible", NULL, err, errlen);
 }
@@ -92,7 +95,7 @@ decision_ineligible(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	snprintf(res->detail, sizeof(res->detail), "%s", cmd->text);
 	if (decision_take(x, err, errlen) != 0 ||
-	    casecmd_set_state(x, "ineligible", cmd->text, err, errlen) != 0)
+	    cmdctx_set_state(x, "ineligible", cmd->text, err, errlen) != 0)
 		return -1;
 	return decision_to_holder(x, "decision_ineligible", cmd->text, err,
 	    errlen);
@@ -168,8 +171,8 @@ decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	if (case_assign(x->cw->st, x->c.id, id, x->sender.id, x->mail->msg_id,
 	    x->cw->now, err, errlen) != 0 ||
-	    casework_person(x->cw, id, &to, err, errlen) != 0 ||
-	    (x->c.holder_id != 0 && casework_person(x->cw, x->c.holder_id,
+	    casemail_person(x->cw, id, &to, err, errlen) != 0 ||
+	    (x->c.holder_id != 0 && casemail_person(x->cw, x->c.holder_id,
 	    &holder, err, errlen) != 0))
 		return -1;
 	/* A case handed over is under analysis again if nobody had it. */
@@ -178,7 +181,7 @@ decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	text = decision_first_text(x);
 	d = tpl_data_new();
 	tpl_set(d, "ref", x->c.ref);
-	tpl_set(d, "previous_name", casecmd_sender_name(x));
+	tpl_set(d, "previous_name", cmdctx_sender_name(x));
 	tpl_set(d, "previous_address", x->sender.email);
 	tpl_set(d, "holder_name", holder.name);
 	tpl_set(d, "holder_address", holder.email);
@@ -186,13 +189,13 @@ decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	tpl_set(d, "request_text", text);
 	tpl_set(d, "commune", x->c.commune);
 	{
-		char *themes = casework_themes_text(x->cw, x->c.themes);
+		char *themes = casemail_themes_text(x->cw, x->c.themes);
 
 		tpl_set(d, "themes", themes);
 		free(themes);
 	}
 	decision_set_states(d, x->c.state);
-	rc = casework_send(x->cw, "transfer", d, "referent_name", x->c.ref,
+	rc = casemail_send(x->cw, "transfer", d, "referent_name", x->c.ref,
 	    x->c.id, &to, 1, err, errlen);
 	tpl_data_free(d);
 	free(text);
@@ -219,7 +222,7 @@ decision_tell_group(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
 	size_t n = 0, k = 0;
 	int rc;
 
-	if (casecmd_group(x, which, &to, &n, err, errlen) != 0)
+	if (cmdctx_group(x, which, &to, &n, err, errlen) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (to[i].id != x->sender.id)
@@ -227,7 +230,7 @@ decision_tell_group(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
 	rc = 0;
 	for (size_t i = 0; rc == 0 && i < k; i++) {
 		tpl_set_bool(d, "is_holder", to[i].id == x->c.holder_id);
-		rc = casecmd_send(x, tpl, d, &to[i], 1, err, errlen);
+		rc = cmdctx_send(x, tpl, d, &to[i], 1, err, errlen);
 	}
 	free(to);
 	return rc;
@@ -249,9 +252,9 @@ decision_close(struct cmd_ctx *x, const struct mailcmd *cmd,
 	}
 	res->outcome = CMDOUT_OK;
 	memset(&ref, 0, sizeof(ref));
-	if (casecmd_set_state(x, "closed", cmd->text, err, errlen) != 0 ||
+	if (cmdctx_set_state(x, "closed", cmd->text, err, errlen) != 0 ||
 	    decision_cancel_meeting(x, err, errlen) != 0 ||
-	    (x->c.referent_id && casework_person(x->cw, x->c.referent_id,
+	    (x->c.referent_id && casemail_person(x->cw, x->c.referent_id,
 	    &ref, err, errlen) != 0))
 		return -1;
 	d = tpl_data_new();
@@ -275,11 +278,11 @@ decision_withdraw(struct cmd_ctx *x, const struct mailcmd *cmd,
 		return 0;
 	}
 	res->outcome = CMDOUT_OK;
-	if (casecmd_set_state(x, "withdrawn", cmd->text, err, errlen) != 0 ||
+	if (cmdctx_set_state(x, "withdrawn", cmd->text, err, errlen) != 0 ||
 	    decision_cancel_meeting(x, err, errlen) != 0)
 		return -1;
 	d = tpl_data_new();
-	tpl_set(d, "by_name", casecmd_sender_name(x));
+	tpl_set(d, "by_name", cmdctx_sender_name(x));
 	tpl_set_bool(d, "by_holder", x->sender.id == x->c.holder_id);
 	tpl_set(d, "reason", cmd->text);
 	rc = decision_tell_group(x, "withdrawn", d, GROUP_HOLDER |

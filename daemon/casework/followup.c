@@ -4,19 +4,20 @@
 #include <string.h>
 #include <strings.h>
 
-#include "casework/mailcmd_run.h"
-#include "store/case_db.h"
-#include "casework/dispatch.h"
-#include "parse/mailcmd.h"
-#include "out/compose.h"
-#include "casework/followup.h"
 #include "base/log.h"
 #include "base/mem.h"
-#include "parse/message.h"
-#include "store/person_db.h"
-#include "thread/tag.h"
+#include "casework/case_mail.h"
+#include "casework/followup.h"
+#include "casework/mailcmd_run.h"
+#include "casework/meeting.h"
+#include "out/compose.h"
 #include "out/template.h"
+#include "parse/mailcmd.h"
+#include "parse/message.h"
+#include "store/case_db.h"
+#include "store/person_db.h"
 #include "thread/match.h"
+#include "thread/tag.h"
 
 /* Longest new text copied into the timeline event; the whole mail is in
  * the messages table. */
@@ -54,14 +55,14 @@ followup_forward(struct casework *cw, const struct cw_mail *mail,
 {
 	const struct message *m = mail->m;
 	struct compose_attachment *att;
-	struct cw_extra extra = { NULL, 0, NULL, NULL };
+	struct casemail_extra extra = { NULL, 0, NULL, NULL };
 	struct cw_person *to = NULL;
 	struct tpl_data *d;
 	size_t nto = 0, natt = 0;
 	char *subject = NULL;
 	int rc = -1;
 
-	if (casework_followers(cw, c->referent_id, &to, &nto, err,
+	if (casemail_followers(cw, c->referent_id, &to, &nto, err,
 	    errlen) != 0)
 		goto out;
 	/* The referent already has it. */
@@ -77,11 +78,11 @@ followup_forward(struct casework *cw, const struct cw_mail *mail,
 	tpl_set(d, "holder_address", sender->email);
 	tpl_set(d, "subject", subject);
 	tpl_set(d, "text", mail->new_text);
-	casework_set_received(cw, d);
-	casework_list_attachments(m, d);
-	extra.attachments = att = casework_attachments(m, &natt);
+	casemail_set_received(cw, d);
+	casemail_list_attachments(m, d);
+	extra.attachments = att = casemail_attachments(m, &natt);
 	extra.nattachments = natt;
-	rc = casework_send_extra(cw, "forward_to_referent", d,
+	rc = casemail_send_extra(cw, "forward_to_referent", d,
 	    "referent_name", c->ref, c->id, to, nto, &extra, err, errlen);
 	free(att);
 	tpl_data_free(d);
@@ -108,7 +109,7 @@ followup_record(struct casework *cw, const struct cw_mail *mail,
 	if (case_load(cw->st, tm->case_id, &c, err, errlen) != 1)
 		return -1;
 	sender.id = tm->sender_id;
-	if (sender.id != 0 && casework_person(cw, sender.id, &sender, err,
+	if (sender.id != 0 && casemail_person(cw, sender.id, &sender, err,
 	    errlen) != 0)
 		goto out;
 	if (sender.id == 0)
@@ -141,7 +142,7 @@ followup_record(struct casework *cw, const struct cw_mail *mail,
 	    cw->now, err, errlen) != 0))
 		goto out;
 	mailcmd_parse(mail->new_text, (time_t)cw->now, &cl);
-	if (casecmd_run(cw, mail, tm, &cl, &ran, err, errlen) != 0 ||
+	if (mailcmd_run(cw, mail, tm, &cl, &ran, err, errlen) != 0 ||
 	    meeting_itip_reply(cw, mail, c.id, sender.id, &itip, err,
 	    errlen) != 0)
 		goto out;

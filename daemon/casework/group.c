@@ -13,18 +13,21 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "casework/mailcmd_run.h"
-#include "parse/mailcmd.h"
-#include "out/compose.h"
-#include "config/config.h"
-#include "store/job_db.h"
 #include "base/log.h"
-#include "out/mailer.h"
 #include "base/mem.h"
+#include "casework/case_mail.h"
+#include "casework/cmd_context.h"
+#include "casework/group.h"
+#include "casework/volunteer.h"
+#include "config/config.h"
+#include "out/compose.h"
+#include "out/mailer.h"
 #include "out/outbox.h"
+#include "out/template.h"
+#include "parse/mailcmd.h"
+#include "store/job_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
-#include "out/template.h"
 
 static const char *const open_group[] = { "forming", "meeting", "active",
 	NULL };
@@ -90,7 +93,7 @@ group_send_invitation(struct cmd_ctx *x, const struct cw_person *v,
 	int rc;
 
 	memset(&ref, 0, sizeof(ref));
-	if (x->c.referent_id && casework_person(x->cw, x->c.referent_id, &ref,
+	if (x->c.referent_id && casemail_person(x->cw, x->c.referent_id, &ref,
 	    err, errlen) != 0)
 		return -1;
 	d = tpl_data_new();
@@ -99,7 +102,7 @@ group_send_invitation(struct cmd_ctx *x, const struct cw_person *v,
 	tpl_set(d, "referent_address", ref.email);
 	tpl_set(d, "subject", x->c.subject);
 	tpl_set(d, "commune", x->c.commune);
-	themes = casework_themes_text(x->cw, x->c.themes);
+	themes = casemail_themes_text(x->cw, x->c.themes);
 	tpl_set(d, "themes", themes);
 	free(themes);
 	tpl_set_bool(d, "needs_charter", needs_charter);
@@ -115,7 +118,7 @@ group_send_invitation(struct cmd_ctx *x, const struct cw_person *v,
 	if (store_step(s) == STORE_ROW)
 		tpl_set(d, "request_text", store_col_text(s, 0));
 	store_finalize(s);
-	rc = casework_send(x->cw, "invitation", d, "volunteer_name", x->c.ref,
+	rc = casemail_send(x->cw, "invitation", d, "volunteer_name", x->c.ref,
 	    x->c.id, v, 1, err, errlen);
 	tpl_data_free(d);
 	return rc;
@@ -174,7 +177,7 @@ group_invite(struct cmd_ctx *x, const struct mailcmd *cmd,
 			continue;
 		if (group_int(x, "SELECT charter_signed_at FROM persons WHERE "
 		    "id = ?2", ids[i], &signed_at, err, errlen) != 0 ||
-		    casework_person(x->cw, ids[i], &v, err, errlen) != 0 ||
+		    casemail_person(x->cw, ids[i], &v, err, errlen) != 0 ||
 		    case_add_member(x->cw->st, x->c.id, ids[i], "volunteer",
 		    "invited", x->cw->now, err, errlen) != 0 ||
 		    job_add(x->cw->st, "invitation_reminder", x->c.id, ids[i],
@@ -183,7 +186,7 @@ group_invite(struct cmd_ctx *x, const struct mailcmd *cmd,
 		    job_add(x->cw->st, "invitation_expiry", x->c.id, ids[i],
 		    x->cw->now + cfg->timers.invitation_expiry * 86400LL,
 		    NULL, x->cw->now, err, errlen) != 0 ||
-		    casecmd_event(x, "invited", kv, 2, err, errlen) != 0 ||
+		    cmdctx_event(x, "invited", kv, 2, err, errlen) != 0 ||
 		    group_send_invitation(x, &v, signed_at == 0, err,
 		    errlen) != 0)
 			goto out;
@@ -196,56 +199,6 @@ out:
 	buf_free(&done);
 	free(ids);
 	return rc;
-}
-
-/* Adds the case's people to the "members" list of d. */
-static int
-group_members(struct cmd_ctx *x, struct tpl_data *d, char *err,
-    size_t errlen)
-{
-	struct store_stmt *s;
-	int rc;
-
-	tpl_list_init(d, "members");
-	s = store_prepare(x->cw->st, "SELECT p.name, p.email, m.role, "
-	    "m.status, m.person_id = coalesce(c.contact_id, 0) FROM "
-	    "case_members m JOIN persons p ON p.id = m.person_id JOIN cases "
-	    "c ON c.id = m.case_id WHERE m.case_id = ?1 AND m.status IN "
-	    "('accepted', 'invited', 'declined') ORDER BY CASE m.role WHEN "
-	    "'holder' THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 "
-	    "ELSE 4 END, 5 DESC, p.id", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		struct tpl_data *it = tpl_list_add(d, "members");
-		const char *role = store_col_text(s, 2);
-		const char *status = store_col_text(s, 3);
-
-		tpl_set(it, "name", store_col_text(s, 0)[0] ?
-		    store_col_text(s, 0) : store_col_text(s, 1));
-		tpl_set(it, "address", store_col_text(s, 1));
-		tpl_set_bool(it, "is_holder", strcmp(role, "holder") == 0 ||
-		    strcmp(role, "reporter") == 0);
-		tpl_set_bool(it, "is_referent", strcmp(role, "referent") == 0);
-		tpl_set_bool(it, "is_volunteer", strcmp(role, "volunteer") ==
-		    0);
-		tpl_set_bool(it, "is_contact", store_col_int64(s, 4) != 0);
-		tpl_set_bool(it, "invited", strcmp(status, "invited") == 0);
-		tpl_set_bool(it, "accepted", strcmp(status, "accepted") == 0);
-		tpl_set_bool(it, "declined", strcmp(status, "declined") == 0);
-	}
-	if (rc < 0)
-		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
-	store_finalize(s);
-	return rc < 0 ? -1 : 0;
-}
-
-int
-casecmd_members(struct cmd_ctx *x, struct tpl_data *d, char *err,
-    size_t errlen)
-{
-	return group_members(x, d, err, errlen);
 }
 
 /* One copy per member, everyone else in Cc with the network's address,
@@ -261,11 +214,11 @@ group_introduce(struct cmd_ctx *x, char *err, size_t errlen)
 
 	memset(&holder, 0, sizeof(holder));
 	memset(&ref, 0, sizeof(ref));
-	if (casework_person(x->cw, x->c.contact_id, &contact, err, errlen) !=
-	    0 || (x->c.holder_id && casework_person(x->cw, x->c.holder_id,
+	if (casemail_person(x->cw, x->c.contact_id, &contact, err, errlen) !=
+	    0 || (x->c.holder_id && casemail_person(x->cw, x->c.holder_id,
 	    &holder, err, errlen) != 0) || (x->c.referent_id &&
-	    casework_person(x->cw, x->c.referent_id, &ref, err, errlen) !=
-	    0) || casecmd_group(x, GROUP_HOLDER | GROUP_REFERENT |
+	    casemail_person(x->cw, x->c.referent_id, &ref, err, errlen) !=
+	    0) || cmdctx_group(x, GROUP_HOLDER | GROUP_REFERENT |
 	    GROUP_VOLUNTEERS, &to, &n, err, errlen) != 0)
 		goto out;
 	d = tpl_data_new();
@@ -278,7 +231,7 @@ group_introduce(struct cmd_ctx *x, char *err, size_t errlen)
 	tpl_set(d, "contact_name", contact.name[0] ? contact.name :
 	    contact.email);
 	tpl_set(d, "contact_address", contact.email);
-	if (group_members(x, d, err, errlen) != 0)
+	if (cmdctx_members(x, d, err, errlen) != 0)
 		goto out;
 	cc = xcalloc(n + 1, sizeof(*cc));
 	for (size_t i = 0; i < n; i++) {
@@ -312,7 +265,7 @@ group_introduce(struct cmd_ctx *x, char *err, size_t errlen)
 		if (res == OUTBOX_ERR)
 			goto out;
 	}
-	rc = casecmd_event(x, "introduced", NULL, 0, err, errlen);
+	rc = cmdctx_event(x, "introduced", NULL, 0, err, errlen);
 	log_info("%s: group introduced (%zu people)", x->c.ref, n);
 out:
 	tpl_data_free(d);
@@ -366,7 +319,7 @@ group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	    x->sender.id, err, errlen) != 0 ||
 	    job_close(x->cw->st, NULL, x->c.id, x->sender.id, x->cw->now,
 	    err, errlen) != 0 ||
-	    casecmd_event(x, "answer", kv, 4, err, errlen) != 0 ||
+	    cmdctx_event(x, "answer", kv, 4, err, errlen) != 0 ||
 	    group_int(x, "SELECT charter_signed_at FROM persons WHERE id = ?2",
 	    x->sender.id, &signed_at, err, errlen) != 0)
 		return -1;
@@ -380,18 +333,18 @@ group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	    "FROM case_members WHERE case_id = ?1 AND role = 'volunteer' "
 	    "AND ?2 = ?2", 0, &pending, err, errlen) != 0)
 		return -1;
-	if (casework_followers(x->cw, x->c.referent_id, &to, &n, err,
+	if (casemail_followers(x->cw, x->c.referent_id, &to, &n, err,
 	    errlen) != 0)
 		goto out;
 	d = tpl_data_new();
 	tpl_set(d, "ref", x->c.ref);
-	tpl_set(d, "volunteer_name", casecmd_sender_name(x));
+	tpl_set(d, "volunteer_name", cmdctx_sender_name(x));
 	tpl_set(d, "volunteer_address", x->sender.email);
 	tpl_set_bool(d, "accepted", yes);
 	tpl_set(d, "reason", reason);
 	tpl_set_int(d, "accepted_count", accepted);
 	tpl_set_int(d, "pending_count", pending);
-	rc = casework_send(x->cw, "invitation_answer", d, "referent_name",
+	rc = casemail_send(x->cw, "invitation_answer", d, "referent_name",
 	    x->c.ref, x->c.id, to, n, err, errlen);
 	tpl_data_free(d);
 	if (rc == 0)
@@ -428,7 +381,7 @@ group_contact(struct cmd_ctx *x, const struct mailcmd *cmd,
 	}
 	if (group_exec(x, "UPDATE cases SET contact_id = ?2, updated_at = ?3 "
 	    "WHERE id = ?1", id, err, errlen) != 0 ||
-	    casecmd_event(x, "contact", kv, 2, err, errlen) != 0)
+	    cmdctx_event(x, "contact", kv, 2, err, errlen) != 0)
 		return -1;
 	x->c.contact_id = id;
 	res->outcome = CMDOUT_OK;

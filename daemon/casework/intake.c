@@ -2,26 +2,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "store/case_db.h"
-#include "casework/dispatch.h"
-#include "parse/classify.h"
 #include "base/clock.h"
-#include "out/compose.h"
-#include "config/config.h"
-#include "casework/intake.h"
 #include "base/log.h"
-#include "out/mailer.h"
-#include "base/mem.h"
-#include "parse/message.h"
-#include "out/outbox.h"
-#include "store/person_db.h"
+#include "casework/case_mail.h"
+#include "casework/intake.h"
 #include "casework/route.h"
-#include "store/store.h"
-#include "thread/tag.h"
+#include "config/config.h"
 #include "out/template.h"
+#include "parse/classify.h"
+#include "parse/message.h"
+#include "store/case_db.h"
+#include "store/person_db.h"
+#include "store/store.h"
 #include "thread/match.h"
+#include "thread/tag.h"
 
 /* Volunteers suggested in an assignment mail. */
 #define INTAKE_MAX_VOLUNTEERS	8
@@ -79,15 +74,10 @@ intake_event(struct intake *in, const char *kind, const char *const *kv,
 static int
 intake_ack(struct intake *in, char *err, size_t errlen)
 {
-	const struct message *m = in->mail->m;
 	int volunteer = strcmp(in->cr.kind, "volunteer") == 0;
-	const char *refs[COMPOSE_MAX_REFERENCES];
 	const char *skipped[] = { "reason", "already acknowledged today" };
 	const char *capped[] = { "reason", "daily cap of automatic mail" };
-	struct mailer_mail mm;
 	struct tpl_data *d;
-	size_t nrefs = 0;
-	int64_t oid;
 	int rc;
 
 	rc = intake_sent_today(in, "ack", "ack_volunteer", 0, in->sender.id,
@@ -95,13 +85,6 @@ intake_ack(struct intake *in, char *err, size_t errlen)
 	if (rc != 0)
 		return rc < 0 ? -1 : intake_event(in, "ack_skipped", skipped,
 		    2, err, errlen);
-	/* Our answer continues the sender's thread: the last references
-	 * (compose keeps the first and the latest) and their mail. */
-	for (size_t i = 0; i < m->nreferences && nrefs + 1 <
-	    COMPOSE_MAX_REFERENCES; i++)
-		refs[nrefs++] = m->references[i];
-	if (m->message_id != NULL)
-		refs[nrefs++] = m->message_id;
 	d = tpl_data_new();
 	tpl_set(d, "ref", in->ref);
 	tpl_set(d, volunteer ? "volunteer_name" : "holder_name",
@@ -109,24 +92,12 @@ intake_ack(struct intake *in, char *err, size_t errlen)
 	tpl_set(d, "subject", in->subject);
 	tpl_set_int(d, "reply_days", in->cw->cfg->timers.referent_reminder);
 	tpl_set_bool(d, "is_report", strcmp(in->cr.kind, "report") == 0);
-	memset(&mm, 0, sizeof(mm));
-	mm.template = volunteer ? "ack_volunteer" : "ack";
-	mm.data = d;
-	mm.case_ref = in->ref;
-	mm.case_id = in->case_id;
-	mm.person_id = in->sender.id;
-	mm.to_name = in->sender.name;
-	mm.to_addr = in->sender.email;
-	mm.in_reply_to = m->message_id;
-	mm.references = refs;
-	mm.nreferences = nrefs;
-	mm.urgent = 1;
-	mm.auto_replied = 1;
-	rc = mailer_queue(in->cw->mailer, in->cw->st, &mm, &oid, err, errlen);
+	rc = casemail_reply(in->cw, in->mail->m, volunteer ? "ack_volunteer" :
+	    "ack", d, in->ref, in->case_id, &in->sender, err, errlen);
 	tpl_data_free(d);
-	if (rc == OUTBOX_ERR)
+	if (rc < 0)
 		return -1;
-	if (rc != OUTBOX_OK)
+	if (rc > 0)
 		return intake_event(in, "ack_skipped", capped, 2, err, errlen);
 	return 0;
 }
@@ -141,8 +112,8 @@ intake_case_data(struct intake *in)
 	tpl_set(d, "subject", in->subject);
 	tpl_set(d, "commune", in->cr.commune);
 	tpl_set(d, "themes", in->themes_text);
-	casework_set_received(in->cw, d);
-	casework_list_attachments(in->mail->m, d);
+	casemail_set_received(in->cw, d);
+	casemail_list_attachments(in->mail->m, d);
 	return d;
 }
 
@@ -187,7 +158,7 @@ intake_assignment(struct intake *in, const struct cw_person *to, size_t nto,
 	tpl_set_bool(d, "unassigned", unassigned);
 	tpl_set_bool(d, "triage", triage);
 	if (intake_volunteers(in, d, err, errlen) == 0)
-		rc = casework_send(in->cw, "assignment", d, "referent_name",
+		rc = casemail_send(in->cw, "assignment", d, "referent_name",
 		    in->ref, in->case_id, to, nto, err, errlen);
 	tpl_data_free(d);
 	return rc;
@@ -202,7 +173,7 @@ intake_to_coordinators(struct intake *in, int unassigned, char *err,
 	size_t n = 0;
 	int rc = -1;
 
-	if (casework_coordinators(in->cw, &co, &n, err, errlen) != 0)
+	if (casemail_coordinators(in->cw, &co, &n, err, errlen) != 0)
 		return -1;
 	if (n == 0) {
 		/* Nobody to tell: the case waits in the database and the
@@ -220,7 +191,7 @@ intake_to_coordinators(struct intake *in, int unassigned, char *err,
 	tpl_set(d, "volunteer_name", in->sender.name);
 	tpl_set(d, "volunteer_address", in->sender.email);
 	tpl_set(d, "text", in->mail->new_text);
-	rc = casework_send(in->cw, "volunteer_application", d,
+	rc = casemail_send(in->cw, "volunteer_application", d,
 	    "coordinator_name", in->ref, in->case_id, co, n, err, errlen);
 	tpl_data_free(d);
 out:
@@ -253,7 +224,7 @@ intake_route(struct intake *in, char *err, size_t errlen)
 	}
 	if (case_assign(in->cw->st, in->case_id, id, 0, in->mail->msg_id,
 	    in->cw->now, err, errlen) != 0 ||
-	    casework_person(in->cw, id, &referent, err, errlen) != 0)
+	    casemail_person(in->cw, id, &referent, err, errlen) != 0)
 		return -1;
 	log_info("%s: assigned to %s", in->ref, referent.email);
 	return intake_assignment(in, &referent, 1, 0, 0, err, errlen);
@@ -288,7 +259,7 @@ intake_duplicate(struct intake *in, int64_t other_id, int tag_only,
 		return rc;
 	}
 	rc = -1;
-	if (casework_followers(in->cw, other.referent_id, &to, &nto, err,
+	if (casemail_followers(in->cw, other.referent_id, &to, &nto, err,
 	    errlen) != 0)
 		goto out;
 	kv[1] = other.ref;
@@ -301,7 +272,7 @@ intake_duplicate(struct intake *in, int64_t other_id, int tag_only,
 	tpl_set(d, "text", in->mail->new_text);
 	tpl_set_bool(d, "tag_only", tag_only);
 	/* The notice is about the other case: it goes in that thread. */
-	rc = casework_send(in->cw, "duplicate_notice", d, "recipient_name",
+	rc = casemail_send(in->cw, "duplicate_notice", d, "recipient_name",
 	    other.ref, other.id, to, nto, err, errlen);
 	tpl_data_free(d);
 	if (rc == 0)
@@ -363,11 +334,11 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 	classify_run(cw->classify, m->subject, mail->new_text[0] ?
 	    mail->new_text : m->text, &in.cr);
 	in.themes_json = classify_themes_json(&in.cr);
-	in.themes_text = casework_themes_text(cw, in.themes_json);
+	in.themes_text = casemail_themes_text(cw, in.themes_json);
 	in.subject = tag_strip_prefixes(m->subject);
 	if (person_ensure(cw->st, in.sender.email, m->from.name, cw->now,
 	    &in.sender.id, err, errlen) != 0 ||
-	    casework_person(cw, in.sender.id, &in.sender, err, errlen) != 0 ||
+	    casemail_person(cw, in.sender.id, &in.sender, err, errlen) != 0 ||
 	    person_mark_working(cw->st, in.sender.id, cw->now, err,
 	    errlen) != 0)
 		goto out;

@@ -6,26 +6,34 @@
  * which role may give which command, and on which kind of case.  The
  * state machine is in the effects: each one knows from which states its
  * transition is allowed and answers CMDOUT_WRONG_STATE otherwise.
+ *
+ * Only the runner is here: what the effects need from the case is in
+ * cmd_context.c, so that this file depends on the effects and none of
+ * them depends back on it.  NOTE and AIDE are too small for a file of
+ * their own; AIDE also needs the table.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "base/buf.h"
-#include "casework/mailcmd_run.h"
-#include "parse/mailcmd.h"
-#include "out/compose.h"
-#include "config/config.h"
 #include "base/log.h"
-#include "out/mailer.h"
 #include "base/mem.h"
-#include "parse/message.h"
-#include "out/outbox.h"
-#include "store/person_db.h"
-#include "store/store.h"
+#include "casework/case_mail.h"
+#include "casework/cmd_context.h"
+#include "casework/decision.h"
+#include "casework/group.h"
+#include "casework/mailcmd_run.h"
+#include "casework/meeting.h"
+#include "casework/roadmap.h"
+#include "casework/status.h"
+#include "casework/volunteer.h"
+#include "config/config.h"
 #include "out/template.h"
+#include "parse/mailcmd.h"
+#include "parse/message.h"
+#include "store/store.h"
 #include "thread/match.h"
 #include "thread/trust.h"
 
@@ -111,145 +119,6 @@ kind_fits(const struct verb_rule *r, const struct case_row *c)
 	return r->kinds == K_ANY || (r->kinds == K_VOLUNTEER) == volunteer;
 }
 
-/* ---- Shared helpers ----------------------------------------------------- */
-
-int
-casecmd_event(struct cmd_ctx *x, const char *kind, const char *const *kv,
-    size_t nkv, char *err, size_t errlen)
-{
-	return case_event(x->cw->st, x->c.id, x->sender.id, kind,
-	    x->mail->msg_id, kv, nkv, x->cw->now, err, errlen);
-}
-
-int
-casecmd_set_state(struct cmd_ctx *x, const char *state, const char *reason,
-    char *err, size_t errlen)
-{
-	struct store_stmt *s;
-	const char *kv[] = { "from", x->c.state, "to", state, "reason",
-	    reason };
-	int end = !case_state_open(state), rc = -1;
-
-	s = store_prepare(x->cw->st, "UPDATE cases SET state = ?2, "
-	    "state_since = ?3, updated_at = ?3, closed_at = CASE WHEN ?4 "
-	    "THEN ?3 ELSE NULL END, reason = CASE WHEN ?5 IS NOT NULL "
-	    "THEN ?5 ELSE reason END WHERE id = ?1", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	store_bind_text(s, 2, state);
-	store_bind_int64(s, 3, x->cw->now);
-	store_bind_int64(s, 4, end);
-	store_bind_text(s, 5, reason && *reason ? reason : NULL);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "state %s: %s", state,
-		    store_errmsg(x->cw->st));
-	store_finalize(s);
-	if (rc == 0)
-		rc = casecmd_event(x, "state", kv, 6, err, errlen);
-	if (rc == 0)
-		snprintf(x->c.state, sizeof(x->c.state), "%s", state);
-	return rc;
-}
-
-static void
-push_person(struct cw_person **v, size_t *n, size_t *cap,
-    const struct cw_person *p)
-{
-	for (size_t i = 0; i < *n; i++)
-		if ((*v)[i].id == p->id)
-			return;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		*v = xrealloc(*v, *cap * sizeof(**v));
-	}
-	(*v)[(*n)++] = *p;
-}
-
-int
-casecmd_group(struct cmd_ctx *x, int which, struct cw_person **out,
-    size_t *n, char *err, size_t errlen)
-{
-	struct store_stmt *s;
-	struct cw_person *v = NULL, p;
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	/* Holder first, then referent, contact, volunteers: the order
-	 * people are named in group mails. */
-	s = store_prepare(x->cw->st, "SELECT p.id, p.name, p.email, m.role, "
-	    "m.person_id = coalesce(c.contact_id, 0) FROM case_members m "
-	    "JOIN persons p ON p.id = m.person_id JOIN cases c ON c.id = "
-	    "m.case_id WHERE m.case_id = ?1 AND m.status = 'accepted' "
-	    "AND p.forgotten_at IS NULL ORDER BY CASE m.role WHEN 'holder' "
-	    "THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 ELSE 4 "
-	    "END, 5 DESC, m.answered_at, p.id", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	while ((rc = store_step(s)) == STORE_ROW) {
-		const char *role = store_col_text(s, 3);
-		int contact = (int)store_col_int64(s, 4);
-		int want = ((which & GROUP_HOLDER) && (strcmp(role, "holder")
-		    == 0 || strcmp(role, "reporter") == 0)) ||
-		    ((which & GROUP_REFERENT) && strcmp(role, "referent") ==
-		    0) || ((which & GROUP_VOLUNTEERS) && strcmp(role,
-		    "volunteer") == 0) || ((which & GROUP_CONTACT) && contact);
-
-		if (!want)
-			continue;
-		memset(&p, 0, sizeof(p));
-		p.id = store_col_int64(s, 0);
-		snprintf(p.name, sizeof(p.name), "%s", store_col_text(s, 1));
-		snprintf(p.email, sizeof(p.email), "%s", store_col_text(s, 2));
-		push_person(&v, n, &cap, &p);
-	}
-	if (rc < 0)
-		snprintf(err, errlen, "case group: %s", store_errmsg(x->cw->st));
-	store_finalize(s);
-	if (rc < 0) {
-		free(v);
-		*n = 0;
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-const char *
-casecmd_sender_name(const struct cmd_ctx *x)
-{
-	return x->sender.name[0] ? x->sender.name : x->sender.email;
-}
-
-int
-casecmd_send(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
-    const struct cw_person *to, size_t n, char *err, size_t errlen)
-{
-	tpl_set(d, "ref", x->c.ref);
-	return casework_send(x->cw, tpl, d, "recipient_name", x->c.ref,
-	    x->c.id, to, n, err, errlen);
-}
-
-void
-casecmd_format_when(long long t, int has_time, char *date, size_t datelen,
-    char *tm, size_t tmlen)
-{
-	time_t tt = (time_t)t;
-	struct tm lt;
-
-	localtime_r(&tt, &lt);
-	strftime(date, datelen, "%d/%m/%Y", &lt);
-	if (has_time)
-		strftime(tm, tmlen, "%Hh%M", &lt);
-	else if (tmlen)
-		tm[0] = '\0';
-}
-
 /* ---- Who the sender is to the case -------------------------------------- */
 
 static int
@@ -323,48 +192,6 @@ help_list(const struct cmd_ctx *x, unsigned roles, struct tpl_data *d)
 	}
 }
 
-int
-casecmd_answer(struct cmd_ctx *x, const char *tpl, struct tpl_data *d, char *err,
-    size_t errlen)
-{
-	const struct message *m = x->mail->m;
-	const char *refs[COMPOSE_MAX_REFERENCES];
-	struct mailer_mail mm;
-	size_t nrefs = 0;
-	int64_t oid;
-	int rc;
-
-	if (x->sender.email[0] == '\0')
-		return 0;
-	for (size_t i = 0; i < m->nreferences && nrefs + 1 <
-	    COMPOSE_MAX_REFERENCES; i++)
-		refs[nrefs++] = m->references[i];
-	if (m->message_id != NULL)
-		refs[nrefs++] = m->message_id;
-	tpl_set(d, "ref", x->c.ref);
-	tpl_set(d, "recipient_name", x->sender.name);
-	memset(&mm, 0, sizeof(mm));
-	mm.template = tpl;
-	mm.data = d;
-	mm.case_ref = x->c.ref;
-	mm.case_id = x->c.id;
-	mm.person_id = x->sender.id;
-	mm.to_name = x->sender.name;
-	mm.to_addr = x->sender.email;
-	mm.in_reply_to = m->message_id;
-	mm.references = refs;
-	mm.nreferences = nrefs;
-	mm.urgent = 1;
-	mm.auto_replied = 1;
-	rc = mailer_queue(x->cw->mailer, x->cw->st, &mm, &oid, err, errlen);
-	if (rc == OUTBOX_ERR)
-		return -1;
-	if (rc != OUTBOX_OK)
-		log_notice("%s: %s to %s not queued: daily cap reached",
-		    x->c.ref, tpl, x->sender.email);
-	return 0;
-}
-
 static const char *const outcome_flags[] = {
 	[CMDOUT_OK] = NULL,
 	[CMDOUT_UNKNOWN] = "unknown",
@@ -397,7 +224,7 @@ cmd_help(struct cmd_ctx *x, const struct mailcmd *cmd, struct cmd_res *res,
 	rc = sender_roles(x, &roles, err, errlen);
 	if (rc == 0) {
 		help_list(x, roles, d);
-		rc = casecmd_answer(x, "help", d, err, errlen);
+		rc = cmdctx_answer(x, "help", d, err, errlen);
 	}
 	tpl_data_free(d);
 	res->outcome = CMDOUT_OK;
@@ -411,7 +238,7 @@ cmd_note(struct cmd_ctx *x, const struct mailcmd *cmd, struct cmd_res *res,
 	const char *kv[] = { "text", cmd->text ? cmd->text : cmd->args };
 
 	res->outcome = CMDOUT_OK;
-	return casecmd_event(x, "note", kv, 2, err, errlen);
+	return cmdctx_event(x, "note", kv, 2, err, errlen);
 }
 
 /* ---- Running a mail's commands ------------------------------------------ */
@@ -443,7 +270,6 @@ run_one(struct cmd_ctx *x, unsigned roles, const struct mailcmd *cmd,
 {
 	const struct verb_rule *r = rule_for(cmd->verb);
 	const char *kv[6];
-	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (cmd->verb == CMD_UNKNOWN || r == NULL)
@@ -452,10 +278,10 @@ run_one(struct cmd_ctx *x, unsigned roles, const struct mailcmd *cmd,
 		res->outcome = parse_outcome(cmd->error);
 	else if (!(r->roles & roles) || !kind_fits(r, &x->c))
 		res->outcome = CMDOUT_NOT_ALLOWED;
-	else
-		rc = r->effect(x, cmd, res, err, errlen);
-	if (rc != 0)
+	else if (r->effect(x, cmd, res, err, errlen) != 0) {
+		res->outcome = CMDOUT_INTERNAL;
 		return -1;
+	}
 	kv[0] = "verb";
 	kv[1] = mailcmd_verb_name(cmd->verb);
 	kv[2] = "line";
@@ -465,7 +291,7 @@ run_one(struct cmd_ctx *x, unsigned roles, const struct mailcmd *cmd,
 	log_info("%s: %s from %s: %s", x->c.ref, cmd->verb == CMD_UNKNOWN ?
 	    "unknown command" : mailcmd_verb_name(cmd->verb),
 	    x->sender.email, outcome_name(res->outcome));
-	return casecmd_event(x, "command", kv, 6, err, errlen);
+	return cmdctx_event(x, "command", kv, 6, err, errlen);
 }
 
 static void
@@ -495,7 +321,7 @@ notify_untrusted(struct cmd_ctx *x, const struct mailcmd_list *cl,
 
 	/* The referent is told even when the mail claims to be theirs:
 	 * then it is their address that someone is using. */
-	if (casework_followers(x->cw, x->c.referent_id, &to, &nto, err,
+	if (casemail_followers(x->cw, x->c.referent_id, &to, &nto, err,
 	    errlen) != 0)
 		return -1;
 	d = tpl_data_new();
@@ -507,7 +333,7 @@ notify_untrusted(struct cmd_ctx *x, const struct mailcmd_list *cl,
 	tpl_list_init(d, "lines");
 	for (size_t i = 0; i < cl->n; i++)
 		tpl_set(tpl_list_add(d, "lines"), "line", cl->items[i].line);
-	rc = casework_send(x->cw, "untrusted_notice", d, "recipient_name",
+	rc = casemail_send(x->cw, "untrusted_notice", d, "recipient_name",
 	    x->c.ref, x->c.id, to, nto, err, errlen);
 	tpl_data_free(d);
 	free(to);
@@ -564,7 +390,7 @@ wants_transcript(const struct mailcmd_list *cl, const struct cmd_res *res)
 }
 
 int
-casecmd_run(struct casework *cw, const struct cw_mail *mail,
+mailcmd_run(struct casework *cw, const struct cw_mail *mail,
     const struct thread_match *tm, const struct mailcmd_list *cl, int *ran,
     char *err, size_t errlen)
 {
@@ -581,7 +407,7 @@ casecmd_run(struct casework *cw, const struct cw_mail *mail,
 	if (case_load(cw->st, tm->case_id, &x.c, err, errlen) != 1)
 		return -1;
 	x.sender.id = tm->sender_id;
-	if (x.sender.id != 0 && casework_person(cw, x.sender.id, &x.sender,
+	if (x.sender.id != 0 && casemail_person(cw, x.sender.id, &x.sender,
 	    err, errlen) != 0)
 		goto out;
 	if (x.sender.id == 0)
@@ -627,7 +453,7 @@ casecmd_run(struct casework *cw, const struct cw_mail *mail,
 		    x.sender.email);
 		tpl_set_bool(d, "untrusted", 1);
 		kv[3] = lines;
-		bad = casecmd_event(&x, "commands_refused", kv, 4, err,
+		bad = cmdctx_event(&x, "commands_refused", kv, 4, err,
 		    errlen) != 0 || case_flag(cw->st, x.c.id,
 		    CASE_FLAG_UNTRUSTED, err, errlen) != 0 ||
 		    notify_untrusted(&x, cl, err, errlen) != 0;
@@ -638,8 +464,8 @@ casecmd_run(struct casework *cw, const struct cw_mail *mail,
 	tpl_set_bool(d, "has_errors", failed);
 	if (failed)
 		help_list(&x, roles, d);
-	if (wants_transcript(cl, res) && casecmd_answer(&x, "command_transcript", d,
-	    err, errlen) != 0)
+	if (wants_transcript(cl, res) && cmdctx_answer(&x,
+	    "command_transcript", d, err, errlen) != 0)
 		goto out;
 	rc = 0;
 out:

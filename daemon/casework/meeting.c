@@ -2,7 +2,7 @@
  * meeting.c — the group's first meeting (DESIGN.md §1 step 4, §3, §5):
  * RENCONTRE schedules or moves it, ANNULER RENCONTRE cancels it, and a
  * calendar client's answer to the invitation (an iTIP REPLY) records who
- * comes.  See mailcmd_run.h.
+ * comes.  See meeting.h.
  *
  * A case has at most one upcoming meeting (state 'scheduled', starting
  * after now); a scheduled one in the past was held and stays as history.
@@ -27,22 +27,21 @@
 #include <strings.h>
 #include <time.h>
 
-#include "casework/mailcmd_run.h"
-#include "store/case_db.h"
-#include "casework/dispatch.h"
 #include "base/clock.h"
-#include "parse/mailcmd.h"
-#include "config/config.h"
 #include "base/hash.h"
-#include "out/ical.h"
-#include "store/job_db.h"
 #include "base/log.h"
-#include "out/mailer.h"
 #include "base/mem.h"
-#include "parse/message.h"
-#include "out/outbox.h"
-#include "store/store.h"
+#include "casework/case_mail.h"
+#include "casework/cmd_context.h"
+#include "casework/meeting.h"
+#include "config/config.h"
+#include "out/ical.h"
 #include "out/template.h"
+#include "parse/mailcmd.h"
+#include "parse/message.h"
+#include "store/case_db.h"
+#include "store/job_db.h"
+#include "store/store.h"
 
 /* How long a meeting lasts in the invitation: the command gives only its
  * start, and calendar clients need an end. */
@@ -84,15 +83,19 @@ meeting_detail(struct cmd_res *res, long long t, int has_time,
 {
 	char date[16], hm[16];
 
-	casecmd_format_when(t, has_time, date, sizeof(date), hm, sizeof(hm));
+	cmdctx_format_when(t, has_time, date, sizeof(date), hm, sizeof(hm));
 	snprintf(res->detail, sizeof(res->detail), "%s%s%s%s%s", date,
 	    hm[0] ? " " : "", hm, place && *place ? ", " : "",
 	    place && *place ? place : "");
 }
 
-/* 1 and *out when the case has an upcoming meeting, 0 if not, -1. */
+/*
+ * 1 and *out when the case has a scheduled meeting still ahead (held 0:
+ * the upcoming one) or already past (held 1: one that was held), 0 if
+ * not, -1.
+ */
 static int
-meeting_find_scheduled(struct casework *cw, int64_t case_id,
+meeting_find(struct casework *cw, int64_t case_id, int held,
     struct meeting_row *out, char *err, size_t errlen)
 {
 	struct store_stmt *s;
@@ -101,12 +104,13 @@ meeting_find_scheduled(struct casework *cw, int64_t case_id,
 	memset(out, 0, sizeof(*out));
 	s = store_prepare(cw->st, "SELECT id, uid, sequence, starts_at, "
 	    "location FROM meetings WHERE case_id = ?1 AND state = "
-	    "'scheduled' AND starts_at > ?2 ORDER BY starts_at LIMIT 1", err,
-	    errlen);
+	    "'scheduled' AND (starts_at <= ?2) = ?3 ORDER BY starts_at "
+	    "LIMIT 1", err, errlen);
 	if (s == NULL)
 		return -1;
 	store_bind_int64(s, 1, case_id);
 	store_bind_int64(s, 2, cw->now);
+	store_bind_int64(s, 3, held ? 1 : 0);
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
 		out->id = store_col_int64(s, 0);
@@ -257,30 +261,6 @@ meeting_set_cancelled(struct cmd_ctx *x, struct meeting_row *r, char *err,
 	return meeting_drop_reminders(cw, x->c.id, r->id, err, errlen);
 }
 
-/* 1 if a meeting of the case was held (scheduled, now past), 0 if not,
- * -1. */
-static int
-meeting_was_held(struct casework *cw, int64_t case_id, char *err,
-    size_t errlen)
-{
-	struct store_stmt *s;
-	int rc;
-
-	s = store_prepare(cw->st, "SELECT 1 FROM meetings WHERE case_id = ?1 "
-	    "AND state = 'scheduled' AND starts_at <= ?2 LIMIT 1", err,
-	    errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, case_id);
-	store_bind_int64(s, 2, cw->now);
-	rc = store_step(s);
-	if (rc < 0)
-		snprintf(err, errlen, "meetings of case %lld: %s",
-		    (long long)case_id, store_errmsg(cw->st));
-	store_finalize(s);
-	return rc < 0 ? -1 : rc == STORE_ROW;
-}
-
 /* The timeline entry of a meeting change. */
 static int
 meeting_record(struct cmd_ctx *x, const char *kind,
@@ -299,7 +279,7 @@ meeting_record(struct cmd_ctx *x, const char *kind,
 	kv[5] = seq;
 	kv[6] = "uid";
 	kv[7] = r->uid;
-	return casecmd_event(x, kind, kv, 8, err, errlen);
+	return cmdctx_event(x, kind, kv, 8, err, errlen);
 }
 
 /* Queues template `tpl` to each of to[0..nto) with the calendar object
@@ -309,11 +289,11 @@ meeting_send_calendar(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
     const struct cw_person *to, size_t nto, const char *calendar,
     enum ical_method method, char *err, size_t errlen)
 {
-	struct cw_extra extra = { NULL, 0, calendar,
+	struct casemail_extra extra = { NULL, 0, calendar,
 	    ical_method_name(method) };
 
 	tpl_set(d, "ref", x->c.ref);
-	return casework_send_extra(x->cw, tpl, d, "recipient_name", x->c.ref,
+	return casemail_send_extra(x->cw, tpl, d, "recipient_name", x->c.ref,
 	    x->c.id, to, nto, &extra, err, errlen);
 }
 
@@ -340,7 +320,7 @@ meeting_notify(struct cmd_ctx *x, enum ical_method method,
 	size_t nto = 0;
 	int rc = -1;
 
-	if (casecmd_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_VOLUNTEERS,
+	if (cmdctx_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_VOLUNTEERS,
 	    &to, &nto, err, errlen) != 0)
 		goto out;
 	if (nto == 0) {
@@ -379,14 +359,14 @@ meeting_notify(struct cmd_ctx *x, enum ical_method method,
 	if (ical_build(method, &im, &cal, err, errlen) != 0)
 		goto out;
 
-	casecmd_format_when(r->starts_at, 1, date, sizeof(date), hm,
+	cmdctx_format_when(r->starts_at, 1, date, sizeof(date), hm,
 	    sizeof(hm));
 	d = tpl_data_new();
 	tpl_set(d, "ref", x->c.ref);
 	tpl_set(d, "date", date);
 	tpl_set(d, "time", hm);
 	tpl_set(d, "place", r->location);
-	tpl_set(d, "by_name", casecmd_sender_name(x));
+	tpl_set(d, "by_name", cmdctx_sender_name(x));
 	if (!cancel)
 		tpl_set_bool(d, "is_update", is_update);
 	rc = meeting_send_calendar(x, cancel ? "meeting_cancelled" :
@@ -436,8 +416,7 @@ meeting_schedule(struct cmd_ctx *x, const struct mailcmd *cmd,
 		return 0;
 	}
 
-	if ((moved = meeting_find_scheduled(cw, x->c.id, &r, err,
-	    errlen)) < 0)
+	if ((moved = meeting_find(cw, x->c.id, 0, &r, err, errlen)) < 0)
 		goto out;
 	if (moved) {
 		if (meeting_move(x, &r, t, place, err, errlen) != 0)
@@ -445,7 +424,7 @@ meeting_schedule(struct cmd_ctx *x, const struct mailcmd *cmd,
 	} else if (meeting_insert(x, t, place, &r, err, errlen) != 0)
 		goto out;
 	if (strcmp(x->c.state, "forming") == 0 &&
-	    casecmd_set_state(x, "meeting", NULL, err, errlen) != 0)
+	    cmdctx_set_state(x, "meeting", NULL, err, errlen) != 0)
 		goto out;
 	if (meeting_record(x, "meeting", &r, err, errlen) != 0 ||
 	    meeting_plan_reminders(cw, x->c.id, r.id, r.starts_at, err,
@@ -459,8 +438,6 @@ meeting_schedule(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	rc = 0;
 out:
-	if (rc != 0)
-		res->outcome = CMDOUT_INTERNAL;
 	meeting_row_free(&r);
 	return rc;
 }
@@ -470,13 +447,13 @@ meeting_cancel(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen)
 {
 	struct casework *cw = x->cw;
-	struct meeting_row r;
+	struct meeting_row r, past;
 	int rc = -1, found, held = 0;
 
 	(void)cmd;
 	memset(&r, 0, sizeof(r));
-	if ((found = meeting_find_scheduled(cw, x->c.id, &r, err,
-	    errlen)) < 0)
+	memset(&past, 0, sizeof(past));
+	if ((found = meeting_find(cw, x->c.id, 0, &r, err, errlen)) < 0)
 		goto out;
 	if (!found) {
 		res->outcome = CMDOUT_WRONG_STATE;
@@ -489,8 +466,8 @@ meeting_cancel(struct cmd_ctx *x, const struct mailcmd *cmd,
 	/* The group goes back to finding a date, unless it already met
 	 * (a second meeting cancelled) or is under way (active). */
 	if (strcmp(x->c.state, "meeting") == 0 &&
-	    ((held = meeting_was_held(cw, x->c.id, err, errlen)) < 0 ||
-	    (!held && casecmd_set_state(x, "forming", NULL, err,
+	    ((held = meeting_find(cw, x->c.id, 1, &past, err, errlen)) < 0 ||
+	    (!held && cmdctx_set_state(x, "forming", NULL, err,
 	    errlen) != 0)))
 		goto out;
 	if (meeting_record(x, "meeting_cancelled", &r, err, errlen) != 0 ||
@@ -500,8 +477,7 @@ meeting_cancel(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	rc = 0;
 out:
-	if (rc != 0)
-		res->outcome = CMDOUT_INTERNAL;
+	meeting_row_free(&past);
 	meeting_row_free(&r);
 	return rc;
 }

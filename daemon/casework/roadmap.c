@@ -1,7 +1,7 @@
 /*
  * roadmap.c — what the first meeting produces and what follows it
  * (DESIGN.md §1 steps 4-5, §3, §5): FEUILLE DE ROUTE records the roadmap
- * and its dated steps, POINT schedules a check-in.  See mailcmd_run.h.
+ * and its dated steps, POINT schedules a check-in.  See roadmap.h.
  *
  * The roadmap is kept as written (cases.roadmap): it is the group's text,
  * and the mail that confirms it quotes it whole.  Its dated lines become
@@ -19,18 +19,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "casework/mailcmd_run.h"
-#include "store/case_db.h"
-#include "casework/dispatch.h"
 #include "base/clock.h"
-#include "parse/mailcmd.h"
-#include "config/config.h"
-#include "store/job_db.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "casework/case_mail.h"
+#include "casework/cmd_context.h"
+#include "casework/roadmap.h"
+#include "config/config.h"
+#include "out/template.h"
+#include "parse/mailcmd.h"
+#include "store/case_db.h"
+#include "store/job_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
-#include "out/template.h"
 
 /* FEUILLE DE ROUTE and POINT come out of the first meeting: before it
  * there is nothing to record. */
@@ -156,7 +157,7 @@ roadmap_commitment(struct cmd_ctx *x, char *err, size_t errlen)
 	snprintf(holder, sizeof(holder), "%lld", (long long)x->c.holder_id);
 	kv[0] = "holder_id";
 	kv[1] = holder;
-	return casecmd_event(x, "commitment", kv, 2, err, errlen);
+	return cmdctx_event(x, "commitment", kv, 2, err, errlen);
 }
 
 /* Appends `s` to the detail, ", "-separated.  A detail that would not
@@ -189,15 +190,15 @@ roadmap_notify(struct cmd_ctx *x, struct tpl_data *d, char *err,
 	int rc = -1;
 
 	memset(&contact, 0, sizeof(contact));
-	if (x->c.contact_id != 0 && casework_person(cw, x->c.contact_id,
+	if (x->c.contact_id != 0 && casemail_person(cw, x->c.contact_id,
 	    &contact, err, errlen) != 0)
 		goto out;
 	tpl_set(d, "contact_name", contact.name);
 	tpl_set(d, "contact_address", contact.email);
-	if (casecmd_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_VOLUNTEERS,
+	if (cmdctx_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_VOLUNTEERS,
 	    &to, &nto, err, errlen) != 0)
 		goto out;
-	/* Holder first (casecmd_group's order), but make sure: move them to
+	/* Holder first (cmdctx_group's order), but make sure: move them to
 	 * the front so the two sends below split the list. */
 	for (size_t i = 0; i < nto; i++)
 		if (x->c.holder_id != 0 && to[i].id == x->c.holder_id) {
@@ -209,11 +210,11 @@ roadmap_notify(struct cmd_ctx *x, struct tpl_data *d, char *err,
 			break;
 		}
 	tpl_set_bool(d, "is_holder", 1);
-	if (nholder && casework_send(cw, "roadmap", d, "recipient_name",
+	if (nholder && casemail_send(cw, "roadmap", d, "recipient_name",
 	    x->c.ref, x->c.id, to, nholder, err, errlen) != 0)
 		goto out;
 	tpl_set_bool(d, "is_holder", 0);
-	if (nto > nholder && casework_send(cw, "roadmap", d,
+	if (nto > nholder && casemail_send(cw, "roadmap", d,
 	    "recipient_name", x->c.ref, x->c.id, to + nholder, nto - nholder,
 	    err, errlen) != 0)
 		goto out;
@@ -264,7 +265,7 @@ roadmap_record(struct cmd_ctx *x, const struct mailcmd *cmd,
 		if (roadmap_add_milestone(x, "milestone", due,
 		    ms->when.has_time, ms->label, &id, err, errlen) != 0)
 			goto out;
-		casecmd_format_when(due, ms->when.has_time, date,
+		cmdctx_format_when(due, ms->when.has_time, date,
 		    sizeof(date), hm, sizeof(hm));
 		item = tpl_list_add(d, "milestones");
 		tpl_set(item, "date", date);
@@ -275,12 +276,12 @@ roadmap_record(struct cmd_ctx *x, const struct mailcmd *cmd,
 		n++;
 	}
 	if (strcmp(x->c.state, "active") != 0 &&
-	    casecmd_set_state(x, "active", NULL, err, errlen) != 0)
+	    cmdctx_set_state(x, "active", NULL, err, errlen) != 0)
 		goto out;
 	snprintf(count, sizeof(count), "%zu", n);
 	kv[0] = "milestones";
 	kv[1] = count;
-	if (casecmd_event(x, "roadmap", kv, 2, err, errlen) != 0 ||
+	if (cmdctx_event(x, "roadmap", kv, 2, err, errlen) != 0 ||
 	    roadmap_commitment(x, err, errlen) != 0 ||
 	    roadmap_notify(x, d, err, errlen) != 0)
 		goto out;
@@ -288,8 +289,6 @@ roadmap_record(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	rc = 0;
 out:
-	if (rc != 0)
-		res->outcome = CMDOUT_INTERNAL;
 	tpl_data_free(d);
 	return rc;
 }
@@ -312,7 +311,7 @@ roadmap_checkin(struct cmd_ctx *x, const struct mailcmd *cmd,
 
 	due = (long long)mailcmd_when_time(&cmd->when);
 	if (due != -1) {
-		casecmd_format_when(due, has_time, date, sizeof(date), hm,
+		cmdctx_format_when(due, has_time, date, sizeof(date), hm,
 		    sizeof(hm));
 		snprintf(res->detail, sizeof(res->detail), "%s%s%s", date,
 		    hm[0] ? " " : "", hm);
@@ -339,8 +338,8 @@ roadmap_checkin(struct cmd_ctx *x, const struct mailcmd *cmd,
 	kv[3] = topic;
 	kv[4] = "milestone";
 	kv[5] = idtext;
-	if (casecmd_event(x, "checkin", kv, 6, err, errlen) != 0 ||
-	    casecmd_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_CONTACT,
+	if (cmdctx_event(x, "checkin", kv, 6, err, errlen) != 0 ||
+	    cmdctx_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_CONTACT,
 	    &to, &nto, err, errlen) != 0)
 		goto out;
 	d = tpl_data_new();
@@ -348,16 +347,14 @@ roadmap_checkin(struct cmd_ctx *x, const struct mailcmd *cmd,
 	tpl_set(d, "date", date);
 	tpl_set(d, "time", hm);
 	tpl_set(d, "topic", topic);
-	tpl_set(d, "by_name", casecmd_sender_name(x));
-	if (casework_send(cw, "checkin", d, "recipient_name", x->c.ref,
+	tpl_set(d, "by_name", cmdctx_sender_name(x));
+	if (casemail_send(cw, "checkin", d, "recipient_name", x->c.ref,
 	    x->c.id, to, nto, err, errlen) != 0)
 		goto out;
 	log_info("%s: check-in planned %s", x->c.ref, res->detail);
 	res->outcome = CMDOUT_OK;
 	rc = 0;
 out:
-	if (rc != 0)
-		res->outcome = CMDOUT_INTERNAL;
 	tpl_data_free(d);
 	free(to);
 	return rc;

@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "casework/mailcmd_run.h"
+#include "casework/case_mail.h"
+#include "casework/cmd_context.h"
+#include "casework/status.h"
+#include "out/template.h"
 #include "parse/mailcmd.h"
 #include "store/store.h"
-#include "out/template.h"
 
 static const char *const states[] = { "new", "analysis", "ineligible",
 	"forming", "meeting", "active", "closed", "withdrawn" };
@@ -17,7 +19,7 @@ status_name(struct casework *cw, struct tpl_data *d, const char *var,
 	struct cw_person p;
 	char err[256];
 
-	if (id == 0 || casework_person(cw, id, &p, err, sizeof(err)) != 0)
+	if (id == 0 || casemail_person(cw, id, &p, err, sizeof(err)) != 0)
 		return;
 	tpl_set(d, var, p.name[0] ? p.name : p.email);
 }
@@ -38,7 +40,7 @@ status_meeting(struct cmd_ctx *x, struct tpl_data *d, char *err,
 	store_bind_int64(s, 1, x->c.id);
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
-		casecmd_format_when(store_col_int64(s, 0), 1, date,
+		cmdctx_format_when(store_col_int64(s, 0), 1, date,
 		    sizeof(date), tm, sizeof(tm));
 		tpl_set_bool(d, "has_meeting", 1);
 		tpl_set(d, "meeting_date", date);
@@ -69,7 +71,7 @@ status_milestones(struct cmd_ctx *x, struct tpl_data *d, char *err,
 	while ((rc = store_step(s)) == STORE_ROW) {
 		struct tpl_data *it = tpl_list_add(d, "milestones");
 
-		casecmd_format_when(store_col_int64(s, 0),
+		cmdctx_format_when(store_col_int64(s, 0),
 		    (int)store_col_int64(s, 1), date, sizeof(date), tm,
 		    sizeof(tm));
 		tpl_set(it, "date", date);
@@ -100,19 +102,19 @@ status_reply(struct cmd_ctx *x, const struct mailcmd *cmd,
 		snprintf(var, sizeof(var), "state_%s", states[i]);
 		tpl_set_bool(d, var, strcmp(x->c.state, states[i]) == 0);
 	}
-	casecmd_format_when(x->c.created_at, 0, date, sizeof(date), tm,
+	cmdctx_format_when(x->c.created_at, 0, date, sizeof(date), tm,
 	    sizeof(tm));
 	tpl_set(d, "created_date", date);
-	casecmd_format_when(x->c.last_activity_at, 0, date, sizeof(date), tm,
+	cmdctx_format_when(x->c.last_activity_at, 0, date, sizeof(date), tm,
 	    sizeof(tm));
 	tpl_set(d, "last_activity_date", date);
 	status_name(x->cw, d, "holder_name", x->c.holder_id);
 	status_name(x->cw, d, "referent_name", x->c.referent_id);
 	status_name(x->cw, d, "contact_name", x->c.contact_id);
-	if (casecmd_members(x, d, err, errlen) == 0 &&
+	if (cmdctx_members(x, d, err, errlen) == 0 &&
 	    status_meeting(x, d, err, errlen) == 0 &&
 	    status_milestones(x, d, err, errlen) == 0)
-		rc = casecmd_answer(x, "status", d, err, errlen);
+		rc = cmdctx_answer(x, "status", d, err, errlen);
 	tpl_data_free(d);
 	return rc;
 }

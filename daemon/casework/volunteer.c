@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "casework/mailcmd_run.h"
+#include "casework/case_mail.h"
+#include "casework/cmd_context.h"
+#include "casework/volunteer.h"
+#include "out/template.h"
 #include "parse/mailcmd.h"
 #include "store/person_db.h"
 #include "store/store.h"
-#include "out/template.h"
 
 int
 volunteer_sign(struct cmd_ctx *x, char *err, size_t errlen)
@@ -28,7 +30,7 @@ volunteer_sign(struct cmd_ctx *x, char *err, size_t errlen)
 	store_bind_int64(s, 2, x->cw->now);
 	rc = store_step_done(s, NULL, err, errlen);
 	if (rc == 0 && store_changes(x->cw->st) > 0)
-		rc = casecmd_event(x, "charter_signed", NULL, 0, err, errlen);
+		rc = cmdctx_event(x, "charter_signed", NULL, 0, err, errlen);
 	return rc;
 }
 
@@ -41,7 +43,7 @@ volunteer_applicant(struct cmd_ctx *x, struct cw_person *a,
 		res->outcome = CMDOUT_WRONG_STATE;
 		return 1;
 	}
-	return casework_person(x->cw, x->c.holder_id, a, err, errlen);
+	return casemail_person(x->cw, x->c.holder_id, a, err, errlen);
 }
 
 static int
@@ -53,7 +55,7 @@ volunteer_tell(struct cmd_ctx *x, const char *tpl, const struct cw_person *a,
 
 	tpl_set(d, "ref", x->c.ref);
 	tpl_set(d, "reason", reason);
-	rc = casework_send(x->cw, tpl, d, "volunteer_name", x->c.ref, x->c.id,
+	rc = casemail_send(x->cw, tpl, d, "volunteer_name", x->c.ref, x->c.id,
 	    a, 1, err, errlen);
 	tpl_data_free(d);
 	return rc;
@@ -76,7 +78,7 @@ volunteer_accept(struct cmd_ctx *x, const struct mailcmd *cmd,
 	 * is signed by mail. */
 	if (person_add_role(x->cw->st, a.id, "volunteer", PERSON_SRC_DB,
 	    x->cw->now, err, errlen) != 0 ||
-	    casecmd_set_state(x, "closed", NULL, err, errlen) != 0)
+	    cmdctx_set_state(x, "closed", NULL, err, errlen) != 0)
 		return -1;
 	return volunteer_tell(x, "volunteer_accepted", &a, NULL, err, errlen);
 }
@@ -93,7 +95,7 @@ volunteer_refuse(struct cmd_ctx *x, const struct mailcmd *cmd,
 		return rc < 0 ? -1 : 0;
 	res->outcome = CMDOUT_OK;
 	snprintf(res->detail, sizeof(res->detail), "%s", a.email);
-	if (casecmd_set_state(x, "ineligible", cmd->text, err, errlen) != 0)
+	if (cmdctx_set_state(x, "ineligible", cmd->text, err, errlen) != 0)
 		return -1;
 	return volunteer_tell(x, "volunteer_refused", &a, cmd->text, err,
 	    errlen);

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "casework/dispatch.h"
+#include "casework/casework.h"
 #include "base/clock.h"
 #include "config/config.h"
 #include "cli/daemon.h"

@@ -182,7 +182,7 @@ inbound_store(struct store *st, const struct inbound_rules *rules,
 		struct cw_mail cm = { m, store_last_insert_id(st), kind,
 		    &bounce, reply ? reply : m->text };
 
-		if (casework_handle(&cw, &cm, err, errlen) != 0)
+		if (dispatch_mail(&cw, &cm, err, errlen) != 0)
 			goto out;
 	}
 	*result = INBOUND_STORED;

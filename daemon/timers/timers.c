@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "store/case_db.h"
-#include "casework/dispatch.h"
+#include "casework/case_mail.h"
 #include "config/config.h"
 #include "store/job_db.h"
 #include "base/log.h"
@@ -81,7 +81,7 @@ timers_invitation(struct casework *cw, const struct due_job *j, char *err,
 	if (rc <= 0)
 		goto out;
 	rc = -1;
-	if (casework_person(cw, j->person_id, &v, err, errlen) != 0)
+	if (casemail_person(cw, j->person_id, &v, err, errlen) != 0)
 		goto out;
 	d = tpl_data_new();
 	tpl_set(d, "ref", c.ref);
@@ -89,14 +89,14 @@ timers_invitation(struct casework *cw, const struct due_job *j, char *err,
 		struct cw_person ref;
 
 		memset(&ref, 0, sizeof(ref));
-		if (c.referent_id && casework_person(cw, c.referent_id, &ref,
+		if (c.referent_id && casemail_person(cw, c.referent_id, &ref,
 		    err, errlen) != 0)
 			goto out;
 		tpl_set(d, "referent_name", ref.name[0] ? ref.name : ref.email);
 		tpl_set(d, "subject", c.subject);
 		tpl_set_int(d, "expiry_days", cfg->timers.invitation_expiry -
 		    cfg->timers.invitation_reminder);
-		rc = casework_send(cw, "invitation_reminder", d,
+		rc = casemail_send(cw, "invitation_reminder", d,
 		    "volunteer_name", c.ref, c.id, &v, 1, err, errlen);
 		goto out;
 	}
@@ -120,12 +120,12 @@ timers_invitation(struct casework *cw, const struct due_job *j, char *err,
 		}
 	}
 	rc = -1;
-	if (casework_followers(cw, c.referent_id, &to, &n, err, errlen) != 0)
+	if (casemail_followers(cw, c.referent_id, &to, &n, err, errlen) != 0)
 		goto out;
 	tpl_set(d, "volunteer_name", v.name);
 	tpl_set(d, "volunteer_address", v.email);
 	tpl_set_int(d, "days", cfg->timers.invitation_expiry);
-	rc = casework_send(cw, "invitation_expired", d, "referent_name", c.ref,
+	rc = casemail_send(cw, "invitation_expired", d, "referent_name", c.ref,
 	    c.id, to, n, err, errlen);
 	log_info("%s: invitation of %s expired", c.ref, v.email);
 out:

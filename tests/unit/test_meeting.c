@@ -24,9 +24,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "casework/mailcmd_run.h"
+#include "casework/cmd_context.h"
+#include "casework/meeting.h"
+#include "casework/roadmap.h"
 #include "store/case_db.h"
-#include "casework/dispatch.h"
+#include "casework/case_mail.h"
 #include "base/clock.h"
 #include "parse/mailcmd.h"
 #include "config/config.h"
@@ -88,7 +90,7 @@ parse_one(const char *text, long long now, struct mailcmd_list *cl)
 }
 
 /* Runs effect `fn` on the command in `text` as `sender`, in a
- * transaction, like casecmd_run does. */
+ * transaction, like mailcmd_run does. */
 static int
 run(struct fixture *fx, cmd_effect fn, const char *text, int64_t sender,
     struct cmd_res *res)
@@ -104,7 +106,7 @@ run(struct fixture *fx, cmd_effect fn, const char *text, int64_t sender,
 	x.mail = &fx->mail;
 	x.sender.id = sender;
 	if (case_load(fx->st, fx->case_id, &x.c, err, sizeof(err)) != 1 ||
-	    casework_person(&fx->cw, sender, &x.sender, err,
+	    casemail_person(&fx->cw, sender, &x.sender, err,
 	    sizeof(err)) != 0 || store_begin(fx->st, err, sizeof(err)) != 0)
 		goto out;
 	snprintf(x.role, sizeof(x.role), "referent");

@@ -1,0 +1,75 @@
+/*
+ * casework.h — what the network does with a mail once it is stored, and
+ * the few types every module of casework/ shares.
+ *
+ * casework/ owns the cases (DESIGN.md §2–§5): a new mail opens one, a
+ * reply follows one up, a mail command changes one, and every mail these
+ * cause is queued in the same transaction as the change.  Reading order:
+ *
+ *   dispatch.c      a stored mail: new case, follow-up, bounce or
+ *                   automatic mail (the entry point, dispatch.h)
+ *   intake.c        a new mail becomes a case
+ *   route.c         who takes a new case (the referent ranking)
+ *   followup.c      a mail on a known case: timeline, forward, commands
+ *   mailcmd_run.c   trust and roles of the mail commands; each one to its
+ *                   effect, and the transcript
+ *   decision.c      effects: ELIGIBLE, NON ELIGIBLE, TRANSFERER,
+ *                   CLOTURER, ABANDON
+ *   group.c         effects: INVITER, OUI / NON, INTERLOCUTEUR
+ *   meeting.c       effects: RENCONTRE, ANNULER RENCONTRE; iTIP answers
+ *   roadmap.c       effects: FEUILLE DE ROUTE, POINT
+ *   status.c        effect: STATUT
+ *   volunteer.c     effects: ACCEPTER, REFUSER, the charter
+ *
+ * and the helpers the modules above call, which call none of them back:
+ *
+ *   cmd_context.c   what an effect receives: the case, the sender, the
+ *                   answer to their mail, events, state changes
+ *   case_mail.c     mail about a case: who follows it, the coordinators,
+ *                   people, themes, attachments, queuing
+ *
+ * Calls go one way: dispatch → intake / followup → mailcmd_run → effects
+ * → cmd_context → case_mail; the timers (timers/) use case_mail only.
+ */
+#ifndef CDP_CASEWORK_H
+#define CDP_CASEWORK_H
+
+#include <stdint.h>
+
+#include "parse/autodetect.h"
+
+struct bounce_info;
+struct classify;
+struct config;
+struct mailer;
+struct message;
+struct store;
+
+/* What the case modules share for one mail or one run of the timers (all
+ * borrowed). */
+struct casework {
+	const struct config	*cfg;
+	struct mailer		*mailer;
+	const struct classify	*classify;	/* NULL for the timers */
+	struct store		*st;
+	long long		 now;
+};
+
+/* One stored mail (all borrowed). */
+struct cw_mail {
+	const struct message	*m;
+	int64_t			 msg_id;	/* its messages row */
+	enum msg_auto		 autokind;
+	const struct bounce_info *bounce;	/* when autokind is bounce */
+	const char		*new_text;	/* reply without quotes, or the
+						 * whole text; never NULL */
+};
+
+/* A person a case mail names or goes to. */
+struct cw_person {
+	int64_t	 id;
+	char	 name[256];
+	char	 email[256];
+};
+
+#endif
