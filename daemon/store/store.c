@@ -25,6 +25,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "store/store.h"
+#include "store/store_private.h"
 
 /* daemon/store/schema.sql, embedded by the Makefile (scripts/embed.sh). */
 extern const char schema_sql[];
@@ -44,19 +45,7 @@ static const struct store_migration store_migrations[] = {
 
 #define STORE_BUSY_TIMEOUT_MS	5000
 
-struct store {
-	sqlite3	*db;
-	char	*path;		/* as given, for error messages */
-};
-
-struct store_stmt {
-	sqlite3_stmt	*stmt;
-};
-
-static void store_seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
+void
 store_seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -124,7 +113,7 @@ out:
 
 /* Runs fixed SQL; on failure reports "PATH: what: message". */
 static int
-store_run(struct store *st, const char *sql, const char *what, char *err,
+store_do(struct store *st, const char *sql, const char *what, char *err,
     size_t errlen)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -195,9 +184,9 @@ store_configure(struct store *st, int memory, char *err, size_t errlen)
 		    st->path);
 		goto out;
 	}
-	if (store_run(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous",
+	if (store_do(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous",
 	    err, errlen) == -1 ||
-	    store_run(st, "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys",
+	    store_do(st, "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys",
 	    err, errlen) == -1)
 		goto out;
 	if (store_query_int(st, "PRAGMA foreign_keys", &fk) == -1 || fk != 1) {
@@ -221,7 +210,7 @@ store_create_schema(struct store *st, char *err, size_t errlen)
 	char sql[64];
 	int rc = -1;
 
-	if (store_run(st, "BEGIN IMMEDIATE", "begin", err, errlen) == -1)
+	if (store_do(st, "BEGIN IMMEDIATE", "begin", err, errlen) == -1)
 		return -1;
 	if (store_query_int(st, "PRAGMA user_version", &version) == -1 ||
 	    store_query_int(st, "SELECT count(*) FROM sqlite_master",
@@ -239,11 +228,11 @@ store_create_schema(struct store *st, char *err, size_t errlen)
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION);
-	if (store_run(st, schema_sql, "creating the schema", err,
+	if (store_do(st, schema_sql, "creating the schema", err,
 	    errlen) == -1 ||
-	    store_run(st, sql, "setting the schema version", err,
+	    store_do(st, sql, "setting the schema version", err,
 	    errlen) == -1 ||
-	    store_run(st, "COMMIT", "commit", err, errlen) == -1)
+	    store_do(st, "COMMIT", "commit", err, errlen) == -1)
 		goto out;
 	if (strcmp(st->path, ":memory:") != 0)
 		log_info("%s: new database, schema version %d", st->path,
@@ -398,10 +387,10 @@ store_migrate_one(struct store *st, const struct store_migration *m,
 	if (store_query_int(st, "PRAGMA foreign_keys", &fk) == -1)
 		return store_fail(st, what, err, errlen);
 	/* Only effective outside a transaction, hence before BEGIN. */
-	if (fk && store_run(st, "PRAGMA foreign_keys = OFF", what, err,
+	if (fk && store_do(st, "PRAGMA foreign_keys = OFF", what, err,
 	    errlen) == -1)
 		return -1;
-	if (store_run(st, "BEGIN IMMEDIATE", what, err, errlen) == -1)
+	if (store_do(st, "BEGIN IMMEDIATE", what, err, errlen) == -1)
 		goto out;
 	if (store_query_int(st, "PRAGMA user_version", &version) == -1) {
 		store_fail(st, what, err, errlen);
@@ -411,7 +400,7 @@ store_migrate_one(struct store *st, const struct store_migration *m,
 		rc = 0;
 		goto out;
 	}
-	if (store_run(st, m->sql, what, err, errlen) == -1)
+	if (store_do(st, m->sql, what, err, errlen) == -1)
 		goto out;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &stmt,
 	    NULL) != SQLITE_OK) {
@@ -432,8 +421,8 @@ store_migrate_one(struct store *st, const struct store_migration *m,
 		goto out;
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", m->version);
-	if (store_run(st, sql, what, err, errlen) == -1 ||
-	    store_run(st, "COMMIT", what, err, errlen) == -1)
+	if (store_do(st, sql, what, err, errlen) == -1 ||
+	    store_do(st, "COMMIT", what, err, errlen) == -1)
 		goto out;
 	log_info("%s: schema migrated to version %d", st->path, m->version);
 	rc = 0;
@@ -570,187 +559,6 @@ int
 store_in_transaction(struct store *st)
 {
 	return !sqlite3_get_autocommit(st->db);
-}
-
-int
-store_exec(struct store *st, const char *sql, char *err, size_t errlen)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		store_seterr(err, errlen, "%s",
-		    msg ? msg : sqlite3_errmsg(st->db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-struct store_stmt *
-store_prepare(struct store *st, const char *sql, char *err, size_t errlen)
-{
-	struct store_stmt *s = NULL;
-	sqlite3_stmt *stmt = NULL;
-	const char *tail = NULL;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, &tail) != SQLITE_OK) {
-		store_seterr(err, errlen, "%s", sqlite3_errmsg(st->db));
-		goto out;
-	}
-	if (stmt == NULL) {
-		store_seterr(err, errlen, "empty SQL statement");
-		goto out;
-	}
-	tail += strspn(tail, " \t\r\n;");
-	if (*tail != '\0') {
-		store_seterr(err, errlen, "more than one SQL statement");
-		goto out;
-	}
-	s = xmalloc(sizeof(*s));
-	s->stmt = stmt;
-	stmt = NULL;
-out:
-	sqlite3_finalize(stmt);
-	return s;
-}
-
-int
-store_bind_int64(struct store_stmt *s, int idx, int64_t v)
-{
-	return sqlite3_bind_int64(s->stmt, idx, v) == SQLITE_OK ? 0 : -1;
-}
-
-int
-store_bind_text(struct store_stmt *s, int idx, const char *text)
-{
-	if (text == NULL)
-		return store_bind_null(s, idx);
-	return sqlite3_bind_text(s->stmt, idx, text, -1, SQLITE_TRANSIENT) ==
-	    SQLITE_OK ? 0 : -1;
-}
-
-int
-store_bind_blob(struct store_stmt *s, int idx, const void *p, size_t n)
-{
-	if (p == NULL)
-		return store_bind_null(s, idx);
-	return sqlite3_bind_blob64(s->stmt, idx, p, n, SQLITE_TRANSIENT) ==
-	    SQLITE_OK ? 0 : -1;
-}
-
-int
-store_bind_null(struct store_stmt *s, int idx)
-{
-	return sqlite3_bind_null(s->stmt, idx) == SQLITE_OK ? 0 : -1;
-}
-
-int
-store_step(struct store_stmt *s)
-{
-	switch (sqlite3_step(s->stmt)) {
-	case SQLITE_ROW:
-		return STORE_ROW;
-	case SQLITE_DONE:
-		return STORE_DONE;
-	default:
-		return -1;
-	}
-}
-
-void
-store_reset(struct store_stmt *s)
-{
-	/* The return value repeats the last step's error, already seen. */
-	sqlite3_reset(s->stmt);
-	sqlite3_clear_bindings(s->stmt);
-}
-
-int
-store_step_done(struct store_stmt *s, const char *what, char *err,
-    size_t errlen)
-{
-	int rc = 0, step = store_step(s);
-
-	if (step != STORE_DONE) {
-		const char *msg = step == STORE_ROW ? "unexpected row" :
-		    sqlite3_errmsg(sqlite3_db_handle(s->stmt));
-
-		if (what != NULL)
-			snprintf(err, errlen, "%s: %s", what, msg);
-		else
-			snprintf(err, errlen, "%s", msg);
-		rc = -1;
-	}
-	store_finalize(s);
-	return rc;
-}
-
-void
-store_finalize(struct store_stmt *s)
-{
-	if (s == NULL)
-		return;
-	sqlite3_finalize(s->stmt);
-	free(s);
-}
-
-int
-store_col_count(struct store_stmt *s)
-{
-	return sqlite3_column_count(s->stmt);
-}
-
-int
-store_col_is_null(struct store_stmt *s, int idx)
-{
-	return sqlite3_column_type(s->stmt, idx) == SQLITE_NULL;
-}
-
-int64_t
-store_col_int64(struct store_stmt *s, int idx)
-{
-	return sqlite3_column_int64(s->stmt, idx);
-}
-
-const char *
-store_col_text(struct store_stmt *s, int idx)
-{
-	return (const char *)sqlite3_column_text(s->stmt, idx);
-}
-
-const void *
-store_col_blob(struct store_stmt *s, int idx, size_t *len)
-{
-	const void *p;
-
-	/* Pointer first, then size, as SQLite's documentation asks. */
-	p = sqlite3_column_blob(s->stmt, idx);
-	*len = (size_t)sqlite3_column_bytes(s->stmt, idx);
-	return p;
-}
-
-int64_t
-store_last_insert_id(struct store *st)
-{
-	return sqlite3_last_insert_rowid(st->db);
-}
-
-int
-store_changes(struct store *st)
-{
-	return sqlite3_changes(st->db);
-}
-
-const char *
-store_errmsg(struct store *st)
-{
-	return sqlite3_errmsg(st->db);
-}
-
-int
-store_constraint_failed(struct store *st)
-{
-	return (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT;
 }
 
 int

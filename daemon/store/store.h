@@ -167,4 +167,53 @@ int store_constraint_failed(struct store *st);
  * with the first problems found in `err` if the database is damaged. */
 int store_integrity_check(struct store *st, char *err, size_t errlen);
 
+/*
+ * Queries in one call.  A parameter list is an array of tagged values
+ * bound to ?1, ?2... in order; STORE_ARGS(...) passes it with its length:
+ *
+ *	store_run(st, "meeting move", "UPDATE meetings SET starts_at = ?2 "
+ *	    "WHERE id = ?1", STORE_ARGS(STORE_INT(id), STORE_INT(at)),
+ *	    err, errlen);
+ *
+ * STORE_INT(v) binds an integer, STORE_TEXT(s) a UTF-8 string (NULL binds
+ * SQL NULL), STORE_ID(v) a row id where 0 means "none" and binds NULL,
+ * STORE_NULL binds NULL.  A statement without parameters passes NULL, 0.
+ *
+ * store_query prepares and binds, and returns the statement owned by the
+ * caller (store_finalize()), or NULL with the reason in err.
+ * store_run runs a statement that returns no row and finalizes it: 0, or
+ * -1 with "what: SQLite's message" in err (what may be NULL).
+ * store_get_int64 reads the first column of the first row into *out:
+ * 1 when there is a row, 0 when there is none (*out untouched), -1 on
+ * error ("what: message" in err).
+ */
+enum store_arg_type {
+	STORE_ARG_NULL,
+	STORE_ARG_INT,
+	STORE_ARG_ID,
+	STORE_ARG_TEXT
+};
+
+struct store_arg {
+	enum store_arg_type	 type;
+	int64_t			 i;
+	const char		*t;
+};
+
+#define STORE_INT(v)	((struct store_arg){ STORE_ARG_INT, (int64_t)(v), NULL })
+#define STORE_ID(v)	((struct store_arg){ STORE_ARG_ID, (int64_t)(v), NULL })
+#define STORE_TEXT(v)	((struct store_arg){ STORE_ARG_TEXT, 0, (v) })
+#define STORE_NULL	((struct store_arg){ STORE_ARG_NULL, 0, NULL })
+#define STORE_ARGS(...)	((const struct store_arg[]){ __VA_ARGS__ }),	\
+	(sizeof((const struct store_arg[]){ __VA_ARGS__ }) /		\
+	    sizeof(struct store_arg))
+
+struct store_stmt *store_query(struct store *st, const char *sql,
+    const struct store_arg *args, size_t nargs, char *err, size_t errlen);
+int store_run(struct store *st, const char *what, const char *sql,
+    const struct store_arg *args, size_t nargs, char *err, size_t errlen);
+int store_get_int64(struct store *st, int64_t *out, const char *what,
+    const char *sql, const struct store_arg *args, size_t nargs, char *err,
+    size_t errlen);
+
 #endif

@@ -653,6 +653,64 @@ test_migrations(void)
 	store_close(st);
 }
 
+static void
+test_queries(void)
+{
+	struct store *st = open_ok(":memory:", "queries: open");
+	struct store_stmt *s;
+	int64_t v = -7;
+
+	if (st == NULL)
+		return;
+	is_int(store_exec(st, "CREATE TABLE q (id INTEGER PRIMARY KEY, "
+	    "n INTEGER, s TEXT, ref INTEGER)", err, sizeof(err)), 0,
+	    "queries: table");
+	is_int(store_run(st, "first row", "INSERT INTO q (n, s, ref) VALUES "
+	    "(?1, ?2, ?3)", STORE_ARGS(STORE_INT(INT64_C(1) << 40),
+	    STORE_TEXT("l'été ; DROP TABLE q"), STORE_ID(0)), err,
+	    sizeof(err)), 0, "store_run inserts with three parameters");
+	is_int(store_run(st, NULL, "INSERT INTO q (n, s, ref) VALUES (?1, ?2, "
+	    "?3)", STORE_ARGS(STORE_INT(2), STORE_TEXT(NULL), STORE_ID(5)),
+	    err, sizeof(err)), 0, "NULL text and a real id");
+	is_int(store_get_int64(st, &v, NULL, "SELECT n FROM q WHERE s = ?1",
+	    STORE_ARGS(STORE_TEXT("l'été ; DROP TABLE q")), err,
+	    sizeof(err)), 1, "store_get_int64 finds the row by its text");
+	ok(v == INT64_C(1) << 40, "  and reads the 64-bit value");
+	is_int(store_get_int64(st, &v, NULL, "SELECT count(*) FROM q WHERE "
+	    "ref IS NULL AND s IS NOT NULL", NULL, 0, err, sizeof(err)), 1,
+	    "no parameters");
+	is_int((int)v, 1, "  STORE_ID(0) bound NULL");
+	is_int(store_get_int64(st, &v, NULL, "SELECT ref FROM q WHERE n = ?1 "
+	    "AND s IS ?2", STORE_ARGS(STORE_INT(2), STORE_NULL), err,
+	    sizeof(err)), 1, "STORE_NULL and STORE_TEXT(NULL) bind NULL");
+	is_int((int)v, 5, "  STORE_ID(5) bound 5");
+	v = -7;
+	is_int(store_get_int64(st, &v, NULL, "SELECT n FROM q WHERE n = ?1",
+	    STORE_ARGS(STORE_INT(3)), err, sizeof(err)), 0, "no row: 0");
+	is_int((int)v, -7, "  *out untouched");
+	is_int(store_run(st, "bad insert", "INSERT INTO nowhere VALUES (?1)",
+	    STORE_ARGS(STORE_INT(1)), err, sizeof(err)), -1,
+	    "store_run: a bad statement fails");
+	is_str(err, "no such table: nowhere", "  with SQLite's message");
+	is_int(store_run(st, "checked", "INSERT INTO q (id) VALUES (?1)",
+	    STORE_ARGS(STORE_INT(1)), err, sizeof(err)), -1,
+	    "store_run: a broken constraint fails");
+	is_str(err, "checked: UNIQUE constraint failed: q.id",
+	    "  with what and SQLite's message");
+	s = store_query(st, "SELECT n FROM q WHERE n > ?1 ORDER BY n",
+	    STORE_ARGS(STORE_INT(1)), err, sizeof(err));
+	ok(s != NULL && store_step(s) == STORE_ROW &&
+	    store_col_int64(s, 0) == 2 && store_step(s) == STORE_ROW &&
+	    store_step(s) == STORE_DONE, "store_query: rows in order");
+	store_finalize(s);
+	ok(store_query(st, "SELECT n FROM q WHERE n = ?1 AND s = ?2",
+	    STORE_ARGS(STORE_INT(1), STORE_INT(2), STORE_INT(3)), err,
+	    sizeof(err)) == NULL, "store_query: too many parameters refused");
+	is_str(err, "binding parameter 3: column index out of range",
+	    "  naming the parameter");
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -666,6 +724,7 @@ main(void)
 	test_statements();
 	test_savepoints();
 	test_migrations();
+	test_queries();
 	scratch_remove();
 	return tap_done();
 }
