@@ -1,4 +1,20 @@
 /*
+ * base/ — what every other folder stands on, and nothing from the mail
+ * world: it includes no other folder of daemon/.
+ *
+ *   mem.h      allocation that never returns NULL (this file)
+ *   log.h      one line per event on stderr, with journald levels
+ *   buf.h      growable NUL-terminated buffer with an optional cap
+ *   clock.h    "now", --now, Paris time and date arithmetic
+ *   charset.h  any charset to UTF-8, one clean line of UTF-8
+ *   codec.h    base64 and quoted-printable, both ways
+ *   addr.h     the one mail address validator
+ *   fileio.h   the capped whole-file reader
+ *   hash.h     SHA-256 and HMAC (GnuTLS)
+ *   url.h      imap://, imaps://, smtp://, smtps:// server addresses
+ *   tls_verify.h  certificate chain and host name checks (GnuTLS)
+ *   json_out.h    JSON for --json (jansson)
+ *
  * mem.h — allocation that never returns NULL.
  *
  * Out of memory is fatal (as in OpenSMTPD and isync): the daemon logs and

@@ -1,4 +1,11 @@
 /*
+ * cli/ — the command line: main.c reads the global options and calls one
+ * subcommand, each in its own file named after it (cmd_run.c for run and
+ * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person.c,
+ * cmd_outbox.c, cmd_quarantine.c); daemon.c is the loop of `run` and the
+ * cycle of `poll` (fetch, timers, outbox, sent copies).  Only cli/ may
+ * call into every other folder.
+ *
  * cli.h — what every subcommand receives, and the helpers they share.
  *
  * main.c parses the global options (-c, --now, -v, -d), loads the

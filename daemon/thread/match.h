@@ -1,4 +1,13 @@
 /*
+ * thread/ — which case and which person a received mail belongs to, and
+ * whether they may give commands (DESIGN.md §4).  Reads the store, never
+ * changes it.
+ *
+ *   match.h   a mail to its case and sender: token, then tag (this file)
+ *   token.h   the signed Message-ID of every mail we send, and its check
+ *   tag.h     the "[CDP-2026-0042]" reference in a subject, as mangled
+ *   trust.h   Authentication-Results: may a tag-matched mail give commands
+ *
  * match.h — which case and which person a received mail belongs to
  * (DESIGN.md §4).
  *

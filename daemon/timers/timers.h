@@ -1,4 +1,8 @@
 /*
+ * timers/ — what the daemon does because time passed rather than because
+ * a mail arrived: jobs come due (store/job_db.h holds them) and their
+ * mails go to the same outbox, in the same kind of transaction.
+ *
  * timers.h — running the jobs that have come due (table jobs, job_db.h).
  *
  * Each due job runs in its own transaction with the mails it causes, and
