@@ -23,7 +23,6 @@
 #include "fetch/imap_private.h"
 #include "base/log.h"
 
-
 /*
  * Skips the rest of an untagged response whose line ends with a literal
  * ("{123}"): the literal's bytes, then the lines after it, which may end
