@@ -21,6 +21,7 @@
 
 #include "parse/classify.h"
 #include "cli/cli.h"
+#include "cli/server_params.h"
 #include "config/config.h"
 #include "fetch/imap.h"
 #include "base/mem.h"
@@ -194,18 +195,12 @@ check_database(struct check_report *r, const struct config *cfg)
 static void
 check_imap(struct check_report *r, const struct config *cfg)
 {
-	struct imap_params p = {
-		.url = cfg->imap.m.url,
-		.user = cfg->imap.m.user,
-		.password = cfg->imap.m.password,
-		.tls_verify = cfg->imap.m.tls_verify,
-		.ca_file = cfg->imap.m.ca_file,
-		.timeout_sec = cfg->imap.m.timeout,
-	};
+	struct imap_params p;
 	struct imap_conn *c = NULL;
 	char err[1024];
 	uint32_t uidvalidity = 0;
 
+	server_params_imap(cfg, &p);
 	if (imap_open(&p, &c, err, sizeof(err)) != 0) {
 		check_line(r, 2, "imap", "%s", err);
 		return;
@@ -226,17 +221,10 @@ check_imap(struct check_report *r, const struct config *cfg)
 static void
 check_smtp(struct check_report *r, const struct config *cfg)
 {
-	struct smtp_params p = {
-		.url = cfg->smtp.m.url,
-		.user = cfg->smtp.m.user,
-		.password = cfg->smtp.m.password,
-		.starttls = cfg->smtp.starttls,
-		.tls_verify = cfg->smtp.m.tls_verify,
-		.ca_file = cfg->smtp.m.ca_file,
-		.timeout_sec = cfg->smtp.m.timeout,
-	};
+	struct smtp_params p;
 	char err[1024];
 
+	server_params_smtp(cfg, &p);
 	if (smtp_check_login(&p, err, sizeof(err)) != 0)
 		check_line(r, 2, "smtp", "%s", err);
 	else

@@ -23,6 +23,7 @@
 #include "out/mailer.h"
 #include "out/outbox.h"
 #include "config/people_file.h"
+#include "cli/server_params.h"
 #include "fetch/sentcopy.h"
 #include "out/smtp.h"
 #include "store/store.h"
@@ -189,18 +190,12 @@ static int
 daemon_cycle(struct daemon_ctx *d)
 {
 	const struct config *cfg = d->cfg;
-	struct imap_params p = {
-		.url = cfg->imap.m.url,
-		.user = cfg->imap.m.user,
-		.password = cfg->imap.m.password,
-		.tls_verify = cfg->imap.m.tls_verify,
-		.ca_file = cfg->imap.m.ca_file,
-		.timeout_sec = cfg->imap.m.timeout,
-	};
+	struct imap_params p;
 	struct fetch_stats stats;
 	char err[2048];
 	int rc;
 
+	server_params_imap(cfg, &p);
 	/* The people file is re-read when it changed, so an administrator
 	 * edits it without restarting; a bad file keeps the previous data
 	 * (people_reload_if_changed reports it once). */

@@ -92,10 +92,9 @@ fetch_load_state(struct store *st, const char *folder, uint32_t uidvalidity,
 	store_bind_text(s, 1, folder);
 	store_bind_int64(s, 2, uidvalidity);
 	store_bind_int64(s, 3, (long long)clock_now());
-	if (store_step(s) != STORE_DONE)
-		snprintf(err, errlen, "%s", store_errmsg(st));
-	else
+	if (store_step_done(s, NULL, err, errlen) == 0)
 		rc = 0;
+	s = NULL;		/* finalized by store_step_done */
 out:
 	store_finalize(s);
 	return rc;
@@ -106,7 +105,6 @@ fetch_save_state(struct store *st, const char *folder, uint32_t last_uid,
     char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = FETCH_ESTORE;
 
 	s = store_prepare(st, "UPDATE imap_state SET last_uid = ?2, "
 	    "updated_at = ?3 WHERE folder = ?1 AND last_uid < ?2", err, errlen);
@@ -115,12 +113,7 @@ fetch_save_state(struct store *st, const char *folder, uint32_t last_uid,
 	store_bind_text(s, 1, folder);
 	store_bind_int64(s, 2, last_uid);
 	store_bind_int64(s, 3, (long long)clock_now());
-	if (store_step(s) != STORE_DONE)
-		snprintf(err, errlen, "%s", store_errmsg(st));
-	else
-		rc = 0;
-	store_finalize(s);
-	return rc;
+	return store_step_done(s, NULL, err, errlen) == 0 ? 0 : FETCH_ESTORE;
 }
 
 static int

@@ -1,14 +1,36 @@
 /*
- * fetch.h — one pass over the contact mailbox: fetch what is new, store it
- * with group commit, then move it out of the inbox.
+ * fetch.h — the fetch/ folder's main header: one pass over the contact
+ * mailbox (fetch what is new, store it with group commit, then move it out
+ * of the inbox).
  *
- * The order is what makes a crash harmless (DESIGN.md §7): a batch of
- * messages is fetched with BODY.PEEK[] (nothing changes on the server),
- * processed in one transaction with a savepoint per message, committed with
- * the new last UID, and only then moved to the processed or quarantine
- * folder.  A crash before the commit leaves the messages in the inbox to be
- * fetched again; a crash after it leaves them in the inbox below the last
- * UID, and the next pass moves them without processing them again.
+ * fetch/ owns everything that talks IMAP to the contact mailbox: the
+ * connection, the fetch loop with group commit, what happens to one
+ * inbound mail inside that loop, IDLE, and the copy of sent mail into the
+ * sent folder.  Outside this folder the IMAP session is an opaque struct
+ * imap_conn, and libetpan's IMAP client is used by the imap_* files only.
+ * The files, in reading order:
+ *   fetch.h, fetch.c        one pass, below
+ *   inbound.h, inbound.c    one fetched mail inside the batch transaction:
+ *                           parse, recognise, store or quarantine
+ *   sentcopy.h, sentcopy.c  copies of what the outbox sent, APPENDed to
+ *                           [imap] sent_folder
+ *   imap.h                  the IMAP client's API: session, mailbox
+ *                           commands, IDLE, return codes
+ *   imap_private.h          struct imap_conn, shared by the three below
+ *   imap_conn.c             connect, TLS and certificate check, login,
+ *                           capabilities, NOOP, close
+ *   imap_mailbox.c          SELECT, LIST/CREATE, APPEND, SEARCH, FETCH,
+ *                           MOVE, \Seen
+ *   imap_idle.c             IDLE: start, wait, done
+ *
+ * In a pass, the order is what makes a crash harmless (DESIGN.md §7): a
+ * batch of messages is fetched with BODY.PEEK[] (nothing changes on the
+ * server), processed in one transaction with a savepoint per message,
+ * committed with the new last UID, and only then moved to the processed or
+ * quarantine folder.  A crash before the commit leaves the messages in the
+ * inbox to be fetched again; a crash after it leaves them in the inbox
+ * below the last UID, and the next pass moves them without processing them
+ * again.
  */
 #ifndef CDP_FETCH_H
 #define CDP_FETCH_H

@@ -5,8 +5,10 @@
  * (TLS from the first byte) or imap:// with STARTTLS, which is always
  * required.  The server's certificate chain and host name are verified by
  * us (tls_verify.h) before the password is sent, because libetpan does not
- * verify anything.  libetpan is included by imap.c only; callers see this
- * API and our own return codes.
+ * verify anything.  libetpan is included by the three files behind this
+ * API only (imap_conn.c: the session; imap_mailbox.c: folder and message
+ * commands; imap_idle.c: IDLE; they share imap_private.h); callers see
+ * this API and our own return codes.
  *
  * Return codes: every function returns IMAP_OK (0) or one of the negative
  * codes below, with a sentence in the caller's err buffer that starts with

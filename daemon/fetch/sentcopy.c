@@ -55,7 +55,6 @@ sentcopy_skip_old(struct store *st, long long now, long long cutoff, int *n,
     char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = -1;
 
 	*n = 0;
 	if ((s = store_prepare(st, "UPDATE outbox INDEXED BY outbox_to_copy "
@@ -64,15 +63,10 @@ sentcopy_skip_old(struct store *st, long long now, long long cutoff, int *n,
 		return -1;
 	store_bind_int64(s, 1, now);
 	store_bind_int64(s, 2, cutoff);
-	if (store_step(s) != STORE_DONE) {
-		snprintf(err, errlen, "old rows: %s", store_errmsg(st));
-		goto out;
-	}
+	if (store_step_done(s, "old rows", err, errlen) != 0)
+		return -1;
 	*n = store_changes(st);
-	rc = 0;
-out:
-	store_finalize(s);
-	return rc;
+	return 0;
 }
 
 /* Up to SENTCOPY_BATCH ids to copy, oldest sent first, into ids[]. */
