@@ -259,10 +259,10 @@ casemail_themes_text(struct casework *cw, const char *themes_json)
 	struct store_stmt *s;
 	char err[256], *out = NULL;
 
-	s = store_prepare(cw->st, "SELECT group_concat(value, ', ') FROM "
-	    "json_each(?1)", err, sizeof(err));
+	s = store_query(cw->st, "SELECT group_concat(value, ', ') FROM "
+	    "json_each(?1)", STORE_ARGS(STORE_TEXT(themes_json ? themes_json :
+	    "[]")), err, sizeof(err));
 	if (s != NULL) {
-		store_bind_text(s, 1, themes_json ? themes_json : "[]");
 		if (store_step(s) == STORE_ROW && !store_col_is_null(s, 0))
 			out = xstrdup(store_col_text(s, 0));
 		store_finalize(s);

@@ -32,33 +32,22 @@ int
 cmdctx_set_state(struct cmd_ctx *x, const char *state, const char *reason,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
 	const char *kv[] = { "from", x->c.state, "to", state, "reason",
 	    reason };
-	int end = !case_state_open(state), rc = -1;
+	char what[128];
 
-	s = store_prepare(x->cw->st, "UPDATE cases SET state = ?2, "
+	snprintf(what, sizeof(what), "state %s", state);
+	if (store_run(x->cw->st, what, "UPDATE cases SET state = ?2, "
 	    "state_since = ?3, updated_at = ?3, closed_at = CASE WHEN ?4 "
 	    "THEN ?3 ELSE NULL END, reason = CASE WHEN ?5 IS NOT NULL "
-	    "THEN ?5 ELSE reason END WHERE id = ?1", err, errlen);
-	if (s == NULL)
+	    "THEN ?5 ELSE reason END WHERE id = ?1",
+	    STORE_ARGS(STORE_INT(x->c.id), STORE_TEXT(state),
+	    STORE_INT(x->cw->now), STORE_INT(!case_state_open(state)),
+	    STORE_TEXT(reason && *reason ? reason : NULL)), err, errlen) != 0 ||
+	    cmdctx_event(x, "state", kv, 6, err, errlen) != 0)
 		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	store_bind_text(s, 2, state);
-	store_bind_int64(s, 3, x->cw->now);
-	store_bind_int64(s, 4, end);
-	store_bind_text(s, 5, reason && *reason ? reason : NULL);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "state %s: %s", state,
-		    store_errmsg(x->cw->st));
-	store_finalize(s);
-	if (rc == 0)
-		rc = cmdctx_event(x, "state", kv, 6, err, errlen);
-	if (rc == 0)
-		snprintf(x->c.state, sizeof(x->c.state), "%s", state);
-	return rc;
+	snprintf(x->c.state, sizeof(x->c.state), "%s", state);
+	return 0;
 }
 
 int
@@ -74,16 +63,16 @@ cmdctx_group(struct cmd_ctx *x, int which, struct cw_person **out,
 	*n = 0;
 	/* Holder first, then referent, contact, volunteers: the order
 	 * people are named in group mails. */
-	s = store_prepare(x->cw->st, "SELECT p.id, p.name, p.email, m.role, "
+	s = store_query(x->cw->st, "SELECT p.id, p.name, p.email, m.role, "
 	    "m.person_id = coalesce(c.contact_id, 0) FROM case_members m "
 	    "JOIN persons p ON p.id = m.person_id JOIN cases c ON c.id = "
 	    "m.case_id WHERE m.case_id = ?1 AND m.status = 'accepted' "
 	    "AND p.forgotten_at IS NULL ORDER BY CASE m.role WHEN 'holder' "
 	    "THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 ELSE 4 "
-	    "END, 5 DESC, m.answered_at, p.id", err, errlen);
+	    "END, 5 DESC, m.answered_at, p.id",
+	    STORE_ARGS(STORE_INT(x->c.id)), err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, x->c.id);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *role = store_col_text(s, 3);
 		int contact = (int)store_col_int64(s, 4);
@@ -121,16 +110,16 @@ cmdctx_members(struct cmd_ctx *x, struct tpl_data *d, char *err,
 	int rc;
 
 	tpl_list_init(d, "members");
-	s = store_prepare(x->cw->st, "SELECT p.name, p.email, m.role, "
+	s = store_query(x->cw->st, "SELECT p.name, p.email, m.role, "
 	    "m.status, m.person_id = coalesce(c.contact_id, 0) FROM "
 	    "case_members m JOIN persons p ON p.id = m.person_id JOIN cases "
 	    "c ON c.id = m.case_id WHERE m.case_id = ?1 AND m.status IN "
 	    "('accepted', 'invited', 'declined') ORDER BY CASE m.role WHEN "
 	    "'holder' THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 "
-	    "ELSE 4 END, 5 DESC, p.id", err, errlen);
+	    "ELSE 4 END, 5 DESC, p.id", STORE_ARGS(STORE_INT(x->c.id)), err,
+	    errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, x->c.id);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		struct tpl_data *it = tpl_list_add(d, "members");
 		const char *role = store_col_text(s, 2);

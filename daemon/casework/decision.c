@@ -108,12 +108,12 @@ decision_first_text(struct cmd_ctx *x)
 	struct store_stmt *s;
 	char err[256], *t = NULL;
 
-	s = store_prepare(x->cw->st, "SELECT new_text FROM messages WHERE "
+	s = store_query(x->cw->st, "SELECT new_text FROM messages WHERE "
 	    "case_id = ?1 AND direction = 'in' AND matched_by = 'new' "
-	    "ORDER BY id LIMIT 1", err, sizeof(err));
+	    "ORDER BY id LIMIT 1", STORE_ARGS(STORE_INT(x->c.id)), err,
+	    sizeof(err));
 	if (s == NULL)
 		return xstrdup("");
-	store_bind_int64(s, 1, x->c.id);
 	if (store_step(s) == STORE_ROW && !store_col_is_null(s, 0))
 		t = xstrdup(store_col_text(s, 0));
 	store_finalize(s);

@@ -47,21 +47,13 @@ static int
 group_int(struct cmd_ctx *x, const char *sql, int64_t person_id,
     long long *out, char *err, size_t errlen)
 {
-	struct store_stmt *s;
+	int64_t v = 0;
 	int rc;
 
-	*out = 0;
-	s = store_prepare(x->cw->st, sql, err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	store_bind_int64(s, 2, person_id);
-	rc = store_step(s);
-	if (rc == STORE_ROW && !store_col_is_null(s, 0))
-		*out = store_col_int64(s, 0);
-	else if (rc < 0)
-		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
-	store_finalize(s);
+	/* A NULL value reads as 0. */
+	rc = store_get_int64(x->cw->st, &v, NULL, sql,
+	    STORE_ARGS(STORE_INT(x->c.id), STORE_INT(person_id)), err, errlen);
+	*out = v;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -70,15 +62,8 @@ static int
 group_exec(struct cmd_ctx *x, const char *sql, int64_t person_id,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
-	s = store_prepare(x->cw->st, sql, err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	store_bind_int64(s, 2, person_id);
-	store_bind_int64(s, 3, x->cw->now);
-	return store_step_done(s, NULL, err, errlen);
+	return store_run(x->cw->st, NULL, sql, STORE_ARGS(STORE_INT(x->c.id),
+	    STORE_INT(person_id), STORE_INT(x->cw->now)), err, errlen);
 }
 
 /* Invitation: the initiative, and the charter for who has not signed. */
@@ -107,14 +92,13 @@ group_send_invitation(struct cmd_ctx *x, const struct cw_person *v,
 	free(themes);
 	tpl_set_bool(d, "needs_charter", needs_charter);
 	tpl_set_int(d, "answer_days", x->cw->cfg->timers.invitation_reminder);
-	s = store_prepare(x->cw->st, "SELECT new_text FROM messages WHERE "
-	    "case_id = ?1 AND matched_by = 'new' ORDER BY id LIMIT 1", err,
-	    errlen);
+	s = store_query(x->cw->st, "SELECT new_text FROM messages WHERE "
+	    "case_id = ?1 AND matched_by = 'new' ORDER BY id LIMIT 1",
+	    STORE_ARGS(STORE_INT(x->c.id)), err, errlen);
 	if (s == NULL) {
 		tpl_data_free(d);
 		return -1;
 	}
-	store_bind_int64(s, 1, x->c.id);
 	if (store_step(s) == STORE_ROW)
 		tpl_set(d, "request_text", store_col_text(s, 0));
 	store_finalize(s);

@@ -43,24 +43,14 @@ static int
 intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
     int64_t case_id, int64_t person_id, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-	int rc;
+	int64_t one;
 
-	s = store_prepare(in->cw->st, "SELECT 1 FROM outbox WHERE template "
-	    "IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND (?4 = 0 OR "
-	    "person_id = ?4) AND created_at >= ?5 LIMIT 1", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, tpl_a);
-	store_bind_text(s, 2, tpl_b);
-	store_bind_int64(s, 3, case_id);
-	store_bind_int64(s, 4, person_id);
-	store_bind_int64(s, 5, clock_day_start(in->cw->now));
-	rc = store_step(s);
-	if (rc < 0)
-		snprintf(err, errlen, "%s", store_errmsg(in->cw->st));
-	store_finalize(s);
-	return rc < 0 ? -1 : rc == STORE_ROW;
+	return store_get_int64(in->cw->st, &one, NULL, "SELECT 1 FROM outbox "
+	    "WHERE template IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND "
+	    "(?4 = 0 OR person_id = ?4) AND created_at >= ?5 LIMIT 1",
+	    STORE_ARGS(STORE_TEXT(tpl_a), STORE_TEXT(tpl_b), STORE_INT(case_id),
+	    STORE_INT(person_id), STORE_INT(clock_day_start(in->cw->now))),
+	    err, errlen);
 }
 
 static int

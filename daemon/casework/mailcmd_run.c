@@ -138,14 +138,13 @@ sender_roles(struct cmd_ctx *x, unsigned *roles, char *err, size_t errlen)
 	for (size_t i = 0; i < cl->n; i++)
 		if (strcasecmp(cl->items[i], x->sender.email) == 0)
 			*roles |= R_COORD;
-	s = store_prepare(x->cw->st, "SELECT role, status FROM case_members "
+	s = store_query(x->cw->st, "SELECT role, status FROM case_members "
 	    "WHERE case_id = ?1 AND person_id = ?2 UNION ALL SELECT "
 	    "'net_' || role, '' FROM person_roles WHERE person_id = ?2",
-	    err, errlen);
+	    STORE_ARGS(STORE_INT(x->c.id), STORE_INT(x->sender.id)), err,
+	    errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	store_bind_int64(s, 2, x->sender.id);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *role = store_col_text(s, 0);
 		const char *status = store_col_text(s, 1);

@@ -102,15 +102,13 @@ meeting_find(struct casework *cw, int64_t case_id, int held,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	s = store_prepare(cw->st, "SELECT id, uid, sequence, starts_at, "
+	s = store_query(cw->st, "SELECT id, uid, sequence, starts_at, "
 	    "location FROM meetings WHERE case_id = ?1 AND state = "
 	    "'scheduled' AND (starts_at <= ?2) = ?3 ORDER BY starts_at "
-	    "LIMIT 1", err, errlen);
+	    "LIMIT 1", STORE_ARGS(STORE_INT(case_id), STORE_INT(cw->now),
+	    STORE_INT(held ? 1 : 0)), err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, case_id);
-	store_bind_int64(s, 2, cw->now);
-	store_bind_int64(s, 3, held ? 1 : 0);
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
 		out->id = store_col_int64(s, 0);
@@ -132,17 +130,11 @@ static int
 meeting_drop_reminders(struct casework *cw, int64_t case_id,
     int64_t meeting_id, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
-	s = store_prepare(cw->st, "UPDATE jobs SET done_at = ?1 WHERE kind = "
-	    "'meeting_reminder' AND done_at IS NULL AND case_id = ?2 AND "
-	    "json_extract(payload, '$.meeting') = ?3", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, cw->now);
-	store_bind_int64(s, 2, case_id);
-	store_bind_int64(s, 3, meeting_id);
-	return store_step_done(s, "meeting reminders", err, errlen);
+	return store_run(cw->st, "meeting reminders", "UPDATE jobs SET "
+	    "done_at = ?1 WHERE kind = 'meeting_reminder' AND done_at IS NULL "
+	    "AND case_id = ?2 AND json_extract(payload, '$.meeting') = ?3",
+	    STORE_ARGS(STORE_INT(cw->now), STORE_INT(case_id),
+	    STORE_INT(meeting_id)), err, errlen);
 }
 
 /* One job per configured reminder that is still ahead. */
@@ -180,7 +172,6 @@ meeting_insert(struct cmd_ctx *x, long long starts_at, const char *location,
 	const char *domain = cw->cfg->network.domain;
 	unsigned char rnd[MEETING_UID_RANDOM];
 	char hex[2 * MEETING_UID_RANDOM + 1];
-	struct store_stmt *s;
 
 	if (hash_random(rnd, sizeof(rnd)) != 0) {
 		snprintf(err, errlen, "%s: meeting UID: no random bytes",
@@ -194,17 +185,12 @@ meeting_insert(struct cmd_ctx *x, long long starts_at, const char *location,
 	    domain && *domain ? domain : "localhost");
 	out->starts_at = starts_at;
 	out->location = location ? xstrdup(location) : NULL;
-	s = store_prepare(cw->st, "INSERT INTO meetings (case_id, uid, "
-	    "sequence, starts_at, location, state, created_at, updated_at) "
-	    "VALUES (?1, ?2, 0, ?3, ?4, 'scheduled', ?5, ?5)", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	store_bind_text(s, 2, out->uid);
-	store_bind_int64(s, 3, starts_at);
-	store_bind_text(s, 4, location);
-	store_bind_int64(s, 5, cw->now);
-	if (store_step_done(s, "new meeting", err, errlen) != 0)
+	if (store_run(cw->st, "new meeting", "INSERT INTO meetings (case_id, "
+	    "uid, sequence, starts_at, location, state, created_at, "
+	    "updated_at) VALUES (?1, ?2, 0, ?3, ?4, 'scheduled', ?5, ?5)",
+	    STORE_ARGS(STORE_INT(x->c.id), STORE_TEXT(out->uid),
+	    STORE_INT(starts_at), STORE_TEXT(location), STORE_INT(cw->now)),
+	    err, errlen) != 0)
 		return -1;
 	out->id = store_last_insert_id(cw->st);
 	return 0;
@@ -217,7 +203,6 @@ meeting_move(struct cmd_ctx *x, struct meeting_row *r, long long starts_at,
     const char *location, char *err, size_t errlen)
 {
 	struct casework *cw = x->cw;
-	struct store_stmt *s;
 
 	r->starts_at = starts_at;
 	r->sequence++;
@@ -225,17 +210,11 @@ meeting_move(struct cmd_ctx *x, struct meeting_row *r, long long starts_at,
 		free(r->location);
 		r->location = xstrdup(location);
 	}
-	s = store_prepare(cw->st, "UPDATE meetings SET starts_at = ?2, "
-	    "location = ?3, sequence = ?4, reminders_sent = 0, updated_at = ?5 "
-	    "WHERE id = ?1", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, r->id);
-	store_bind_int64(s, 2, starts_at);
-	store_bind_text(s, 3, r->location);
-	store_bind_int64(s, 4, r->sequence);
-	store_bind_int64(s, 5, cw->now);
-	if (store_step_done(s, "meeting move", err, errlen) != 0)
+	if (store_run(cw->st, "meeting move", "UPDATE meetings SET starts_at = "
+	    "?2, location = ?3, sequence = ?4, reminders_sent = 0, updated_at "
+	    "= ?5 WHERE id = ?1", STORE_ARGS(STORE_INT(r->id),
+	    STORE_INT(starts_at), STORE_TEXT(r->location),
+	    STORE_INT(r->sequence), STORE_INT(cw->now)), err, errlen) != 0)
 		return -1;
 	return meeting_drop_reminders(cw, x->c.id, r->id, err, errlen);
 }
@@ -245,18 +224,12 @@ meeting_set_cancelled(struct cmd_ctx *x, struct meeting_row *r, char *err,
     size_t errlen)
 {
 	struct casework *cw = x->cw;
-	struct store_stmt *s;
 
 	r->sequence++;
-	s = store_prepare(cw->st, "UPDATE meetings SET state = 'cancelled', "
-	    "sequence = ?2, updated_at = ?3 WHERE id = ?1", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, r->id);
-	store_bind_int64(s, 2, r->sequence);
-	store_bind_int64(s, 3, cw->now);
-	if (store_step_done(s, "meeting cancellation", err,
-	    errlen) != 0)
+	if (store_run(cw->st, "meeting cancellation", "UPDATE meetings SET "
+	    "state = 'cancelled', sequence = ?2, updated_at = ?3 WHERE id = ?1",
+	    STORE_ARGS(STORE_INT(r->id), STORE_INT(r->sequence),
+	    STORE_INT(cw->now)), err, errlen) != 0)
 		return -1;
 	return meeting_drop_reminders(cw, x->c.id, r->id, err, errlen);
 }
@@ -503,13 +476,11 @@ meeting_find_uid(struct casework *cw, int64_t case_id, const char *uid,
 	struct store_stmt *s;
 	int rc;
 
-	s = store_prepare(cw->st, "SELECT c.ref FROM meetings m JOIN cases c "
-	    "ON c.id = m.case_id WHERE m.uid = ?1 AND m.case_id = ?2", err,
-	    errlen);
+	s = store_query(cw->st, "SELECT c.ref FROM meetings m JOIN cases c "
+	    "ON c.id = m.case_id WHERE m.uid = ?1 AND m.case_id = ?2",
+	    STORE_ARGS(STORE_TEXT(uid), STORE_INT(case_id)), err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, uid);
-	store_bind_int64(s, 2, case_id);
 	rc = store_step(s);
 	if (rc == STORE_ROW)
 		snprintf(ref, reflen, "%s", store_col_text(s, 0));

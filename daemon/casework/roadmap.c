@@ -48,22 +48,15 @@ roadmap_add_milestone(struct cmd_ctx *x, const char *kind, long long due,
     int has_time, const char *label, int64_t *id, char *err, size_t errlen)
 {
 	struct casework *cw = x->cw;
-	struct store_stmt *s;
 	long long remind;
 	char payload[48];
 
-	s = store_prepare(cw->st, "INSERT INTO milestones (case_id, kind, "
-	    "due_at, has_time, label, state, created_at) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, 'planned', ?6)", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	store_bind_text(s, 2, kind);
-	store_bind_int64(s, 3, due);
-	store_bind_int64(s, 4, has_time ? 1 : 0);
-	store_bind_text(s, 5, label ? label : "");
-	store_bind_int64(s, 6, cw->now);
-	if (store_step_done(s, "new milestone", err, errlen) != 0)
+	if (store_run(cw->st, "new milestone", "INSERT INTO milestones "
+	    "(case_id, kind, due_at, has_time, label, state, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, 'planned', ?6)",
+	    STORE_ARGS(STORE_INT(x->c.id), STORE_TEXT(kind), STORE_INT(due),
+	    STORE_INT(has_time ? 1 : 0), STORE_TEXT(label ? label : ""),
+	    STORE_INT(cw->now)), err, errlen) != 0)
 		return -1;
 	*id = store_last_insert_id(cw->st);
 
@@ -82,44 +75,26 @@ static int
 roadmap_cancel_planned(struct cmd_ctx *x, char *err, size_t errlen)
 {
 	struct casework *cw = x->cw;
-	struct store_stmt *s;
 
-	s = store_prepare(cw->st, "UPDATE jobs SET done_at = ?1 WHERE kind = "
-	    "'milestone_reminder' AND done_at IS NULL AND case_id = ?2 AND "
-	    "json_extract(payload, '$.milestone') IN (SELECT id FROM "
-	    "milestones WHERE case_id = ?2 AND kind = 'milestone' AND state = "
-	    "'planned')", err, errlen);
-	if (s == NULL)
+	if (store_run(cw->st, "old milestone reminders", "UPDATE jobs SET "
+	    "done_at = ?1 WHERE kind = 'milestone_reminder' AND done_at IS "
+	    "NULL AND case_id = ?2 AND json_extract(payload, '$.milestone') IN "
+	    "(SELECT id FROM milestones WHERE case_id = ?2 AND kind = "
+	    "'milestone' AND state = 'planned')", STORE_ARGS(STORE_INT(cw->now),
+	    STORE_INT(x->c.id)), err, errlen) != 0)
 		return -1;
-	store_bind_int64(s, 1, cw->now);
-	store_bind_int64(s, 2, x->c.id);
-	if (store_step_done(s, "old milestone reminders", err,
-	    errlen) != 0)
-		return -1;
-	s = store_prepare(cw->st, "UPDATE milestones SET state = 'cancelled' "
-	    "WHERE case_id = ?1 AND kind = 'milestone' AND state = 'planned'",
-	    err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	return store_step_done(s, "old milestones", err, errlen);
+	return store_run(cw->st, "old milestones", "UPDATE milestones SET "
+	    "state = 'cancelled' WHERE case_id = ?1 AND kind = 'milestone' AND "
+	    "state = 'planned'", STORE_ARGS(STORE_INT(x->c.id)), err, errlen);
 }
 
 static int
 roadmap_store_text(struct cmd_ctx *x, const char *text, char *err,
     size_t errlen)
 {
-	struct casework *cw = x->cw;
-	struct store_stmt *s;
-
-	s = store_prepare(cw->st, "UPDATE cases SET roadmap = ?2, updated_at "
-	    "= ?3 WHERE id = ?1", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	store_bind_text(s, 2, text);
-	store_bind_int64(s, 3, cw->now);
-	return store_step_done(s, "roadmap", err, errlen);
+	return store_run(x->cw->st, "roadmap", "UPDATE cases SET roadmap = "
+	    "?2, updated_at = ?3 WHERE id = ?1", STORE_ARGS(STORE_INT(x->c.id),
+	    STORE_TEXT(text), STORE_INT(x->cw->now)), err, errlen);
 }
 
 /*
@@ -132,9 +107,9 @@ static int
 roadmap_commitment(struct cmd_ctx *x, char *err, size_t errlen)
 {
 	struct casework *cw = x->cw;
-	struct store_stmt *s;
-	char holder[24];
+	char holder[24], what[64];
 	const char *kv[2];
+	int64_t one;
 	int rc;
 
 	if (x->c.holder_id == 0)
@@ -142,17 +117,11 @@ roadmap_commitment(struct cmd_ctx *x, char *err, size_t errlen)
 	if (person_add_role(cw->st, x->c.holder_id, "holder", PERSON_SRC_DB,
 	    cw->now, err, errlen) != 0)
 		return -1;
-	s = store_prepare(cw->st, "SELECT 1 FROM events WHERE case_id = ?1 "
-	    "AND kind = 'commitment' LIMIT 1", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, x->c.id);
-	rc = store_step(s);
-	if (rc < 0)
-		snprintf(err, errlen, "%s: commitment: %s", x->c.ref,
-		    store_errmsg(cw->st));
-	store_finalize(s);
-	if (rc != STORE_DONE)
+	snprintf(what, sizeof(what), "%s: commitment", x->c.ref);
+	rc = store_get_int64(cw->st, &one, what, "SELECT 1 FROM events WHERE "
+	    "case_id = ?1 AND kind = 'commitment' LIMIT 1",
+	    STORE_ARGS(STORE_INT(x->c.id)), err, errlen);
+	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	snprintf(holder, sizeof(holder), "%lld", (long long)x->c.holder_id);
 	kv[0] = "holder_id";

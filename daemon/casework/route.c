@@ -135,7 +135,7 @@ route_load(struct store *st, int default_max, struct route_set *rs,
 	int rc;
 
 	memset(rs, 0, sizeof(*rs));
-	s = store_prepare(st, "SELECT p.id, "
+	s = store_query(st, "SELECT p.id, "
 	    "(SELECT group_concat(value, char(31)) FROM json_each(p.communes)),"
 	    " (SELECT group_concat(value, char(31)) FROM json_each(p.themes)),"
 	    " coalesce(p.max_open_cases, ?1), "
@@ -146,10 +146,10 @@ route_load(struct store *st, int default_max, struct route_set *rs,
 	    "CAST(p.id AS TEXT)), 0), p.active "
 	    "FROM persons p JOIN person_roles r ON r.person_id = p.id "
 	    "AND r.role = 'referent' WHERE p.forgotten_at IS NULL AND "
-	    "p.failing_since IS NULL ORDER BY p.id", err, errlen);
+	    "p.failing_since IS NULL ORDER BY p.id",
+	    STORE_ARGS(STORE_INT(default_max)), err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, default_max);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		struct route_candidate *c;
 		char **communes, **themes;
@@ -196,11 +196,11 @@ route_case_themes(struct store *st, const char *themes_json, char ***out,
 
 	*out = NULL;
 	*n = 0;
-	s = store_prepare(st, "SELECT group_concat(value, char(31)) FROM "
-	    "json_each(?1)", err, errlen);
+	s = store_query(st, "SELECT group_concat(value, char(31)) FROM "
+	    "json_each(?1)", STORE_ARGS(STORE_TEXT(themes_json ? themes_json :
+	    "[]")), err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, themes_json ? themes_json : "[]");
 	rc = store_step(s);
 	if (rc == STORE_ROW)
 		*out = route_split(store_col_is_null(s, 0) ? NULL :
@@ -247,7 +247,7 @@ route_volunteers(struct store *st, const char *themes_json, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	s = store_prepare(st, "SELECT id, name, email, skills, load FROM "
+	s = store_query(st, "SELECT id, name, email, skills, load FROM "
 	    "(SELECT p.id, p.name, p.email, "
 	    "(SELECT group_concat(value, ', ') FROM json_each(p.themes)) "
 	    "AS skills, (SELECT count(*) FROM json_each(p.themes) t WHERE "
@@ -259,11 +259,11 @@ route_volunteers(struct store *st, const char *themes_json, size_t max,
 	    "AS load FROM persons p JOIN person_roles r ON r.person_id = p.id "
 	    "AND r.role = 'volunteer' WHERE p.active = 1 AND p.forgotten_at "
 	    "IS NULL AND p.failing_since IS NULL) WHERE shared > 0 "
-	    "ORDER BY shared DESC, load, id LIMIT ?2", err, errlen);
+	    "ORDER BY shared DESC, load, id LIMIT ?2",
+	    STORE_ARGS(STORE_TEXT(themes_json ? themes_json : "[]"),
+	    STORE_INT(max)), err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, themes_json ? themes_json : "[]");
-	store_bind_int64(s, 2, (int64_t)max);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;

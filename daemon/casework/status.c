@@ -32,12 +32,11 @@ status_meeting(struct cmd_ctx *x, struct tpl_data *d, char *err,
 	char date[16], tm[16];
 	int rc;
 
-	s = store_prepare(x->cw->st, "SELECT starts_at, location FROM meetings "
+	s = store_query(x->cw->st, "SELECT starts_at, location FROM meetings "
 	    "WHERE case_id = ?1 AND state = 'scheduled' ORDER BY starts_at "
-	    "DESC LIMIT 1", err, errlen);
+	    "DESC LIMIT 1", STORE_ARGS(STORE_INT(x->c.id)), err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, x->c.id);
 	rc = store_step(s);
 	if (rc == STORE_ROW) {
 		cmdctx_format_when(store_col_int64(s, 0), 1, date,
@@ -62,12 +61,12 @@ status_milestones(struct cmd_ctx *x, struct tpl_data *d, char *err,
 	int rc;
 
 	tpl_list_init(d, "milestones");
-	s = store_prepare(x->cw->st, "SELECT due_at, has_time, label, kind, "
+	s = store_query(x->cw->st, "SELECT due_at, has_time, label, kind, "
 	    "state FROM milestones WHERE case_id = ?1 AND state <> "
-	    "'cancelled' ORDER BY due_at, id", err, errlen);
+	    "'cancelled' ORDER BY due_at, id", STORE_ARGS(STORE_INT(x->c.id)),
+	    err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, x->c.id);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		struct tpl_data *it = tpl_list_add(d, "milestones");
 

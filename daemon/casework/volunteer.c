@@ -18,20 +18,14 @@
 int
 volunteer_sign(struct cmd_ctx *x, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-	int rc = -1;
-
-	s = store_prepare(x->cw->st, "UPDATE persons SET charter_signed_at = "
-	    "?2, updated_at = ?2 WHERE id = ?1 AND charter_signed_at IS NULL",
-	    err, errlen);
-	if (s == NULL)
+	if (store_run(x->cw->st, NULL, "UPDATE persons SET charter_signed_at "
+	    "= ?2, updated_at = ?2 WHERE id = ?1 AND charter_signed_at IS "
+	    "NULL", STORE_ARGS(STORE_INT(x->sender.id), STORE_INT(x->cw->now)),
+	    err, errlen) != 0)
 		return -1;
-	store_bind_int64(s, 1, x->sender.id);
-	store_bind_int64(s, 2, x->cw->now);
-	rc = store_step_done(s, NULL, err, errlen);
-	if (rc == 0 && store_changes(x->cw->st) > 0)
-		rc = cmdctx_event(x, "charter_signed", NULL, 0, err, errlen);
-	return rc;
+	if (store_changes(x->cw->st) > 0)
+		return cmdctx_event(x, "charter_signed", NULL, 0, err, errlen);
+	return 0;
 }
 
 /* The applicant of a volunteer case, and whether it is still open. */

@@ -143,16 +143,16 @@ case_cmd_list(struct store *st, const char *state, int json)
 	char err[1024];
 	int rc, n = 0;
 
-	s = store_prepare(st, "SELECT " CASE_COLUMNS CASE_JOINS
+	s = store_query(st, "SELECT " CASE_COLUMNS CASE_JOINS
 	    "WHERE ?1 IS NULL OR c.state = ?1 OR (?1 = 'open' AND c.state "
 	    "NOT IN ('ineligible', 'closed', 'withdrawn')) "
-	    "ORDER BY c.created_at DESC, c.id DESC", err, sizeof(err));
+	    "ORDER BY c.created_at DESC, c.id DESC",
+	    STORE_ARGS(STORE_TEXT(state)), err, sizeof(err));
 	if (s == NULL) {
 		fprintf(stderr, "coupdepouce case: %s\n", err);
 		json_out_free(arr);
 		return EXIT_ERR;
 	}
-	store_bind_text(s, 1, state);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		if (json) {
 			json_out_push(arr, case_summary_json(s));
@@ -198,13 +198,13 @@ case_add_rows(struct store *st, struct json_out *o, const char *key,
 	char err[1024];
 	int rc;
 
-	s = store_prepare(st, sql, err, sizeof(err));
+	s = store_query(st, sql, STORE_ARGS(STORE_INT(case_id)), err,
+	    sizeof(err));
 	if (s == NULL) {
 		fprintf(stderr, "coupdepouce case: %s\n", err);
 		json_out_free(arr);
 		return -1;
 	}
-	store_bind_int64(s, 1, case_id);
 	while ((rc = store_step(s)) == STORE_ROW)
 		json_out_push(arr, row(s));
 	if (rc < 0)
@@ -336,12 +336,12 @@ print_show_text(struct store *st, struct store_stmt *c, long long id)
 	printf("Referent:  %s\n", col_text(c, 7) ? col_text(c, 7) : "-");
 	printf("Commune:   %s\n", col_text(c, 8) ? col_text(c, 8) : "-");
 	printf("Themes:    %s\n\nTimeline:\n", store_col_text(c, 9));
-	s = store_prepare(st, detail_sql[3][1], err, sizeof(err));
+	s = store_query(st, detail_sql[3][1], STORE_ARGS(STORE_INT(id)), err,
+	    sizeof(err));
 	if (s == NULL) {
 		fprintf(stderr, "coupdepouce case: %s\n", err);
 		return -1;
 	}
-	store_bind_int64(s, 1, id);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		const char *kind = store_col_text(s, 1);
 		const char *t = col_text(s, 10), *details = col_text(s, 4);
@@ -375,15 +375,15 @@ case_cmd_show(struct store *st, const char *ref, int json)
 	struct json_out *(*rows[])(struct store_stmt *) = { member_row,
 	    meeting_row, milestone_row, event_row, mail_row };
 
-	s = store_prepare(st, "SELECT " CASE_COLUMNS ", c.state_since, "
+	s = store_query(st, "SELECT " CASE_COLUMNS ", c.state_since, "
 	    "c.closed_at, c.reason, c.roadmap, k.name, k.email "
 	    CASE_JOINS "LEFT JOIN persons k ON k.id = c.contact_id "
-	    "WHERE c.ref = upper(?1)", err, sizeof(err));
+	    "WHERE c.ref = upper(?1)", STORE_ARGS(STORE_TEXT(ref)), err,
+	    sizeof(err));
 	if (s == NULL) {
 		fprintf(stderr, "coupdepouce case: %s\n", err);
 		return EXIT_ERR;
 	}
-	store_bind_text(s, 1, ref);
 	step = store_step(s);
 	if (step != STORE_ROW) {
 		fprintf(stderr, "coupdepouce case: %s\n", step < 0 ?

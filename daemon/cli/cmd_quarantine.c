@@ -127,12 +127,11 @@ quarantine_retry(struct store *st, const struct config *cfg, long long id)
 	}
 	rules.cfg = cfg;
 	rules.mailer = mailer;
-	s = store_prepare(st, "SELECT raw, reason, imap_folder, "
+	s = store_query(st, "SELECT raw, reason, imap_folder, "
 	    "imap_uidvalidity, imap_uid, msg_id FROM quarantine WHERE id = ?1",
-	    err, sizeof(err));
+	    STORE_ARGS(STORE_INT(id)), err, sizeof(err));
 	if (s == NULL)
 		goto fail;
-	store_bind_int64(s, 1, id);
 	step = store_step(s);
 	if (step != STORE_ROW) {
 		fprintf(stderr, "coupdepouce quarantine: %s\n", step < 0 ?
@@ -177,15 +176,16 @@ quarantine_retry(struct store *st, const struct config *cfg, long long id)
 		    "be handled (see its reason)\n", id);
 		goto out;
 	}
-	s = store_prepare(st, "UPDATE quarantine SET retried_at = ?2, msg_id = "
-	    "(SELECT id FROM messages WHERE content_hash = quarantine."
-	    "content_hash) WHERE id = ?1", err, sizeof(err));
-	if (s == NULL || store_bind_int64(s, 1, id) != 0 ||
-	    store_bind_int64(s, 2, (long long)clock_now()) != 0 ||
-	    store_step(s) != STORE_DONE || store_commit(st, err,
-	    sizeof(err)) != 0) {
-		if (s)
-			snprintf(err, sizeof(err), "%s", store_errmsg(st));
+	if (store_run(st, NULL, "UPDATE quarantine SET retried_at = ?2, "
+	    "msg_id = (SELECT id FROM messages WHERE content_hash = "
+	    "quarantine.content_hash) WHERE id = ?1", STORE_ARGS(STORE_INT(id),
+	    STORE_INT(clock_now())), err, sizeof(err)) != 0) {
+		store_rollback(st, scratch, sizeof(scratch));
+		goto fail;
+	}
+	if (store_commit(st, err, sizeof(err)) != 0) {
+		/* SQLite's message alone, as for the update. */
+		snprintf(err, sizeof(err), "%s", store_errmsg(st));
 		store_rollback(st, scratch, sizeof(scratch));
 		goto fail;
 	}

@@ -26,15 +26,9 @@ struct due_job {
 static int
 timers_done(struct casework *cw, int64_t id, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
-	s = store_prepare(cw->st, "UPDATE jobs SET done_at = ?2 WHERE id = ?1",
-	    err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, id);
-	store_bind_int64(s, 2, cw->now);
-	return store_step_done(s, NULL, err, errlen);
+	return store_run(cw->st, NULL, "UPDATE jobs SET done_at = ?2 WHERE "
+	    "id = ?1", STORE_ARGS(STORE_INT(id), STORE_INT(cw->now)), err,
+	    errlen);
 }
 
 /* 1 if the volunteer's invitation on the case still waits, 0 if it was
@@ -43,23 +37,14 @@ static int
 timers_still_invited(struct casework *cw, const struct due_job *j,
     const struct case_row *c, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-	int rc;
+	int64_t one;
 
 	if (!case_state_open(c->state))
 		return 0;
-	s = store_prepare(cw->st, "SELECT 1 FROM case_members WHERE case_id = "
-	    "?1 AND person_id = ?2 AND role = 'volunteer' AND status = "
-	    "'invited'", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, j->case_id);
-	store_bind_int64(s, 2, j->person_id);
-	rc = store_step(s);
-	if (rc < 0)
-		snprintf(err, errlen, "%s", store_errmsg(cw->st));
-	store_finalize(s);
-	return rc < 0 ? -1 : rc == STORE_ROW;
+	return store_get_int64(cw->st, &one, NULL, "SELECT 1 FROM case_members "
+	    "WHERE case_id = ?1 AND person_id = ?2 AND role = 'volunteer' AND "
+	    "status = 'invited'", STORE_ARGS(STORE_INT(j->case_id),
+	    STORE_INT(j->person_id)), err, errlen);
 }
 
 static int
@@ -102,17 +87,12 @@ timers_invitation(struct casework *cw, const struct due_job *j, char *err,
 	}
 	{
 		const char *kv[] = { "address", v.email };
-		struct store_stmt *s = store_prepare(cw->st, "UPDATE "
-		    "case_members SET status = 'expired', answered_at = ?3 "
-		    "WHERE case_id = ?1 AND person_id = ?2 AND role = "
-		    "'volunteer'", err, errlen);
 
-		if (s == NULL)
-			goto out;
-		store_bind_int64(s, 1, c.id);
-		store_bind_int64(s, 2, v.id);
-		store_bind_int64(s, 3, cw->now);
-		if (store_step_done(s, NULL, err, errlen) != 0 ||
+		if (store_run(cw->st, NULL, "UPDATE case_members SET status = "
+		    "'expired', answered_at = ?3 WHERE case_id = ?1 AND "
+		    "person_id = ?2 AND role = 'volunteer'",
+		    STORE_ARGS(STORE_INT(c.id), STORE_INT(v.id),
+		    STORE_INT(cw->now)), err, errlen) != 0 ||
 		    case_event(cw->st, c.id, 0, "invitation_expired",
 		    0, kv, 2, cw->now, err, errlen) != 0) {
 			rc = -1;
@@ -143,14 +123,14 @@ timers_load(struct casework *cw, struct due_job *v, size_t *n, char *err,
 	int rc;
 
 	*n = 0;
-	s = store_prepare(cw->st, "SELECT id, kind, coalesce(case_id, 0), "
+	s = store_query(cw->st, "SELECT id, kind, coalesce(case_id, 0), "
 	    "coalesce(person_id, 0) FROM jobs WHERE done_at IS NULL AND "
 	    "due_at <= ?1 AND kind IN ('invitation_reminder', "
-	    "'invitation_expiry') ORDER BY due_at, id LIMIT ?2", err, errlen);
+	    "'invitation_expiry') ORDER BY due_at, id LIMIT ?2",
+	    STORE_ARGS(STORE_INT(cw->now), STORE_INT(TIMERS_BATCH)), err,
+	    errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, cw->now);
-	store_bind_int64(s, 2, TIMERS_BATCH);
 	while ((rc = store_step(s)) == STORE_ROW) {
 		v[*n].id = store_col_int64(s, 0);
 		snprintf(v[*n].kind, sizeof(v[*n].kind), "%s",
