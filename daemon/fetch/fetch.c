@@ -62,11 +62,10 @@ fetch_load_state(struct store *st, const char *folder, uint32_t uidvalidity,
 	int rc = FETCH_ESTORE, step;
 
 	*last_uid = 0;
-	s = store_prepare(st, "SELECT uidvalidity, last_uid FROM imap_state "
-	    "WHERE folder = ?1", err, errlen);
+	s = store_query(st, "SELECT uidvalidity, last_uid FROM imap_state "
+	    "WHERE folder = ?1", STORE_ARGS(STORE_TEXT(folder)), err, errlen);
 	if (s == NULL)
 		return FETCH_ESTORE;
-	store_bind_text(s, 1, folder);
 	step = store_step(s);
 	if (step < 0) {
 		snprintf(err, errlen, "%s", store_errmsg(st));
@@ -83,18 +82,13 @@ fetch_load_state(struct store *st, const char *folder, uint32_t uidvalidity,
 		    folder, (long long)store_col_int64(s, 0), uidvalidity);
 	}
 	store_finalize(s);
-	s = store_prepare(st, "INSERT INTO imap_state (folder, uidvalidity, "
+	s = NULL;
+	if (store_run(st, NULL, "INSERT INTO imap_state (folder, uidvalidity, "
 	    "last_uid, updated_at) VALUES (?1, ?2, 0, ?3) ON CONFLICT (folder) "
 	    "DO UPDATE SET uidvalidity = ?2, last_uid = 0, updated_at = ?3",
-	    err, errlen);
-	if (s == NULL)
-		return FETCH_ESTORE;
-	store_bind_text(s, 1, folder);
-	store_bind_int64(s, 2, uidvalidity);
-	store_bind_int64(s, 3, (long long)clock_now());
-	if (store_step_done(s, NULL, err, errlen) == 0)
+	    STORE_ARGS(STORE_TEXT(folder), STORE_INT(uidvalidity),
+	    STORE_INT(clock_now())), err, errlen) == 0)
 		rc = 0;
-	s = NULL;		/* finalized by store_step_done */
 out:
 	store_finalize(s);
 	return rc;
@@ -104,16 +98,10 @@ static int
 fetch_save_state(struct store *st, const char *folder, uint32_t last_uid,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
-	s = store_prepare(st, "UPDATE imap_state SET last_uid = ?2, "
-	    "updated_at = ?3 WHERE folder = ?1 AND last_uid < ?2", err, errlen);
-	if (s == NULL)
-		return FETCH_ESTORE;
-	store_bind_text(s, 1, folder);
-	store_bind_int64(s, 2, last_uid);
-	store_bind_int64(s, 3, (long long)clock_now());
-	return store_step_done(s, NULL, err, errlen) == 0 ? 0 : FETCH_ESTORE;
+	return store_run(st, NULL, "UPDATE imap_state SET last_uid = ?2, "
+	    "updated_at = ?3 WHERE folder = ?1 AND last_uid < ?2",
+	    STORE_ARGS(STORE_TEXT(folder), STORE_INT(last_uid),
+	    STORE_INT(clock_now())), err, errlen) == 0 ? 0 : FETCH_ESTORE;
 }
 
 static int

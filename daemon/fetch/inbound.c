@@ -72,20 +72,11 @@ static int
 inbound_seen(struct store *st, const char *message_id, const char *hash,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
-	int rc;
+	int64_t one;
 
-	s = store_prepare(st, "SELECT 1 FROM messages WHERE message_id = ?1 "
-	    "AND content_hash = ?2", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, message_id);
-	store_bind_text(s, 2, hash);
-	rc = store_step(s);
-	if (rc < 0)
-		snprintf(err, errlen, "%s", store_errmsg(st));
-	store_finalize(s);
-	return rc < 0 ? -1 : rc == STORE_ROW;
+	return store_get_int64(st, &one, NULL, "SELECT 1 FROM messages WHERE "
+	    "message_id = ?1 AND content_hash = ?2",
+	    STORE_ARGS(STORE_TEXT(message_id), STORE_TEXT(hash)), err, errlen);
 }
 
 static char *

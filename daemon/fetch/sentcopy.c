@@ -54,16 +54,11 @@ static int
 sentcopy_skip_old(struct store *st, long long now, long long cutoff, int *n,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
 	*n = 0;
-	if ((s = store_prepare(st, "UPDATE outbox INDEXED BY outbox_to_copy "
-	    "SET copied_at = ?1 WHERE status = 'sent' AND copied_at IS NULL "
-	    "AND sent_at < ?2", err, errlen)) == NULL)
-		return -1;
-	store_bind_int64(s, 1, now);
-	store_bind_int64(s, 2, cutoff);
-	if (store_step_done(s, "old rows", err, errlen) != 0)
+	if (store_run(st, "old rows", "UPDATE outbox INDEXED BY "
+	    "outbox_to_copy SET copied_at = ?1 WHERE status = 'sent' AND "
+	    "copied_at IS NULL AND sent_at < ?2", STORE_ARGS(STORE_INT(now),
+	    STORE_INT(cutoff)), err, errlen) != 0)
 		return -1;
 	*n = store_changes(st);
 	return 0;
@@ -78,11 +73,11 @@ sentcopy_pending(struct store *st, int64_t *ids, size_t *n, char *err,
 	int r = STORE_DONE;
 
 	*n = 0;
-	if ((s = store_prepare(st, "SELECT id FROM outbox INDEXED BY "
+	if ((s = store_query(st, "SELECT id FROM outbox INDEXED BY "
 	    "outbox_to_copy WHERE status = 'sent' AND copied_at IS NULL "
-	    "ORDER BY sent_at, id LIMIT ?1", err, errlen)) == NULL)
+	    "ORDER BY sent_at, id LIMIT ?1", STORE_ARGS(STORE_INT(
+	    SENTCOPY_BATCH)), err, errlen)) == NULL)
 		return -1;
-	store_bind_int64(s, 1, SENTCOPY_BATCH);
 	while (*n < SENTCOPY_BATCH && (r = store_step(s)) == STORE_ROW)
 		ids[(*n)++] = store_col_int64(s, 0);
 	if (*n < SENTCOPY_BATCH && r == -1) {
@@ -105,11 +100,10 @@ sentcopy_load(struct store *st, int64_t id, struct sentcopy_row *r,
 	int rc = -1, step;
 
 	memset(r, 0, sizeof(*r));
-	if ((s = store_prepare(st, "SELECT message_id, message FROM outbox "
-	    "WHERE id = ?1 AND status = 'sent' AND copied_at IS NULL", err,
-	    errlen)) == NULL)
+	if ((s = store_query(st, "SELECT message_id, message FROM outbox "
+	    "WHERE id = ?1 AND status = 'sent' AND copied_at IS NULL",
+	    STORE_ARGS(STORE_INT(id)), err, errlen)) == NULL)
 		return -1;
-	store_bind_int64(s, 1, id);
 	if ((step = store_step(s)) != STORE_ROW) {
 		if (step == STORE_DONE)
 			rc = 0;		/* copied meanwhile */
@@ -137,25 +131,15 @@ out:
 static int
 sentcopy_mark(struct store *st, int64_t id, char *err, size_t errlen)
 {
-	struct store_stmt *s = NULL;
-	char scratch[256];
-	int rc = -1;
+	char scratch[256], what[64];
+	int rc;
 
 	if (store_begin(st, err, errlen) != 0)
 		return -1;
-	if ((s = store_prepare(st, "UPDATE outbox SET copied_at = ?2 WHERE "
-	    "id = ?1 AND copied_at IS NULL", err, errlen)) == NULL)
-		goto out;
-	store_bind_int64(s, 1, id);
-	store_bind_int64(s, 2, (int64_t)clock_now());
-	if (store_step(s) != STORE_DONE) {
-		snprintf(err, errlen, "outbox row %lld: %s", (long long)id,
-		    store_errmsg(st));
-		goto out;
-	}
-	rc = 0;
-out:
-	store_finalize(s);
+	snprintf(what, sizeof(what), "outbox row %lld", (long long)id);
+	rc = store_run(st, what, "UPDATE outbox SET copied_at = ?2 WHERE id = "
+	    "?1 AND copied_at IS NULL", STORE_ARGS(STORE_INT(id),
+	    STORE_INT(clock_now())), err, errlen);
 	if (rc == 0 && store_commit(st, err, errlen) == 0)
 		return 0;
 	(void)store_rollback(st, scratch, sizeof(scratch));

@@ -9,42 +9,23 @@ job_add(struct store *st, const char *kind, int64_t case_id,
     int64_t person_id, long long due_at, const char *payload,
     long long now, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-	int rc = -1;
+	char what[64];
 
-	s = store_prepare(st, "INSERT INTO jobs (kind, case_id, person_id, "
-	    "due_at, payload, created_at) VALUES (?1, nullif(?2, 0), "
-	    "nullif(?3, 0), ?4, ?5, ?6)", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, kind);
-	store_bind_int64(s, 2, case_id);
-	store_bind_int64(s, 3, person_id);
-	store_bind_int64(s, 4, due_at);
-	store_bind_text(s, 5, payload);
-	store_bind_int64(s, 6, now);
-	if (store_step(s) == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "job %s: %s", kind, store_errmsg(st));
-	store_finalize(s);
-	return rc;
+	snprintf(what, sizeof(what), "job %s", kind);
+	return store_run(st, what, "INSERT INTO jobs (kind, case_id, "
+	    "person_id, due_at, payload, created_at) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6)", STORE_ARGS(STORE_TEXT(kind), STORE_ID(case_id),
+	    STORE_ID(person_id), STORE_INT(due_at), STORE_TEXT(payload),
+	    STORE_INT(now)), err, errlen);
 }
 
 int
 job_close(struct store *st, const char *kind, int64_t case_id,
     int64_t person_id, long long now, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
-	s = store_prepare(st, "UPDATE jobs SET done_at = ?4 WHERE done_at IS "
-	    "NULL AND case_id = ?2 AND (?1 IS NULL OR kind = ?1) AND "
-	    "(?3 = 0 OR person_id = ?3)", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, kind);
-	store_bind_int64(s, 2, case_id);
-	store_bind_int64(s, 3, person_id);
-	store_bind_int64(s, 4, now);
-	return store_step_done(s, "closing jobs", err, errlen);
+	return store_run(st, "closing jobs", "UPDATE jobs SET done_at = ?4 "
+	    "WHERE done_at IS NULL AND case_id = ?2 AND (?1 IS NULL OR kind = "
+	    "?1) AND (?3 = 0 OR person_id = ?3)", STORE_ARGS(STORE_TEXT(kind),
+	    STORE_INT(case_id), STORE_INT(person_id), STORE_INT(now)), err,
+	    errlen);
 }
