@@ -47,10 +47,7 @@ static const char *const ack_volunteer_vars[] = {
 };
 
 static const char *const assignment_vars[] = {
-	"ref",
-	"referent_name",
-	"holder_name",
-	"holder_address",
+	"ref", "referent_name", "holder_name", "holder_address",
 	"subject",
 	"request_text",		/* the request as written (new text) */
 	"received_date",	/* DD/MM/YYYY, local time */
@@ -71,14 +68,10 @@ static const char *const assignment_vars[] = {
 };
 
 static const char *const volunteer_application_vars[] = {
-	"ref",
-	"coordinator_name",
-	"volunteer_name",
-	"volunteer_address",
-	"subject",
+	"ref", "coordinator_name",
+	"volunteer_name", "volunteer_address", "subject",
 	"text",			/* their message (new text) */
-	"received_date",
-	"received_time",
+	"received_date", "received_time",
 	"commune",		/* "" if not found */
 	"themes",		/* comma-separated; "" if none found */
 	"attachments", "attachments.filename",
@@ -89,10 +82,7 @@ static const char *const duplicate_notice_vars[] = {
 	"ref",			/* the new case */
 	"other_ref",		/* the case it may duplicate */
 	"recipient_name",	/* that case's referent (or a coordinator) */
-	"holder_name",
-	"holder_address",
-	"subject",
-	"text",
+	"holder_name", "holder_address", "subject", "text",
 	"tag_only",		/* true: the mail named other_ref in its
 				 * subject but its sender is not part of it */
 	NULL
@@ -109,14 +99,10 @@ static const char *const bounce_notice_vars[] = {
 };
 
 static const char *const forward_to_referent_vars[] = {
-	"ref",
-	"referent_name",
-	"holder_name",
-	"holder_address",
+	"ref", "referent_name", "holder_name", "holder_address",
 	"subject",
 	"text",			/* the follow-up's new text */
-	"received_date",
-	"received_time",
+	"received_date", "received_time",
 	"attachments", "attachments.filename",
 	NULL
 };
@@ -130,8 +116,7 @@ static const char *const decision_eligible_vars[] = {
 };
 
 static const char *const decision_ineligible_vars[] = {
-	"ref", "holder_name", "subject",
-	"referent_name",
+	"ref", "holder_name", "subject", "referent_name",
 	"reason",		/* the referent's motif, as written */
 	NULL
 };
@@ -140,8 +125,7 @@ static const char *const transfer_vars[] = {
 	"ref",
 	"referent_name",	/* the new referent */
 	"previous_name", "previous_address",	/* who handed it over */
-	"holder_name", "holder_address",
-	"subject",
+	"holder_name", "holder_address", "subject",
 	"request_text",		/* the first mail's new text */
 	"commune", "themes",
 	"state_new", "state_analysis", "state_forming", "state_meeting",
@@ -150,9 +134,7 @@ static const char *const transfer_vars[] = {
 };
 
 static const char *const invitation_vars[] = {
-	"ref",
-	"volunteer_name",
-	"referent_name", "referent_address",
+	"ref", "volunteer_name", "referent_name", "referent_address",
 	"subject",
 	"request_text",		/* what the initiative is about */
 	"commune", "themes",
@@ -162,26 +144,20 @@ static const char *const invitation_vars[] = {
 };
 
 static const char *const invitation_reminder_vars[] = {
-	"ref",
-	"volunteer_name",
-	"referent_name",
+	"ref", "volunteer_name", "referent_name",
 	"subject",		/* the case's subject */
 	"expiry_days",		/* the invitation lapses in N more days */
 	NULL
 };
 
 static const char *const invitation_expired_vars[] = {
-	"ref",
-	"referent_name",
-	"volunteer_name", "volunteer_address",
+	"ref", "referent_name", "volunteer_name", "volunteer_address",
 	"days",			/* days without an answer */
 	NULL
 };
 
 static const char *const invitation_answer_vars[] = {
-	"ref",
-	"referent_name",
-	"volunteer_name", "volunteer_address",
+	"ref", "referent_name", "volunteer_name", "volunteer_address",
 	"accepted",		/* true: OUI; false: NON */
 	"reason",		/* their motif, "" if none */
 	"accepted_count",	/* volunteers in the group now */
@@ -197,11 +173,9 @@ static const char *const invitation_answer_vars[] = {
 	"members.invited", "members.accepted", "members.declined"
 
 static const char *const introduction_vars[] = {
-	"ref",
-	"recipient_name",
+	"ref", "recipient_name",
 	"is_holder",		/* true for the holder's copy */
-	"subject",
-	"holder_name", "holder_address",
+	"subject", "holder_name", "holder_address",
 	"referent_name", "referent_address",
 	"contact_name", "contact_address",	/* privileged contact */
 	MEMBER_VARS,
@@ -209,8 +183,7 @@ static const char *const introduction_vars[] = {
 };
 
 static const char *const meeting_vars[] = {
-	"ref",
-	"recipient_name",
+	"ref", "recipient_name",
 	"date",			/* DD/MM/YYYY, local */
 	"time",			/* e.g. 18h30 */
 	"place",		/* "" if not given */
@@ -220,27 +193,20 @@ static const char *const meeting_vars[] = {
 };
 
 static const char *const meeting_cancelled_vars[] = {
-	"ref",
-	"recipient_name",
-	"date", "time", "place",
-	"by_name",
+	"ref", "recipient_name", "date", "time", "place", "by_name",
 	NULL
 };
 
 static const char *const roadmap_vars[] = {
-	"ref",
-	"recipient_name",
-	"is_holder",
+	"ref", "recipient_name", "is_holder",
 	"roadmap",		/* the text as written */
 	"milestones", "milestones.date", "milestones.time",
-	"milestones.label",
-	"contact_name", "contact_address",
+	"milestones.label", "contact_name", "contact_address",
 	NULL
 };
 
 static const char *const checkin_vars[] = {
-	"ref",
-	"recipient_name",
+	"ref", "recipient_name",
 	"date", "time",		/* time "" when not given */
 	"topic",		/* "" if none */
 	"by_name",
@@ -248,8 +214,7 @@ static const char *const checkin_vars[] = {
 };
 
 static const char *const closing_vars[] = {
-	"ref",
-	"recipient_name",
+	"ref", "recipient_name",
 	"is_holder",		/* the holder is also asked to testify */
 	"summary",		/* the bilan, "" if none */
 	"referent_name",
@@ -257,8 +222,7 @@ static const char *const closing_vars[] = {
 };
 
 static const char *const withdrawn_vars[] = {
-	"ref",
-	"recipient_name",
+	"ref", "recipient_name",
 	"by_name",		/* who withdrew the case */
 	"by_holder",		/* true: the holder did */
 	"reason",		/* "" if none */
@@ -266,13 +230,10 @@ static const char *const withdrawn_vars[] = {
 };
 
 static const char *const status_vars[] = {
-	"ref",
-	"recipient_name",
-	"subject",
+	"ref", "recipient_name", "subject",
 	"state_new", "state_analysis", "state_ineligible", "state_forming",
 	"state_meeting", "state_active", "state_closed", "state_withdrawn",
-	"created_date",
-	"last_activity_date",
+	"created_date", "last_activity_date",
 	"holder_name", "referent_name", "contact_name",
 	MEMBER_VARS,
 	"has_meeting", "meeting_date", "meeting_time", "meeting_place",
@@ -282,14 +243,12 @@ static const char *const status_vars[] = {
 };
 
 static const char *const volunteer_accepted_vars[] = {
-	"ref",
-	"volunteer_name",
+	"ref", "volunteer_name",
 	NULL
 };
 
 static const char *const volunteer_refused_vars[] = {
-	"ref",
-	"volunteer_name",
+	"ref", "volunteer_name",
 	"reason",		/* "" if none */
 	NULL
 };
@@ -297,8 +256,7 @@ static const char *const volunteer_refused_vars[] = {
 static const char *const untrusted_notice_vars[] = {
 	"ref",
 	"recipient_name",	/* the referent or a coordinator */
-	"sender_name", "sender_address",
-	"subject",
+	"sender_name", "sender_address", "subject",
 	"lines", "lines.line",	/* the command lines not run */
 	NULL
 };
@@ -332,8 +290,7 @@ static const char *const help_vars[] = {
 };
 
 static const char *const command_transcript_vars[] = {
-	"ref",
-	"recipient_name",
+	"ref", "recipient_name",
 	"subject",		/* subject of their mail */
 	"has_errors",		/* true: at least one command failed */
 	"untrusted",		/* true: nothing run, the sender could not
