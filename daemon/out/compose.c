@@ -66,19 +66,24 @@ clean_body(const char *s)
 	return buf_steal(&b);
 }
 
-/* For error messages: at most 60 bytes, non-printables as '?'. */
-static void
-shown(const char *s, char *out, size_t outlen)
+/* Refuses a field of the mail: WHAT "value" WHY in err, the value (it may
+ * come from outside) cut to 60 bytes, non-printables as '?'.  -1. */
+static int
+refuse(const char *what, const char *s, const char *why, char *err,
+    size_t errlen)
 {
+	char shown[80];
 	size_t k = 0;
 
-	for (; s && *s && k + 4 < outlen && k < 60; s++)
-		out[k++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-	if (s && *s && k + 4 < outlen) {
-		memcpy(out + k, "...", 3);
+	for (; s && *s && k + 4 < sizeof(shown) && k < 60; s++)
+		shown[k++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	if (s && *s && k + 4 < sizeof(shown)) {
+		memcpy(shown + k, "...", 3);
 		k += 3;
 	}
-	out[k] = '\0';
+	shown[k] = '\0';
+	snprintf(err, errlen, "%s \"%s\" %s", what, shown, why);
+	return -1;
 }
 
 static int
@@ -386,8 +391,6 @@ hdr_date(struct buf *b, time_t t)
 	    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
 }
 
-/* ---- Bodies ------------------------------------------------------------- */
-
 /* ---- MIME parts --------------------------------------------------------- */
 
 struct part {
@@ -590,19 +593,15 @@ part_multipart(struct part *p, const char *subtype, struct part *kids,
 
 /* ---- The message -------------------------------------------------------- */
 
+/* what: e.g. "To address". */
 static int
-check_addresses(const char *field, const struct compose_addr *v, size_t n,
+check_addresses(const char *what, const struct compose_addr *v, size_t n,
     char *err, size_t errlen)
 {
-	char s[80];
-
 	for (size_t i = 0; i < n; i++)
-		if (!addr_valid(v[i].address)) {
-			shown(v[i].address, s, sizeof(s));
-			snprintf(err, errlen, "%s address \"%s\" is not a valid "
-			    "address", field, s);
-			return -1;
-		}
+		if (!addr_valid(v[i].address))
+			return refuse(what, v[i].address, "is not a valid "
+			    "address", err, errlen);
 	return 0;
 }
 
@@ -624,6 +623,8 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
     char *err, size_t errlen)
 {
 	struct part alt[3], mixed[2 + COMPOSE_MAX_ATTACHMENTS], top;
+	struct compose_addr from = { NULL, m->from_addr };
+	struct compose_addr reply_to = { NULL, m->reply_to };
 	size_t nalt = 0, nmixed = 0, nrefs = 0;
 	struct buf msg, ics, ref;
 	struct hdr h;
@@ -632,7 +633,6 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 	    "auto-generated";
 	const char *method = m->calendar_method ? m->calendar_method :
 	    "REQUEST";
-	char s[80];
 	int counter = 0, rc = -1;
 
 	*out = NULL;
@@ -651,36 +651,25 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 		    "address");
 		goto out;
 	}
-	if (!addr_valid(m->from_addr)) {
-		shown(m->from_addr, s, sizeof(s));
-		snprintf(err, errlen, "From address \"%s\" is not a valid "
-		    "address", s);
-		goto out;
-	}
-	if (m->reply_to && !addr_valid(m->reply_to)) {
-		shown(m->reply_to, s, sizeof(s));
-		snprintf(err, errlen, "Reply-To address \"%s\" is not a valid "
-		    "address", s);
-		goto out;
-	}
-	if (check_addresses("To", m->to, m->nto, err, errlen) != 0 ||
-	    check_addresses("Cc", m->cc, m->ncc, err, errlen) != 0)
+	if (check_addresses("From address", &from, 1, err, errlen) != 0 ||
+	    check_addresses("Reply-To address", &reply_to, m->reply_to != NULL,
+	    err, errlen) != 0 ||
+	    check_addresses("To address", m->to, m->nto, err, errlen) != 0 ||
+	    check_addresses("Cc address", m->cc, m->ncc, err, errlen) != 0)
 		goto out;
 	if ((id = msgid_clean(m->message_id, 1)) == NULL) {
-		shown(m->message_id, s, sizeof(s));
-		snprintf(err, errlen, "Message-ID \"%s\" is not valid", s);
+		refuse("Message-ID", m->message_id, "is not valid", err,
+		    errlen);
 		goto out;
 	}
 	if (strcmp(autosub, "auto-generated") != 0 &&
 	    strcmp(autosub, "auto-replied") != 0) {
-		shown(autosub, s, sizeof(s));
-		snprintf(err, errlen, "Auto-Submitted \"%s\" is neither "
-		    "auto-generated nor auto-replied", s);
+		refuse("Auto-Submitted", autosub, "is neither auto-generated "
+		    "nor auto-replied", err, errlen);
 		goto out;
 	}
 	if (m->calendar && !method_ok(method)) {
-		shown(method, s, sizeof(s));
-		snprintf(err, errlen, "calendar method \"%s\" is not valid", s);
+		refuse("calendar method", method, "is not valid", err, errlen);
 		goto out;
 	}
 

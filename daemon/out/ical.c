@@ -28,11 +28,30 @@
 #define ICAL_TEXT_MAX	(1024 * 1024)	/* a REPLY larger than this is
 					 * not an attendee's answer */
 
+/* One observance of the zone (daylight or standard time): its name, the
+ * offsets it goes from and to (seconds east of UTC), the first change and
+ * the rule that repeats it. */
+static void
+ical_observance(icalcomponent *tz, icalcomponent_kind kind, const char *name,
+    int from, int to, const char *start, const char *rrule)
+{
+	icalcomponent *c = icalcomponent_new(kind);
+
+	icalcomponent_add_property(c, icalproperty_new_tzname(name));
+	icalcomponent_add_property(c, icalproperty_new_tzoffsetfrom(from));
+	icalcomponent_add_property(c, icalproperty_new_tzoffsetto(to));
+	icalcomponent_add_property(c, icalproperty_new_dtstart(
+	    icaltime_from_string(start)));
+	icalcomponent_add_property(c, icalproperty_new_rrule(
+	    icalrecurrencetype_from_string(rrule)));
+	icalcomponent_add_component(tz, c);
+}
+
 /* The VTIMEZONE of ICAL_ZONE, current EU rules. */
 static icalcomponent *
 ical_vtimezone(void)
 {
-	icalcomponent *tz, *daylight, *standard;
+	icalcomponent *tz;
 	icalproperty *loc;
 
 	tz = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
@@ -40,32 +59,10 @@ ical_vtimezone(void)
 	loc = icalproperty_new_x(ICAL_ZONE);
 	icalproperty_set_x_name(loc, "X-LIC-LOCATION");
 	icalcomponent_add_property(tz, loc);
-
-	daylight = icalcomponent_new(ICAL_XDAYLIGHT_COMPONENT);
-	icalcomponent_add_property(daylight, icalproperty_new_tzname("CEST"));
-	icalcomponent_add_property(daylight,
-	    icalproperty_new_tzoffsetfrom(3600));
-	icalcomponent_add_property(daylight,
-	    icalproperty_new_tzoffsetto(7200));
-	icalcomponent_add_property(daylight, icalproperty_new_dtstart(
-	    icaltime_from_string("19700329T020000")));
-	icalcomponent_add_property(daylight, icalproperty_new_rrule(
-	    icalrecurrencetype_from_string(
-	    "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")));
-	icalcomponent_add_component(tz, daylight);
-
-	standard = icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
-	icalcomponent_add_property(standard, icalproperty_new_tzname("CET"));
-	icalcomponent_add_property(standard,
-	    icalproperty_new_tzoffsetfrom(7200));
-	icalcomponent_add_property(standard,
-	    icalproperty_new_tzoffsetto(3600));
-	icalcomponent_add_property(standard, icalproperty_new_dtstart(
-	    icaltime_from_string("19701025T030000")));
-	icalcomponent_add_property(standard, icalproperty_new_rrule(
-	    icalrecurrencetype_from_string(
-	    "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")));
-	icalcomponent_add_component(tz, standard);
+	ical_observance(tz, ICAL_XDAYLIGHT_COMPONENT, "CEST", 3600, 7200,
+	    "19700329T020000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU");
+	ical_observance(tz, ICAL_XSTANDARD_COMPONENT, "CET", 7200, 3600,
+	    "19701025T030000", "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU");
 	return tz;
 }
 

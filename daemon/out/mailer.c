@@ -72,7 +72,6 @@ mailer_queue(struct mailer *m, struct store *st,
 	int64_t id = 0;
 	int rc = OUTBOX_ERR, res;
 
-
 	memset(&item, 0, sizeof(item));
 	item.cfg = cfg;
 	item.case_id = mail->case_id;

@@ -2,6 +2,38 @@
  * mailer.h — the one way the daemon writes a mail: template → message →
  * outbox, inside the caller's transaction.
  *
+ * out/, the last stage of a mail's way through the daemon, owns
+ * everything that turns a decision into mail on the wire: the texts
+ * (templates), the bytes of a message (composition, iCalendar), the
+ * mailer that ties them together, the durable outbox queue with its send
+ * loop, and SMTP.  Callers upstream (casework/, cli/) queue mails only
+ * through mailer_queue() and never build a message themselves; the
+ * daemon's loop calls outbox_flush().  The copy of sent mail into the
+ * Sent folder is not here: it talks IMAP, so it is fetch/'s.  libcurl is
+ * included by smtp.c only and libical by ical.c only.
+ *
+ * Files, in reading order:
+ *   mailer.h, mailer.c        this entry point: template → message → row
+ *   template.h                the template language and its API
+ *     template_vars.c         which templates exist, which variables each
+ *                             gets, and the check of the files against it
+ *     template_parse.c        template files read into trees
+ *     template_render.c       the values and the rendering
+ *     template_tree.h         the tree they share (private)
+ *   compose.h, compose.c      the RFC 5322 / MIME message, headers safe
+ *                             against anything that came from outside
+ *   ical.h, ical.c            iCalendar invitations and replies (iMIP)
+ *   outbox.h                  the queue's API, row life cycle and policy
+ *     outbox.c                queueing in the caller's transaction,
+ *                             working hours, daily cap, recovery, retry
+ *     outbox_send.c           the send loop: claim, SMTP, record; the
+ *                             per-minute budget, backoff and pauses
+ *     outbox_list.c           the rows as `coupdepouce outbox list` shows
+ *                             them (To and decoded Subject)
+ *     outbox_rows.h           the recipients column, shared (private)
+ *   smtp.h, smtp.c            submission with libcurl, one transaction
+ *                             per recipient, temporary vs permanent
+ *
  * mailer_queue() renders a French template from templates/fr/, reserves the
  * outbox row (the daily cap on automatic mail per address applies), makes
  * the signed Message-ID token that binds the mail to its case and

@@ -64,6 +64,10 @@
  * Not done here: the copy into imap.sent_folder (needs IMAP APPEND, the
  * IMAP module's), composing messages (compose.c).
  *
+ * Files: outbox.c (queueing, policy, recovery and retry), outbox_send.c
+ * (outbox_flush and outbox_next_due), outbox_list.c (outbox_list);
+ * outbox_rows.h is what they share about the rows.
+ *
  * Errors: 0 / -1 with a sentence in err (SQLite's message included), or
  * the enum values below where the caller branches.  Strings in structs
  * returned to the caller are owned by them (freed by the *_free function);

@@ -26,6 +26,7 @@
 #include <curl/curl.h>
 
 #include "base/addr.h"
+#include "config/config.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "out/smtp.h"
@@ -280,9 +281,8 @@ smtp_describe(struct smtp_session *s, CURLcode rc, char *buf, size_t len)
 		    s->fail_reply[0] ? "; server said: " : "", s->fail_reply);
 }
 
-/* Copies src into dst[len], cut if longer (server text is unbounded). */
-static void
-smtp_copy(char *dst, size_t len, const char *src)
+void
+smtp_text_copy(char *dst, size_t len, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -294,12 +294,23 @@ smtp_copy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* An envelope address: empty only for the null reverse-path (a bounce's
- * sender), otherwise the one rule of base/addr.h. */
-static int
+int
 smtp_addr_ok(const char *a, int allow_empty)
 {
 	return *a == '\0' ? allow_empty : addr_valid(a);
+}
+
+void
+smtp_params_from_config(const struct config *cfg, struct smtp_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->url = cfg->smtp.m.url;
+	p->user = cfg->smtp.m.user;
+	p->password = cfg->smtp.m.password;
+	p->starttls = cfg->smtp.starttls;
+	p->tls_verify = cfg->smtp.m.tls_verify;
+	p->ca_file = cfg->smtp.m.ca_file;
+	p->timeout_sec = cfg->smtp.m.timeout;
 }
 
 void
@@ -487,22 +498,22 @@ smtp_session_send(struct smtp_session *s, const char *envelope_from,
 		res[i].status = smtp_classify(s, rc, &code, &session);
 		res[i].code = code;
 		if (rc == CURLE_OK) {
-			smtp_copy(res[i].text, sizeof(res[i].text),
+			smtp_text_copy(res[i].text, sizeof(res[i].text),
 			    s->reply);
 			log_debug(LOG_CAT_SMTP, "%s: accepted for %s: %s",
 			    s->url, rcpts[i], s->reply);
 			continue;
 		}
 		smtp_describe(s, rc, why, sizeof(why));
-		smtp_copy(res[i].text, sizeof(res[i].text),
+		smtp_text_copy(res[i].text, sizeof(res[i].text),
 		    s->fail_reply[0] ? s->fail_reply : why);
 		if (session) {
 			/* Connect, TLS or AUTH failed: the others would
 			 * fail the same way. */
 			for (size_t j = i + 1; j < nrcpt; j++) {
 				res[j].status = res[i].status;
-				smtp_copy(res[j].text, sizeof(res[j].text),
-				    res[i].text);
+				smtp_text_copy(res[j].text,
+				    sizeof(res[j].text), res[i].text);
 			}
 			snprintf(err, errlen, "%s: %s", s->url, why);
 			st = res[i].status;
@@ -549,7 +560,8 @@ smtp_send(const struct smtp_params *p, const char *envelope_from,
 		for (size_t i = 0; i < nrcpt; i++) {
 			res[i].status = st;
 			res[i].code = 0;
-			smtp_copy(res[i].text, sizeof(res[i].text), err);
+			smtp_text_copy(res[i].text, sizeof(res[i].text),
+			    err);
 		}
 		return st;
 	}

@@ -22,6 +22,8 @@
 
 #include <stddef.h>
 
+struct config;
+
 enum smtp_status {
 	SMTP_OK = 0,
 	SMTP_ETEMP = -1,	/* 4xx, network, timeout: retry later */
@@ -91,6 +93,22 @@ int smtp_send(const struct smtp_params *p, const char *envelope_from,
 
 /* Logs in the way smtp_send would, then QUITs: for `coupdepouce check`. */
 int smtp_check_login(const struct smtp_params *p, char *err, size_t errlen);
+
+/* Copies src into dst[len], cut if longer: a server's text is unbounded,
+ * the buffers that keep it (smtp_result, the outbox's errors) are not. */
+void smtp_text_copy(char *dst, size_t len, const char *src);
+
+/* Fills *p from the [smtp] section of cfg; the strings stay cfg's. */
+void smtp_params_from_config(const struct config *cfg,
+    struct smtp_params *p);
+
+/*
+ * 1 if `a` may stand in an envelope: "" only where allow_empty (the null
+ * reverse-path of a bounce's sender), otherwise the one rule of
+ * base/addr.h.  The outbox checks with it when queueing, so a mail that
+ * SMTP would refuse is never queued.
+ */
+int smtp_addr_ok(const char *a, int allow_empty);
 
 /* "ok", "temporary", "permanent", "authentication", "TLS", "recipients". */
 const char *smtp_status_name(int status);

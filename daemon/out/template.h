@@ -24,12 +24,17 @@
  *
  * Check at start-up: template_load_dir() parses every file (syntax errors
  * as "path:line: problem"); template_check_names() compares each file with
- * the table in template.c of the templates the daemon sends and the
+ * the table in template_vars.c of the templates the daemon sends and the
  * variables it gives each (unknown placeholders, missing or unknown
  * templates).  Adding a template = a file + a row in that table.
  *
  * Caps (STYLE.md): file size, section nesting, partial nesting, output
  * size; exceeding one is an error, never a silent truncation.
+ *
+ * Files, in reading order: template_vars.c (the catalog of templates and
+ * variables, and the check against it), template_parse.c (files read
+ * into trees), template_render.c (the values and the rendering);
+ * template_tree.h is the tree they share, private to them.
  */
 #ifndef CDP_TEMPLATE_H
 #define CDP_TEMPLATE_H
@@ -90,7 +95,7 @@ void template_set_free(struct template_set *set);
 
 /*
  * Compares the set with the templates the daemon sends (the table in
- * template.c): every known template must be there, every file must be a
+ * template_vars.c): every known template must be there, every file must be a
  * known template, and every placeholder must be one of the variables the
  * daemon gives that template.  Returns 0, or -1 with one line per problem:
  *   "path:line: unknown placeholder {{foo}} (known: ref, holder_name, ...)"
@@ -116,7 +121,7 @@ int template_exists(const struct template_set *set, const char *name);
 
 /*
  * The variables the daemon documents for template `name` (the table in
- * template.c, common ones included), as a NULL-terminated array of
+ * template_vars.c, common ones included), as a NULL-terminated array of
  * borrowed static strings into *out (at most `max`, NULL included);
  * returns how many were written, without the NULL, or -1 for a template
  * the daemon does not know.  List item fields are "list.field".
