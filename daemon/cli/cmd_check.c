@@ -21,7 +21,6 @@
 
 #include "parse/classify.h"
 #include "cli/cli.h"
-#include "cli/server_params.h"
 #include "config/config.h"
 #include "fetch/imap.h"
 #include "base/mem.h"
@@ -200,7 +199,7 @@ check_imap(struct check_report *r, const struct config *cfg)
 	char err[1024];
 	uint32_t uidvalidity = 0;
 
-	server_params_imap(cfg, &p);
+	imap_params_from_config(cfg, &p);
 	if (imap_open(&p, &c, err, sizeof(err)) != 0) {
 		check_line(r, 2, "imap", "%s", err);
 		return;
@@ -224,7 +223,7 @@ check_smtp(struct check_report *r, const struct config *cfg)
 	struct smtp_params p;
 	char err[1024];
 
-	server_params_smtp(cfg, &p);
+	smtp_params_from_config(cfg, &p);
 	if (smtp_check_login(&p, err, sizeof(err)) != 0)
 		check_line(r, 2, "smtp", "%s", err);
 	else

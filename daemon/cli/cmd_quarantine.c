@@ -113,7 +113,6 @@ quarantine_retry(struct store *st, const struct config *cfg, long long id)
 	enum inbound_result res = INBOUND_QUARANTINED;
 	char err[2048], scratch[256], *raw = NULL, *folder = NULL;
 	size_t len = 0;
-	const void *blob;
 	int rc = EXIT_ERR, step;
 
 	memset(&rules, 0, sizeof(rules));
@@ -151,11 +150,7 @@ quarantine_retry(struct store *st, const struct config *cfg, long long id)
 		    "max_message_size and move it back to the inbox\n", id);
 		goto out;
 	}
-	blob = store_col_blob(s, 0, &len);
-	raw = malloc(len ? len : 1);
-	if (raw == NULL)
-		goto out;
-	memcpy(raw, blob, len);
+	raw = store_col_blob_dup(s, 0, &len);
 	folder = strdup(store_col_text(s, 2) ? store_col_text(s, 2) : "");
 	src.folder = folder;
 	src.uidvalidity = (uint32_t)store_col_int64(s, 3);

@@ -23,7 +23,6 @@
 #include "out/mailer.h"
 #include "out/outbox.h"
 #include "config/people_file.h"
-#include "cli/server_params.h"
 #include "fetch/sentcopy.h"
 #include "out/smtp.h"
 #include "store/store.h"
@@ -195,7 +194,7 @@ daemon_cycle(struct daemon_ctx *d)
 	char err[2048];
 	int rc;
 
-	server_params_imap(cfg, &p);
+	imap_params_from_config(cfg, &p);
 	/* The people file is re-read when it changed, so an administrator
 	 * edits it without restarting; a bad file keeps the previous data
 	 * (people_reload_if_changed reports it once). */

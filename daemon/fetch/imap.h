@@ -40,6 +40,8 @@ enum imap_status {
 	IMAP_EINTR = -5		/* imap_idle_wait only: a signal arrived */
 };
 
+struct config;
+
 struct imap_params {		/* everything borrowed for the call */
 	const char	*url;		/* imap://host[:port] or imaps://... */
 	const char	*user;		/* NULL or "" only for PREAUTH servers */
@@ -50,6 +52,11 @@ struct imap_params {		/* everything borrowed for the call */
 };
 
 struct imap_conn;
+
+/* Fills *p from the [imap] section of cfg (the daemon and `check` open
+ * the same connection this way); the strings stay cfg's. */
+void imap_params_from_config(const struct config *cfg,
+    struct imap_params *p);
 
 /*
  * Connects, sets up TLS, verifies the certificate (when tls_verify), logs

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "fetch/imap_private.h"
+#include "config/config.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/tls_verify.h"
@@ -644,4 +645,16 @@ imap_close(struct imap_conn *c)
 	url_free(&c->u);
 	free(c->url);
 	free(c);
+}
+
+void
+imap_params_from_config(const struct config *cfg, struct imap_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->url = cfg->imap.m.url;
+	p->user = cfg->imap.m.user;
+	p->password = cfg->imap.m.password;
+	p->tls_verify = cfg->imap.m.tls_verify;
+	p->ca_file = cfg->imap.m.ca_file;
+	p->timeout_sec = cfg->imap.m.timeout;
 }

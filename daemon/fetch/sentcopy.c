@@ -14,7 +14,7 @@
  * - Append, then mark: the server's OK comes before the commit of
  *   copied_at, so the only thing a crash can cost is one duplicate copy.
  *   The opposite order could lose a copy for good.
- * - No claim (as outbox.c does for sending): the daemon is the only
+ * - No claim (as outbox_send.c does for sending): the daemon is the only
  *   process that copies, and a rare duplicate copy in a folder people
  *   read is harmless, unlike a duplicate mail.
  */
@@ -95,8 +95,6 @@ sentcopy_load(struct store *st, int64_t id, struct sentcopy_row *r,
     char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	const void *blob;
-	size_t len;
 	int rc = -1, step;
 
 	memset(r, 0, sizeof(*r));
@@ -115,12 +113,7 @@ sentcopy_load(struct store *st, int64_t id, struct sentcopy_row *r,
 	r->id = id;
 	r->message_id = xstrdup(store_col_text(s, 0) ? store_col_text(s, 0) :
 	    "");
-	blob = store_col_blob(s, 1, &len);
-	r->msg = xmalloc(len + 1);
-	if (len > 0)
-		memcpy(r->msg, blob, len);
-	r->msg[len] = '\0';
-	r->len = len;
+	r->msg = store_col_blob_dup(s, 1, &r->len);
 	rc = 1;
 out:
 	store_finalize(s);

@@ -180,9 +180,7 @@ outbox_load(struct store *st, int64_t id, struct outbox_row *r, char *err,
     size_t errlen)
 {
 	struct store_stmt *s;
-	const void *blob;
 	char what[64];
-	size_t len;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -200,12 +198,7 @@ outbox_load(struct store *st, int64_t id, struct outbox_row *r, char *err,
 	}
 	r->sender = xstrdup(store_col_text(s, 0));
 	r->message_id = xstrdup(store_col_text(s, 1));
-	blob = store_col_blob(s, 2, &len);
-	r->msg = xmalloc(len + 1);
-	if (len > 0)
-		memcpy(r->msg, blob, len);
-	r->msg[len] = '\0';
-	r->msglen = len;
+	r->msg = store_col_blob_dup(s, 2, &r->msglen);
 	r->case_id = store_col_int64(s, 3);
 	r->attempts = store_col_int64(s, 4);
 	r->created_at = store_col_int64(s, 5);

@@ -151,6 +151,9 @@ int store_col_is_null(struct store_stmt *s, int idx);
 int64_t store_col_int64(struct store_stmt *s, int idx);
 const char *store_col_text(struct store_stmt *s, int idx);
 const void *store_col_blob(struct store_stmt *s, int idx, size_t *len);
+/* A copy of a blob (or text) column with a NUL after it, owned by the
+ * caller; *len is the length without the NUL (0 for NULL). */
+char *store_col_blob_dup(struct store_stmt *s, int idx, size_t *len);
 
 /* Rowid of the last successful INSERT on this connection. */
 int64_t store_last_insert_id(struct store *st);

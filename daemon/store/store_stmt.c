@@ -178,6 +178,18 @@ store_col_blob(struct store_stmt *s, int idx, size_t *len)
 	return p;
 }
 
+char *
+store_col_blob_dup(struct store_stmt *s, int idx, size_t *len)
+{
+	const void *blob = store_col_blob(s, idx, len);
+	char *copy = xmalloc(*len + 1);
+
+	if (*len > 0)
+		memcpy(copy, blob, *len);
+	copy[*len] = '\0';
+	return copy;
+}
+
 int64_t
 store_last_insert_id(struct store *st)
 {
