@@ -6,9 +6,9 @@
  * The file is CSV (RFC 4180, read by csv.h): comma-separated fields,
  * double-quoted when they hold a comma, a quote ("" inside quotes) or a
  * line break; CRLF or LF line ends; UTF-8, with or without a byte order
- * mark.  Lines starting with '#' and blank lines are skipped.  The first other line is a header
- * naming the columns, in any order (letter case and blanks around names do
- * not matter):
+ * mark.  Lines starting with '#' and blank lines are skipped.  The first
+ * other line is a header naming the columns, in any order (letter case and
+ * blanks around names do not matter):
  *
  *   email           required; one row per address (a second row with the
  *                   same address is an error naming both lines)

@@ -183,8 +183,8 @@ person_add_role(struct store *st, int64_t id, const char *role,
 		snprintf(err, errlen, "unknown role '%s'", role ? role : "");
 		return -1;
 	}
-	/* The row's change count tells people_file.c whether anything changed:
-	 * nothing when the role is there and keeps its source. */
+	/* The row's change count tells people_import.c whether anything
+	 * changed: nothing when the role is there and keeps its source. */
 	s = person_prepare(st, "giving a role", "INSERT INTO person_roles "
 	    "(person_id, role, since, source) VALUES (?1, ?2, ?3, ?4) "
 	    "ON CONFLICT (person_id, role) DO UPDATE SET source = 'file' "
