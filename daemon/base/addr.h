@@ -35,4 +35,15 @@ int addr_valid(const char *a);
  */
 int addr_msgid_valid(const char *id, size_t n, int strict);
 
+/*
+ * Normalizes an address taken from outside (a mail, the people file, the
+ * command line): trims blanks and one pair of angle brackets, lower-cases
+ * it, and checks it with addr_valid().  Addresses in the reserved
+ * ".invalid" domain (RFC 2606; the database's forgotten persons become
+ * 'forgotten-<id>@invalid') are refused too.  Returns 0 with the result in
+ * out (ADDR_MAX_LEN + 1 bytes are always enough), or -1 (out is then "",
+ * when outlen > 0) when it is not an address.
+ */
+int addr_normalize(const char *in, char *out, size_t outlen);
+
 #endif

@@ -24,6 +24,7 @@
 #include "base/json_out.h"
 #include "base/mem.h"
 #include "config/people_file.h"
+#include "store/people_import.h"
 #include "store/store.h"
 
 const char cmd_person_help[] =

@@ -22,7 +22,7 @@
 #include "base/log.h"
 #include "out/mailer.h"
 #include "out/outbox.h"
-#include "config/people_file.h"
+#include "store/people_import.h"
 #include "fetch/sentcopy.h"
 #include "out/smtp.h"
 #include "store/store.h"

@@ -1,13 +1,12 @@
 /*
- * config.c — INI parser and validation for coupdepouce.conf.
+ * config.c — the keys of coupdepouce.conf and loading it: the table of
+ * keys, the checks of their values, defaults, passwords; see config.h.
  *
- * The parser is our own (a hundred lines) rather than libinih because every
- * error, including a bad *value*, must name the file and line it came from;
- * libinih's callback does not receive the line number in Debian's build.
  * Keys are described by one table (section, key, type, field, default), so
  * parsing, defaults, validation and config_dump() cannot drift apart.
  * Unknown sections and keys are errors: a typo must not silently fall back to
- * a default.  All problems of a file are reported at once.
+ * a default.  All problems of a file are reported at once.  The INI syntax
+ * itself is ini.c's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,12 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/fileio.h"
 #include "base/addr.h"
 #include "base/buf.h"
-#include "config/config.h"
+#include "base/fileio.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "config/config.h"
+#include "config/ini.h"
 
 #define CONFIG_MAX_LINE		4096
 #define CONFIG_MAX_SIZE		(1024 * 1024)
@@ -182,20 +182,6 @@ conf_field(struct config *cfg, const struct conf_key *k)
 	return (char *)cfg + k->off;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
 /* A DNS host name in ASCII: letters, digits, '-' and '_' in non-empty
  * dot-separated labels (an authserv-id is one in practice, RFC 8601 §2.5). */
 static int
@@ -332,7 +318,7 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		strlist_free(l);
 		for (tok = strtok_r(copy, ",", &save); tok;
 		    tok = strtok_r(NULL, ",", &save)) {
-			tok = trim(tok);
+			tok = ini_trim(tok);
 			if (*tok == '\0')
 				continue;
 			if (email ? !addr_valid(tok) : !valid_hostname(tok)) {
@@ -405,7 +391,7 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		*count = 0;
 		for (tok = strtok_r(copy, ",", &save); tok;
 		    tok = strtok_r(NULL, ",", &save)) {
-			tok = trim(tok);
+			tok = ini_trim(tok);
 			if (parse_scaled(tok, days_u, days_m, &n) || n > k->max) {
 				conf_error(p, line, k->key,
 				    "'%s' is not a number of days (0 to %ld)",
@@ -428,8 +414,8 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		int *end = &p->cfg->network.work_end, a, b;
 		const char *rest;
 
-		if (parse_hhmm(v, &a, &rest) || (rest = trim((char *)rest),
-		    *rest != '-') || parse_hhmm(trim((char *)rest + 1), &b,
+		if (parse_hhmm(v, &a, &rest) || (rest = ini_trim((char *)rest),
+		    *rest != '-') || parse_hhmm(ini_trim((char *)rest + 1), &b,
 		    &rest) || *rest != '\0' || a >= b) {
 			conf_error(p, line, k->key,
 			    "'%s' is not a time range like 08:00-20:00", v);
@@ -490,88 +476,53 @@ conf_find(const char *section, const char *key, int *section_known)
 	return NULL;
 }
 
-static void
-conf_parse_text(struct conf_parse *p, char *text)
+/* ini.h's handler: our sections and keys. */
+static int
+conf_on_section(void *arg, const char *name, int line)
 {
-	char section[64] = "";
-	int line = 0, section_ok = 0;
-	char *save = NULL, *raw;
+	struct conf_parse *p = arg;
+	int known;
 
-	/* strtok_r would merge empty lines and break numbering: split by hand. */
-	for (raw = text; raw; raw = save) {
-		char *nl = strchr(raw, '\n'), *s, *eq, *key, *val;
-		const struct conf_key *k;
-		int known;
-
-		save = nl ? nl + 1 : NULL;
-		if (nl)
-			*nl = '\0';
-		line++;
-		if (strlen(raw) > CONFIG_MAX_LINE) {
-			conf_error(p, line, section[0] ? section : "line",
-			    "line longer than %d bytes", CONFIG_MAX_LINE);
-			continue;
-		}
-		s = trim(raw);
-		if (*s == '\0' || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			char *close = strchr(s, ']');
-
-			if (close == NULL || *trim(close + 1) != '\0' ||
-			    close - s - 1 <= 0 ||
-			    (size_t)(close - s - 1) >= sizeof(section)) {
-				conf_error(p, line, "section",
-				    "malformed section header '%s'", s);
-				section[0] = '\0';
-				section_ok = 0;
-				continue;
-			}
-			*close = '\0';
-			snprintf(section, sizeof(section), "%s", trim(s + 1));
-			conf_find(section, "", &section_ok);
-			if (!section_ok)
-				conf_error(p, line, section, "unknown section "
-				    "(network, imap, smtp, storage, paths, "
-				    "timers)");
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (eq == NULL) {
-			conf_error(p, line, s, "expected 'key = value'");
-			continue;
-		}
-		*eq = '\0';
-		key = trim(s);
-		val = trim(eq + 1);
-		if (section[0] == '\0') {
-			conf_error(p, line, key,
-			    "key outside of any [section]");
-			continue;
-		}
-		if (!section_ok)
-			continue;	/* already reported */
-		/* Quotes keep leading or trailing spaces of a value. */
-		if (strlen(val) >= 2 && val[0] == '"' &&
-		    val[strlen(val) - 1] == '"') {
-			val[strlen(val) - 1] = '\0';
-			val++;
-		}
-		k = conf_find(section, key, &known);
-		if (k == NULL) {
-			conf_error(p, line, key, "unknown key in [%s]",
-			    section);
-			continue;
-		}
-		if (p->seen[k - conf_keys]) {
-			conf_error(p, line, key, "set twice (first on line %d)",
-			    p->seen[k - conf_keys]);
-			continue;
-		}
-		p->seen[k - conf_keys] = line;
-		conf_set(p, k, val, line);
+	conf_find(name, "", &known);
+	if (!known) {
+		conf_error(p, line, name, "unknown section (network, imap, "
+		    "smtp, storage, paths, timers)");
+		return -1;
 	}
+	return 0;
 }
+
+static void
+conf_on_key(void *arg, const char *section, const char *key,
+    const char *val, int line)
+{
+	struct conf_parse *p = arg;
+	const struct conf_key *k;
+	int known;
+
+	k = conf_find(section, key, &known);
+	if (k == NULL) {
+		conf_error(p, line, key, "unknown key in [%s]", section);
+		return;
+	}
+	if (p->seen[k - conf_keys]) {
+		conf_error(p, line, key, "set twice (first on line %d)",
+		    p->seen[k - conf_keys]);
+		return;
+	}
+	p->seen[k - conf_keys] = line;
+	conf_set(p, k, val, line);
+}
+
+static void
+conf_on_error(void *arg, int line, const char *what, const char *msg)
+{
+	conf_error(arg, line, what, "%s", msg);
+}
+
+static const struct ini_handler conf_ini = {
+	conf_on_section, conf_on_key, conf_on_error
+};
 
 /* Reads a password file: first line, no trailing newline; refuses a file
  * others can read (msmtp's CONF_EINSECURE). */
@@ -697,7 +648,7 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 		goto out;
 	}
 	p.mode = st.st_mode;
-	conf_parse_text(&p, text);
+	ini_parse(text, CONFIG_MAX_LINE, &conf_ini, &p);
 	conf_defaults(&p);
 	conf_resolve_password(&p, "imap", &p.cfg->imap.m);
 	conf_resolve_password(&p, "smtp", &p.cfg->smtp.m);

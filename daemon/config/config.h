@@ -1,4 +1,21 @@
 /*
+ * config/ — what the administrator writes and the daemon reads at start-up
+ * or when it changes: the configuration file (INI, DESIGN.md §6), the key
+ * of our Message-ID tokens, and the people file (who the referents,
+ * volunteers and coordinators are), with the INI and CSV readers under
+ * them.  Everything here reads files and checks them, reporting
+ * "path:line: key: problem"; nothing here touches the database
+ * (store/people_import.h brings the people file's entries into it), so the
+ * folders read base/ -> config/ -> store/.
+ *
+ * Files, in reading order:
+ *   ini.c          INI syntax: sections, keys, values, with line numbers
+ *   config.c       the keys of coupdepouce.conf: table, checks, defaults,
+ *                  passwords, loading (this header)
+ *   secret.c       the token key file, made on first start if missing
+ *   csv.c          CSV syntax as spreadsheets write it (RFC 4180)
+ *   people_file.c  the people file's columns and their checks
+ *
  * config.h — the daemon's configuration (INI file, DESIGN.md §6).
  *
  * Loaded once at start-up and read-only afterwards: with the log, it is the

@@ -3,12 +3,12 @@
  * network's referents, volunteers and coordinators are, with their themes,
  * communes and load, kept by the administrator in a spreadsheet.
  *
- * The file is CSV (RFC 4180): comma-separated fields, double-quoted when
- * they hold a comma, a quote ("" inside quotes) or a line break; CRLF or LF
- * line ends; UTF-8, with or without a byte order mark.  Lines starting
- * with '#' and blank lines are skipped.  The first other line is a header
- * naming the columns, in any order (letter case and blanks around names do
- * not matter):
+ * The file is CSV (RFC 4180, read by csv.h): comma-separated fields,
+ * double-quoted when they hold a comma, a quote ("" inside quotes) or a
+ * line break; CRLF or LF line ends; UTF-8, with or without a byte order
+ * mark.  Lines starting with '#' and blank lines are skipped.  The first
+ * other line is a header naming the columns, in any order (letter case and
+ * blanks around names do not matter):
  *
  *   email           required; one row per address (a second row with the
  *                   same address is an error naming both lines)
@@ -21,16 +21,15 @@
  *   active          1/0, oui/non, yes/no, true/false; empty: 1
  *
  * Errors read "path:line: column: problem"; every bad line is reported and
- * a bad file changes nothing.  The database keeps where each role came
- * from (person_roles.source): re-reading the file removes the roles it no
- * longer gives, never those given by mail or `person add`.
+ * a bad file gives nobody.  This side only reads: store/people_import.h
+ * brings the entries into the database, where each role keeps where it
+ * came from (person_roles.source), so that re-reading the file removes the
+ * roles it no longer gives, never those given by mail or `person add`.
  */
 #ifndef CDP_PEOPLE_FILE_H
 #define CDP_PEOPLE_FILE_H
 
 #include <stddef.h>
-
-struct store;
 
 #define PEOPLE_MAX_FILE		(4 * 1024 * 1024)	/* bytes */
 #define PEOPLE_MAX_NAME		256	/* bytes, name */
@@ -54,6 +53,11 @@ enum people_role {
 	PEOPLE_ROLE_VOLUNTEER	= 1 << 1,
 	PEOPLE_ROLE_COORDINATOR	= 1 << 2
 };
+#define PEOPLE_ROLE_LAST	PEOPLE_ROLE_COORDINATOR
+
+/* The role's name as the file and the database write it ("referent"...)
+ * for one PEOPLE_ROLE_* bit; NULL for anything else.  Static. */
+const char *people_role_name(unsigned role);
 
 /*
  * One person as the file (or `person add`) describes them.  A field whose
@@ -62,7 +66,7 @@ enum people_role {
  * by the entry.
  */
 struct people_entry {
-	char		*email;		/* normalized: person_normalize_email */
+	char		*email;		/* normalized: addr_normalize() */
 	char		*name;		/* one line of UTF-8; "" = keep */
 	char		*roles_json;	/* JSON arrays of strings, e.g.	*/
 	char		*themes_json;	/* ["referent","volunteer"]; NULL	*/
@@ -77,13 +81,6 @@ struct people_entry {
 struct people_list {
 	struct people_entry	*items;	/* owned */
 	size_t			 n;
-};
-
-/* What a sync or import did. */
-struct people_sync_stats {
-	size_t	added;		/* persons created */
-	size_t	updated;	/* persons whose data or roles changed */
-	size_t	roles_removed;	/* file roles the file no longer gives */
 };
 
 /*
@@ -111,48 +108,5 @@ int people_read(const char *path, struct people_list *out, char *err,
     size_t errlen);
 /* Frees the entries; the list is left empty.  NULL is a no-op. */
 void people_list_free(struct people_list *l);
-
-/*
- * Makes the database say what the file says, inside the caller's
- * transaction: each entry's person is created or updated (name, themes,
- * communes, max_open_cases, active, updated_at = now), the roles it lists
- * are given with source 'file' (a 'db' role it lists becomes 'file'), and
- * every 'file' role the list no longer gives is removed — also from
- * persons no longer in the list, who keep their row and their 'db' roles.
- * `stats` may be NULL.  0, or -1 with err (the caller rolls back).
- */
-int people_sync(struct store *st, const struct people_list *l, long long now,
-    struct people_sync_stats *stats, char *err, size_t errlen);
-
-/*
- * The same upsert for `person add` and `person import FILE.csv`: roles are
- * given with source 'db' (a role the file already gives stays the file's)
- * and nothing is removed.  Inside the caller's transaction; `stats` may be
- * NULL.  0 or -1 with err.
- */
-int people_import(struct store *st, const struct people_list *l,
-    long long now, struct people_sync_stats *stats, char *err,
-    size_t errlen);
-
-/* What people_reload_if_changed() last saw of the file.  Zero it before
- * the first call. */
-struct people_watch {
-	long long	mtime_ns;	/* -1: missing; < -1: stat() failed */
-	long long	size;
-	int		loaded;		/* the file has been looked at */
-};
-
-/*
- * For the daemon's passes and `person list`: when the file changed since
- * the last call (mtime or size; always on the first call), reads it and
- * syncs it in its own transaction (store_begin: call it outside any
- * transaction), then logs a one-line summary.  Returns 1 when reloaded, 0
- * when unchanged, -1 with err when the file is bad or the database
- * failed; the previous data then stays.  A bad file is remembered in `w`,
- * so it gives -1 once and then 0 until it changes again (the caller logs
- * each -1); a database error is not, so the next call tries again.
- */
-int people_reload_if_changed(struct store *st, const char *path,
-    struct people_watch *w, long long now, char *err, size_t errlen);
 
 #endif

@@ -32,64 +32,10 @@ person_role_ok(const char *role)
 	return 0;
 }
 
-static int
-person_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* 1 when the domain is "invalid" or ends in ".invalid" (RFC 2606: never
- * deliverable; ours for forgotten persons). */
-static int
-person_domain_invalid(const char *addr)
-{
-	const char *at = strrchr(addr, '@');
-	size_t n;
-
-	if (at == NULL)
-		return 0;
-	at++;
-	n = strlen(at);
-	return strcmp(at, "invalid") == 0 ||
-	    (n > 8 && strcmp(at + n - 8, ".invalid") == 0);
-}
-
 int
 person_normalize_email(const char *in, char *out, size_t outlen)
 {
-	const char *s = in, *e;
-	size_t n;
-
-	if (outlen == 0)
-		return -1;
-	out[0] = '\0';
-	if (in == NULL)
-		return -1;
-	e = s + strlen(s);
-	while (s < e && person_blank(*s))
-		s++;
-	while (e > s && person_blank(e[-1]))
-		e--;
-	if (e - s >= 2 && *s == '<' && e[-1] == '>') {
-		s++;
-		e--;
-		while (s < e && person_blank(*s))
-			s++;
-		while (e > s && person_blank(e[-1]))
-			e--;
-	}
-	n = (size_t)(e - s);
-	if (n == 0 || n >= outlen || n >= PERSON_EMAIL_MAX)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' +
-		    'a') : s[i];
-	out[n] = '\0';
-	if (!addr_valid(out) || person_domain_invalid(out)) {
-		out[0] = '\0';
-		return -1;
-	}
-	return 0;
+	return addr_normalize(in, out, outlen);
 }
 
 /* Prepares `sql` or says which operation failed. */
@@ -237,8 +183,8 @@ person_add_role(struct store *st, int64_t id, const char *role,
 		snprintf(err, errlen, "unknown role '%s'", role ? role : "");
 		return -1;
 	}
-	/* The row's change count tells people_file.c whether anything changed:
-	 * nothing when the role is there and keeps its source. */
+	/* The row's change count tells people_import.c whether anything
+	 * changed: nothing when the role is there and keeps its source. */
 	s = person_prepare(st, "giving a role", "INSERT INTO person_roles "
 	    "(person_id, role, since, source) VALUES (?1, ?2, ?3, ?4) "
 	    "ON CONFLICT (person_id, role) DO UPDATE SET source = 'file' "

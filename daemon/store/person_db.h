@@ -3,10 +3,11 @@
  *
  * One row per address, addresses normalized to lower case.  Network roles
  * ('referent', 'volunteer', 'coordinator', 'holder') come from two sources:
- * the people file ([paths] people, people_file.h) and the database itself
- * (`person add`, a volunteer accepted by mail).  A role's source is kept so
- * that re-reading the file removes the roles the file no longer gives and
- * never those given by mail.  Every function works inside the caller's
+ * the people file ([paths] people, config/people_file.h, brought in by
+ * store/people_import.h) and the database itself (`person add`, a
+ * volunteer accepted by mail).  A role's source is kept so that re-reading
+ * the file removes the roles the file no longer gives and never those
+ * given by mail.  Every function works inside the caller's
  * transaction (or in autocommit when there is none).
  */
 #ifndef CDP_PERSON_DB_H
@@ -25,12 +26,10 @@ enum person_source {
 };
 
 /*
- * Normalizes an address taken from outside: trims blanks and one pair of
- * angle brackets, lower-cases it, and checks it is an addr-spec we can
- * write to (addr_valid()).  Addresses in the reserved ".invalid"
- * domain (RFC 2606; forgotten persons become 'forgotten-<id>@invalid')
- * are refused.  Returns 0 with the result in out (PERSON_EMAIL_MAX bytes
- * are always enough), or -1 (out is then "") when it is not an address.
+ * addr_normalize() (base/addr.h), under the name the persons' callers
+ * know: 0 with the lower-case address in out (PERSON_EMAIL_MAX bytes are
+ * always enough), or -1 (out is then "") when it is not an address or is
+ * in the reserved ".invalid" domain.
  */
 int person_normalize_email(const char *in, char *out, size_t outlen);
 

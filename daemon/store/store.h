@@ -1,4 +1,19 @@
 /*
+ * store/ — the SQLite database: the handle, the schema and its migrations
+ * (store.c, schema.sql), and one file per family of tables, each with the
+ * queries the rest of the daemon needs, so that no SQL lives elsewhere.
+ *
+ * Files, in reading order:
+ *   store.c          opening, migrations, transactions, statements (this
+ *                    header); the only file that includes sqlite3.h
+ *   schema.sql       the whole current schema, compiled into the binary
+ *   person_db.c      persons and their roles (persons, person_roles)
+ *   people_import.c  the people file's entries (config/people_file.h)
+ *                    into the persons tables
+ *   case_db.c        cases, their members and timeline (cases,
+ *                    case_members, events, case_seq)
+ *   job_db.c         timers kept in the database (jobs)
+ *
  * store.h — the SQLite database: opening, schema migrations, transactions,
  * and a small statement API for the other modules.
  *

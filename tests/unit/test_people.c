@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config/people_file.h"
+#include "store/people_import.h"
 #include "store/person_db.h"
 #include "store/store.h"
 #include "tap.h"
