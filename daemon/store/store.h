@@ -195,7 +195,8 @@ int store_integrity_check(struct store *st, char *err, size_t errlen);
  *
  * STORE_INT(v) binds an integer, STORE_TEXT(s) a UTF-8 string (NULL binds
  * SQL NULL), STORE_ID(v) a row id where 0 means "none" and binds NULL,
- * STORE_NULL binds NULL.  A statement without parameters passes NULL, 0.
+ * STORE_NULL binds NULL, STORE_BLOB(p, n) the n bytes at p (a NULL p binds
+ * NULL).  A statement without parameters passes NULL, 0.
  *
  * store_query prepares and binds, and returns the statement owned by the
  * caller (store_finalize()), or NULL with the reason in err.
@@ -209,19 +210,22 @@ enum store_arg_type {
 	STORE_ARG_NULL,
 	STORE_ARG_INT,
 	STORE_ARG_ID,
-	STORE_ARG_TEXT
+	STORE_ARG_TEXT,
+	STORE_ARG_BLOB
 };
 
 struct store_arg {
 	enum store_arg_type	 type;
-	int64_t			 i;
-	const char		*t;
+	int64_t			 i;	/* the integer, or the blob's length */
+	const void		*t;	/* the text or the blob */
 };
 
 #define STORE_INT(v)	((struct store_arg){ STORE_ARG_INT, (int64_t)(v), NULL })
 #define STORE_ID(v)	((struct store_arg){ STORE_ARG_ID, (int64_t)(v), NULL })
 #define STORE_TEXT(v)	((struct store_arg){ STORE_ARG_TEXT, 0, (v) })
 #define STORE_NULL	((struct store_arg){ STORE_ARG_NULL, 0, NULL })
+#define STORE_BLOB(p, n) \
+	((struct store_arg){ STORE_ARG_BLOB, (int64_t)(n), (p) })
 #define STORE_ARGS(...)	((const struct store_arg[]){ __VA_ARGS__ }),	\
 	(sizeof((const struct store_arg[]){ __VA_ARGS__ }) /		\
 	    sizeof(struct store_arg))

@@ -226,6 +226,8 @@ store_bind_arg(struct store_stmt *s, int idx, const struct store_arg *a)
 		    store_bind_int64(s, idx, a->i);
 	case STORE_ARG_TEXT:
 		return store_bind_text(s, idx, a->t);
+	case STORE_ARG_BLOB:
+		return store_bind_blob(s, idx, a->t, (size_t)a->i);
 	case STORE_ARG_NULL:
 	default:
 		return store_bind_null(s, idx);

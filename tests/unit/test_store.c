@@ -697,6 +697,10 @@ test_queries(void)
 	    "store_run: a broken constraint fails");
 	is_str(err, "checked: UNIQUE constraint failed: q.id",
 	    "  with what and SQLite's message");
+	is_int(store_get_int64(st, &v, NULL, "SELECT length(?1) + (?2 IS NULL) "
+	    "* 100", STORE_ARGS(STORE_BLOB("a\0b", 3), STORE_BLOB(NULL, 0)),
+	    err, sizeof(err)), 1, "STORE_BLOB binds bytes, NUL included");
+	is_int((int)v, 103, "  and NULL for a NULL pointer");
 	s = store_query(st, "SELECT n FROM q WHERE n > ?1 ORDER BY n",
 	    STORE_ARGS(STORE_INT(1)), err, sizeof(err));
 	ok(s != NULL && store_step(s) == STORE_ROW &&
