@@ -24,6 +24,7 @@
 
 #include "base/addr.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "parse/mailcmd.h"
 #include "base/mem.h"
 
@@ -347,22 +348,6 @@ digits(const char *key, size_t *k, int *value)
 	return n;
 }
 
-static int
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-days_in_month(int y, int m)
-{
-	static const int days[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-
-	return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
 /*
  * A date at key + *k, after an optional "le" and French weekday (both
  * ignored: "mardi 14/06", "le 14/06"): AAAA-MM-JJ, JJ/MM/AAAA, JJ/MM/AA,
@@ -423,7 +408,8 @@ parse_date(const char *key, size_t *k, time_t now, struct mailcmd_when *w)
 	}
 	if (is_word(key[p]))
 		return PARSED_BAD;		/* 14/06/2027h, 14/06abc */
-	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y ? y : 2000, m))
+	if (m < 1 || m > 12 || d < 1 ||
+	    d > clock_days_in_month(y ? y : 2000, m))
 		return PARSED_BAD;
 	if (y != 0 && y < 1970)
 		return PARSED_BAD;
@@ -436,7 +422,7 @@ parse_date(const char *key, size_t *k, time_t now, struct mailcmd_when *w)
 		if (m < lt.tm_mon + 1 || (m == lt.tm_mon + 1 &&
 		    d < lt.tm_mday))
 			y++;
-		while (d > days_in_month(y, m))		/* 29/02 */
+		while (d > clock_days_in_month(y, m))		/* 29/02 */
 			y++;
 	}
 	w->year = y;
@@ -1141,7 +1127,6 @@ mailcmd_verb_name(enum mailcmd_verb v)
 time_t
 mailcmd_when_time(const struct mailcmd_when *w)
 {
-	struct tm tm;
 	int h, m;
 	time_t t;
 
@@ -1153,20 +1138,9 @@ mailcmd_when_time(const struct mailcmd_when *w)
 	    h < 0 || h > 23 || m < 0 || m > 59 || w->year < 1900 ||
 	    w->year > 9999)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = w->year - 1900;
-	tm.tm_mon = w->month - 1;
-	tm.tm_mday = w->day;
-	tm.tm_hour = h;
-	tm.tm_min = m;
-	tm.tm_isdst = -1;	/* let the zone say whether it is summer */
-	t = mktime(&tm);
-	/* mktime() normalizes 31/02 into 03/03 (and 02:30 on the night
-	 * clocks go forward into 03:30): a day or time that does not exist
-	 * comes back different. */
-	if (t == (time_t)-1 || tm.tm_year != w->year - 1900 ||
-	    tm.tm_mon != w->month - 1 || tm.tm_mday != w->day ||
-	    tm.tm_hour != h || tm.tm_min != m)
+	/* A moved time (02:30 on the night clocks go forward) does not
+	 * exist either. */
+	if (clock_local_time(w->year, w->month, w->day, h, m, 0, &t) != 0)
 		return -1;
 	return t;
 }

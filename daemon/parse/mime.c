@@ -42,6 +42,7 @@
 #include "base/codec.h"
 #include "base/buf.h"
 #include "base/charset.h"
+#include "base/clock.h"
 #include "parse/html2text.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -2127,17 +2128,6 @@ mime_parse_from(const char *value, struct msg_addr *from)
 	free(name);
 }
 
-static int
-mime_days_in_month(int y, int m)
-{
-	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
 static void
 mime_parse_date(const char *value, struct message *msg)
 {
@@ -2158,7 +2148,7 @@ mime_parse_date(const char *value, struct message *msg)
 	else if (year < 1000)
 		year += 1900;
 	if (dt->dt_month < 1 || dt->dt_month > 12 || dt->dt_day < 1 ||
-	    year > 9999 || dt->dt_day > mime_days_in_month(year,
+	    year > 9999 || dt->dt_day > clock_days_in_month(year,
 	    dt->dt_month) || dt->dt_hour < 0 || dt->dt_hour > 23 ||
 	    dt->dt_min < 0 || dt->dt_min > 59 || dt->dt_sec < 0 ||
 	    dt->dt_sec > 60)
