@@ -6,7 +6,7 @@
  * the threading headers, every top-level header (unfolded, for the automatic
  * mail detector), the readable text body (text/plain preferred, else HTML
  * converted to text, always UTF-8) and the list of attachments.  Only
- * mime.c includes libetpan; the rest of the daemon sees this struct.
+ * parse/mime_*.c include libetpan; the rest of the daemon sees this struct.
  * Everything in it is owned by the message and freed by message_free().
  */
 #ifndef CDP_MESSAGE_H
