@@ -252,9 +252,10 @@ h2t_is_void(const char *name)
 	return 0;
 }
 
-/* True if the space-separated class list contains `token`. */
+/* True if the space-separated class list has the token `token` (any
+ * case) or, with `prefix`, a token starting with it (exact case: "Mso"). */
 static int
-h2t_has_class(const char *cls, size_t len, const char *token)
+h2t_has_class(const char *cls, size_t len, const char *token, int prefix)
 {
 	size_t tlen = strlen(token), i = 0;
 
@@ -266,26 +267,10 @@ h2t_has_class(const char *cls, size_t len, const char *token)
 		start = i;
 		while (i < len && !h2t_is_space((unsigned char)cls[i]))
 			i++;
-		if (i - start == tlen && strncasecmp(cls + start, token,
-		    tlen) == 0)
+		if (prefix ? i - start >= tlen && strncmp(cls + start, token,
+		    tlen) == 0 : i - start == tlen && strncasecmp(cls + start,
+		    token, tlen) == 0)
 			return 1;
-	}
-	return 0;
-}
-
-/* True if the class list has a token starting with `prefix` ("Mso"). */
-static int
-h2t_has_class_prefix(const char *cls, size_t len, const char *prefix)
-{
-	size_t plen = strlen(prefix), i = 0;
-
-	while (i < len) {
-		while (i < len && h2t_is_space((unsigned char)cls[i]))
-			i++;
-		if (i + plen <= len && strncmp(cls + i, prefix, plen) == 0)
-			return 1;
-		while (i < len && !h2t_is_space((unsigned char)cls[i]))
-			i++;
 	}
 	return 0;
 }
@@ -521,8 +506,8 @@ h2t_start_tag(struct h2t *h, const char *name, const struct h2t_attrs *a,
 		if (!self_closing)
 			h->div_depth++;
 		if (a->cls && (h2t_has_class(a->cls, a->cls_len,
-		    "gmail_quote") || h2t_has_class(a->cls, a->cls_len,
-		    "yahoo_quoted")) && !self_closing &&
+		    "gmail_quote", 0) || h2t_has_class(a->cls, a->cls_len,
+		    "yahoo_quoted", 0)) && !self_closing &&
 		    h->nscopes < H2T_MAX_LEVELS)
 			h->scopes[h->nscopes++] = h->div_depth;
 	}
@@ -545,7 +530,7 @@ h2t_start_tag(struct h2t *h, const char *name, const struct h2t_attrs *a,
 	/* Outlook writes every line as <p class=MsoNormal> with no margins:
 	 * one line break, not a paragraph. */
 	if (kind == H2T_PARA && strcmp(name, "p") == 0 && a->cls &&
-	    h2t_has_class_prefix(a->cls, a->cls_len, "Mso"))
+	    h2t_has_class(a->cls, a->cls_len, "Mso", 1))
 		kind = H2T_BLOCK;
 	if (kind == H2T_BLOCK || kind == H2T_PARA)
 		h2t_block(h, kind == H2T_PARA ? 2 : 1);
