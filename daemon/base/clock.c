@@ -1,4 +1,11 @@
-/* clock.c — "now", fixed or real, and local-time helpers; see clock.h. */
+/*
+ * clock.c — "now", fixed or real, and local-time helpers; see clock.h.
+ *
+ * The one home of calendar arithmetic (days in a month, a local date and
+ * time to time_t checked by a round trip through mktime()): the mail
+ * command parser, the MIME date reader and --now all use it, so that
+ * they agree on which days exist.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +27,53 @@ clock_set_zone(const char *zone)
 }
 
 int
-clock_parse_local(const char *text, time_t *out, char *err, size_t errlen)
+clock_days_in_month(int year, int month)
 {
-	struct tm tm, back;
-	int y, mo, d, h, mi, s = 0, n = 0;
+	static const int days[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+
+	if (month < 1 || month > 12)
+		return 0;
+	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) ||
+	    year % 400 == 0))
+		return 29;
+	return days[month - 1];
+}
+
+int
+clock_local_time(int year, int month, int day, int hour, int minute,
+    int second, time_t *out)
+{
+	struct tm tm;
 	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = minute;
+	tm.tm_sec = second;
+	tm.tm_isdst = -1;	/* let the zone say whether it is summer */
+	t = mktime(&tm);
+	/* mktime() normalizes 31/02 into 03/03 (and 02:30 on the night
+	 * clocks go forward into 03:30): a day or time that does not exist
+	 * comes back different. */
+	if (t == (time_t)-1 || tm.tm_year != year - 1900 ||
+	    tm.tm_mon != month - 1 || tm.tm_mday != day)
+		return -1;
+	*out = t;
+	if (tm.tm_hour != hour || tm.tm_min != minute || tm.tm_sec != second)
+		return CLOCK_MOVED;
+	return 0;
+}
+
+int
+clock_parse_local(const char *text, time_t *out, char *err, size_t errlen)
+{
+	int y, mo, d, h, mi, s = 0, n = 0;
+
 	if ((sscanf(text, "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
 	    &s, &n) != 6 || text[n] != '\0') &&
 	    (n = 0, s = 0, sscanf(text, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d,
@@ -34,22 +81,12 @@ clock_parse_local(const char *text, time_t *out, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' is not 'YYYY-MM-DD HH:MM'", text);
 		return -1;
 	}
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	tm.tm_isdst = -1;
-	back = tm;
-	t = mktime(&tm);
-	/* mktime normalises 31/02 into March: refuse instead. */
-	if (t == (time_t)-1 || tm.tm_mday != back.tm_mday ||
-	    tm.tm_mon != back.tm_mon || tm.tm_year != back.tm_year) {
+	/* A time the clocks skip (02:30 the night they go forward) is taken
+	 * as mktime() moves it: --now only needs a day that exists. */
+	if (clock_local_time(y, mo, d, h, mi, s, out) < 0) {
 		snprintf(err, errlen, "'%s' is not a valid date", text);
 		return -1;
 	}
-	*out = t;
 	return 0;
 }
 

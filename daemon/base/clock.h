@@ -18,6 +18,26 @@ void clock_set_zone(const char *zone);
  * non-existent time (err says why). */
 int clock_parse_local(const char *text, time_t *out, char *err,
     size_t errlen);
+/* Days in `month` (1-12) of `year`, Gregorian: 29 for February of a leap
+ * year (divisible by 4, not by 100 unless by 400); 0 for a month out of
+ * range. */
+int clock_days_in_month(int year, int month);
+
+/* clock_local_time(): the date exists, the time was moved. */
+#define CLOCK_MOVED	1
+
+/*
+ * The time_t of a local date and time (month 1-12, the zone deciding
+ * whether it is summer time), through mktime() and back.  Returns 0 with
+ * *out set when it exists as written; -1 when the date does not (31/02,
+ * which mktime() would carry into March) or mktime() fails, *out
+ * untouched; CLOCK_MOVED when the date exists but the time came back
+ * different, with *out the time mktime() made of it: 02:30 on the night
+ * clocks go forward is 03:30, 10:75 is 11:15.  Callers decide whether a
+ * moved time is an error (a meeting time) or not (--now).
+ */
+int clock_local_time(int year, int month, int day, int hour, int minute,
+    int second, time_t *out);
 /* Fixes the clock at `t` (the --now option); 0 returns to the real clock. */
 void clock_fix(time_t t);
 time_t clock_now(void);

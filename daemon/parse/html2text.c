@@ -2,12 +2,12 @@
  * html2text.c — HTML to readable text; see html2text.h for what and why.
  *
  * One forward pass over the bytes.  Text is copied with whitespace
- * collapsed; tags only change the layout state: line breaks owed before the
- * next text (`pending_nl`), a space owed (`pending_space`), the quote depth
- * and the list stack.  Line prefixes ("> ", list markers) are written when
- * the first character of a line is, so empty elements leave no trace.  A
- * last pass trims trailing spaces and squeezes runs of blank lines.  Every
- * read is bounds-checked against `len`; nothing recurses.
+ * collapsed and references decoded (html_entity.c); tags only change the
+ * layout state: line breaks owed (`pending_nl`), a space owed
+ * (`pending_space`), the quote depth and the list stack.  Line prefixes
+ * ("> ", list markers) are written when the first character of a line is,
+ * so empty elements leave no trace.  A last pass trims trailing spaces and
+ * squeezes runs of blank lines.  Reads are bounded by `len`; no recursion.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -16,77 +16,12 @@
 
 #include "base/buf.h"
 #include "base/charset.h"
-#include "parse/html2text.h"
 #include "base/mem.h"
+#include "parse/html2text.h"
+#include "parse/html_entity.h"
 
 #define H2T_MAX_LEVELS	16	/* list nesting, quote scopes, "> " prefixes */
-#define H2T_MAX_NAME	32	/* longest tag or entity name we look at */
-
-struct h2t_entity {
-	const char	*name;
-	unsigned int	 cp;
-};
-
-/* The named entities mail composers actually write (French first), plus
- * the punctuation and symbols Word and Outlook produce. */
-static const struct h2t_entity h2t_entities[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-	{ "apos", '\'' }, { "nbsp", 0xA0 },
-	{ "agrave", 0xE0 }, { "aacute", 0xE1 }, { "acirc", 0xE2 },
-	{ "atilde", 0xE3 }, { "auml", 0xE4 }, { "aring", 0xE5 },
-	{ "aelig", 0xE6 }, { "ccedil", 0xE7 }, { "egrave", 0xE8 },
-	{ "eacute", 0xE9 }, { "ecirc", 0xEA }, { "euml", 0xEB },
-	{ "igrave", 0xEC }, { "iacute", 0xED }, { "icirc", 0xEE },
-	{ "iuml", 0xEF }, { "eth", 0xF0 }, { "ntilde", 0xF1 },
-	{ "ograve", 0xF2 }, { "oacute", 0xF3 }, { "ocirc", 0xF4 },
-	{ "otilde", 0xF5 }, { "ouml", 0xF6 }, { "divide", 0xF7 },
-	{ "oslash", 0xF8 }, { "ugrave", 0xF9 }, { "uacute", 0xFA },
-	{ "ucirc", 0xFB }, { "uuml", 0xFC }, { "yacute", 0xFD },
-	{ "thorn", 0xFE }, { "yuml", 0xFF },
-	{ "Agrave", 0xC0 }, { "Aacute", 0xC1 }, { "Acirc", 0xC2 },
-	{ "Atilde", 0xC3 }, { "Auml", 0xC4 }, { "Aring", 0xC5 },
-	{ "AElig", 0xC6 }, { "Ccedil", 0xC7 }, { "Egrave", 0xC8 },
-	{ "Eacute", 0xC9 }, { "Ecirc", 0xCA }, { "Euml", 0xCB },
-	{ "Igrave", 0xCC }, { "Iacute", 0xCD }, { "Icirc", 0xCE },
-	{ "Iuml", 0xCF }, { "ETH", 0xD0 }, { "Ntilde", 0xD1 },
-	{ "Ograve", 0xD2 }, { "Oacute", 0xD3 }, { "Ocirc", 0xD4 },
-	{ "Otilde", 0xD5 }, { "Ouml", 0xD6 }, { "times", 0xD7 },
-	{ "Oslash", 0xD8 }, { "Ugrave", 0xD9 }, { "Uacute", 0xDA },
-	{ "Ucirc", 0xDB }, { "Uuml", 0xDC }, { "Yacute", 0xDD },
-	{ "THORN", 0xDE }, { "szlig", 0xDF }, { "Yuml", 0x178 },
-	{ "oelig", 0x153 }, { "OElig", 0x152 }, { "scaron", 0x161 },
-	{ "Scaron", 0x160 },
-	{ "iexcl", 0xA1 }, { "cent", 0xA2 }, { "pound", 0xA3 },
-	{ "curren", 0xA4 }, { "yen", 0xA5 }, { "brvbar", 0xA6 },
-	{ "sect", 0xA7 }, { "uml", 0xA8 }, { "copy", 0xA9 }, { "ordf", 0xAA },
-	{ "laquo", 0xAB }, { "not", 0xAC }, { "shy", 0xAD }, { "reg", 0xAE },
-	{ "macr", 0xAF }, { "deg", 0xB0 }, { "plusmn", 0xB1 },
-	{ "sup2", 0xB2 }, { "sup3", 0xB3 }, { "acute", 0xB4 },
-	{ "micro", 0xB5 }, { "para", 0xB6 }, { "middot", 0xB7 },
-	{ "cedil", 0xB8 }, { "sup1", 0xB9 }, { "ordm", 0xBA },
-	{ "raquo", 0xBB }, { "frac14", 0xBC }, { "frac12", 0xBD },
-	{ "frac34", 0xBE }, { "iquest", 0xBF },
-	{ "ndash", 0x2013 }, { "mdash", 0x2014 }, { "lsquo", 0x2018 },
-	{ "rsquo", 0x2019 }, { "sbquo", 0x201A }, { "ldquo", 0x201C },
-	{ "rdquo", 0x201D }, { "bdquo", 0x201E }, { "dagger", 0x2020 },
-	{ "Dagger", 0x2021 }, { "bull", 0x2022 }, { "hellip", 0x2026 },
-	{ "permil", 0x2030 }, { "prime", 0x2032 }, { "Prime", 0x2033 },
-	{ "lsaquo", 0x2039 }, { "rsaquo", 0x203A }, { "euro", 0x20AC },
-	{ "trade", 0x2122 }, { "larr", 0x2190 }, { "uarr", 0x2191 },
-	{ "rarr", 0x2192 }, { "darr", 0x2193 }, { "harr", 0x2194 },
-	{ "minus", 0x2212 }, { "le", 0x2264 }, { "ge", 0x2265 },
-	{ "ne", 0x2260 }, { "infin", 0x221E }, { "asymp", 0x2248 },
-	{ "ensp", 0x2002 }, { "emsp", 0x2003 }, { "thinsp", 0x2009 },
-	{ "zwnj", 0x200C }, { "zwj", 0x200D }, { "lrm", 0x200E },
-	{ "rlm", 0x200F }, { "circ", 0x2C6 }, { "tilde", 0x2DC },
-	{ "fnof", 0x192 }, { "hearts", 0x2665 }, { "check", 0x2713 },
-};
-
-/* Legacy entities browsers accept without the ';' (HTML5 §13.5). */
-static const char *const h2t_semicolonless[] = {
-	"amp", "lt", "gt", "quot", "nbsp", "copy", "reg", "eacute",
-	"egrave", "agrave", "ccedil", "ecirc"
-};
+#define H2T_MAX_NAME	32	/* longest tag name we look at */
 
 enum h2t_kind {
 	H2T_INLINE,
@@ -227,6 +162,15 @@ h2t_emit_cp(struct h2t *h, unsigned long cp)
 {
 	char u[4];
 
+	/* HTML5: references to 0x80-0x9F mean windows-1252. */
+	if (cp >= 0x80 && cp <= 0x9F) {
+		char one = (char)cp, *w = charset_to_utf8("windows-1252",
+		    &one, 1, NULL);
+
+		h2t_emit(h, w, strlen(w));
+		free(w);
+		return;
+	}
 	if (cp == 0xAD || cp == 0x200B || cp == 0xFEFF)
 		return;			/* soft hyphen, zero-width space */
 	if (cp == 0xA0) {
@@ -308,9 +252,10 @@ h2t_is_void(const char *name)
 	return 0;
 }
 
-/* True if the space-separated class list contains `token`. */
+/* True if the space-separated class list has the token `token` (any
+ * case) or, with `prefix`, a token starting with it (exact case: "Mso"). */
 static int
-h2t_has_class(const char *cls, size_t len, const char *token)
+h2t_has_class(const char *cls, size_t len, const char *token, int prefix)
 {
 	size_t tlen = strlen(token), i = 0;
 
@@ -322,26 +267,10 @@ h2t_has_class(const char *cls, size_t len, const char *token)
 		start = i;
 		while (i < len && !h2t_is_space((unsigned char)cls[i]))
 			i++;
-		if (i - start == tlen && strncasecmp(cls + start, token,
-		    tlen) == 0)
+		if (prefix ? i - start >= tlen && strncmp(cls + start, token,
+		    tlen) == 0 : i - start == tlen && strncasecmp(cls + start,
+		    token, tlen) == 0)
 			return 1;
-	}
-	return 0;
-}
-
-/* True if the class list has a token starting with `prefix` ("Mso"). */
-static int
-h2t_has_class_prefix(const char *cls, size_t len, const char *prefix)
-{
-	size_t plen = strlen(prefix), i = 0;
-
-	while (i < len) {
-		while (i < len && h2t_is_space((unsigned char)cls[i]))
-			i++;
-		if (i + plen <= len && strncmp(cls + i, prefix, plen) == 0)
-			return 1;
-		while (i < len && !h2t_is_space((unsigned char)cls[i]))
-			i++;
 	}
 	return 0;
 }
@@ -577,8 +506,8 @@ h2t_start_tag(struct h2t *h, const char *name, const struct h2t_attrs *a,
 		if (!self_closing)
 			h->div_depth++;
 		if (a->cls && (h2t_has_class(a->cls, a->cls_len,
-		    "gmail_quote") || h2t_has_class(a->cls, a->cls_len,
-		    "yahoo_quoted")) && !self_closing &&
+		    "gmail_quote", 0) || h2t_has_class(a->cls, a->cls_len,
+		    "yahoo_quoted", 0)) && !self_closing &&
 		    h->nscopes < H2T_MAX_LEVELS)
 			h->scopes[h->nscopes++] = h->div_depth;
 	}
@@ -601,7 +530,7 @@ h2t_start_tag(struct h2t *h, const char *name, const struct h2t_attrs *a,
 	/* Outlook writes every line as <p class=MsoNormal> with no margins:
 	 * one line break, not a paragraph. */
 	if (kind == H2T_PARA && strcmp(name, "p") == 0 && a->cls &&
-	    h2t_has_class_prefix(a->cls, a->cls_len, "Mso"))
+	    h2t_has_class(a->cls, a->cls_len, "Mso", 1))
 		kind = H2T_BLOCK;
 	if (kind == H2T_BLOCK || kind == H2T_PARA)
 		h2t_block(h, kind == H2T_PARA ? 2 : 1);
@@ -632,79 +561,6 @@ h2t_end_tag(struct h2t *h, const char *name)
 		kind = H2T_BLOCK;	/* see the MsoNormal note above */
 	if (kind == H2T_BLOCK || kind == H2T_PARA)
 		h2t_block(h, kind == H2T_PARA ? 2 : 1);
-}
-
-/* Decodes the entity at s[i] == '&'; returns the offset after it, or i
- * when it is not one (then '&' is literal). */
-static size_t
-h2t_entity(struct h2t *h, size_t i)
-{
-	const char *s = h->s;
-	size_t len = h->len, j = i + 1;
-	char name[H2T_MAX_NAME];
-	size_t n = 0;
-
-	if (j < len && s[j] == '#') {
-		unsigned long cp = 0;
-		int hex = 0, digits = 0;
-
-		j++;
-		if (j < len && (s[j] == 'x' || s[j] == 'X')) {
-			hex = 1;
-			j++;
-		}
-		while (j < len && (hex ? isxdigit((unsigned char)s[j]) :
-		    isdigit((unsigned char)s[j]))) {
-			int v = isdigit((unsigned char)s[j]) ? s[j] - '0' :
-			    tolower((unsigned char)s[j]) - 'a' + 10;
-
-			if (cp <= 0x10FFFF)
-				cp = cp * (hex ? 16 : 10) + (unsigned long)v;
-			digits++;
-			j++;
-		}
-		if (digits == 0)
-			return i;
-		if (j < len && s[j] == ';')
-			j++;
-		/* HTML5: references to 0x80-0x9F mean windows-1252. */
-		if (cp >= 0x80 && cp <= 0x9F) {
-			char one = (char)cp, *u = charset_to_utf8("windows-1252",
-			    &one, 1, NULL);
-
-			h2t_emit(h, u, strlen(u));
-			free(u);
-			return j;
-		}
-		h2t_emit_cp(h, cp > 0x10FFFF ? 0xFFFD : cp);
-		return j;
-	}
-	while (j < len && isalnum((unsigned char)s[j]) && n + 1 < sizeof(name))
-		name[n++] = s[j++];
-	name[n] = '\0';
-	if (n == 0 || (j < len && isalnum((unsigned char)s[j])))
-		return i;
-	for (size_t k = 0; k < sizeof(h2t_entities) / sizeof(h2t_entities[0]);
-	    k++) {
-		if (strcmp(h2t_entities[k].name, name) != 0)
-			continue;
-		if (j < len && s[j] == ';')
-			j++;
-		else {
-			size_t m;
-
-			for (m = 0; m < sizeof(h2t_semicolonless) /
-			    sizeof(h2t_semicolonless[0]); m++)
-				if (strcmp(h2t_semicolonless[m], name) == 0)
-					break;
-			if (m == sizeof(h2t_semicolonless) /
-			    sizeof(h2t_semicolonless[0]))
-				return i;
-		}
-		h2t_emit_cp(h, h2t_entities[k].cp);
-		return j;
-	}
-	return i;
 }
 
 /* Trims trailing spaces, squeezes blank lines (a line of only quote
@@ -837,9 +693,12 @@ html2text_convert(const char *html, size_t len)
 			continue;
 		}
 		if (c == '&') {
-			size_t next = h2t_entity(&h, i);
+			/* A character reference, else a literal '&'. */
+			unsigned long cp;
+			size_t next = html_entity_read(h.s, h.len, i, &cp);
 
 			if (next != i) {
+				h2t_emit_cp(&h, cp);
 				i = next;
 				continue;
 			}

@@ -1,12 +1,39 @@
 /*
  * message.h — one received mail, parsed the way a person would read it.
  *
+ * parse/ — from raw bytes to what a person wrote.  This folder owns
+ * everything the daemon learns from one mail by reading it, and nothing
+ * about cases, people or the database: MIME and charsets (the text of a
+ * mail, always UTF-8, HTML made text), the new text of a reply (quoted
+ * history and signature cut), automatic mail and bounces, the
+ * administrator's classification rules, and the mail commands.  It is
+ * downstream of fetch/ (which hands it raw bytes) and upstream of thread/
+ * and casework/ (which act on what it read); it uses only base/.
+ * Files, in reading order:
+ *   message.h        this struct, the folder's entry point
+ *   message.c        message_parse(): the top-level headers, then the body
+ *   mime_private.h   the MIME reader's layers in order, private to
+ *                    message.c and mime_*.c: header blocks, RFC 2047 words
+ *                    and RFC 2231 parameters, addresses and dates, one
+ *                    part's decoding, input tamed for libetpan, the walk
+ *   mime_*.c         those layers, one file each
+ *   html2text.h/.c   HTML to readable text, quotes marked "> "
+ *   html_entity.h/.c HTML character references
+ *   rules.h/.c       PCRE2 rule files an administrator edits (the only
+ *                    PCRE2 user)
+ *   reply.h/.c       the new text of a reply, with reply.rules
+ *   autodetect.h/.c  is the mail automatic (bounce, automatic reply, list)
+ *   bounce.h/.c      who could not be reached, from a delivery report
+ *   classify.h/.c    kind, themes and commune of a new mail
+ *   mailcmd.h        the mail commands of DESIGN.md §5 (API and syntax)
+ *   mailcmd*.c       their parser; mailcmd_private.h lists its files
+ *
  * message_parse() turns raw RFC 5322 bytes into this structure: decoded
  * addresses and subject (RFC 2047, raw 8-bit UTF-8 or Latin-1), the date,
  * the threading headers, every top-level header (unfolded, for the automatic
  * mail detector), the readable text body (text/plain preferred, else HTML
  * converted to text, always UTF-8) and the list of attachments.  Only
- * mime.c includes libetpan; the rest of the daemon sees this struct.
+ * parse/mime_*.c include libetpan; the rest of the daemon sees this struct.
  * Everything in it is owned by the message and freed by message_free().
  */
 #ifndef CDP_MESSAGE_H

@@ -73,9 +73,9 @@
 #include "tap.h"
 #include "testutil.h"
 
-/* mime.c and html2text.c are other people's modules: when a build does not
- * link them, the .eml and HTML cases are skipped instead of failing to
- * link. */
+/* The MIME reader and html2text are other people's modules: when a build
+ * does not link them, the .eml and HTML cases are skipped instead of
+ * failing to link. */
 #pragma weak message_parse
 #pragma weak message_free
 #pragma weak html2text_convert
@@ -83,8 +83,8 @@
 #define RULES_PATH	"config/rules/reply.rules"
 
 /* Thresholds (percent) just below the measured scores (talon 58/60 without
- * mime.c, 70/72 with it; crisp 72/73; willdurand 29/29; github 20/22): one
- * more miss in a corpus fails its check. */
+ * the MIME reader, 70/72 with it; crisp 72/73; willdurand 29/29; github
+ * 20/22): one more miss in a corpus fails its check. */
 #define THRESHOLD_TALON		96.0
 #define THRESHOLD_CRISP		98.0
 #define THRESHOLD_WILLDURAND	99.0
@@ -322,7 +322,7 @@ run_talon(struct score *sc)
 
 			if (message_parse == NULL) {
 				skip(sc, id, "message_parse() not linked "
-				    "(mime.c absent)");
+				    "(MIME reader absent)");
 				continue;
 			}
 			path = corpus_path("talon", file);
