@@ -1,11 +1,14 @@
 /*
- * store/ — the SQLite database: the handle, the schema and its migrations
- * (store.c, schema.sql), and one file per family of tables, each with the
- * queries the rest of the daemon needs, so that no SQL lives elsewhere.
+ * store/ — the SQLite database: the handle, the schema and its migrations,
+ * the statement API every module runs its SQL through, and one file per
+ * family of tables for the rows several folders share.  SQL about one
+ * concern only (a meeting's rows, the outbox's) stays beside that concern,
+ * written with the one-call queries below.
  *
  * Files, in reading order:
- *   store.c          opening, migrations, transactions, statements (this
- *                    header); the only file that includes sqlite3.h
+ *   store.c          opening, migrations, transactions
+ *   store_stmt.c     statements and one-call queries (this header)
+ *   store_private.h  what those two share; they alone include sqlite3.h
  *   schema.sql       the whole current schema, compiled into the binary
  *   person_db.c      persons and their roles (persons, person_roles)
  *   people_import.c  the people file's entries (config/people_file.h)
@@ -22,8 +25,8 @@
  * stored it has committed.  So the store opens the file with WAL,
  * synchronous=FULL, foreign keys on and a 5 s busy timeout, creates it
  * mode 0600 (it holds personal data), and brings the schema up to date
- * (PRAGMA user_version) before anything else runs.  store.c is the only
- * file that includes sqlite3.h: other modules run their SQL through the
+ * (PRAGMA user_version) before anything else runs.  Only store.c and
+ * store_stmt.c include sqlite3.h: other modules run their SQL through the
  * wrappers below, with bound parameters only (never text pasted into SQL).
  *
  * Errors: functions return 0 on success and -1 on failure.  Those taking
