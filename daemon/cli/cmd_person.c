@@ -365,7 +365,7 @@ person_list(struct store *st, const char *role, int json)
 	char err[512], *text;
 	int step, rows = 0, rc = EXIT_ERR;
 
-	s = store_prepare(st, "SELECT p.email, p.name, "
+	s = store_query(st, "SELECT p.email, p.name, "
 	    "(SELECT group_concat(role || ':' || source, char(31)) FROM "
 	    "(SELECT role, source FROM person_roles WHERE person_id = p.id "
 	    "ORDER BY role)), "
@@ -377,12 +377,12 @@ person_list(struct store *st, const char *role, int json)
 	    "p.failing_since, p.last_bounce_status "
 	    "FROM persons p WHERE p.forgotten_at IS NULL AND (?1 IS NULL OR "
 	    "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id "
-	    "AND r.role = ?1)) ORDER BY p.email", err, sizeof(err));
+	    "AND r.role = ?1)) ORDER BY p.email", STORE_ARGS(STORE_TEXT(role)),
+	    err, sizeof(err));
 	if (s == NULL) {
 		fprintf(stderr, "coupdepouce person: %s\n", err);
 		goto out;
 	}
-	store_bind_text(s, 1, role);
 	while ((step = store_step(s)) == STORE_ROW) {
 		if (json)
 			person_row_json(arr, s);

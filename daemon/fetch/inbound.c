@@ -57,15 +57,9 @@ inbound_rules_free(struct inbound_rules *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int
-bind_source(struct store_stmt *s, int idx, const struct inbound_source *src)
-{
-	if (store_bind_text(s, idx, src->folder) != 0 ||
-	    store_bind_int64(s, idx + 1, src->uidvalidity) != 0 ||
-	    store_bind_int64(s, idx + 2, src->uid) != 0)
-		return -1;
-	return 0;
-}
+/* Three parameters: the IMAP folder, UIDVALIDITY and UID of a mail. */
+#define SOURCE_ARGS(src)	STORE_TEXT((src)->folder),		\
+	STORE_INT((src)->uidvalidity), STORE_INT((src)->uid)
 
 /* 1 if a message with this id and hash is stored, 0 if not, -1 error. */
 static int
@@ -102,8 +96,8 @@ inbound_store(struct store *st, const struct inbound_rules *rules,
 {
 	struct message *m = NULL;
 	struct bounce_info bounce;
-	struct store_stmt *s = NULL;
 	char hash[HASH_SHA256_HEX], perr[512], *reply = NULL, *refs = NULL;
+	char what[32];
 	enum msg_auto kind;
 	int rc = -1, seen;
 
@@ -134,39 +128,24 @@ inbound_store(struct store *st, const struct inbound_rules *rules,
 		reply = NULL;	/* keep the message; new text unknown */
 	refs = join_references(m);
 
-	s = store_prepare(st, "INSERT INTO messages (direction, message_id, "
+	snprintf(what, sizeof(what), "storing uid %u", src->uid);
+	if (store_run(st, what, "INSERT INTO messages (direction, message_id, "
 	    "in_reply_to, refs, subject, from_name, from_address, date, auto, "
 	    "content_hash, raw, new_text, imap_folder, imap_uidvalidity, "
 	    "imap_uid, received_at) VALUES ('in', ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", err, errlen);
-	if (s == NULL)
+	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	    STORE_ARGS(STORE_TEXT(m->message_id ? m->message_id : ""),
+	    STORE_TEXT(m->in_reply_to), STORE_TEXT(refs),
+	    STORE_TEXT(m->subject), STORE_TEXT(m->from.name),
+	    STORE_TEXT(m->from.address),
+	    m->has_date ? STORE_INT(m->date) : STORE_NULL,
+	    STORE_TEXT(autodetect_name(kind)), STORE_TEXT(hash),
+	    STORE_BLOB(raw, len), STORE_TEXT(reply), SOURCE_ARGS(src),
+	    STORE_INT(now)), err, errlen) != 0)
 		goto out;
-	store_bind_text(s, 1, m->message_id ? m->message_id : "");
-	store_bind_text(s, 2, m->in_reply_to);
-	store_bind_text(s, 3, refs);
-	store_bind_text(s, 4, m->subject);
-	store_bind_text(s, 5, m->from.name);
-	store_bind_text(s, 6, m->from.address);
-	if (m->has_date)
-		store_bind_int64(s, 7, (long long)m->date);
-	else
-		store_bind_null(s, 7);
-	store_bind_text(s, 8, autodetect_name(kind));
-	store_bind_text(s, 9, hash);
-	store_bind_blob(s, 10, raw, len);
-	store_bind_text(s, 11, reply);
-	bind_source(s, 12, src);
-	store_bind_int64(s, 15, now);
-	if (store_step(s) != STORE_DONE) {
-		snprintf(err, errlen, "storing uid %u: %s", src->uid,
-		    store_errmsg(st));
-		goto out;
-	}
 	log_info("stored uid %u <%s> from %s (%s)", src->uid,
 	    m->message_id ? m->message_id : "", m->from.address,
 	    autodetect_name(kind));
-	store_finalize(s);
-	s = NULL;
 	if (rules->mailer != NULL) {
 		struct casework cw = { rules->cfg, rules->mailer,
 		    rules->classify, st, now };
@@ -179,7 +158,6 @@ inbound_store(struct store *st, const struct inbound_rules *rules,
 	*result = INBOUND_STORED;
 	rc = 0;
 out:
-	store_finalize(s);
 	bounce_info_free(&bounce);
 	free(reply);
 	free(refs);
@@ -192,10 +170,9 @@ inbound_quarantine(struct store *st, const struct inbound_source *src,
     const char *raw, size_t len, const char *reason, long long now,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
 	struct message *m = NULL;
-	char hash[HASH_SHA256_HEX], perr[128];
-	int rc = -1;
+	char hash[HASH_SHA256_HEX], perr[128], what[32];
+	int rc;
 
 	hash_sha256_hex(raw, len, hash);
 	/* Best effort: the Message-ID lets an administrator find the mail. */
@@ -203,31 +180,19 @@ inbound_quarantine(struct store *st, const struct inbound_source *src,
 		m = NULL;
 	/* The same bytes quarantined before (fetched again after a reset):
 	 * keep the first record, refresh where the copy now is. */
-	s = store_prepare(st, "INSERT INTO quarantine (raw, content_hash, "
+	snprintf(what, sizeof(what), "quarantining uid %u", src->uid);
+	rc = store_run(st, what, "INSERT INTO quarantine (raw, content_hash, "
 	    "reason, imap_folder, imap_uidvalidity, imap_uid, created_at, "
 	    "message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
 	    "ON CONFLICT (content_hash) "
 	    "DO UPDATE SET imap_folder = excluded.imap_folder, "
 	    "imap_uidvalidity = excluded.imap_uidvalidity, "
-	    "imap_uid = excluded.imap_uid", err, errlen);
-	if (s == NULL) {
-		message_free(m);
-		return -1;
-	}
-	store_bind_blob(s, 1, raw, len);
-	store_bind_text(s, 2, hash);
-	store_bind_text(s, 3, reason);
-	bind_source(s, 4, src);
-	store_bind_int64(s, 7, now);
-	store_bind_text(s, 8, m ? m->message_id : NULL);
-	if (store_step(s) != STORE_DONE)
-		snprintf(err, errlen, "quarantining uid %u: %s", src->uid,
-		    store_errmsg(st));
-	else {
+	    "imap_uid = excluded.imap_uid", STORE_ARGS(STORE_BLOB(raw, len),
+	    STORE_TEXT(hash), STORE_TEXT(reason), SOURCE_ARGS(src),
+	    STORE_INT(now), STORE_TEXT(m ? m->message_id : NULL)), err,
+	    errlen);
+	if (rc == 0)
 		log_notice("quarantined uid %u: %s", src->uid, reason);
-		rc = 0;
-	}
-	store_finalize(s);
 	message_free(m);
 	return rc;
 }
@@ -236,17 +201,9 @@ int
 inbound_is_quarantined(struct store *st, const struct inbound_source *src,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
-	int rc;
+	int64_t one;
 
-	s = store_prepare(st, "SELECT 1 FROM quarantine WHERE imap_folder = ?1 "
-	    "AND imap_uidvalidity = ?2 AND imap_uid = ?3", err, errlen);
-	if (s == NULL)
-		return -1;
-	bind_source(s, 1, src);
-	rc = store_step(s);
-	if (rc < 0)
-		snprintf(err, errlen, "%s", store_errmsg(st));
-	store_finalize(s);
-	return rc < 0 ? -1 : rc == STORE_ROW;
+	return store_get_int64(st, &one, NULL, "SELECT 1 FROM quarantine WHERE "
+	    "imap_folder = ?1 AND imap_uidvalidity = ?2 AND imap_uid = ?3",
+	    STORE_ARGS(SOURCE_ARGS(src)), err, errlen);
 }

@@ -72,25 +72,16 @@ int
 outbox_rcpts_set(struct store *st, int64_t id, char *const *addrs, size_t n,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
-	if ((s = store_prepare(st, "UPDATE outbox SET recipients = '[]' "
-	    "WHERE id = ?1", err, errlen)) == NULL)
+	if (store_run(st, "outbox: recipients", "UPDATE outbox SET "
+	    "recipients = '[]' WHERE id = ?1", STORE_ARGS(STORE_INT(id)), err,
+	    errlen) != 0)
 		return -1;
-	store_bind_int64(s, 1, id);
-	if (store_step_done(s, "outbox: recipients", err, errlen) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if ((s = store_prepare(st, "UPDATE outbox SET recipients = "
-		    "json_insert(recipients, '$[#]', ?2) WHERE id = ?1", err,
-		    errlen)) == NULL)
+	for (size_t i = 0; i < n; i++)
+		if (store_run(st, "outbox: recipients", "UPDATE outbox SET "
+		    "recipients = json_insert(recipients, '$[#]', ?2) WHERE "
+		    "id = ?1", STORE_ARGS(STORE_INT(id), STORE_TEXT(addrs[i])),
+		    err, errlen) != 0)
 			return -1;
-		store_bind_int64(s, 1, id);
-		store_bind_text(s, 2, addrs[i]);
-		if (store_step_done(s, "outbox: recipients", err,
-		    errlen) != 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -102,10 +93,9 @@ outbox_rcpts_get(struct store *st, const char *json, char ***rcpts,
 	size_t cap = *n;
 	int r;
 
-	if ((s = store_prepare(st, "SELECT value FROM json_each(?1)", err,
-	    errlen)) == NULL)
+	if ((s = store_query(st, "SELECT value FROM json_each(?1)",
+	    STORE_ARGS(STORE_TEXT(json ? json : "[]")), err, errlen)) == NULL)
 		return -1;
-	store_bind_text(s, 1, json ? json : "[]");
 	while ((r = store_step(s)) == STORE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 4;
@@ -169,34 +159,20 @@ static int
 outbox_rate_take(struct store *st, const char *addr, const char *day,
     int max, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-	int rc = -1, r;
+	int64_t count;
+	int r;
 
-	if ((s = store_prepare(st, "SELECT count FROM rate WHERE address = "
-	    "?1 AND day = ?2", err, errlen)) == NULL)
+	r = store_get_int64(st, &count, "outbox: rate", "SELECT count FROM "
+	    "rate WHERE address = ?1 AND day = ?2",
+	    STORE_ARGS(STORE_TEXT(addr), STORE_TEXT(day)), err, errlen);
+	if (r < 0)
 		return -1;
-	store_bind_text(s, 1, addr);
-	store_bind_text(s, 2, day);
-	r = store_step(s);
-	if (r == -1) {
-		snprintf(err, errlen, "outbox: rate: %s", store_errmsg(st));
-		goto out;
-	}
-	if (r == STORE_ROW && store_col_int64(s, 0) >= max) {
-		rc = 1;
-		goto out;
-	}
-	store_finalize(s);
-	if ((s = store_prepare(st, "INSERT INTO rate (address, day, count) "
-	    "VALUES (?1, ?2, 1) ON CONFLICT (address, day) DO UPDATE SET "
-	    "count = count + 1", err, errlen)) == NULL)
-		return -1;
-	store_bind_text(s, 1, addr);
-	store_bind_text(s, 2, day);
-	return store_step_done(s, "outbox: rate", err, errlen);
-out:
-	store_finalize(s);
-	return rc;
+	if (r == 1 && count >= max)
+		return 1;
+	return store_run(st, "outbox: rate", "INSERT INTO rate (address, day, "
+	    "count) VALUES (?1, ?2, 1) ON CONFLICT (address, day) DO UPDATE "
+	    "SET count = count + 1", STORE_ARGS(STORE_TEXT(addr),
+	    STORE_TEXT(day)), err, errlen);
 }
 
 int
@@ -205,7 +181,6 @@ outbox_reserve(struct store *st, const struct outbox_item *item,
 {
 	static const char sp[] = "outbox_reserve";
 	const struct config *cfg = item->cfg;
-	struct store_stmt *s = NULL;
 	struct buf capped;
 	char **addrs = NULL, day[16];
 	const char *sender;
@@ -286,24 +261,15 @@ outbox_reserve(struct store *st, const struct outbox_item *item,
 	}
 
 	hold = item->urgent ? 0 : outbox_hold_until(cfg, now);
-	if ((s = store_prepare(st, "INSERT INTO outbox (case_id, person_id, "
-	    "template, sender, recipients, message_id, message, status, "
-	    "attempts, next_attempt_at, hold_until, created_at) VALUES (?1, "
-	    "?2, ?3, ?4, '[]', NULL, X'', 'queued', 0, ?5, ?6, ?5)", err,
-	    errlen)) == NULL)
-		goto undo;
-	if (item->case_id > 0)
-		store_bind_int64(s, 1, item->case_id);
-	if (item->person_id > 0)
-		store_bind_int64(s, 2, item->person_id);
-	store_bind_text(s, 3, item->template);
-	store_bind_text(s, 4, sender);
-	store_bind_int64(s, 5, now);
-	if (hold > 0)
-		store_bind_int64(s, 6, hold);
-	r = store_step_done(s, "outbox: queueing", err, errlen);
-	s = NULL;
-	if (r != 0)
+	if (store_run(st, "outbox: queueing", "INSERT INTO outbox (case_id, "
+	    "person_id, template, sender, recipients, message_id, message, "
+	    "status, attempts, next_attempt_at, hold_until, created_at) VALUES "
+	    "(?1, ?2, ?3, ?4, '[]', NULL, X'', 'queued', 0, ?5, ?6, ?5)",
+	    STORE_ARGS(item->case_id > 0 ? STORE_INT(item->case_id) :
+	    STORE_NULL, item->person_id > 0 ? STORE_INT(item->person_id) :
+	    STORE_NULL, STORE_TEXT(item->template), STORE_TEXT(sender),
+	    STORE_INT(now), hold > 0 ? STORE_INT(hold) : STORE_NULL), err,
+	    errlen) != 0)
 		goto undo;
 	*id = store_last_insert_id(st);
 	if (outbox_rcpts_set(st, *id, addrs, n, err, errlen) != 0)
@@ -322,7 +288,6 @@ undo:
 	*id = 0;
 	outbox_undo(st, sp);
 out:
-	store_finalize(s);
 	for (size_t i = 0; i < n; i++)
 		free(addrs[i]);
 	free(addrs);
@@ -344,8 +309,7 @@ int
 outbox_fill(struct store *st, int64_t id, const char *message_id,
     const char *message, size_t len, char *err, size_t errlen)
 {
-	struct store_stmt *s = NULL;
-	char *bracketed = NULL;
+	char *bracketed = NULL, what[64];
 	size_t hlen, n;
 	int rc = -1;
 
@@ -367,21 +331,15 @@ outbox_fill(struct store *st, int64_t id, const char *message_id,
 		    "message's header", (long long)id, bracketed);
 		goto out;
 	}
-	if ((s = store_prepare(st, "UPDATE outbox SET message_id = ?2, "
-	    "message = ?3 WHERE id = ?1 AND message_id IS NULL AND status = "
-	    "'queued'", err, errlen)) == NULL)
-		goto out;
-	store_bind_int64(s, 1, id);
-	store_bind_text(s, 2, message_id);
-	store_bind_blob(s, 3, message, len);
-	if (store_step(s) != STORE_DONE) {
+	snprintf(what, sizeof(what), "outbox: row %lld", (long long)id);
+	if (store_run(st, what, "UPDATE outbox SET message_id = ?2, message = "
+	    "?3 WHERE id = ?1 AND message_id IS NULL AND status = 'queued'",
+	    STORE_ARGS(STORE_INT(id), STORE_TEXT(message_id),
+	    STORE_BLOB(message, len)), err, errlen) != 0) {
 		if (store_constraint_failed(st))
 			snprintf(err, errlen, "outbox: row %lld: Message-ID "
 			    "%s is already used by another mail",
 			    (long long)id, bracketed);
-		else
-			snprintf(err, errlen, "outbox: row %lld: %s",
-			    (long long)id, store_errmsg(st));
 		goto out;
 	}
 	if (store_changes(st) != 1) {
@@ -391,7 +349,6 @@ outbox_fill(struct store *st, int64_t id, const char *message_id,
 	}
 	rc = 0;
 out:
-	store_finalize(s);
 	free(bracketed);
 	return rc;
 }
@@ -437,17 +394,13 @@ outbox_enqueue(struct store *st, const struct outbox_item *item,
 int
 outbox_recover(struct store *st, int *n, char *err, size_t errlen)
 {
-	struct store_stmt *s;
 	int rc;
 
 	if (n)
 		*n = 0;
-	if ((s = store_prepare(st, "UPDATE outbox SET status = 'queued', "
-	    "next_attempt_at = ?1 WHERE status = 'sending'", err,
-	    errlen)) == NULL)
-		return -1;
-	store_bind_int64(s, 1, clock_now());
-	rc = store_step_done(s, "outbox: recover", err, errlen);
+	rc = store_run(st, "outbox: recover", "UPDATE outbox SET status = "
+	    "'queued', next_attempt_at = ?1 WHERE status = 'sending'",
+	    STORE_ARGS(STORE_INT(clock_now())), err, errlen);
 	if (rc == 0 && store_changes(st) > 0) {
 		log_notice("outbox: %d mail%s interrupted while sending, "
 		    "queued again", store_changes(st),
@@ -466,11 +419,10 @@ outbox_retry(struct store *st, int64_t id, char *err, size_t errlen)
 	long long nrcpt = 0, now = clock_now();
 	int composing = 0, r, rc = -1;
 
-	if ((s = store_prepare(st, "SELECT status, json_array_length("
-	    "recipients), message_id IS NULL FROM outbox WHERE id = ?1", err,
-	    errlen)) == NULL)
+	if ((s = store_query(st, "SELECT status, json_array_length("
+	    "recipients), message_id IS NULL FROM outbox WHERE id = ?1",
+	    STORE_ARGS(STORE_INT(id)), err, errlen)) == NULL)
 		return -1;
-	store_bind_int64(s, 1, id);
 	r = store_step(s);
 	if (r == -1) {
 		snprintf(err, errlen, "outbox: %s", store_errmsg(st));
@@ -502,15 +454,10 @@ outbox_retry(struct store *st, int64_t id, char *err, size_t errlen)
 		    "no recipient left to send to");
 		goto out;
 	}
-	if ((s = store_prepare(st, "UPDATE outbox SET status = 'queued', "
-	    "attempts = 0, next_attempt_at = ?2, hold_until = ?2 WHERE id = "
-	    "?1 AND status IN ('queued', 'failed')", err, errlen)) == NULL)
-		goto out;
-	store_bind_int64(s, 1, id);
-	store_bind_int64(s, 2, now);
-	r = store_step_done(s, "outbox: retry", err, errlen);
-	s = NULL;
-	if (r != 0)
+	if (store_run(st, "outbox: retry", "UPDATE outbox SET status = "
+	    "'queued', attempts = 0, next_attempt_at = ?2, hold_until = ?2 "
+	    "WHERE id = ?1 AND status IN ('queued', 'failed')",
+	    STORE_ARGS(STORE_INT(id), STORE_INT(now)), err, errlen) != 0)
 		goto out;
 	if (store_changes(st) != 1) {
 		snprintf(err, errlen, "outbox mail %lld changed meanwhile; "

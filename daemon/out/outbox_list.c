@@ -171,15 +171,15 @@ outbox_list(struct store *st, const char *status, struct outbox_entry **out,
 	*out = NULL;
 	*n = 0;
 	/* Only the header block of each message is read. */
-	if ((s = store_prepare(st, "SELECT id, status, attempts, "
+	if ((s = store_query(st, "SELECT id, status, attempts, "
 	    "next_attempt_at, coalesce(hold_until, 0), created_at, "
 	    "coalesce(sent_at, 0), coalesce(case_id, 0), template, "
 	    "message_id, recipients, last_error, substr(message, 1, CASE "
 	    "instr(message, X'0D0A0D0A') WHEN 0 THEN 65536 ELSE "
 	    "instr(message, X'0D0A0D0A') + 1 END) FROM outbox WHERE ?1 IS "
-	    "NULL OR status = ?1 ORDER BY id DESC", err, errlen)) == NULL)
+	    "NULL OR status = ?1 ORDER BY id DESC",
+	    STORE_ARGS(STORE_TEXT(status)), err, errlen)) == NULL)
 		return -1;
-	store_bind_text(s, 1, status);
 	while ((r = store_step(s)) == STORE_ROW) {
 		struct outbox_entry *x;
 		const char *h;

@@ -158,12 +158,11 @@ outbox_pick(struct store *st, long long now, int64_t after, int64_t *id,
 	struct store_stmt *s;
 	int r;
 
-	if ((s = store_prepare(st, "SELECT id, json_array_length(recipients) "
+	if ((s = store_query(st, "SELECT id, json_array_length(recipients) "
 	    "FROM outbox WHERE " OUTBOX_DUE " AND id > ?2 ORDER BY id LIMIT 1",
-	    err, errlen)) == NULL)
+	    STORE_ARGS(STORE_INT(now), STORE_INT(after)), err,
+	    errlen)) == NULL)
 		return -1;
-	store_bind_int64(s, 1, now);
-	store_bind_int64(s, 2, after);
 	r = store_step(s);
 	if (r == STORE_ROW) {
 		*id = store_col_int64(s, 0);
@@ -185,12 +184,12 @@ outbox_load(struct store *st, int64_t id, struct outbox_row *r, char *err,
 
 	memset(r, 0, sizeof(*r));
 	r->id = id;
-	if ((s = store_prepare(st, "SELECT sender, message_id, message, "
+	if ((s = store_query(st, "SELECT sender, message_id, message, "
 	    "coalesce(case_id, 0), attempts, created_at, "
 	    "coalesce(hold_until, 0), sent_at IS NOT NULL, recipients FROM "
-	    "outbox WHERE id = ?1", err, errlen)) == NULL)
+	    "outbox WHERE id = ?1", STORE_ARGS(STORE_INT(id)), err,
+	    errlen)) == NULL)
 		return -1;
-	store_bind_int64(s, 1, id);
 	if (store_step(s) != STORE_ROW) {
 		snprintf(err, errlen, "outbox: row %lld: %s", (long long)id,
 		    store_errmsg(st));
@@ -217,19 +216,14 @@ static int
 outbox_claim(struct store *st, long long now, int64_t id,
     struct outbox_row *r, char *err, size_t errlen)
 {
-	struct store_stmt *s;
 	int rc = -1;
 
 	if (store_begin(st, err, errlen) != 0)
 		return -1;
-	if ((s = store_prepare(st, "UPDATE outbox SET status = 'sending', "
-	    "next_attempt_at = ?3 WHERE id = ?2 AND " OUTBOX_DUE, err,
-	    errlen)) == NULL)
-		goto out;
-	store_bind_int64(s, 1, now);
-	store_bind_int64(s, 2, id);
-	store_bind_int64(s, 3, clock_now() + OUTBOX_LEASE);
-	if (store_step_done(s, "outbox: claim", err, errlen) != 0)
+	if (store_run(st, "outbox: claim", "UPDATE outbox SET status = "
+	    "'sending', next_attempt_at = ?3 WHERE id = ?2 AND " OUTBOX_DUE,
+	    STORE_ARGS(STORE_INT(now), STORE_INT(id),
+	    STORE_INT(clock_now() + OUTBOX_LEASE)), err, errlen) != 0)
 		goto out;
 	if (store_changes(st) == 0) {
 		rc = 0;
@@ -253,25 +247,16 @@ outbox_event(struct store *st, const struct outbox_row *r, long long now,
     const char *rcpt, const char *reason, int code, const char *text,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
 	if (r->case_id <= 0)
 		return 0;
-	if ((s = store_prepare(st, "INSERT INTO events (case_id, at, kind, "
-	    "details) VALUES (?1, ?2, 'mail_failed', json_object('outbox_id', "
-	    "?3, 'message_id', ?4, 'recipient', ?5, 'reason', ?6, 'code', ?7, "
-	    "'error', ?8))", err, errlen)) == NULL)
-		return -1;
-	store_bind_int64(s, 1, r->case_id);
-	store_bind_int64(s, 2, now);
-	store_bind_int64(s, 3, r->id);
-	store_bind_text(s, 4, r->message_id);
-	store_bind_text(s, 5, rcpt);
-	store_bind_text(s, 6, reason);
-	if (code > 0)
-		store_bind_int64(s, 7, code);
-	store_bind_text(s, 8, text);
-	return store_step_done(s, "outbox: event", err, errlen);
+	return store_run(st, "outbox: event", "INSERT INTO events (case_id, "
+	    "at, kind, details) VALUES (?1, ?2, 'mail_failed', "
+	    "json_object('outbox_id', ?3, 'message_id', ?4, 'recipient', ?5, "
+	    "'reason', ?6, 'code', ?7, 'error', ?8))",
+	    STORE_ARGS(STORE_INT(r->case_id), STORE_INT(now), STORE_INT(r->id),
+	    STORE_TEXT(r->message_id), STORE_TEXT(rcpt), STORE_TEXT(reason),
+	    code > 0 ? STORE_INT(code) : STORE_NULL, STORE_TEXT(text)), err,
+	    errlen);
 }
 
 /*
@@ -283,7 +268,6 @@ outbox_record(struct store *st, struct outbox_row *r,
     const struct smtp_result *res, struct outbox_stats *stats, char *err,
     size_t errlen)
 {
-	struct store_stmt *s;
 	struct buf perm, temp, why;
 	char **keep, when[40];
 	const char *status;
@@ -376,19 +360,13 @@ outbox_record(struct store *st, struct outbox_row *r,
 
 	if (outbox_rcpts_set(st, r->id, keep, nkeep, err, errlen) != 0)
 		goto out;
-	if ((s = store_prepare(st, "UPDATE outbox SET status = ?2, attempts = "
-	    "attempts + 1, next_attempt_at = ?3, last_error = "
+	if (store_run(st, "outbox: result", "UPDATE outbox SET status = ?2, "
+	    "attempts = attempts + 1, next_attempt_at = ?3, last_error = "
 	    "coalesce(?4, last_error), sent_at = CASE WHEN ?5 THEN "
-	    "coalesce(sent_at, ?6) ELSE sent_at END WHERE id = ?1", err,
-	    errlen)) == NULL)
-		goto out;
-	store_bind_int64(s, 1, r->id);
-	store_bind_text(s, 2, status);
-	store_bind_int64(s, 3, next);
-	store_bind_text(s, 4, why.len ? buf_str(&why) : NULL);
-	store_bind_int64(s, 5, nacc > 0);
-	store_bind_int64(s, 6, now);
-	if (store_step_done(s, "outbox: result", err, errlen) != 0)
+	    "coalesce(sent_at, ?6) ELSE sent_at END WHERE id = ?1",
+	    STORE_ARGS(STORE_INT(r->id), STORE_TEXT(status), STORE_INT(next),
+	    STORE_TEXT(why.len ? buf_str(&why) : NULL), STORE_INT(nacc > 0),
+	    STORE_INT(now)), err, errlen) != 0)
 		goto out;
 	if (store_commit(st, err, errlen) != 0)
 		goto out;
@@ -428,29 +406,18 @@ static int
 outbox_release(struct store *st, const struct outbox_row *r, long long now,
     const char *why, char *err, size_t errlen)
 {
-	struct store_stmt *s;
 	int rc = -1;
 
 	if (store_begin(st, err, errlen) != 0)
 		return -1;
-	if ((s = store_prepare(st, "UPDATE outbox SET status = 'queued', "
-	    "next_attempt_at = ?1, last_error = ?3 WHERE id = ?2 AND status = "
-	    "'sending'", err, errlen)) == NULL)
-		goto out;
-	store_bind_int64(s, 1, now);
-	store_bind_int64(s, 2, r->id);
-	store_bind_text(s, 3, why);
-	if (store_step_done(s, "outbox: release", err, errlen) != 0)
-		goto out;
-	if ((s = store_prepare(st, "UPDATE outbox SET last_error = ?2 WHERE "
-	    OUTBOX_DUE, err, errlen)) == NULL)
-		goto out;
-	store_bind_int64(s, 1, now);
-	store_bind_text(s, 2, why);
-	if (store_step_done(s, "outbox: release", err, errlen) != 0)
-		goto out;
-	rc = store_commit(st, err, errlen);
-out:
+	if (store_run(st, "outbox: release", "UPDATE outbox SET status = "
+	    "'queued', next_attempt_at = ?1, last_error = ?3 WHERE id = ?2 AND "
+	    "status = 'sending'", STORE_ARGS(STORE_INT(now), STORE_INT(r->id),
+	    STORE_TEXT(why)), err, errlen) == 0 &&
+	    store_run(st, "outbox: release", "UPDATE outbox SET last_error = "
+	    "?2 WHERE " OUTBOX_DUE, STORE_ARGS(STORE_INT(now),
+	    STORE_TEXT(why)), err, errlen) == 0)
+		rc = store_commit(st, err, errlen);
 	if (rc != 0)
 		outbox_abort(st);
 	return rc;

@@ -28,37 +28,25 @@ static int
 people_update_fields(struct store *st, const struct people_entry *e,
     int64_t id, long long now, int *changed, char *err, size_t errlen)
 {
-	struct store_stmt *s;
 	unsigned g = e->given;
 
 	/* NULL parameters mean "not given: keep"; max_open_cases needs a
 	 * flag of its own, since NULL is one of its values. */
-	s = store_prepare(st, "UPDATE persons SET name = coalesce(?2, name), "
-	    "themes = coalesce(?3, themes), communes = coalesce(?4, communes), "
-	    "max_open_cases = CASE WHEN ?6 THEN ?5 ELSE max_open_cases END, "
-	    "active = coalesce(?7, active), updated_at = ?8 WHERE id = ?1 AND "
-	    "(name IS NOT coalesce(?2, name) OR themes IS NOT coalesce(?3, "
-	    "themes) OR communes IS NOT coalesce(?4, communes) OR (?6 AND "
-	    "max_open_cases IS NOT ?5) OR active IS NOT coalesce(?7, active))",
-	    err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, id);
-	store_bind_text(s, 2, (g & PEOPLE_NAME) && e->name && *e->name ?
-	    e->name : NULL);
-	store_bind_text(s, 3, g & PEOPLE_THEMES ? e->themes_json : NULL);
-	store_bind_text(s, 4, g & PEOPLE_COMMUNES ? e->communes_json : NULL);
-	if (e->max_open_cases > 0)
-		store_bind_int64(s, 5, e->max_open_cases);
-	else
-		store_bind_null(s, 5);
-	store_bind_int64(s, 6, (g & PEOPLE_MAX_OPEN) != 0);
-	if (g & PEOPLE_ACTIVE)
-		store_bind_int64(s, 7, e->active);
-	else
-		store_bind_null(s, 7);
-	store_bind_int64(s, 8, now);
-	if (store_step_done(s, e->email, err, errlen) != 0)
+	if (store_run(st, e->email, "UPDATE persons SET name = coalesce(?2, "
+	    "name), themes = coalesce(?3, themes), communes = coalesce(?4, "
+	    "communes), max_open_cases = CASE WHEN ?6 THEN ?5 ELSE "
+	    "max_open_cases END, active = coalesce(?7, active), updated_at = "
+	    "?8 WHERE id = ?1 AND (name IS NOT coalesce(?2, name) OR themes IS "
+	    "NOT coalesce(?3, themes) OR communes IS NOT coalesce(?4, "
+	    "communes) OR (?6 AND max_open_cases IS NOT ?5) OR active IS NOT "
+	    "coalesce(?7, active))", STORE_ARGS(STORE_INT(id),
+	    STORE_TEXT((g & PEOPLE_NAME) && e->name && *e->name ? e->name :
+	    NULL), STORE_TEXT(g & PEOPLE_THEMES ? e->themes_json : NULL),
+	    STORE_TEXT(g & PEOPLE_COMMUNES ? e->communes_json : NULL),
+	    e->max_open_cases > 0 ? STORE_INT(e->max_open_cases) : STORE_NULL,
+	    STORE_INT((g & PEOPLE_MAX_OPEN) != 0),
+	    g & PEOPLE_ACTIVE ? STORE_INT(e->active) : STORE_NULL,
+	    STORE_INT(now)), err, errlen) != 0)
 		return -1;
 	*changed |= store_changes(st) > 0;
 	return 0;
@@ -69,16 +57,11 @@ static int
 people_drop_roles(struct store *st, const struct people_entry *e, int64_t id,
     size_t *removed, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
-	s = store_prepare(st, "DELETE FROM person_roles WHERE person_id = ?1 "
-	    "AND source = 'file' AND role NOT IN (SELECT value FROM "
-	    "json_each(?2))", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, id);
-	store_bind_text(s, 2, e->roles_json ? e->roles_json : "[]");
-	if (store_step_done(s, e->email, err, errlen) != 0)
+	if (store_run(st, e->email, "DELETE FROM person_roles WHERE person_id "
+	    "= ?1 AND source = 'file' AND role NOT IN (SELECT value FROM "
+	    "json_each(?2))", STORE_ARGS(STORE_INT(id),
+	    STORE_TEXT(e->roles_json ? e->roles_json : "[]")), err,
+	    errlen) != 0)
 		return -1;
 	*removed += (size_t)store_changes(st);
 	return 0;
@@ -131,15 +114,9 @@ static int
 people_drop_absent(struct store *st, const char *ids, size_t *removed,
     char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
-	s = store_prepare(st, "DELETE FROM person_roles WHERE source = 'file' "
-	    "AND person_id NOT IN (SELECT value FROM json_each(?1))", err,
-	    errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, ids);
-	if (store_step_done(s, "removing roles", err, errlen) != 0)
+	if (store_run(st, "removing roles", "DELETE FROM person_roles WHERE "
+	    "source = 'file' AND person_id NOT IN (SELECT value FROM "
+	    "json_each(?1))", STORE_ARGS(STORE_TEXT(ids)), err, errlen) != 0)
 		return -1;
 	*removed += (size_t)store_changes(st);
 	return 0;

@@ -38,58 +38,17 @@ person_normalize_email(const char *in, char *out, size_t outlen)
 	return addr_normalize(in, out, outlen);
 }
 
-/* Prepares `sql` or says which operation failed. */
-static struct store_stmt *
-person_prepare(struct store *st, const char *what, const char *sql,
-    char *err, size_t errlen)
-{
-	struct store_stmt *s;
-	char e[512];
-
-	s = store_prepare(st, sql, e, sizeof(e));
-	if (s == NULL)
-		snprintf(err, errlen, "%s: %s", what, e);
-	return s;
-}
-
-/* Runs a prepared statement that returns no row, then finalizes it. */
-static int
-person_run(struct store *st, struct store_stmt *s, const char *what,
-    char *err, size_t errlen)
-{
-	int rc = 0;
-
-	if (store_step(s) != STORE_DONE) {
-		snprintf(err, errlen, "%s: %s", what, store_errmsg(st));
-		rc = -1;
-	}
-	store_finalize(s);
-	return rc;
-}
-
 /* The id of a normalized address: 1, 0 when unknown, -1. */
 static int
 person_lookup(struct store *st, const char *norm, int64_t *id, char *err,
     size_t errlen)
 {
-	struct store_stmt *s;
-	int step, rc = -1;
+	char what[PERSON_EMAIL_MAX + 16];
 
-	s = person_prepare(st, "finding a person", "SELECT id FROM persons "
-	    "WHERE email = ?1 AND forgotten_at IS NULL", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_text(s, 1, norm);
-	step = store_step(s);
-	if (step == STORE_ROW) {
-		*id = store_col_int64(s, 0);
-		rc = 1;
-	} else if (step == STORE_DONE)
-		rc = 0;
-	else
-		snprintf(err, errlen, "finding %s: %s", norm, store_errmsg(st));
-	store_finalize(s);
-	return rc;
+	snprintf(what, sizeof(what), "finding %s", norm);
+	return store_get_int64(st, id, what, "SELECT id FROM persons WHERE "
+	    "email = ?1 AND forgotten_at IS NULL", STORE_ARGS(STORE_TEXT(norm)),
+	    err, errlen);
 }
 
 int
@@ -108,7 +67,6 @@ int
 person_ensure(struct store *st, const char *email, const char *name,
     long long now, int64_t *id, char *err, size_t errlen)
 {
-	struct store_stmt *s = NULL;
 	char norm[PERSON_EMAIL_MAX];
 	char *clean = NULL;
 	int found, rc = -1;
@@ -127,26 +85,19 @@ person_ensure(struct store *st, const char *email, const char *name,
 			rc = 0;
 			goto out;
 		}
-		s = person_prepare(st, "naming a person", "UPDATE persons SET "
-		    "name = ?2, updated_at = ?3 WHERE id = ?1 AND name = ''",
-		    err, errlen);
-		if (s == NULL)
+		if (store_run(st, norm, "UPDATE persons SET name = ?2, "
+		    "updated_at = ?3 WHERE id = ?1 AND name = ''",
+		    STORE_ARGS(STORE_INT(*id), STORE_TEXT(clean),
+		    STORE_INT(now)), err, errlen) != 0)
 			goto out;
-		store_bind_int64(s, 1, *id);
 	} else {
-		s = person_prepare(st, "adding a person", "INSERT INTO persons "
-		    "(email, name, created_at, updated_at) VALUES (?1, ?2, ?3, "
-		    "?3)", err, errlen);
-		if (s == NULL)
+		if (store_run(st, norm, "INSERT INTO persons (email, name, "
+		    "created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+		    STORE_ARGS(STORE_TEXT(norm), STORE_TEXT(clean),
+		    STORE_INT(now)), err, errlen) != 0)
 			goto out;
-		store_bind_text(s, 1, norm);
-	}
-	store_bind_text(s, 2, clean);
-	store_bind_int64(s, 3, now);
-	if (person_run(st, s, norm, err, errlen) != 0)
-		goto out;
-	if (!found)
 		*id = store_last_insert_id(st);
+	}
 	rc = 0;
 out:
 	free(clean);
@@ -157,84 +108,56 @@ int
 person_has_role(struct store *st, int64_t id, const char *role, char *err,
     size_t errlen)
 {
-	struct store_stmt *s;
-	int step;
+	int64_t one;
 
-	s = person_prepare(st, "reading roles", "SELECT 1 FROM person_roles "
-	    "WHERE person_id = ?1 AND role = ?2", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, id);
-	store_bind_text(s, 2, role);
-	step = store_step(s);
-	if (step < 0)
-		snprintf(err, errlen, "reading roles: %s", store_errmsg(st));
-	store_finalize(s);
-	return step < 0 ? -1 : step == STORE_ROW;
+	return store_get_int64(st, &one, "reading roles", "SELECT 1 FROM "
+	    "person_roles WHERE person_id = ?1 AND role = ?2",
+	    STORE_ARGS(STORE_INT(id), STORE_TEXT(role)), err, errlen);
 }
 
 int
 person_add_role(struct store *st, int64_t id, const char *role,
     enum person_source src, long long now, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-
 	if (role == NULL || !person_role_ok(role)) {
 		snprintf(err, errlen, "unknown role '%s'", role ? role : "");
 		return -1;
 	}
 	/* The row's change count tells people_import.c whether anything
 	 * changed: nothing when the role is there and keeps its source. */
-	s = person_prepare(st, "giving a role", "INSERT INTO person_roles "
+	return store_run(st, "giving a role", "INSERT INTO person_roles "
 	    "(person_id, role, since, source) VALUES (?1, ?2, ?3, ?4) "
 	    "ON CONFLICT (person_id, role) DO UPDATE SET source = 'file' "
-	    "WHERE excluded.source = 'file' AND source <> 'file'", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, id);
-	store_bind_text(s, 2, role);
-	store_bind_int64(s, 3, now);
-	store_bind_text(s, 4, src == PERSON_SRC_FILE ? "file" : "db");
-	return person_run(st, s, "giving a role", err, errlen);
+	    "WHERE excluded.source = 'file' AND source <> 'file'",
+	    STORE_ARGS(STORE_INT(id), STORE_TEXT(role), STORE_INT(now),
+	    STORE_TEXT(src == PERSON_SRC_FILE ? "file" : "db")), err, errlen);
 }
 
 int
 person_mark_bounce(struct store *st, const char *email, const char *status,
     long long now, int64_t *id, char *err, size_t errlen)
 {
-	struct store_stmt *s;
 	int found;
 
 	*id = 0;
 	if ((found = person_find(st, email, id, err, errlen)) <= 0)
 		return found;
-	s = person_prepare(st, "recording a bounce", "UPDATE persons SET "
+	return store_run(st, "recording a bounce", "UPDATE persons SET "
 	    "failing_since = coalesce(failing_since, ?2), last_bounce_at = ?2, "
-	    "last_bounce_status = ?3, updated_at = ?2 WHERE id = ?1", err,
-	    errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, *id);
-	store_bind_int64(s, 2, now);
-	store_bind_text(s, 3, status);
-	return person_run(st, s, "recording a bounce", err, errlen);
+	    "last_bounce_status = ?3, updated_at = ?2 WHERE id = ?1",
+	    STORE_ARGS(STORE_INT(*id), STORE_INT(now), STORE_TEXT(status)),
+	    err, errlen);
 }
 
 int
 person_mark_working(struct store *st, int64_t id, long long now, char *err,
     size_t errlen)
 {
-	struct store_stmt *s;
-
 	/* The bounce history stays: only "failing now" is cleared. */
-	s = person_prepare(st, "clearing a bounce", "UPDATE persons SET "
+	return store_run(st, "clearing a bounce", "UPDATE persons SET "
 	    "failing_since = NULL, updated_at = ?2 WHERE id = ?1 AND "
-	    "failing_since IS NOT NULL", err, errlen);
-	if (s == NULL)
-		return -1;
-	store_bind_int64(s, 1, id);
-	store_bind_int64(s, 2, now);
-	return person_run(st, s, "clearing a bounce", err, errlen);
+	    "failing_since IS NOT NULL", STORE_ARGS(STORE_INT(id),
+	    STORE_INT(now)), err, errlen);
 }
 
 int
@@ -248,11 +171,10 @@ person_get(struct store *st, int64_t id, char *name, size_t namelen,
 		name[0] = '\0';
 	if (emaillen)
 		email[0] = '\0';
-	s = person_prepare(st, "reading a person", "SELECT name, email FROM "
-	    "persons WHERE id = ?1", err, errlen);
+	s = store_query(st, "SELECT name, email FROM persons WHERE id = ?1",
+	    STORE_ARGS(STORE_INT(id)), err, errlen);
 	if (s == NULL)
 		return -1;
-	store_bind_int64(s, 1, id);
 	step = store_step(s);
 	if (step == STORE_ROW) {
 		const char *n = store_col_text(s, 0), *e = store_col_text(s, 1);
