@@ -145,101 +145,150 @@ static const char orange_text[] =
     "Bonjour Michel,\nle point d'étape est prévu jeudi 14 mars, 4.5.1 "
     "salle B.\n";
 
+/*
+ * One message built by hand and the kind autodetect_classify() must give
+ * it.  headers holds name, value pairs; dsn and returned, when not NULL,
+ * fill delivery_status and returned_headers.  For a bounce, each of
+ * recipient, status and action that is not NULL is checked; for any other
+ * kind, all three must come back NULL.
+ */
+struct auto_case {
+	const char	*name;
+	enum msg_auto	 want;
+	const char	*from_name, *from_addr, *return_path;
+	const char	*subject, *text;
+	const char	*headers[6];
+	const char	*dsn, *returned;
+	const char	*recipient, *status, *action;
+};
+
+static void
+check_cases(const struct auto_case *c, size_t n)
+{
+	for (; n > 0; c++, n--) {
+		struct message *m;
+		struct bounce_info b;
+		size_t i;
+
+		m = tm_new(c->from_name, c->from_addr, c->return_path,
+		    c->subject, c->text);
+		for (i = 0; i < 6 && c->headers[i] != NULL; i += 2)
+			tm_header(m, c->headers[i], c->headers[i + 1]);
+		if (c->dsn != NULL)
+			m->delivery_status = xstrdup(c->dsn);
+		if (c->returned != NULL)
+			m->returned_headers = xstrdup(c->returned);
+		if (c->want != MSG_AUTO_BOUNCE) {
+			expect_kind(m, c->want, c->name);
+			continue;
+		}
+		b = check_kind(m, c->want, c->name);
+		if (c->recipient != NULL)
+			is_str(b.recipient, c->recipient, "  recipient");
+		if (c->status != NULL)
+			is_str(b.status, c->status, "  status");
+		if (c->action != NULL)
+			is_str(b.action, c->action, "  action");
+		bounce_info_free(&b);
+	}
+}
+
+#define CHECK_CASES(t) check_cases((t), sizeof(t) / sizeof((t)[0]))
+
 static void
 test_brief_cases(void)
 {
-	struct message *m;
-	struct bounce_info b;
+	static const struct auto_case cases[] = {
+		/* Outlook (Exchange Online, French UI): out-of-office reply.
+		 * The subject has a no-break space before the colon. */
+		{ "Outlook out-of-office in French", MSG_AUTO_REPLY,
+		    "Marie Martin", "marie.martin@ville-ambert.fr",
+		    "marie.martin@ville-ambert.fr",
+		    "Réponse automatique\xc2\xa0: [CDP-2024-0007] "
+		    "Votre demande a bien été reçue",
+		    "Bonjour,\n\nJe suis absente du bureau "
+		    "jusqu'au 18 mars inclus.\n",
+		    .headers = { "Auto-Submitted", "auto-generated",
+		    "X-Auto-Response-Suppress", "All" } },
+		/* The same without Auto-Submitted (older Exchange): the
+		 * subject. */
+		{ "French out-of-office by subject", MSG_AUTO_REPLY,
+		    "Marie Martin", "marie.martin@ville-ambert.fr",
+		    "marie.martin@ville-ambert.fr",
+		    "Réponse automatique : [CDP-2024-0007] Votre demande",
+		    "Je suis absente.\n",
+		    .headers = { "X-Auto-Response-Suppress", "All" } },
+		/* Gmail vacation responder: the subject is the user's own. */
+		{ "Gmail vacation responder", MSG_AUTO_REPLY,
+		    "Jean Dupont", "jean.dupont@gmail.com",
+		    "jean.dupont@gmail.com", "En congés jusqu'au 25 août",
+		    "Bonjour,\n\nJe suis en congés jusqu'au 25 août.\n",
+		    .headers = { "Auto-Submitted", "auto-replied" } },
+		/* Outlook puts X-Auto-Response-Suppress on ordinary mail. */
+		{ "Outlook mail with only X-Auto-Response-Suppress is a "
+		    "person's", MSG_AUTO_NONE,
+		    "Sophie Roche", "s.roche@asso-fourme.fr",
+		    "s.roche@asso-fourme.fr",
+		    "Projet de jardin partagé à Ambert",
+		    "Bonjour,\n\nNotre association voudrait créer un jardin "
+		    "partagé.\n",
+		    .headers = { "X-Auto-Response-Suppress", "All",
+		    "Thread-Topic", "Projet de jardin partagé à Ambert" } },
+		/* Postfix DSN (RFC 3464) for a mail to an Orange address. */
+		{ "Postfix DSN is a bounce", MSG_AUTO_BOUNCE,
+		    "Mail Delivery System",
+		    "MAILER-DAEMON@mx.parc-livradois-forez.org", "",
+		    "Undelivered Mail Returned to Sender", postfix_text,
+		    .headers = { "Auto-Submitted", "auto-replied",
+		    "Content-Type", "multipart/report; "
+		    "report-type=delivery-status;\t"
+		    "boundary=\"4F1A2B3C4D.1709544067\"" },
+		    .dsn = postfix_ds,
+		    .returned = "From: Coup de pouce <" OUR_ADDRESS ">\n"
+		    "To: paul.vidal@wanadoo.fr\n",
+		    .recipient = "paul.vidal@wanadoo.fr", .status = "5.1.1",
+		    .action = "failed" },
+		/* Orange-style bounce in French, text only, no DSN part; the
+		 * status comes from "550 5.1.1". */
+		{ "French text bounce (Orange)", MSG_AUTO_BOUNCE,
+		    "Service de remise du courrier", "MAILER-DAEMON@orange.fr",
+		    "", "Message non remis", orange_text,
+		    .recipient = "michel.bonnet@orange.fr", .status = "5.1.1",
+		    .action = "failed" },
+		/* Mailing list (Sympa/Mailman headers). */
+		{ "mailing list mail", MSG_AUTO_LIST,
+		    "Collectif Transition Auvergne",
+		    "contact@auvergne-asso.org",
+		    "transition-bounces@listes.auvergne-asso.org",
+		    "[transition] Lettre d'information de mars",
+		    "Bonjour à tous,\n",
+		    .headers = { "List-Id", "Transition en Auvergne "
+		    "<transition.listes.auvergne-asso.org>",
+		    "List-Unsubscribe",
+		    "<mailto:transition-unsubscribe@listes.auvergne-asso.org>",
+		    "Precedence", "list" } },
+		/* A person's reply, which says she will be away: still a
+		 * person. */
+		{ "normal reply", MSG_AUTO_NONE,
+		    "Claire Faure", "claire.faure@free.fr",
+		    "claire.faure@free.fr",
+		    "Re: [CDP-2024-0007] Votre demande a bien été reçue",
+		    "Bonjour,\n\nMerci. Je suis absente la semaine "
+		    "prochaine.\n\n"
+		    "Le 12/03/2024 à 09:14, Coup de pouce a écrit :\n"
+		    "> Bonjour,\n",
+		    .headers = { "In-Reply-To",
+		    "<cdp.AAAAAQ.4f2a9c@parc-livradois-forez.org>",
+		    "User-Agent", "Mozilla Thunderbird" } },
+		/* RFC 3834 "no" is a person, even with a misleading subject. */
+		{ "Auto-Submitted: no", MSG_AUTO_NONE,
+		    "Animateur CCAM", "animateur@ccam.fr", "animateur@ccam.fr",
+		    "Out of office hours: permanence du samedi",
+		    "Bonjour, je vous écris au sujet de la permanence.\n",
+		    .headers = { "Auto-Submitted", "no" } },
+	};
 
-	/* Outlook (Exchange Online, French UI): out-of-office reply.  The
-	 * subject has a no-break space before the colon. */
-	m = tm_new("Marie Martin", "marie.martin@ville-ambert.fr",
-	    "marie.martin@ville-ambert.fr",
-	    "Réponse automatique\xc2\xa0: [CDP-2024-0007] Votre demande a "
-	    "bien été reçue", "Bonjour,\n\nJe suis absente du bureau "
-	    "jusqu'au 18 mars inclus.\n");
-	tm_header(m, "Auto-Submitted", "auto-generated");
-	tm_header(m, "X-Auto-Response-Suppress", "All");
-	expect_kind(m, MSG_AUTO_REPLY, "Outlook out-of-office in French");
-
-	/* The same without Auto-Submitted (older Exchange): the subject. */
-	m = tm_new("Marie Martin", "marie.martin@ville-ambert.fr",
-	    "marie.martin@ville-ambert.fr",
-	    "Réponse automatique : [CDP-2024-0007] Votre demande",
-	    "Je suis absente.\n");
-	tm_header(m, "X-Auto-Response-Suppress", "All");
-	expect_kind(m, MSG_AUTO_REPLY, "French out-of-office by subject");
-
-	/* Gmail vacation responder: the subject is the user's own. */
-	m = tm_new("Jean Dupont", "jean.dupont@gmail.com",
-	    "jean.dupont@gmail.com", "En congés jusqu'au 25 août",
-	    "Bonjour,\n\nJe suis en congés jusqu'au 25 août.\n");
-	tm_header(m, "Auto-Submitted", "auto-replied");
-	expect_kind(m, MSG_AUTO_REPLY, "Gmail vacation responder");
-
-	/* Outlook puts X-Auto-Response-Suppress on ordinary mail. */
-	m = tm_new("Sophie Roche", "s.roche@asso-fourme.fr",
-	    "s.roche@asso-fourme.fr", "Projet de jardin partagé à Ambert",
-	    "Bonjour,\n\nNotre association voudrait créer un jardin "
-	    "partagé.\n");
-	tm_header(m, "X-Auto-Response-Suppress", "All");
-	tm_header(m, "Thread-Topic", "Projet de jardin partagé à Ambert");
-	expect_kind(m, MSG_AUTO_NONE,
-	    "Outlook mail with only X-Auto-Response-Suppress is a person's");
-
-	/* Postfix DSN (RFC 3464) for a mail to an Orange address. */
-	m = tm_new("Mail Delivery System", "MAILER-DAEMON@mx.parc-livradois-"
-	    "forez.org", "", "Undelivered Mail Returned to Sender",
-	    postfix_text);
-	tm_header(m, "Auto-Submitted", "auto-replied");
-	tm_header(m, "Content-Type", "multipart/report; "
-	    "report-type=delivery-status;\tboundary=\"4F1A2B3C4D.1709544067\"");
-	m->delivery_status = xstrdup(postfix_ds);
-	m->returned_headers = xstrdup("From: Coup de pouce <" OUR_ADDRESS
-	    ">\nTo: paul.vidal@wanadoo.fr\n");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "Postfix DSN is a bounce");
-	is_str(b.recipient, "paul.vidal@wanadoo.fr", "  recipient");
-	is_str(b.status, "5.1.1", "  status");
-	is_str(b.action, "failed", "  action");
-	bounce_info_free(&b);
-
-	/* Orange-style bounce in French, text only, no DSN part. */
-	m = tm_new("Service de remise du courrier", "MAILER-DAEMON@orange.fr",
-	    "", "Message non remis", orange_text);
-	b = check_kind(m, MSG_AUTO_BOUNCE, "French text bounce (Orange)");
-	is_str(b.recipient, "michel.bonnet@orange.fr", "  recipient");
-	is_str(b.status, "5.1.1", "  status from '550 5.1.1'");
-	is_str(b.action, "failed", "  action");
-	bounce_info_free(&b);
-
-	/* Mailing list (Sympa/Mailman headers). */
-	m = tm_new("Collectif Transition Auvergne", "contact@auvergne-asso.org",
-	    "transition-bounces@listes.auvergne-asso.org",
-	    "[transition] Lettre d'information de mars", "Bonjour à tous,\n");
-	tm_header(m, "List-Id", "Transition en Auvergne "
-	    "<transition.listes.auvergne-asso.org>");
-	tm_header(m, "List-Unsubscribe",
-	    "<mailto:transition-unsubscribe@listes.auvergne-asso.org>");
-	tm_header(m, "Precedence", "list");
-	expect_kind(m, MSG_AUTO_LIST, "mailing list mail");
-
-	/* A person's reply, which says she will be away: still a person. */
-	m = tm_new("Claire Faure", "claire.faure@free.fr",
-	    "claire.faure@free.fr",
-	    "Re: [CDP-2024-0007] Votre demande a bien été reçue",
-	    "Bonjour,\n\nMerci. Je suis absente la semaine prochaine.\n\n"
-	    "Le 12/03/2024 à 09:14, Coup de pouce a écrit :\n> Bonjour,\n");
-	tm_header(m, "In-Reply-To", "<cdp.AAAAAQ.4f2a9c@parc-livradois-"
-	    "forez.org>");
-	tm_header(m, "User-Agent", "Mozilla Thunderbird");
-	expect_kind(m, MSG_AUTO_NONE, "normal reply");
-
-	/* RFC 3834 "no" is a person, even with a misleading subject. */
-	m = tm_new("Animateur CCAM", "animateur@ccam.fr", "animateur@ccam.fr",
-	    "Out of office hours: permanence du samedi",
-	    "Bonjour, je vous écris au sujet de la permanence.\n");
-	tm_header(m, "Auto-Submitted", "no");
-	expect_kind(m, MSG_AUTO_NONE, "Auto-Submitted: no");
+	CHECK_CASES(cases);
 }
 
 static void
@@ -276,6 +325,57 @@ test_auto_replies(void)
 		{ "Idée pour réduire les déchets", MSG_AUTO_NONE },
 		{ "TR: Réponse automatique : test", MSG_AUTO_NONE },
 	};
+	static const struct auto_case others[] = {
+		{ "X-Autoreply: yes", MSG_AUTO_REPLY,
+		    "A", "a@example.fr", "a@example.fr", "Re: projet", "x",
+		    .headers = { "X-Autoreply", "yes" } },
+		{ "X-Autorespond", MSG_AUTO_REPLY,
+		    "A", "a@example.fr", "a@example.fr", "Re: projet", "x",
+		    .headers = { "X-Autorespond", "Re: projet" } },
+		{ "Precedence: auto_reply", MSG_AUTO_REPLY,
+		    "A", "a@example.fr", "a@example.fr", "Re: projet", "x",
+		    .headers = { "Precedence", "auto_reply" } },
+		{ "Exchange inbox-rule loop header", MSG_AUTO_REPLY,
+		    "A", "a@example.fr", "a@example.fr", "TR: projet", "x",
+		    .headers = { "X-MS-Exchange-Inbox-Rules-Loop",
+		    "a@example.fr" } },
+		{ "X-Mailer: vacation", MSG_AUTO_REPLY,
+		    "A", "a@example.fr", "a@example.fr", "Re: projet", "x",
+		    .headers = { "X-Mailer", "Unix vacation 1.2" } },
+		{ "X-Auto-Response-Suppress list alone", MSG_AUTO_NONE,
+		    "A", "a@example.fr", "a@example.fr", "Re: projet", "x",
+		    .headers = { "X-Mailer", "Microsoft Outlook 16.0",
+		    "X-Auto-Response-Suppress",
+		    "DR, RN, NRN, OOF, AutoReply" } },
+
+		{ "noreply sender", MSG_AUTO_REPLY,
+		    "HelloAsso", "noreply@helloasso.com",
+		    "bounce@helloasso.com",
+		    "Nouvelle adhésion", "x",
+		    .headers = { NULL } },
+		{ "ne-pas-repondre sender", MSG_AUTO_REPLY,
+		    "Mairie", "ne-pas-repondre@ville-thiers.fr",
+		    "ne-pas-repondre@ville-thiers.fr", "Votre demande", "x",
+		    .headers = { NULL } },
+		{ "postmaster notice without bounce text", MSG_AUTO_REPLY,
+		    "", "postmaster@example.fr", "postmaster@example.fr",
+		    "Quota", "Votre boîte est presque pleine.",
+		    .headers = { NULL } },
+		{ "empty envelope sender", MSG_AUTO_REPLY,
+		    "A", "a@example.fr", "", "Merci", "Merci pour votre mail",
+		    .headers = { NULL } },
+		{ "Auto-Submitted: No over Return-Path <>", MSG_AUTO_NONE,
+		    "A", "a@example.fr", "", "Merci", "Merci",
+		    .headers = { "Auto-Submitted", "No" } },
+
+		/* Order: a bounce with Auto-Submitted (Exim adds it) is a
+		 * bounce; a vacation reply with Precedence: bulk is an
+		 * auto-reply. */
+		{ "auto-reply before list", MSG_AUTO_REPLY,
+		    "A", "a@example.fr", "a@example.fr", "Re: x", "x",
+		    .headers = { "Auto-Submitted", "auto-replied",
+		    "Precedence", "bulk" } },
+	};
 	struct message *m;
 	char name[160];
 	size_t i;
@@ -294,261 +394,223 @@ test_auto_replies(void)
 		expect_kind(m, subjects[i].want, name);
 	}
 
-	m = tm_new("A", "a@example.fr", "a@example.fr", "Re: projet", "x");
-	tm_header(m, "X-Autoreply", "yes");
-	expect_kind(m, MSG_AUTO_REPLY, "X-Autoreply: yes");
-	m = tm_new("A", "a@example.fr", "a@example.fr", "Re: projet", "x");
-	tm_header(m, "X-Autorespond", "Re: projet");
-	expect_kind(m, MSG_AUTO_REPLY, "X-Autorespond");
-	m = tm_new("A", "a@example.fr", "a@example.fr", "Re: projet", "x");
-	tm_header(m, "Precedence", "auto_reply");
-	expect_kind(m, MSG_AUTO_REPLY, "Precedence: auto_reply");
-	m = tm_new("A", "a@example.fr", "a@example.fr", "TR: projet", "x");
-	tm_header(m, "X-MS-Exchange-Inbox-Rules-Loop", "a@example.fr");
-	expect_kind(m, MSG_AUTO_REPLY, "Exchange inbox-rule loop header");
-	m = tm_new("A", "a@example.fr", "a@example.fr", "Re: projet", "x");
-	tm_header(m, "X-Mailer", "Unix vacation 1.2");
-	expect_kind(m, MSG_AUTO_REPLY, "X-Mailer: vacation");
-	m = tm_new("A", "a@example.fr", "a@example.fr", "Re: projet", "x");
-	tm_header(m, "X-Mailer", "Microsoft Outlook 16.0");
-	tm_header(m, "X-Auto-Response-Suppress", "DR, RN, NRN, OOF, AutoReply");
-	expect_kind(m, MSG_AUTO_NONE, "X-Auto-Response-Suppress list alone");
-
-	m = tm_new("HelloAsso", "noreply@helloasso.com", "bounce@helloasso.com",
-	    "Nouvelle adhésion", "x");
-	expect_kind(m, MSG_AUTO_REPLY, "noreply sender");
-	m = tm_new("Mairie", "ne-pas-repondre@ville-thiers.fr",
-	    "ne-pas-repondre@ville-thiers.fr", "Votre demande", "x");
-	expect_kind(m, MSG_AUTO_REPLY, "ne-pas-repondre sender");
-	m = tm_new("", "postmaster@example.fr", "postmaster@example.fr",
-	    "Quota", "Votre boîte est presque pleine.");
-	expect_kind(m, MSG_AUTO_REPLY, "postmaster notice without bounce text");
-	m = tm_new("A", "a@example.fr", "", "Merci", "Merci pour votre mail");
-	expect_kind(m, MSG_AUTO_REPLY, "empty envelope sender");
-	m = tm_new("A", "a@example.fr", "", "Merci", "Merci");
-	tm_header(m, "Auto-Submitted", "No");
-	expect_kind(m, MSG_AUTO_NONE, "Auto-Submitted: No over Return-Path <>");
-
-	/* Order: a bounce with Auto-Submitted (Exim adds it) is a bounce;
-	 * a vacation reply with Precedence: bulk is an auto-reply. */
-	m = tm_new("A", "a@example.fr", "a@example.fr", "Re: x", "x");
-	tm_header(m, "Auto-Submitted", "auto-replied");
-	tm_header(m, "Precedence", "bulk");
-	expect_kind(m, MSG_AUTO_REPLY, "auto-reply before list");
+	CHECK_CASES(others);
 }
 
 static void
 test_lists(void)
 {
-	struct message *m;
+	static const struct auto_case cases[] = {
+		{ "Precedence: bulk", MSG_AUTO_LIST,
+		    "A", "news@example.fr", "b@example.fr", "Lettre", "x",
+		    .headers = { "Precedence", "bulk" } },
+		{ "Precedence: junk", MSG_AUTO_LIST,
+		    "A", "news@example.fr", "b@example.fr", "Lettre", "x",
+		    .headers = { "Precedence", "junk" } },
+		{ "List-Unsubscribe alone", MSG_AUTO_NONE,
+		    "A", "news@example.fr", "b@example.fr", "Lettre", "x",
+		    .headers = { "List-Unsubscribe",
+		    "<https://example.fr/u>" } },
+		{ "List-Unsubscribe with Precedence", MSG_AUTO_LIST,
+		    "A", "news@example.fr", "b@example.fr", "Lettre", "x",
+		    .headers = { "List-Unsubscribe", "<https://example.fr/u>",
+		    "Precedence", "first-class" } },
+		{ "List-Unsubscribe with one-click post", MSG_AUTO_LIST,
+		    "A", "news@example.fr", "b@example.fr", "Lettre", "x",
+		    .headers = { "List-Unsubscribe", "<https://example.fr/u>",
+		    "List-Unsubscribe-Post", "List-Unsubscribe=One-Click" } },
+		{ "a newsletter from noreply is a list", MSG_AUTO_LIST,
+		    "A", "noreply@example.fr", "b@example.fr", "Lettre", "x",
+		    .headers = { "List-Id", "<lettre.example.fr>" } },
+	};
 
-	m = tm_new("A", "news@example.fr", "b@example.fr", "Lettre", "x");
-	tm_header(m, "Precedence", "bulk");
-	expect_kind(m, MSG_AUTO_LIST, "Precedence: bulk");
-	m = tm_new("A", "news@example.fr", "b@example.fr", "Lettre", "x");
-	tm_header(m, "Precedence", "junk");
-	expect_kind(m, MSG_AUTO_LIST, "Precedence: junk");
-	m = tm_new("A", "news@example.fr", "b@example.fr", "Lettre", "x");
-	tm_header(m, "List-Unsubscribe", "<https://example.fr/u>");
-	expect_kind(m, MSG_AUTO_NONE, "List-Unsubscribe alone");
-	m = tm_new("A", "news@example.fr", "b@example.fr", "Lettre", "x");
-	tm_header(m, "List-Unsubscribe", "<https://example.fr/u>");
-	tm_header(m, "Precedence", "first-class");
-	expect_kind(m, MSG_AUTO_LIST, "List-Unsubscribe with Precedence");
-	m = tm_new("A", "news@example.fr", "b@example.fr", "Lettre", "x");
-	tm_header(m, "List-Unsubscribe", "<https://example.fr/u>");
-	tm_header(m, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-	expect_kind(m, MSG_AUTO_LIST, "List-Unsubscribe with one-click post");
-	m = tm_new("A", "noreply@example.fr", "b@example.fr", "Lettre", "x");
-	tm_header(m, "List-Id", "<lettre.example.fr>");
-	expect_kind(m, MSG_AUTO_LIST, "a newsletter from noreply is a list");
+	CHECK_CASES(cases);
 }
 
 static void
 test_bounces(void)
 {
-	struct message *m;
-	struct bounce_info b;
+	static const struct auto_case cases[] = {
+		/* qmail */
+		{ "qmail bounce", MSG_AUTO_BOUNCE,
+		    "", "MAILER-DAEMON@mx4.example.fr", "", "failure notice",
+		    "Hi. This is the qmail-send program at mx4.example.fr.\n"
+		    "I'm afraid I wasn't able to deliver your message to the "
+		    "following addresses.\nThis is a permanent error; "
+		    "I've given up. Sorry it didn't work out.\n\n"
+		    "<luc@example.net>:\n"
+		    "192.0.2.32 does not like recipient.\nRemote host said: "
+		    "550 Unknown user luc@example.net (#5.1.1)\n\n"
+		    "--- Below this line is a copy of the message.\n\n"
+		    "From: " OUR_ADDRESS "\nTo: luc@example.net\n\nRDV 4.2.1\n",
+		    .recipient = "luc@example.net", .status = "5.1.1" },
+		/* Exim, with Auto-Submitted and X-Failed-Recipients; the
+		 * status comes from the bare reply code. */
+		{ "Exim bounce despite Auto-Submitted", MSG_AUTO_BOUNCE,
+		    "Mail Delivery System", "Mailer-Daemon@mail.example.org",
+		    "", "Mail delivery failed: returning message to sender",
+		    "This message was created automatically by mail delivery "
+		    "software.\n\nA message that you sent could not be "
+		    "delivered to one or more of its\nrecipients. This is a "
+		    "permanent error. The following address(es) failed:\n\n"
+		    "  anne@example.org\n"
+		    "    SMTP error from remote mail server after RCPT TO:"
+		    "<anne@example.org>:\n    host mx.example.org "
+		    "[192.0.2.20]: 550 Unrouteable address\n\n------ This "
+		    "is a copy of the message, including all the headers. "
+		    "------\n",
+		    .headers = { "Auto-Submitted", "auto-replied",
+		    "X-Failed-Recipients", "anne@example.org" },
+		    .recipient = "anne@example.org", .status = "5.0.0" },
+		/* Exchange / Outlook NDR in French, text part */
+		{ "Exchange NDR in French", MSG_AUTO_BOUNCE,
+		    "", "postmaster@ville-saumur.fr", "",
+		    "Non remis : Invitation à la première rencontre",
+		    "Échec de la remise pour ces destinataires ou groupes :\n\n"
+		    "transports@agglo-saumur.fr"
+		    "<mailto:transports@agglo-saumur.fr>\n"
+		    "L'adresse de messagerie que vous avez entrée est "
+		    "introuvable.\n\n"
+		    "Informations de diagnostic pour les administrateurs :\n\n"
+		    "Serveur de génération : SRV124.ville-saumur.fr\n\n"
+		    "transports@agglo-saumur.fr\nRemote Server returned '550 "
+		    "5.1.1 RESOLVER.ADR.RecipNotFound; not found'\n\n"
+		    "En-têtes de message d'origine :\n\nTo: x@example.fr\n",
+		    .recipient = "transports@agglo-saumur.fr",
+		    .status = "5.1.1" },
+		/* Exchange NDR in English, from Office 365 */
+		{ "Exchange NDR in English", MSG_AUTO_BOUNCE,
+		    "Microsoft Outlook", "postmaster@contoso.onmicrosoft.com",
+		    "", "Undeliverable: [CDP-2024-0002] Rencontre",
+		    "Delivery has failed to these recipients or groups:\n\n"
+		    "bob@contoso.fr\nThe email address you entered couldn't be "
+		    "found.\n",
+		    .recipient = "bob@contoso.fr" },
+		/* A person forwarding a bounce to ask for help is not a
+		 * bounce. */
+		{ "forwarded bounce from a person", MSG_AUTO_NONE,
+		    "Claire Faure", "claire.faure@free.fr",
+		    "claire.faure@free.fr",
+		    "TR: Undelivered Mail Returned to Sender",
+		    "Bonjour, j'ai reçu ceci, que faire ?\n\n---------- "
+		    "Message transféré ----------\nThis is the mail system "
+		    "at host smtp.free.fr.\nI'm sorry to have to inform you "
+		    "that your message could not\nbe delivered to one or "
+		    "more recipients.\n",
+		    .headers = { NULL } },
+		/* Notifications from no-reply senders that only look like
+		 * bounces. */
+		{ "shop delivery notice is no bounce", MSG_AUTO_REPLY,
+		    "Boutique", "noreply@boutique.example.fr",
+		    "bounces@boutique.example.fr",
+		    "Delivery status of your order",
+		    "Your parcel has been delivered to the relay point.\n",
+		    .headers = { NULL } },
+		{ "form notice is no bounce", MSG_AUTO_REPLY,
+		    "Formulaire", "ne-pas-repondre@ville-thiers.fr",
+		    "ne-pas-repondre@ville-thiers.fr", "Votre inscription",
+		    "Adresse e-mail invalide : merci de corriger le "
+		    "formulaire.\n",
+		    .headers = { NULL } },
+		/* A permanent failure that says "has not been delivered"; the
+		 * recipient is found by scanning for an address. */
+		{ "permanent NDR", MSG_AUTO_BOUNCE,
+		    "", "postmaster@example.net", "",
+		    "Undeliverable: Rencontre",
+		    "Your message has not been delivered to jo@example.net:\n"
+		    "550 5.1.1 unknown user\n",
+		    .recipient = "jo@example.net", .action = "failed" },
+		/* A person quoting NDR sentences in a reply. */
+		{ "bounce sentence quoted by a person", MSG_AUTO_NONE,
+		    "Luc", "luc@example.fr", "luc@example.fr",
+		    "Re: adresse de Paul", "Paul m'a dit que son adresse donne "
+		    "\"Delivery has failed to these recipients or groups\".\n",
+		    .headers = { NULL } },
+	};
 
-	/* qmail */
-	m = tm_new("", "MAILER-DAEMON@mx4.example.fr", "", "failure notice",
-	    "Hi. This is the qmail-send program at mx4.example.fr.\n"
-	    "I'm afraid I wasn't able to deliver your message to the "
-	    "following addresses.\nThis is a permanent error; I've given up. "
-	    "Sorry it didn't work out.\n\n<luc@example.net>:\n"
-	    "192.0.2.32 does not like recipient.\nRemote host said: 550 "
-	    "Unknown user luc@example.net (#5.1.1)\n\n"
-	    "--- Below this line is a copy of the message.\n\n"
-	    "From: " OUR_ADDRESS "\nTo: luc@example.net\n\nRDV 4.2.1\n");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "qmail bounce");
-	is_str(b.recipient, "luc@example.net", "  recipient");
-	is_str(b.status, "5.1.1", "  status");
-	bounce_info_free(&b);
-
-	/* Exim, with Auto-Submitted and X-Failed-Recipients */
-	m = tm_new("Mail Delivery System", "Mailer-Daemon@mail.example.org",
-	    "", "Mail delivery failed: returning message to sender",
-	    "This message was created automatically by mail delivery "
-	    "software.\n\nA message that you sent could not be delivered to "
-	    "one or more of its\nrecipients. This is a permanent error. The "
-	    "following address(es) failed:\n\n  anne@example.org\n"
-	    "    SMTP error from remote mail server after RCPT TO:"
-	    "<anne@example.org>:\n    host mx.example.org [192.0.2.20]: 550 "
-	    "Unrouteable address\n\n------ This is a copy of the message, "
-	    "including all the headers. ------\n");
-	tm_header(m, "Auto-Submitted", "auto-replied");
-	tm_header(m, "X-Failed-Recipients", "anne@example.org");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "Exim bounce despite Auto-Submitted");
-	is_str(b.recipient, "anne@example.org", "  recipient");
-	is_str(b.status, "5.0.0", "  status from the bare reply code");
-	bounce_info_free(&b);
-
-	/* Exchange / Outlook NDR in French, text part */
-	m = tm_new("", "postmaster@ville-saumur.fr", "",
-	    "Non remis : Invitation à la première rencontre",
-	    "Échec de la remise pour ces destinataires ou groupes :\n\n"
-	    "transports@agglo-saumur.fr<mailto:transports@agglo-saumur.fr>\n"
-	    "L'adresse de messagerie que vous avez entrée est introuvable.\n\n"
-	    "Informations de diagnostic pour les administrateurs :\n\n"
-	    "Serveur de génération : SRV124.ville-saumur.fr\n\n"
-	    "transports@agglo-saumur.fr\nRemote Server returned '550 5.1.1 "
-	    "RESOLVER.ADR.RecipNotFound; not found'\n\n"
-	    "En-têtes de message d'origine :\n\nTo: x@example.fr\n");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "Exchange NDR in French");
-	is_str(b.recipient, "transports@agglo-saumur.fr", "  recipient");
-	is_str(b.status, "5.1.1", "  status");
-	bounce_info_free(&b);
-
-	/* Exchange NDR in English, from Office 365 */
-	m = tm_new("Microsoft Outlook", "postmaster@contoso.onmicrosoft.com",
-	    "", "Undeliverable: [CDP-2024-0002] Rencontre",
-	    "Delivery has failed to these recipients or groups:\n\n"
-	    "bob@contoso.fr\nThe email address you entered couldn't be "
-	    "found.\n");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "Exchange NDR in English");
-	is_str(b.recipient, "bob@contoso.fr", "  recipient");
-	bounce_info_free(&b);
-
-	/* A person forwarding a bounce to ask for help is not a bounce. */
-	m = tm_new("Claire Faure", "claire.faure@free.fr",
-	    "claire.faure@free.fr", "TR: Undelivered Mail Returned to Sender",
-	    "Bonjour, j'ai reçu ceci, que faire ?\n\n---------- Message "
-	    "transféré ----------\nThis is the mail system at host "
-	    "smtp.free.fr.\nI'm sorry to have to inform you that your "
-	    "message could not\nbe delivered to one or more recipients.\n");
-	expect_kind(m, MSG_AUTO_NONE, "forwarded bounce from a person");
-
-	/* Notifications from no-reply senders that only look like bounces. */
-	m = tm_new("Boutique", "noreply@boutique.example.fr",
-	    "bounces@boutique.example.fr", "Delivery status of your order",
-	    "Your parcel has been delivered to the relay point.\n");
-	expect_kind(m, MSG_AUTO_REPLY, "shop delivery notice is no bounce");
-	m = tm_new("Formulaire", "ne-pas-repondre@ville-thiers.fr",
-	    "ne-pas-repondre@ville-thiers.fr", "Votre inscription",
-	    "Adresse e-mail invalide : merci de corriger le formulaire.\n");
-	expect_kind(m, MSG_AUTO_REPLY, "form notice is no bounce");
-
-	/* A permanent failure that says "has not been delivered". */
-	m = tm_new("", "postmaster@example.net", "", "Undeliverable: Rencontre",
-	    "Your message has not been delivered to jo@example.net:\n"
-	    "550 5.1.1 unknown user\n");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "permanent NDR");
-	is_str(b.action, "failed", "  action failed");
-	is_str(b.recipient, "jo@example.net", "  recipient by address scan");
-	bounce_info_free(&b);
-
-	/* A person quoting NDR sentences in a reply. */
-	m = tm_new("Luc", "luc@example.fr", "luc@example.fr",
-	    "Re: adresse de Paul", "Paul m'a dit que son adresse donne "
-	    "\"Delivery has failed to these recipients or groups\".\n");
-	expect_kind(m, MSG_AUTO_NONE, "bounce sentence quoted by a person");
+	CHECK_CASES(cases);
 }
 
 static void
 test_reports(void)
 {
-	struct message *m;
-	struct bounce_info b;
+	static const struct auto_case cases[] = {
+		/* Success DSN (NOTIFY=SUCCESS): automatic, nobody failing. */
+		{ "success DSN is automatic, not a bounce", MSG_AUTO_REPLY,
+		    "Mail Delivery System", "MAILER-DAEMON@mx.example.fr", "",
+		    "Successful Mail Delivery Report",
+		    "This is the mail system at host mx.example.fr.\n\nYour "
+		    "message was successfully delivered to the destination(s)\n"
+		    "listed below.\n",
+		    .headers = { "Content-Type", "multipart/report; "
+		    "report-type=delivery-status; boundary=x" },
+		    .dsn = "Reporting-MTA: dns; mx.example.fr\n\n"
+		    "Final-Recipient: rfc822; a@example.fr\nAction: delivered\n"
+		    "Status: 2.0.0\n\nFinal-Recipient: rfc822; b@example.fr\n"
+		    "Action: relayed\nStatus: 2.0.0\n" },
+		/* Delayed DSN: a bounce whose action is "delayed". */
+		{ "delayed DSN", MSG_AUTO_BOUNCE,
+		    "Mail Delivery System", "MAILER-DAEMON@mx.example.fr", "",
+		    "Delayed Mail (still being retried)",
+		    "This is the mail system at host mx.example.fr.\n\n"
+		    "####################################################\n"
+		    "# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND #\n",
+		    .dsn = "Reporting-MTA: dns; mx.example.fr\n\n"
+		    "Final-Recipient: rfc822; lent@example.net\n"
+		    "Action: delayed\nStatus: 4.4.1\nDiagnostic-Code: "
+		    "X-Postfix; connect to mx.example.net[192.0.2.9]:25: "
+		    "Connection timed out\n"
+		    "Will-Retry-Until: Fri, 8 Mar 2024 10:00:00 +0100\n",
+		    .recipient = "lent@example.net", .status = "4.4.1",
+		    .action = "delayed" },
+		/* Non-standard delay warning: the text says so. */
+		{ "Sendmail delay warning in text", MSG_AUTO_BOUNCE,
+		    "Mail Delivery Subsystem", "MAILER-DAEMON@mx.example.fr",
+		    "",
+		    "Warning: could not send message for past 4 hours",
+		    "    **********************************************\n"
+		    "    **      THIS IS A WARNING MESSAGE ONLY      **\n"
+		    "    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n"
+		    "    **********************************************\n\n"
+		    "The original message was received at Fri, 8 Mar 2024\n"
+		    "----- Transcript of session follows -----\n"
+		    "<lent@example.net>... Deferred: Connection timed out\n"
+		    "Warning: message still undelivered after 4 hours\n"
+		    "Will keep trying until message is 5 days old\n",
+		    .recipient = "lent@example.net", .action = "delayed" },
+		/* ARF abuse complaint (RFC 5965). */
+		{ "ARF feedback report is automatic", MSG_AUTO_REPLY,
+		    "Yahoo! Mail AntiSpam Feedback",
+		    "feedback@arf.mail.yahoo.com",
+		    "abuse@returns.bulk.yahoo.com", "Fw: Rencontre",
+		    "This is an email abuse report for an email message "
+		    "received from IP 192.0.2.4.\n",
+		    .headers = { "Content-Type", "multipart/report; "
+		    "report-type=\"feedback-report\"; boundary=\"b\"" } },
+		/* A DSN in the text when the MIME structure was broken. */
+		{ "DSN fields left in the text", MSG_AUTO_BOUNCE,
+		    "Mail Delivery Subsystem", "MAILER-DAEMON@mx.example.fr",
+		    "",
+		    "Returned mail: see transcript for details",
+		    "The original message was received at Fri, 8 Mar 2024\n\n"
+		    "Reporting-MTA: dns; mx.example.fr\n\n"
+		    "Final-Recipient: RFC822; perdu@example.net\n"
+		    "Action: failed\nStatus: 5.1.1\n",
+		    .recipient = "perdu@example.net", .status = "5.1.1" },
+		/* Boxbe challenge-response: a report block without
+		 * recipient. */
+		{ "report block with neither recipient nor status",
+		    MSG_AUTO_REPLY,
+		    "", "noreply@boxbe.com", "noreply@boxbe.com",
+		    "Re: Rencontre (Action Required)",
+		    "Hello,\nYour message has been waitlisted.\n",
+		    .headers = { "Content-Type", "multipart/report; "
+		    "report-type=delivery-status; boundary=b" },
+		    .dsn = "Reporting-MTA: dns; boxbe.com\n"
+		    "Remote-MTA: dns; yahoo.com\nAction: failed\n" },
+	};
 
-	/* Success DSN (NOTIFY=SUCCESS): automatic, nobody failing. */
-	m = tm_new("Mail Delivery System", "MAILER-DAEMON@mx.example.fr", "",
-	    "Successful Mail Delivery Report",
-	    "This is the mail system at host mx.example.fr.\n\nYour message "
-	    "was successfully delivered to the destination(s)\nlisted "
-	    "below.\n");
-	tm_header(m, "Content-Type",
-	    "multipart/report; report-type=delivery-status; boundary=x");
-	m->delivery_status = xstrdup("Reporting-MTA: dns; mx.example.fr\n\n"
-	    "Final-Recipient: rfc822; a@example.fr\nAction: delivered\n"
-	    "Status: 2.0.0\n\nFinal-Recipient: rfc822; b@example.fr\n"
-	    "Action: relayed\nStatus: 2.0.0\n");
-	expect_kind(m, MSG_AUTO_REPLY, "success DSN is automatic, not a bounce");
-
-	/* Delayed DSN: a bounce whose action is "delayed". */
-	m = tm_new("Mail Delivery System", "MAILER-DAEMON@mx.example.fr", "",
-	    "Delayed Mail (still being retried)",
-	    "This is the mail system at host mx.example.fr.\n\n"
-	    "####################################################\n"
-	    "# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND #\n");
-	m->delivery_status = xstrdup("Reporting-MTA: dns; mx.example.fr\n\n"
-	    "Final-Recipient: rfc822; lent@example.net\nAction: delayed\n"
-	    "Status: 4.4.1\nDiagnostic-Code: X-Postfix; connect to "
-	    "mx.example.net[192.0.2.9]:25: Connection timed out\n"
-	    "Will-Retry-Until: Fri, 8 Mar 2024 10:00:00 +0100\n");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "delayed DSN");
-	is_str(b.recipient, "lent@example.net", "  recipient");
-	is_str(b.status, "4.4.1", "  status");
-	is_str(b.action, "delayed", "  action delayed");
-	bounce_info_free(&b);
-
-	/* Non-standard delay warning: the text says so. */
-	m = tm_new("Mail Delivery Subsystem", "MAILER-DAEMON@mx.example.fr",
-	    "", "Warning: could not send message for past 4 hours",
-	    "    **********************************************\n"
-	    "    **      THIS IS A WARNING MESSAGE ONLY      **\n"
-	    "    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n"
-	    "    **********************************************\n\n"
-	    "The original message was received at Fri, 8 Mar 2024\n"
-	    "----- Transcript of session follows -----\n"
-	    "<lent@example.net>... Deferred: Connection timed out\n"
-	    "Warning: message still undelivered after 4 hours\n"
-	    "Will keep trying until message is 5 days old\n");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "Sendmail delay warning in text");
-	is_str(b.action, "delayed", "  action delayed");
-	is_str(b.recipient, "lent@example.net", "  recipient");
-	bounce_info_free(&b);
-
-	/* ARF abuse complaint (RFC 5965). */
-	m = tm_new("Yahoo! Mail AntiSpam Feedback", "feedback@arf.mail.yahoo."
-	    "com", "abuse@returns.bulk.yahoo.com", "Fw: Rencontre",
-	    "This is an email abuse report for an email message received "
-	    "from IP 192.0.2.4.\n");
-	tm_header(m, "Content-Type", "multipart/report; "
-	    "report-type=\"feedback-report\"; boundary=\"b\"");
-	expect_kind(m, MSG_AUTO_REPLY, "ARF feedback report is automatic");
-
-	/* A DSN in the text when the MIME structure was broken. */
-	m = tm_new("Mail Delivery Subsystem", "MAILER-DAEMON@mx.example.fr",
-	    "", "Returned mail: see transcript for details",
-	    "The original message was received at Fri, 8 Mar 2024\n\n"
-	    "Reporting-MTA: dns; mx.example.fr\n\n"
-	    "Final-Recipient: RFC822; perdu@example.net\nAction: failed\n"
-	    "Status: 5.1.1\n");
-	b = check_kind(m, MSG_AUTO_BOUNCE, "DSN fields left in the text");
-	is_str(b.recipient, "perdu@example.net", "  recipient");
-	is_str(b.status, "5.1.1", "  status");
-	bounce_info_free(&b);
-
-	/* Boxbe challenge-response: a report block without recipient. */
-	m = tm_new("", "noreply@boxbe.com", "noreply@boxbe.com",
-	    "Re: Rencontre (Action Required)",
-	    "Hello,\nYour message has been waitlisted.\n");
-	tm_header(m, "Content-Type", "multipart/report; "
-	    "report-type=delivery-status; boundary=b");
-	m->delivery_status = xstrdup("Reporting-MTA: dns; boxbe.com\n"
-	    "Remote-MTA: dns; yahoo.com\nAction: failed\n");
-	expect_kind(m, MSG_AUTO_REPLY,
-	    "report block with neither recipient nor status");
+	CHECK_CASES(cases);
 }
 
 static void

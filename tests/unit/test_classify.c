@@ -369,6 +369,19 @@ test_shipped(void)
 static void
 test_mechanism(void)
 {
+	/* What the error says, after the scratch folder, for each bad line
+	 * of the rule files written below. */
+	static const struct like_case load_errors[] = {
+		{ "/kind.rules:4: label 'requets': not a kind (request, "
+		    "report, volunteer, other)",
+		    "bad kind label: file, line, label" },
+		{ "/themes.rules:2: energie: missing closing parenthesis",
+		    "bad theme pattern: file, line, PCRE2 message" },
+		{ "/communes.txt:3: 'Amb;ert': ';' is not allowed",
+		    "bad commune name: file, line" },
+		{ "/communes.txt:4: '-': no letter",
+		    "a name without letters: refused" },
+	};
 	struct classify *c = NULL;
 	struct classify_result r;
 	char err[4096], want[600], *big;
@@ -442,18 +455,7 @@ test_mechanism(void)
 	ok(classify_load(scratch, &c, err, sizeof(err)) != 0,
 	    "bad rules refused");
 	ok(c == NULL, "nothing returned on error");
-	snprintf(want, sizeof(want), "%s/kind.rules:4: label 'requets': not "
-	    "a kind (request, report, volunteer, other)", scratch);
-	like_str(err, want, "bad kind label: file, line, label");
-	snprintf(want, sizeof(want), "%s/themes.rules:2: energie: missing "
-	    "closing parenthesis", scratch);
-	like_str(err, want, "bad theme pattern: file, line, PCRE2 message");
-	snprintf(want, sizeof(want), "%s/communes.txt:3: 'Amb;ert': ';' is "
-	    "not allowed", scratch);
-	like_str(err, want, "bad commune name: file, line");
-	snprintf(want, sizeof(want), "%s/communes.txt:4: '-': no letter",
-	    scratch);
-	like_str(err, want, "a name without letters: refused");
+	LIKE_EACH(err, scratch, load_errors);
 
 	write_file(path_in("kind.rules"), "other x\n");
 	write_file(path_in("themes.rules"), "energie x\n");

@@ -50,64 +50,100 @@ dump(const char *text, char sep, int flags, size_t max)
 	return out;
 }
 
+/* One text, how to read it (separator, flags, cap on fields) and the exact
+ * dump() of it. */
+struct dump_case {
+	const char	*text;
+	char		 sep;
+	int		 flags;
+	size_t		 max;
+	const char	*want, *name;
+};
+
+static void
+dump_each(const struct dump_case *c, size_t n)
+{
+	for (; n > 0; c++, n--)
+		is_str(dump(c->text, c->sep, c->flags, c->max), c->want,
+		    c->name);
+}
+
+#define DUMP_EACH(cases) \
+	dump_each((cases), sizeof(cases) / sizeof((cases)[0]))
+
 static void
 test_fields(void)
 {
-	is_str(dump("a,b,c\n1,2,3\n", ',', 0, 8), "1:a|b|c\n2:1|2|3\n",
-	    "plain fields");
-	is_str(dump("a,b\n1,2", ',', 0, 8), "1:a|b\n2:1|2\n",
-	    "last line without its line end");
-	is_str(dump("a,b\r\n1,2\r\n", ',', 0, 8), "1:a|b\n2:1|2\n",
-	    "CRLF: the CR is not part of the last field");
-	is_str(dump("\xef\xbb\xbf" "a,b\n", ',', 0, 8), "1:a|b\n",
-	    "byte order mark skipped");
-	is_str(dump("a,,c,\n", ',', 0, 8), "1:a||c|\n",
-	    "empty fields, a trailing one too");
-	is_str(dump(" a , b \n", ',', 0, 8), "1: a | b \n",
-	    "blanks of an unquoted field are kept (the caller trims)");
-	is_str(dump("\"a,b\",\"say \"\"hi\"\"\"\n", ',', 0, 8),
-	    "1:a,b|say \"hi\"\n", "quoted separator and doubled quote");
-	is_str(dump("x,\"two\nlines\",y\nz\n", ',', 0, 8),
-	    "1:x|two\nlines|y\n3:z\n",
-	    "line break in a quoted field: the record keeps its first line");
-	is_str(dump("\"a\"\r\n\"b\" , \"c\"\r\n", ',', 0, 8), "1:a\n2:b|c\n",
-	    "quoted fields with CRLF and blanks around them");
-	is_str(dump("a;b,c;\"d;e\"\n", ';', 0, 8), "1:a|b,c|d;e\n",
-	    "';' separator: a comma is text");
-	is_str(dump("a,b;c\n", ',', 0, 8), "1:a|b;c\n",
-	    "',' separator: a ';' is text");
-	is_str(dump("\n  \r\n#x,y\na\n", ',', CSV_COMMENTS, 8), "4:a\n",
-	    "blank lines skipped; '#' skipped when asked");
-	is_str(dump("#x,y\n", ',', 0, 8), "1:#x|y\n",
-	    "'#' is text when comments are not asked for");
-	is_str(dump("", ',', 0, 8), "", "empty text: no record");
+	static const struct dump_case cases[] = {
+		{ "a,b,c\n1,2,3\n", ',', 0, 8, "1:a|b|c\n2:1|2|3\n",
+		    "plain fields" },
+		{ "a,b\n1,2", ',', 0, 8, "1:a|b\n2:1|2\n",
+		    "last line without its line end" },
+		{ "a,b\r\n1,2\r\n", ',', 0, 8, "1:a|b\n2:1|2\n",
+		    "CRLF: the CR is not part of the last field" },
+		{ "\xef\xbb\xbf" "a,b\n", ',', 0, 8, "1:a|b\n",
+		    "byte order mark skipped" },
+		{ "a,,c,\n", ',', 0, 8, "1:a||c|\n",
+		    "empty fields, a trailing one too" },
+		{ " a , b \n", ',', 0, 8, "1: a | b \n",
+		    "blanks of an unquoted field are kept (the caller trims)" },
+		{ "\"a,b\",\"say \"\"hi\"\"\"\n", ',', 0, 8,
+		    "1:a,b|say \"hi\"\n",
+		    "quoted separator and doubled quote" },
+		{ "x,\"two\nlines\",y\nz\n", ',', 0, 8,
+		    "1:x|two\nlines|y\n3:z\n",
+		    "line break in a quoted field: the record keeps its first "
+		    "line" },
+		{ "\"a\"\r\n\"b\" , \"c\"\r\n", ',', 0, 8, "1:a\n2:b|c\n",
+		    "quoted fields with CRLF and blanks around them" },
+		{ "a;b,c;\"d;e\"\n", ';', 0, 8, "1:a|b,c|d;e\n",
+		    "';' separator: a comma is text" },
+		{ "a,b;c\n", ',', 0, 8, "1:a|b;c\n",
+		    "',' separator: a ';' is text" },
+		{ "\n  \r\n#x,y\na\n", ',', CSV_COMMENTS, 8, "4:a\n",
+		    "blank lines skipped; '#' skipped when asked" },
+		{ "#x,y\n", ',', 0, 8, "1:#x|y\n",
+		    "'#' is text when comments are not asked for" },
+		{ "", ',', 0, 8, "", "empty text: no record" },
+	};
+
+	DUMP_EACH(cases);
 }
 
 static void
 test_caps(void)
 {
-	is_str(dump("a,b,c,d\n", ',', 0, 2),
-	    "1:a|b (+2, first at 3: c)\n", "past the cap: counted, first kept");
-	is_str(dump("a,b,,d\n", ',', 0, 2),
-	    "1:a|b (+2, first at 4: d)\n",
-	    "past the cap: the first non-empty one is kept");
-	is_str(dump("a,b,,\n", ',', 0, 2), "1:a|b (+2, first at 1: none)\n",
-	    "past the cap: empty ones only");
+	static const struct dump_case cases[] = {
+		{ "a,b,c,d\n", ',', 0, 2, "1:a|b (+2, first at 3: c)\n",
+		    "past the cap: counted, first kept" },
+		{ "a,b,,d\n", ',', 0, 2, "1:a|b (+2, first at 4: d)\n",
+		    "past the cap: the first non-empty one is kept" },
+		{ "a,b,,\n", ',', 0, 2, "1:a|b (+2, first at 1: none)\n",
+		    "past the cap: empty ones only" },
+	};
+
+	DUMP_EACH(cases);
 }
 
 static void
 test_errors(void)
 {
-	is_str(dump("a,\"b\"x,c\nd\n", ',', 0, 8),
-	    "1:field 2: text after the closing quote (write \"\" for a quote "
-	    "inside a quoted field)\n2:d\n",
-	    "text after a closing quote; the next line is read");
-	is_str(dump("a,b \"c\"\nd\n", ',', 0, 8),
-	    "1:field 2: quote inside an unquoted field (quote the whole "
-	    "field and double the quote)\n2:d\n", "quote in unquoted field");
-	is_str(dump("a\nb,\"c\nd\n", ',', 0, 8),
-	    "1:a\n2:field 2: quoted field not closed (a \" is missing)\n",
-	    "unclosed quote runs to the end");
+	static const struct dump_case cases[] = {
+		{ "a,\"b\"x,c\nd\n", ',', 0, 8,
+		    "1:field 2: text after the closing quote (write \"\" for a "
+		    "quote inside a quoted field)\n2:d\n",
+		    "text after a closing quote; the next line is read" },
+		{ "a,b \"c\"\nd\n", ',', 0, 8,
+		    "1:field 2: quote inside an unquoted field (quote the "
+		    "whole field and double the quote)\n2:d\n",
+		    "quote in unquoted field" },
+		{ "a\nb,\"c\nd\n", ',', 0, 8,
+		    "1:a\n2:field 2: quoted field not closed (a \" is "
+		    "missing)\n",
+		    "unclosed quote runs to the end" },
+	};
+
+	DUMP_EACH(cases);
 }
 
 static void

@@ -276,7 +276,26 @@ matching(void)
 static void
 arguments(void)
 {
+	/* Commands with a free text: the args one() checks (NULL: not
+	 * checked) and the exact text kept, NULL when there is none. */
+	static const struct {
+		const char		*line;
+		enum mailcmd_verb	 verb;
+		const char		*args, *text, *name;
+	} texts[] = {
+		{ "NOTE appelé le porteur, très motivé.", CMD_NOTE,
+		    "appelé le porteur, très motivé.",
+		    "appelé le porteur, très motivé.", "note text" },
+		{ "CLOTURER", CMD_CLOTURER, "", NULL,
+		    "CLOTURER without bilan: text NULL" },
+		{ "CLÔTURER : jardin partagé lancé", CMD_CLOTURER, NULL,
+		    "jardin partagé lancé", "bilan" },
+		{ "ABANDON", CMD_ABANDON, "", NULL, "ABANDON without motif" },
+		{ "REFUSER : pas de charte signée", CMD_REFUSER, NULL,
+		    "pas de charte signée", "REFUSER motif" },
+	};
 	const struct mailcmd *c;
+	size_t i;
 
 	c = one("TRANSFERER Marie.Dupont@Example.FR", CMD_TRANSFERER,
 	    CMDERR_NONE, NULL);
@@ -348,24 +367,12 @@ arguments(void)
 	one("INTERLOCUTEUR", CMD_INTERLOCUTEUR, CMDERR_MISSING_ARGUMENT, "");
 
 	one("NOTE", CMD_NOTE, CMDERR_MISSING_ARGUMENT, "");
-	c = one("NOTE appelé le porteur, très motivé.", CMD_NOTE, CMDERR_NONE,
-	    "appelé le porteur, très motivé.");
-	if (c != NULL)
-		is_str(c->text, "appelé le porteur, très motivé.", "note text");
-	c = one("CLOTURER", CMD_CLOTURER, CMDERR_NONE, "");
-	if (c != NULL)
-		ok(c->text == NULL, "CLOTURER without bilan: text NULL");
-	c = one("CLÔTURER : jardin partagé lancé", CMD_CLOTURER, CMDERR_NONE,
-	    NULL);
-	if (c != NULL)
-		is_str(c->text, "jardin partagé lancé", "bilan");
-	c = one("ABANDON", CMD_ABANDON, CMDERR_NONE, "");
-	if (c != NULL)
-		ok(c->text == NULL, "ABANDON without motif");
-	c = one("REFUSER : pas de charte signée", CMD_REFUSER, CMDERR_NONE,
-	    NULL);
-	if (c != NULL)
-		is_str(c->text, "pas de charte signée", "REFUSER motif");
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		c = one(texts[i].line, texts[i].verb, CMDERR_NONE,
+		    texts[i].args);
+		if (c != NULL)
+			is_str(c->text, texts[i].text, texts[i].name);
+	}
 	c = one("NON pas disponible", CMD_NON, CMDERR_NONE,
 	    "pas disponible");
 	if (c != NULL) {
@@ -500,62 +507,55 @@ dates(void)
 		is_str(c->text, "de suivi", "object keeps its first word");
 }
 
+/* A roadmap's lines between its keyword and FIN, kept as they are. */
+#define ROADMAP_BODY							\
+	"Objectif : un jardin partagé\n"				\
+	"- 15/06 : premier atelier\n"					\
+	"* 2026-07-01 18h30 : réunion publique\n"			\
+	"\n"								\
+	"- 14-09-2026 - bilan d'étape\n"				\
+	"\xe2\x80\xa2 01/10/2026 \xe2\x80\x93 visite\n"			\
+	"03/11/2026 : restitution\n"					\
+	"- 3 ateliers prévus\n"						\
+	"- 12.5 kg de compost"
+
 static void
 roadmaps(void)
 {
+	/* The dated lines of ROADMAP_BODY, in order. */
+	static const struct {
+		int		 y, mo, d, has_time, h, mi;
+		const char	*label;
+	} milestones[] = {
+		{ 2026, 6, 15, 0, 0, 0, "premier atelier" },
+		{ 2026, 7, 1, 1, 18, 30, "réunion publique" },
+		{ 2026, 9, 14, 0, 0, 0, "bilan d'étape" },
+		{ 2026, 10, 1, 0, 0, 0, "visite" },
+		{ 2026, 11, 3, 0, 0, 0, "restitution" },
+	};
 	const struct mailcmd *c;
+	char name[32];
+	size_t i;
 
 	now = paris(2026, 6, 1, 10, 0);
-	parse("FEUILLE DE ROUTE\n"
-	    "Objectif : un jardin partagé\n"
-	    "- 15/06 : premier atelier\n"
-	    "* 2026-07-01 18h30 : réunion publique\n"
-	    "\n"
-	    "- 14-09-2026 - bilan d'étape\n"
-	    "\xe2\x80\xa2 01/10/2026 \xe2\x80\x93 visite\n"
-	    "03/11/2026 : restitution\n"
-	    "- 3 ateliers prévus\n"
-	    "- 12.5 kg de compost\n"
-	    "\n"
-	    "\n"
-	    "FIN\n"
-	    "STATUT\n");
+	parse("FEUILLE DE ROUTE\n" ROADMAP_BODY "\n\n\nFIN\nSTATUT\n");
 	is_int(L.n, 2, "roadmap then STATUT");
 	if (L.n == 2) {
 		c = &L.items[0];
 		is_int(c->verb, CMD_FEUILLE_DE_ROUTE, "roadmap verb");
 		is_int(c->error, CMDERR_NONE, "roadmap ok");
 		is_str(c->line, "FEUILLE DE ROUTE", "roadmap line");
-		is_str(c->args, "Objectif : un jardin partagé\n"
-		    "- 15/06 : premier atelier\n"
-		    "* 2026-07-01 18h30 : réunion publique\n"
-		    "\n"
-		    "- 14-09-2026 - bilan d'étape\n"
-		    "\xe2\x80\xa2 01/10/2026 \xe2\x80\x93 visite\n"
-		    "03/11/2026 : restitution\n"
-		    "- 3 ateliers prévus\n"
-		    "- 12.5 kg de compost", "roadmap args");
+		is_str(c->args, ROADMAP_BODY, "roadmap args");
 		is_int(c->nmilestones, 5, "five milestones");
-		if (c->nmilestones == 5) {
-			when_is(&c->milestones[0].when, 2026, 6, 15, 0, 0, 0,
-			    "m1");
-			is_str(c->milestones[0].label, "premier atelier",
-			    "m1 label");
-			when_is(&c->milestones[1].when, 2026, 7, 1, 1, 18, 30,
-			    "m2");
-			is_str(c->milestones[1].label, "réunion publique",
-			    "m2 label");
-			when_is(&c->milestones[2].when, 2026, 9, 14, 0, 0, 0,
-			    "m3");
-			is_str(c->milestones[2].label, "bilan d'étape",
-			    "m3 label");
-			when_is(&c->milestones[3].when, 2026, 10, 1, 0, 0, 0,
-			    "m4");
-			is_str(c->milestones[3].label, "visite", "m4 label");
-			when_is(&c->milestones[4].when, 2026, 11, 3, 0, 0, 0,
-			    "m5");
-			is_str(c->milestones[4].label, "restitution",
-			    "m5 label");
+		for (i = 0; c->nmilestones == 5 && i < 5; i++) {
+			snprintf(name, sizeof(name), "m%zu", i + 1);
+			when_is(&c->milestones[i].when, milestones[i].y,
+			    milestones[i].mo, milestones[i].d,
+			    milestones[i].has_time, milestones[i].h,
+			    milestones[i].mi, name);
+			snprintf(name, sizeof(name), "m%zu label", i + 1);
+			is_str(c->milestones[i].label, milestones[i].label,
+			    name);
 		}
 		is_int(L.items[1].verb, CMD_STATUT, "command after FIN");
 	}

@@ -14,8 +14,17 @@
 int
 main(void)
 {
+	/* What the error says, after the file name, for each bad line of the
+	 * broken file written below. */
+	static const struct like_case load_errors[] = {
+		{ ":2: Bad-Label: expected 'label pattern'",
+		    "bad label named with file and line" },
+		{ ":3: unclosed: missing closing parenthesis at offset 4",
+		    "PCRE2 error with offset" },
+		{ ":4: empty: expected", "label without pattern" },
+	};
 	struct rules *r = NULL;
-	char err[2048], want[512];
+	char err[2048];
 	size_t s = 0, e = 0;
 	const char *text = "Bonjour,\nJE SUIS ABSENTE jusqu'au 3 juin.\n";
 	const char *path;
@@ -48,14 +57,7 @@ main(void)
 
 	write_file(path, "ok_rule  fine\nBad-Label  x\nunclosed  (abc\nempty\n");
 	ok(rules_load(path, &r, err, sizeof(err)) != 0, "bad rules refused");
-	snprintf(want, sizeof(want), "%s:2: Bad-Label: expected 'label "
-	    "pattern'", path);
-	like_str(err, want, "bad label named with file and line");
-	snprintf(want, sizeof(want), "%s:3: unclosed: missing closing "
-	    "parenthesis at offset 4", path);
-	like_str(err, want, "PCRE2 error with offset");
-	snprintf(want, sizeof(want), "%s:4: empty: expected", path);
-	like_str(err, want, "label without pattern");
+	LIKE_EACH(err, path, load_errors);
 	ok(r == NULL, "nothing returned on error");
 
 	ok(rules_load("/nonexistent/x.rules", &r, err, sizeof(err)) != 0,

@@ -120,11 +120,26 @@ check_render(const char *text, const struct tpl_data *d, int html,
 	free(got);
 }
 
+/* Renders `text` and checks the subject exactly, and the body too unless
+ * want_body is NULL. */
+static void
+check_subject(const char *text, const struct tpl_data *d, int html,
+    const char *want_subject, const char *subject_name,
+    const char *want_body, const char *body_name)
+{
+	char *s = NULL, *b = render_text(text, d, html, &s);
+
+	is_str(s, want_subject, subject_name);
+	if (want_body != NULL)
+		is_str(b, want_body, body_name);
+	free(s);
+	free(b);
+}
+
 static void
 test_values(void)
 {
 	struct tpl_data *d = tpl_data_new(), *m;
-	char *s = NULL, *b;
 
 	tpl_set(d, "ref", "CDP-2026-0001");
 	tpl_set(d, "name", "Hélène");
@@ -133,12 +148,10 @@ test_values(void)
 	m = tpl_map(d, "case");
 	tpl_set(m, "commune", "Ambert");
 
-	b = render_text("Subject: Votre demande [{{ref}}]\n\nBonjour {{name}}, "
-	    "{{days}} jours, le {{when}}.\n", d, 0, &s);
-	is_str(s, "Votre demande [CDP-2026-0001]", "subject rendered");
-	is_str(b, "Bonjour Hélène, 7 jours, le 05/12/2026.\n", "values");
-	free(s);
-	free(b);
+	check_subject("Subject: Votre demande [{{ref}}]\n\nBonjour {{name}}, "
+	    "{{days}} jours, le {{when}}.\n", d, 0,
+	    "Votre demande [CDP-2026-0001]", "subject rendered",
+	    "Bonjour Hélène, 7 jours, le 05/12/2026.\n", "values");
 
 	check_render("Subject: x\n\n{{case.commune}}|{{case.none}}|{{nothing}}"
 	    "|{{ name }}\n", d, 0, "Ambert|||Hélène\n",
@@ -153,19 +166,15 @@ test_values(void)
 	/* Comments and documentation before the Subject line. */
 	check_render("{{! doc\n  on two lines }}\n\n{{! more }}\nSubject: x\n"
 	    "\nA{{! inline }}B\n", d, 0, "AB\n", "comments dropped");
-	b = render_text("{{! doc }}\nSubject:   Objet   {{! c }}  fin \n\n"
-	    "corps\n\n\n", d, 0, &s);
-	is_str(s, "Objet fin", "subject trimmed, blanks collapsed");
-	is_str(b, "corps\n", "trailing blank lines dropped, one newline");
-	free(s);
-	free(b);
+	check_subject("{{! doc }}\nSubject:   Objet   {{! c }}  fin \n\n"
+	    "corps\n\n\n", d, 0, "Objet fin",
+	    "subject trimmed, blanks collapsed",
+	    "corps\n", "trailing blank lines dropped, one newline");
 
 	/* Control characters in values never make a second subject line. */
 	tpl_set(d, "name", "a\r\nBcc: x@y\tz\xc2\x85w");
-	b = render_text("Subject: [{{name}}]\n\nx\n", d, 0, &s);
-	is_str(s, "[a Bcc: x@y z w]", "subject stays one line");
-	free(s);
-	free(b);
+	check_subject("Subject: [{{name}}]\n\nx\n", d, 0, "[a Bcc: x@y z w]",
+	    "subject stays one line", NULL, NULL);
 
 	/* CRLF template files work the same. */
 	check_render("Subject: x\r\n\r\nun\r\ndeux\r\n", d, 0, "un\ndeux\n",
@@ -219,14 +228,9 @@ test_sections(void)
 	    "A\n", "standalone multi-line comment");
 	check_render("Subject: {{#yes}}oui{{/yes}} {{#no}}non{{/no}}\n\nx\n",
 	    d, 0, "x\n", "sections in the subject");
-	{
-		char *s = NULL, *b = render_text("Subject: {{#yes}}oui{{/yes}}"
-		    "{{#no}}non{{/no}} [{{ref}}]\n\nx\n", d, 0, &s);
-
-		is_str(s, "oui [R1]", "subject sections rendered");
-		free(s);
-		free(b);
-	}
+	check_subject("Subject: {{#yes}}oui{{/yes}}{{#no}}non{{/no}} [{{ref}}]"
+	    "\n\nx\n", d, 0, "oui [R1]", "subject sections rendered", NULL,
+	    NULL);
 	tpl_data_free(d);
 }
 
@@ -242,15 +246,9 @@ test_escaping(void)
 	    "HTML escaping, triple mustache and & unescaped");
 	check_render("Subject: x\n\n{{v}}\n", d, 0,
 	    "<b>\"Dupont\" & fils'</b>\n", "no escaping in text mode");
-	{
-		char *s = NULL, *b = render_text("Subject: {{v}}\n\nx\n", d, 1,
-		    &s);
-
-		is_str(s, "<b>\"Dupont\" & fils'</b>",
-		    "the subject is never HTML-escaped");
-		free(s);
-		free(b);
-	}
+	check_subject("Subject: {{v}}\n\nx\n", d, 1,
+	    "<b>\"Dupont\" & fils'</b>", "the subject is never HTML-escaped",
+	    NULL, NULL);
 	tpl_data_free(d);
 }
 

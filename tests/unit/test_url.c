@@ -43,61 +43,89 @@ bad(const char *text, enum url_proto want, const char *why)
 static void
 test_good(void)
 {
-	good("imap://mail.example.org", URL_IMAP, "imap", "mail.example.org",
-	    143, 0);
-	good("imaps://mail.example.org", URL_IMAP, "imaps",
-	    "mail.example.org", 993, 1);
-	good("smtp://smtp.example.org", URL_SMTP, "smtp", "smtp.example.org",
-	    587, 0);
-	good("smtps://smtp.example.org", URL_SMTP, "smtps",
-	    "smtp.example.org", 465, 1);
-	good("IMAPS://Mail.Example.org:10993", URL_ANY, "imaps",
-	    "Mail.Example.org", 10993, 1);
-	good("smtp://127.0.0.1:25", URL_ANY, "smtp", "127.0.0.1", 25, 0);
-	good("imaps://[::1]:20993", URL_IMAP, "imaps", "::1", 20993, 1);
-	good("imaps://[2001:db8::1]", URL_IMAP, "imaps", "2001:db8::1", 993,
-	    1);
-	good("imaps://mail.example.org/", URL_IMAP, "imaps",
-	    "mail.example.org", 993, 1);
-	good("smtp://localhost:65535", URL_SMTP, "smtp", "localhost", 65535,
-	    0);
+	/* URL, protocol asked for, then scheme, host, port and implicit TLS
+	 * as parsed. */
+	static const struct {
+		const char	*text;
+		enum url_proto	 want;
+		const char	*scheme, *host;
+		int		 port, tls;
+	} cases[] = {
+		{ "imap://mail.example.org", URL_IMAP, "imap",
+		    "mail.example.org", 143, 0 },
+		{ "imaps://mail.example.org", URL_IMAP, "imaps",
+		    "mail.example.org", 993, 1 },
+		{ "smtp://smtp.example.org", URL_SMTP, "smtp",
+		    "smtp.example.org", 587, 0 },
+		{ "smtps://smtp.example.org", URL_SMTP, "smtps",
+		    "smtp.example.org", 465, 1 },
+		{ "IMAPS://Mail.Example.org:10993", URL_ANY, "imaps",
+		    "Mail.Example.org", 10993, 1 },
+		{ "smtp://127.0.0.1:25", URL_ANY, "smtp", "127.0.0.1", 25, 0 },
+		{ "imaps://[::1]:20993", URL_IMAP, "imaps", "::1", 20993, 1 },
+		{ "imaps://[2001:db8::1]", URL_IMAP, "imaps", "2001:db8::1",
+		    993, 1 },
+		{ "imaps://mail.example.org/", URL_IMAP, "imaps",
+		    "mail.example.org", 993, 1 },
+		{ "smtp://localhost:65535", URL_SMTP, "smtp", "localhost",
+		    65535, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		good(cases[i].text, cases[i].want, cases[i].scheme,
+		    cases[i].host, cases[i].port, cases[i].tls);
 }
 
 static void
 test_bad(void)
 {
-	bad(NULL, URL_IMAP, "no URL given");
-	bad("", URL_SMTP, "no URL given (use smtp:// or smtps://)");
-	bad("mail.example.org", URL_IMAP, "is not a URL (use imap:// or "
-	    "imaps://)");
-	bad("ftp://h", URL_ANY, "unsupported scheme 'ftp'");
-	bad("pop3s://h", URL_IMAP, "unsupported scheme 'pop3s' (use imap:// "
-	    "or imaps://)");
-	bad("smtp://h", URL_IMAP, "unsupported scheme 'smtp'");
-	bad("imaps://h", URL_SMTP, "(use smtp:// or smtps://)");
-	bad("imaps://h:0", URL_IMAP, "bad port '0'");
-	bad("imaps://h:65536", URL_IMAP, "bad port '65536'");
-	bad("imaps://h:99999999999", URL_IMAP, "bad port");
-	bad("imaps://h:", URL_IMAP, "bad port ''");
-	bad("imaps://h:99x", URL_IMAP, "bad port '99x'");
-	bad("imaps://h:-1", URL_IMAP, "bad port '-1'");
-	bad("imaps://h/INBOX", URL_IMAP, "a path ('/INBOX') is not allowed");
-	bad("imaps://h/INBOX", URL_IMAP, "folder =");
-	bad("smtp://h/example.org", URL_SMTP, "a path ('/example.org')");
-	bad("imaps://h?x=1", URL_IMAP, "a query or fragment ('?x=1')");
-	bad("imaps://h#frag", URL_IMAP, "a query or fragment");
-	bad("imaps://user@h", URL_IMAP, "user name or password in the URL");
-	bad("imaps://user:s3cret@h:993", URL_IMAP, "set user = and "
-	    "password_file =");
-	bad("imaps://", URL_IMAP, "names no host");
-	bad("imaps://:993", URL_IMAP, "names no host");
-	bad("imaps://::1", URL_IMAP, "must be written in brackets");
-	bad("imaps://[::1", URL_IMAP, "'[' without ']'");
-	bad("imaps://[nothost]:993", URL_IMAP, "'nothost' is not an IPv6");
-	bad("imaps://[::1]x", URL_IMAP, "unexpected text after ']'");
-	bad("imaps://bad host", URL_IMAP, "space or a control character");
-	bad("imaps://bad!host", URL_IMAP, "'bad!host' is not a valid host");
-	bad("imaps://a..b", URL_IMAP, "not a valid host");
+	/* URL, protocol asked for, and a part of the reason given. */
+	static const struct {
+		const char	*text;
+		enum url_proto	 want;
+		const char	*why;
+	} cases[] = {
+		{ NULL, URL_IMAP, "no URL given" },
+		{ "", URL_SMTP, "no URL given (use smtp:// or smtps://)" },
+		{ "mail.example.org", URL_IMAP,
+		    "is not a URL (use imap:// or imaps://)" },
+		{ "ftp://h", URL_ANY, "unsupported scheme 'ftp'" },
+		{ "pop3s://h", URL_IMAP,
+		    "unsupported scheme 'pop3s' (use imap:// or imaps://)" },
+		{ "smtp://h", URL_IMAP, "unsupported scheme 'smtp'" },
+		{ "imaps://h", URL_SMTP, "(use smtp:// or smtps://)" },
+		{ "imaps://h:0", URL_IMAP, "bad port '0'" },
+		{ "imaps://h:65536", URL_IMAP, "bad port '65536'" },
+		{ "imaps://h:99999999999", URL_IMAP, "bad port" },
+		{ "imaps://h:", URL_IMAP, "bad port ''" },
+		{ "imaps://h:99x", URL_IMAP, "bad port '99x'" },
+		{ "imaps://h:-1", URL_IMAP, "bad port '-1'" },
+		{ "imaps://h/INBOX", URL_IMAP,
+		    "a path ('/INBOX') is not allowed" },
+		{ "imaps://h/INBOX", URL_IMAP, "folder =" },
+		{ "smtp://h/example.org", URL_SMTP, "a path ('/example.org')" },
+		{ "imaps://h?x=1", URL_IMAP, "a query or fragment ('?x=1')" },
+		{ "imaps://h#frag", URL_IMAP, "a query or fragment" },
+		{ "imaps://user@h", URL_IMAP,
+		    "user name or password in the URL" },
+		{ "imaps://user:s3cret@h:993", URL_IMAP,
+		    "set user = and password_file =" },
+		{ "imaps://", URL_IMAP, "names no host" },
+		{ "imaps://:993", URL_IMAP, "names no host" },
+		{ "imaps://::1", URL_IMAP, "must be written in brackets" },
+		{ "imaps://[::1", URL_IMAP, "'[' without ']'" },
+		{ "imaps://[nothost]:993", URL_IMAP,
+		    "'nothost' is not an IPv6" },
+		{ "imaps://[::1]x", URL_IMAP, "unexpected text after ']'" },
+		{ "imaps://bad host", URL_IMAP,
+		    "space or a control character" },
+		{ "imaps://bad!host", URL_IMAP,
+		    "'bad!host' is not a valid host" },
+		{ "imaps://a..b", URL_IMAP, "not a valid host" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		bad(cases[i].text, cases[i].want, cases[i].why);
 }
 
 static void

@@ -1,8 +1,8 @@
 /*
  * testutil.h — what the unit tests share besides the checks of tap.h: a
  * scratch folder and files in it, reading a file or a fixture whole,
- * writing a config file and loading it, times for test data, and one-value
- * queries on a store.
+ * writing a config file and loading it, times for test data, one-value
+ * queries on a store, and a list of substrings to find in one text.
  *
  * Every helper that cannot do its job stops the program (exit 1) after
  * saying why, except read_file(), whose callers decide.  The program then
@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "tap.h"
 
 #define TU_UNUSED __attribute__((unused))
 
@@ -208,6 +209,35 @@ civil(int y, int mo, int d, int h, int mi, int s)
 	tm.tm_sec = s;
 	return tm;
 }
+
+/* ---- substrings ------------------------------------------------------- */
+
+/* One like_str() check: `needle` must appear in the text. */
+struct like_case {
+	const char	*needle;
+	const char	*name;
+};
+
+/* Checks every case on `text`; a `prefix` that is not NULL stands before
+ * each needle (a file name that the message starts with, say). */
+static TU_UNUSED void
+like_each(const char *text, const char *prefix, const struct like_case *c,
+    size_t n)
+{
+	char want[1024];
+
+	for (; n > 0; c++, n--) {
+		if ((size_t)snprintf(want, sizeof(want), "%s%s",
+		    prefix ? prefix : "", c->needle) >= sizeof(want)) {
+			printf("# needle too long: %s\n", c->needle);
+			exit(1);
+		}
+		like_str(text, want, c->name);
+	}
+}
+
+#define LIKE_EACH(text, prefix, cases) \
+	like_each((text), (prefix), (cases), sizeof(cases) / sizeof((cases)[0]))
 
 /* ---- store ------------------------------------------------------------- */
 
