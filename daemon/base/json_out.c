@@ -6,6 +6,7 @@
  * order and refuses invalid UTF-8, which is repaired here first.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,15 @@ json_out_dump(const struct json_out *v, int indent)
 	out = xasprintf("%s\n", s);
 	free(s);
 	return out;
+}
+
+void
+json_out_print(const struct json_out *v)
+{
+	char *text = json_out_dump(v, 2);
+
+	fputs(text, stdout);
+	free(text);
 }
 
 void

@@ -38,6 +38,8 @@ void json_out_push(struct json_out *arr, struct json_out *value);
 /* The document as text, indented by `indent` spaces (0: compact), with a
  * final newline; the caller frees it. */
 char *json_out_dump(const struct json_out *v, int indent);
+/* The document on stdout, indented by two spaces, as every --json prints. */
+void json_out_print(const struct json_out *v);
 /* Frees a value not added to a parent; NULL is a no-op. */
 void json_out_free(struct json_out *v);
 

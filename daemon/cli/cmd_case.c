@@ -175,12 +175,9 @@ case_cmd_list(struct store *st, const char *state, int json)
 		json_out_free(arr);
 		return EXIT_ERR;
 	}
-	if (json) {
-		char *text = json_out_dump(arr, 2);
-
-		fputs(text, stdout);
-		free(text);
-	} else if (n == 0)
+	if (json)
+		json_out_print(arr);
+	else if (n == 0)
 		printf("no case\n");
 	json_out_free(arr);
 	return EXIT_OK;
@@ -369,7 +366,7 @@ case_cmd_show(struct store *st, const char *ref, int json)
 {
 	struct store_stmt *s;
 	struct json_out *o = NULL;
-	char err[1024], *text;
+	char err[1024];
 	long long id;
 	int rc = EXIT_ERR, step;
 	struct json_out *(*rows[])(struct store_stmt *) = { member_row,
@@ -409,9 +406,7 @@ case_cmd_show(struct store *st, const char *ref, int json)
 		if (case_add_rows(st, o, detail_sql[i][0], detail_sql[i][1], id,
 		    rows[i]) != 0)
 			goto out;
-	text = json_out_dump(o, 2);
-	fputs(text, stdout);
-	free(text);
+	json_out_print(o);
 	rc = EXIT_OK;
 out:
 	json_out_free(o);

@@ -70,7 +70,6 @@ static void
 print_json(const struct outbox_entry *e, size_t n)
 {
 	struct json_out *arr = json_out_array();
-	char *text;
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_out *o = json_out_object(), *r = json_out_array();
@@ -96,9 +95,7 @@ print_json(const struct outbox_entry *e, size_t n)
 		json_out_set_string(o, "last_error", e[i].last_error);
 		json_out_push(arr, o);
 	}
-	text = json_out_dump(arr, 2);
-	fputs(text, stdout);
-	free(text);
+	json_out_print(arr);
 	json_out_free(arr);
 }
 

@@ -362,7 +362,7 @@ person_list(struct store *st, const char *role, int json)
 {
 	struct json_out *arr = json ? json_out_array() : NULL;
 	struct store_stmt *s;
-	char err[512], *text;
+	char err[512];
 	int step, rows = 0, rc = EXIT_ERR;
 
 	s = store_query(st, "SELECT p.email, p.name, "
@@ -400,11 +400,9 @@ person_list(struct store *st, const char *role, int json)
 		    store_errmsg(st));
 		goto out;
 	}
-	if (json) {
-		text = json_out_dump(arr, 2);
-		fputs(text, stdout);
-		free(text);
-	} else if (rows == 0)
+	if (json)
+		json_out_print(arr);
+	else if (rows == 0)
 		printf("nobody%s%s\n", role ? " with role " : "",
 		    role ? role : "");
 	rc = EXIT_OK;

@@ -90,12 +90,8 @@ quarantine_list(struct store *st, int json)
 		    store_errmsg(st));
 		goto out;
 	}
-	if (json) {
-		char *text = json_out_dump(arr, 2);
-
-		fputs(text, stdout);
-		free(text);
-	}
+	if (json)
+		json_out_print(arr);
 	rc = EXIT_OK;
 out:
 	store_finalize(s);
