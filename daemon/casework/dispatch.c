@@ -102,7 +102,7 @@ dispatch_bounce(struct casework *cw, const struct cw_mail *mail,
 	char *mid = dispatch_returned_message_id(mail->m);
 	int64_t case_id = tm->case_id, bound = tm->bound_id, oid = 0;
 	const char *kv[4];
-	int rc = -1, found = 0;
+	int rc = -1, found = 0, loaded;
 
 	memset(&failing, 0, sizeof(failing));
 	memset(&c, 0, sizeof(c));
@@ -127,10 +127,16 @@ dispatch_bounce(struct casework *cw, const struct cw_mail *mail,
 	    (b->recipient ? b->recipient : "an unknown address"),
 	    b->status ? b->status : "unknown",
 	    failing.id ? "" : ": not a known person");
-	if (case_id == 0 || (rc = case_load(cw->st, case_id, &c, err,
-	    errlen)) <= 0) {
-		rc = rc < 0 ? -1 : case_link_message(cw->st, mail->msg_id, 0,
-		    failing.id, "none", err, errlen);
+	/* A bounce of no case of ours (a DSN quoting a foreign or forged
+	 * Message-ID, a case since purged) is still a fact about an
+	 * address: it is stored and the address stays flagged. */
+	loaded = case_id != 0 ? case_load(cw->st, case_id, &c, err, errlen) :
+	    0;
+	if (loaded < 0)
+		goto out;
+	if (loaded == 0) {
+		rc = case_link_message(cw->st, mail->msg_id, 0, failing.id,
+		    "none", err, errlen);
 		goto out;
 	}
 	kv[0] = "address";

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/charset.h"
 #include "base/clock.h"
 #include "config/config.h"
 #include "fetch/fetch.h"
@@ -245,6 +246,7 @@ fetch_store_batch(struct store *st, const struct config *cfg,
 		stats->fetched++;
 		if (store_savepoint(st, "msg", err, errlen) != 0)
 			goto fail;
+		merr[0] = '\0';
 		if (msgs[i].size > (size_t)cfg->imap.max_message_size) {
 			reason = xasprintf("too large: %zu bytes (max_message_"
 			    "size is %ld); only the headers are kept",
@@ -255,10 +257,16 @@ fetch_store_batch(struct store *st, const struct config *cfg,
 			rc = inbound_store(st, rules, &src, msgs[i].data,
 			    msgs[i].len, now, &res, merr, sizeof(merr));
 		if (rc != 0) {
-			/* This message's work is undone; the others stay. */
-			log_warnx("uid %u: %s", msgs[i].uid, merr);
+			/* This message's work is undone; the others stay.  The
+			 * reason is shown to people (quarantine list): one
+			 * clean line, never an empty or garbled one. */
+			char *why = charset_clean_line(merr[0] != '\0' ? merr :
+			    "no reason given (a bug: please report it)");
+
+			log_warnx("uid %u: %s", msgs[i].uid, why);
 			free(reason);
-			reason = xasprintf("could not be stored: %s", merr);
+			reason = xasprintf("could not be stored: %s", why);
+			free(why);
 			res = INBOUND_QUARANTINED;
 			if (store_rollback_to(st, "msg", err, errlen) != 0 ||
 			    store_savepoint(st, "msg", err, errlen) != 0 ||

@@ -52,6 +52,10 @@ case $reason in
 *) t_not_ok "quarantined as too large" "reason: '$reason'" ;;
 esac
 [ "$(count Quarantine)" = 1 ] && t_ok "moved to Quarantine" || t_not_ok "moved to Quarantine" "$(count Quarantine)"
+# A reason is read by people (quarantine list): one line, no control
+# character, never empty.
+t_sql "every quarantine reason is one printable line" 0 \
+    "SELECT count(*) FROM quarantine WHERE reason IS NULL OR reason = '' OR reason GLOB ('*[' || char(1) || '-' || char(31) || char(127) || ']*')"
 hdr=$(sql "SELECT instr(raw, 'Subject: Gros fichier') > 0 FROM quarantine")
 [ "$hdr" = 1 ] && t_ok "its headers are kept" || t_not_ok "its headers are kept"
 t_run "quarantine list" 0 "$CDP" -c "$CONF" quarantine list
