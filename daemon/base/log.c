@@ -108,6 +108,16 @@ log_vwrite(int level, const char *fmt, va_list ap, const char *suffix)
 }
 
 void
+log_errorx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LV_ERR, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
 log_warn(const char *fmt, ...)
 {
 	const char *e = strerror(errno);

@@ -36,6 +36,9 @@ void log_init(enum log_style style, int timestamps);
 int log_set_debug(const char *list, char *err, size_t errlen);
 int log_debug_enabled(enum log_cat cat);
 
+/* The one line a command that fails ends with (exit status 1): error
+ * level, without exiting, so the caller can clean up first. */
+void log_errorx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -283,13 +283,13 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	check_people(&r, cfg->paths.people);
 	check_secret(&r, cfg);
 	check_database(&r, cfg);
-	if (!offline) {
-		if (config_check_credentials(cfg, err, sizeof(err)) != 0)
-			check_line(&r, 2, "password", "%s", err);
-		else {
-			check_imap(&r, cfg);
-			check_smtp(&r, cfg);
-		}
+	/* A missing password is the configuration's fault, not the
+	 * network's: reported with --offline too; no login is tried. */
+	if (config_check_credentials(cfg, err, sizeof(err)) != 0)
+		check_line(&r, 2, "password", "%s", err);
+	else if (!offline) {
+		check_imap(&r, cfg);
+		check_smtp(&r, cfg);
 	}
 	printf("%d error%s, %d warning%s\n", r.errors, r.errors == 1 ? "" :
 	    "s", r.warnings, r.warnings == 1 ? "" : "s");

@@ -4,6 +4,7 @@
  * The stop flag is the one piece of mutable global state besides the
  * configuration and the log: a signal handler can only reach a global.
  */
+#include <stdarg.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -87,7 +88,24 @@ struct daemon_ctx {
 	struct mailer		*mailer;
 	struct people_watch	 people;
 	struct imap_conn	*imap;
+	char			 last_err[512];	/* for poll's last line */
 };
+
+static void daemon_warn(struct daemon_ctx *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Logs a warning and keeps it: `poll` ends a failed cycle with an error
+ * line saying what went wrong last. */
+static void
+daemon_warn(struct daemon_ctx *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->last_err, sizeof(d->last_err), fmt, ap);
+	va_end(ap);
+	log_warnx("%s", d->last_err);
+}
 
 static int
 daemon_open(struct daemon_ctx *d, const struct config *cfg)
@@ -103,7 +121,7 @@ daemon_open(struct daemon_ctx *d, const struct config *cfg)
 	    store_open(cfg->storage.database, &d->st, err, sizeof(err)) != 0 ||
 	    smtp_global_init() != 0 ||
 	    outbox_recover(d->st, NULL, err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
+		log_errorx("%s", err);
 		inbound_rules_free(&d->rules);
 		mailer_close(d->mailer);
 		store_close(d->st);
@@ -141,11 +159,11 @@ daemon_send(struct daemon_ctx *d)
 
 	/* Due reminders first, so that what they queue leaves now. */
 	if (timers_run(&cw, &ran, err, sizeof(err)) != 0)
-		log_warnx("timers: %s", err);
+		daemon_warn(d, "timers: %s", err);
 	else if (ran)
 		log_info("ran %zu due timer(s)", ran);
 	if (outbox_flush(d->st, d->cfg, &stats, err, sizeof(err)) != 0) {
-		log_warnx("outbox: %s", err);
+		daemon_warn(d, "outbox: %s", err);
 		return;
 	}
 	if (stats.rows)
@@ -172,8 +190,8 @@ daemon_copy_sent(struct daemon_ctx *d)
 		log_info("copied %zu sent mail(s) to %s", copied,
 		    d->cfg->imap.sent_folder);
 	if (rc != 0) {
-		log_warnx("%s: %s", rc == SENTCOPY_ESTORE ? "store" : "imap",
-		    err);
+		daemon_warn(d, "%s: %s", rc == SENTCOPY_ESTORE ? "store" :
+		    "imap", err);
 		if (rc == IMAP_ETEMP) {
 			imap_close(d->imap);
 			d->imap = NULL;
@@ -200,13 +218,13 @@ daemon_cycle(struct daemon_ctx *d)
 	 * (people_reload_if_changed reports it once). */
 	if (people_reload_if_changed(d->st, cfg->paths.people, &d->people,
 	    (long long)clock_now(), err, sizeof(err)) < 0)
-		log_warnx("%s", err);
+		daemon_warn(d, "%s", err);
 	if (d->imap == NULL) {
 		rc = imap_open(&p, &d->imap, err, sizeof(err));
 		if (rc == IMAP_OK)
 			rc = fetch_prepare(d->imap, cfg, err, sizeof(err));
 		if (rc != IMAP_OK) {
-			log_warnx("imap: %s", err);
+			daemon_warn(d, "imap: %s", err);
 			imap_close(d->imap);
 			d->imap = NULL;
 			return rc;
@@ -221,7 +239,8 @@ daemon_cycle(struct daemon_ctx *d)
 		    "%zu quarantined; %zu moved", stats.fetched, stats.stored,
 		    stats.duplicates, stats.quarantined, stats.moved);
 	if (rc != 0) {
-		log_warnx("%s: %s", rc == FETCH_ESTORE ? "store" : "imap", err);
+		daemon_warn(d, "%s: %s", rc == FETCH_ESTORE ? "store" :
+		    "imap", err);
 		imap_close(d->imap);
 		d->imap = NULL;
 	}
@@ -324,6 +343,9 @@ daemon_poll_once(const struct config *cfg)
 	daemon_send(&d);
 	if (daemon_copy_sent(&d) != 0)	/* sentcopy */
 		rc = 1;
+	if (rc != 0)
+		log_errorx("poll did not complete: %s", d.last_err[0] ?
+		    d.last_err : "see the lines above");
 	daemon_close(&d);
 	return rc == 0 ? 0 : 1;
 }

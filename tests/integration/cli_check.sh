@@ -93,4 +93,35 @@ sqlite3 "$T/cdp/coupdepouce.db" "PRAGMA user_version = 999;"
 t_run "newer database refused" 1 "$CDP" -c "$T/cdp/coupdepouce.conf" check --offline
 t_grep "database error says so" "$T/err" "newer than this program"
 
+# Refusals at start-up end with one error line saying what to fix, from
+# check (with --offline too) and from poll alike.
+mkdir -p "$T/refuse"
+offline_config "$T/refuse/secret.conf"
+sed -i "s|^contact = .*|&\nsecret_file = $T/refuse/secret|" "$T/refuse/secret.conf"
+head -c 32 /dev/urandom >"$T/refuse/secret"
+chmod 644 "$T/refuse/secret"
+want="$T/refuse/secret is readable by others (mode 0644); chmod 600 it"
+t_run "poll refuses a secret others can read" 1 "$CDP" -c "$T/refuse/secret.conf" poll
+t_sh_eq() {	# NAME GOT WANT
+	if [ "$2" = "$3" ]; then t_ok "$1"; else t_not_ok "$1" "got '$2', want '$3'"; fi
+}
+t_sh_eq "  with one error line" "$(cat "$T/err")" "coupdepouce: error: $want"
+t_run "check --offline reports it as an error" 1 "$CDP" -c "$T/refuse/secret.conf" check --offline
+t_grep "  on its secret line" "$T/out" "secret     error    $want"
+chmod 600 "$T/refuse/secret"
+offline_config "$T/refuse/nopass.conf"
+sed -i "s|^url = imaps://127.0.0.1:1|&\nuser = cdp@example.org|" "$T/refuse/nopass.conf"
+sed -i "s|^contact = .*|&\nsecret_file = $T/refuse/secret|" "$T/refuse/nopass.conf"
+want="$T/refuse/nopass.conf: password: [imap] user is set but no password was found (set password_file, or the systemd credential imap-password)"
+t_run "poll refuses a user without a password" 1 "$CDP" -c "$T/refuse/nopass.conf" poll
+t_sh_eq "  with one error line" "$(cat "$T/err")" "coupdepouce: error: $want"
+t_run "check --offline reports it as an error" 1 "$CDP" -c "$T/refuse/nopass.conf" check --offline
+t_grep "  on its password line" "$T/out" "password   error    $want"
+
+offline_config "$T/refuse/down.conf"
+sed -i "s|^contact = .*|&\nsecret_file = $T/refuse/secret|" "$T/refuse/down.conf"
+t_run "poll with the IMAP server unreachable fails" 1 "$CDP" -c "$T/refuse/down.conf" poll
+tail -n 1 "$T/err" >"$T/last"
+t_grep "  and its last line is the error" "$T/last" "coupdepouce: error: poll did not complete: imap: "
+
 t_done
