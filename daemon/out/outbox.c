@@ -142,7 +142,11 @@ outbox_hold_until(const struct config *cfg, long long now)
 long long
 outbox_backoff(int n)
 {
-	static const long long steps[] = { 300, 900, 3600, 7200, 14400 };
+	/* Quick at first: most failures are a server restarting, and a
+	 * mail people wait for should leave seconds after it is back (with
+	 * 5 min as the first step, an 8 s outage delayed mail by 5 min). */
+	static const long long steps[] = { 15, 30, 60, 120, 300, 900, 3600,
+	    7200, 14400 };
 	size_t nsteps = sizeof(steps) / sizeof(steps[0]);
 
 	if (n < 1)

@@ -40,7 +40,8 @@
  *     last_error, an `events` row of kind 'mail_failed' when the row has a
  *     case, a warning in the log;
  *   - a 4xx or network failure keeps the recipient and retries with
- *     backoff (outbox_backoff(): 5 min, 15 min, 1 h, 2 h, then every 4 h,
+ *     backoff (outbox_backoff(): 15 s, 30 s, 1 min, 2 min, 5 min, 15 min,
+ *     1 h, 2 h, then every 4 h,
  *     each plus 0-10 % jitter); 4 days after the mail was first allowed to
  *     leave (max(created_at, hold_until)) it is given up: status failed,
  *     last_error "gave up after 4 days: <last answer>", event;

@@ -281,15 +281,15 @@ test_rate(struct store *st)
 static void
 test_backoff(struct store *st)
 {
-	static const long long want[] = { 300, 900, 3600, 7200, 14400,
-	    14400, 14400 };
+	static const long long want[] = { 15, 30, 60, 120, 300, 900, 3600,
+	    7200, 14400, 14400, 14400 };
 	const char *a[] = { "holder@example.org", "volunteer1@example.org" };
 	struct outbox_stats stats;
 	long long created, t, next, when;
 	int64_t id, id2;
 	char name[128];
 
-	for (int n = 1; n <= 7; n++) {
+	for (int n = 1; n <= 11; n++) {
 		snprintf(name, sizeof(name), "backoff after failure %d: %lld s",
 		    n, want[n - 1]);
 		is_int(outbox_backoff(n), want[n - 1], name);
