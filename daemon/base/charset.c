@@ -18,6 +18,7 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/charset.h"
@@ -361,4 +362,83 @@ charset_clean_line(const char *s)
 		i += n;
 	}
 	return buf_steal(&b);
+}
+
+/* 1 if the UTF-8 sequence at s (n bytes) is a bidirectional or invisible
+ * format character a subject must not carry. */
+static int
+charset_is_format(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+
+	if (n == 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		return 1;			/* U+FEFF */
+	if (n != 3 || s[0] != 0xe2)
+		return 0;
+	cp = ((unsigned)(s[0] & 0x0f) << 12) | ((unsigned)(s[1] & 0x3f) << 6) |
+	    (unsigned)(s[2] & 0x3f);
+	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a &&
+	    cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* 1 if the word w[0..n) looks like a link. */
+static int
+charset_is_link(const char *w, size_t n)
+{
+	for (size_t i = 0; i + 3 <= n; i++)
+		if (memcmp(w + i, "://", 3) == 0)
+			return 1;
+	return n >= 4 && strncasecmp(w, "www.", 4) == 0;
+}
+
+char *
+charset_subject_part(const char *s)
+{
+	char *line = charset_clean_line(s), *p = line;
+	struct buf plain, out;
+	size_t chars = 0;
+
+	/* Format characters out first, so that they cannot hide a link. */
+	buf_init(&plain, 0);
+	while (*p) {
+		size_t n = (unsigned char)*p < 0x80 ? 1 :
+		    charset_utf8_seq(p, strlen(p));
+
+		if (n == 0)
+			n = 1;
+		if (!charset_is_format((const unsigned char *)p, n))
+			buf_add(&plain, p, n);
+		p += n;
+	}
+	free(line);
+	buf_init(&out, 0);
+	for (p = plain.data ? plain.data : ""; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (n > 0 && !charset_is_link(p, n)) {
+			if (out.len > 0)
+				buf_addc(&out, ' ');
+			buf_add(&out, p, n);
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	buf_free(&plain);
+	/* Cut at a character boundary. */
+	for (size_t i = 0; i < out.len; chars++) {
+		size_t n = (unsigned char)out.data[i] < 0x80 ? 1 :
+		    charset_utf8_seq(out.data + i, out.len - i);
+
+		if (chars == CHARSET_SUBJECT_PART_MAX) {
+			out.len = i;
+			while (out.len > 0 && out.data[out.len - 1] == ' ')
+				out.len--;
+			out.data[out.len] = '\0';
+			buf_adds(&out, "\xE2\x80\xA6");	/* … */
+			break;
+		}
+		i += n ? n : 1;
+	}
+	return buf_steal(&out);
 }

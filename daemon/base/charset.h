@@ -62,4 +62,18 @@ size_t charset_put_utf8(unsigned long cp, char *out);
  */
 char *charset_clean_line(const char *s);
 
+/* The most characters a value may take in a subject line. */
+#define CHARSET_SUBJECT_PART_MAX	60
+
+/*
+ * A value from outside (a display name, a subject) as it may appear in the
+ * subject of a mail sent from the network's address, where anyone could
+ * otherwise make any text appear "from the Parc": one clean line, without
+ * bidirectional or invisible format characters (U+200B-U+200F,
+ * U+202A-U+202E, U+2060-U+2064, U+2066-U+2069, U+FEFF), without the words
+ * that look like links (containing "://", or starting with "www."), at
+ * most CHARSET_SUBJECT_PART_MAX characters ("…" marks a cut).  New string.
+ */
+char *charset_subject_part(const char *s);
+
 #endif

@@ -190,6 +190,8 @@ struct render {
 	const struct template_set *set;
 	struct buf		 out;
 	int			 html;
+	int			 subject;	/* values pass through
+						 * charset_subject_part() */
 	const struct tpl_data	*scope[RENDER_MAX_SCOPE];
 	int			 depth;
 	int			 partials;
@@ -291,7 +293,12 @@ render_nodes(struct render *r, const struct nodes *ns, int html)
 		case NODE_RAW:
 			if (v == NULL || v->kind != TPL_STR)
 				break;
-			if (html && n->kind == NODE_VAR)
+			if (r->subject) {
+				char *part = charset_subject_part(v->str);
+
+				buf_adds(&r->out, part);
+				free(part);
+			} else if (html && n->kind == NODE_VAR)
 				add_escaped(&r->out, v->str);
 			else
 				buf_adds(&r->out, v->str);
@@ -368,8 +375,10 @@ template_render(const struct template_set *set, const char *name,
 	r.err = err;
 	r.errlen = errlen;
 	r.scope[r.depth++] = data;
+	r.subject = 1;
 	if (render_nodes(&r, &t->subject, 0) != 0)
 		goto out;
+	r.subject = 0;
 	subj = charset_clean_line(buf_str(&r.out));
 	buf_reset(&r.out);
 	if (render_nodes(&r, &t->body, html) != 0)

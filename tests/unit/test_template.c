@@ -626,6 +626,27 @@ test_shipped(void)
 		free(b);
 		tpl_data_free(d);
 	}
+	/* A stranger's name cannot put a link or a direction override in a
+	 * subject sent from the network's address; the body keeps it whole
+	 * so the referent sees what was written. */
+	{
+		struct tpl_data *d = tpl_data_new();
+		char *s = NULL, *b = NULL;
+
+		tpl_set(d, "ref", "CDP-2026-0001");
+		tpl_set(d, "holder_name", "Camille \xe2\x80\xae"
+		    "https://evil.example/paiement");
+		tpl_set(d, "holder_address", "holder@example.org");
+		ok(template_render(ts, "forward_to_referent", d, 0, &s, &b,
+		    err, sizeof(err)) == 0, "forward renders");
+		is_str(s, "Nouveau message de Camille [CDP-2026-0001]",
+		    "forward subject: name without link nor override");
+		like_str(b, "https://evil.example/paiement",
+		    "the body still shows what was written");
+		free(s);
+		free(b);
+		tpl_data_free(d);
+	}
 	template_set_free(ts);
 }
 
