@@ -5,9 +5,9 @@
  * The row stores the whole message, so what a person wants to see of it
  * (To and Subject) is read back from the message's own header: there is
  * no second copy in other columns to drift from what was sent.  Only the
- * header block is read from the database, and subjects written as RFC
- * 2047 encoded words in UTF-8 (which is how compose.c writes them) are
- * decoded for the terminal; anything else is shown as it is.
+ * header block is read from the database, and the subject is decoded for
+ * the terminal by the same RFC 2047 reader as received mail
+ * (message_decode_header()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +15,10 @@
 #include <strings.h>
 
 #include "base/buf.h"
-#include "base/codec.h"
 #include "base/mem.h"
 #include "out/outbox.h"
 #include "out/outbox_rows.h"
+#include "parse/message.h"
 #include "store/store.h"
 
 #define OUTBOX_HEADER_MAX	65536	/* bytes searched for headers */
@@ -59,74 +59,6 @@ outbox_header(const char *h, size_t len, const char *name)
 			break;
 		}
 		i = eol + 1;
-	}
-	return buf_steal(&b);
-}
-
-/* Decodes one "=?charset?X?text?=" word at s (UTF-8 or US-ASCII only)
- * into b; returns its length, 0 if s is not such a word. */
-static size_t
-outbox_word(const char *s, struct buf *b)
-{
-	const char *cs = s + 2, *q, *text, *end;
-	char *decoded;
-	size_t n;
-	int enc;
-
-	if (strncmp(s, "=?", 2) != 0 || (q = strchr(cs, '?')) == NULL)
-		return 0;
-	if (!((q - cs == 5 && strncasecmp(cs, "utf-8", 5) == 0) ||
-	    (q - cs == 8 && strncasecmp(cs, "us-ascii", 8) == 0)))
-		return 0;
-	enc = q[1] == 'B' || q[1] == 'b' ? 'B' : q[1] == 'Q' ||
-	    q[1] == 'q' ? 'Q' : 0;
-	if (enc == 0 || q[2] != '?')
-		return 0;
-	text = q + 3;
-	if ((end = strstr(text, "?=")) == NULL)
-		return 0;
-	decoded = enc == 'Q' ?
-	    codec_qp_decode(text, (size_t)(end - text), 1, &n) :
-	    codec_b64_decode(text, (size_t)(end - text), &n);
-	buf_add(b, decoded, n);
-	free(decoded);
-	return (size_t)(end + 2 - s);
-}
-
-/* RFC 2047 words in UTF-8 decoded; anything else kept as it is. */
-static char *
-outbox_decode_words(const char *in)
-{
-	struct buf b;
-	const char *p = in;
-	int prev_word = 0;
-
-	buf_init(&b, OUTBOX_HEADER_MAX);
-	while (*p) {
-		size_t n = outbox_word(p, &b);
-
-		if (n > 0) {
-			p += n;
-			prev_word = 1;
-			continue;
-		}
-		if (prev_word && (*p == ' ' || *p == '\t')) {
-			/* Space between two encoded words is dropped. */
-			const char *q = p;
-			struct buf probe;
-
-			while (*q == ' ' || *q == '\t')
-				q++;
-			buf_init(&probe, OUTBOX_HEADER_MAX);
-			n = outbox_word(q, &probe);
-			buf_free(&probe);
-			if (n > 0) {
-				p = q;
-				continue;
-			}
-		}
-		prev_word = 0;
-		buf_addc(&b, *p++);
 	}
 	return buf_steal(&b);
 }
@@ -207,7 +139,7 @@ outbox_list(struct store *st, const char *status, struct outbox_entry **out,
 		h = store_col_blob(s, 12, &hlen);
 		x->to = outbox_header(h ? h : "", h ? hlen : 0, "To");
 		raw = outbox_header(h ? h : "", h ? hlen : 0, "Subject");
-		x->subject = outbox_decode_words(raw);
+		x->subject = message_decode_header(raw);
 		free(raw);
 	}
 	if (r == -1)
