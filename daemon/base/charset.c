@@ -396,6 +396,7 @@ char *
 charset_subject_part(const char *s)
 {
 	char *line = charset_clean_line(s), *p = line;
+	const char *end = line + strlen(line);
 	struct buf plain, out;
 	size_t chars = 0;
 
@@ -403,7 +404,7 @@ charset_subject_part(const char *s)
 	buf_init(&plain, 0);
 	while (*p) {
 		size_t n = (unsigned char)*p < 0x80 ? 1 :
-		    charset_utf8_seq(p, strlen(p));
+		    charset_utf8_seq(p, (size_t)(end - p));
 
 		if (n == 0)
 			n = 1;
