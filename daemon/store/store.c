@@ -45,18 +45,6 @@ static const struct store_migration store_migrations[] = {
 
 #define STORE_BUSY_TIMEOUT_MS	5000
 
-void
-store_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Reports the connection's last error as "PATH: what: message", or says
  * plainly that the file is not a database; returns -1. */
 static int
@@ -93,22 +81,13 @@ store_not_ours(struct store *st, char *err, size_t errlen)
 	return -1;
 }
 
-/* Runs a query returning one integer (e.g. a PRAGMA) into *out. */
+/* Runs a query returning one integer (e.g. a PRAGMA) into *out; -1 on
+ * error or when there is no row.  The caller words the error. */
 static int
 store_query_int(struct store *st, const char *sql, int64_t *out)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		goto out;
-	if (sqlite3_step(stmt) != SQLITE_ROW)
-		goto out;
-	*out = sqlite3_column_int64(stmt, 0);
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return store_get_int64(st, out, NULL, sql, NULL, 0, NULL, 0) == 1 ?
+	    0 : -1;
 }
 
 /* Runs fixed SQL; on failure reports "PATH: what: message". */

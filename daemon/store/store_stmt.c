@@ -7,6 +7,7 @@
  * (STORE_ARGS), because prepare, bind one by one, step, check and finalize
  * were written out again for nearly every statement of the program.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,18 @@
 struct store_stmt {
 	sqlite3_stmt	*stmt;
 };
+
+void
+store_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
 
 int
 store_exec(struct store *st, const char *sql, char *err, size_t errlen)
