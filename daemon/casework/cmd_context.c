@@ -18,6 +18,7 @@
 #include "casework/case_mail.h"
 #include "casework/cmd_context.h"
 #include "out/template.h"
+#include "store/job_db.h"
 #include "store/store.h"
 
 int
@@ -45,6 +46,11 @@ cmdctx_set_state(struct cmd_ctx *x, const char *state, const char *reason,
 	    STORE_INT(x->cw->now), STORE_INT(!case_state_open(state)),
 	    STORE_TEXT(reason && *reason ? reason : NULL)), err, errlen) != 0 ||
 	    cmdctx_event(x, "state", kv, 6, err, errlen) != 0)
+		return -1;
+	/* A case that ends needs no more reminders; what follows an end
+	 * (the testimony request) is planned after this call. */
+	if (!case_state_open(state) && job_close(x->cw->st, NULL, x->c.id, 0,
+	    x->cw->now, err, errlen) != 0)
 		return -1;
 	snprintf(x->c.state, sizeof(x->c.state), "%s", state);
 	return 0;

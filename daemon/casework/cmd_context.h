@@ -70,7 +70,8 @@ int cmdctx_event(struct cmd_ctx *x, const char *kind,
     const char *const *kv, size_t nkv, char *err, size_t errlen);
 
 /* Changes the case's state (and closed_at/reason for an end state), with
- * a 'state' event {from, to, reason}. 0 or -1. */
+ * a 'state' event {from, to, reason}; an end state closes the case's
+ * pending jobs.  0 or -1. */
 int cmdctx_set_state(struct cmd_ctx *x, const char *state,
     const char *reason, char *err, size_t errlen);
 

@@ -247,23 +247,29 @@ daemon_cycle(struct daemon_ctx *d)
 	return rc;
 }
 
-/* Milliseconds until the outbox has something due, capped at `cap`; at
- * least a second, so a row that stays due (database trouble) cannot make
- * the loop spin. */
+/* Milliseconds until the outbox or the timers have something due,
+ * capped at `cap`; at least a second, so a row that stays due (database
+ * trouble) cannot make the loop spin. */
 static long
 daemon_until_due(struct daemon_ctx *d, long cap)
 {
-	long long when = 0, now = (long long)clock_now();
+	long long when = 0, job = 0, now = (long long)clock_now();
+	char err[512];
+	int has_mail, has_job;
 
-	if (outbox_next_due(d->st, &when) != 1)
+	has_mail = outbox_next_due(d->st, &when) == 1;
+	has_job = timers_next_due(d->st, d->cfg, &job, err, sizeof(err)) == 1;
+	if (has_job && (!has_mail || job < when))
+		when = job;
+	if (!has_mail && !has_job)
 		return cap;
 	if (when - now < 1)
 		return 1000;
 	return (when - now) * 1000 < cap ? (long)((when - now) * 1000) : cap;
 }
 
-/* Waits for new mail or the next due outgoing mail: IDLE if offered, else
- * sleeps poll_interval. */
+/* Waits for new mail, the next due outgoing mail or the next due job:
+ * IDLE if offered, else sleeps poll_interval at most. */
 static void
 daemon_wait(struct daemon_ctx *d)
 {

@@ -45,6 +45,8 @@ enum conf_type {
 	T_DAYLIST,	/* "7, 1" */
 	T_SIZE,		/* 25M, 512k, bytes */
 	T_HOURS,	/* 08:00-20:00 */
+	T_TIME,		/* 08:00, minutes after midnight */
+	T_WEEKDAY,	/* lundi / monday: 1 (Monday) to 7 (Sunday) */
 	T_TZ,
 	T_IMAPURL,
 	T_SMTPURL,
@@ -143,6 +145,14 @@ static const struct conf_key conf_keys[] = {
 	    1, 3650, 0 },
 	{ "timers", "digest_interval", T_DAYS, F(timers.digest_interval), "7",
 	    1, 365, 0 },
+	{ "timers", "digest_day", T_WEEKDAY, F(timers.digest_day), "monday",
+	    0, 0, 0 },
+	{ "timers", "digest_time", T_TIME, F(timers.digest_time), "08:00",
+	    0, 0, 0 },
+	{ "timers", "digest_referents", T_BOOL, F(timers.digest_referents),
+	    "no", 0, 0, 0 },
+	{ "timers", "testimony_delay", T_INT, F(timers.testimony_delay), "6",
+	    0, 60, 0 },
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -423,6 +433,34 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		}
 		*start = a;
 		*end = b;
+		return;
+	}
+	case T_TIME: {
+		const char *rest;
+		int m;
+
+		if (parse_hhmm(v, &m, &rest) || *ini_trim((char *)rest) ||
+		    m >= 24 * 60) {
+			conf_error(p, line, k->key,
+			    "'%s' is not a time like 08:00", v);
+			return;
+		}
+		*(int *)f = m;
+		return;
+	}
+	case T_WEEKDAY: {
+		static const char *const names[] = { "monday", "tuesday",
+		    "wednesday", "thursday", "friday", "saturday", "sunday",
+		    "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+		    "samedi", "dimanche" };
+
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcasecmp(v, names[i]) == 0) {
+				*(int *)f = (int)(i % 7) + 1;
+				return;
+			}
+		conf_error(p, line, k->key, "'%s' is not a day of the week "
+		    "(monday to sunday, or lundi to dimanche)", v);
 		return;
 	}
 	case T_TZ: {
@@ -754,6 +792,19 @@ config_dump(const struct config *cfg)
 				    cfg->timers.meeting_reminders[j]);
 			printf("\n");
 			break;
+		case T_TIME:
+			printf("%02d:%02d\n", *(const int *)f / 60,
+			    *(const int *)f % 60);
+			break;
+		case T_WEEKDAY: {
+			static const char *const days[] = { "monday",
+			    "tuesday", "wednesday", "thursday", "friday",
+			    "saturday", "sunday" };
+			int d = *(const int *)f;
+
+			printf("%s\n", d >= 1 && d <= 7 ? days[d - 1] : "");
+			break;
+		}
 		case T_HOURS:
 			printf("%02d:%02d-%02d:%02d\n",
 			    cfg->network.work_start / 60,

@@ -108,6 +108,10 @@ struct config {
 		int	 inactivity_followup;
 		int	 inactivity_flag;
 		int	 digest_interval;
+		int	 digest_day;		/* 1 Monday .. 7 Sunday */
+		int	 digest_time;		/* minutes after midnight */
+		int	 digest_referents;	/* each referent gets theirs */
+		int	 testimony_delay;	/* months; 0: never asked */
 	} timers;
 };
 

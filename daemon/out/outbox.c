@@ -24,6 +24,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/workday.h"
 #include "base/mem.h"
 #include "config/config.h"
 #include "out/outbox.h"
@@ -117,26 +118,10 @@ outbox_rcpts_get(struct store *st, const char *json, char ***rcpts,
 long long
 outbox_hold_until(const struct config *cfg, long long now)
 {
-	struct tm tm;
-	time_t t = (time_t)now;
-	int ws = cfg->network.work_start, we = cfg->network.work_end, m, in;
+	long long opens = workday_next_open(now, cfg->network.work_start,
+	    cfg->network.work_end);
 
-	if (ws == we || (ws == 0 && we >= 24 * 60))
-		return 0;
-	localtime_r(&t, &tm);
-	m = tm.tm_hour * 60 + tm.tm_min;
-	in = ws < we ? (m >= ws && m < we) : (m >= ws || m < we);
-	if (in)
-		return 0;
-	/* Before the start: today; after the end: tomorrow.  mktime with
-	 * tm_isdst = -1 finds the right offset on DST change days. */
-	if (m >= ws)
-		tm.tm_mday += 1;
-	tm.tm_hour = ws / 60;
-	tm.tm_min = ws % 60;
-	tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return (long long)mktime(&tm);
+	return opens == now ? 0 : opens;
 }
 
 long long

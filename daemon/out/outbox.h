@@ -23,8 +23,9 @@
  *
  * Policy applied when queueing (from item.cfg):
  *   - working hours: a mail that is not urgent, queued outside
- *     [work_start, work_end) local time (the network's zone), gets
- *     hold_until = the next start of working hours; acknowledgements are
+ *     [work_start, work_end) local time (the network's zone) or on a day
+ *     off (weekend, French public holiday), gets hold_until = the next
+ *     start of working hours on a working day; acknowledgements are
  *     urgent (DESIGN.md §3);
  *   - flood/loop protection (RFC 3834): an automatic mail is not queued to
  *     an address that already got max_auto_per_day automatic mails this
@@ -137,9 +138,9 @@ int outbox_enqueue(struct store *st, const struct outbox_item *item,
 
 /*
  * When a mail queued at `now` that is not urgent may leave: 0 if now is
- * within working hours (cfg->network.work_start..work_end, local time),
- * else the next start of working hours (DST-safe: computed with mktime in
- * the process's zone, which clock_set_zone made the network's).
+ * within working hours (cfg->network.work_start..work_end, local time) on
+ * a working day (base/workday.h: not a weekend, not a French public
+ * holiday), else the next start of working hours on a working day.
  */
 long long outbox_hold_until(const struct config *cfg, long long now);
 

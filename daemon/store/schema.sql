@@ -1,4 +1,4 @@
--- schema.sql — the whole coupdepouce database, schema version 1.
+-- schema.sql — the whole coupdepouce database, schema version 2.
 --
 -- Compiled into the binary (scripts/embed.sh) and run by store.c on an
 -- empty database, in one transaction with `PRAGMA user_version = 1`.  A
@@ -219,6 +219,26 @@ CREATE TABLE milestones (
   created_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX milestones_case ON milestones(case_id, due_at);
+
+-- Holders asked, some months after their case closed, whether they would
+-- share their experience with new holders (DESIGN.md §1 step 4, §3).  One
+-- row per closed case whose holder was asked; answer 'yes' makes them a
+-- witness suggested to referents of new cases on the same themes (themes
+-- and commune copied from the case), 'no' is kept so that they are never
+-- asked again.
+CREATE TABLE testimonies (
+  case_id      INTEGER PRIMARY KEY
+               REFERENCES cases(id) ON DELETE CASCADE,
+  person_id    INTEGER NOT NULL
+               REFERENCES persons(id) ON DELETE CASCADE,
+  asked_at     INTEGER,
+  answer       TEXT CHECK (answer IN ('yes', 'no')),
+  answered_at  INTEGER,
+  themes       TEXT NOT NULL DEFAULT '[]'
+               CHECK (json_valid(themes) AND themes LIKE '[%'),
+  commune      TEXT
+) STRICT;
+CREATE INDEX testimonies_person ON testimonies(person_id);
 
 -- Timers: something to do at due_at (a reminder, an expiry, a follow-up,
 -- the digest).  Done jobs stay, with done_at set.  payload is JSON for the

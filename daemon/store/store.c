@@ -32,12 +32,26 @@ extern const char schema_sql[];
 
 /*
  * Numbered migrations from one version to the next.  Version 1 is
- * schema.sql itself, so there are none yet.  To change the schema: add
- * { 2, "ALTER TABLE ...;" } before the end marker, set
- * STORE_SCHEMA_VERSION to 2, and make the same change in schema.sql so a
+ * schema.sql as first released.  To change the schema: add
+ * { N, "ALTER TABLE ...;" } before the end marker, set
+ * STORE_SCHEMA_VERSION to N, and make the same change in schema.sql so a
  * fresh database gets the current schema directly.
  */
 static const struct store_migration store_migrations[] = {
+	/* 2: holders asked to testify, and their answers. */
+	{ 2, "CREATE TABLE testimonies (\n"
+	    "  case_id      INTEGER PRIMARY KEY\n"
+	    "               REFERENCES cases(id) ON DELETE CASCADE,\n"
+	    "  person_id    INTEGER NOT NULL\n"
+	    "               REFERENCES persons(id) ON DELETE CASCADE,\n"
+	    "  asked_at     INTEGER,\n"
+	    "  answer       TEXT CHECK (answer IN ('yes', 'no')),\n"
+	    "  answered_at  INTEGER,\n"
+	    "  themes       TEXT NOT NULL DEFAULT '[]'\n"
+	    "               CHECK (json_valid(themes) AND themes LIKE '[%'),\n"
+	    "  commune      TEXT\n"
+	    ") STRICT;\n"
+	    "CREATE INDEX testimonies_person ON testimonies(person_id);\n" },
 	{ 0, NULL }	/* end marker (C has no empty arrays) */
 };
 #define STORE_N_MIGRATIONS \

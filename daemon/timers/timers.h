@@ -2,16 +2,19 @@
  * timers/ — what the daemon does because time passed rather than because
  * a mail arrived: jobs come due (store/job_db.h holds them) and their
  * mails go to the same outbox, in the same kind of transaction.
+ * Reading order:
+ *
+ *   timers.c             the runner: due jobs in working time, one
+ *                        transaction each, a chain's latest step only
+ *   timers_private.h     what a handler receives; the handlers
+ *   remind_invitation.c  a volunteer's unanswered invitation
  *
  * timers.h — running the jobs that have come due (table jobs, job_db.h).
  *
  * Each due job runs in its own transaction with the mails it causes, and
- * is marked done in it: a crash runs it again, never twice.  Handled
- * today: volunteer invitations (one reminder after [timers]
- * invitation_reminder days, then expiry after invitation_expiry days,
- * the referent told).  Meeting, milestone and inactivity reminders and
- * the digest are recorded as jobs by the case modules but not run yet:
- * they stay pending.
+ * is marked done in it: a crash runs it again, never twice.  Jobs wait
+ * for working time (base/workday.h: working hours on a working day), so
+ * that what they send is written when it leaves.
  */
 #ifndef CDP_TIMERS_H
 #define CDP_TIMERS_H
@@ -19,9 +22,17 @@
 #include <stddef.h>
 
 struct casework;
+struct config;
+struct store;
 
-/* Runs the due jobs it knows (at most a batch), counting them in *ran.
- * 0, or -1 on a database error (err; the failing job is rolled back). */
+/* Runs the due jobs (at most a batch) if cw->now is working time,
+ * counting them in *ran.  0, or -1 on a database error (err; the failing
+ * job is rolled back and the rest wait for the next pass). */
 int timers_run(struct casework *cw, size_t *ran, char *err, size_t errlen);
+
+/* When the next pending job will run: its due time moved to working
+ * time.  1 and *when, 0 when no job is pending, -1 (err). */
+int timers_next_due(struct store *st, const struct config *cfg,
+    long long *when, char *err, size_t errlen);
 
 #endif

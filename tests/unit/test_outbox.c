@@ -85,15 +85,25 @@ test_hold(void)
 		{ "2026-03-25 20:00", "2026-03-26 08:00" },
 		{ "2026-03-25 23:59", "2026-03-26 08:00" },
 		/* Saturday night into the Sunday summer time begins (02:00
-		 * -> 03:00): 08:00 CEST is 06:00 UTC. */
-		{ "2026-03-28 23:30", "2026-03-29 08:00" },
-		{ "2026-03-29 01:30", "2026-03-29 08:00" },
-		{ "2026-03-29 03:30", "2026-03-29 08:00" },
+		 * -> 03:00): the weekend waits for Monday 08:00 CEST. */
+		{ "2026-03-28 23:30", "2026-03-30 08:00" },
+		{ "2026-03-29 01:30", "2026-03-30 08:00" },
+		{ "2026-03-29 03:30", "2026-03-30 08:00" },
 		/* Sunday 25 October 2026: summer time ends (03:00 -> 02:00);
-		 * Sunday night waits for Monday 08:00 CET. */
-		{ "2026-10-25 01:30", "2026-10-25 08:00" },
+		 * Sunday waits for Monday 08:00 CET. */
+		{ "2026-10-25 01:30", "2026-10-26 08:00" },
 		{ "2026-10-25 21:00", "2026-10-26 08:00" },
-		{ "2026-12-31 22:00", "2027-01-01 08:00" },
+		/* Friday 1 January 2027 is a holiday, then a weekend. */
+		{ "2026-12-31 22:00", "2027-01-04 08:00" },
+		/* Saturday 25 December 2027: Monday 27 at 08:00. */
+		{ "2027-12-25 10:00", "2027-12-27 08:00" },
+		/* Easter Monday 2027 is 29 March; Ascension 6 May; Whit
+		 * Monday 17 May; 14 July 2027 is a Wednesday. */
+		{ "2027-03-29 09:00", "2027-03-30 08:00" },
+		{ "2027-05-06 09:00", "2027-05-07 08:00" },
+		{ "2027-05-16 09:00", "2027-05-18 08:00" },
+		{ "2027-07-13 20:30", "2027-07-15 08:00" },
+		{ "2027-07-15 08:00", NULL },
 	};
 	char name[160];
 
@@ -143,8 +153,8 @@ test_enqueue(struct store *st)
 	    "[\"holder@example.org\",\"volunteer1@example.org\"]",
 	    "recipients lower case, duplicates dropped, JSON array");
 	is_int(q_int(st, "SELECT hold_until FROM outbox WHERE id = ?1", id),
-	    local_time("2026-03-29 08:00"),
-	    "Saturday 23:30: held to Sunday 08:00 summer time");
+	    local_time("2026-03-30 08:00"),
+	    "Saturday 23:30: held to Monday 08:00 summer time");
 	is_int(q_int(st, "SELECT next_attempt_at FROM outbox WHERE id = ?1",
 	    id), local_time("2026-03-28 23:30"), "next attempt: now");
 	is_str(q_text(st, "SELECT sender FROM outbox WHERE id = ?1", id),
@@ -213,7 +223,7 @@ test_enqueue(struct store *st)
 		long long when = 0;
 
 		is_int(outbox_next_due(st, &when), 1, "next due: the held row");
-		is_int(when, local_time("2026-03-29 08:00"), "at its hold time");
+		is_int(when, local_time("2026-03-30 08:00"), "at its hold time");
 	}
 	exec_ok(st, "DELETE FROM outbox");
 }

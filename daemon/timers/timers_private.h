@@ -1,0 +1,37 @@
+/*
+ * timers_private.h — what the runner (timers.c) hands each kind of job,
+ * and the handlers it knows.  Not for use outside timers/.
+ *
+ * A handler acts on one due job inside the runner's transaction: it
+ * checks that the reason for the job still holds (the meeting is still
+ * ahead, the referent still has not decided...), queues its mails, and
+ * may plan follow-up jobs; the runner then marks the job done in the same
+ * transaction.  A handler whose reason is gone simply returns 0: the job
+ * is done without a mail.
+ */
+#ifndef CDP_TIMERS_PRIVATE_H
+#define CDP_TIMERS_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct casework;
+
+/* One due row of jobs (payload owned by the runner). */
+struct timer_job {
+	int64_t		 id;
+	const char	*kind;		/* static: the kind table's name */
+	int64_t		 case_id;	/* 0: none */
+	int64_t		 person_id;	/* 0: none */
+	long long	 due_at;
+	const char	*payload;	/* JSON object text, or NULL */
+};
+
+typedef int (*timer_fn)(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
+/* remind_invitation.c: invitation_reminder and invitation_expiry. */
+int timer_invitation(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
+#endif
