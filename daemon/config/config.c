@@ -6,7 +6,7 @@
  * parsing, defaults, validation and config_dump() cannot drift apart.
  * Unknown sections and keys are errors: a typo must not silently fall back to
  * a default.  All problems of a file are reported at once.  The INI syntax
- * itself is ini.c's.
+ * itself is ini.c's, the reading of typed values value.c's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +26,7 @@
 #include "base/mem.h"
 #include "config/config.h"
 #include "config/ini.h"
+#include "config/value.h"
 
 #define CONFIG_MAX_LINE		4096
 #define CONFIG_MAX_SIZE		(1024 * 1024)
@@ -192,71 +193,6 @@ conf_field(struct config *cfg, const struct conf_key *k)
 	return (char *)cfg + k->off;
 }
 
-/* A DNS host name in ASCII: letters, digits, '-' and '_' in non-empty
- * dot-separated labels (an authserv-id is one in practice, RFC 8601 §2.5). */
-static int
-valid_hostname(const char *s)
-{
-	size_t label = 0, len = strlen(s);
-
-	if (len == 0 || len > 253)
-		return 0;
-	for (; *s; s++) {
-		if (*s == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-		} else if (isalnum((unsigned char)*s) || *s == '-' ||
-		    *s == '_')
-			label++;
-		else
-			return 0;
-	}
-	return label > 0;
-}
-
-/* Parses an integer with an optional unit suffix from `units` (each a
- * letter and a multiplier); -1 on a malformed value. */
-static int
-parse_scaled(const char *v, const char *const *units, const long *mult,
-    long *out)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (end == v || errno || n < 0)
-		return -1;
-	while (*end == ' ')
-		end++;
-	if (*end == '\0') {
-		*out = n;
-		return 0;
-	}
-	for (size_t i = 0; units[i]; i++)
-		if (strcasecmp(end, units[i]) == 0) {
-			if (n > LONG_MAX / mult[i])
-				return -1;
-			*out = n * mult[i];
-			return 0;
-		}
-	return -1;
-}
-
-static int
-parse_hhmm(const char *s, int *minutes, const char **rest)
-{
-	int h, m, n = 0;
-
-	if (sscanf(s, "%2d%*[:h]%2d%n", &h, &m, &n) != 2 || n == 0 ||
-	    h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
-		return -1;
-	*minutes = h * 60 + m;
-	*rest = s + n;
-	return 0;
-}
-
 static char *
 resolve_path(const char *dir, const char *v)
 {
@@ -331,7 +267,7 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 			tok = ini_trim(tok);
 			if (*tok == '\0')
 				continue;
-			if (email ? !addr_valid(tok) : !valid_hostname(tok)) {
+			if (email ? !addr_valid(tok) : !value_hostname_ok(tok)) {
 				conf_error(p, line, k->key, "'%s' is not %s",
 				    tok, email ? "an e-mail address" :
 				    "a host name");
@@ -362,14 +298,14 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		int bad;
 
 		if (k->type == T_INT)
-			bad = parse_scaled(v, (const char *const[]){ NULL },
+			bad = value_scaled(v, (const char *const[]){ NULL },
 			    NULL, &n);
 		else if (k->type == T_SECS)
-			bad = parse_scaled(v, secs_u, secs_m, &n);
+			bad = value_scaled(v, secs_u, secs_m, &n);
 		else if (k->type == T_DAYS)
-			bad = parse_scaled(v, days_u, days_m, &n);
+			bad = value_scaled(v, days_u, days_m, &n);
 		else
-			bad = parse_scaled(v, size_u, size_m, &n);
+			bad = value_scaled(v, size_u, size_m, &n);
 		if (bad) {
 			conf_error(p, line, k->key, "'%s' is not %s", v,
 			    k->type == T_SECS ? "a duration (30s, 5m, 2h, 1d)" :
@@ -402,7 +338,7 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		for (tok = strtok_r(copy, ",", &save); tok;
 		    tok = strtok_r(NULL, ",", &save)) {
 			tok = ini_trim(tok);
-			if (parse_scaled(tok, days_u, days_m, &n) || n > k->max) {
+			if (value_scaled(tok, days_u, days_m, &n) || n > k->max) {
 				conf_error(p, line, k->key,
 				    "'%s' is not a number of days (0 to %ld)",
 				    tok, k->max);
@@ -424,8 +360,8 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		int *end = &p->cfg->network.work_end, a, b;
 		const char *rest;
 
-		if (parse_hhmm(v, &a, &rest) || (rest = ini_trim((char *)rest),
-		    *rest != '-') || parse_hhmm(ini_trim((char *)rest + 1), &b,
+		if (value_hhmm(v, &a, &rest) || (rest = ini_trim((char *)rest),
+		    *rest != '-') || value_hhmm(ini_trim((char *)rest + 1), &b,
 		    &rest) || *rest != '\0' || a >= b) {
 			conf_error(p, line, k->key,
 			    "'%s' is not a time range like 08:00-20:00", v);
@@ -439,7 +375,7 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		const char *rest;
 		int m;
 
-		if (parse_hhmm(v, &m, &rest) || *ini_trim((char *)rest) ||
+		if (value_hhmm(v, &m, &rest) || *ini_trim((char *)rest) ||
 		    m >= 24 * 60) {
 			conf_error(p, line, k->key,
 			    "'%s' is not a time like 08:00", v);
@@ -449,16 +385,8 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		return;
 	}
 	case T_WEEKDAY: {
-		static const char *const names[] = { "monday", "tuesday",
-		    "wednesday", "thursday", "friday", "saturday", "sunday",
-		    "lundi", "mardi", "mercredi", "jeudi", "vendredi",
-		    "samedi", "dimanche" };
-
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strcasecmp(v, names[i]) == 0) {
-				*(int *)f = (int)(i % 7) + 1;
-				return;
-			}
+		if (value_weekday(v, (int *)f) == 0)
+			return;
 		conf_error(p, line, k->key, "'%s' is not a day of the week "
 		    "(monday to sunday, or lundi to dimanche)", v);
 		return;

@@ -10,6 +10,8 @@
  *
  * Files, in reading order:
  *   ini.c          INI syntax: sections, keys, values, with line numbers
+ *   value.c        typed values: host names, numbers with units, times,
+ *                  days of the week
  *   config.c       the keys of coupdepouce.conf: table, checks, defaults,
  *                  passwords, loading (this header)
  *   secret.c       the token key file, made on first start if missing

@@ -37,12 +37,17 @@ answer volunteer2 "$T/inv2.eml" "OUI"
 $MAILBOX wait coupdepouce --timeout 20 >/dev/null
 poll "poll: volunteer2 answers" "2026-12-02 09:00"
 
-poll "poll before the reminder is due" "2026-12-05 10:00"
+poll "poll before the reminder is due" "2026-12-04 10:00"
 t_nogrep "no timer yet" "$T/poll.log" "due timer"
-poll "poll: 5 days later" "2026-12-05 11:30"
+# Due on Saturday 5 December at 11:00: the weekend waits for Monday.
+poll "poll: 5 days later, a Saturday" "2026-12-05 11:30"
+t_nogrep "no timer on a Saturday" "$T/poll.log" "due timer"
+poll "poll: Monday 07:59" "2026-12-07 07:59"
+t_nogrep "none before working hours" "$T/poll.log" "due timer"
+poll "poll: Monday 08:00" "2026-12-07 08:00"
 t_grep "one timer ran" "$T/poll.log" "ran 1 due timer(s)"
 t_run "volunteer1 is reminded" 0 $MAILBOX wait volunteer1 --subject "^Rappel" --timeout 20
-poll "poll again the same day" "2026-12-05 12:00"
+poll "poll again the same day" "2026-12-07 12:00"
 t_nogrep "the reminder is not sent twice" "$T/poll.log" "due timer"
 poll "poll: 10 days later" "2026-12-10 11:30"
 t_grep "the expiry ran" "$T/poll.log" "invitation of volunteer1@$D expired"

@@ -68,6 +68,10 @@ test_defaults(void)
 	is_int((long long)cfg->timers.n_meeting_reminders, 2,
 	    "two meeting reminders");
 	is_int(cfg->timers.meeting_reminders[0], 7, "first reminder 7 days");
+	is_int(cfg->timers.digest_day, 1, "digest on Monday");
+	is_int(cfg->timers.digest_time, 8 * 60, "digest at 08:00");
+	is_int(cfg->timers.digest_referents, 0, "no referent digests");
+	is_int(cfg->timers.testimony_delay, 6, "testimony asked after 6 months");
 	snprintf(want, sizeof(want), "%s/coupdepouce.db", scratch);
 	if (getenv("STATE_DIRECTORY") == NULL)
 		is_str(cfg->storage.database, want,
@@ -93,7 +97,9 @@ test_typed_values(void)
 	    "max_message_size = 512k\nfolder = \" Boîte \"\n"
 	    "[smtp]\nurl = smtps://h\n"
 	    "[storage]\ndatabase = /var/lib/x.db\n"
-	    "[timers]\nmeeting_reminders = 3d, 2, 0\n", 0644, &cfg),
+	    "[timers]\nmeeting_reminders = 3d, 2, 0\ndigest_day = Jeudi\n"
+	    "digest_time = 7h30\ndigest_referents = yes\n"
+	    "testimony_delay = 0\n", 0644, &cfg),
 	    "", "typed values load");
 	if (cfg == NULL)
 		return;
@@ -116,6 +122,10 @@ test_typed_values(void)
 	is_str(cfg->storage.database, "/var/lib/x.db", "absolute path kept");
 	is_int((long long)cfg->timers.n_meeting_reminders, 3, "three reminders");
 	is_int(cfg->timers.meeting_reminders[2], 0, "reminder on the day");
+	is_int(cfg->timers.digest_day, 4, "Jeudi is Thursday");
+	is_int(cfg->timers.digest_time, 7 * 60 + 30, "7h30");
+	is_int(cfg->timers.digest_referents, 1, "referent digests");
+	is_int(cfg->timers.testimony_delay, 0, "testimony never asked");
 	config_free(cfg);
 }
 
@@ -150,6 +160,8 @@ test_errors(void)
 		{ "[network]\ncontact = a@b.c\nauthserv_id = a@b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: authserv_id: 'a@b.c' is not a host name" },
 		{ "[network]\ncontact = a@b.c\ntimezone = Europe/Nowhere\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: timezone: unknown time zone 'Europe/Nowhere'" },
 		{ "[network]\ncontact = a@b.c\nworking_hours = 20:00-08:00\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", "t.conf:3: working_hours: '20:00-08:00' is not a time range" },
+		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n[timers]\ndigest_day = lun\n", "t.conf:8: digest_day: 'lun' is not a day of the week (monday to sunday, or lundi to dimanche)" },
+		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n[timers]\ndigest_time = 24:00\n", "t.conf:8: digest_time: '24:00' is not a time like 08:00" },
 		{ BASE "password = hunter2\n", "t.conf:7: password: the file holds a password but is readable by others (mode 0644)" },
 		{ BASE "folder = \n", "t.conf:7: folder: unknown key in [smtp]" },
 		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\nfolder =\n[smtp]\nurl = smtp://h\n", "t.conf:5: folder: must not be empty" },

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/mem.h"
 #include "store/store.h"
 #include "tap.h"
 #include "testutil.h"
@@ -62,7 +63,8 @@ open_ok(const char *path, const char *name)
 
 static const char *expected_tables =
 	"case_members,case_seq,cases,events,imap_state,jobs,meetings,"
-	"messages,milestones,outbox,person_roles,persons,quarantine,rate";
+	"messages,milestones,outbox,person_roles,persons,quarantine,rate,"
+	"testimonies";
 
 static void
 test_fresh(void)
@@ -76,7 +78,7 @@ test_fresh(void)
 	st = open_ok(path, "fresh database opens");
 	if (st == NULL)
 		return;
-	is_int(store_version(st), STORE_SCHEMA_VERSION, "fresh: version 1");
+	is_int(store_version(st), STORE_SCHEMA_VERSION, "fresh: current version");
 	is_str(q_text(st, "SELECT group_concat(name, ',') FROM (SELECT name "
 	    "FROM sqlite_master WHERE type = 'table' ORDER BY name)"),
 	    expected_tables, "fresh: every table of the design");
@@ -124,12 +126,40 @@ test_reopen(void)
 	st = open_ok(path, "reopen again: opens");
 	if (st == NULL)
 		return;
-	is_int(store_version(st), 1, "reopen: still version 1");
+	is_int(store_version(st), 2, "reopen: still version 2");
 	is_int(q_int(st, "SELECT count(*) FROM sqlite_master"), objects,
 	    "reopen: no schema object added or lost");
 	is_str(q_text(st, "SELECT email FROM persons"), "a@example.org",
 	    "reopen: data kept");
 	store_close(st);
+}
+
+/* A database of schema 1 (as first released: no testimonies) gets the
+ * table from migration 2, written exactly as schema.sql writes it for a
+ * fresh database. */
+static void
+test_upgrade_from_1(void)
+{
+	const char *path = path_in("v1.db");
+	struct store *st = open_ok(path, "v1: create");
+	char *fresh;
+
+	if (st == NULL)
+		return;
+	fresh = xstrdup(q_text(st, "SELECT group_concat(sql, ';') FROM "
+	    "sqlite_master WHERE tbl_name = 'testimonies'"));
+	exec_ok(st, "DROP TABLE testimonies");
+	exec_ok(st, "PRAGMA user_version = 1");
+	store_close(st);
+	st = open_ok(path, "v1: reopen migrates");
+	if (st != NULL) {
+		is_int(store_version(st), 2, "v1: now version 2");
+		is_str(q_text(st, "SELECT group_concat(sql, ';') FROM "
+		    "sqlite_master WHERE tbl_name = 'testimonies'"), fresh,
+		    "v1: testimonies as a fresh database has it");
+		store_close(st);
+	}
+	free(fresh);
 }
 
 static void
@@ -139,9 +169,9 @@ test_memory(void)
 
 	if (st == NULL)
 		return;
-	is_int(store_version(st), 1, ":memory: version 1");
+	is_int(store_version(st), 2, ":memory: version 2");
 	is_int(q_int(st, "SELECT count(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), 14, ":memory: all tables");
+	    "type = 'table'"), 15, ":memory: all tables");
 	is_int(q_int(st, "PRAGMA foreign_keys"), 1, ":memory: foreign keys");
 	store_close(st);
 }
@@ -169,7 +199,7 @@ test_refusals(void)
 	if (st == (struct store *)&st)
 		st = NULL;
 	snprintf(want, sizeof(want), "%s: schema version 99 is newer than "
-	    "this program (1); upgrade coupdepouce", path);
+	    "this program (2); upgrade coupdepouce", path);
 	is_str(err, want, "newer: message names the versions");
 	store_close(st);
 
@@ -347,7 +377,7 @@ test_probe(void)
 	is_int(store_probe(path_in("fresh.db"), &version, err, sizeof(err)), 0,
 	    "probe: good database passes");
 	is_str(err, "", "probe: no message");
-	is_int(version, 1, "probe: version 1");
+	is_int(version, STORE_SCHEMA_VERSION, "probe: current version");
 
 	path = path_in("empty.db");
 	write_bytes(path, "", 0);
@@ -367,7 +397,7 @@ test_probe(void)
 	is_int(store_probe(path, &version, err, sizeof(err)), -1,
 	    "probe: newer schema fails");
 	snprintf(want, sizeof(want), "%s: schema version 99 is newer than "
-	    "this program (1); upgrade coupdepouce", path);
+	    "this program (2); upgrade coupdepouce", path);
 	is_str(err, want, "probe: newer schema message");
 
 	err[0] = '\0';
@@ -583,6 +613,9 @@ test_migrations(void)
 
 	if (st == NULL)
 		return;
+	/* These test migrations start from version 1, whatever the
+	 * current schema is. */
+	exec_ok(st, "PRAGMA user_version = 1");
 	is_int(store_migrate_with(st, mig_ok, 2, 3, err, sizeof(err)), 0,
 	    "v1 -> v3 applies");
 	is_int(store_version(st), 3, "now version 3");
@@ -648,7 +681,7 @@ test_migrations(void)
 	err[0] = '\0';
 	is_int(store_open(path, &st, err, sizeof(err)), -1,
 	    "store_open refuses the version 4 database");
-	like_str(err, "schema version 4 is newer than this program (1)",
+	like_str(err, "schema version 4 is newer than this program (2)",
 	    "... as newer");
 	store_close(st);
 }
@@ -722,6 +755,7 @@ main(void)
 	test_fresh();
 	test_reopen();
 	test_memory();
+	test_upgrade_from_1();
 	test_refusals();
 	test_constraints();
 	test_probe();
