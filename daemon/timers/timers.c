@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/fault.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/workday.h"
@@ -185,6 +186,7 @@ timers_run(struct casework *cw, size_t *ran, char *err, size_t errlen)
 		rc = timers_one(cw, &v[i], err, errlen);
 		if (rc == 0)
 			(*ran)++;
+		fault_point("timers.job", (long)*ran);
 	}
 	timers_free(v, n);
 	return rc;

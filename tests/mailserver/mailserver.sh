@@ -25,7 +25,8 @@
 # - Postfix's master must run as root, so without root we exit 3 ("skip");
 #   also when a needed program is missing.  Other failures exit 1.
 #
-# Users (domain example.org, password = local part): see USERS below.
+# Users (domain example.org, password = local part): see USERS below, plus
+# the local parts a test lists in MS_EXTRA_USERS (space-separated).
 # DIR/env defines MS_DIR MS_HOST MS_IMAP_PORT MS_IMAPS_PORT MS_LMTP_PORT
 # MS_SMTP_PORT MS_SUBMISSION_PORT MS_CA_FILE MS_DOMAIN MS_MAIL_ROOT MS_USERS.
 # Mail of user@example.org is in $MS_MAIL_ROOT/example.org/user/Maildir.
@@ -34,7 +35,7 @@ set -u
 umask 022       # the mail and postfix users must read and traverse what we make
 
 DOMAIN=example.org
-USERS="coupdepouce holder holder2 referent referent2 volunteer1 volunteer2 volunteer3 coordinator other"
+USERS="coupdepouce holder holder2 referent referent2 volunteer1 volunteer2 volunteer3 coordinator other ${MS_EXTRA_USERS:-}"
 PY=/usr/bin/python3
 PF_MASTER=/usr/lib/postfix/sbin/master
 START_TIMEOUT_MS=20000
