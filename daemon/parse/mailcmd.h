@@ -60,10 +60,11 @@
  *
  * FAIT [étape] and REPORTER [étape] date [heure] name a roadmap step in
  * their own words (text; NULL when none: the step is then the one the mail
- * answers, or the one due).  REPORTER's date is the first word that reads
- * as one; the words before it name the step, without a last "au", "à",
- * "pour" or separator ("REPORTER l'étude au 15/03/2027"); with nothing
- * before it, the words after the date (and time) do.  No date at all is
+ * answers, or the one due).  REPORTER's date is the last date in the
+ * line; the words before it name the step, without a last "au", "à",
+ * "pour" or separator ("REPORTER l'étude au 15/03/2027", "REPORTER
+ * Chantier du 01/04/2027 au 15/06/2027"); with nothing before it, the
+ * words after the date (and time) do.  No date at all is
  * CMDERR_BAD_DATE (CMDERR_MISSING_ARGUMENT when nothing follows the
  * keyword).  Whether the date is past is the effect's business.
  *

@@ -326,19 +326,27 @@ int
 mailcmd_find_date(const char *key, size_t k, time_t now,
     struct mailcmd_when *w, size_t *start, size_t *end)
 {
-	for (size_t p = k; key[p] != '\0'; p++) {
+	struct mailcmd_when d;
+	int found = 0;
+
+	memset(&d, 0, sizeof(d));
+	for (size_t p = k; key[p] != '\0'; ) {
 		size_t q = p;
 
-		if (p > k && !is_blank(key[p - 1]) &&
-		    strchr(":,;(", key[p - 1]) == NULL)
-			continue;	/* not the start of a word */
-		if (mailcmd_parse_date(key, &q, now, w) == PARSED_OK) {
+		/* At the start of a word only; after a date, from its end
+		 * ("le mardi 16/03" is one date, not three). */
+		if ((p == k || is_blank(key[p - 1]) ||
+		    strchr(":,;(", key[p - 1]) != NULL) &&
+		    mailcmd_parse_date(key, &q, now, &d) == PARSED_OK) {
+			*w = d;
 			*start = p;
-			*end = q;
-			return 1;
+			*end = p = q;
+			found = 1;
+		} else {
+			p++;
 		}
 	}
-	return 0;
+	return found;
 }
 
 /* Words that join a step's name to its new date ("l'étude au 15/03",
