@@ -10,8 +10,8 @@
  *
  * Which step a command means.  FAIT [étape] and REPORTER [étape] date
  * take, in this order: the step named, its name matched accent- and
- * case-insensitively, exactly or as a part ("étude" for "Étude de
- * faisabilité"; a date "15/01/2027" matches the step of that day); else
+ * case-insensitively, exactly or by its words ("l'étude" for "Étude de
+ * faisabilité"; a date "15/01/2027" names the step of that day); else
  * the step the mail answers, when it answers one of our reminders or
  * questions about a step (milestone_record_mail() notes which); else the
  * only planned step whose date has come.  Several → CMDOUT_AMBIGUOUS,

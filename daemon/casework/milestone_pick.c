@@ -113,15 +113,58 @@ pick_full_name(const struct milestone_step *m)
 	return xasprintf("%s du %s", m->name, m->date);
 }
 
-/* 1 if q (normalized) is step m's name or full name (exact), or a part
- * of one (!exact). */
+/* Little words a name is written with or without ("l'étude", "les
+ * bacs" for "Construction des bacs"), normalized. */
+static const char *const pick_small[] = {
+	"l", "le", "la", "les", "d", "de", "du", "des", "un", "une", "au",
+	"aux", "a", "et", "en"
+};
+
+static int
+pick_is_small(const char *w, size_t n)
+{
+	for (size_t i = 0; i < sizeof(pick_small) / sizeof(*pick_small); i++)
+		if (strlen(pick_small[i]) == n && strncmp(pick_small[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if the words of q but the little ones are parts of `name`, in their
+ * order (so that "01/02" is not 02/01); q itself when it has only little
+ * words. */
+static int
+pick_words_in(const char *q, const char *name)
+{
+	const char *from = name;
+	int words = 0;
+
+	for (const char *w = q; *w != '\0'; ) {
+		size_t n = strcspn(w, " ");
+
+		if (!pick_is_small(w, n)) {
+			char *word = xstrndup(w, n);
+			const char *at = strstr(from, word);
+
+			free(word);
+			if (at == NULL)
+				return 0;
+			from = at + n;
+			words++;
+		}
+		w += n + (w[n] == ' ');
+	}
+	return words > 0 || strstr(name, q) != NULL;
+}
+
+/* 1 if q (normalized) is step m's name or full name (exact), or its
+ * words are parts of the full name (!exact). */
 static int
 pick_matches(const struct milestone_step *m, const char *q, int exact)
 {
 	char *full = pick_full_name(m);
 	char *n1 = pick_norm(m->name), *n2 = pick_norm(full);
 	int hit = exact ? strcmp(n1, q) == 0 || strcmp(n2, q) == 0 :
-	    strstr(n1, q) != NULL || strstr(n2, q) != NULL;
+	    pick_words_in(q, n2);
 
 	free(n1);
 	free(n2);
@@ -130,7 +173,8 @@ pick_matches(const struct milestone_step *m, const char *q, int exact)
 }
 
 /* The name to write in a command for step i: its name, or its full name
- * when another step has the same. */
+ * when the name alone would pick another step too (a planned one of the
+ * same name; any, for a done step: planned ones are tried first). */
 static char *
 pick_command_name(const struct milestone_steps *s, size_t i)
 {
@@ -140,7 +184,7 @@ pick_command_name(const struct milestone_steps *s, size_t i)
 	for (size_t j = 0; j < s->n && !shared; j++) {
 		char *other;
 
-		if (j == i)
+		if (j == i || (s->v[j].done && !s->v[i].done))
 			continue;
 		other = pick_norm(s->v[j].name);
 		shared = strcmp(mine, other) == 0;

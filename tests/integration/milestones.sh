@@ -156,5 +156,18 @@ body "$T/bare.eml" >"$T/bare.txt"
 t_grep "bare FAIT: several steps are due" "$T/bare.txt" "plusieurs étapes correspondent"
 t_grep "bare FAIT: the lines to send (1)" "$T/bare.txt" "         FAIT Construction des bacs"
 t_grep "bare FAIT: the lines to send (2)" "$T/bare.txt" "         FAIT Inauguration du jardin"
+t_grep "bare FAIT: the help lists FAIT" "$T/bare.txt" "  FAIT étape"
+t_grep "bare FAIT: the help lists REPORTER" "$T/bare.txt" "  REPORTER étape date"
 t_sql "the timeline has the step done" 1 "SELECT count(*) FROM events WHERE kind = 'milestone_done'"
+
+# --- inspect --json shows both commands --------------------------------------
+printf 'FAIT Étude de faisabilité\nREPORTER les bacs au 15/03/2027\n\nMerci\n' |
+    $REPLY "$T/ask1.eml" "volunteer1@$D" >"$T/both.eml"
+t_run "inspect --json" 0 "$CDP" -c "$CONF" inspect --json "$T/both.eml"
+cp "$T/out" "$T/both.json"
+t_run "the commands as understood" 0 /usr/bin/python3 -c 'import json, sys
+got = json.load(open(sys.argv[1]))["commands"]
+want = [{"verb": "FAIT", "args": "Étude de faisabilité"},
+        {"verb": "REPORTER", "args": "les bacs au 15/03/2027"}]
+sys.exit(0 if got == want else "%r" % got)' "$T/both.json"
 t_done
