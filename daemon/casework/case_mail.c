@@ -123,6 +123,42 @@ casemail_send(struct casework *cw, const char *tpl, struct tpl_data *d,
 	    nto, NULL, err, errlen);
 }
 
+/* One recipient: 0 queued (*oid), 1 over the daily cap (logged), -1. */
+static int
+casemail_queue(struct casework *cw, const char *tpl, struct tpl_data *d,
+    const char *name_var, const char *ref, int64_t case_id,
+    const struct cw_person *to, const struct casemail_extra *extra,
+    int64_t *oid, char *err, size_t errlen)
+{
+	struct mailer_mail mm;
+	int res;
+
+	tpl_set(d, name_var, to->name);
+	memset(&mm, 0, sizeof(mm));
+	mm.template = tpl;
+	mm.data = d;
+	mm.case_ref = ref;
+	mm.case_id = case_id;
+	mm.person_id = to->id;
+	mm.to_name = to->name;
+	mm.to_addr = to->email;
+	if (extra != NULL) {
+		mm.attachments = extra->attachments;
+		mm.nattachments = extra->nattachments;
+		mm.calendar = extra->calendar;
+		mm.calendar_method = extra->calendar_method;
+	}
+	res = mailer_queue(cw->mailer, cw->st, &mm, oid, err, errlen);
+	if (res == OUTBOX_ERR)
+		return -1;
+	if (res != OUTBOX_OK) {
+		log_notice("%s %s to %s not queued: daily cap reached",
+		    ref ? ref : "", tpl, to->email);
+		return 1;
+	}
+	return 0;
+}
+
 int
 casemail_send_extra(struct casework *cw, const char *tpl,
     struct tpl_data *d, const char *name_var, const char *ref,
@@ -130,33 +166,23 @@ casemail_send_extra(struct casework *cw, const char *tpl,
     const struct casemail_extra *extra, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < nto; i++) {
-		struct mailer_mail mm;
 		int64_t oid;
-		int res;
 
-		tpl_set(d, name_var, to[i].name);
-		memset(&mm, 0, sizeof(mm));
-		mm.template = tpl;
-		mm.data = d;
-		mm.case_ref = ref;
-		mm.case_id = case_id;
-		mm.person_id = to[i].id;
-		mm.to_name = to[i].name;
-		mm.to_addr = to[i].email;
-		if (extra != NULL) {
-			mm.attachments = extra->attachments;
-			mm.nattachments = extra->nattachments;
-			mm.calendar = extra->calendar;
-			mm.calendar_method = extra->calendar_method;
-		}
-		res = mailer_queue(cw->mailer, cw->st, &mm, &oid, err, errlen);
-		if (res == OUTBOX_ERR)
+		if (casemail_queue(cw, tpl, d, name_var, ref, case_id, &to[i],
+		    extra, &oid, err, errlen) < 0)
 			return -1;
-		if (res != OUTBOX_OK)
-			log_notice("%s %s to %s not queued: daily cap reached",
-			    ref ? ref : "", tpl, to[i].email);
 	}
 	return 0;
+}
+
+int
+casemail_send_one(struct casework *cw, const char *tpl, struct tpl_data *d,
+    const char *name_var, const char *ref, int64_t case_id,
+    const struct cw_person *to, int64_t *outbox_id, char *err,
+    size_t errlen)
+{
+	return casemail_queue(cw, tpl, d, name_var, ref, case_id, to, NULL,
+	    outbox_id, err, errlen);
 }
 
 int

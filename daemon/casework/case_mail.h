@@ -57,6 +57,17 @@ int casemail_send(struct casework *cw, const char *tpl, struct tpl_data *d,
     const char *name_var, const char *ref, int64_t case_id,
     const struct cw_person *to, size_t nto, char *err, size_t errlen);
 
+/*
+ * The same to one recipient, giving the outbox row of the mail in
+ * *outbox_id, so that the caller can record what it was about: a reply
+ * names that row (thread/match.h).  0 when queued, 1 when the recipient
+ * is over the daily cap (nothing queued; logged), -1 on error.
+ */
+int casemail_send_one(struct casework *cw, const char *tpl,
+    struct tpl_data *d, const char *name_var, const char *ref,
+    int64_t case_id, const struct cw_person *to, int64_t *outbox_id,
+    char *err, size_t errlen);
+
 /* What some mails carry besides their text (all borrowed). */
 struct casemail_extra {
 	const struct compose_attachment *attachments;	/* compose.h */

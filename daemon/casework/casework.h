@@ -18,6 +18,9 @@
  *   group.c         effects: INVITER, OUI / NON, INTERLOCUTEUR
  *   meeting.c       effects: RENCONTRE, ANNULER RENCONTRE; iTIP answers
  *   roadmap.c       effects: FEUILLE DE ROUTE, POINT
+ *   milestone.c     effects: FAIT, REPORTER; a step's reminder and
+ *                   question jobs (milestone_pick.c: which step a
+ *                   command means)
  *   status.c        effect: STATUT
  *   volunteer.c     effects: ACCEPTER, REFUSER, the charter
  *
@@ -29,7 +32,8 @@
  *                   people, themes, attachments, queuing
  *
  * Calls go one way: dispatch → intake / followup → mailcmd_run → effects
- * → cmd_context → case_mail; the timers (timers/) use case_mail only.
+ * → cmd_context → case_mail; the timers (timers/) use case_mail, and
+ * milestone.h to note which step a mail was about.
  */
 #ifndef CDP_CASEWORK_H
 #define CDP_CASEWORK_H

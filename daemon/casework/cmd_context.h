@@ -33,13 +33,19 @@ enum cmd_outcome {
 	CMDOUT_WRONG_STATE,
 	CMDOUT_NOT_FOUND,
 	CMDOUT_NOT_RUN,
-	CMDOUT_INTERNAL
+	CMDOUT_INTERNAL,
+	CMDOUT_AMBIGUOUS,	/* several things fit: res->choices */
+	CMDOUT_NO_STEP,		/* no roadmap step fits: res->choices */
+	CMDOUT_PAST_DATE	/* a date already past */
 };
 
 struct cmd_res {
 	enum cmd_outcome outcome;
 	char		 detail[512];	/* what was understood or done, e.g.
 					 * "14/06/2027 18h30, mairie" */
+	char		 choices[1024];	/* AMBIGUOUS, NO_STEP: the command
+					 * lines the sender may send instead,
+					 * '\n'-separated; "" if none */
 };
 
 /* The case and the sender, as every effect sees them. */
@@ -53,6 +59,9 @@ struct cmd_ctx {
 						 * volunteer, coordinator */
 	int			 coordinator;	/* a network coordinator */
 	int			 contact;	/* the privileged contact */
+	int64_t			 answered;	/* the outbox row of our mail this
+						 * one answers (verified token),
+						 * 0: none known */
 };
 
 /*

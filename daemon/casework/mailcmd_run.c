@@ -26,6 +26,7 @@
 #include "casework/group.h"
 #include "casework/mailcmd_run.h"
 #include "casework/meeting.h"
+#include "casework/milestone.h"
 #include "casework/roadmap.h"
 #include "casework/status.h"
 #include "casework/volunteer.h"
@@ -89,6 +90,10 @@ static const struct verb_rule rules[] = {
 	    R_CONTACT, K_SUPPORT, roadmap_record },
 	{ CMD_POINT, "point", R_REFERENT | R_COORD | R_CONTACT, K_SUPPORT,
 	    roadmap_checkin },
+	{ CMD_FAIT, "fait", R_REFERENT | R_COORD | R_CONTACT, K_SUPPORT,
+	    milestone_done },
+	{ CMD_REPORTER, "reporter", R_REFERENT | R_COORD | R_CONTACT,
+	    K_SUPPORT, milestone_move },
 	{ CMD_NOTE, "note", R_MEMBER & ~R_HOLDER, K_ANY, cmd_note },
 	{ CMD_CLOTURER, "cloturer", R_REFERENT | R_COORD, K_SUPPORT,
 	    decision_close },
@@ -203,6 +208,9 @@ static const char *const outcome_flags[] = {
 	[CMDOUT_NOT_FOUND] = "not_found",
 	[CMDOUT_NOT_RUN] = "not_run",
 	[CMDOUT_INTERNAL] = "internal_error",
+	[CMDOUT_AMBIGUOUS] = "ambiguous",
+	[CMDOUT_NO_STEP] = "no_step",
+	[CMDOUT_PAST_DATE] = "past_date",
 };
 
 static const char *
@@ -305,6 +313,16 @@ add_result(struct tpl_data *d, const struct mailcmd *cmd,
 	tpl_set_bool(item, "ok", res->outcome == CMDOUT_OK);
 	if (res->outcome != CMDOUT_OK)
 		tpl_set_bool(item, outcome_flags[res->outcome], 1);
+	tpl_set_bool(item, "has_choices", res->choices[0] != '\0');
+	tpl_list_init(item, "choices");
+	for (const char *p = res->choices; *p != '\0'; ) {
+		size_t n = strcspn(p, "\n");
+		char *line = xstrndup(p, n);
+
+		tpl_set(tpl_list_add(item, "choices"), "command", line);
+		free(line);
+		p += n + (p[n] == '\n');
+	}
 }
 
 /* The referent (or the coordinators) told that commands came in a mail
@@ -403,6 +421,7 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 	memset(&x, 0, sizeof(x));
 	x.cw = cw;
 	x.mail = mail;
+	x.answered = tm->how == THREAD_TOKEN ? tm->outbox_id : 0;
 	if (case_load(cw->st, tm->case_id, &x.c, err, errlen) != 1)
 		return -1;
 	x.sender.id = tm->sender_id;

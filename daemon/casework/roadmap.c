@@ -10,9 +10,9 @@
  * both the same way.  A new roadmap replaces the previous one: the steps
  * still planned from it are cancelled, and only the new ones count.
  *
- * Reminders are planned here as rows of jobs (kind 'milestone_reminder',
- * payload {"milestone": id}, [timers] milestone_reminder days before);
- * nothing in this file sends them: the scheduler that runs due jobs does.
+ * Each step's reminder before and question after are rows of jobs
+ * planned by milestone_plan() (milestone.h), which also moves them when
+ * REPORTER moves the step; the timers send them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +24,12 @@
 #include "base/mem.h"
 #include "casework/case_mail.h"
 #include "casework/cmd_context.h"
+#include "casework/milestone.h"
 #include "casework/roadmap.h"
 #include "config/config.h"
 #include "out/template.h"
 #include "parse/mailcmd.h"
 #include "store/case_db.h"
-#include "store/job_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
 
@@ -41,15 +41,12 @@ roadmap_state_ok(const char *state)
 	return strcmp(state, "meeting") == 0 || strcmp(state, "active") == 0;
 }
 
-/* A milestones row, and its reminder job when the reminder is still
- * ahead.  *id is the new row. */
+/* A milestones row, and its jobs (milestone.h).  *id is the new row. */
 static int
 roadmap_add_milestone(struct cmd_ctx *x, const char *kind, long long due,
     int has_time, const char *label, int64_t *id, char *err, size_t errlen)
 {
 	struct casework *cw = x->cw;
-	long long remind;
-	char payload[48];
 
 	if (store_run(cw->st, "new milestone", "INSERT INTO milestones "
 	    "(case_id, kind, due_at, has_time, label, state, created_at) "
@@ -59,29 +56,23 @@ roadmap_add_milestone(struct cmd_ctx *x, const char *kind, long long due,
 	    STORE_INT(cw->now)), err, errlen) != 0)
 		return -1;
 	*id = store_last_insert_id(cw->st);
-
-	remind = clock_days_before(due, cw->cfg->timers.milestone_reminder);
-	if (remind <= cw->now)
-		return 0;
-	snprintf(payload, sizeof(payload), "{\"milestone\": %lld}",
-	    (long long)*id);
-	return job_add(cw->st, "milestone_reminder", x->c.id, 0, remind,
-	    payload, cw->now, err, errlen);
+	return milestone_plan(cw, x->c.id, *id, due, err, errlen);
 }
 
 /* The previous roadmap's steps still planned are cancelled, and their
- * reminders closed, before the new ones are written. */
+ * reminders and questions closed, before the new ones are written. */
 static int
 roadmap_cancel_planned(struct cmd_ctx *x, char *err, size_t errlen)
 {
 	struct casework *cw = x->cw;
 
-	if (store_run(cw->st, "old milestone reminders", "UPDATE jobs SET "
-	    "done_at = ?1 WHERE kind = 'milestone_reminder' AND done_at IS "
-	    "NULL AND case_id = ?2 AND json_extract(payload, '$.milestone') IN "
-	    "(SELECT id FROM milestones WHERE case_id = ?2 AND kind = "
-	    "'milestone' AND state = 'planned')", STORE_ARGS(STORE_INT(cw->now),
-	    STORE_INT(x->c.id)), err, errlen) != 0)
+	if (store_run(cw->st, "old milestone jobs", "UPDATE jobs SET "
+	    "done_at = ?1 WHERE kind IN (?3, ?4) AND done_at IS NULL AND "
+	    "case_id = ?2 AND json_extract(payload, '$.milestone') IN (SELECT "
+	    "id FROM milestones WHERE case_id = ?2 AND kind = 'milestone' AND "
+	    "state = 'planned')", STORE_ARGS(STORE_INT(cw->now),
+	    STORE_INT(x->c.id), STORE_TEXT(MILESTONE_JOB_REMINDER),
+	    STORE_TEXT(MILESTONE_JOB_ASK)), err, errlen) != 0)
 		return -1;
 	return store_run(cw->st, "old milestones", "UPDATE milestones SET "
 	    "state = 'cancelled' WHERE case_id = ?1 AND kind = 'milestone' AND "

@@ -1,9 +1,14 @@
-/* status.c — STATUT: the case summary sent back to who asked. */
+/*
+ * status.c — STATUT: the case summary sent back to who asked.  Roadmap
+ * steps show as done [x], planned [ ] or overdue (planned, their day
+ * over: milestone.h), as the digest counts them.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "casework/case_mail.h"
 #include "casework/cmd_context.h"
+#include "casework/milestone.h"
 #include "casework/status.h"
 #include "out/template.h"
 #include "parse/mailcmd.h"
@@ -58,7 +63,7 @@ status_milestones(struct cmd_ctx *x, struct tpl_data *d, char *err,
 {
 	struct store_stmt *s;
 	char date[16], tm[16];
-	int rc;
+	int rc, has_planned = 0;
 
 	tpl_list_init(d, "milestones");
 	s = store_query(x->cw->st, "SELECT due_at, has_time, label, kind, "
@@ -69,6 +74,7 @@ status_milestones(struct cmd_ctx *x, struct tpl_data *d, char *err,
 		return -1;
 	while ((rc = store_step(s)) == STORE_ROW) {
 		struct tpl_data *it = tpl_list_add(d, "milestones");
+		int planned = strcmp(store_col_text(s, 4), "planned") == 0;
 
 		cmdctx_format_when(store_col_int64(s, 0),
 		    (int)store_col_int64(s, 1), date, sizeof(date), tm,
@@ -79,7 +85,11 @@ status_milestones(struct cmd_ctx *x, struct tpl_data *d, char *err,
 		    "checkin") == 0);
 		tpl_set_bool(it, "done", strcmp(store_col_text(s, 4), "done") ==
 		    0);
+		tpl_set_bool(it, "overdue", planned &&
+		    milestone_overdue(store_col_int64(s, 0), x->cw->now));
+		has_planned |= planned;
 	}
+	tpl_set_bool(d, "has_planned", has_planned);
 	if (rc < 0)
 		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
 	store_finalize(s);
@@ -110,6 +120,10 @@ status_reply(struct cmd_ctx *x, const struct mailcmd *cmd,
 	status_name(x->cw, d, "holder_name", x->c.holder_id);
 	status_name(x->cw, d, "referent_name", x->c.referent_id);
 	status_name(x->cw, d, "contact_name", x->c.contact_id);
+	/* Who may tick or move a step is told how (mailcmd_run.c's rules
+	 * for FAIT and REPORTER). */
+	tpl_set_bool(d, "can_mark", x->contact || x->coordinator ||
+	    (x->sender.id != 0 && x->sender.id == x->c.referent_id));
 	if (cmdctx_members(x, d, err, errlen) == 0 &&
 	    status_meeting(x, d, err, errlen) == 0 &&
 	    status_milestones(x, d, err, errlen) == 0)

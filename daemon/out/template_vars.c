@@ -213,6 +213,26 @@ static const char *const checkin_vars[] = {
 	NULL
 };
 
+static const char *const milestone_reminder_vars[] = {
+	"ref", "recipient_name", "subject",
+	"label",		/* what is planned; "" for a check-in */
+	"is_checkin",		/* true: a check-in (POINT), not a step */
+	"date", "time",		/* time "" when not given */
+	"days",			/* how many days ahead */
+	"tomorrow",		/* true: it is tomorrow */
+	"is_holder",		/* true: the holder's copy */
+	"no_contact",		/* true: no privileged contact, the referent
+				 * (or a coordinator) gets it instead */
+	"contact_name",		/* whom the holder tells of a change */
+	NULL
+};
+
+static const char *const milestone_ask_vars[] = {
+	"ref", "recipient_name", "subject", "label", "is_checkin",
+	"date", "time", "no_contact",
+	NULL
+};
+
 static const char *const closing_vars[] = {
 	"ref", "recipient_name",
 	"is_holder",		/* the holder is also asked to testify */
@@ -239,6 +259,10 @@ static const char *const status_vars[] = {
 	"has_meeting", "meeting_date", "meeting_time", "meeting_place",
 	"milestones", "milestones.date", "milestones.label",
 	"milestones.is_checkin", "milestones.done",
+	"milestones.overdue",	/* planned, and its day is over */
+	"has_planned",		/* true: a step is still to do */
+	"can_mark",		/* true: the recipient may send FAIT and
+				 * REPORTER */
 	NULL
 };
 
@@ -275,7 +299,8 @@ static const char *const charter_vars[] = {
 	"commands.annuler_rencontre", "commands.feuille_de_route",	\
 	"commands.point", "commands.note", "commands.cloturer",		\
 	"commands.abandon", "commands.statut", "commands.aide",		\
-	"commands.accepter", "commands.refuser", "commands.charte"
+	"commands.accepter", "commands.refuser", "commands.charte",	\
+	"commands.fait", "commands.reporter"
 
 static const char *const help_commands_vars[] = {
 	HELP_VARS,
@@ -309,6 +334,12 @@ static const char *const command_transcript_vars[] = {
 	"results.not_found",	/* address or person not known in the case */
 	"results.not_run",	/* not carried out: an earlier command failed */
 	"results.internal_error",
+	"results.ambiguous",	/* several roadmap steps fit */
+	"results.no_step",	/* no roadmap step fits */
+	"results.past_date",	/* the date is already past */
+	"results.choices",	/* ambiguous, no_step: the lines to send */
+	"results.choices.command",
+	"results.has_choices",
 	HELP_VARS,
 	NULL
 };
@@ -362,6 +393,10 @@ static const struct known_template known[] = {
 	{ "roadmap", "the roadmap sent to the holder and the group",
 	    roadmap_vars },
 	{ "checkin", "a check-in scheduled", checkin_vars },
+	{ "milestone_reminder", "a roadmap step or check-in reminded a few "
+	    "days before", milestone_reminder_vars },
+	{ "milestone_ask", "the day after a step: how did it go?",
+	    milestone_ask_vars },
 	{ "closing", "the support closed: thanks, testimonial request",
 	    closing_vars },
 	{ "withdrawn", "a case withdrawn", withdrawn_vars },

@@ -41,6 +41,8 @@ enum guard {
 	GUARD_COLON,		/* a ':' ("Note : ...", "Abandon : ...") */
 	GUARD_ADDRESS,		/* a ':' or an '@' in the line */
 	GUARD_DATE,		/* a ':' or a date ("Rencontre le 14/06") */
+	GUARD_SOME_DATE,	/* a ':' or a date anywhere in the line
+				 * ("Reporter l'étude au 15/03") */
 	GUARD_ANSWER		/* OUI/NON: a natural answer, first line */
 };
 
@@ -68,9 +70,11 @@ static const struct keyword {
 	{ "inviter",			CMD_INVITER,		GUARD_ADDRESS },
 	{ "abandon",			CMD_ABANDON,		GUARD_COLON },
 	{ "refuser",			CMD_REFUSER,		GUARD_COLON },
+	{ "reporter",			CMD_REPORTER,		GUARD_SOME_DATE },
 	{ "statut",			CMD_STATUT,		GUARD_ALONE },
 	{ "point",			CMD_POINT,		GUARD_DATE },
 	{ "aide",			CMD_AIDE,		GUARD_ALONE },
+	{ "fait",			CMD_FAIT,		GUARD_COLON },
 	{ "note",			CMD_NOTE,		GUARD_COLON },
 	{ "oui",			CMD_OUI,		GUARD_ANSWER },
 	{ "non",			CMD_NON,		GUARD_ANSWER },
@@ -159,6 +163,15 @@ argless(enum mailcmd_verb v)
 	    v == CMD_ACCEPTER || v == CMD_CHARTE;
 }
 
+/* Commands whose arguments lose a trailing '.', '!' or '?': those
+ * without any, and FAIT, whose step is matched by name ("FAIT l'étude."
+ * names "l'étude"). */
+static int
+trims_end(enum mailcmd_verb v)
+{
+	return argless(v) || v == CMD_FAIT;
+}
+
 /*
  * Reads one non-blank line into *c.  `first`: the first non-blank line of
  * the text, the only one that may be a natural answer.  *kargs: the key
@@ -212,6 +225,11 @@ parse_line(const struct line *ln, int first, time_t now, struct mailcmd *c,
 			ok = key[k] == ':' ||
 			    mailcmd_parse_date(key, &t, now, &w) != PARSED_NONE;
 			break;
+		case GUARD_SOME_DATE:
+			memset(&w, 0, sizeof(w));
+			ok = key[k] == ':' ||
+			    mailcmd_find_date(key, k, now, &w, &t, &t);
+			break;
 		case GUARD_ANSWER:
 			ok = natural = first;
 			break;
@@ -240,7 +258,7 @@ parse_line(const struct line *ln, int first, time_t now, struct mailcmd *c,
 		c->args = xstrdup("");
 	else
 		c->args = mailcmd_rest_at(ln, k,
-		    argless(c->verb) ? ".!?" : NULL);
+		    trims_end(c->verb) ? ".!?" : NULL);
 
 	switch (c->verb) {
 	case CMD_TRANSFERER:
@@ -256,6 +274,10 @@ parse_line(const struct line *ln, int first, time_t now, struct mailcmd *c,
 	case CMD_NOTE:
 		mailcmd_parse_text(c, 1);
 		break;
+	case CMD_REPORTER:
+		mailcmd_parse_move(c, ln, k, now);
+		break;
+	case CMD_FAIT:
 	case CMD_NON:
 	case CMD_CLOTURER:
 	case CMD_ABANDON:
@@ -357,6 +379,8 @@ mailcmd_verb_name(enum mailcmd_verb v)
 		[CMD_ACCEPTER] = "ACCEPTER",
 		[CMD_REFUSER] = "REFUSER",
 		[CMD_CHARTE] = "J'ACCEPTE LA CHARTE",
+		[CMD_FAIT] = "FAIT",
+		[CMD_REPORTER] = "REPORTER",
 	};
 
 	if ((unsigned)v >= sizeof(names) / sizeof(*names) || names[v] == NULL)

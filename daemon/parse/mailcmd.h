@@ -17,12 +17,16 @@
  * than punctuation, the line is a command only when it reads as one:
  *   ELIGIBLE STATUT AIDE ACCEPTER ANNULER RENCONTRE   never ("Statut de
  *       l'association en pièce jointe" is a sentence)
- *   NOTE CLOTURER ABANDON REFUSER FEUILLE DE ROUTE     with a ':' after
- *       the keyword ("Note : appelé le porteur")
+ *   NOTE CLOTURER ABANDON REFUSER FEUILLE DE ROUTE FAIT
+ *                                                      with a ':' after
+ *       the keyword ("Note : appelé le porteur", not "Fait à Ambert")
  *   TRANSFERER INVITER INTERLOCUTEUR                   with a ':' or an
  *       address in the line
  *   RENCONTRE POINT                                    with a ':' or a
  *       date ("Rencontre le 14/06 à 18h", not "Rencontre très positive")
+ *   REPORTER                                           with a ':' or a
+ *       date in the line ("Reporter l'étude au 15/03", not "Reporter à
+ *       plus tard")
  *   NON ELIGIBLE, J'ACCEPTE LA CHARTE                   always
  *   OUI, NON                                           see natural answers
  * Otherwise the line is prose and parsing stops there.
@@ -53,6 +57,16 @@
  * lines "[- * •] date [heure] (: or -) étape" are milestones; a line
  * written as a date that does not exist ("- 31/02 : x") sets
  * CMDERR_BAD_DATE (or BAD_TIME), the other milestones are still kept.
+ *
+ * FAIT [étape] and REPORTER [étape] date [heure] name a roadmap step in
+ * their own words (text; NULL when none: the step is then the one the mail
+ * answers, or the one due).  REPORTER's date is the last date in the
+ * line; the words before it name the step, without a last "au", "à",
+ * "pour" or separator ("REPORTER l'étude au 15/03/2027", "REPORTER
+ * Chantier du 01/04/2027 au 15/06/2027"); with nothing before it, the
+ * words after the date (and time) do.  No date at all is
+ * CMDERR_BAD_DATE (CMDERR_MISSING_ARGUMENT when nothing follows the
+ * keyword).  Whether the date is past is the effect's business.
  *
  * Dates: AAAA-MM-JJ, JJ/MM/AAAA, JJ/MM/AA (20AA), JJ/MM (the next such day
  * on or after `now`'s local date), also with '-' or '.' instead of '/',
@@ -103,7 +117,9 @@ enum mailcmd_verb {
 	CMD_AIDE,
 	CMD_ACCEPTER,
 	CMD_REFUSER,
-	CMD_CHARTE		/* J'ACCEPTE LA CHARTE */
+	CMD_CHARTE,		/* J'ACCEPTE LA CHARTE */
+	CMD_FAIT,
+	CMD_REPORTER
 };
 
 /* Why a command line cannot be run as written (the transcript's flags). */
@@ -147,11 +163,12 @@ struct mailcmd {
 					 * separated), TRANSFERER,
 					 * INTERLOCUTEUR: normalized, owned */
 	size_t		  naddresses;
-	struct mailcmd_when when;	/* RENCONTRE, POINT */
+	struct mailcmd_when when;	/* RENCONTRE, POINT, REPORTER */
 	char		*text;		/* owned or NULL: motif (NON ELIGIBLE,
 					 * NON, ABANDON, REFUSER), lieu
 					 * (RENCONTRE), objet (POINT), texte
-					 * (NOTE), bilan (CLOTURER) */
+					 * (NOTE), bilan (CLOTURER), the step
+					 * named (FAIT, REPORTER) */
 	struct mailcmd_milestone *milestones;	/* FEUILLE DE ROUTE */
 	size_t		  nmilestones;
 };
@@ -174,6 +191,14 @@ struct mailcmd_list {
  */
 void mailcmd_parse(const char *text, time_t now, struct mailcmd_list *out);
 void mailcmd_list_free(struct mailcmd_list *l);
+
+/*
+ * The folded form of s (new string): lower case, French accents removed,
+ * typographic apostrophes, dashes and spaces made ASCII — how keywords
+ * are compared, for comparing a name someone typed ("étude") with one
+ * stored ("Étude de faisabilité").
+ */
+char *mailcmd_fold(const char *s);
 
 /* "NON ELIGIBLE", "J'ACCEPTE LA CHARTE"...: the verb in upper case
  * without accents, as inspect --json shows it; "" for CMD_UNKNOWN. */

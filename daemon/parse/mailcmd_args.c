@@ -322,6 +322,97 @@ mailcmd_parse_when(struct mailcmd *c, const struct line *ln, size_t k,
 		c->text = mailcmd_rest_at(ln, k, NULL);
 }
 
+int
+mailcmd_find_date(const char *key, size_t k, time_t now,
+    struct mailcmd_when *w, size_t *start, size_t *end)
+{
+	struct mailcmd_when d;
+	int found = 0;
+
+	memset(&d, 0, sizeof(d));
+	for (size_t p = k; key[p] != '\0'; ) {
+		size_t q = p;
+
+		/* At the start of a word only; after a date, from its end
+		 * ("le mardi 16/03" is one date, not three). */
+		if ((p == k || is_blank(key[p - 1]) ||
+		    strchr(":,;(", key[p - 1]) != NULL) &&
+		    mailcmd_parse_date(key, &q, now, &d) == PARSED_OK) {
+			*w = d;
+			*start = p;
+			*end = p = q;
+			found = 1;
+		} else {
+			p++;
+		}
+	}
+	return found;
+}
+
+/* Words that join a step's name to its new date ("l'étude au 15/03",
+ * "jusqu'au", "pour le"), folded. */
+static const char *const move_joins[] = {
+	"au", "a", "pour", "le", "vers", "jusqu'au", "jusqu'a"
+};
+
+/* Where the step's name ends before the date at key offset p: blanks,
+ * separators and joining words dropped.  k when there is no name. */
+static size_t
+move_name_end(const char *key, size_t k, size_t p)
+{
+	for (;;) {
+		size_t e = p, w;
+		int join = 0;
+
+		while (e > k && (is_blank(key[e - 1]) ||
+		    strchr(":,;-", key[e - 1]) != NULL))
+			e--;
+		for (w = e; w > k && (is_word(key[w - 1]) || key[w - 1] ==
+		    '\''); w--)
+			;
+		for (size_t i = 0; i < sizeof(move_joins) / sizeof(*move_joins);
+		    i++)
+			if (strlen(move_joins[i]) == e - w &&
+			    strncmp(key + w, move_joins[i], e - w) == 0)
+				join = 1;
+		if (!join || w == e)
+			return e;
+		p = w;
+	}
+}
+
+void
+mailcmd_parse_move(struct mailcmd *c, const struct line *ln, size_t k,
+    time_t now)
+{
+	const char *key = ln->key;
+	size_t p, q, e;
+
+	if (key[k] == '\0') {
+		c->error = CMDERR_MISSING_ARGUMENT;
+		return;
+	}
+	if (!mailcmd_find_date(key, k, now, &c->when, &p, &q)) {
+		c->error = CMDERR_BAD_DATE;
+		return;
+	}
+	e = move_name_end(key, k, p);
+	if (e > k) {
+		char *name = xstrndup(ln->orig + ln->map[k],
+		    ln->map[e] - ln->map[k]);
+
+		c->text = mailcmd_dup_trim(name, NULL);
+		free(name);
+	}
+	if (mailcmd_parse_time_after(key, &q, &c->when) == PARSED_BAD) {
+		c->error = CMDERR_BAD_TIME;
+		return;
+	}
+	q = mailcmd_skip_sep(key, q, "-,:;");
+	if (c->text == NULL && key[q] != '\0')
+		c->text = mailcmd_rest_at(ln, q, ".!?");
+}
+
 void
 mailcmd_parse_text(struct mailcmd *c, int required)
 {

@@ -117,6 +117,15 @@ void mailcmd_parse_addresses(struct mailcmd *c, const char *s);
 /* RENCONTRE date heure [lieu] and POINT date [heure] [objet], from k. */
 void mailcmd_parse_when(struct mailcmd *c, const struct line *ln, size_t k,
     time_t now);
+/* The last date written right in the key from k, at the start of a
+ * word: 1 with *w's date and the key offsets where it starts (a "le" or
+ * weekday before it included) and ends; 0 if none.  One written wrong
+ * ("2.0" in a step's name) is no date. */
+int mailcmd_find_date(const char *key, size_t k, time_t now,
+    struct mailcmd_when *w, size_t *start, size_t *end);
+/* REPORTER [étape] date [heure], from k (mailcmd.h). */
+void mailcmd_parse_move(struct mailcmd *c, const struct line *ln, size_t k,
+    time_t now);
 /* Text arguments: NULL when there is none; required ones are errors. */
 void mailcmd_parse_text(struct mailcmd *c, int required);
 

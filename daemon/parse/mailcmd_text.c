@@ -163,6 +163,21 @@ line_make(struct line *ln, const char *s, size_t n)
 	ln->k0 = skip_blanks(ln->key, 0);
 }
 
+char *
+mailcmd_fold(const char *s)
+{
+	struct line ln;
+	char *out;
+
+	/* A line's key is exactly this; the map is a small price for one
+	 * folding in the program. */
+	line_make(&ln, s ? s : "", s ? strlen(s) : 0);
+	out = ln.key;
+	ln.key = NULL;
+	mailcmd_line_free(&ln);
+	return out;
+}
+
 void
 mailcmd_line_free(struct line *ln)
 {

@@ -33,6 +33,8 @@ static const struct timer_kind {
 } timer_kinds[] = {
 	{ "invitation_reminder",	"invitation",	timer_invitation },
 	{ "invitation_expiry",		"invitation",	timer_invitation },
+	{ "milestone_reminder",		"milestone",	timer_milestone },
+	{ "milestone_ask",		"milestone",	timer_milestone },
 };
 #define NKINDS	(sizeof(timer_kinds) / sizeof(timer_kinds[0]))
 

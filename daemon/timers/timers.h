@@ -8,6 +8,8 @@
  *                        transaction each, a chain's latest step only
  *   timers_private.h     what a handler receives; the handlers
  *   remind_invitation.c  a volunteer's unanswered invitation
+ *   remind_milestone.c   a roadmap step or check-in: reminded before,
+ *                        "how did it go?" the day after
  *
  * timers.h — running the jobs that have come due (table jobs, job_db.h).
  *

@@ -33,5 +33,8 @@ typedef int (*timer_fn)(struct casework *cw, const struct timer_job *j,
 /* remind_invitation.c: invitation_reminder and invitation_expiry. */
 int timer_invitation(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);
+/* remind_milestone.c: milestone_reminder and milestone_ask. */
+int timer_milestone(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
 
 #endif

@@ -4,8 +4,8 @@
  * boundaries and longest match, addresses in the forms clients write
  * them, every date and time form (and the wrong ones), roadmaps with and
  * without FIN, the typo rule, natural OUI/NON answers and the lines that
- * must stop parsing, the caps, and mailcmd_when_time() in Paris summer
- * and winter time.
+ * must stop parsing, FAIT and REPORTER with or without a step named,
+ * the caps, and mailcmd_when_time() in Paris summer and winter time.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -733,6 +733,101 @@ natural(void)
 	none("Bonjour,\nOui avec plaisir");
 }
 
+/* FAIT [étape] and REPORTER [étape] date: the step named in the
+ * sender's words (text), the new date, and the forms that are refused. */
+static void
+steps(void)
+{
+	static const struct {
+		const char		*line;
+		enum mailcmd_verb	 verb;
+		enum mailcmd_error	 err;
+		const char		*text;	/* the step named, NULL: none */
+		int			 y, mo, d, has_time, h, mi;
+	} v[] = {
+		{ "FAIT", CMD_FAIT, CMDERR_NONE, NULL, 0, 0, 0, 0, 0, 0 },
+		{ "fait.", CMD_FAIT, CMDERR_NONE, NULL, 0, 0, 0, 0, 0, 0 },
+		{ "Fait !", CMD_FAIT, CMDERR_NONE, NULL, 0, 0, 0, 0, 0, 0 },
+		{ "FAIT Étude de faisabilité", CMD_FAIT, CMDERR_NONE,
+		    "Étude de faisabilité", 0, 0, 0, 0, 0, 0 },
+		{ "FAIT : étude de faisabilité.", CMD_FAIT, CMDERR_NONE,
+		    "étude de faisabilité", 0, 0, 0, 0, 0, 0 },
+		{ "Fait\xc2\xa0: les bacs", CMD_FAIT, CMDERR_NONE, "les bacs",
+		    0, 0, 0, 0, 0, 0 },
+		{ "REPORTER 15/03/2027", CMD_REPORTER, CMDERR_NONE, NULL,
+		    2027, 3, 15, 0, 0, 0 },
+		{ "REPORTER étude 2027-03-15", CMD_REPORTER, CMDERR_NONE,
+		    "étude", 2027, 3, 15, 0, 0, 0 },
+		{ "REPORTER Étude de faisabilité au 15/03/2027", CMD_REPORTER,
+		    CMDERR_NONE, "Étude de faisabilité", 2027, 3, 15, 0, 0, 0 },
+		{ "Reporter l’étude jusqu’au 15/03/2027.", CMD_REPORTER,
+		    CMDERR_NONE, "l’étude", 2027, 3, 15, 0, 0, 0 },
+		{ "reporter : les bacs, au mardi 16/03/2027", CMD_REPORTER,
+		    CMDERR_NONE, "les bacs", 2027, 3, 16, 0, 0, 0 },
+		{ "REPORTER 15/03/2027 à 14h30 : étude de sol.", CMD_REPORTER,
+		    CMDERR_NONE, "étude de sol", 2027, 3, 15, 1, 14, 30 },
+		{ "REPORTER phase 2.0 pour le 15/03/2027", CMD_REPORTER,
+		    CMDERR_NONE, "phase 2.0", 2027, 3, 15, 0, 0, 0 },
+		{ "REPORTER Chantier du 01/04/2027 au 15/06/2027",
+		    CMD_REPORTER, CMDERR_NONE, "Chantier du 01/04/2027",
+		    2027, 6, 15, 0, 0, 0 },
+		{ "REPORTER 01/04/2027 15/06/2027 18h", CMD_REPORTER,
+		    CMDERR_NONE, "01/04/2027", 2027, 6, 15, 1, 18, 0 },
+		{ "REPORTER 15/03", CMD_REPORTER, CMDERR_NONE, NULL,
+		    2027, 3, 15, 0, 0, 0 },
+		{ "REPORTER", CMD_REPORTER, CMDERR_MISSING_ARGUMENT, NULL,
+		    0, 0, 0, 0, 0, 0 },
+		{ "REPORTER étude", CMD_REPORTER, CMDERR_BAD_DATE, NULL,
+		    0, 0, 0, 0, 0, 0 },
+		{ "REPORTER étude au 31/02/2027", CMD_REPORTER, CMDERR_BAD_DATE,
+		    NULL, 0, 0, 0, 0, 0, 0 },
+		{ "REPORTER 15/13/2027", CMD_REPORTER, CMDERR_BAD_DATE, NULL,
+		    0, 0, 0, 0, 0, 0 },
+		{ "REPORTER étude 15/03/2027 25h", CMD_REPORTER,
+		    CMDERR_BAD_TIME, "étude", 2027, 3, 15, 0, 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		const struct mailcmd *c = one(v[i].line, v[i].verb, v[i].err,
+		    NULL);
+		char name[300];
+
+		if (c == NULL)
+			continue;
+		snprintf(name, sizeof(name), "'%s': step named",
+		    shown(v[i].line));
+		is_str(c->text, v[i].text, name);
+		if (v[i].y != 0)
+			when_is(&c->when, v[i].y, v[i].mo, v[i].d,
+			    v[i].has_time, v[i].h, v[i].mi, v[i].line);
+	}
+	one("FAIT Étude de faisabilité.", CMD_FAIT, CMDERR_NONE,
+	    "Étude de faisabilité");
+	one("Reporter l'étude au 15/03/2027", CMD_REPORTER, CMDERR_NONE,
+	    "l'étude au 15/03/2027");
+
+	/* The prose guard: a sentence is not a command. */
+	none("Fait à Ambert, le 12 mars");
+	none("Fait le plein de compost");
+	none("Reporter à plus tard ne sert à rien");
+	none("Reporter l'étude serait sage");
+	/* ... capitals make one, and say what is wrong with it */
+	one("REPORTER à plus tard", CMD_REPORTER, CMDERR_BAD_DATE, NULL);
+	one("FAITS", CMD_UNKNOWN, CMDERR_UNKNOWN, "FAITS");
+
+	is_str(mailcmd_verb_name(CMD_FAIT), "FAIT", "name FAIT");
+	is_str(mailcmd_verb_name(CMD_REPORTER), "REPORTER", "name REPORTER");
+	{
+		char *f = mailcmd_fold("Étude de FAISABILITÉ – l’œuvre");
+
+		is_str(f, "etude de faisabilite - l'oeuvre", "folded name");
+		free(f);
+		f = mailcmd_fold(NULL);
+		is_str(f, "", "folded NULL");
+		free(f);
+	}
+}
+
 static void
 caps(void)
 {
@@ -861,6 +956,7 @@ main(void)
 	roadmaps();
 	unknown_and_prose();
 	natural();
+	steps();
 	caps();
 	when_time();
 
