@@ -190,6 +190,9 @@ struct render {
 	const struct template_set *set;
 	struct buf		 out;
 	int			 html;
+	int			 html_file;	/* an .html template: its
+						 * partials are looked up
+						 * as HTML first */
 	int			 subject;	/* values pass through
 						 * charset_subject_part() */
 	const struct tpl_data	*scope[RENDER_MAX_SCOPE];
@@ -323,8 +326,9 @@ render_nodes(struct render *r, const struct nodes *ns, int html)
 				return -1;
 			break;
 		case NODE_PARTIAL: {
-			const struct template *pt = template_find(r->set,
-			    n->text);
+			const struct template *pt = template_find_partial(
+			    r->set, n->text, r->html_file);
+			size_t start;
 
 			if (pt == NULL)
 				break;
@@ -335,9 +339,15 @@ render_nodes(struct render *r, const struct nodes *ns, int html)
 				return -1;
 			}
 			r->partials++;
+			start = r->out.len;
 			if (render_nodes(r, &pt->body, html) != 0)
 				return -1;
 			r->partials--;
+			/* A partial within a line ends where its text does:
+			 * its file's last line end is not the line's. */
+			if (n->in_line && r->out.len > start &&
+			    r->out.data[r->out.len - 1] == '\n')
+				r->out.data[--r->out.len] = '\0';
 			break;
 		}
 		}
@@ -350,12 +360,31 @@ render_nodes(struct render *r, const struct nodes *ns, int html)
 	return 0;
 }
 
+/* Trailing blanks and newlines dropped, then one newline; 0, or -1 when
+ * the output went over the cap. */
+static int
+render_finish(struct render *r)
+{
+	while (r->out.len > 0 && (r->out.data[r->out.len - 1] == '\n' ||
+	    r->out.data[r->out.len - 1] == ' ' ||
+	    r->out.data[r->out.len - 1] == '\t'))
+		r->out.data[--r->out.len] = '\0';
+	if (r->out.len > 0)
+		buf_addc(&r->out, '\n');
+	if (r->out.overflow) {
+		snprintf(r->err, r->errlen, "template %s: output larger than "
+		    "%d bytes", r->name, TEMPLATE_MAX_OUTPUT);
+		return -1;
+	}
+	return 0;
+}
+
 int
 template_render(const struct template_set *set, const char *name,
     const struct tpl_data *data, int html, char **subject, char **body,
     char *err, size_t errlen)
 {
-	const struct template *t = set ? template_find(set, name) : NULL;
+	const struct template *t = set ? template_find(set, name, 0) : NULL;
 	struct tpl_data *empty = NULL;
 	struct render r;
 	char *subj = NULL;
@@ -381,25 +410,50 @@ template_render(const struct template_set *set, const char *name,
 	r.subject = 0;
 	subj = charset_clean_line(buf_str(&r.out));
 	buf_reset(&r.out);
-	if (render_nodes(&r, &t->body, html) != 0)
+	if (render_nodes(&r, &t->body, html) != 0 || render_finish(&r) != 0)
 		goto out;
-	while (r.out.len > 0 && (r.out.data[r.out.len - 1] == '\n' ||
-	    r.out.data[r.out.len - 1] == ' ' ||
-	    r.out.data[r.out.len - 1] == '\t'))
-		r.out.data[--r.out.len] = '\0';
-	if (r.out.len > 0)
-		buf_addc(&r.out, '\n');
-	if (r.out.overflow) {
-		snprintf(err, errlen, "template %s: output larger than %d "
-		    "bytes", name, TEMPLATE_MAX_OUTPUT);
-		goto out;
-	}
 	*subject = subj;
 	subj = NULL;
 	*body = buf_steal(&r.out);
 	rc = 0;
 out:
 	free(subj);
+	buf_free(&r.out);
+	tpl_data_free(empty);
+	return rc;
+}
+
+int
+template_render_html(const struct template_set *set, const char *name,
+    const struct tpl_data *data, char **body, char *err, size_t errlen)
+{
+	const struct template *t = set ? template_find(set, name, 1) : NULL;
+	struct tpl_data *empty = NULL;
+	struct render r;
+	int rc = -1;
+
+	*body = NULL;
+	memset(&r, 0, sizeof(r));
+	buf_init(&r.out, TEMPLATE_MAX_OUTPUT);
+	if (t == NULL) {
+		snprintf(err, errlen, "no HTML template %s", name);
+		goto out;
+	}
+	if (data == NULL)
+		data = empty = tpl_data_new();
+	r.set = set;
+	r.name = name;
+	r.err = err;
+	r.errlen = errlen;
+	r.html_file = 1;
+	r.scope[r.depth++] = data;
+	/* Escaped by default: {{name}} in an HTML file can never add
+	 * markup, whatever a stranger wrote in their name or subject. */
+	if (render_nodes(&r, &t->body, 1) != 0 || render_finish(&r) != 0)
+		goto out;
+	*body = buf_steal(&r.out);
+	rc = 0;
+out:
 	buf_free(&r.out);
 	tpl_data_free(empty);
 	return rc;

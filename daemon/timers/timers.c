@@ -20,6 +20,7 @@
 #include "casework/casework.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "timers/digest.h"
 #include "timers/timers.h"
 #include "timers/timers_private.h"
 
@@ -32,6 +33,7 @@ static const struct timer_kind {
 } timer_kinds[] = {
 	{ "invitation_reminder",	"invitation",	timer_invitation },
 	{ "invitation_expiry",		"invitation",	timer_invitation },
+	{ "digest",			"digest",	timer_digest },
 };
 #define NKINDS	(sizeof(timer_kinds) / sizeof(timer_kinds[0]))
 
@@ -173,6 +175,9 @@ timers_run(struct casework *cw, size_t *ran, char *err, size_t errlen)
 	int rc = 0;
 
 	*ran = 0;
+	/* The digest is the one job nothing else plans. */
+	if (digest_plan_next(cw, err, errlen) != 0)
+		return -1;
 	/* Nothing that can wait is done outside working time: a job due on
 	 * a Saturday runs on Monday morning, with Monday's view of the
 	 * case. */
