@@ -387,7 +387,8 @@ static const char *const digest_vars[] = {
 	DIGEST_LIST("agenda"), "agenda.label", "agenda.is_meeting",
 	"agenda.is_milestone", "agenda.is_checkin", "agenda.has_time",
 	/* 3. late */
-	DIGEST_LIST("overdue"), "overdue.label", "overdue.is_milestone",
+	DIGEST_LIST("overdue"), "overdue.label", "overdue.is_meeting",
+	"overdue.is_milestone",
 	"overdue.is_checkin", "overdue.has_time", "overdue.days",
 	"overdue.days_plural",
 	DIGEST_LIST("inactive"), "inactive.days", "inactive.days_plural",
