@@ -129,6 +129,8 @@ digest_read(struct casework *cw, int64_t referent_id, int64_t except,
 		since = cw->now - DIGEST_FIRST_DAYS * 86400LL;
 	rc = digest_load(cw->st, cw->now, since, referent_id,
 	    cw->cfg->network.max_auto_per_day, d, err, errlen);
+	if (rc == 0 && referent_id == 0)
+		rc = digest_load_pool(cw->st, d, err, errlen);
 	d->first = first;
 	return rc;
 }

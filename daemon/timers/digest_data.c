@@ -276,8 +276,7 @@ digest_load(struct store *st, long long now, long long since,
 	    (referent_id == 0 && dg_mail(st, d, err, errlen) != 0) ||
 	    dg_agenda(st, d, today, horizon, err, errlen) != 0 ||
 	    dg_overdue(st, d, today, err, errlen) != 0 ||
-	    dg_cases(st, d, err, errlen) != 0 ||
-	    (referent_id == 0 && digest_load_pool(st, d, err, errlen) != 0))
+	    dg_cases(st, d, err, errlen) != 0)
 		return -1;
 	return 0;
 }

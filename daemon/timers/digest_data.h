@@ -120,16 +120,17 @@ struct digest {
 };
 
 /*
- * Reads the digest at `now` for the coordinators (referent_id 0) or for
- * one referent's own cases (then sections 5 and 6 stay empty), about
- * what happened since `since`.  *d is filled (digest_free() it, even on
- * error).  0 or -1 (err).
+ * Reads sections 1 to 4 of the digest at `now` for the coordinators
+ * (referent_id 0) or for one referent's own cases, about what happened
+ * since `since`.  *d is filled (digest_free() it, even on error).  0 or
+ * -1 (err).
  */
 int digest_load(struct store *st, long long now, long long since,
     int64_t referent_id, int max_auto_per_day, struct digest *d, char *err,
     size_t errlen);
 
-/* digest_pool.c: sections 5 and 6 of *d (d->now, since set).  0 or -1. */
+/* digest_pool.c: sections 5 and 6 of *d, after digest_load() (the
+ * coordinators' digest only).  0 or -1. */
 int digest_load_pool(struct store *st, struct digest *d, char *err,
     size_t errlen);
 
