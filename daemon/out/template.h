@@ -85,6 +85,10 @@ struct tpl_data *tpl_list_add(struct tpl_data *d, const char *name);
 void tpl_list_init(struct tpl_data *d, const char *name);
 /* The map `name`, created if it is not one yet; for dotted names. */
 struct tpl_data *tpl_map(struct tpl_data *d, const char *name);
+/* 1 if `name` may name a value (letters, digits, _; at most
+ * TEMPLATE_MAX_NAME bytes): for names made from data, such as a boolean
+ * named after a theme. */
+int tpl_name_ok(const char *name);
 
 /* ---- Templates --------------------------------------------------------- */
 

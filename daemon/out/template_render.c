@@ -78,13 +78,8 @@ tpl_data_free(struct tpl_data *d)
 static struct tpl_value *
 tpl_slot(struct tpl_data *d, const char *name)
 {
-	size_t len = strlen(name);
-
-	if (len == 0 || len > TEMPLATE_MAX_NAME)
+	if (!tpl_name_ok(name))
 		fatalx("template data: bad name \"%s\"", name);
-	for (size_t i = 0; i < len; i++)
-		if (!template_name_char(name[i]))
-			fatalx("template data: bad name \"%s\"", name);
 	for (size_t i = 0; i < d->n; i++)
 		if (strcmp(d->v[i].name, name) == 0)
 			return &d->v[i];
@@ -196,6 +191,7 @@ struct render {
 	int			 subject;	/* values pass through
 						 * charset_subject_part() */
 	const struct tpl_data	*scope[RENDER_MAX_SCOPE];
+	struct tpl_data		*empty;		/* the scope for no data */
 	int			 depth;
 	int			 partials;
 	const char		*name;		/* template rendered */
@@ -379,31 +375,56 @@ render_finish(struct render *r)
 	return 0;
 }
 
+/* Prepares r to render the .txt (html_file 0) or .html file of template
+ * `name` with data (an empty map when NULL, owned by r).  The template,
+ * or NULL with err set. */
+static const struct template *
+render_begin(struct render *r, const struct template_set *set,
+    const char *name, int html_file, const struct tpl_data *data,
+    char *err, size_t errlen)
+{
+	const struct template *t = set ? template_find(set, name,
+	    html_file) : NULL;
+
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->out, TEMPLATE_MAX_OUTPUT);
+	if (t == NULL) {
+		snprintf(err, errlen, "no %stemplate %s", html_file ? "HTML " :
+		    "", name);
+		return NULL;
+	}
+	if (data == NULL)
+		data = r->empty = tpl_data_new();
+	r->set = set;
+	r->name = name;
+	r->err = err;
+	r->errlen = errlen;
+	r->html_file = html_file;
+	r->scope[r->depth++] = data;
+	return t;
+}
+
+static void
+render_end(struct render *r)
+{
+	buf_free(&r->out);
+	tpl_data_free(r->empty);
+}
+
 int
 template_render(const struct template_set *set, const char *name,
     const struct tpl_data *data, int html, char **subject, char **body,
     char *err, size_t errlen)
 {
-	const struct template *t = set ? template_find(set, name, 0) : NULL;
-	struct tpl_data *empty = NULL;
 	struct render r;
+	const struct template *t = render_begin(&r, set, name, 0, data, err,
+	    errlen);
 	char *subj = NULL;
 	int rc = -1;
 
 	*subject = *body = NULL;
-	memset(&r, 0, sizeof(r));
-	buf_init(&r.out, TEMPLATE_MAX_OUTPUT);
-	if (t == NULL) {
-		snprintf(err, errlen, "no template %s", name);
+	if (t == NULL)
 		goto out;
-	}
-	if (data == NULL)
-		data = empty = tpl_data_new();
-	r.set = set;
-	r.name = name;
-	r.err = err;
-	r.errlen = errlen;
-	r.scope[r.depth++] = data;
 	r.subject = 1;
 	if (render_nodes(&r, &t->subject, 0) != 0)
 		goto out;
@@ -418,8 +439,7 @@ template_render(const struct template_set *set, const char *name,
 	rc = 0;
 out:
 	free(subj);
-	buf_free(&r.out);
-	tpl_data_free(empty);
+	render_end(&r);
 	return rc;
 }
 
@@ -427,34 +447,32 @@ int
 template_render_html(const struct template_set *set, const char *name,
     const struct tpl_data *data, char **body, char *err, size_t errlen)
 {
-	const struct template *t = set ? template_find(set, name, 1) : NULL;
-	struct tpl_data *empty = NULL;
 	struct render r;
+	const struct template *t = render_begin(&r, set, name, 1, data, err,
+	    errlen);
 	int rc = -1;
 
 	*body = NULL;
-	memset(&r, 0, sizeof(r));
-	buf_init(&r.out, TEMPLATE_MAX_OUTPUT);
-	if (t == NULL) {
-		snprintf(err, errlen, "no HTML template %s", name);
-		goto out;
-	}
-	if (data == NULL)
-		data = empty = tpl_data_new();
-	r.set = set;
-	r.name = name;
-	r.err = err;
-	r.errlen = errlen;
-	r.html_file = 1;
-	r.scope[r.depth++] = data;
 	/* Escaped by default: {{name}} in an HTML file can never add
 	 * markup, whatever a stranger wrote in their name or subject. */
-	if (render_nodes(&r, &t->body, 1) != 0 || render_finish(&r) != 0)
-		goto out;
-	*body = buf_steal(&r.out);
-	rc = 0;
-out:
-	buf_free(&r.out);
-	tpl_data_free(empty);
+	if (t != NULL && render_nodes(&r, &t->body, 1) == 0 &&
+	    render_finish(&r) == 0) {
+		*body = buf_steal(&r.out);
+		rc = 0;
+	}
+	render_end(&r);
 	return rc;
+}
+
+int
+tpl_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > TEMPLATE_MAX_NAME)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!template_name_char(name[i]))
+			return 0;
+	return 1;
 }

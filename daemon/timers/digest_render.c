@@ -86,22 +86,6 @@ dg_date(struct tpl_data *t, const char *date_var, const char *time_var,
 	}
 }
 
-/* A name the template language accepts after "theme_": identifiers of
- * the rules are, anything else is shown as written. */
-static int
-dg_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n + 6 > TEMPLATE_MAX_NAME)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' &&
-		    s[i] <= '9') || s[i] == '_'))
-			return 0;
-	return 1;
-}
-
 static void
 dg_theme(struct tpl_data *t, const char *id)
 {
@@ -112,10 +96,11 @@ dg_theme(struct tpl_data *t, const char *id)
 		return;
 	}
 	tpl_set(t, "theme_id", id);
-	if (dg_name_ok(id)) {
-		snprintf(var, sizeof(var), "theme_%s", id);
+	/* Identifiers of the rules are names; anything else is shown as
+	 * written (theme_id). */
+	snprintf(var, sizeof(var), "theme_%s", id);
+	if (strlen(id) + 6 <= TEMPLATE_MAX_NAME && tpl_name_ok(var))
 		tpl_set_bool(t, var, 1);
-	}
 }
 
 /* "energie,habitat" as a list of theme items. */
@@ -140,7 +125,7 @@ dg_themes(struct tpl_data *t, const char *csv)
 static void
 dg_flag(struct tpl_data *t, const char *flag)
 {
-	if (flag != NULL && dg_name_ok(flag))
+	if (flag != NULL && tpl_name_ok(flag))
 		tpl_set_bool(t, flag, 1);
 }
 
