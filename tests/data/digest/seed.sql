@@ -1,12 +1,8 @@
 -- seed.sql — a network as the digest of Monday 7 December 2026, 08:00
 -- (Europe/Paris) sees it; read by tests/integration/digest_print.sh with
--- TZ=Europe/Paris, so that T('...') is a Paris local time.  The previous
+-- TZ=Europe/Paris, so that unixepoch('...', 'utc') reads a Paris local
+-- time.  The previous
 -- digest ran on Monday 30 November at 08:00.
-CREATE TEMP VIEW v AS SELECT 1;
-CREATE TEMP TABLE t0 (k TEXT PRIMARY KEY, at INTEGER);
-INSERT INTO t0 VALUES
- ('old',      unixepoch('2026-01-05 10:00', 'utc')),
- ('now',      unixepoch('2026-12-07 08:00', 'utc'));
 
 INSERT INTO persons (id, email, name, themes, communes, charter_signed_at,
     failing_since, last_bounce_at, last_bounce_status, created_at, updated_at)
