@@ -180,6 +180,16 @@ dispatch_mail(struct casework *cw, const struct cw_mail *mail, char *err,
 		return -1;
 	if (mail->autokind == MSG_AUTO_BOUNCE)
 		return dispatch_bounce(cw, mail, &tm, err, errlen);
+	if (tm.how == THREAD_TOKEN && tm.case_id == 0) {
+		/* An answer to a mail of the network about no case (the
+		 * digest): it belongs to the person it was sent to, never
+		 * to a new case. */
+		log_info("message <%s> from %s: reply to a mail about no "
+		    "case, recorded", m->message_id ? m->message_id : "",
+		    m->from.address);
+		return case_link_message(cw->st, mail->msg_id, 0,
+		    tm.sender_id, "token", err, errlen);
+	}
 	if (tm.how != THREAD_NONE)
 		return followup_record(cw, mail, &tm, err, errlen);
 	if (mail->autokind != MSG_AUTO_NONE) {

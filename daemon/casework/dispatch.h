@@ -12,6 +12,8 @@
  *                             assignment mail, possible-duplicate notice
  *   reply to a case           timeline, activity, commands, forward to the
  *                             referent (followup.h)
+ *   reply to a mail about     recorded for its sender (our token names no
+ *   no case (the digest)      case); never a new case
  *   bounce                    failing address flagged, referent told
  *   auto-reply, list mail     recorded on its case if it has one; never
  *                             answered (RFC 3834)

@@ -2,9 +2,9 @@
  * cli/ — the command line: main.c reads the global options and calls one
  * subcommand, each in its own file named after it (cmd_run.c for run and
  * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person.c,
- * cmd_outbox.c, cmd_quarantine.c); daemon.c is the loop of `run` and the
- * cycle of `poll` (fetch, timers, outbox, sent copies).  Only cli/ may
- * call into every other folder.
+ * cmd_outbox.c, cmd_quarantine.c, cmd_digest.c); daemon.c is the loop of
+ * `run` and the cycle of `poll` (fetch, timers, outbox, sent copies).
+ * Only cli/ may call into every other folder.
  *
  * cli.h — what every subcommand receives, and the helpers they share.
  *
@@ -52,5 +52,7 @@ int cmd_outbox(struct cli *cli, int argc, char **argv);
 extern const char cmd_outbox_help[];
 int cmd_person(struct cli *cli, int argc, char **argv);
 extern const char cmd_person_help[];
+int cmd_digest(struct cli *cli, int argc, char **argv);
+extern const char cmd_digest_help[];
 
 #endif

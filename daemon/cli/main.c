@@ -45,6 +45,7 @@ static const struct subcommand commands[] = {
 	{ "quarantine", cmd_quarantine, cmd_quarantine_help,
 	    CONFIG_REQUIRED },
 	{ "person", cmd_person, cmd_person_help, CONFIG_REQUIRED },
+	{ "digest", cmd_digest, cmd_digest_help, CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -69,6 +70,7 @@ static const char main_help[] =
 "  quarantine list|retry  mails that could not be handled; handle one again\n"
 "  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
 "  person add|list|import  the network's people; sync and show the people file\n"
+"  digest [--print [--html]] [--to EMAIL]  build (and send) the digest now\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 

@@ -67,7 +67,7 @@ mailer_queue(struct mailer *m, struct store *st,
 	struct outbox_item item;
 	struct compose_mail cm;
 	char msgid[TOKEN_MSGID_MAX], *subject = NULL, *body = NULL;
-	char *tagged = NULL, *msg = NULL;
+	char *tagged = NULL, *msg = NULL, *html = NULL;
 	size_t len = 0;
 	int64_t id = 0;
 	int rc = OUTBOX_ERR, res;
@@ -93,6 +93,10 @@ mailer_queue(struct mailer *m, struct store *st,
 	if (template_render(m->templates, mail->template, mail->data, 0,
 	    &subject, &body, err, errlen) != 0)
 		goto out;
+	if (template_has_html(m->templates, mail->template) &&
+	    template_render_html(m->templates, mail->template, mail->data,
+	    &html, err, errlen) != 0)
+		goto out;
 	if (mail->case_ref)
 		tagged = compose_tag_subject(mail->case_ref, subject);
 	if (token_make(m->key, m->keylen, id, mail->case_id, mail->person_id,
@@ -109,6 +113,7 @@ mailer_queue(struct mailer *m, struct store *st,
 	cm.nto = 1;
 	cm.subject = tagged ? tagged : subject;
 	cm.body_text = body;
+	cm.body_html = html;
 	cm.in_reply_to = mail->in_reply_to;
 	cm.references = mail->references;
 	cm.nreferences = mail->nreferences;
@@ -132,5 +137,27 @@ out:
 	free(body);
 	free(tagged);
 	free(msg);
+	free(html);
 	return rc;
+}
+
+int
+mailer_render(struct mailer *m, const char *tpl, struct tpl_data *data,
+    int html, char **subject, char **body, char *err, size_t errlen)
+{
+	tpl_set(data, "network_name", m->cfg->network.name);
+	tpl_set(data, "contact", m->cfg->network.contact);
+	if (template_render(m->templates, tpl, data, 0, subject, body, err,
+	    errlen) != 0)
+		return -1;
+	if (!html)
+		return 0;
+	free(*body);
+	*body = NULL;
+	if (template_render_html(m->templates, tpl, data, body, err,
+	    errlen) == 0)
+		return 0;
+	free(*subject);
+	*subject = NULL;
+	return -1;
 }

@@ -34,7 +34,8 @@
  *   smtp.h, smtp.c            submission with libcurl, one transaction
  *                             per recipient, temporary vs permanent
  *
- * mailer_queue() renders a French template from templates/fr/, reserves the
+ * mailer_queue() renders a French template from templates/fr/ (and its
+ * HTML alternative, when the template has one), reserves the
  * outbox row (the daily cap on automatic mail per address applies), makes
  * the signed Message-ID token that binds the mail to its case and
  * recipient (DESIGN.md §4), composes the MIME message (subject tag, RFC
@@ -102,5 +103,15 @@ struct mailer_mail {
 int mailer_queue(struct mailer *m, struct store *st,
     const struct mailer_mail *mail, int64_t *outbox_id, char *err,
     size_t errlen);
+
+/*
+ * Renders template `tpl` as mailer_queue() would for its mail, without
+ * queueing anything: *subject and, with html 0, the text body, with html
+ * 1 the HTML alternative's body, into new strings owned by the caller
+ * (for `coupdepouce digest --print`).  network_name and contact are added
+ * to data.  0, or -1 with err (both NULL then).
+ */
+int mailer_render(struct mailer *m, const char *tpl, struct tpl_data *data,
+    int html, char **subject, char **body, char *err, size_t errlen);
 
 #endif

@@ -6,6 +6,13 @@
  * Documentation comments ({{! ... }}) may come before the Subject line.
  * No French sentence lives in the C code: the code only fills in values.
  *
+ * A template may have an HTML alternative, NAME.html beside NAME.txt: the
+ * body of the text/html part of the same mail (the subject is the text
+ * template's), with the same variables.  In an .html file {{name}} is
+ * HTML-escaped ({{{name}}} is not, for values the code made safe), and
+ * {{> _part}} takes _part.html when there is one, else _part.txt.  The
+ * mail then goes out as multipart/alternative, text first (compose.h).
+ *
  * The template language is a subset of mustache (mustache.github.io):
  *   {{name}}             the value (HTML-escaped when rendering for HTML)
  *   {{{name}}} {{&name}} the value, never escaped
@@ -16,7 +23,9 @@
  *   {{! comment }}       dropped (may span lines)
  *   {{> name}}           the body of template `name` in the current scope
  *                        (a partial; files whose name starts with '_' are
- *                        partials: body only, no Subject line)
+ *                        partials: body only, no Subject line); used
+ *                        within a line of text, its last line end is
+ *                        dropped, so a one-line partial stays in the line
  *   a.b                  dotted names descend into maps
  * A line holding only a section, close, comment or partial tag (and blanks)
  * disappears entirely, so sections on lines of their own leave no blank
@@ -76,13 +85,18 @@ struct tpl_data *tpl_list_add(struct tpl_data *d, const char *name);
 void tpl_list_init(struct tpl_data *d, const char *name);
 /* The map `name`, created if it is not one yet; for dotted names. */
 struct tpl_data *tpl_map(struct tpl_data *d, const char *name);
+/* 1 if `name` may name a value (letters, digits, _; at most
+ * TEMPLATE_MAX_NAME bytes): for names made from data, such as a boolean
+ * named after a theme. */
+int tpl_name_ok(const char *name);
 
 /* ---- Templates --------------------------------------------------------- */
 
 struct template_set;
 
 /*
- * Loads and parses every *.txt in DIR/fr/ (DIR is [paths] templates).
+ * Loads and parses every *.txt and *.html in DIR/fr/ (DIR is [paths]
+ * templates); an .html file that is not a partial needs its .txt.
  * On success *out is a new set (template_set_free()).  On failure returns
  * -1 and err lists every file's first problem, one "path:line: problem"
  * per line (up to errlen): unreadable file, file too large, invalid UTF-8,
@@ -116,8 +130,20 @@ int template_render(const struct template_set *set, const char *name,
     const struct tpl_data *data, int html, char **subject, char **body,
     char *err, size_t errlen);
 
-/* 1 if the set holds template `name`. */
+/*
+ * Renders the HTML alternative NAME.html of template `name` with `data`
+ * (borrowed), values HTML-escaped: *body (LF line ends, ending with one
+ * newline) is a new string owned by the caller.  0, or -1 with err (no
+ * such file, output over TEMPLATE_MAX_OUTPUT...); *body is then NULL.
+ */
+int template_render_html(const struct template_set *set, const char *name,
+    const struct tpl_data *data, char **body, char *err, size_t errlen);
+
+/* 1 if the set holds template `name` (its .txt file). */
 int template_exists(const struct template_set *set, const char *name);
+
+/* 1 if template `name` has an HTML alternative (NAME.html). */
+int template_has_html(const struct template_set *set, const char *name);
 
 /*
  * The variables the daemon documents for template `name` (the table in

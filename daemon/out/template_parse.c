@@ -83,18 +83,34 @@ template_set_free(struct template_set *set)
 }
 
 const struct template *
-template_find(const struct template_set *set, const char *name)
+template_find(const struct template_set *set, const char *name, int html)
 {
 	for (size_t i = 0; i < set->n; i++)
-		if (strcmp(set->t[i].name, name) == 0)
+		if (strcmp(set->t[i].name, name) == 0 &&
+		    set->t[i].html == (html != 0))
 			return &set->t[i];
 	return NULL;
+}
+
+const struct template *
+template_find_partial(const struct template_set *set, const char *name,
+    int html)
+{
+	const struct template *t = html ? template_find(set, name, 1) : NULL;
+
+	return t ? t : template_find(set, name, 0);
 }
 
 int
 template_exists(const struct template_set *set, const char *name)
 {
-	return set != NULL && template_find(set, name) != NULL;
+	return set != NULL && template_find(set, name, 0) != NULL;
+}
+
+int
+template_has_html(const struct template_set *set, const char *name)
+{
+	return set != NULL && template_find(set, name, 1) != NULL;
 }
 
 /* ---- Parser ------------------------------------------------------------- */
@@ -324,6 +340,7 @@ parse_nodes(struct parser *p, struct nodes *out, const char *open,
 			    NODE_PARTIAL, line);
 
 			n->text = nm;
+			n->in_line = kind == TAG_PARTIAL && !standalone;
 			break;
 		}
 		case TAG_SECTION:
@@ -445,7 +462,9 @@ template_parse(struct template *t, const char *s, size_t len, char *err,
 	size_t i = 0, eol, subj, subj_end;
 	int line = 1;
 
-	if (t->partial)
+	/* A partial is a piece of body; an HTML file is the body of its
+	 * text template's HTML part, which has the text's subject. */
+	if (t->partial || t->html)
 		return parse_segment(t->path, s, len, 1, 0, &t->body, err,
 		    errlen);
 
@@ -536,10 +555,11 @@ check_partials(const struct template_set *set, const struct template *t,
 		const struct node *n = &ns->v[i];
 
 		if (n->kind == NODE_PARTIAL &&
-		    template_find(set, n->text) == NULL) {
+		    template_find_partial(set, n->text, t->html) == NULL) {
 			snprintf(msg, sizeof(msg), "%s:%d: unknown partial "
-			    "{{> %s}} (no %s.txt in %s)", t->path, n->line,
-			    n->text, n->text, set->dir);
+			    "{{> %s}} (no %s.txt%s in %s)", t->path, n->line,
+			    n->text, n->text, t->html ? " or .html" : "",
+			    set->dir);
 			template_error_add(errs, msg);
 		}
 		check_partials(set, t, &n->kids, errs);
@@ -556,6 +576,19 @@ template_name_ok(const char *s, size_t n)
 		    s[i] <= '9') || s[i] == '_'))
 			return 0;
 	return 1;
+}
+
+/* 1 if NAME.txt is among the file names. */
+static int
+template_file_listed(char **names, size_t n, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(names[i], name, len) == 0 &&
+		    strcmp(names[i] + len, ".txt") == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -584,7 +617,8 @@ template_load_dir(const char *dir, struct template_set **out, char *err,
 		size_t n = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || n < 5 ||
-		    strcmp(de->d_name + n - 4, ".txt") != 0)
+		    (strcmp(de->d_name + n - 4, ".txt") != 0 &&
+		    (n < 6 || strcmp(de->d_name + n - 5, ".html") != 0)))
 			continue;
 		if (nnames == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -610,12 +644,20 @@ template_load_dir(const char *dir, struct template_set **out, char *err,
 
 		memset(t, 0, sizeof(*t));
 		t->path = xasprintf("%s/%s", set->dir, names[i]);
-		t->name = xstrndup(names[i], strlen(names[i]) - 4);
+		t->html = strcmp(names[i] + strlen(names[i]) - 5, ".html") ==
+		    0;
+		t->name = xstrndup(names[i], strlen(names[i]) - (t->html ?
+		    5 : 4));
 		t->partial = t->name[0] == '_';
 		msg[0] = '\0';
 		if (!template_name_ok(t->name, strlen(t->name)))
 			snprintf(msg, sizeof(msg), "%s: a template name is "
 			    "lower-case letters, digits and _", t->path);
+		else if (t->html && !t->partial && !template_file_listed(
+		    names, nnames, t->name))
+			snprintf(msg, sizeof(msg), "%s: an HTML template is the "
+			    "HTML part of a text one: %s.txt is missing",
+			    t->path, t->name);
 		else if (fileio_read(t->path, TEMPLATE_MAX_SIZE, 0, &text,
 		    &len, NULL, msg, sizeof(msg)) == 0 &&
 		    (nlen = normalize_text(t->path, text, len, msg,

@@ -78,13 +78,8 @@ tpl_data_free(struct tpl_data *d)
 static struct tpl_value *
 tpl_slot(struct tpl_data *d, const char *name)
 {
-	size_t len = strlen(name);
-
-	if (len == 0 || len > TEMPLATE_MAX_NAME)
+	if (!tpl_name_ok(name))
 		fatalx("template data: bad name \"%s\"", name);
-	for (size_t i = 0; i < len; i++)
-		if (!template_name_char(name[i]))
-			fatalx("template data: bad name \"%s\"", name);
 	for (size_t i = 0; i < d->n; i++)
 		if (strcmp(d->v[i].name, name) == 0)
 			return &d->v[i];
@@ -190,9 +185,13 @@ struct render {
 	const struct template_set *set;
 	struct buf		 out;
 	int			 html;
+	int			 html_file;	/* an .html template: its
+						 * partials are looked up
+						 * as HTML first */
 	int			 subject;	/* values pass through
 						 * charset_subject_part() */
 	const struct tpl_data	*scope[RENDER_MAX_SCOPE];
+	struct tpl_data		*empty;		/* the scope for no data */
 	int			 depth;
 	int			 partials;
 	const char		*name;		/* template rendered */
@@ -323,8 +322,9 @@ render_nodes(struct render *r, const struct nodes *ns, int html)
 				return -1;
 			break;
 		case NODE_PARTIAL: {
-			const struct template *pt = template_find(r->set,
-			    n->text);
+			const struct template *pt = template_find_partial(
+			    r->set, n->text, r->html_file);
+			size_t start;
 
 			if (pt == NULL)
 				break;
@@ -335,9 +335,15 @@ render_nodes(struct render *r, const struct nodes *ns, int html)
 				return -1;
 			}
 			r->partials++;
+			start = r->out.len;
 			if (render_nodes(r, &pt->body, html) != 0)
 				return -1;
 			r->partials--;
+			/* A partial within a line ends where its text does:
+			 * its file's last line end is not the line's. */
+			if (n->in_line && r->out.len > start &&
+			    r->out.data[r->out.len - 1] == '\n')
+				r->out.data[--r->out.len] = '\0';
 			break;
 		}
 		}
@@ -350,57 +356,123 @@ render_nodes(struct render *r, const struct nodes *ns, int html)
 	return 0;
 }
 
+/* Trailing blanks and newlines dropped, then one newline; 0, or -1 when
+ * the output went over the cap. */
+static int
+render_finish(struct render *r)
+{
+	while (r->out.len > 0 && (r->out.data[r->out.len - 1] == '\n' ||
+	    r->out.data[r->out.len - 1] == ' ' ||
+	    r->out.data[r->out.len - 1] == '\t'))
+		r->out.data[--r->out.len] = '\0';
+	if (r->out.len > 0)
+		buf_addc(&r->out, '\n');
+	if (r->out.overflow) {
+		snprintf(r->err, r->errlen, "template %s: output larger than "
+		    "%d bytes", r->name, TEMPLATE_MAX_OUTPUT);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepares r to render the .txt (html_file 0) or .html file of template
+ * `name` with data (an empty map when NULL, owned by r).  The template,
+ * or NULL with err set. */
+static const struct template *
+render_begin(struct render *r, const struct template_set *set,
+    const char *name, int html_file, const struct tpl_data *data,
+    char *err, size_t errlen)
+{
+	const struct template *t = set ? template_find(set, name,
+	    html_file) : NULL;
+
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->out, TEMPLATE_MAX_OUTPUT);
+	if (t == NULL) {
+		snprintf(err, errlen, "no %stemplate %s", html_file ? "HTML " :
+		    "", name);
+		return NULL;
+	}
+	if (data == NULL)
+		data = r->empty = tpl_data_new();
+	r->set = set;
+	r->name = name;
+	r->err = err;
+	r->errlen = errlen;
+	r->html_file = html_file;
+	r->scope[r->depth++] = data;
+	return t;
+}
+
+static void
+render_end(struct render *r)
+{
+	buf_free(&r->out);
+	tpl_data_free(r->empty);
+}
+
 int
 template_render(const struct template_set *set, const char *name,
     const struct tpl_data *data, int html, char **subject, char **body,
     char *err, size_t errlen)
 {
-	const struct template *t = set ? template_find(set, name) : NULL;
-	struct tpl_data *empty = NULL;
 	struct render r;
+	const struct template *t = render_begin(&r, set, name, 0, data, err,
+	    errlen);
 	char *subj = NULL;
 	int rc = -1;
 
 	*subject = *body = NULL;
-	memset(&r, 0, sizeof(r));
-	buf_init(&r.out, TEMPLATE_MAX_OUTPUT);
-	if (t == NULL) {
-		snprintf(err, errlen, "no template %s", name);
+	if (t == NULL)
 		goto out;
-	}
-	if (data == NULL)
-		data = empty = tpl_data_new();
-	r.set = set;
-	r.name = name;
-	r.err = err;
-	r.errlen = errlen;
-	r.scope[r.depth++] = data;
 	r.subject = 1;
 	if (render_nodes(&r, &t->subject, 0) != 0)
 		goto out;
 	r.subject = 0;
 	subj = charset_clean_line(buf_str(&r.out));
 	buf_reset(&r.out);
-	if (render_nodes(&r, &t->body, html) != 0)
+	if (render_nodes(&r, &t->body, html) != 0 || render_finish(&r) != 0)
 		goto out;
-	while (r.out.len > 0 && (r.out.data[r.out.len - 1] == '\n' ||
-	    r.out.data[r.out.len - 1] == ' ' ||
-	    r.out.data[r.out.len - 1] == '\t'))
-		r.out.data[--r.out.len] = '\0';
-	if (r.out.len > 0)
-		buf_addc(&r.out, '\n');
-	if (r.out.overflow) {
-		snprintf(err, errlen, "template %s: output larger than %d "
-		    "bytes", name, TEMPLATE_MAX_OUTPUT);
-		goto out;
-	}
 	*subject = subj;
 	subj = NULL;
 	*body = buf_steal(&r.out);
 	rc = 0;
 out:
 	free(subj);
-	buf_free(&r.out);
-	tpl_data_free(empty);
+	render_end(&r);
 	return rc;
+}
+
+int
+template_render_html(const struct template_set *set, const char *name,
+    const struct tpl_data *data, char **body, char *err, size_t errlen)
+{
+	struct render r;
+	const struct template *t = render_begin(&r, set, name, 1, data, err,
+	    errlen);
+	int rc = -1;
+
+	*body = NULL;
+	/* Escaped by default: {{name}} in an HTML file can never add
+	 * markup, whatever a stranger wrote in their name or subject. */
+	if (t != NULL && render_nodes(&r, &t->body, 1) == 0 &&
+	    render_finish(&r) == 0) {
+		*body = buf_steal(&r.out);
+		rc = 0;
+	}
+	render_end(&r);
+	return rc;
+}
+
+int
+tpl_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > TEMPLATE_MAX_NAME)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!template_name_char(name[i]))
+			return 0;
+	return 1;
 }

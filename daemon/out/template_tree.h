@@ -43,12 +43,17 @@ struct node {
 	char		*text;		/* TEXT: the text; else the name */
 	size_t		 len;
 	struct nodes	 kids;		/* SECTION, INVERTED */
+	int		 in_line;	/* PARTIAL: inside a line of text,
+					 * whose end is not the partial's */
 };
 
 struct template {
 	char		*name;
 	char		*path;
 	int		 partial;	/* name starts with '_': body only */
+	int		 html;		/* NAME.html: the HTML alternative of
+					 * NAME.txt, body only, values
+					 * escaped */
 	struct nodes	 subject;
 	struct nodes	 body;
 };
@@ -59,9 +64,16 @@ struct template_set {
 	size_t		 n;
 };
 
-/* The template `name` of the set (borrowed), or NULL. */
+/* The template `name` of the set (borrowed), or NULL: its .txt file, or
+ * with html its .html file. */
 const struct template *template_find(const struct template_set *set,
-    const char *name);
+    const char *name, int html);
+
+/* The partial `name` as a template of kind `html` includes it: an HTML
+ * template takes _name.html, else _name.txt (words without markup read
+ * the same in both); a text template takes _name.txt.  NULL if none. */
+const struct template *template_find_partial(const struct template_set *set,
+    const char *name, int html);
 
 /* 1 for a character of a name segment: [A-Za-z0-9_]. */
 int template_name_char(char c);

@@ -23,7 +23,9 @@ thread_how_name(enum thread_how how)
 	return "new";
 }
 
-/* 1 if `id` is one of our Message-IDs naming an existing case. */
+/* 1 if `id` is one of our Message-IDs naming an existing case, or
+ * naming no case but a person (a mail of the network to them, such as
+ * the digest: case_id 0). */
 static int
 thread_try_token(struct store *st, const unsigned char *key, size_t keylen,
     const char *id, struct thread_match *out, char *err, size_t errlen)
@@ -35,12 +37,14 @@ thread_try_token(struct store *st, const unsigned char *key, size_t keylen,
 	/* Any domain: mail sent before a change of [network] domain is
 	 * still ours, and the HMAC is what proves it. */
 	if (id == NULL || !token_verify(key, keylen, id, NULL, &outbox_id,
-	    &case_id, &person_id) || case_id == 0)
+	    &case_id, &person_id) || (case_id == 0 && person_id == 0))
 		return 0;
-	rc = case_load(st, case_id, &c, err, errlen);
-	if (rc <= 0)
-		return rc;
-	case_row_free(&c);
+	if (case_id != 0) {
+		rc = case_load(st, case_id, &c, err, errlen);
+		if (rc <= 0)
+			return rc;
+		case_row_free(&c);
+	}
 	out->how = THREAD_TOKEN;
 	out->case_id = case_id;
 	out->outbox_id = outbox_id;
@@ -108,7 +112,8 @@ thread_match(struct store *st, const unsigned char *key, size_t keylen,
 		return 0;
 	out->from_bound = out->sender_id != 0 &&
 	    out->sender_id == out->bound_id;
-	if (out->sender_id != 0 && case_participant(st, out->case_id,
+	if (out->sender_id != 0 && out->case_id != 0 &&
+	    case_participant(st, out->case_id,
 	    out->sender_id, out->role, sizeof(out->role), err, errlen) < 0)
 		return -1;
 	return 0;

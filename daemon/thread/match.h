@@ -13,7 +13,8 @@
  *
  * In order: (1) a Message-ID of ours in In-Reply-To or References whose
  * HMAC verifies (token.h) gives the case and the person the answered mail
- * was sent to; (2) a case tag in the subject (tag.h), when the sender
+ * was sent to — or only the person, for a mail of the network about no
+ * case (the digest): case_id is then 0 and how THREAD_TOKEN; (2) a case tag in the subject (tag.h), when the sender
  * takes part in that case; (3) nothing: the caller starts a new case,
  * unless the mail is automatic.  The sender is identified by From in every
  * case: a token binds a person, but only a matching From lets them act as
@@ -39,7 +40,9 @@ enum thread_how {
 
 struct thread_match {
 	enum thread_how	 how;
-	int64_t		 case_id;	/* 0 with THREAD_NONE */
+	int64_t		 case_id;	/* 0 with THREAD_NONE, and with
+					 * THREAD_TOKEN for a reply to a mail
+					 * about no case */
 	int64_t		 outbox_id;	/* THREAD_TOKEN: the mail answered */
 	int64_t		 bound_id;	/* THREAD_TOKEN: person it was sent to
 					 * (0: none) */

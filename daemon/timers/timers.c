@@ -21,6 +21,7 @@
 #include "casework/casework.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "timers/digest.h"
 #include "timers/timers.h"
 #include "timers/timers_private.h"
 
@@ -35,6 +36,7 @@ static const struct timer_kind {
 	{ "invitation_expiry",		"invitation",	timer_invitation },
 	{ "milestone_reminder",		"milestone",	timer_milestone },
 	{ "milestone_ask",		"milestone",	timer_milestone },
+	{ "digest",			"digest",	timer_digest },
 };
 #define NKINDS	(sizeof(timer_kinds) / sizeof(timer_kinds[0]))
 
@@ -176,6 +178,9 @@ timers_run(struct casework *cw, size_t *ran, char *err, size_t errlen)
 	int rc = 0;
 
 	*ran = 0;
+	/* The digest is the one job nothing else plans. */
+	if (digest_plan_next(cw, err, errlen) != 0)
+		return -1;
 	/* Nothing that can wait is done outside working time: a job due on
 	 * a Saturday runs on Monday morning, with Monday's view of the
 	 * case. */

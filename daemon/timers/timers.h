@@ -10,6 +10,12 @@
  *   remind_invitation.c  a volunteer's unanswered invitation
  *   remind_milestone.c   a roadmap step or check-in: reminded before,
  *                        "how did it go?" the day after
+ *   digest.h, digest.c   the digest to the coordinators: planning,
+ *                        the job, sending (and --print)
+ *     digest_data.h      what it says, as a plain struct
+ *     digest_data.c      the queries about cases and mail
+ *     digest_pool.c      the queries about the pool, the counts
+ *     digest_render.c    the struct as template values
  *
  * timers.h — running the jobs that have come due (table jobs, job_db.h).
  *
@@ -27,8 +33,9 @@ struct casework;
 struct config;
 struct store;
 
-/* Runs the due jobs (at most a batch) if cw->now is working time,
- * counting them in *ran.  0, or -1 on a database error (err; the failing
+/* Plans the next digest if none is pending (digest.h), then runs the due
+ * jobs (at most a batch) if cw->now is working time, counting them in
+ * *ran.  0, or -1 on a database error (err; the failing
  * job is rolled back and the rest wait for the next pass). */
 int timers_run(struct casework *cw, size_t *ran, char *err, size_t errlen);
 

@@ -37,4 +37,8 @@ int timer_invitation(struct casework *cw, const struct timer_job *j,
 int timer_milestone(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);
 
+/* digest.c: the digest to the coordinators (and referents). */
+int timer_digest(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
 #endif

@@ -45,7 +45,8 @@ t_nogrep "no timer on a Saturday" "$T/poll.log" "due timer"
 poll "poll: Monday 07:59" "2026-12-07 07:59"
 t_nogrep "none before working hours" "$T/poll.log" "due timer"
 poll "poll: Monday 08:00" "2026-12-07 08:00"
-t_grep "one timer ran" "$T/poll.log" "ran 1 due timer(s)"
+# The reminder, and the weekly digest planned at the first poll.
+t_grep "the reminder ran" "$T/poll.log" "ran 2 due timer(s)"
 t_run "volunteer1 is reminded" 0 $MAILBOX wait volunteer1 --subject "^Rappel" --timeout 20
 poll "poll again the same day" "2026-12-07 12:00"
 t_nogrep "the reminder is not sent twice" "$T/poll.log" "due timer"

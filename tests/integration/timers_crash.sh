@@ -50,7 +50,9 @@ t_sql "five jobs done" 5 "SELECT count(*) FROM jobs WHERE kind = 'invitation_rem
 t_sql "five reminders queued with them" 5 "SELECT count(*) FROM outbox WHERE template = 'invitation_reminder'"
 t_sql "each queued reminder's job is done" 0 "SELECT count(*) FROM outbox o WHERE o.template = 'invitation_reminder' AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'invitation_reminder' AND j.person_id = o.person_id AND j.done_at IS NOT NULL)"
 poll "poll after the crash" "2026-12-07 09:05"
-t_grep "the seven others ran" "$T/poll.log" "ran 7 due timer(s)"
+# The seven other reminders, and the weekly digest due at 08:00.
+t_grep "the seven others ran" "$T/poll.log" "ran 8 due timer(s)"
+t_sql "every reminder job done" $N "SELECT count(*) FROM jobs WHERE kind = 'invitation_reminder' AND done_at IS NOT NULL"
 poll "poll again" "2026-12-07 09:10"
 t_nogrep "and nothing more" "$T/poll.log" "due timer"
 t_sql "twelve reminders in all" $N "SELECT count(*) FROM outbox WHERE template = 'invitation_reminder'"

@@ -15,7 +15,8 @@ A USER is a local part ("holder") or a full address; its password is the
 local part.  Regular expressions are Python's (re.search); use (?i) etc.
 
   send --as USER [--smtp submission|plain] [--to ADDR ...] FILE|-
-  list USER [--folder F]            UID<TAB>From<TAB>Subject per message
+  list USER [--folder F] [--dates]  UID<TAB>From<TAB>Subject per message;
+                                    --dates: local Date<TAB>Subject
   fetch USER UID [--folder F]       the raw message
   count USER [--folder F]
   wait USER [--folder F] [--subject RE] [--from RE] [--body RE] [--count N]
@@ -239,13 +240,27 @@ def cmd_send(env, args):
         raise Fail("SMTP on port %s failed: %s" % (port, e))
 
 
+def local_date(msg):
+    """The Date header as 'YYYY-MM-DD HH:MM' in the machine's zone (TZ)."""
+    try:
+        d = email.utils.parsedate_to_datetime(header(msg, "Date"))
+    except (TypeError, ValueError):
+        return "-"
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(d.timestamp()))
+
+
 def cmd_list(env, args):
     imap = open_folder(env, args.user, args.folder)
     try:
         raw = fetch_raw(imap, search_uids(imap))
     finally:
         imap.logout()
-    for line in mailbox_lines({uid: parse(data) for uid, data in raw.items()}):
+    msgs = {uid: parse(data) for uid, data in raw.items()}
+    if args.dates:
+        for uid, msg in sorted(msgs.items()):
+            print("%s\t%s" % (local_date(msg), header(msg, "Subject")))
+        return
+    for line in mailbox_lines(msgs):
         print(line)
 
 
@@ -374,6 +389,9 @@ def main():
         if name == "fetch":
             p.add_argument("uid", type=int)
         p.add_argument("--folder", default="INBOX")
+        if name == "list":
+            p.add_argument("--dates", action="store_true",
+                           help="print DATE<TAB>Subject, the Date header in local time (TZ)")
         if name == "wait":
             p.add_argument("--subject")
             p.add_argument("--from", dest="from_")
