@@ -40,7 +40,7 @@ t_grep "multipart/alternative" "$T/parts" "multipart/alternative"
 
 rm -f "$LOGS/digest.png"
 timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu \
-    --screenshot="$LOGS/digest.png" --window-size=1000,2000 \
+    --screenshot="$LOGS/digest.png" --window-size=1000,4000 \
     "file://$T/digest.html" >"$T/shot.log" 2>&1
 [ -s "$LOGS/digest.png" ] && t_ok "screenshot in test-logs/digest.png" ||
     t_not_ok "screenshot in test-logs/digest.png" "$(tail -n 5 "$T/shot.log")"
