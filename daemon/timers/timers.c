@@ -32,6 +32,7 @@ static const struct timer_kind {
 } timer_kinds[] = {
 	{ "invitation_reminder",	"invitation",	timer_invitation },
 	{ "invitation_expiry",		"invitation",	timer_invitation },
+	{ "testimony",			"testimony",	timer_testimony },
 };
 #define NKINDS	(sizeof(timer_kinds) / sizeof(timer_kinds[0]))
 

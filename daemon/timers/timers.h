@@ -8,6 +8,8 @@
  *                        transaction each, a chain's latest step only
  *   timers_private.h     what a handler receives; the handlers
  *   remind_invitation.c  a volunteer's unanswered invitation
+ *   testimony.c          the holder of a closed case asked to share
+ *                        their experience
  *
  * timers.h — running the jobs that have come due (table jobs, job_db.h).
  *

@@ -34,4 +34,9 @@ typedef int (*timer_fn)(struct casework *cw, const struct timer_job *j,
 int timer_invitation(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);
 
+/* testimony.c: testimony, the holder of a closed case asked to share
+ * their experience. */
+int timer_testimony(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
 #endif
