@@ -141,3 +141,24 @@ clock_days_before(long long t, int days)
 	tt = mktime(&tm);
 	return tt == (time_t)-1 ? t - (long long)days * 86400 : (long long)tt;
 }
+
+long long
+clock_months_after(long long t, int months)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int month0, last;
+
+	localtime_r(&tt, &tm);
+	month0 = tm.tm_mon + months;
+	tm.tm_year += month0 / 12;
+	tm.tm_mon = month0 % 12;
+	/* mktime() would carry 31 February into March: clamp first. */
+	last = clock_days_in_month(tm.tm_year + 1900, tm.tm_mon + 1);
+	if (tm.tm_mday > last)
+		tm.tm_mday = last;
+	tm.tm_isdst = -1;
+	tt = mktime(&tm);
+	return tt == (time_t)-1 ? t + (long long)months * 30 * 86400 :
+	    (long long)tt;
+}

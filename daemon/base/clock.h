@@ -47,6 +47,11 @@ long long clock_day_start(long long t);
  * before" an 18:30 meeting is at 18:30 the day before, even across a
  * change of summer time. */
 long long clock_days_before(long long t, int days);
+/* The same local time `months` calendar months later (months >= 0): the
+ * same day of the month, or the month's last day when it is shorter
+ * (31 August + 6 months is 28 or 29 February).  A time the clocks skip
+ * that day is moved as mktime() moves it. */
+long long clock_months_after(long long t, int months);
 /* Formats `t` as ISO 8601 local time with offset: 2026-11-29T10:15:00+01:00 */
 void clock_iso8601(time_t t, char *out, size_t outlen);
 

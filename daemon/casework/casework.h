@@ -23,6 +23,8 @@
  *                   command means)
  *   status.c        effect: STATUT
  *   volunteer.c     effects: ACCEPTER, REFUSER, the charter
+ *   witness.c       effect: OUI / NON of the holder of a closed case
+ *                   (sharing their experience with new holders)
  *
  * and the helpers the modules above call, which call none of them back:
  *

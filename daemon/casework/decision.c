@@ -6,15 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/mem.h"
 #include "casework/case_mail.h"
 #include "casework/cmd_context.h"
 #include "casework/decision.h"
 #include "casework/meeting.h"
+#include "config/config.h"
 #include "out/template.h"
 #include "parse/mailcmd.h"
+#include "store/job_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
+#include "store/testimony_db.h"
 
 static int
 state_is(const struct cmd_ctx *x, const char *const *states)
@@ -236,6 +240,31 @@ decision_tell_group(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
 	return rc;
 }
 
+/*
+ * Whether the holder would share their experience: asked in the closing
+ * mail (*ask) and again some months later (timers/testimony.c), unless
+ * they were asked or answered before — a NON is never asked again.  The
+ * job is planned after the state change, which closes the case's pending
+ * jobs.
+ */
+static int
+decision_plan_testimony(struct cmd_ctx *x, int *ask, char *err,
+    size_t errlen)
+{
+	int months = x->cw->cfg->timers.testimony_delay, rc;
+
+	*ask = 0;
+	if (x->c.holder_id == 0 || months == 0)
+		return 0;
+	rc = testimony_asked_before(x->cw->st, x->c.holder_id, err, errlen);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	*ask = 1;
+	return job_add(x->cw->st, "testimony", x->c.id, x->c.holder_id,
+	    clock_months_after(x->cw->now, months), NULL, x->cw->now, err,
+	    errlen);
+}
+
 int
 decision_close(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen)
@@ -244,7 +273,7 @@ decision_close(struct cmd_ctx *x, const struct mailcmd *cmd,
 	    "meeting", "active", NULL };
 	struct cw_person ref;
 	struct tpl_data *d;
-	int rc;
+	int rc, ask;
 
 	if (!state_is(x, closable) || strcmp(x->c.kind, "volunteer") == 0) {
 		res->outcome = CMDOUT_WRONG_STATE;
@@ -254,12 +283,15 @@ decision_close(struct cmd_ctx *x, const struct mailcmd *cmd,
 	memset(&ref, 0, sizeof(ref));
 	if (cmdctx_set_state(x, "closed", cmd->text, err, errlen) != 0 ||
 	    decision_cancel_meeting(x, err, errlen) != 0 ||
+	    decision_plan_testimony(x, &ask, err, errlen) != 0 ||
 	    (x->c.referent_id && casemail_person(x->cw, x->c.referent_id,
 	    &ref, err, errlen) != 0))
 		return -1;
 	d = tpl_data_new();
 	tpl_set(d, "summary", cmd->text);
 	tpl_set(d, "referent_name", ref.name[0] ? ref.name : ref.email);
+	tpl_set_bool(d, "ask_testimony", ask);
+	tpl_set_int(d, "testimony_months", x->cw->cfg->timers.testimony_delay);
 	rc = decision_tell_group(x, "closing", d, GROUP_HOLDER |
 	    GROUP_VOLUNTEERS, err, errlen);
 	tpl_data_free(d);

@@ -1,4 +1,5 @@
 /* followup.c — a mail on a known case; see followup.h. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@
  * the messages table. */
 #define FOLLOWUP_EVENT_TEXT	4000
 
+/* Words under a holder's OUI or NON still read as a sign-off. */
+#define FOLLOWUP_SIGNOFF_WORDS	3
+
 static int
 followup_addressed(const struct msg_addrs *a, const char *email)
 {
@@ -44,6 +48,38 @@ followup_excerpt(const char *t)
 	while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
 		n--;
 	return xstrndup(t, n);
+}
+
+/*
+ * 1 if the new text says more than its command lines: after as many
+ * non-blank lines as there are commands, and before quoted history,
+ * more than FOLLOWUP_SIGNOFF_WORDS words — a first name or "Merci,
+ * Camille" under an answer is a sign-off, not a message.  The closing
+ * mail asks the holder both for OUI or NON and for a few words on what
+ * the support brought them: the words are for the referent.
+ */
+static int
+followup_more_than_commands(const char *t, const struct mailcmd_list *cl)
+{
+	size_t lines = 0, words = 0;
+
+	while (*t != '\0') {
+		size_t len = strcspn(t, "\n"), i = 0;
+
+		while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r'))
+			i++;
+		if (i < len && t[i] == '>')
+			break;
+		if (i < len && ++lines > cl->n)
+			for (; i < len; i++)
+				if (!isspace((unsigned char)t[i]) && (i == 0 ||
+				    isspace((unsigned char)t[i - 1])))
+					words++;
+		t += len;
+		if (*t == '\n')
+			t++;
+	}
+	return words > FOLLOWUP_SIGNOFF_WORDS;
 }
 
 /* The holder's mail reached only us: forward it to whoever follows the
@@ -103,11 +139,12 @@ followup_record(struct casework *cw, const struct cw_mail *mail,
 	const char *kind;
 	const char *kv[6];
 	struct mailcmd_list cl = { NULL, 0 };
-	int rc = -1, holder, ran = 0, itip = 0;
+	int rc = -1, holder, ran = 0, itip = 0, closed;
 
 	memset(&sender, 0, sizeof(sender));
 	if (case_load(cw->st, tm->case_id, &c, err, errlen) != 1)
 		return -1;
+	closed = strcmp(c.state, "closed") == 0;
 	sender.id = tm->sender_id;
 	if (sender.id != 0 && casemail_person(cw, sender.id, &sender, err,
 	    errlen) != 0)
@@ -146,11 +183,14 @@ followup_record(struct casework *cw, const struct cw_mail *mail,
 	    meeting_itip_reply(cw, mail, c.id, sender.id, &itip, err,
 	    errlen) != 0)
 		goto out;
-	/* A mail that gave commands has its answer in their effects. */
+	/* A mail that gave commands has its answer in their effects; but
+	 * the holder of a closed case who answers OUI or NON may write on,
+	 * as the closing mail invites them to. */
 	holder = strcmp(tm->role, "holder") == 0 ||
 	    strcmp(tm->role, "reporter") == 0;
-	if (holder && !ran && followup_forward(cw, mail, &c, &sender, err,
-	    errlen) != 0)
+	if (holder && (!ran || (closed && followup_more_than_commands(
+	    mail->new_text, &cl))) && followup_forward(cw, mail, &c, &sender,
+	    err, errlen) != 0)
 		goto out;
 	rc = 0;
 out:

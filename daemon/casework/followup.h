@@ -7,7 +7,11 @@
  * only the contact address — the referent was neither in To nor in Cc —
  * is forwarded to the referent with its attachments (the coordinators
  * when the case has no referent yet): the daemon keeps the memory of the
- * case, the people talk to each other.
+ * case, the people talk to each other.  A mail whose commands ran has
+ * its answer in their effects and is not forwarded — except the holder's
+ * OUI or NON on a closed case followed by more than a sign-off (the
+ * closing mail asks them both for that answer and for a few words to the
+ * referent).
  */
 #ifndef CDP_FOLLOWUP_H
 #define CDP_FOLLOWUP_H

@@ -15,11 +15,14 @@
 #include "store/case_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
+#include "store/testimony_db.h"
 #include "thread/match.h"
 #include "thread/tag.h"
 
-/* Volunteers suggested in an assignment mail. */
+/* Volunteers and former holders (witnesses) suggested in an assignment
+ * mail. */
 #define INTAKE_MAX_VOLUNTEERS	8
+#define INTAKE_MAX_WITNESSES	3
 
 /* What intake knows about the new case while it works on it. */
 struct intake {
@@ -131,6 +134,32 @@ intake_volunteers(struct intake *in, struct tpl_data *d, char *err,
 	return 0;
 }
 
+/* Former holders who agreed to share their experience, on the themes of
+ * the new case. */
+static int
+intake_witnesses(struct intake *in, struct tpl_data *d, char *err,
+    size_t errlen)
+{
+	struct testimony_witness *w = NULL;
+	size_t n = 0;
+
+	if (testimony_witnesses(in->cw->st, in->themes_json, in->cr.commune,
+	    in->sender.id, INTAKE_MAX_WITNESSES, &w, &n, err, errlen) != 0)
+		return -1;
+	tpl_list_init(d, "witnesses");
+	for (size_t i = 0; i < n; i++) {
+		struct tpl_data *item = tpl_list_add(d, "witnesses");
+
+		tpl_set(item, "name", w[i].name);
+		tpl_set(item, "address", w[i].email);
+		tpl_set(item, "commune", w[i].commune);
+		tpl_set(item, "themes", w[i].themes);
+	}
+	tpl_set_bool(d, "has_witnesses", n > 0);
+	testimony_witnesses_free(w, n);
+	return 0;
+}
+
 /* The assignment mail, to the referent or (unassigned, triage) to the
  * coordinators. */
 static int
@@ -147,7 +176,8 @@ intake_assignment(struct intake *in, const struct cw_person *to, size_t nto,
 	tpl_set_int(d, "decision_days", in->cw->cfg->timers.referent_reminder);
 	tpl_set_bool(d, "unassigned", unassigned);
 	tpl_set_bool(d, "triage", triage);
-	if (intake_volunteers(in, d, err, errlen) == 0)
+	if (intake_volunteers(in, d, err, errlen) == 0 &&
+	    intake_witnesses(in, d, err, errlen) == 0)
 		rc = casemail_send(in->cw, "assignment", d, "referent_name",
 		    in->ref, in->case_id, to, nto, err, errlen);
 	tpl_data_free(d);

@@ -30,6 +30,7 @@
 #include "casework/roadmap.h"
 #include "casework/status.h"
 #include "casework/volunteer.h"
+#include "casework/witness.h"
 #include "config/config.h"
 #include "out/template.h"
 #include "parse/mailcmd.h"
@@ -48,7 +49,9 @@ enum {
 	R_VOLUNTEER	= 1 << 5,	/* accepted volunteer of the group */
 	R_INVITED	= 1 << 6,	/* volunteer invited, not answered */
 	R_NETVOL	= 1 << 7,	/* volunteer of the network's pool */
-	R_ANYONE	= 1 << 8
+	R_ANYONE	= 1 << 8,
+	R_WITNESS	= 1 << 9	/* holder of a closed case, asked to
+					 * share their experience */
 };
 #define R_MEMBER (R_HOLDER | R_REPORTER | R_REFERENT | R_COORD | R_CONTACT | \
 	R_VOLUNTEER | R_INVITED)
@@ -61,6 +64,9 @@ static int cmd_note(struct cmd_ctx *, const struct mailcmd *,
 static int cmd_help(struct cmd_ctx *, const struct mailcmd *,
     struct cmd_res *, char *, size_t);
 
+/* A verb may have one rule per role that gives it a different meaning
+ * (OUI from an invited volunteer, OUI from the holder of a closed case):
+ * the sender's role picks the rule. */
 struct verb_rule {
 	enum mailcmd_verb verb;
 	const char	*flag;		/* the help/transcript item flag */
@@ -80,6 +86,8 @@ static const struct verb_rule rules[] = {
 	    group_invite },
 	{ CMD_OUI, "oui", R_INVITED, K_SUPPORT, group_answer },
 	{ CMD_NON, "non", R_INVITED, K_SUPPORT, group_answer },
+	{ CMD_OUI, "oui_temoignage", R_WITNESS, K_SUPPORT, witness_answer },
+	{ CMD_NON, "non_temoignage", R_WITNESS, K_SUPPORT, witness_answer },
 	{ CMD_INTERLOCUTEUR, "interlocuteur", R_REFERENT | R_COORD, K_SUPPORT,
 	    group_contact },
 	{ CMD_RENCONTRE, "rencontre", R_REFERENT | R_COORD | R_CONTACT,
@@ -107,21 +115,38 @@ static const struct verb_rule rules[] = {
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
-static const struct verb_rule *
-rule_for(enum mailcmd_verb v)
-{
-	for (size_t i = 0; i < NRULES; i++)
-		if (rules[i].verb == v)
-			return &rules[i];
-	return NULL;
-}
-
 static int
 kind_fits(const struct verb_rule *r, const struct case_row *c)
 {
 	int volunteer = strcmp(c->kind, "volunteer") == 0;
 
 	return r->kinds == K_ANY || (r->kinds == K_VOLUNTEER) == volunteer;
+}
+
+/* 1 if the effect's own mail is the answer to the sender (STATUT, AIDE,
+ * the holder's thanks): no transcript besides it when all went well. */
+static int
+effect_replies(cmd_effect e)
+{
+	return e == status_reply || e == cmd_help || e == witness_answer;
+}
+
+/* The rule of verb v this sender may use on case c; the verb's first
+ * rule when none (the command is then not allowed), NULL for no rule. */
+static const struct verb_rule *
+rule_for(enum mailcmd_verb v, unsigned roles, const struct case_row *c)
+{
+	const struct verb_rule *first = NULL;
+
+	for (size_t i = 0; i < NRULES; i++) {
+		if (rules[i].verb != v)
+			continue;
+		if ((rules[i].roles & roles) && kind_fits(&rules[i], c))
+			return &rules[i];
+		if (first == NULL)
+			first = &rules[i];
+	}
+	return first;
 }
 
 /* ---- Who the sender is to the case -------------------------------------- */
@@ -172,6 +197,16 @@ sender_roles(struct cmd_ctx *x, unsigned *roles, char *err, size_t errlen)
 	if (rc < 0)
 		snprintf(err, errlen, "%s", store_errmsg(x->cw->st));
 	store_finalize(s);
+	/* The holder of an initiative whose support is closed was asked,
+	 * in the closing mail, whether they would share their experience
+	 * — unless the network never asks ([timers] testimony_delay 0).
+	 * An accepted volunteer's application is closed too, and asks
+	 * nothing. */
+	if ((*roles & R_HOLDER) && x->c.holder_id == x->sender.id &&
+	    strcmp(x->c.state, "closed") == 0 &&
+	    strcmp(x->c.kind, "volunteer") != 0 &&
+	    x->cw->cfg->timers.testimony_delay > 0)
+		*roles |= R_WITNESS;
 	x->coordinator = (*roles & R_COORD) != 0;
 	x->contact = (*roles & R_CONTACT) != 0;
 	return rc < 0 ? -1 : 0;
@@ -270,15 +305,17 @@ parse_outcome(enum mailcmd_error e)
 	return CMDOUT_MISSING_ARGUMENT;
 }
 
-/* Runs one command; sets res. */
+/* Runs one command; sets res, and *replied when its effect answered
+ * the mail itself. */
 static int
 run_one(struct cmd_ctx *x, unsigned roles, const struct mailcmd *cmd,
-    struct cmd_res *res, char *err, size_t errlen)
+    struct cmd_res *res, int *replied, char *err, size_t errlen)
 {
-	const struct verb_rule *r = rule_for(cmd->verb);
+	const struct verb_rule *r = rule_for(cmd->verb, roles, &x->c);
 	const char *kv[6];
 
 	memset(res, 0, sizeof(*res));
+	*replied = r != NULL && effect_replies(r->effect);
 	if (cmd->verb == CMD_UNKNOWN || r == NULL)
 		res->outcome = CMDOUT_UNKNOWN;
 	else if (cmd->error != CMDERR_NONE)
@@ -379,28 +416,28 @@ join_lines(const struct mailcmd_list *cl)
 	return buf_steal(&b);
 }
 
-/* Only a volunteer invited on this case answers in a sentence. */
+/* Only someone asked a question answers it in a sentence: a volunteer
+ * invited on this case, the holder of a closed case. */
 static int
 applies(const struct mailcmd_list *cl, unsigned roles)
 {
 	for (size_t i = 0; i < cl->n; i++)
-		if (!cl->items[i].natural || (roles & R_INVITED))
+		if (!cl->items[i].natural || (roles & (R_INVITED | R_WITNESS)))
 			return 1;
 	return 0;
 }
 
-/* No transcript when the answer is the mail itself (STATUT, AIDE) or a
- * volunteer answered an invitation in a sentence, and all went well. */
+/* No transcript when the answer is the mail itself (STATUT, AIDE, the
+ * holder's thanks) or a volunteer answered an invitation in a sentence,
+ * and all went well. */
 static int
-wants_transcript(const struct mailcmd_list *cl, const struct cmd_res *res)
+wants_transcript(const struct mailcmd_list *cl, const struct cmd_res *res,
+    const int *replied)
 {
 	for (size_t i = 0; i < cl->n; i++) {
-		const struct mailcmd *c = &cl->items[i];
-
 		if (res[i].outcome != CMDOUT_OK)
 			return 1;
-		if (c->verb != CMD_STATUT && c->verb != CMD_AIDE &&
-		    !c->natural)
+		if (!replied[i] && !cl->items[i].natural)
 			return 1;
 	}
 	return 0;
@@ -413,6 +450,7 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 {
 	struct cmd_ctx x;
 	struct cmd_res *res = NULL;
+	int *replied = NULL;
 	struct tpl_data *d = NULL;
 	unsigned roles = 0;
 	int rc = -1, failed = 0, trusted;
@@ -439,6 +477,7 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 	}
 	*ran = 1;
 	res = xcalloc(cl->n, sizeof(*res));
+	replied = xcalloc(cl->n, sizeof(*replied));
 	d = tpl_data_new();
 	tpl_set(d, "subject", mail->m->subject);
 	tpl_list_init(d, "results");
@@ -450,7 +489,8 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 			res[i].outcome = CMDOUT_NOT_ALLOWED;
 		else if (failed)
 			res[i].outcome = CMDOUT_NOT_RUN;
-		else if (run_one(&x, roles, cmd, &res[i], err, errlen) != 0)
+		else if (run_one(&x, roles, cmd, &res[i], &replied[i], err,
+		    errlen) != 0)
 			goto out;
 		failed |= res[i].outcome != CMDOUT_OK;
 		add_result(d, cmd, &res[i]);
@@ -482,12 +522,13 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 	tpl_set_bool(d, "has_errors", failed);
 	if (failed)
 		help_list(&x, roles, d);
-	if (wants_transcript(cl, res) && cmdctx_answer(&x,
+	if (wants_transcript(cl, res, replied) && cmdctx_answer(&x,
 	    "command_transcript", d, err, errlen) != 0)
 		goto out;
 	rc = 0;
 out:
 	tpl_data_free(d);
+	free(replied);
 	free(res);
 	case_row_free(&x.c);
 	return rc;

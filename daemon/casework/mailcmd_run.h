@@ -12,8 +12,8 @@
  * command causes is queued in the same transaction.
  *
  * The effects live in files named for what they do (decision.h, group.h,
- * meeting.h, roadmap.h, status.h, volunteer.h) and share cmd_context.h;
- * none of them calls the runner.
+ * meeting.h, roadmap.h, status.h, volunteer.h, witness.h) and share
+ * cmd_context.h; none of them calls the runner.
  */
 #ifndef CDP_MAILCMD_RUN_H
 #define CDP_MAILCMD_RUN_H
@@ -27,9 +27,10 @@ struct thread_match;
 
 /*
  * Runs the commands of `cl` found in a mail matched to a case.  Natural
- * answers (mailcmd.h) count only from a volunteer invited on this case;
- * when nothing applies, nothing happens (*ran = 0) and the mail is just
- * correspondence.  0 or -1 (err).
+ * answers (mailcmd.h) count only from someone asked a question: a
+ * volunteer invited on this case, the holder of a closed case (would they
+ * share their experience?); when nothing applies, nothing happens
+ * (*ran = 0) and the mail is just correspondence.  0 or -1 (err).
  */
 int mailcmd_run(struct casework *cw, const struct cw_mail *mail,
     const struct thread_match *tm, const struct mailcmd_list *cl,

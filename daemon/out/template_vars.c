@@ -61,6 +61,12 @@ static const char *const assignment_vars[] = {
 	"volunteers.load",	/* open cases they are in */
 	"volunteers.skills",	/* their themes, comma-separated */
 	"has_volunteers",	/* true: the list is not empty */
+	"witnesses",		/* former holders who agreed to testify */
+	"witnesses.name",	/* "" if unknown */
+	"witnesses.address",
+	"witnesses.commune",	/* of their initiative, "" if none */
+	"witnesses.themes",	/* of their initiative, comma-separated */
+	"has_witnesses",	/* true: the list is not empty */
 	"decision_days",	/* reminder if no decision after N days */
 	"unassigned",		/* true: no referent free, to coordinators */
 	"triage",		/* true: kind other, to coordinators */
@@ -238,6 +244,23 @@ static const char *const closing_vars[] = {
 	"is_holder",		/* the holder is also asked to testify */
 	"summary",		/* the bilan, "" if none */
 	"referent_name",
+	"ask_testimony",	/* true: the holder is asked OUI / NON (never
+				 * asked nor answered before) */
+	"testimony_months",	/* asked again after N months otherwise */
+	NULL
+};
+
+static const char *const testimony_request_vars[] = {
+	"ref", "holder_name", "subject",
+	"closed_date",		/* DD/MM/YYYY, local */
+	"referent_name",	/* "" if the case had none */
+	NULL
+};
+
+static const char *const testimony_thanks_vars[] = {
+	"ref", "recipient_name",
+	"accepted",		/* true: OUI; false: NON */
+	"themes",		/* the case's, comma-separated; "" if none */
 	NULL
 };
 
@@ -300,7 +323,8 @@ static const char *const charter_vars[] = {
 	"commands.point", "commands.note", "commands.cloturer",		\
 	"commands.abandon", "commands.statut", "commands.aide",		\
 	"commands.accepter", "commands.refuser", "commands.charte",	\
-	"commands.fait", "commands.reporter"
+	"commands.fait", "commands.reporter",				\
+	"commands.oui_temoignage", "commands.non_temoignage"
 
 static const char *const help_commands_vars[] = {
 	HELP_VARS,
@@ -508,6 +532,10 @@ static const struct known_template known[] = {
 	    milestone_ask_vars },
 	{ "closing", "the support closed: thanks, testimonial request",
 	    closing_vars },
+	{ "testimony_request", "the holder of a closed case asked to share "
+	    "their experience", testimony_request_vars },
+	{ "testimony_thanks", "the holder thanked for their OUI or NON",
+	    testimony_thanks_vars },
 	{ "withdrawn", "a case withdrawn", withdrawn_vars },
 	{ "status", "reply to STATUT: the case summary", status_vars },
 	{ "volunteer_accepted", "an applicant accepted: the charter to sign",

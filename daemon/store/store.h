@@ -16,6 +16,8 @@
  *   case_db.c        cases, their members and timeline (cases,
  *                    case_members, events, case_seq)
  *   job_db.c         timers kept in the database (jobs)
+ *   testimony_db.c   holders asked to share their experience, and the
+ *                    witnesses they become (testimonies)
  *
  * store.h — the SQLite database: opening, schema migrations, transactions,
  * and a small statement API for the other modules.

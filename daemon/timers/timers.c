@@ -37,6 +37,7 @@ static const struct timer_kind {
 	{ "milestone_reminder",		"milestone",	timer_milestone },
 	{ "milestone_ask",		"milestone",	timer_milestone },
 	{ "digest",			"digest",	timer_digest },
+	{ "testimony",			"testimony",	timer_testimony },
 };
 #define NKINDS	(sizeof(timer_kinds) / sizeof(timer_kinds[0]))
 

@@ -16,6 +16,8 @@
  *     digest_data.c      the queries about cases and mail
  *     digest_pool.c      the queries about the pool, the counts
  *     digest_render.c    the struct as template values
+ *   testimony.c          the holder of a closed case asked to share
+ *                        their experience
  *
  * timers.h — running the jobs that have come due (table jobs, job_db.h).
  *

@@ -41,4 +41,9 @@ int timer_milestone(struct casework *cw, const struct timer_job *j,
 int timer_digest(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);
 
+/* testimony.c: testimony, the holder of a closed case asked to share
+ * their experience. */
+int timer_testimony(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * test_clock.c — the calendar arithmetic of base/clock: days in a month
  * (leap years, centuries), local date and time to time_t in the network's
- * zone (Europe/Paris) across a change of summer time, and --now parsing.
+ * zone (Europe/Paris) across a change of summer time, --now parsing, and
+ * calendar months later (clamped to the month's length).
  * Expected instants are written out in seconds, computed independently
  * from the IANA zone rules, so that a wrong offset or a skipped check
  * fails here and not three modules away.
@@ -112,6 +113,28 @@ test_days_before(void)
 	    "start of 29 March 2026 is 00:00 CET");
 }
 
+static void
+test_months_after(void)
+{
+	/* The testimony request, some months after a case was closed. */
+	is_int(clock_months_after(1788163200LL, 6), 1803805200LL,
+	    "31/08/2026 10:00 CEST + 6 months: 28/02/2027 10:00 CET");
+	is_int(clock_months_after(1693468800LL, 6), 1709197200LL,
+	    "31/08/2023 + 6 months: 29/02/2024, a leap year");
+	is_int(clock_months_after(1774944000LL, 6), 1790755200LL,
+	    "31/03/2026 + 6 months: 30/09/2026");
+	is_int(clock_months_after(1798707600LL, 2), 1803805200LL,
+	    "31/12/2026 + 2 months: 28/02/2027, into the next year");
+	is_int(clock_months_after(1781524800LL, 18), 1828875600LL,
+	    "15/06/2026 14:00 + 18 months: 15/12/2027 14:00");
+	is_int(clock_months_after(1709197200LL, 12), 1740733200LL,
+	    "29/02/2024 + 12 months: 28/02/2025");
+	is_int(clock_months_after(1768465800LL, 0), 1768465800LL,
+	    "0 months: the same instant");
+	is_int(clock_months_after(1790555400LL, 6), 1806197400LL,
+	    "28/09/2026 02:30 + 6 months: the skipped 02:30 is 03:30 CEST");
+}
+
 int
 main(void)
 {
@@ -120,5 +143,6 @@ main(void)
 	test_local_time();
 	test_parse_local();
 	test_days_before();
+	test_months_after();
 	return tap_done();
 }
