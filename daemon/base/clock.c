@@ -141,3 +141,9 @@ clock_days_before(long long t, int days)
 	tt = mktime(&tm);
 	return tt == (time_t)-1 ? t - (long long)days * 86400 : (long long)tt;
 }
+
+long long
+clock_days_after(long long t, int days)
+{
+	return clock_days_before(t, -days);
+}

@@ -47,6 +47,9 @@ long long clock_day_start(long long t);
  * before" an 18:30 meeting is at 18:30 the day before, even across a
  * change of summer time. */
 long long clock_days_before(long long t, int days);
+/* The same local time `days` calendar days later: "45 days after the
+ * last mail" is at the hour of that mail. */
+long long clock_days_after(long long t, int days);
 /* Formats `t` as ISO 8601 local time with offset: 2026-11-29T10:15:00+01:00 */
 void clock_iso8601(time_t t, char *out, size_t outlen);
 
