@@ -9,7 +9,13 @@ D=$MS_DOMAIN
 poll() {
 	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
 	cp "$T/err" "$T/poll.log"
+	POLL_AT=$(TZ=Europe/Paris date -d "$2" +%s)
 }
+
+# ran KIND: how many jobs whose kind is LIKE KIND ("meeting%") the last
+# poll ran (or closed): the count of the runner's log line would also
+# count the jobs of other kinds (the digest...) due at the same time
+ran() { sql "SELECT count(*) FROM jobs WHERE kind LIKE '$1' AND done_at = $POLL_AT"; }
 
 # answer USER ORIGINAL BODY: USER replies to the mail in file ORIGINAL
 answer() {

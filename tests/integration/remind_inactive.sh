@@ -95,7 +95,7 @@ answer referent "$T/f2.eml" "Le groupe s'est réuni, tout va bien."
 $MAILBOX wait coupdepouce --timeout 20 >/dev/null
 poll "poll: the referent answers about 0002" "2027-03-16 10:00"
 poll "poll: 29/04 09:59" "2027-04-29 09:59"
-t_nogrep "nothing before it is due" "$T/poll.log" "due timer"
+is "nothing before it is due" "$(ran inactivity%)" 0
 poll "poll: 29/04 10:00, 90 days" "2027-04-29 10:00"
 t_grep "0001 and 0003 flagged" "$T/poll.log" "CDP-2026-0003: no activity for"
 is "0001 and 0003 are flagged, not 0002 which had news" "$(inactive)" "CDP-2026-0001:4 CDP-2026-0002:0 CDP-2026-0003:4 CDP-2026-0004:0 CDP-2026-0005:0"
@@ -108,9 +108,9 @@ poll "poll: volunteer1 answers about 0001" "2027-05-03 10:00"
 is "news lowers 0001's flag" "$(inactive)" "CDP-2026-0001:0 CDP-2026-0002:0 CDP-2026-0003:4 CDP-2026-0004:0 CDP-2026-0005:0"
 # 0001's and 0003's watch jobs come due on Sunday 13/06: Monday 08:00.
 poll "poll: Sunday 13/06" "2027-06-13 10:00"
-t_nogrep "nothing on a Sunday" "$T/poll.log" "due timer"
+is "nothing on a Sunday" "$(ran inactivity%)" 0
 poll "poll: Monday 14/06 08:00" "2027-06-14 08:00"
-t_grep "the watch jobs run" "$T/poll.log" "due timer"
+is "the watch jobs of 0001, 0003 and 0004 run" "$(ran inactivity%)" 3
 sleep 1
 is "0001: not asked again before 45 days after the answer" "$(n volunteer1 "$F1")" 1
 is "0003: flagged and still silent, not asked again" "$(n referent "$F3")" 1
