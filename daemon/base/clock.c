@@ -162,3 +162,9 @@ clock_months_after(long long t, int months)
 	return tt == (time_t)-1 ? t + (long long)months * 30 * 86400 :
 	    (long long)tt;
 }
+
+long long
+clock_days_after(long long t, int days)
+{
+	return clock_days_before(t, -days);
+}

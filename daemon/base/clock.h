@@ -52,6 +52,9 @@ long long clock_days_before(long long t, int days);
  * (31 August + 6 months is 28 or 29 February).  A time the clocks skip
  * that day is moved as mktime() moves it. */
 long long clock_months_after(long long t, int months);
+/* The same local time `days` calendar days later: "45 days after the
+ * last mail" is at the hour of that mail. */
+long long clock_days_after(long long t, int days);
 /* Formats `t` as ISO 8601 local time with offset: 2026-11-29T10:15:00+01:00 */
 void clock_iso8601(time_t t, char *out, size_t outlen);
 

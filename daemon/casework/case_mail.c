@@ -98,6 +98,58 @@ out:
 }
 
 int
+casemail_group(struct casework *cw, int64_t case_id, int which,
+    struct cw_person **out, size_t *n, char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	struct cw_person *v = NULL, p;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* Holder first, then referent, contact, volunteers: the order
+	 * people are named in group mails. */
+	s = store_query(cw->st, "SELECT p.id, p.name, p.email, m.role, "
+	    "m.person_id = coalesce(c.contact_id, 0) FROM case_members m "
+	    "JOIN persons p ON p.id = m.person_id JOIN cases c ON c.id = "
+	    "m.case_id WHERE m.case_id = ?1 AND m.status = 'accepted' "
+	    "AND p.forgotten_at IS NULL ORDER BY CASE m.role WHEN 'holder' "
+	    "THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 ELSE 4 "
+	    "END, 5 DESC, m.answered_at, p.id",
+	    STORE_ARGS(STORE_INT(case_id)), err, errlen);
+	if (s == NULL)
+		return -1;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *role = store_col_text(s, 3);
+		int contact = (int)store_col_int64(s, 4);
+		int want = ((which & GROUP_HOLDER) && (strcmp(role, "holder")
+		    == 0 || strcmp(role, "reporter") == 0)) ||
+		    ((which & GROUP_REFERENT) && strcmp(role, "referent") ==
+		    0) || ((which & GROUP_VOLUNTEERS) && strcmp(role,
+		    "volunteer") == 0) || ((which & GROUP_CONTACT) && contact);
+
+		if (!want)
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.id = store_col_int64(s, 0);
+		snprintf(p.name, sizeof(p.name), "%s", store_col_text(s, 1));
+		snprintf(p.email, sizeof(p.email), "%s", store_col_text(s, 2));
+		casemail_add_person(&v, n, &cap, &p);
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "case group: %s", store_errmsg(cw->st));
+	store_finalize(s);
+	if (rc < 0) {
+		free(v);
+		*n = 0;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
 casemail_followers(struct casework *cw, int64_t referent_id,
     struct cw_person **out, size_t *n, char *err, size_t errlen)
 {
@@ -277,6 +329,50 @@ casemail_list_attachments(const struct message *m, struct tpl_data *d)
 			tpl_set(tpl_list_add(d, "attachments"), "filename",
 			    a->filename[0] ? a->filename : a->content_type);
 	}
+}
+
+/* The start of t, at most max bytes, ending on a whole word where
+ * there is one and never inside a UTF-8 sequence, and "[…]". */
+static char *
+casemail_cut(char *t, size_t max)
+{
+	size_t n = max, keep;
+	char *out;
+
+	if (strlen(t) <= max)
+		return t;
+	while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+		n--;
+	keep = n;
+	while (n > max / 2 && t[n] != ' ' && t[n] != '\n')
+		n--;
+	if (n > max / 2)
+		keep = n;
+	while (keep > 0 && (t[keep - 1] == ' ' || t[keep - 1] == '\n'))
+		keep--;
+	out = xasprintf("%.*s […]", (int)keep, t);
+	free(t);
+	return out;
+}
+
+char *
+casemail_first_text(struct casework *cw, int64_t case_id, size_t max)
+{
+	struct store_stmt *s;
+	char err[256], *t = NULL;
+
+	s = store_query(cw->st, "SELECT new_text FROM messages WHERE "
+	    "case_id = ?1 AND direction = 'in' AND matched_by = 'new' "
+	    "ORDER BY id LIMIT 1", STORE_ARGS(STORE_INT(case_id)), err,
+	    sizeof(err));
+	if (s == NULL)
+		return xstrdup("");
+	if (store_step(s) == STORE_ROW && !store_col_is_null(s, 0))
+		t = xstrdup(store_col_text(s, 0));
+	store_finalize(s);
+	if (t == NULL)
+		return xstrdup("");
+	return max > 0 ? casemail_cut(t, max) : t;
 }
 
 char *

@@ -39,6 +39,20 @@ void casemail_add_person(struct cw_person **v, size_t *n, size_t *cap,
 int casemail_coordinators(struct casework *cw, struct cw_person **out,
     size_t *n, char *err, size_t errlen);
 
+/* Who gets a group mail. */
+enum {
+	GROUP_HOLDER	= 1 << 0,	/* holder (or reporter) */
+	GROUP_REFERENT	= 1 << 1,
+	GROUP_VOLUNTEERS = 1 << 2,	/* accepted volunteers */
+	GROUP_CONTACT	= 1 << 3	/* the privileged contact only */
+};
+
+/* The people of case case_id matching `which` (no duplicates, holder
+ * first, then referent, privileged contact, volunteers).  *out owned by
+ * the caller (free()).  0 or -1. */
+int casemail_group(struct casework *cw, int64_t case_id, int which,
+    struct cw_person **out, size_t *n, char *err, size_t errlen);
+
 /*
  * Who hears about a case: its referent, or the coordinators when it has
  * none (referent_id 0).  *out owned by the caller (free()), NULL on
@@ -106,6 +120,13 @@ struct compose_attachment *casemail_attachments(const struct message *m,
 
 /* Lists the names of m's attachments into the "attachments" list of d. */
 void casemail_list_attachments(const struct message *m, struct tpl_data *d);
+
+/* The new text of the mail that opened the case ("" when there is
+ * none, or on error): what a referent who takes the case over reads
+ * first.  max > 0 cuts a longer text after about max bytes, at the end
+ * of a word, and marks the cut with "[…]"; 0 keeps it whole.  New
+ * string, owned by the caller. */
+char *casemail_first_text(struct casework *cw, int64_t case_id, size_t max);
 
 /* "energie, habitat" from a JSON array of themes (new string, never
  * NULL). */

@@ -28,14 +28,17 @@
  *
  * and the helpers the modules above call, which call none of them back:
  *
+ *   assign.c        a case gets a referent: the decision's timers
  *   cmd_context.c   what an effect receives: the case, the sender, the
  *                   answer to their mail, events, state changes
- *   case_mail.c     mail about a case: who follows it, the coordinators,
- *                   people, themes, attachments, queuing
+ *   case_mail.c     mail about a case: who follows it, the group, the
+ *                   coordinators, people, themes, attachments, queuing
  *
  * Calls go one way: dispatch → intake / followup → mailcmd_run → effects
- * → cmd_context → case_mail; the timers (timers/) use case_mail, and
- * milestone.h to note which step a mail was about.
+ * → cmd_context → case_mail; intake and the decisions → assign.  The
+ * timers (timers/) use case_mail, cmdctx_format_when(), the meeting's
+ * invitation (meeting_invite_load()) and milestone.h to note which step
+ * a mail was about, nothing that answers a mail.
  */
 #ifndef CDP_CASEWORK_H
 #define CDP_CASEWORK_H

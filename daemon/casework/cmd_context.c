@@ -7,7 +7,8 @@
  * that the runner depends on the effects and the effects on this file,
  * never the other way.  The people of a case are read in one order
  * everywhere (holder, reporter, referent, then the privileged contact,
- * then volunteers): the order group mails and STATUT name them in.
+ * then volunteers): the order group mails and STATUT name them in
+ * (casemail_group() for the mails, the same ORDER BY here for STATUT).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,52 +61,7 @@ int
 cmdctx_group(struct cmd_ctx *x, int which, struct cw_person **out,
     size_t *n, char *err, size_t errlen)
 {
-	struct store_stmt *s;
-	struct cw_person *v = NULL, p;
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	/* Holder first, then referent, contact, volunteers: the order
-	 * people are named in group mails. */
-	s = store_query(x->cw->st, "SELECT p.id, p.name, p.email, m.role, "
-	    "m.person_id = coalesce(c.contact_id, 0) FROM case_members m "
-	    "JOIN persons p ON p.id = m.person_id JOIN cases c ON c.id = "
-	    "m.case_id WHERE m.case_id = ?1 AND m.status = 'accepted' "
-	    "AND p.forgotten_at IS NULL ORDER BY CASE m.role WHEN 'holder' "
-	    "THEN 1 WHEN 'reporter' THEN 2 WHEN 'referent' THEN 3 ELSE 4 "
-	    "END, 5 DESC, m.answered_at, p.id",
-	    STORE_ARGS(STORE_INT(x->c.id)), err, errlen);
-	if (s == NULL)
-		return -1;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		const char *role = store_col_text(s, 3);
-		int contact = (int)store_col_int64(s, 4);
-		int want = ((which & GROUP_HOLDER) && (strcmp(role, "holder")
-		    == 0 || strcmp(role, "reporter") == 0)) ||
-		    ((which & GROUP_REFERENT) && strcmp(role, "referent") ==
-		    0) || ((which & GROUP_VOLUNTEERS) && strcmp(role,
-		    "volunteer") == 0) || ((which & GROUP_CONTACT) && contact);
-
-		if (!want)
-			continue;
-		memset(&p, 0, sizeof(p));
-		p.id = store_col_int64(s, 0);
-		snprintf(p.name, sizeof(p.name), "%s", store_col_text(s, 1));
-		snprintf(p.email, sizeof(p.email), "%s", store_col_text(s, 2));
-		casemail_add_person(&v, n, &cap, &p);
-	}
-	if (rc < 0)
-		snprintf(err, errlen, "case group: %s", store_errmsg(x->cw->st));
-	store_finalize(s);
-	if (rc < 0) {
-		free(v);
-		*n = 0;
-		return -1;
-	}
-	*out = v;
-	return 0;
+	return casemail_group(x->cw, x->c.id, which, out, n, err, errlen);
 }
 
 int

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "casework/case_mail.h"
 #include "casework/casework.h"
 #include "store/case_db.h"
 
@@ -84,16 +85,9 @@ int cmdctx_event(struct cmd_ctx *x, const char *kind,
 int cmdctx_set_state(struct cmd_ctx *x, const char *state,
     const char *reason, char *err, size_t errlen);
 
-/* Who gets a group mail. */
-enum {
-	GROUP_HOLDER	= 1 << 0,	/* holder (or reporter) */
-	GROUP_REFERENT	= 1 << 1,
-	GROUP_VOLUNTEERS = 1 << 2,	/* accepted volunteers */
-	GROUP_CONTACT	= 1 << 3	/* the privileged contact only */
-};
-
-/* The people of the case matching `which` (no duplicates, holder first).
- * *out owned by the caller (free()).  0 or -1. */
+/* The people of the case matching `which` (GROUP_* of case_mail.h):
+ * casemail_group() for this case.  *out owned by the caller (free()).
+ * 0 or -1. */
 int cmdctx_group(struct cmd_ctx *x, int which, struct cw_person **out,
     size_t *n, char *err, size_t errlen);
 

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/mem.h"
+#include "casework/assign.h"
 #include "casework/case_mail.h"
 #include "casework/cmd_context.h"
 #include "casework/decision.h"
@@ -38,8 +39,8 @@ decision_take(struct cmd_ctx *x, char *err, size_t errlen)
 {
 	if (x->c.referent_id != 0)
 		return 0;
-	if (case_assign(x->cw->st, x->c.id, x->sender.id, x->sender.id,
-	    x->mail->msg_id, x->cw->now, err, errlen) != 0)
+	if (assign_referent(x->cw, x->c.id, x->sender.id, x->sender.id,
+	    x->mail->msg_id, err, errlen) != 0)
 		return -1;
 	x->c.referent_id = x->sender.id;
 	return 0;
@@ -83,7 +84,8 @@ decision_eligible(struct cmd_ctx *x, const struct mailcmd *cmd,
 	}
 	res->outcome = CMDOUT_OK;
 	if (decision_take(x, err, errlen) != 0 ||
-	    cmdctx_set_state(x, "forming", NULL, err, errlen) != 0)
+	    cmdctx_set_state(x, "forming", NULL, err, errlen) != 0 ||
+	    assign_decided(x->cw, x->c.id, err, errlen) != 0)
 		return -1;
 	return decision_to_holder(x, "decision_eligible", NULL, err, errlen);
 }
@@ -99,29 +101,11 @@ decision_ineligible(struct cmd_ctx *x, const struct mailcmd *cmd,
 	res->outcome = CMDOUT_OK;
 	snprintf(res->detail, sizeof(res->detail), "%s", cmd->text);
 	if (decision_take(x, err, errlen) != 0 ||
-	    cmdctx_set_state(x, "ineligible", cmd->text, err, errlen) != 0)
+	    cmdctx_set_state(x, "ineligible", cmd->text, err, errlen) != 0 ||
+	    assign_decided(x->cw, x->c.id, err, errlen) != 0)
 		return -1;
 	return decision_to_holder(x, "decision_ineligible", cmd->text, err,
 	    errlen);
-}
-
-/* The first mail of the case, for a referent who takes it over. */
-static char *
-decision_first_text(struct cmd_ctx *x)
-{
-	struct store_stmt *s;
-	char err[256], *t = NULL;
-
-	s = store_query(x->cw->st, "SELECT new_text FROM messages WHERE "
-	    "case_id = ?1 AND direction = 'in' AND matched_by = 'new' "
-	    "ORDER BY id LIMIT 1", STORE_ARGS(STORE_INT(x->c.id)), err,
-	    sizeof(err));
-	if (s == NULL)
-		return xstrdup("");
-	if (store_step(s) == STORE_ROW && !store_col_is_null(s, 0))
-		t = xstrdup(store_col_text(s, 0));
-	store_finalize(s);
-	return t ? t : xstrdup("");
 }
 
 static void
@@ -173,8 +157,8 @@ decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
 		return 0;
 	}
 	res->outcome = CMDOUT_OK;
-	if (case_assign(x->cw->st, x->c.id, id, x->sender.id, x->mail->msg_id,
-	    x->cw->now, err, errlen) != 0 ||
+	if (assign_referent(x->cw, x->c.id, id, x->sender.id,
+	    x->mail->msg_id, err, errlen) != 0 ||
 	    casemail_person(x->cw, id, &to, err, errlen) != 0 ||
 	    (x->c.holder_id != 0 && casemail_person(x->cw, x->c.holder_id,
 	    &holder, err, errlen) != 0))
@@ -182,7 +166,7 @@ decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	/* A case handed over is under analysis again if nobody had it. */
 	if (strcmp(x->c.state, "new") == 0)
 		snprintf(x->c.state, sizeof(x->c.state), "analysis");
-	text = decision_first_text(x);
+	text = casemail_first_text(x->cw, x->c.id, 0);
 	d = tpl_data_new();
 	tpl_set(d, "ref", x->c.ref);
 	tpl_set(d, "previous_name", cmdctx_sender_name(x));

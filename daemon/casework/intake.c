@@ -5,6 +5,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "casework/assign.h"
 #include "casework/case_mail.h"
 #include "casework/intake.h"
 #include "casework/route.h"
@@ -13,6 +14,7 @@
 #include "parse/classify.h"
 #include "parse/message.h"
 #include "store/case_db.h"
+#include "store/job_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
 #include "store/testimony_db.h"
@@ -242,8 +244,8 @@ intake_route(struct intake *in, char *err, size_t errlen)
 			return -1;
 		return intake_to_coordinators(in, 1, err, errlen);
 	}
-	if (case_assign(in->cw->st, in->case_id, id, 0, in->mail->msg_id,
-	    in->cw->now, err, errlen) != 0 ||
+	if (assign_referent(in->cw, in->case_id, id, 0, in->mail->msg_id,
+	    err, errlen) != 0 ||
 	    casemail_person(in->cw, id, &referent, err, errlen) != 0)
 		return -1;
 	log_info("%s: assigned to %s", in->ref, referent.email);
@@ -303,6 +305,25 @@ out:
 	return rc;
 }
 
+/*
+ * An initiative's case is watched for silence from the start: the
+ * follow-up job (timers/remind_inactive.c) comes due inactivity_followup
+ * days on, and moves itself after the last activity when there was some,
+ * so no mail has to move it.  A volunteer's application is the
+ * coordinators' business, not a support to follow up.
+ */
+static int
+intake_plan_followup(struct intake *in, char *err, size_t errlen)
+{
+	struct casework *cw = in->cw;
+
+	if (strcmp(in->cr.kind, "volunteer") == 0)
+		return 0;
+	return job_add(cw->st, "inactivity_followup", in->case_id, 0,
+	    clock_days_after(cw->now, cw->cfg->timers.inactivity_followup),
+	    NULL, cw->now, err, errlen);
+}
+
 static int
 intake_create(struct intake *in, char *err, size_t errlen)
 {
@@ -321,7 +342,8 @@ intake_create(struct intake *in, char *err, size_t errlen)
 	    case_link_message(in->cw->st, in->mail->msg_id, in->case_id,
 	    in->sender.id, "new", err, errlen) != 0 ||
 	    case_event(in->cw->st, in->case_id, in->sender.id, "created",
-	    in->mail->msg_id, kv, 8, in->cw->now, err, errlen) != 0)
+	    in->mail->msg_id, kv, 8, in->cw->now, err, errlen) != 0 ||
+	    intake_plan_followup(in, err, errlen) != 0)
 		return -1;
 	log_info("%s: new %s case from %s (<%s>)%s%s", in->ref, in->cr.kind,
 	    in->sender.email, m->message_id ? m->message_id : "",

@@ -18,8 +18,10 @@
  * Reminders are planned here as rows of jobs (kind 'meeting_reminder',
  * payload {"meeting": id, "days": N}), one per configured number of days
  * before the meeting; nothing in this file sends them: the scheduler that
- * runs due jobs does.  A move or a cancellation closes the planned ones
- * (done_at set) so that no reminder names an old time.
+ * runs due jobs does (timers/remind_meeting.c), with the invitation
+ * meeting_invite_load() builds the same way as RENCONTRE's.  A move or a
+ * cancellation closes the planned ones (done_at set) so that no reminder
+ * names an old time.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,49 +273,44 @@ meeting_send_calendar(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
 }
 
 /*
- * The invitation (REQUEST) or cancellation (CANCEL) to the holder, the
- * referent and the accepted volunteers.  Everyone is an attendee of the
- * same object; the referent, who leads the support, is its CHAIR.  The
- * organizer is the network's contact address, so calendar clients send
- * their answers there, where meeting_itip_reply() reads them.
+ * The invitation (REQUEST) or cancellation (CANCEL) of meeting r of case
+ * c, and its recipients: the holder, the referent and the accepted
+ * volunteers.  Everyone is an attendee of the same object; the referent,
+ * who leads the support, is its CHAIR.  The organizer is the network's
+ * contact address, so calendar clients send their answers there, where
+ * meeting_itip_reply() reads them.  *to and *cal owned by the caller;
+ * *cal NULL when there is nobody to invite.
  */
 static int
-meeting_notify(struct cmd_ctx *x, enum ical_method method,
-    const struct meeting_row *r, int is_update, char *err, size_t errlen)
+meeting_calendar(struct casework *cw, const struct case_row *c,
+    const struct meeting_row *r, enum ical_method method,
+    struct cw_person **to, size_t *nto, char **cal, char *err,
+    size_t errlen)
 {
-	struct casework *cw = x->cw;
 	const struct config *cfg = cw->cfg;
-	int cancel = method == ICAL_DO_CANCEL;
-	struct cw_person *to = NULL;
 	struct ical_person *att = NULL;
 	struct ical_meeting im;
-	struct tpl_data *d = NULL;
-	char *summary = NULL, *description = NULL, *cal = NULL;
-	char date[16], hm[16];
-	size_t nto = 0;
+	char *summary = NULL, *description = NULL;
 	int rc = -1;
 
-	if (cmdctx_group(x, GROUP_HOLDER | GROUP_REFERENT | GROUP_VOLUNTEERS,
-	    &to, &nto, err, errlen) != 0)
-		goto out;
-	if (nto == 0) {
-		log_info("%s: meeting %s: nobody to invite", x->c.ref,
-		    r->uid);
-		rc = 0;
-		goto out;
-	}
-	att = xcalloc(nto, sizeof(*att));
-	for (size_t i = 0; i < nto; i++) {
-		att[i].name = to[i].name;
-		att[i].address = to[i].email;
-		att[i].role = to[i].id == x->c.referent_id ? ICAL_AS_CHAIR :
+	*cal = NULL;
+	if (casemail_group(cw, c->id, GROUP_HOLDER | GROUP_REFERENT |
+	    GROUP_VOLUNTEERS, to, nto, err, errlen) != 0)
+		return -1;
+	if (*nto == 0)
+		return 0;
+	att = xcalloc(*nto, sizeof(*att));
+	for (size_t i = 0; i < *nto; i++) {
+		att[i].name = (*to)[i].name;
+		att[i].address = (*to)[i].email;
+		att[i].role = (*to)[i].id == c->referent_id ? ICAL_AS_CHAIR :
 		    ICAL_AS_REQUIRED;
 	}
 	/* Data only (no French here): the tag and subject name the
 	 * initiative, the description says whom to write to. */
-	summary = x->c.subject && *x->c.subject ?
-	    xasprintf("[%s] %s", x->c.ref, x->c.subject) : xstrdup(x->c.ref);
-	description = xasprintf("%s\n%s <%s>", x->c.ref,
+	summary = c->subject && *c->subject ?
+	    xasprintf("[%s] %s", c->ref, c->subject) : xstrdup(c->ref);
+	description = xasprintf("%s\n%s <%s>", c->ref,
 	    cfg->network.name ? cfg->network.name : "",
 	    cfg->network.contact);
 	memset(&im, 0, sizeof(im));
@@ -328,10 +325,41 @@ meeting_notify(struct cmd_ctx *x, enum ical_method method,
 	im.organizer.name = cfg->network.name;
 	im.organizer.address = cfg->network.contact;
 	im.attendees = att;
-	im.nattendees = nto;
-	if (ical_build(method, &im, &cal, err, errlen) != 0)
-		goto out;
+	im.nattendees = *nto;
+	rc = ical_build(method, &im, cal, err, errlen);
+	free(description);
+	free(summary);
+	free(att);
+	if (rc != 0) {
+		free(*to);
+		*to = NULL;
+		*nto = 0;
+	}
+	return rc;
+}
 
+/* The invitation or cancellation mail to everyone of meeting_calendar(). */
+static int
+meeting_notify(struct cmd_ctx *x, enum ical_method method,
+    const struct meeting_row *r, int is_update, char *err, size_t errlen)
+{
+	int cancel = method == ICAL_DO_CANCEL;
+	struct cw_person *to = NULL;
+	struct tpl_data *d = NULL;
+	char *cal = NULL;
+	char date[16], hm[16];
+	size_t nto = 0;
+	int rc = -1;
+
+	if (meeting_calendar(x->cw, &x->c, r, method, &to, &nto, &cal, err,
+	    errlen) != 0)
+		goto out;
+	if (nto == 0) {
+		log_info("%s: meeting %s: nobody to invite", x->c.ref,
+		    r->uid);
+		rc = 0;
+		goto out;
+	}
 	cmdctx_format_when(r->starts_at, 1, date, sizeof(date), hm,
 	    sizeof(hm));
 	d = tpl_data_new();
@@ -347,9 +375,6 @@ meeting_notify(struct cmd_ctx *x, enum ical_method method,
 out:
 	tpl_data_free(d);
 	free(cal);
-	free(description);
-	free(summary);
-	free(att);
 	free(to);
 	return rc;
 }
@@ -453,6 +478,73 @@ out:
 	meeting_row_free(&past);
 	meeting_row_free(&r);
 	return rc;
+}
+
+int
+meeting_invite_load(struct casework *cw, const struct case_row *c,
+    int64_t meeting_id, struct meeting_invite *out, char *err,
+    size_t errlen)
+{
+	struct meeting_row r;
+	struct store_stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	s = store_query(cw->st, "SELECT uid, sequence, starts_at, location "
+	    "FROM meetings WHERE id = ?1 AND case_id = ?2 AND state = "
+	    "'scheduled'", STORE_ARGS(STORE_INT(meeting_id),
+	    STORE_INT(c->id)), err, errlen);
+	if (s == NULL)
+		return -1;
+	rc = store_step(s);
+	if (rc == STORE_ROW) {
+		r.id = meeting_id;
+		r.uid = xstrdup(store_col_text(s, 0));
+		r.sequence = (int)store_col_int64(s, 1);
+		r.starts_at = store_col_int64(s, 2);
+		if (!store_col_is_null(s, 3))
+			r.location = xstrdup(store_col_text(s, 3));
+	} else if (rc < 0)
+		snprintf(err, errlen, "meeting %lld: %s", (long long)meeting_id,
+		    store_errmsg(cw->st));
+	store_finalize(s);
+	if (rc != STORE_ROW)
+		return rc < 0 ? -1 : 0;
+	/* The same UID and SEQUENCE as the invitation last sent: a calendar
+	 * that has the event sees nothing new, one that lost it gets it
+	 * back (RFC 5546 §2.1.4). */
+	if (meeting_calendar(cw, c, &r, ICAL_DO_REQUEST, &out->to, &out->nto,
+	    &out->calendar, err, errlen) != 0) {
+		meeting_row_free(&r);
+		return -1;
+	}
+	out->id = r.id;
+	out->uid = r.uid;
+	out->sequence = r.sequence;
+	out->starts_at = r.starts_at;
+	out->location = r.location;
+	return 1;
+}
+
+void
+meeting_invite_free(struct meeting_invite *m)
+{
+	free(m->uid);
+	free(m->location);
+	free(m->to);
+	free(m->calendar);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+meeting_reminded(struct casework *cw, int64_t meeting_id, char *err,
+    size_t errlen)
+{
+	return store_run(cw->st, "meeting reminder sent", "UPDATE meetings "
+	    "SET reminders_sent = reminders_sent + 1, updated_at = ?2 WHERE "
+	    "id = ?1", STORE_ARGS(STORE_INT(meeting_id), STORE_INT(cw->now)),
+	    err, errlen);
 }
 
 /* Calendar data as clients send it: text/calendar in the body, and

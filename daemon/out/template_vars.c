@@ -139,6 +139,32 @@ static const char *const transfer_vars[] = {
 	NULL
 };
 
+/* What the decision reminder and the late-decision notice recall of the
+ * request. */
+#define DECISION_CASE_VARS						\
+	"ref", "recipient_name",					\
+	"assigned_date",	/* DD/MM/YYYY: the latest assignment */	\
+	"received_date",	/* DD/MM/YYYY: the case was opened */	\
+	"is_report", "holder_name", "holder_address", "subject",	\
+	"commune", "themes",						\
+	"request_text",		/* the start of the first mail */	\
+	"referent_name",	/* "" if unknown */			\
+	"referent_address"
+
+static const char *const decision_reminder_vars[] = {
+	DECISION_CASE_VARS,
+	"days",			/* [timers] referent_reminder */
+	"flag_days",		/* days until the coordinators are told;
+				 * unset when not later */
+	NULL
+};
+
+static const char *const decision_late_vars[] = {
+	DECISION_CASE_VARS,
+	"days",			/* [timers] referent_flag */
+	NULL
+};
+
 static const char *const invitation_vars[] = {
 	"ref", "volunteer_name", "referent_name", "referent_address",
 	"subject",
@@ -200,6 +226,21 @@ static const char *const meeting_vars[] = {
 
 static const char *const meeting_cancelled_vars[] = {
 	"ref", "recipient_name", "date", "time", "place", "by_name",
+	NULL
+};
+
+static const char *const meeting_reminder_vars[] = {
+	"ref", "recipient_name", "subject",
+	"date", "time", "place",
+	"referent_name",	/* "" if unknown */
+	"referent_address",
+	"is_holder",		/* the holder's copy */
+	"can_move",		/* referent or privileged contact: may use
+				 * RENCONTRE / ANNULER RENCONTRE */
+	"attendees",		/* the people invited, holder first */
+	"attendees.name",	/* name, or address if unknown */
+	"attendees.is_holder", "attendees.is_referent",
+	"attendees.is_contact",
 	NULL
 };
 
@@ -286,6 +327,20 @@ static const char *const status_vars[] = {
 	"has_planned",		/* true: a step is still to do */
 	"can_mark",		/* true: the recipient may send FAIT and
 				 * REPORTER */
+	NULL
+};
+
+static const char *const inactivity_followup_vars[] = {
+	"ref", "recipient_name", "subject",
+	"holder_name",		/* name, or address if unknown */
+	"last_activity_date",	/* DD/MM/YYYY */
+	"days",			/* days since */
+	"is_contact",		/* the privileged contact (else the referent
+				 * or a coordinator, who may CLOTURER) */
+	"referent_name",	/* "" if unknown */
+	"referent_address",
+	"state_forming", "state_meeting", "state_active",
+	"flag_days",		/* days until flagged; unset when not later */
 	NULL
 };
 
@@ -523,6 +578,14 @@ static const struct known_template known[] = {
 	    meeting_vars },
 	{ "meeting_cancelled", "first meeting cancelled (with .ics)",
 	    meeting_cancelled_vars },
+	{ "meeting_reminder", "the group reminded of its meeting (with "
+	    ".ics)", meeting_reminder_vars },
+	{ "decision_reminder", "a referent reminded of an undecided case",
+	    decision_reminder_vars },
+	{ "decision_late", "the coordinators told a case waits too long "
+	    "for a decision", decision_late_vars },
+	{ "inactivity_followup", "news asked of a silent case",
+	    inactivity_followup_vars },
 	{ "roadmap", "the roadmap sent to the holder and the group",
 	    roadmap_vars },
 	{ "checkin", "a check-in scheduled", checkin_vars },

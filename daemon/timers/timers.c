@@ -34,6 +34,11 @@ static const struct timer_kind {
 } timer_kinds[] = {
 	{ "invitation_reminder",	"invitation",	timer_invitation },
 	{ "invitation_expiry",		"invitation",	timer_invitation },
+	{ "meeting_reminder",		"meeting",	timer_meeting },
+	{ "decision_reminder",		"decision",	timer_decision },
+	{ "decision_flag",		"decision",	timer_decision },
+	{ "inactivity_followup",	"inactivity",	timer_inactivity },
+	{ "inactivity_flag",		"inactivity",	timer_inactivity },
 	{ "milestone_reminder",		"milestone",	timer_milestone },
 	{ "milestone_ask",		"milestone",	timer_milestone },
 	{ "digest",			"digest",	timer_digest },

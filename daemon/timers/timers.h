@@ -7,7 +7,11 @@
  *   timers.c             the runner: due jobs in working time, one
  *                        transaction each, a chain's latest step only
  *   timers_private.h     what a handler receives; the handlers
+ *   timer_payload.c      reading a job's payload, for the handlers
  *   remind_invitation.c  a volunteer's unanswered invitation
+ *   remind_meeting.c     the group's meeting is coming
+ *   remind_decision.c    a referent who has not decided
+ *   remind_inactive.c    an open case nobody has written about
  *   remind_milestone.c   a roadmap step or check-in: reminded before,
  *                        "how did it go?" the day after
  *   digest.h, digest.c   the digest to the coordinators: planning,

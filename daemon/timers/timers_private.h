@@ -30,6 +30,11 @@ struct timer_job {
 typedef int (*timer_fn)(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);
 
+/* The integer at `path` ("$.meeting") of j's payload: 1 and *v, 0 when
+ * there is none (no payload, no such key, not an integer), -1 (err). */
+int timer_payload_int(struct casework *cw, const struct timer_job *j,
+    const char *path, int64_t *v, char *err, size_t errlen);
+
 /* remind_invitation.c: invitation_reminder and invitation_expiry. */
 int timer_invitation(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);
@@ -44,6 +49,18 @@ int timer_digest(struct casework *cw, const struct timer_job *j,
 /* testimony.c: testimony, the holder of a closed case asked to share
  * their experience. */
 int timer_testimony(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
+/* remind_meeting.c: meeting_reminder. */
+int timer_meeting(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
+/* remind_decision.c: decision_reminder and decision_flag. */
+int timer_decision(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
+/* remind_inactive.c: inactivity_followup and inactivity_flag. */
+int timer_inactivity(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);
 
 #endif

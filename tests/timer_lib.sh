@@ -1,0 +1,52 @@
+# timer_lib.sh — helpers of the timer tests (remind_*.sh), sourced after
+# lib.sh and ms_start, with $CONF set (cdp_people_config).  The clock is
+# driven with --now; every mail is a real one through Dovecot and Postfix.
+REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
+D=$MS_DOMAIN
+
+# poll NAME TIME: one poll at local TIME ("YYYY-MM-DD HH:MM"), its log
+# kept in $T/poll.log
+poll() {
+	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
+	cp "$T/err" "$T/poll.log"
+	POLL_AT=$(TZ=Europe/Paris date -d "$2" +%s)
+}
+
+# ran KIND: how many jobs whose kind is LIKE KIND ("meeting%") the last
+# poll ran (or closed): the count of the runner's log line would also
+# count the jobs of other kinds (the digest...) due at the same time
+ran() { sql "SELECT count(*) FROM jobs WHERE kind LIKE '$1' AND done_at = $POLL_AT"; }
+
+# answer USER ORIGINAL BODY: USER replies to the mail in file ORIGINAL
+answer() {
+	printf '%s\n' "$3" | $REPLY "$2" "$1@$D" >"$T/reply.eml" &&
+	    $MAILBOX send --as "$1" --to "coupdepouce@$D" "$T/reply.eml"
+}
+
+# request USER SUBJECT N [TEXT]: USER's new mail to the network, put
+# straight into the contact mailbox (the N-th, Message-ID <rN@...>)
+request() {
+	printf 'From: %s <%s@%s>\r\nTo: coupdepouce@%s\r\nSubject: %s\r\nMessage-ID: <r%s@%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n' \
+	    "$1" "$1" "$D" "$D" "$2" "$3" "$D" \
+	    "${4:-Nous voulons ouvrir un jardin partagé à Ambert, près de l'école.}" \
+	    >"$T/request$3.eml"
+	$MAILBOX deliver coupdepouce "$T/request$3.eml" >/dev/null
+}
+
+# rx TEXT: a regular expression matching exactly TEXT (a whole subject)
+rx() { printf '^%s$' "$(printf '%s' "$1" | sed 's/[][\\.*^$()+?{}|]/\\&/g')"; }
+
+# n USER SUBJECT: how many mails with exactly that subject USER has
+n() { $MAILBOX list "$1" | cut -f3 | grep -cxF -- "$2"; }
+
+# is NAME GOT WANT
+is() {
+	[ "$2" = "$3" ] && t_ok "$1" || t_not_ok "$1" "got '$2', want '$3'"
+}
+
+# text FILE: the decoded text part of the mail in FILE, into FILE.txt
+text() {
+	/usr/bin/python3 -c 'import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get_body(("plain",)).get_content())' "$1" >"$1.txt"
+}
