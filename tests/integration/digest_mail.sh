@@ -18,6 +18,9 @@ email,name,roles,themes,communes
 referent@$D,Romane Référente,referent,alimentation,
 other@$D,Colette Coordination,coordinator,,
 EOF2
+# This test is about the digest alone: the referent's decision reminders
+# (and the "decision late" news they would bring) are pushed beyond it.
+printf '[timers]\nreferent_reminder = 300\nreferent_flag = 365\n' >>"$CONF"
 poll() {	# NAME TIME
 	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
 	cp "$T/err" "$T/poll.log"
