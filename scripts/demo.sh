@@ -163,7 +163,37 @@ Modalités : un chantier par mois.
 FIN"
 run "2026-12-11 09:00"
 answer volunteer1 "$D/intro.eml" "POINT 01/02/2027 18h bilan de l'hiver"
-run "2026-12-12 09:00"
+run "2026-12-11 11:00"
+
+step "Seven weeks pass: the daemon polls at 08:00, 12:00 and 18:30 every day, weekends and holidays too"
+echo "  (reminders and digests wait for working hours on working days: not on"
+echo "   weekends, not on 25 December nor 1 January)"
+day=2026-12-11
+while [ "$day" != 2027-01-29 ]; do
+	day=$(date -d "$day + 1 day" +%F)
+	for h in 08:00 12:00 18:30; do
+		"$CDP" -c "$CFG" --now "$day $h" poll 2>&1 |
+		    sed -n "s/^coupdepouce: \(ran [0-9]* due timer(s)\)/  $(date -d "$day" +%a) $day $h: \1/p"
+	done
+done
+sleep 1
+echo "  What the timers sent (local date, subject):"
+for u in holder referent volunteer1 coordinator; do
+	echo "  $u:"
+	TZ=Europe/Paris $MAILBOX list "$u" --dates |
+	    grep -E "$(printf '\t')(Rappel|Comment|Synth|Des nouvelles)" |
+	    sed 's/^/    /'
+done
+
+step "The privileged contact answers the question about the first step: FAIT"
+_uid=$($MAILBOX list volunteer1 | awk -F '\t' '$3 ~ /^Comment/ {print $1; exit}')
+$MAILBOX fetch volunteer1 "$_uid" >"$D/ask.eml"
+answer volunteer1 "$D/ask.eml" "FAIT"
+run "2027-01-29 09:00"
+answer referent "$D/assign.eml" "STATUT"
+run "2027-01-29 09:30"
+$MAILBOX wait referent --subject "^Où en est" --timeout 20 >"$D/status.eml"
+/usr/bin/python3 -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print("\n".join("    | "+l for l in m.get_body(("plain",)).get_content().splitlines() if "/20" in l))' "$D/status.eml"
 
 step "Someone forges the referent's address: nothing is run, the referent is told"
 crlf >"$D/forged.eml" <<MAIL
@@ -178,11 +208,11 @@ CLOTURER
 MAIL
 $MAILBOX send --as other --to "coupdepouce@$M" "$D/forged.eml"
 $MAILBOX wait coupdepouce --timeout 20 >/dev/null
-run "2026-12-12 10:00"
+run "2027-02-01 10:00"
 
-step "CLOTURER: the holder is thanked and asked to share their experience"
+step "CLOTURER: the holder is thanked and asked whether they would share their experience"
 answer referent "$D/assign.eml" "CLOTURER Le jardin est lancé, bravo à tous."
-run "2027-03-15 09:00"
+run "2027-02-01 11:00"
 sleep 1
 echo "Every mailbox now:"
 for u in holder referent volunteer1 volunteer2 volunteer3; do inbox $u; done
@@ -190,3 +220,8 @@ for u in holder referent volunteer1 volunteer2 volunteer3; do inbox $u; done
 step "coupdepouce case list, and the case's timeline"
 "$CDP" -c "$CFG" case list
 "$CDP" -c "$CFG" case show CDP-2026-0001
+
+step "The last digest the coordinator received (text part; an HTML part goes with it)"
+_uid=$($MAILBOX list coordinator | awk -F '\t' '$3 ~ /^Synth/ {u = $1} END {print u}')
+$MAILBOX fetch coordinator "$_uid" >"$D/digest.eml"
+/usr/bin/python3 -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print("  Subject: "+m["Subject"]); print("\n".join("    | "+l for l in m.get_body(("plain",)).get_content().splitlines()))' "$D/digest.eml"
