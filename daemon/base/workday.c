@@ -24,10 +24,10 @@ workday_easter(int year, int *month, int *day)
 	*day = (h + l - 7 * m + 114) % 31 + 1;
 }
 
-/* Day of the year (0-based) of a date, through timegm so that no zone or
- * summer time plays a part. */
-static int
-workday_yday(int year, int month, int day)
+/* The date's day of the week and of the year, through timegm so that no
+ * zone or summer time plays a part. */
+static struct tm
+workday_civil(int year, int month, int day)
 {
 	struct tm tm = { 0 };
 	time_t t;
@@ -38,7 +38,7 @@ workday_yday(int year, int month, int day)
 	tm.tm_hour = 12;
 	t = timegm(&tm);
 	gmtime_r(&t, &tm);
-	return tm.tm_yday;
+	return tm;
 }
 
 int
@@ -58,8 +58,8 @@ workday_is_holiday(int year, int month, int day)
 	if (month < 3 || month > 6)
 		return 0;
 	workday_easter(year, &em, &ed);
-	easter = workday_yday(year, em, ed);
-	yday = workday_yday(year, month, day);
+	easter = workday_civil(year, em, ed).tm_yday;
+	yday = workday_civil(year, month, day).tm_yday;
 	for (size_t i = 0; i < sizeof(after_easter) / sizeof(after_easter[0]);
 	    i++)
 		if (yday == easter + after_easter[i])
@@ -70,16 +70,9 @@ workday_is_holiday(int year, int month, int day)
 int
 workday_is_working_day(int year, int month, int day)
 {
-	struct tm tm = { 0 };
-	time_t t;
+	int wday = workday_civil(year, month, day).tm_wday;
 
-	tm.tm_year = year - 1900;
-	tm.tm_mon = month - 1;
-	tm.tm_mday = day;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	if (tm.tm_wday == 0 || tm.tm_wday == 6)
+	if (wday == 0 || wday == 6)
 		return 0;
 	return !workday_is_holiday(year, month, day);
 }
