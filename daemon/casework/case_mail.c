@@ -176,6 +176,21 @@ casemail_send(struct casework *cw, const char *tpl, struct tpl_data *d,
 }
 
 /* One recipient: 0 queued (*oid), 1 over the daily cap (logged), -1. */
+/* A mail of template tpl about the case, to one person, bound to them. */
+static void
+casemail_mail(struct mailer_mail *mm, const char *tpl, struct tpl_data *d,
+    const char *ref, int64_t case_id, const struct cw_person *to)
+{
+	memset(mm, 0, sizeof(*mm));
+	mm->template = tpl;
+	mm->data = d;
+	mm->case_ref = ref;
+	mm->case_id = case_id;
+	mm->person_id = to->id;
+	mm->to_name = to->name;
+	mm->to_addr = to->email;
+}
+
 static int
 casemail_queue(struct casework *cw, const char *tpl, struct tpl_data *d,
     const char *name_var, const char *ref, int64_t case_id,
@@ -186,14 +201,7 @@ casemail_queue(struct casework *cw, const char *tpl, struct tpl_data *d,
 	int res;
 
 	tpl_set(d, name_var, to->name);
-	memset(&mm, 0, sizeof(mm));
-	mm.template = tpl;
-	mm.data = d;
-	mm.case_ref = ref;
-	mm.case_id = case_id;
-	mm.person_id = to->id;
-	mm.to_name = to->name;
-	mm.to_addr = to->email;
+	casemail_mail(&mm, tpl, d, ref, case_id, to);
 	if (extra != NULL) {
 		mm.attachments = extra->attachments;
 		mm.nattachments = extra->nattachments;
@@ -255,14 +263,7 @@ casemail_reply(struct casework *cw, const struct message *m,
 		refs[nrefs++] = m->references[i];
 	if (m->message_id != NULL)
 		refs[nrefs++] = m->message_id;
-	memset(&mm, 0, sizeof(mm));
-	mm.template = tpl;
-	mm.data = d;
-	mm.case_ref = ref;
-	mm.case_id = case_id;
-	mm.person_id = to->id;
-	mm.to_name = to->name;
-	mm.to_addr = to->email;
+	casemail_mail(&mm, tpl, d, ref, case_id, to);
 	mm.in_reply_to = m->message_id;
 	mm.references = refs;
 	mm.nreferences = nrefs;
