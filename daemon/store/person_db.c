@@ -15,6 +15,7 @@
 #include "base/charset.h"
 #include "base/addr.h"
 #include "base/mem.h"
+#include "store/case_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
 
@@ -195,5 +196,42 @@ person_get(struct store *st, int64_t id, char *name, size_t namelen,
 	rc = 0;
 out:
 	store_finalize(s);
+	return rc;
+}
+
+const char *
+person_actor_name(enum person_actor by)
+{
+	static const char *const names[] = {
+		[PERSON_BY_ADMIN] = "admin",
+		[PERSON_BY_MAIL] = "mail",
+		[PERSON_BY_SELF] = "self",
+		[PERSON_BY_FILE] = "file",
+		[PERSON_BY_DAEMON] = "daemon",
+	};
+
+	return names[by];
+}
+
+int
+person_event(struct store *st, int64_t person_id, enum person_actor by,
+    int64_t actor_id, const char *kind, int64_t msg_id,
+    const char *const *kv, size_t nkv, long long now, char *err,
+    size_t errlen)
+{
+	const char **all = xcalloc(nkv + 4, sizeof(*all));
+	char id[24];
+	int rc;
+
+	snprintf(id, sizeof(id), "%lld", (long long)person_id);
+	all[0] = "person_id";
+	all[1] = id;
+	all[2] = "by";
+	all[3] = person_actor_name(by);
+	for (size_t i = 0; i < nkv; i++)
+		all[4 + i] = kv[i];
+	rc = case_event(st, 0, actor_id, kind, msg_id, all, nkv + 4, now,
+	    err, errlen);
+	free(all);
 	return rc;
 }

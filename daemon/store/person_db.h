@@ -84,4 +84,31 @@ int person_mark_working(struct store *st, int64_t id, long long now,
 int person_get(struct store *st, int64_t id, char *name, size_t namelen,
     char *email, size_t emaillen, char *err, size_t errlen);
 
+/* Who changed a person (the "by" of a person event). */
+enum person_actor {
+	PERSON_BY_ADMIN,	/* the command line */
+	PERSON_BY_MAIL,		/* a coordinator's mail command */
+	PERSON_BY_SELF,		/* the person themself, by mail */
+	PERSON_BY_FILE,		/* the people file ([paths] people) */
+	PERSON_BY_DAEMON	/* the daemon on its own (retention, expiry) */
+};
+
+/* "admin", "mail", "self", "file", "daemon". */
+const char *person_actor_name(enum person_actor by);
+
+/*
+ * A network-wide event about a person (events row with no case): kind
+ * e.g. 'person_added', 'person_updated', 'role_added', 'role_removed',
+ * 'person_deactivated', 'availability', 'charter_signed', 'forgotten'.
+ * details is {"person_id": "<id>", "by": "<actor>", kv...} (kv: nkv
+ * strings, key then value); actor_id is the person who gave the command
+ * (0: admin or daemon), msg_id the mail that caused it (0: none).
+ * Personal data belongs in the person's row, not in kv: an erasure
+ * (forget) blanks the person, not every event naming them.  0 or -1.
+ */
+int person_event(struct store *st, int64_t person_id, enum person_actor by,
+    int64_t actor_id, const char *kind, int64_t msg_id,
+    const char *const *kv, size_t nkv, long long now, char *err,
+    size_t errlen);
+
 #endif

@@ -1,4 +1,4 @@
--- schema.sql — the whole coupdepouce database, schema version 2.
+-- schema.sql — the whole coupdepouce database, schema version 3.
 --
 -- Compiled into the binary (scripts/embed.sh) and run by store.c on an
 -- empty database, in one transaction with `PRAGMA user_version = 1`.  A
@@ -46,7 +46,12 @@ CREATE TABLE persons (
   -- are emptied, their raw mails blanked; the row stays.
   forgotten_at       INTEGER,
   created_at         INTEGER NOT NULL,
-  updated_at         INTEGER NOT NULL
+  updated_at         INTEGER NOT NULL,
+  -- Availability for new cases (INDISPONIBLE [jusqu'au date]): routing
+  -- and invitations skip a person while unavailable is 1 and
+  -- unavailable_until is NULL (until DISPONIBLE) or still to come.
+  unavailable        INTEGER NOT NULL DEFAULT 0,     -- 0 or 1
+  unavailable_until  INTEGER
 ) STRICT;
 
 -- Network-wide roles: who may be routed cases, invited, or give
@@ -161,6 +166,9 @@ CREATE TABLE messages (
   imap_uidvalidity  INTEGER,
   imap_uid          INTEGER,
   received_at       INTEGER NOT NULL,           -- fetched, or queued
+  -- Retention ([storage] keep_raw_days): when raw and new_text were
+  -- blanked because the case closed long ago; NULL: kept.
+  purged_at         INTEGER,
   UNIQUE (message_id, content_hash)
 ) STRICT;
 CREATE INDEX messages_case ON messages(case_id, received_at);

@@ -52,6 +52,12 @@ static const struct store_migration store_migrations[] = {
 	    "  commune      TEXT\n"
 	    ") STRICT;\n"
 	    "CREATE INDEX testimonies_person ON testimonies(person_id);\n" },
+	/* 3: availability of the pool's people (DISPONIBLE/INDISPONIBLE),
+	 * and the retention of raw mails (purge). */
+	{ 3, "ALTER TABLE persons ADD COLUMN unavailable INTEGER NOT NULL\n"
+	    "  DEFAULT 0;\n"
+	    "ALTER TABLE persons ADD COLUMN unavailable_until INTEGER;\n"
+	    "ALTER TABLE messages ADD COLUMN purged_at INTEGER;\n" },
 	{ 0, NULL }	/* end marker (C has no empty arrays) */
 };
 #define STORE_N_MIGRATIONS \

@@ -43,7 +43,7 @@
 #include <stdint.h>
 
 /* The schema version daemon/store/schema.sql creates and the migrations reach. */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 struct store;		/* an open database; opaque */
 struct store_stmt;	/* a prepared statement; opaque */
