@@ -14,6 +14,7 @@
 
 #include "base/charset.h"
 #include "base/addr.h"
+#include "base/buf.h"
 #include "base/mem.h"
 #include "store/case_db.h"
 #include "store/person_db.h"
@@ -234,4 +235,52 @@ person_event(struct store *st, int64_t person_id, enum person_actor by,
 	    err, errlen);
 	free(all);
 	return rc;
+}
+
+/* The references of the open cases the person is referent of, ", "
+ * joined (new string), or NULL when there is none.  0 or -1. */
+static int
+person_open_referent_refs(struct store *st, int64_t id, char **refs,
+    char *err, size_t errlen)
+{
+	struct store_stmt *s;
+	struct buf b;
+	int rc;
+
+	*refs = NULL;
+	s = store_query(st, "SELECT ref, state FROM cases WHERE referent_id "
+	    "= ?1 ORDER BY ref", STORE_ARGS(STORE_INT(id)), err, errlen);
+	if (s == NULL)
+		return -1;
+	buf_init(&b, 0);
+	while ((rc = store_step(s)) == STORE_ROW)
+		if (case_state_open(store_col_text(s, 1)))
+			buf_printf(&b, "%s%s", b.len ? ", " : "",
+			    store_col_text(s, 0));
+	if (rc < 0)
+		snprintf(err, errlen, "open cases: %s", store_errmsg(st));
+	store_finalize(s);
+	if (rc >= 0 && b.len > 0)
+		*refs = buf_steal(&b);
+	buf_free(&b);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+person_deactivate(struct store *st, int64_t id, enum person_actor by,
+    int64_t actor_id, int64_t msg_id, long long now, char **refs,
+    char *err, size_t errlen)
+{
+	if (person_open_referent_refs(st, id, refs, err, errlen) != 0)
+		return -1;
+	if (*refs != NULL)
+		return 1;
+	if (store_run(st, "deactivate", "UPDATE persons SET active = 0, "
+	    "updated_at = ?2 WHERE id = ?1 AND active = 1",
+	    STORE_ARGS(STORE_INT(id), STORE_INT(now)), err, errlen) != 0)
+		return -1;
+	if (store_changes(st) == 0)
+		return 0;
+	return person_event(st, id, by, actor_id, "person_deactivated",
+	    msg_id, NULL, 0, now, err, errlen);
 }

@@ -111,4 +111,17 @@ int person_event(struct store *st, int64_t person_id, enum person_actor by,
     const char *const *kv, size_t nkv, long long now, char *err,
     size_t errlen);
 
+/*
+ * Deactivates the person (persons.active = 0: routed and invited nothing
+ * new; their roles and history stay), with a 'person_deactivated' event
+ * (person_event()).  Refused while they are the referent of an open case:
+ * returns 1 and *refs, a new string of those cases' references separated
+ * by ", " (the cases to hand over with TRANSFERER or `case assign`
+ * first).  Returns 0 when done or already inactive (*refs NULL), -1 on a
+ * database error.
+ */
+int person_deactivate(struct store *st, int64_t id, enum person_actor by,
+    int64_t actor_id, int64_t msg_id, long long now, char **refs,
+    char *err, size_t errlen);
+
 #endif
