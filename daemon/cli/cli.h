@@ -18,6 +18,7 @@
 #define CDP_CLI_H
 
 struct config;
+struct store;
 
 enum {
 	EXIT_OK = 0,
@@ -35,9 +36,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
+/* Opens the existing database of cfg (never creates it): 0 and *st
+ * (store_close()), or -1 after a line on stderr naming the command. */
+int cli_open_store(const struct config *cfg, const char *cmd,
+    struct store **st);
 
 int cmd_case(struct cli *cli, int argc, char **argv);
 extern const char cmd_case_help[];
+/* case assign | note | close (cmd_case_admin.c), called by cmd_case with
+ * argv[0] the action. */
+int cmd_case_admin(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+extern const char cmd_status_help[];
+int cmd_reprocess(struct cli *cli, int argc, char **argv);
+extern const char cmd_reprocess_help[];
 int cmd_check(struct cli *cli, int argc, char **argv);
 extern const char cmd_check_help[];
 int cmd_inspect(struct cli *cli, int argc, char **argv);
