@@ -46,6 +46,7 @@ static const struct subcommand commands[] = {
 	    CONFIG_REQUIRED },
 	{ "person", cmd_person, cmd_person_help, CONFIG_REQUIRED },
 	{ "digest", cmd_digest, cmd_digest_help, CONFIG_REQUIRED },
+	{ "status", cmd_status, cmd_status_help, CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -74,6 +75,8 @@ static const char main_help[] =
 "  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
 "  person add|list|import  the network's people; sync and show the people file\n"
 "  digest [--print [--html]] [--to EMAIL]  build (and send) the digest now\n"
+"  status [--json]     health for monitoring, from the database (exit 1:\n"
+"                      unhealthy)\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 
