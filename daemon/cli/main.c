@@ -47,6 +47,7 @@ static const struct subcommand commands[] = {
 	{ "person", cmd_person, cmd_person_help, CONFIG_REQUIRED },
 	{ "digest", cmd_digest, cmd_digest_help, CONFIG_REQUIRED },
 	{ "status", cmd_status, cmd_status_help, CONFIG_REQUIRED },
+	{ "reprocess", cmd_reprocess, cmd_reprocess_help, CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -77,6 +78,9 @@ static const char main_help[] =
 "  digest [--print [--html]] [--to EMAIL]  build (and send) the digest now\n"
 "  status [--json]     health for monitoring, from the database (exit 1:\n"
 "                      unhealthy)\n"
+"  reprocess --since DATE [--db SCRATCH]  replay stored mail with the\n"
+"                      current rules in a copy of the database; print\n"
+"                      what would change\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 
