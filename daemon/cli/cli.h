@@ -2,7 +2,9 @@
  * cli/ — the command line: main.c reads the global options and calls one
  * subcommand, each in its own file named after it (cmd_run.c for run and
  * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person.c,
- * cmd_outbox.c, cmd_quarantine.c, cmd_digest.c); daemon.c is the loop of
+ * cmd_outbox.c, cmd_quarantine.c, cmd_digest.c, cmd_status.c,
+ * cmd_reprocess.c; cmd_case_admin.c for case assign, note and close);
+ * daemon.c is the loop of
  * `run` and the cycle of `poll` (fetch, timers, outbox, sent copies).
  * Only cli/ may call into every other folder.
  *

@@ -12,6 +12,8 @@
  *   fetch.h, fetch.c        one pass, below
  *   inbound.h, inbound.c    one fetched mail inside the batch transaction:
  *                           parse, recognise, store or quarantine
+ *   replay.h, replay.c      a stored mail read again with the current
+ *                           rules, storing nothing (`reprocess`)
  *   sentcopy.h, sentcopy.c  copies of what the outbox sent, APPENDed to
  *                           [imap] sent_folder
  *   imap.h                  the IMAP client's API: session, mailbox
