@@ -136,6 +136,16 @@ t_run "close again" 1 cdp case close CDP-2026-0002
 t_grep "already ended, one line" "$T/err" "coupdepouce case close: CDP-2026-0002: already ended (closed)"
 [ "$(wc -l <"$T/err")" = 1 ] && t_ok "one line on stderr" || t_not_ok "one line on stderr" "$(cat "$T/err")"
 t_run "assign an ended case" 1 cdp case assign CDP-2026-0002 referent2@$D
+sql "INSERT INTO cases (ref, year, seq, kind, state, state_since, created_at, updated_at, last_activity_at) VALUES
+  ('CDP-2026-0003', 2026, 3, 'request', 'new', 1, 1, 1, 1), ('CDP-2026-0004', 2026, 4, 'volunteer', 'new', 1, 1, 1, 1);
+  UPDATE case_seq SET last_seq = 4 WHERE year = 2026"
+t_run "close a new case nobody analysed" 1 cdp case close CDP-2026-0003
+t_grep "new case: says to assign it first" "$T/err" "CDP-2026-0003: new, nobody has analysed it yet"
+t_run "close a volunteer offer" 1 cdp case close CDP-2026-0004
+t_grep "volunteer offer: says who decides" "$T/err" "CDP-2026-0004: a volunteer offer cannot be closed"
+t_run "assign a volunteer offer" 1 cdp case assign CDP-2026-0004 referent2@$D
+t_sql "refusals changed nothing" "new|new" "SELECT group_concat(state, '|') FROM cases WHERE ref IN ('CDP-2026-0003', 'CDP-2026-0004')"
+sql "DELETE FROM cases WHERE ref IN ('CDP-2026-0003', 'CDP-2026-0004')"
 t_run "poll sends the closing" 0 cdp poll
 t_run "the holder is thanked" 0 $MAILBOX wait holder2 --subject "CDP-2026-0002" --body "Projet men" --timeout 20
 
