@@ -25,6 +25,8 @@
  *   volunteer.c     effects: ACCEPTER, REFUSER, the charter
  *   witness.c       effect: OUI / NON of the holder of a closed case
  *                   (sharing their experience with new holders)
+ *   admin.c         the administrator's case assign, note and close
+ *                   (the command line), through the effects above
  *
  * and the helpers the modules above call, which call none of them back:
  *

@@ -1,9 +1,13 @@
 /* cli.c — helpers shared by the subcommands; see cli.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "config/config.h"
+#include "store/store.h"
 
 int
 cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -28,6 +32,26 @@ cli_wants_help(int argc, char **argv)
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0)
 			return 1;
+	}
+	return 0;
+}
+
+int
+cli_open_store(const struct config *cfg, const char *cmd, struct store **st)
+{
+	char err[1024];
+
+	/* store_open would create an empty database: a command run before
+	 * the daemon ever ran is told so instead. */
+	if (access(cfg->storage.database, F_OK) != 0) {
+		fprintf(stderr, "coupdepouce %s: %s: %s (the daemon creates "
+		    "the database at its first run)\n", cmd,
+		    cfg->storage.database, strerror(errno));
+		return -1;
+	}
+	if (store_open(cfg->storage.database, st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "coupdepouce %s: %s\n", cmd, err);
+		return -1;
 	}
 	return 0;
 }

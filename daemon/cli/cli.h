@@ -2,7 +2,9 @@
  * cli/ — the command line: main.c reads the global options and calls one
  * subcommand, each in its own file named after it (cmd_run.c for run and
  * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person.c,
- * cmd_outbox.c, cmd_quarantine.c, cmd_digest.c); daemon.c is the loop of
+ * cmd_outbox.c, cmd_quarantine.c, cmd_digest.c, cmd_status.c,
+ * cmd_reprocess.c; cmd_case_admin.c for case assign, note and close);
+ * daemon.c is the loop of
  * `run` and the cycle of `poll` (fetch, timers, outbox, sent copies).
  * Only cli/ may call into every other folder.
  *
@@ -18,6 +20,7 @@
 #define CDP_CLI_H
 
 struct config;
+struct store;
 
 enum {
 	EXIT_OK = 0,
@@ -35,9 +38,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
+/* Opens the existing database of cfg (never creates it): 0 and *st
+ * (store_close()), or -1 after a line on stderr naming the command. */
+int cli_open_store(const struct config *cfg, const char *cmd,
+    struct store **st);
 
 int cmd_case(struct cli *cli, int argc, char **argv);
 extern const char cmd_case_help[];
+/* case assign | note | close (cmd_case_admin.c), called by cmd_case with
+ * argv[0] the action. */
+int cmd_case_admin(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+extern const char cmd_status_help[];
+int cmd_reprocess(struct cli *cli, int argc, char **argv);
+extern const char cmd_reprocess_help[];
 int cmd_check(struct cli *cli, int argc, char **argv);
 extern const char cmd_check_help[];
 int cmd_inspect(struct cli *cli, int argc, char **argv);

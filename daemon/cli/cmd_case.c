@@ -7,36 +7,70 @@
  * case.  --json prints the same as one object (json_out.h); times are
  * ISO 8601 with offset, like the other --json outputs.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "base/clock.h"
 #include "config/config.h"
 #include "base/json_out.h"
+#include "parse/rules.h"
+#include "store/person_db.h"
 #include "store/store.h"
 
+/* What `case list` keeps (NULL: any); all must hold. */
+struct case_filter {
+	const char	*state;
+	const char	*theme;
+	const char	*referent;	/* normalized address */
+	const char	*commune;
+};
+
 const char cmd_case_help[] =
-"usage: coupdepouce [-c FILE] case list [--state S] [--json]\n"
+"usage: coupdepouce [-c FILE] case list [--state S] [--theme T] [--referent EMAIL]\n"
+"                                        [--commune C] [--json]\n"
 "       coupdepouce [-c FILE] case show REF [--json]\n"
+"       coupdepouce [-c FILE] [--now TIME] case assign REF EMAIL\n"
+"       coupdepouce [-c FILE] [--now TIME] case note REF TEXT\n"
+"       coupdepouce [-c FILE] [--now TIME] case close REF [REASON]\n"
 "\n"
 "The support cases.\n"
 "\n"
 "  list            every case, newest first: reference, state, kind,\n"
-"                  holder, referent, commune, subject\n"
+"                  holder, referent, commune, subject; the filters\n"
+"                  below combine (all must hold)\n"
 "    --state S     only cases in state S (new, analysis, ineligible,\n"
 "                  forming, meeting, active, closed, withdrawn) or 'open'\n"
+"    --theme T     only cases with theme T (a label of themes.rules in\n"
+"                  [paths] rules)\n"
+"    --referent EMAIL  only the cases of that referent\n"
+"    --commune C   only cases in commune C (upper or lower case alike)\n"
 "    --json        one JSON array; keys: ref, kind, state, subject, holder,\n"
 "                  referent, commune, themes, flags, created, last_activity\n"
 "  show REF        one case (e.g. CDP-2026-0001): its people and timeline\n"
 "    --json        one object; keys: ref, kind, state, state_since, subject,\n"
 "                  commune, themes, flags, created, last_activity, closed,\n"
 "                  reason, roadmap, holder, referent, contact, members,\n"
-"                  meetings, milestones, timeline, mails\n";
+"                  meetings, milestones, timeline, mails\n"
+"  assign REF EMAIL  give the case to the referent EMAIL (referent role,\n"
+"                  active), as TRANSFERER does: the previous referent\n"
+"                  leaves the group, the new one gets the case by mail\n"
+"                  and, before the decision, its reminders\n"
+"  note REF TEXT   an internal note on the timeline\n"
+"  close REF [REASON]  close the case as CLOTURER does (from analysis,\n"
+"                  forming, meeting or active): the holder is thanked\n"
+"                  (and asked to share their experience later), the\n"
+"                  volunteers are told; REASON is the summary\n"
+"\n"
+"assign, note and close are events by \"admin\" on the timeline.  They\n"
+"only queue the mails they cause, in the same transaction: the mails\n"
+"leave at the next cycle of the daemon ('coupdepouce poll' at once).\n"
+"\n"
+"Exit status: 0 done, 1 refused or failed (one line on stderr: no such\n"
+"case or person, not a referent, inactive, case already ended...),\n"
+"2 bad usage (also an unknown state or theme in a filter).\n";
 
 static const char *const flag_names[] = {
 	"unassigned", "decision_late", "inactive", "bounce", "untrusted"
@@ -87,24 +121,6 @@ flags_json(long long flags)
 	return a;
 }
 
-static int
-case_open_store(const struct config *cfg, struct store **st)
-{
-	char err[1024];
-
-	if (access(cfg->storage.database, F_OK) != 0) {
-		fprintf(stderr, "coupdepouce case: %s: %s (the daemon creates "
-		    "the database at its first run)\n", cfg->storage.database,
-		    strerror(errno));
-		return -1;
-	}
-	if (store_open(cfg->storage.database, st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "coupdepouce case: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 /* Columns 0..13 of a case row, shared by list and show. */
 #define CASE_COLUMNS \
 	"c.ref, c.kind, c.state, c.subject, h.name, h.email, r.name, " \
@@ -136,7 +152,7 @@ case_summary_json(struct store_stmt *s)
 }
 
 static int
-case_cmd_list(struct store *st, const char *state, int json)
+case_cmd_list(struct store *st, const struct case_filter *f, int json)
 {
 	struct store_stmt *s;
 	struct json_out *arr = json_out_array();
@@ -144,10 +160,14 @@ case_cmd_list(struct store *st, const char *state, int json)
 	int rc, n = 0;
 
 	s = store_query(st, "SELECT " CASE_COLUMNS CASE_JOINS
-	    "WHERE ?1 IS NULL OR c.state = ?1 OR (?1 = 'open' AND c.state "
-	    "NOT IN ('ineligible', 'closed', 'withdrawn')) "
-	    "ORDER BY c.created_at DESC, c.id DESC",
-	    STORE_ARGS(STORE_TEXT(state)), err, sizeof(err));
+	    "WHERE (?1 IS NULL OR c.state = ?1 OR (?1 = 'open' AND c.state "
+	    "NOT IN ('ineligible', 'closed', 'withdrawn')) ) AND (?2 IS NULL "
+	    "OR EXISTS (SELECT 1 FROM json_each(c.themes) WHERE value = ?2)) "
+	    "AND (?3 IS NULL OR r.email = ?3) AND (?4 IS NULL OR c.commune "
+	    "= ?4 COLLATE NOCASE) ORDER BY c.created_at DESC, c.id DESC",
+	    STORE_ARGS(STORE_TEXT(f->state), STORE_TEXT(f->theme),
+	    STORE_TEXT(f->referent), STORE_TEXT(f->commune)), err,
+	    sizeof(err));
 	if (s == NULL) {
 		fprintf(stderr, "coupdepouce case: %s\n", err);
 		json_out_free(arr);
@@ -413,21 +433,71 @@ out:
 	return rc;
 }
 
+/* Exit 2 unless state is a case state or 'open'. */
+static int
+case_check_state(const char *state)
+{
+	static const char *const states[] = { "new", "analysis",
+	    "ineligible", "forming", "meeting", "active", "closed",
+	    "withdrawn", "open" };
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(state, states[i]) == 0)
+			return EXIT_OK;
+	return cli_usage_error("case", "--state: '%s' is not a state (new, "
+	    "analysis, ineligible, forming, meeting, active, closed, "
+	    "withdrawn, open)", state);
+}
+
+/* Exit 2 unless theme is a label of the themes rules; 1 when they
+ * cannot be read. */
+static int
+case_check_theme(const struct config *cfg, const char *theme)
+{
+	struct rules *r = NULL;
+	char path[4096], err[4096];
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/themes.rules", cfg->paths.rules);
+	if (rules_load(path, &r, err, sizeof(err)) != 0) {
+		fprintf(stderr, "coupdepouce case: %.*s\n",
+		    (int)strcspn(err, "\n"), err);
+		return EXIT_ERR;
+	}
+	for (size_t i = 0; rc != 0 && i < rules_count(r); i++)
+		if (strcmp(rules_label(r, i), theme) == 0)
+			rc = 0;
+	rules_free(r);
+	if (rc != 0)
+		return cli_usage_error("case", "--theme: '%s' is not a theme "
+		    "of %s", theme, path);
+	return EXIT_OK;
+}
+
 int
 cmd_case(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "state", required_argument, NULL, 's' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "referent", required_argument, NULL, 'r' },
+		{ "commune", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct case_filter f = { NULL, NULL, NULL, NULL };
 	struct store *st = NULL;
-	const char *state = NULL, *sub;
+	char referent[PERSON_EMAIL_MAX];
+	const char *sub;
 	int c, json = 0, rc;
 
 	if (argc < 2)
-		return cli_usage_error("case", "list or show expected");
+		return cli_usage_error("case", "list, show, assign, note or "
+		    "close expected");
 	sub = argv[1];
+	if (strcmp(sub, "assign") == 0 || strcmp(sub, "note") == 0 ||
+	    strcmp(sub, "close") == 0)
+		return cmd_case_admin(cli, argc - 1, argv + 1);
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0)
 		return cli_usage_error("case", "unknown subcommand '%s'", sub);
 	optind = 0;
@@ -437,7 +507,20 @@ cmd_case(struct cli *cli, int argc, char **argv)
 			json = 1;
 			break;
 		case 's':
-			state = optarg;
+			f.state = optarg;
+			break;
+		case 't':
+			f.theme = optarg;
+			break;
+		case 'r':
+			if (person_normalize_email(optarg, referent,
+			    sizeof(referent)) != 0)
+				return cli_usage_error("case", "--referent: "
+				    "'%s' is not a mail address", optarg);
+			f.referent = referent;
+			break;
+		case 'm':
+			f.commune = optarg;
 			break;
 		default:
 			return cli_usage_error("case", "%s: unknown option",
@@ -446,15 +529,21 @@ cmd_case(struct cli *cli, int argc, char **argv)
 	}
 	argc -= optind + 1;
 	argv += optind + 1;
-	if (strcmp(sub, "show") == 0 && (argc != 1 || state != NULL))
+	if (strcmp(sub, "show") == 0 && (argc != 1 || f.state != NULL ||
+	    f.theme != NULL || f.referent != NULL || f.commune != NULL))
 		return cli_usage_error("case", "show takes one reference "
 		    "(and --json)");
 	if (strcmp(sub, "list") == 0 && argc != 0)
 		return cli_usage_error("case", "list: unexpected argument '%s'",
 		    argv[0]);
-	if (case_open_store(cli->cfg, &st) != 0)
+	if (f.state != NULL && (rc = case_check_state(f.state)) != EXIT_OK)
+		return rc;
+	if (f.theme != NULL && (rc = case_check_theme(cli->cfg, f.theme)) !=
+	    EXIT_OK)
+		return rc;
+	if (cli_open_store(cli->cfg, "case", &st) != 0)
 		return EXIT_ERR;
-	rc = strcmp(sub, "list") == 0 ? case_cmd_list(st, state, json) :
+	rc = strcmp(sub, "list") == 0 ? case_cmd_list(st, &f, json) :
 	    case_cmd_show(st, argv[0], json);
 	store_close(st);
 	return rc;

@@ -46,6 +46,8 @@ static const struct subcommand commands[] = {
 	    CONFIG_REQUIRED },
 	{ "person", cmd_person, cmd_person_help, CONFIG_REQUIRED },
 	{ "digest", cmd_digest, cmd_digest_help, CONFIG_REQUIRED },
+	{ "status", cmd_status, cmd_status_help, CONFIG_REQUIRED },
+	{ "reprocess", cmd_reprocess, cmd_reprocess_help, CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -67,10 +69,18 @@ static const char main_help[] =
 "  check               validate config, templates, rules; try IMAP and SMTP logins\n"
 "  inspect FILE.eml [--json]  parse one message, no database, no network\n"
 "  case list|show REF  the support cases and their timeline\n"
+"  case assign REF EMAIL | case note REF TEXT | case close REF [REASON]\n"
+"                      the administrator changes a case (mails leave at\n"
+"                      the next poll)\n"
 "  quarantine list|retry  mails that could not be handled; handle one again\n"
 "  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
 "  person add|list|import  the network's people; sync and show the people file\n"
 "  digest [--print [--html]] [--to EMAIL]  build (and send) the digest now\n"
+"  status [--json]     health for monitoring, from the database (exit 1:\n"
+"                      unhealthy)\n"
+"  reprocess --since DATE [--db SCRATCH]  replay stored mail with the\n"
+"                      current rules in a copy of the database; print\n"
+"                      what would change\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 

@@ -353,5 +353,13 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 		uid_list_free(&bad);
 	}
 	imap_uids_free(&fresh);
+	/* updated_at is the last pass that read the whole inbox, new mail
+	 * or not: `coupdepouce status` tells a quiet mailbox from a dead
+	 * connection by it. */
+	if (rc == IMAP_OK && store_run(st, NULL, "UPDATE imap_state SET "
+	    "updated_at = ?2 WHERE folder = ?1",
+	    STORE_ARGS(STORE_TEXT(cfg->imap.folder), STORE_INT(clock_now())),
+	    err, errlen) != 0)
+		rc = FETCH_ESTORE;
 	return rc;
 }

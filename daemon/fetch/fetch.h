@@ -12,6 +12,8 @@
  *   fetch.h, fetch.c        one pass, below
  *   inbound.h, inbound.c    one fetched mail inside the batch transaction:
  *                           parse, recognise, store or quarantine
+ *   replay.h, replay.c      a stored mail read again with the current
+ *                           rules, storing nothing (`reprocess`)
  *   sentcopy.h, sentcopy.c  copies of what the outbox sent, APPENDed to
  *                           [imap] sent_folder
  *   imap.h                  the IMAP client's API: session, mailbox
@@ -60,7 +62,9 @@ int fetch_prepare(struct imap_conn *c, const struct config *cfg, char *err,
 /*
  * One pass: selects the inbox, handles a UIDVALIDITY change, moves what a
  * previous pass committed but did not move, then fetches, stores and moves
- * every new message in batches of [imap] batch_size.  Returns 0, an IMAP
+ * every new message in batches of [imap] batch_size; a pass that went
+ * through sets imap_state.updated_at to now (the "last successful fetch"
+ * of `coupdepouce status`).  Returns 0, an IMAP
  * status (< 0, e.g. IMAP_ETEMP: the caller reconnects), or FETCH_ESTORE
  * when the database failed (the batch was rolled back; nothing is lost).
  */

@@ -16,6 +16,7 @@
  *   case_db.c        cases, their members and timeline (cases,
  *                    case_members, events, case_seq)
  *   job_db.c         timers kept in the database (jobs)
+ *   store_backup.c   an online copy of the database (store_backup.h)
  *   testimony_db.c   holders asked to share their experience, and the
  *                    witnesses they become (testimonies)
  *

@@ -1,0 +1,24 @@
+/*
+ * store_backup.h — an online copy of the database (SQLite's backup API),
+ * for `reprocess` (a scratch database to replay mail into) and any
+ * command that needs a consistent copy while the daemon runs.
+ */
+#ifndef CDP_STORE_BACKUP_H
+#define CDP_STORE_BACKUP_H
+
+#include <stddef.h>
+
+struct store;
+
+/*
+ * Copies the whole database of st into the file `path`, which must not
+ * exist or be empty (a file made by mkstemp()); it is created mode 0600
+ * (personal data).  The copy is consistent even while another process
+ * writes: SQLite restarts it if the source changes.  0, or -1 with the
+ * path and SQLite's message in err (a partial file is left for the
+ * caller to remove).
+ */
+int store_backup_to(struct store *st, const char *path, char *err,
+    size_t errlen);
+
+#endif
