@@ -232,7 +232,8 @@ intake_route(struct intake *in, char *err, size_t errlen)
 	    strcmp(in->cr.kind, "report") != 0)
 		return intake_to_coordinators(in, 0, err, errlen);
 	rc = route_referent(in->cw->st, in->cr.commune, in->themes_json,
-	    in->cw->cfg->network.max_open_cases, &id, err, errlen);
+	    in->cw->cfg->network.max_open_cases, in->cw->now, &id, err,
+	    errlen);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {

@@ -41,11 +41,13 @@ long route_pick(const struct route_candidate *c, size_t n,
 /*
  * The referent for a new case: 1 and *person_id, 0 when nobody is
  * available (the coordinators take it), -1 on a database error.
- * default_max applies to referents without max_open_cases.
+ * default_max applies to referents without max_open_cases.  A referent
+ * unavailable at `now` (persons.unavailable, until unavailable_until or
+ * for good when NULL) is skipped.
  */
 int route_referent(struct store *st, const char *commune,
-    const char *themes_json, int default_max, int64_t *person_id,
-    char *err, size_t errlen);
+    const char *themes_json, int default_max, long long now,
+    int64_t *person_id, char *err, size_t errlen);
 
 struct route_volunteer {
 	int64_t	 person_id;
