@@ -41,7 +41,7 @@ enum cmd_outcome {
 	CMDOUT_UNKNOWN_THEME,	/* a theme the rules do not know: detail */
 	CMDOUT_UNKNOWN_COMMUNE,	/* a commune not in communes.txt: detail */
 	CMDOUT_OPEN_CASES	/* referent of open cases (their refs in
-				 * detail): TRANSFERER first */
+				 * choices): TRANSFERER first */
 };
 
 struct cmd_res {

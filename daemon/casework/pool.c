@@ -147,10 +147,11 @@ pool_event(struct cmd_ctx *x, int64_t id, const char *kind,
 }
 
 /* Sets column col (name, themes or communes) when value differs from
- * was; 1 with a 'person_updated' event when it changed. */
+ * was; 1 with a 'person_updated' event when it changed (none for a
+ * person just added: 'person_added' says it all). */
 static int
 pool_set(struct cmd_ctx *x, int64_t id, const char *col, const char *value,
-    const char *was, char *err, size_t errlen)
+    const char *was, int added, char *err, size_t errlen)
 {
 	const char *kv[] = { "field", col };
 	char sql[128];
@@ -161,7 +162,8 @@ pool_set(struct cmd_ctx *x, int64_t id, const char *col, const char *value,
 	    "= ?3 WHERE id = ?1", col);
 	if (store_run(x->cw->st, col, sql, STORE_ARGS(STORE_INT(id),
 	    STORE_TEXT(value), STORE_INT(x->cw->now)), err, errlen) != 0 ||
-	    pool_event(x, id, "person_updated", kv, 2, err, errlen) != 0)
+	    (!added && pool_event(x, id, "person_updated", kv, 2, err,
+	    errlen) != 0))
 		return -1;
 	return 1;
 }
@@ -239,19 +241,19 @@ pool_member(struct cmd_ctx *x, const struct mailcmd *cmd,
 	}
 	if (pool_row_load(x, p.id, &was, err, errlen) != 0)
 		goto out;
-	if (known && (c = pool_set(x, p.id, "name", cmd->name, was.name, err,
-	    errlen)) != 0) {
+	if (known && (c = pool_set(x, p.id, "name", cmd->name, was.name, 0,
+	    err, errlen)) != 0) {
 		if (c < 0)
 			goto out;
 		buf_adds(&flags, "name_changed ");
 	}
-	if ((c = pool_set(x, p.id, "themes", themes, was.themes, err,
+	if ((c = pool_set(x, p.id, "themes", themes, was.themes, !known, err,
 	    errlen)) < 0)
 		goto out;
 	if (c > 0 && known)
 		buf_adds(&flags, "themes_changed ");
-	if ((c = pool_set(x, p.id, "communes", communes, was.communes, err,
-	    errlen)) < 0)
+	if ((c = pool_set(x, p.id, "communes", communes, was.communes,
+	    !known, err, errlen)) < 0)
 		goto out;
 	if (c > 0 && known)
 		buf_adds(&flags, "communes_changed ");
@@ -308,7 +310,8 @@ pool_replace(struct cmd_ctx *x, const struct mailcmd *cmd,
 	rc = -1;
 	if (pool_row_load(x, p.id, &was, err, errlen) != 0 ||
 	    (c = pool_set(x, p.id, themes ? "themes" : "communes", themes ?
-	    tj : cj, themes ? was.themes : was.communes, err, errlen)) < 0)
+	    tj : cj, themes ? was.themes : was.communes, 0, err,
+	    errlen)) < 0)
 		goto out;
 	res->outcome = CMDOUT_OK;
 	snprintf(res->flags, sizeof(res->flags), "%s", c ? (themes ?
@@ -346,7 +349,7 @@ pool_availability(struct cmd_ctx *x, const struct mailcmd *cmd,
 	int off = cmd->verb == CMD_INDISPONIBLE;
 	time_t until = off && cmd->when.year ? pool_day_after(&cmd->when) : 0;
 	const char *kv[4] = { "unavailable", off ? "1" : "0", "until", NULL };
-	char date[16] = "", tm[8];
+	char date[16] = "", tm[8], iso[16];
 	struct cw_person p;
 	int rc;
 
@@ -372,7 +375,9 @@ pool_availability(struct cmd_ctx *x, const struct mailcmd *cmd,
 		    tm, sizeof(tm));
 		snprintf(res->detail, sizeof(res->detail), "%s, %s", p.email,
 		    date);
-		kv[3] = date;
+		snprintf(iso, sizeof(iso), "%04d-%02d-%02d", cmd->when.year,
+		    cmd->when.month, cmd->when.day);
+		kv[3] = iso;
 	}
 	if (store_run(x->cw->st, "availability", "UPDATE persons SET "
 	    "unavailable = ?2, unavailable_until = ?3, updated_at = ?4 WHERE "
@@ -400,8 +405,17 @@ pool_retire(struct cmd_ctx *x, const struct mailcmd *cmd,
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
+		/* The cases to hand over, one per line of the answer. */
+		char *r, *q = res->choices, *end = res->choices +
+		    sizeof(res->choices) - 1;
+
 		res->outcome = CMDOUT_OPEN_CASES;
-		snprintf(res->detail, sizeof(res->detail), "%s", refs);
+		for (r = refs; *r != '\0' && q < end; r++)
+			if (*r == ',')
+				*q++ = '\n';
+			else if (*r != ' ')
+				*q++ = *r;
+		*q = '\0';
 	} else
 		res->outcome = CMDOUT_OK;
 	free(refs);

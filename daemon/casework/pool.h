@@ -45,7 +45,7 @@ int pool_availability(struct cmd_ctx *, const struct mailcmd *,
     struct cmd_res *, char *, size_t);
 
 /* RETIRER adresse: person_deactivate(); refused while referent of open
- * cases (CMDOUT_OPEN_CASES, their refs in detail). */
+ * cases (CMDOUT_OPEN_CASES, their refs one per line in choices). */
 int pool_retire(struct cmd_ctx *, const struct mailcmd *, struct cmd_res *,
     char *, size_t);
 

@@ -385,6 +385,7 @@ static const char *const charter_vars[] = {
 	"commands.indisponible", "commands.retirer", "commands.annuaire"
 
 static const char *const help_commands_vars[] = {
+	"ref",			/* "" when the mail named no case */
 	HELP_VARS,
 	NULL
 };
