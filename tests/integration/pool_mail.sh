@@ -197,4 +197,17 @@ got referent "^Suite donnée à vos commandes \[CDP-2027-0001\]$" "BENEVOLE"
 cp "$T/got.eml" "$T/t6"; text "$T/t6"
 t_grep "refused: not allowed" "$T/t6.txt" "cette commande n'est pas ouverte à votre rôle dans ce"
 t_sql "nobody added" 0 "SELECT count(*) FROM persons WHERE email = 'stranger@$D'"
+
+# --- A coordinator's pool command in a reply to a case mail ------------------
+request holder2 "Devenir bénévole" 2 "Je souhaite devenir bénévole dans le réseau."
+poll "poll: a volunteer's offer, for the coordinators" "2027-03-22 11:00"
+got coordinator "^Proposition de bénévolat à étudier \[CDP-2027-0002\]$"
+cp "$T/got.eml" "$T/offer.eml"
+answer coordinator "$T/offer.eml" "COMMUNES volunteer9@$D : Ambert"
+inbox
+poll "poll: COMMUNES on a case thread" "2027-03-22 11:10"
+t_sql "the person changed, not the case" '["Ambert"]|new' \
+    "SELECT p.communes, c.state FROM persons p, cases c WHERE p.email = 'volunteer9@$D' AND c.ref = 'CDP-2027-0002'"
+t_sql "the command on the case's timeline" "COMMUNES|ok" \
+    "SELECT json_extract(details, '$.verb'), json_extract(details, '$.outcome') FROM events WHERE kind = 'command' AND case_id = (SELECT id FROM cases WHERE ref = 'CDP-2027-0002')"
 t_done
