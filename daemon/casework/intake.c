@@ -120,7 +120,7 @@ intake_volunteers(struct intake *in, struct tpl_data *d, char *err,
 	size_t n = 0;
 
 	if (route_volunteers(in->cw->st, in->themes_json,
-	    INTAKE_MAX_VOLUNTEERS, &v, &n, err, errlen) != 0)
+	    INTAKE_MAX_VOLUNTEERS, in->cw->now, &v, &n, err, errlen) != 0)
 		return -1;
 	tpl_list_init(d, "volunteers");
 	for (size_t i = 0; i < n; i++) {

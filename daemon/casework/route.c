@@ -241,7 +241,8 @@ route_referent(struct store *st, const char *commune,
 
 int
 route_volunteers(struct store *st, const char *themes_json, size_t max,
-    struct route_volunteer **out, size_t *n, char *err, size_t errlen)
+    long long now, struct route_volunteer **out, size_t *n, char *err,
+    size_t errlen)
 {
 	struct store_stmt *s;
 	struct route_volunteer *v = NULL;
@@ -261,10 +262,12 @@ route_volunteers(struct store *st, const char *themes_json, size_t max,
 	    "AND c.state NOT IN ('ineligible', 'closed', 'withdrawn')) "
 	    "AS load FROM persons p JOIN person_roles r ON r.person_id = p.id "
 	    "AND r.role = 'volunteer' WHERE p.active = 1 AND p.forgotten_at "
-	    "IS NULL AND p.failing_since IS NULL) WHERE shared > 0 "
+	    "IS NULL AND p.failing_since IS NULL AND NOT (p.unavailable = 1 "
+	    "AND (p.unavailable_until IS NULL OR p.unavailable_until > ?3))) "
+	    "WHERE shared > 0 "
 	    "ORDER BY shared DESC, load, id LIMIT ?2",
 	    STORE_ARGS(STORE_TEXT(themes_json ? themes_json : "[]"),
-	    STORE_INT(max)), err, errlen);
+	    STORE_INT(max), STORE_INT(now)), err, errlen);
 	if (s == NULL)
 		return -1;
 	while ((rc = store_step(s)) == STORE_ROW) {

@@ -58,13 +58,14 @@ struct route_volunteer {
 };
 
 /*
- * Active volunteers (charter signed or not: an invitation carries it)
- * who share at least one theme
+ * Active volunteers (charter signed or not: an invitation carries it),
+ * available at `now`, who share at least one theme
  * with themes_json, most shared themes first, then the least loaded;
  * at most `max`.  *out is owned by the caller (route_volunteers_free).
  */
 int route_volunteers(struct store *st, const char *themes_json, size_t max,
-    struct route_volunteer **out, size_t *n, char *err, size_t errlen);
+    long long now, struct route_volunteer **out, size_t *n, char *err,
+    size_t errlen);
 void route_volunteers_free(struct route_volunteer *v, size_t n);
 
 #endif

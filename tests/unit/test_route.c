@@ -160,8 +160,8 @@ test_db(void)
 	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, NOW, &id, err,
 	    sizeof(err)), 1, "db: a referent found");
 	is_int(id, r2, "db: the one serving the commune");
-	is_int(route_referent(st, "Olliergues", "[\"energie\"]", 5, NOW, &id, err,
-	    sizeof(err)), 1, "db: other commune");
+	is_int(route_referent(st, "Olliergues", "[\"energie\"]", 5, NOW, &id,
+	    err, sizeof(err)), 1, "db: other commune");
 	is_int(id, r1, "db: the one knowing the theme");
 
 	/* r1 takes a case: at its limit of 2? one more makes it full. */
@@ -171,18 +171,26 @@ test_db(void)
 		    1000 + i, err, sizeof(err)) != 0)
 			ok(0, err);
 	}
-	is_int(route_referent(st, "Olliergues", "[\"energie\"]", 5, NOW, &id, err,
-	    sizeof(err)), 1, "db: r1 full");
+	is_int(route_referent(st, "Olliergues", "[\"energie\"]", 5, NOW, &id,
+	    err, sizeof(err)), 1, "db: r1 full");
 	is_int(id, r2, "db: r1 at max_open_cases is skipped");
 
-	is_int(route_volunteers(st, "[\"eau\",\"energie\"]", 10, &v, &nv, err,
-	    sizeof(err)), 0, "db: volunteers listed");
+	is_int(route_volunteers(st, "[\"eau\",\"energie\"]", 10, NOW, &v, &nv,
+	    err, sizeof(err)), 0, "db: volunteers listed");
 	is_int(nv, 1, "db: only the volunteer sharing a theme");
 	if (nv == 1) {
 		is_str(v[0].email, "v1@example.org", "db: v1");
 		is_str(v[0].skills, "energie, eau", "db: skills listed");
 		is_int(v[0].load, 0, "db: load 0");
 	}
+	route_volunteers_free(v, nv);
+	v = NULL;
+	if (store_exec(st, "UPDATE persons SET unavailable = 1 WHERE email = "
+	    "'v1@example.org'", err, sizeof(err)) != 0)
+		ok(0, err);
+	is_int(route_volunteers(st, "[\"eau\",\"energie\"]", 10, NOW, &v,
+	    &nv, err, sizeof(err)), 0, "db: volunteers listed again");
+	is_int(nv, 0, "db: an unavailable volunteer is not suggested");
 	route_volunteers_free(v, nv);
 
 	/* Availability: r2 away until a date, then for good, then back. */
