@@ -184,7 +184,7 @@ casemail_mail(struct mailer_mail *mm, const char *tpl, struct tpl_data *d,
 	memset(mm, 0, sizeof(*mm));
 	mm->template = tpl;
 	mm->data = d;
-	mm->case_ref = ref;
+	mm->case_ref = ref != NULL && *ref != '\0' ? ref : NULL;  /* no tag */
 	mm->case_id = case_id;
 	mm->person_id = to->id;
 	mm->to_name = to->name;
@@ -391,4 +391,35 @@ casemail_themes_text(struct casework *cw, const char *themes_json)
 		store_finalize(s);
 	}
 	return out ? out : xstrdup("");
+}
+
+void
+casemail_set_themes(struct casework *cw, struct tpl_data *d,
+    const char *list, const char *themes_json)
+{
+	struct store_stmt *s;
+	char err[256];
+	int first = 1;
+
+	tpl_list_init(d, list);
+	s = store_query(cw->st, "SELECT value FROM json_each(?1)",
+	    STORE_ARGS(STORE_TEXT(themes_json ? themes_json : "[]")), err,
+	    sizeof(err));
+	if (s == NULL)
+		return;
+	while (store_step(s) == STORE_ROW) {
+		struct tpl_data *it = tpl_list_add(d, list);
+		const char *id = store_col_text(s, 0);
+		char var[TEMPLATE_MAX_NAME + 1];
+
+		tpl_set(it, "theme_id", id);
+		/* Identifiers of the rules are names; anything else is
+		 * shown as written (theme_id). */
+		snprintf(var, sizeof(var), "theme_%s", id);
+		if (strlen(id) + 6 <= TEMPLATE_MAX_NAME && tpl_name_ok(var))
+			tpl_set_bool(it, var, 1);
+		tpl_set_bool(it, "first", first);
+		first = 0;
+	}
+	store_finalize(s);
 }

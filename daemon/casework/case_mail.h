@@ -132,4 +132,10 @@ char *casemail_first_text(struct casework *cw, int64_t case_id, size_t max);
  * NULL). */
 char *casemail_themes_text(struct casework *cw, const char *themes_json);
 
+/* The themes of a JSON array as the list `list` of d, one item per
+ * theme: theme_id, a boolean theme_<id> for its French label
+ * (_theme.txt) and first.  A database error leaves the list empty. */
+void casemail_set_themes(struct casework *cw, struct tpl_data *d,
+    const char *list, const char *themes_json);
+
 #endif

@@ -11,8 +11,13 @@
  *   intake.c        a new mail becomes a case
  *   route.c         who takes a new case (the referent ranking)
  *   followup.c      a mail on a known case: timeline, forward, commands
- *   mailcmd_run.c   trust and roles of the mail commands; each one to its
- *                   effect, and the transcript
+ *   mailcmd_run.c   the mail commands of a reply about a case: trust, and
+ *                   the referent told of commands not run
+ *   pool_run.c      the mail commands about no case: replies to the
+ *                   digest or a welcome, a coordinator's new mail
+ *   cmd_run.c       what both runners share: who may give which command
+ *                   (the table), the sender's roles, running each
+ *                   command's effect, the transcript
  *   decision.c      effects: ELIGIBLE, NON ELIGIBLE, TRANSFERER,
  *                   CLOTURER, ABANDON
  *   group.c         effects: INVITER, OUI / NON, INTERLOCUTEUR
@@ -25,6 +30,9 @@
  *   volunteer.c     effects: ACCEPTER, REFUSER, the charter
  *   witness.c       effect: OUI / NON of the holder of a closed case
  *                   (sharing their experience with new holders)
+ *   pool.c          effects: BENEVOLE, REFERENT, COORDINATION, THEMES,
+ *                   COMMUNES, DISPONIBLE, INDISPONIBLE, RETIRER
+ *   pool_list.c     effect: ANNUAIRE
  *   admin.c         the administrator's case assign, note and close
  *                   (the command line), through the effects above
  *
@@ -36,11 +44,12 @@
  *   case_mail.c     mail about a case: who follows it, the group, the
  *                   coordinators, people, themes, attachments, queuing
  *
- * Calls go one way: dispatch → intake / followup → mailcmd_run → effects
- * → cmd_context → case_mail; intake and the decisions → assign.  The
- * timers (timers/) use case_mail, cmdctx_format_when(), the meeting's
- * invitation (meeting_invite_load()) and milestone.h to note which step
- * a mail was about, nothing that answers a mail.
+ * Calls go one way: dispatch → intake / followup → mailcmd_run (or
+ * dispatch → pool_run) → cmd_run → effects → cmd_context → case_mail;
+ * intake and the decisions → assign.  The timers (timers/) use
+ * case_mail, cmdctx_format_when(), the meeting's invitation
+ * (meeting_invite_load()) and milestone.h to note which step a mail was
+ * about, nothing that answers a mail.
  */
 #ifndef CDP_CASEWORK_H
 #define CDP_CASEWORK_H

@@ -20,12 +20,17 @@
 #include "casework/cmd_context.h"
 #include "out/template.h"
 #include "store/job_db.h"
+#include "store/person_db.h"
 #include "store/store.h"
 
 int
 cmdctx_event(struct cmd_ctx *x, const char *kind, const char *const *kv,
     size_t nkv, char *err, size_t errlen)
 {
+	if (x->c.id == 0)
+		return person_event(x->cw->st, x->sender.id, x->coordinator ?
+		    PERSON_BY_MAIL : PERSON_BY_SELF, x->sender.id, kind,
+		    x->mail->msg_id, kv, nkv, x->cw->now, err, errlen);
 	return case_event(x->cw->st, x->c.id, x->sender.id, kind,
 	    x->mail->msg_id, kv, nkv, x->cw->now, err, errlen);
 }

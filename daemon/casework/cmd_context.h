@@ -37,7 +37,11 @@ enum cmd_outcome {
 	CMDOUT_INTERNAL,
 	CMDOUT_AMBIGUOUS,	/* several things fit: res->choices */
 	CMDOUT_NO_STEP,		/* no roadmap step fits: res->choices */
-	CMDOUT_PAST_DATE	/* a date already past */
+	CMDOUT_PAST_DATE,	/* a date already past */
+	CMDOUT_UNKNOWN_THEME,	/* a theme the rules do not know: detail */
+	CMDOUT_UNKNOWN_COMMUNE,	/* a commune not in communes.txt: detail */
+	CMDOUT_OPEN_CASES	/* referent of open cases (their refs in
+				 * choices): TRANSFERER first */
 };
 
 struct cmd_res {
@@ -47,9 +51,13 @@ struct cmd_res {
 	char		 choices[1024];	/* AMBIGUOUS, NO_STEP: the command
 					 * lines the sender may send instead,
 					 * '\n'-separated; "" if none */
+	char		 flags[128];	/* more of the transcript item's
+					 * flags to set, blank-separated, e.g.
+					 * "added themes_changed" */
 };
 
-/* The case and the sender, as every effect sees them. */
+/* The case and the sender, as every effect sees them.  Pool commands
+ * (pool.h) run without a case too: c is then all zero (id 0, ref ""). */
 struct cmd_ctx {
 	struct casework		*cw;
 	const struct cw_mail	*mail;
@@ -60,6 +68,7 @@ struct cmd_ctx {
 						 * volunteer, coordinator */
 	int			 coordinator;	/* a network coordinator */
 	int			 contact;	/* the privileged contact */
+	unsigned		 roles;		/* R_* bits of cmd_run.h */
 	int64_t			 answered;	/* the outbox row of our mail this
 						 * one answers (verified token),
 						 * 0: none known */
@@ -75,7 +84,9 @@ struct cmd_ctx {
 typedef int (*cmd_effect)(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen);
 
-/* An event on the case by the sender, caused by this mail. 0 or -1. */
+/* An event on the case by the sender, caused by this mail; with no case
+ * (x->c.id 0), an event about the sender (person_event(), by "mail" for
+ * a coordinator, "self" otherwise).  0 or -1. */
 int cmdctx_event(struct cmd_ctx *x, const char *kind,
     const char *const *kv, size_t nkv, char *err, size_t errlen);
 

@@ -17,6 +17,7 @@
 #include "casework/dispatch.h"
 #include "casework/followup.h"
 #include "casework/intake.h"
+#include "casework/pool_run.h"
 #include "config/config.h"
 #include "out/mailer.h"
 #include "out/template.h"
@@ -167,6 +168,7 @@ dispatch_mail(struct casework *cw, const struct cw_mail *mail, char *err,
 	struct thread_match tm;
 	size_t keylen;
 	const unsigned char *key = mailer_key(cw->mailer, &keylen);
+	int handled;
 
 	if (m->from.address[0] == '\0' || dispatch_from_self(cw, m)) {
 		log_notice("message <%s> from %s: %s, not handled",
@@ -180,16 +182,11 @@ dispatch_mail(struct casework *cw, const struct cw_mail *mail, char *err,
 		return -1;
 	if (mail->autokind == MSG_AUTO_BOUNCE)
 		return dispatch_bounce(cw, mail, &tm, err, errlen);
-	if (tm.how == THREAD_TOKEN && tm.case_id == 0) {
+	if (tm.how == THREAD_TOKEN && tm.case_id == 0)
 		/* An answer to a mail of the network about no case (the
-		 * digest): it belongs to the person it was sent to, never
-		 * to a new case. */
-		log_info("message <%s> from %s: reply to a mail about no "
-		    "case, recorded", m->message_id ? m->message_id : "",
-		    m->from.address);
-		return case_link_message(cw->st, mail->msg_id, 0,
-		    tm.sender_id, "token", err, errlen);
-	}
+		 * digest, a welcome): it belongs to the person it was sent
+		 * to, never to a new case. */
+		return pool_run_reply(cw, mail, &tm, err, errlen);
 	if (tm.how != THREAD_NONE)
 		return followup_record(cw, mail, &tm, err, errlen);
 	if (mail->autokind != MSG_AUTO_NONE) {
@@ -201,5 +198,10 @@ dispatch_mail(struct casework *cw, const struct cw_mail *mail, char *err,
 		return case_link_message(cw->st, mail->msg_id, 0, tm.sender_id,
 		    "none", err, errlen);
 	}
+	/* A coordinator managing the pool by a new mail opens no case. */
+	if (pool_run_new(cw, mail, &tm, &handled, err, errlen) != 0)
+		return -1;
+	if (handled)
+		return 0;
 	return intake_new_case(cw, mail, &tm, err, errlen);
 }

@@ -120,7 +120,7 @@ intake_volunteers(struct intake *in, struct tpl_data *d, char *err,
 	size_t n = 0;
 
 	if (route_volunteers(in->cw->st, in->themes_json,
-	    INTAKE_MAX_VOLUNTEERS, &v, &n, err, errlen) != 0)
+	    INTAKE_MAX_VOLUNTEERS, in->cw->now, &v, &n, err, errlen) != 0)
 		return -1;
 	tpl_list_init(d, "volunteers");
 	for (size_t i = 0; i < n; i++) {
@@ -232,7 +232,8 @@ intake_route(struct intake *in, char *err, size_t errlen)
 	    strcmp(in->cr.kind, "report") != 0)
 		return intake_to_coordinators(in, 0, err, errlen);
 	rc = route_referent(in->cw->st, in->cr.commune, in->themes_json,
-	    in->cw->cfg->network.max_open_cases, &id, err, errlen);
+	    in->cw->cfg->network.max_open_cases, in->cw->now, &id, err,
+	    errlen);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {

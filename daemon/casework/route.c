@@ -125,10 +125,12 @@ route_set_free(struct route_set *rs)
 }
 
 /* Every referent who could take a case: not forgotten, address not
- * failing (a mail to them would bounce). */
+ * failing (a mail to them would bounce).  One unavailable at `now`
+ * (INDISPONIBLE, until DISPONIBLE or past their date) counts as
+ * inactive. */
 static int
-route_load(struct store *st, int default_max, struct route_set *rs,
-    char *err, size_t errlen)
+route_load(struct store *st, int default_max, long long now,
+    struct route_set *rs, char *err, size_t errlen)
 {
 	struct store_stmt *s;
 	size_t cap = 0;
@@ -143,11 +145,12 @@ route_load(struct store *st, int default_max, struct route_set *rs,
 	    "c.state NOT IN ('ineligible', 'closed', 'withdrawn')), "
 	    "coalesce((SELECT max(e.at) FROM events e WHERE e.kind = "
 	    "'assigned' AND json_extract(e.details, '$.referent_id') = "
-	    "CAST(p.id AS TEXT)), 0), p.active "
+	    "CAST(p.id AS TEXT)), 0), p.active AND NOT (p.unavailable = 1 "
+	    "AND (p.unavailable_until IS NULL OR p.unavailable_until > ?2)) "
 	    "FROM persons p JOIN person_roles r ON r.person_id = p.id "
 	    "AND r.role = 'referent' WHERE p.forgotten_at IS NULL AND "
 	    "p.failing_since IS NULL ORDER BY p.id",
-	    STORE_ARGS(STORE_INT(default_max)), err, errlen);
+	    STORE_ARGS(STORE_INT(default_max), STORE_INT(now)), err, errlen);
 	if (s == NULL)
 		return -1;
 	while ((rc = store_step(s)) == STORE_ROW) {
@@ -213,8 +216,8 @@ route_case_themes(struct store *st, const char *themes_json, char ***out,
 
 int
 route_referent(struct store *st, const char *commune,
-    const char *themes_json, int default_max, int64_t *person_id,
-    char *err, size_t errlen)
+    const char *themes_json, int default_max, long long now,
+    int64_t *person_id, char *err, size_t errlen)
 {
 	struct route_set rs;
 	char **themes = NULL;
@@ -224,7 +227,7 @@ route_referent(struct store *st, const char *commune,
 	if (route_case_themes(st, themes_json, &themes, &nthemes, err,
 	    errlen) != 0)
 		return -1;
-	if (route_load(st, default_max, &rs, err, errlen) != 0) {
+	if (route_load(st, default_max, now, &rs, err, errlen) != 0) {
 		route_free_list(themes, nthemes);
 		return -1;
 	}
@@ -238,7 +241,8 @@ route_referent(struct store *st, const char *commune,
 
 int
 route_volunteers(struct store *st, const char *themes_json, size_t max,
-    struct route_volunteer **out, size_t *n, char *err, size_t errlen)
+    long long now, struct route_volunteer **out, size_t *n, char *err,
+    size_t errlen)
 {
 	struct store_stmt *s;
 	struct route_volunteer *v = NULL;
@@ -258,10 +262,12 @@ route_volunteers(struct store *st, const char *themes_json, size_t max,
 	    "AND c.state NOT IN ('ineligible', 'closed', 'withdrawn')) "
 	    "AS load FROM persons p JOIN person_roles r ON r.person_id = p.id "
 	    "AND r.role = 'volunteer' WHERE p.active = 1 AND p.forgotten_at "
-	    "IS NULL AND p.failing_since IS NULL) WHERE shared > 0 "
+	    "IS NULL AND p.failing_since IS NULL AND NOT (p.unavailable = 1 "
+	    "AND (p.unavailable_until IS NULL OR p.unavailable_until > ?3))) "
+	    "WHERE shared > 0 "
 	    "ORDER BY shared DESC, load, id LIMIT ?2",
 	    STORE_ARGS(STORE_TEXT(themes_json ? themes_json : "[]"),
-	    STORE_INT(max)), err, errlen);
+	    STORE_INT(max), STORE_INT(now)), err, errlen);
 	if (s == NULL)
 		return -1;
 	while ((rc = store_step(s)) == STORE_ROW) {

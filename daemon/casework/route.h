@@ -41,11 +41,13 @@ long route_pick(const struct route_candidate *c, size_t n,
 /*
  * The referent for a new case: 1 and *person_id, 0 when nobody is
  * available (the coordinators take it), -1 on a database error.
- * default_max applies to referents without max_open_cases.
+ * default_max applies to referents without max_open_cases.  A referent
+ * unavailable at `now` (persons.unavailable, until unavailable_until or
+ * for good when NULL) is skipped.
  */
 int route_referent(struct store *st, const char *commune,
-    const char *themes_json, int default_max, int64_t *person_id,
-    char *err, size_t errlen);
+    const char *themes_json, int default_max, long long now,
+    int64_t *person_id, char *err, size_t errlen);
 
 struct route_volunteer {
 	int64_t	 person_id;
@@ -56,13 +58,14 @@ struct route_volunteer {
 };
 
 /*
- * Active volunteers (charter signed or not: an invitation carries it)
- * who share at least one theme
+ * Active volunteers (charter signed or not: an invitation carries it),
+ * available at `now`, who share at least one theme
  * with themes_json, most shared themes first, then the least loaded;
  * at most `max`.  *out is owned by the caller (route_volunteers_free).
  */
 int route_volunteers(struct store *st, const char *themes_json, size_t max,
-    struct route_volunteer **out, size_t *n, char *err, size_t errlen);
+    long long now, struct route_volunteer **out, size_t *n, char *err,
+    size_t errlen);
 void route_volunteers_free(struct route_volunteer *v, size_t n);
 
 #endif

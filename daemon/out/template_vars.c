@@ -379,9 +379,13 @@ static const char *const charter_vars[] = {
 	"commands.abandon", "commands.statut", "commands.aide",		\
 	"commands.accepter", "commands.refuser", "commands.charte",	\
 	"commands.fait", "commands.reporter",				\
-	"commands.oui_temoignage", "commands.non_temoignage"
+	"commands.oui_temoignage", "commands.non_temoignage",		\
+	"commands.benevole", "commands.referent", "commands.coordination", \
+	"commands.themes", "commands.communes", "commands.disponible",	\
+	"commands.indisponible", "commands.retirer", "commands.annuaire"
 
 static const char *const help_commands_vars[] = {
+	"ref",			/* "" when the mail named no case */
 	HELP_VARS,
 	NULL
 };
@@ -416,6 +420,13 @@ static const char *const command_transcript_vars[] = {
 	"results.ambiguous",	/* several roadmap steps fit */
 	"results.no_step",	/* no roadmap step fits */
 	"results.past_date",	/* the date is already past */
+	"results.unknown_theme",	/* not a theme of the rules: detail */
+	"results.unknown_commune",	/* not in communes.txt: detail */
+	"results.open_cases",	/* RETIRER: referent of open cases: detail */
+	/* pool commands done: what changed */
+	"results.added", "results.role_added", "results.name_changed",
+	"results.themes_changed", "results.communes_changed",
+	"results.reactivated", "results.unchanged",
 	"results.choices",	/* ambiguous, no_step: the lines to send */
 	"results.choices.command",
 	"results.has_choices",
@@ -445,6 +456,38 @@ static const char *const command_transcript_vars[] = {
 #define DIGEST_LIST(l)							\
 	l, l "_count", "has_" l, l ".ref", l ".subject",		\
 	l ".referent_name", l ".date", l ".time"
+
+/* ---- The pool (casework/pool*.c) ---- */
+
+static const char *const pool_welcome_vars[] = {
+	"recipient_name",
+	"coordinator_name",	/* who added them, name or address */
+	"themes", THEME_FIELDS("themes."), "themes.first",
+	"communes",		/* ", "-joined; "" if none */
+	"charter_signed",	/* true: already signed */
+	"is_referent", "is_coordinator",	/* pool_welcome only */
+	NULL
+};
+
+static const char *const pool_list_vars[] = {
+	"recipient_name",
+	"sections",		/* referents, volunteers, coordinators, retired */
+	"sections.is_referents", "sections.is_volunteers",
+	"sections.is_coordinators", "sections.is_retired",
+	"sections.count", "sections.empty",
+	"sections.people", "sections.people.name", "sections.people.address",
+	"sections.people.themes", THEME_FIELDS("sections.people.themes."),
+	"sections.people.themes.first",
+	"sections.people.has_themes", "sections.people.communes",
+	"sections.people.cases_referent",	/* open cases as referent */
+	"sections.people.cases_member",	/* open cases as group volunteer */
+	"sections.people.charter_signed", "sections.people.charter_date",
+	"sections.people.unavailable",
+	"sections.people.unavailable_until",	/* last day; "" until DISPONIBLE */
+	"sections.people.is_referent", "sections.people.is_volunteer",
+	"sections.people.is_coordinator",
+	NULL
+};
 
 static const char *const theme_vars[] = {
 	THEME_FIELDS(""),
@@ -605,6 +648,12 @@ static const struct known_template known[] = {
 	    volunteer_accepted_vars },
 	{ "volunteer_refused", "an applicant not retained",
 	    volunteer_refused_vars },
+	{ "pool_welcome_volunteer", "a volunteer added by BENEVOLE: the "
+	    "network and the charter to accept", pool_welcome_vars },
+	{ "pool_welcome", "a referent or coordinator added by REFERENT or "
+	    "COORDINATION", pool_welcome_vars },
+	{ "pool_list", "reply to ANNUAIRE: the network's people",
+	    pool_list_vars },
 	{ "untrusted_notice", "the referent told commands were not run for "
 	    "lack of proof of the sender", untrusted_notice_vars },
 	{ "digest", "the digest to the coordinators (and referents)",

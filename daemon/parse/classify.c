@@ -23,6 +23,7 @@
 #include "base/buf.h"
 #include "parse/classify.h"
 #include "base/mem.h"
+#include "parse/mailcmd.h"
 #include "parse/rules.h"
 
 #define CLASSIFY_MAX_INPUT	(64 * 1024)	/* bytes read of each input */
@@ -557,4 +558,35 @@ classify_themes_json(const struct classify_result *r)
 		buf_printf(&b, "%s\"%s\"", i ? "," : "", r->themes[i]);
 	buf_addc(&b, ']');
 	return buf_steal(&b);
+}
+
+int
+classify_theme_known(const struct classify *c, const char *id)
+{
+	if (c == NULL || id == NULL)
+		return 0;
+	for (size_t t = 0; t < c->nthemes; t++)
+		if (strcmp(c->theme_names[t], id) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+classify_commune_name(const struct classify *c, const char *name)
+{
+	const char *found = NULL;
+	char *want;
+
+	if (c == NULL || name == NULL)
+		return NULL;
+	want = mailcmd_fold(name);
+	for (size_t i = 0; i < c->nnames && found == NULL; i++) {
+		char *have = mailcmd_fold(c->names[i]);
+
+		if (strcmp(have, want) == 0)
+			found = c->names[i];
+		free(have);
+	}
+	free(want);
+	return found;
 }

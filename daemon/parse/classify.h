@@ -62,4 +62,12 @@ void classify_result_free(struct classify_result *r);
  * string), for the database. */
 char *classify_themes_json(const struct classify_result *r);
 
+/* 1 if `id` is a theme of the rules (a label of themes.rules). */
+int classify_theme_known(const struct classify *c, const char *id);
+
+/* The commune of communes.txt that `name` names, compared without case
+ * or accents ("saint-germain-l'herm"), borrowed from c; NULL if none. */
+const char *classify_commune_name(const struct classify *c,
+    const char *name);
+
 #endif

@@ -43,7 +43,11 @@ enum guard {
 	GUARD_DATE,		/* a ':' or a date ("Rencontre le 14/06") */
 	GUARD_SOME_DATE,	/* a ':' or a date anywhere in the line
 				 * ("Reporter l'étude au 15/03") */
-	GUARD_ANSWER		/* OUI/NON: a natural answer, first line */
+	GUARD_ANSWER,		/* OUI/NON: a natural answer, first line */
+	GUARD_AT,		/* an '@' in the line ("Référent : Paul" is
+				 * prose) */
+	GUARD_UNTIL		/* an '@' or "jusqu'au" ("Disponible pour
+				 * en parler" is prose) */
 };
 
 /*
@@ -59,20 +63,30 @@ static const struct keyword {
 	{ "annuler la rencontre",	CMD_ANNULER_RENCONTRE,	GUARD_ALONE },
 	{ "j'accepte la charte",	CMD_CHARTE,		GUARD_ANY },
 	{ "annuler rencontre",		CMD_ANNULER_RENCONTRE,	GUARD_ALONE },
+	{ "indisponible",		CMD_INDISPONIBLE,	GUARD_UNTIL },
+	{ "coordination",		CMD_COORDINATION,	GUARD_AT },
 	{ "feuille de route",		CMD_FEUILLE_DE_ROUTE,	GUARD_COLON },
 	{ "interlocuteur",		CMD_INTERLOCUTEUR,	GUARD_ADDRESS },
 	{ "non eligible",		CMD_NON_ELIGIBLE,	GUARD_ANY },
 	{ "transferer",			CMD_TRANSFERER,		GUARD_ADDRESS },
+	{ "disponible",			CMD_DISPONIBLE,		GUARD_UNTIL },
 	{ "cloturer",			CMD_CLOTURER,		GUARD_COLON },
 	{ "rencontre",			CMD_RENCONTRE,		GUARD_DATE },
+	{ "benevole",			CMD_BENEVOLE,		GUARD_AT },
+	{ "referent",			CMD_REFERENT,		GUARD_AT },
+	{ "communes",			CMD_COMMUNES,		GUARD_AT },
+	{ "annuaire",			CMD_ANNUAIRE,		GUARD_ALONE },
 	{ "accepter",			CMD_ACCEPTER,		GUARD_ALONE },
 	{ "eligible",			CMD_ELIGIBLE,		GUARD_ALONE },
 	{ "inviter",			CMD_INVITER,		GUARD_ADDRESS },
 	{ "abandon",			CMD_ABANDON,		GUARD_COLON },
 	{ "refuser",			CMD_REFUSER,		GUARD_COLON },
 	{ "reporter",			CMD_REPORTER,		GUARD_SOME_DATE },
+	{ "retirer",			CMD_RETIRER,		GUARD_AT },
+	{ "themes",			CMD_THEMES,		GUARD_AT },
 	{ "statut",			CMD_STATUT,		GUARD_ALONE },
 	{ "point",			CMD_POINT,		GUARD_DATE },
+	{ "pool",			CMD_ANNUAIRE,		GUARD_ALONE },
 	{ "aide",			CMD_AIDE,		GUARD_ALONE },
 	{ "fait",			CMD_FAIT,		GUARD_COLON },
 	{ "note",			CMD_NOTE,		GUARD_COLON },
@@ -160,7 +174,7 @@ argless(enum mailcmd_verb v)
 {
 	return v == CMD_ELIGIBLE || v == CMD_OUI ||
 	    v == CMD_ANNULER_RENCONTRE || v == CMD_STATUT || v == CMD_AIDE ||
-	    v == CMD_ACCEPTER || v == CMD_CHARTE;
+	    v == CMD_ACCEPTER || v == CMD_CHARTE || v == CMD_ANNUAIRE;
 }
 
 /* Commands whose arguments lose a trailing '.', '!' or '?': those
@@ -233,6 +247,14 @@ parse_line(const struct line *ln, int first, time_t now, struct mailcmd *c,
 		case GUARD_ANSWER:
 			ok = natural = first;
 			break;
+		case GUARD_AT:
+			ok = strchr(key + k, '@') != NULL;
+			break;
+		case GUARD_UNTIL:
+			t = k;
+			ok = strchr(key + k, '@') != NULL ||
+			    mailcmd_take_word(key, &t, "jusqu");
+			break;
 		}
 		if (!ok)
 			return LINE_PROSE;
@@ -276,6 +298,16 @@ parse_line(const struct line *ln, int first, time_t now, struct mailcmd *c,
 		break;
 	case CMD_REPORTER:
 		mailcmd_parse_move(c, ln, k, now);
+		break;
+	case CMD_BENEVOLE:
+	case CMD_REFERENT:
+	case CMD_COORDINATION:
+	case CMD_THEMES:
+	case CMD_COMMUNES:
+	case CMD_DISPONIBLE:
+	case CMD_INDISPONIBLE:
+	case CMD_RETIRER:
+		mailcmd_parse_pool(c, ln, k, now);
 		break;
 	case CMD_FAIT:
 	case CMD_NON:
@@ -341,6 +373,13 @@ command_free(struct mailcmd *c)
 	for (size_t i = 0; i < c->nmilestones; i++)
 		free(c->milestones[i].label);
 	free(c->milestones);
+	free(c->name);
+	for (size_t i = 0; i < c->nthemes; i++)
+		free(c->themes[i]);
+	free(c->themes);
+	for (size_t i = 0; i < c->ncommunes; i++)
+		free(c->communes[i]);
+	free(c->communes);
 }
 
 void
@@ -381,11 +420,26 @@ mailcmd_verb_name(enum mailcmd_verb v)
 		[CMD_CHARTE] = "J'ACCEPTE LA CHARTE",
 		[CMD_FAIT] = "FAIT",
 		[CMD_REPORTER] = "REPORTER",
+		[CMD_BENEVOLE] = "BENEVOLE",
+		[CMD_REFERENT] = "REFERENT",
+		[CMD_COORDINATION] = "COORDINATION",
+		[CMD_THEMES] = "THEMES",
+		[CMD_COMMUNES] = "COMMUNES",
+		[CMD_DISPONIBLE] = "DISPONIBLE",
+		[CMD_INDISPONIBLE] = "INDISPONIBLE",
+		[CMD_RETIRER] = "RETIRER",
+		[CMD_ANNUAIRE] = "ANNUAIRE",
 	};
 
 	if ((unsigned)v >= sizeof(names) / sizeof(*names) || names[v] == NULL)
 		return "";
 	return names[v];
+}
+
+int
+mailcmd_verb_pool(enum mailcmd_verb v)
+{
+	return v >= CMD_BENEVOLE && v <= CMD_ANNUAIRE;
 }
 
 time_t

@@ -28,6 +28,13 @@
  *       date in the line ("Reporter l'étude au 15/03", not "Reporter à
  *       plus tard")
  *   NON ELIGIBLE, J'ACCEPTE LA CHARTE                   always
+ *   BENEVOLE REFERENT COORDINATION THEMES COMMUNES RETIRER
+ *                                                      with an '@' in the
+ *       line ("Référent du projet : Paul" is prose)
+ *   DISPONIBLE INDISPONIBLE                            with an '@' in the
+ *       line or "jusqu'au" right after ("Disponible pour en parler
+ *       demain" is prose)
+ *   ANNUAIRE POOL                                      never
  *   OUI, NON                                           see natural answers
  * Otherwise the line is prose and parsing stops there.
  *
@@ -84,6 +91,19 @@
  * or more than one address for TRANSFERER / INTERLOCUTEUR is
  * CMDERR_BAD_ADDRESS.
  *
+ * Pool commands (coordinators managing the network's people):
+ *   BENEVOLE | REFERENT | COORDINATION  adresse [Nom] [; thèmes [; communes]]
+ *       the address and the name in any order, the address bare or in
+ *       <>; the fields after ';' are ','-separated lists, a field left
+ *       empty is not given (has_themes / has_communes 0);
+ *   THEMES | COMMUNES  adresse [:] liste   (the list required);
+ *   DISPONIBLE [adresse], INDISPONIBLE [adresse] [jusqu'au date] (the
+ *       date in when, when.year 0 without one);
+ *   RETIRER adresse;  ANNUAIRE (also POOL), no argument.
+ * Themes are folded to identifiers ("Mobilité" -> "mobilite", "lien
+ * social" -> "lien_social"); whether the rules know them is the
+ * effect's business.  Communes are kept as written, trimmed.
+ *
  * When a command has an error, what was understood before it is still
  * filled in (the date of a RENCONTRE without time, the valid addresses of
  * an INVITER), so that the answer can say so.
@@ -119,7 +139,17 @@ enum mailcmd_verb {
 	CMD_REFUSER,
 	CMD_CHARTE,		/* J'ACCEPTE LA CHARTE */
 	CMD_FAIT,
-	CMD_REPORTER
+	CMD_REPORTER,
+	/* Pool commands (no case needed; mailcmd_pool.c): */
+	CMD_BENEVOLE,
+	CMD_REFERENT,
+	CMD_COORDINATION,
+	CMD_THEMES,
+	CMD_COMMUNES,
+	CMD_DISPONIBLE,
+	CMD_INDISPONIBLE,
+	CMD_RETIRER,
+	CMD_ANNUAIRE		/* also POOL */
 };
 
 /* Why a command line cannot be run as written (the transcript's flags). */
@@ -163,7 +193,8 @@ struct mailcmd {
 					 * separated), TRANSFERER,
 					 * INTERLOCUTEUR: normalized, owned */
 	size_t		  naddresses;
-	struct mailcmd_when when;	/* RENCONTRE, POINT, REPORTER */
+	struct mailcmd_when when;	/* RENCONTRE, POINT, REPORTER,
+					 * INDISPONIBLE (year 0: none) */
 	char		*text;		/* owned or NULL: motif (NON ELIGIBLE,
 					 * NON, ABANDON, REFUSER), lieu
 					 * (RENCONTRE), objet (POINT), texte
@@ -171,6 +202,16 @@ struct mailcmd {
 					 * named (FAIT, REPORTER) */
 	struct mailcmd_milestone *milestones;	/* FEUILLE DE ROUTE */
 	size_t		  nmilestones;
+	/* Pool commands: the person in addresses[0] (none: the sender, for
+	 * DISPONIBLE / INDISPONIBLE), and until when (INDISPONIBLE). */
+	char		 *name;		/* owned or NULL: BENEVOLE, REFERENT,
+					 * COORDINATION */
+	char		**themes;	/* owned: folded identifiers */
+	size_t		  nthemes;
+	int		  has_themes;	/* the themes field was given */
+	char		**communes;	/* owned: as written */
+	size_t		  ncommunes;
+	int		  has_communes;
 };
 
 struct mailcmd_list {
@@ -203,6 +244,10 @@ char *mailcmd_fold(const char *s);
 /* "NON ELIGIBLE", "J'ACCEPTE LA CHARTE"...: the verb in upper case
  * without accents, as inspect --json shows it; "" for CMD_UNKNOWN. */
 const char *mailcmd_verb_name(enum mailcmd_verb v);
+
+/* 1 if v is a pool command (BENEVOLE ... ANNUAIRE), which need no
+ * case. */
+int mailcmd_verb_pool(enum mailcmd_verb v);
 
 /* The UTC time of a local date and time (00:00 without a time); -1 if the
  * date does not exist (31/02), nor the time (02:30 on the night clocks go

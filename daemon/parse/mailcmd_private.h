@@ -9,6 +9,7 @@
  *                      accents, typographic marks), and trimming
  *   mailcmd_args.c     arguments: dates, times, addresses, free text
  *   mailcmd_roadmap.c  the FEUILLE DE ROUTE block and its milestones
+ *   mailcmd_pool.c     the arguments of the pool commands (BENEVOLE...)
  * Functions are prefixed mailcmd_; the types and the small character
  * tests below are used by these files only and keep short names.  This
  * header does not include mailcmd.h (mailcmd.c includes both: no cycle).
@@ -135,5 +136,12 @@ void mailcmd_parse_text(struct mailcmd *c, int required);
  * FIN; returns 1 if a quoted line ended the text's commands. */
 int mailcmd_parse_roadmap(struct cursor *cur, const struct line *first,
     size_t kargs, time_t now, struct mailcmd *c);
+
+/* ---- pool commands (mailcmd_pool.c) --------------------------------- */
+
+/* The arguments of a pool command (CMD_BENEVOLE ... CMD_ANNUAIRE) from
+ * key offset k (mailcmd.h). */
+void mailcmd_parse_pool(struct mailcmd *c, const struct line *ln, size_t k,
+    time_t now);
 
 #endif

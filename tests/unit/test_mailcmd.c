@@ -942,6 +942,154 @@ when_time(void)
 		ok(0, "parsed meeting");
 }
 
+/* The items of a parsed list, ' | '-joined, for one comparison. */
+static const char *
+joined(char *const *v, size_t n)
+{
+	static char out[512];
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && o < sizeof(out); i++)
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s",
+		    i ? " | " : "", v[i]);
+	return out;
+}
+
+/* A pool command's person, name, themes and communes as understood. */
+static void
+member_is(const char *text, enum mailcmd_verb verb, const char *addr,
+    const char *name, const char *themes, const char *communes)
+{
+	const struct mailcmd *c = one(text, verb, CMDERR_NONE, NULL);
+	char what[300];
+
+	if (c == NULL)
+		return;
+	snprintf(what, sizeof(what), "'%s': address", shown(text));
+	is_str(c->naddresses == 1 ? c->addresses[0] : "(none)", addr, what);
+	snprintf(what, sizeof(what), "'%s': name", shown(text));
+	is_str(c->name ? c->name : "(null)", name, what);
+	snprintf(what, sizeof(what), "'%s': themes", shown(text));
+	is_str(c->has_themes ? joined(c->themes, c->nthemes) : "(none)",
+	    themes, what);
+	snprintf(what, sizeof(what), "'%s': communes", shown(text));
+	is_str(c->has_communes ? joined(c->communes, c->ncommunes) :
+	    "(none)", communes, what);
+}
+
+static void
+pool(void)
+{
+	const struct mailcmd *c;
+
+	member_is("BENEVOLE volunteer9@example.org Alex Neuf ; mobilite, "
+	    "energie ; Ambert", CMD_BENEVOLE, "volunteer9@example.org",
+	    "Alex Neuf", "mobilite | energie", "Ambert");
+	member_is("Bénévole : Alex Neuf <Alex@Example.org>; Mobilité, lien "
+	    "social, Économie-locale ; Ambert, Saint-Germain-l'Herm.",
+	    CMD_BENEVOLE, "alex@example.org", "Alex Neuf",
+	    "mobilite | lien_social | economie_locale",
+	    "Ambert | Saint-Germain-l'Herm");
+	member_is("BÉNÉVOLE a@example.org", CMD_BENEVOLE, "a@example.org",
+	    "(null)", "(none)", "(none)");
+	member_is("benevole a@example.org ; ; Thiers", CMD_BENEVOLE,
+	    "a@example.org", "(null)", "(none)", "Thiers");
+	member_is("RÉFÉRENT r@example.org Camille Roux ; energie ; Thiers",
+	    CMD_REFERENT, "r@example.org", "Camille Roux", "energie",
+	    "Thiers");
+	member_is("Referent \"Camille\" <r@example.org>", CMD_REFERENT,
+	    "r@example.org", "Camille", "(none)", "(none)");
+	member_is("COORDINATION c2@example.org Dominique", CMD_COORDINATION,
+	    "c2@example.org", "Dominique", "(none)", "(none)");
+	one("BENEVOLE Alex Neuf", CMD_BENEVOLE, CMDERR_BAD_ADDRESS, NULL);
+	one("BENEVOLE", CMD_BENEVOLE, CMDERR_MISSING_ARGUMENT, "");
+	one("BENEVOLE a@example.org b@example.org", CMD_BENEVOLE,
+	    CMDERR_BAD_ADDRESS, NULL);
+	one("REFERENT pas-une-adresse@ ; energie", CMD_REFERENT,
+	    CMDERR_BAD_ADDRESS, NULL);
+
+	member_is("THEMES a@example.org : eau, Biodiversité", CMD_THEMES,
+	    "a@example.org", "(null)", "eau | biodiversite", "(none)");
+	member_is("Thèmes a@example.org energie", CMD_THEMES,
+	    "a@example.org", "(null)", "energie", "(none)");
+	member_is("COMMUNES mailto:a@example.org : Ambert, Olliergues",
+	    CMD_COMMUNES, "a@example.org", "(null)", "(none)",
+	    "Ambert | Olliergues");
+	one("THEMES a@example.org :", CMD_THEMES, CMDERR_MISSING_ARGUMENT,
+	    NULL);
+	one("COMMUNES : Ambert", CMD_COMMUNES, CMDERR_BAD_ADDRESS, NULL);
+	none("Communes : Ambert");	/* no '@': prose */
+	one("COMMUNES Ambert, Thiers", CMD_COMMUNES, CMDERR_BAD_ADDRESS,
+	    NULL);
+
+	c = one("DISPONIBLE", CMD_DISPONIBLE, CMDERR_NONE, "");
+	if (c != NULL)
+		is_int(c->naddresses, 0, "DISPONIBLE: about the sender");
+	c = one("Disponible a@example.org", CMD_DISPONIBLE, CMDERR_NONE,
+	    NULL);
+	if (c != NULL && c->naddresses == 1)
+		is_str(c->addresses[0], "a@example.org", "DISPONIBLE: address");
+	none("Disponible pour en parler demain");
+	none("Indisponible la semaine prochaine, désolé");
+	c = one("INDISPONIBLE", CMD_INDISPONIBLE, CMDERR_NONE, "");
+	if (c != NULL)
+		is_int(c->when.year, 0, "INDISPONIBLE: until further notice");
+	c = one("INDISPONIBLE a@example.org jusqu'au 15/01/2027",
+	    CMD_INDISPONIBLE, CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_int(c->naddresses, 1, "INDISPONIBLE a@: one address");
+		when_is(&c->when, 2027, 1, 15, 0, 0, 0, "INDISPONIBLE a@");
+	}
+	c = one("Indisponible jusqu’au 2027-02-03", CMD_INDISPONIBLE,
+	    CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_int(c->naddresses, 0, "indisponible jusqu'au: self");
+		when_is(&c->when, 2027, 2, 3, 0, 0, 0, "indisponible jusqu'au");
+	}
+	c = one("INDISPONIBLE 15/01/2027", CMD_INDISPONIBLE, CMDERR_NONE,
+	    NULL);
+	if (c != NULL)
+		when_is(&c->when, 2027, 1, 15, 0, 0, 0, "INDISPONIBLE date");
+	one("INDISPONIBLE jusqu'au 31/02/2027", CMD_INDISPONIBLE,
+	    CMDERR_BAD_DATE, NULL);
+	one("INDISPONIBLE jusqu'au lundi prochain", CMD_INDISPONIBLE,
+	    CMDERR_BAD_DATE, NULL);
+	one("INDISPONIBLE pour un mois", CMD_INDISPONIBLE,
+	    CMDERR_BAD_ADDRESS, NULL);
+	one("DISPONIBLE jusqu'au 15/01/2027", CMD_DISPONIBLE,
+	    CMDERR_BAD_DATE, NULL);
+
+	c = one("RETIRER v@example.org", CMD_RETIRER, CMDERR_NONE, NULL);
+	if (c != NULL && c->naddresses == 1)
+		is_str(c->addresses[0], "v@example.org", "RETIRER: address");
+	one("RETIRER", CMD_RETIRER, CMDERR_MISSING_ARGUMENT, "");
+	none("Retirer le dossier de la liste");
+	one("ANNUAIRE", CMD_ANNUAIRE, CMDERR_NONE, "");
+	one("Annuaire ?", CMD_ANNUAIRE, CMDERR_NONE, "");
+	one("POOL", CMD_ANNUAIRE, CMDERR_NONE, "");
+	none("Annuaire des associations en pièce jointe");
+	none("Pool party samedi");
+	none("Référent du projet : Paul");
+	none("Bénévole depuis dix ans, je voudrais aider");
+
+	/* Several pool commands in one mail, and the names inspect shows. */
+	parse("THEMES a@example.org : eau\nCOMMUNES a@example.org : Thiers\n"
+	    "ANNUAIRE\nMerci !");
+	is_int(L.n, 3, "three pool commands, then prose");
+	for (int v = CMD_BENEVOLE; v <= CMD_ANNUAIRE; v++) {
+		static const char *const names[] = { "BENEVOLE", "REFERENT",
+		    "COORDINATION", "THEMES", "COMMUNES", "DISPONIBLE",
+		    "INDISPONIBLE", "RETIRER", "ANNUAIRE" };
+
+		is_str(mailcmd_verb_name((enum mailcmd_verb)v),
+		    names[v - CMD_BENEVOLE], names[v - CMD_BENEVOLE]);
+	}
+	ok(mailcmd_verb_pool(CMD_ANNUAIRE) && mailcmd_verb_pool(CMD_BENEVOLE)
+	    && !mailcmd_verb_pool(CMD_AIDE) && !mailcmd_verb_pool(CMD_REPORTER),
+	    "mailcmd_verb_pool");
+}
+
 int
 main(void)
 {
@@ -959,6 +1107,7 @@ main(void)
 	steps();
 	caps();
 	when_time();
+	pool();
 
 	mailcmd_list_free(&L);
 	mailcmd_list_free(&L);		/* twice: a no-op */

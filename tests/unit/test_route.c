@@ -124,6 +124,10 @@ person_id(struct store *st, const char *email)
 	return id;
 }
 
+/* The routing clock of the tests (routing only compares it with
+ * unavailable_until). */
+#define NOW	1000
+
 static void
 test_db(void)
 {
@@ -138,7 +142,7 @@ test_db(void)
 		ok(0, err);
 		return;
 	}
-	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, &id, err,
+	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, NOW, &id, err,
 	    sizeof(err)), 0, "db: no referent at all: 0");
 	add_person(st, "r1@example.org", "referent", "[\"energie\"]",
 	    "[\"Thiers\"]", 1, 1);
@@ -153,11 +157,11 @@ test_db(void)
 	r1 = person_id(st, "r1@example.org");
 	r2 = person_id(st, "r2@example.org");
 
-	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, &id, err,
+	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, NOW, &id, err,
 	    sizeof(err)), 1, "db: a referent found");
 	is_int(id, r2, "db: the one serving the commune");
-	is_int(route_referent(st, "Olliergues", "[\"energie\"]", 5, &id, err,
-	    sizeof(err)), 1, "db: other commune");
+	is_int(route_referent(st, "Olliergues", "[\"energie\"]", 5, NOW, &id,
+	    err, sizeof(err)), 1, "db: other commune");
 	is_int(id, r1, "db: the one knowing the theme");
 
 	/* r1 takes a case: at its limit of 2? one more makes it full. */
@@ -167,12 +171,12 @@ test_db(void)
 		    1000 + i, err, sizeof(err)) != 0)
 			ok(0, err);
 	}
-	is_int(route_referent(st, "Olliergues", "[\"energie\"]", 5, &id, err,
-	    sizeof(err)), 1, "db: r1 full");
+	is_int(route_referent(st, "Olliergues", "[\"energie\"]", 5, NOW, &id,
+	    err, sizeof(err)), 1, "db: r1 full");
 	is_int(id, r2, "db: r1 at max_open_cases is skipped");
 
-	is_int(route_volunteers(st, "[\"eau\",\"energie\"]", 10, &v, &nv, err,
-	    sizeof(err)), 0, "db: volunteers listed");
+	is_int(route_volunteers(st, "[\"eau\",\"energie\"]", 10, NOW, &v, &nv,
+	    err, sizeof(err)), 0, "db: volunteers listed");
 	is_int(nv, 1, "db: only the volunteer sharing a theme");
 	if (nv == 1) {
 		is_str(v[0].email, "v1@example.org", "db: v1");
@@ -180,6 +184,38 @@ test_db(void)
 		is_int(v[0].load, 0, "db: load 0");
 	}
 	route_volunteers_free(v, nv);
+	v = NULL;
+	if (store_exec(st, "UPDATE persons SET unavailable = 1 WHERE email = "
+	    "'v1@example.org'", err, sizeof(err)) != 0)
+		ok(0, err);
+	is_int(route_volunteers(st, "[\"eau\",\"energie\"]", 10, NOW, &v,
+	    &nv, err, sizeof(err)), 0, "db: volunteers listed again");
+	is_int(nv, 0, "db: an unavailable volunteer is not suggested");
+	route_volunteers_free(v, nv);
+
+	/* Availability: r2 away until a date, then for good, then back. */
+	if (store_exec(st, "UPDATE persons SET unavailable = 1, "
+	    "unavailable_until = 5000 WHERE email = 'r2@example.org'", err,
+	    sizeof(err)) != 0)
+		ok(0, err);
+	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, 4999, &id,
+	    err, sizeof(err)), 0,
+	    "db: r2 away until 5000, at 4999 (and r1 full): nobody");
+	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, 5000, &id,
+	    err, sizeof(err)), 1, "db: at 5000");
+	is_int(id, r2, "db: unavailable_until reached: available again");
+	if (store_exec(st, "UPDATE persons SET unavailable_until = NULL "
+	    "WHERE email = 'r2@example.org'", err, sizeof(err)) != 0)
+		ok(0, err);
+	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, 999999999,
+	    &id, err, sizeof(err)), 0,
+	    "db: r2 away until further notice: nobody");
+	if (store_exec(st, "UPDATE persons SET unavailable = 0 WHERE email = "
+	    "'r2@example.org'", err, sizeof(err)) != 0)
+		ok(0, err);
+	is_int(route_referent(st, "Ambert", "[\"energie\"]", 5, 999999999,
+	    &id, err, sizeof(err)), 1, "db: r2 available again");
+	is_int(id, r2, "db: DISPONIBLE: routed again");
 	store_close(st);
 }
 

@@ -574,10 +574,13 @@ sample_data(const char *name)
 	    "transferer", "inviter", "oui", "non", "interlocuteur",
 	    "rencontre", "annuler_rencontre", "feuille_de_route", "point",
 	    "note", "cloturer", "abandon", "statut", "aide", "accepter",
-	    "refuser", "charte", NULL };
+	    "refuser", "charte", "benevole", "referent", "coordination",
+	    "themes", "communes", "disponible", "indisponible", "retirer",
+	    "annuaire", NULL };
 	static const char *const reasons[] = { "unknown", "not_allowed",
 	    "bad_date", "bad_time", "bad_address", "missing_argument",
-	    "wrong_state", "not_found", "not_run", "internal_error", NULL };
+	    "wrong_state", "not_found", "not_run", "internal_error",
+	    "unknown_theme", "unknown_commune", "open_cases", NULL };
 	int n = template_known_vars(name, vars, 128);
 
 	for (int k = 0; k < n; k++) {
@@ -600,6 +603,25 @@ sample_data(const char *name)
 				tpl_set(i, "skills", "énergie, habitat");
 				tpl_set_int(i, "load", j);
 			}
+		if (strcmp(vars[k], "sections") == 0) {
+			struct tpl_data *p;
+
+			i = tpl_list_add(d, "sections");
+			tpl_set_bool(i, "is_volunteers", 1);
+			tpl_set(i, "count", "1");
+			p = tpl_list_add(i, "people");
+			tpl_set(p, "name", "Alex Neuf");
+			tpl_set(p, "address", "alex@example.org");
+			tpl_set(p, "communes", "Ambert");
+			tpl_set(p, "cases_referent", "0");
+			tpl_set(p, "cases_member", "1");
+			tpl_set_bool(p, "unavailable", 1);
+			tpl_set(p, "unavailable_until", "15/01/2027");
+			i = tpl_list_add(d, "sections");
+			tpl_set_bool(i, "is_retired", 1);
+			tpl_set_bool(i, "empty", 1);
+			tpl_set(i, "count", "0");
+		}
 		if (strcmp(vars[k], "attachments") == 0) {
 			i = tpl_list_add(d, "attachments");
 			tpl_set(i, "filename", "plan du jardin.pdf");
