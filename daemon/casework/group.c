@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/log.h"
 #include "base/mem.h"
@@ -191,6 +192,11 @@ group_invite_one(struct cmd_ctx *x, const char *address, struct cmd_addr *a,
 
 	memset(&p, 0, sizeof(p));
 	snprintf(a->address, sizeof(a->address), "%s", address);
+	/* Our own address would invite the daemon to answer itself. */
+	if (strcasecmp(address, cfg->network.contact) == 0) {
+		a->flag = "is_network";
+		return 0;
+	}
 	found = person_find(x->cw->st, address, &p.id, err, errlen);
 	if (found < 0 || (found == 0 && person_ensure(x->cw->st, address,
 	    NULL, x->cw->now, &p.id, err, errlen) != 0) ||
@@ -227,9 +233,10 @@ group_invite_one(struct cmd_ctx *x, const char *address, struct cmd_addr *a,
  * done (CMDOUT_OK) when at least one invitation went out, or when every
  * address was already invited or in the group (nothing left to do).
  * When no invitation went out and some address needs the sender's
- * attention (not an address, the holder, inactive, unavailable), it is
- * CMDOUT_NOT_FOUND: the transcript then lists the reasons and the
- * commands after it are not run, as after any failed command.
+ * attention (not an address, the holder or referent, the network's own
+ * address, inactive, unavailable), it is CMDOUT_NOT_FOUND: the
+ * transcript then lists the reasons and the commands after it are not
+ * run, as after any failed command.
  */
 int
 group_invite(struct cmd_ctx *x, const struct mailcmd *cmd,

@@ -439,6 +439,7 @@ static const char *const command_transcript_vars[] = {
 	"results.addresses.already_invited",
 	"results.addresses.already_member",
 	"results.addresses.is_holder", "results.addresses.is_referent",
+	"results.addresses.is_network",	/* the network's own address */
 	"results.addresses.not_address", "results.addresses.inactive",
 	"results.addresses.unavailable",
 	"results.addresses.newcomer",	/* invited, not in the pool yet */

@@ -134,7 +134,7 @@ sleep 1
 
 # --- INVITER where nobody can be invited ------------------------------------
 t_run "newcomer2 is made inactive" 0 sql "UPDATE persons SET active = 0 WHERE email = 'newcomer2@$D'"
-answer referent "$T/assignment.eml" "INVITER volunteer1@$D, busy@$D, referent@$D, newcomer2@$D"
+answer referent "$T/assignment.eml" "INVITER volunteer1@$D, busy@$D, referent@$D, newcomer2@$D, coupdepouce@$D"
 poll "poll: INVITER of nobody new" "2026-11-30 13:00"
 got "the referent is told why" referent "^Suite donnée à vos commandes" \
     "$T/transcript2.eml" "aucune invitation"
@@ -149,6 +149,8 @@ t_grep "the referent is not invited" "$T/transcript2.txt" \
     "       - referent@$D${NB}: pas d'invitation, c'est la personne référente du"
 t_grep "an inactive person is not invited" "$T/transcript2.txt" \
     "       - newcomer2@$D${NB}: pas d'invitation, cette personne n'est plus"
+t_grep "nor the network's own address" "$T/transcript2.txt" \
+    "       - coupdepouce@$D${NB}: pas d'invitation, c'est l'adresse du réseau"
 t_sql "no new invitation" 3 "SELECT count(*) FROM outbox WHERE template = 'invitation'"
 
 # --- The digest ---------------------------------------------------------------
