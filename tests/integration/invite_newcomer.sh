@@ -1,21 +1,23 @@
 # invite_newcomer.sh — INVITER beyond the pool, through the real servers.
 # The referent of an eligible case invites, in one line, a volunteer of
-# the pool, two addresses the network does not know, a volunteer who is
-# unavailable and a word that is no address: the three first are invited
-# (a typo no longer holds back the others), and the transcript says, one
-# address at a time, who was invited and why the others were not.  The
-# newcomers' invitation says what the network is and carries the
-# charter.  A newcomer's OUI signs the charter and puts them in the pool
-# with the case's themes and commune, a 'joined_pool' event and a
-# welcome; the other newcomer's NON leaves them out of it.  The next
-# digest lists the newcomer with the case that brought them, and the
-# unavailable volunteer marked as such.
+# the pool, three addresses the network does not know, a volunteer who
+# is unavailable and a word that is no address: the pool volunteer and
+# the newcomers are invited (a typo no longer holds back the others), and
+# the transcript says, one address at a time, who was invited and why the
+# others were not.  The newcomers' invitation says what the network is
+# and carries the charter.  A newcomer's OUI signs the charter and puts
+# them in the pool with the case's themes and commune, a 'joined_pool'
+# event and a welcome; another's NON leaves them out of it.  An INVITER
+# where nobody can be invited says why for each.  The next digest lists
+# the newcomer with the case that brought them, and the unavailable
+# volunteer marked as such.  The newcomer who never answers is reminded
+# and their invitation lapses, as a pool volunteer's would.
 . "$(dirname "$0")/../lib.sh"
 # The database's times read as Paris times by sqlite3's 'localtime'.
 TZ=Europe/Paris
 export TZ
 
-MS_EXTRA_USERS="newcomer newcomer2"
+MS_EXTRA_USERS="newcomer newcomer2 newcomer3"
 export MS_EXTRA_USERS
 ms_start
 D=$MS_DOMAIN
@@ -49,16 +51,16 @@ t_run "busy is unavailable" 0 sql "UPDATE persons SET unavailable = 1, unavailab
 
 # --- INVITER: the pool, newcomers, someone unavailable, a typo ---------------
 answer referent "$T/assignment.eml" "ELIGIBLE
-INVITER volunteer1@$D, newcomer@$D, pas-une-adresse, busy@$D, newcomer2@$D"
+INVITER volunteer1@$D, newcomer@$D, pas-une-adresse, busy@$D, newcomer2@$D, newcomer3@$D"
 poll "poll: ELIGIBLE + INVITER" "2026-11-30 11:00"
 t_sql "both the volunteer and the newcomers invited, not busy" \
-    "newcomer2@$D:invited,newcomer@$D:invited,volunteer1@$D:invited" \
+    "newcomer2@$D:invited,newcomer3@$D:invited,newcomer@$D:invited,volunteer1@$D:invited" \
     "SELECT group_concat(e || ':' || s, ',') FROM (SELECT p.email AS e, m.status AS s FROM case_members m JOIN persons p ON p.id = m.person_id WHERE m.role = 'volunteer' ORDER BY p.email)"
-t_sql "the newcomers are people, not yet in the pool" "2|0" \
+t_sql "the newcomers are people, not yet in the pool" "3|0" \
     "SELECT count(*), (SELECT count(*) FROM person_roles r JOIN persons q ON q.id = r.person_id WHERE q.email LIKE 'newcomer%') FROM persons WHERE email LIKE 'newcomer%'"
-t_sql "three invitations sent, reminders and expiries planned" "3|3|3" \
+t_sql "four invitations sent, reminders and expiries planned" "4|4|4" \
     "SELECT (SELECT count(*) FROM outbox WHERE template = 'invitation'), (SELECT count(*) FROM jobs WHERE kind = 'invitation_reminder' AND done_at IS NULL), (SELECT count(*) FROM jobs WHERE kind = 'invitation_expiry' AND done_at IS NULL)"
-t_sql "the newcomers' invitations are marked in the timeline" "newcomer2@$D,newcomer@$D" \
+t_sql "the newcomers' invitations are marked in the timeline" "newcomer2@$D,newcomer3@$D,newcomer@$D" \
     "SELECT group_concat(a, ',') FROM (SELECT json_extract(details, '$.address') AS a FROM events WHERE kind = 'invited' AND json_extract(details, '$.newcomer') = 'yes' ORDER BY a)"
 got "the referent gets the transcript" referent "^Suite donnée à vos commandes" "$T/transcript.eml" "INVITER"
 body "$T/transcript.eml" >"$T/transcript.txt"
@@ -97,7 +99,7 @@ answer volunteer1 "$T/inv1.eml" "OUI"
 answer newcomer2 "$T/inv_new2.eml" "NON merci, pas le temps"
 poll "poll: the answers" "2026-11-30 12:00"
 t_sql "the newcomer and volunteer1 accepted, newcomer2 declined" \
-    "newcomer2@$D:declined,newcomer@$D:accepted,volunteer1@$D:accepted" \
+    "newcomer2@$D:declined,newcomer3@$D:invited,newcomer@$D:accepted,volunteer1@$D:accepted" \
     "SELECT group_concat(e || ':' || s, ',') FROM (SELECT p.email AS e, m.status AS s FROM case_members m JOIN persons p ON p.id = m.person_id WHERE m.role = 'volunteer' ORDER BY p.email)"
 t_sql "the newcomer is in the pool, by mail" "volunteer|db" \
     "SELECT r.role || '|' || r.source FROM person_roles r JOIN persons p ON p.id = r.person_id WHERE p.email = 'newcomer@$D'"
@@ -115,7 +117,7 @@ t_sql "volunteer1 keeps their own themes" '["alimentation"]|[]' \
 t_sql "the second newcomer is not in the pool, nor signed" "0|0" \
     "SELECT (SELECT count(*) FROM person_roles r WHERE r.person_id = p.id), charter_signed_at IS NOT NULL FROM persons p WHERE p.email = 'newcomer2@$D'"
 t_sql "their invitations' jobs are closed" 0 \
-    "SELECT count(*) FROM jobs j JOIN persons p ON p.id = j.person_id WHERE p.email LIKE 'newcomer%' AND j.done_at IS NULL"
+    "SELECT count(*) FROM jobs j JOIN persons p ON p.id = j.person_id WHERE p.email IN ('newcomer@$D', 'newcomer2@$D') AND j.done_at IS NULL"
 got "the newcomer is welcomed to the pool" newcomer \
     "^Bienvenue parmi les personnes ressources du réseau \[CDP-2026-0001\]" \
     "$T/welcome.eml"
@@ -151,7 +153,7 @@ t_grep "an inactive person is not invited" "$T/transcript2.txt" \
     "       - newcomer2@$D${NB}: pas d'invitation, cette personne n'est plus"
 t_grep "nor the network's own address" "$T/transcript2.txt" \
     "       - coupdepouce@$D${NB}: pas d'invitation, c'est l'adresse du réseau"
-t_sql "no new invitation" 3 "SELECT count(*) FROM outbox WHERE template = 'invitation'"
+t_sql "no new invitation" 4 "SELECT count(*) FROM outbox WHERE template = 'invitation'"
 
 # --- The digest ---------------------------------------------------------------
 t_run "the digest" 0 "$CDP" -c "$CONF" --now "2026-12-07 08:00" digest --print
@@ -166,4 +168,17 @@ t_grep "the unavailable volunteer is marked in the pool" "$T/digest.txt" \
 t_run "the digest in HTML" 0 "$CDP" -c "$CONF" --now "2026-12-07 08:00" digest --print --html
 t_grep "HTML: the newcomer and the case" "$T/out" \
     "a rejoint le vivier en acceptant une invitation (dossier CDP-2026-0001)"
+
+# --- The newcomer who does not answer: reminded, then lapsed ----------------
+poll "poll: five days later, a working day" "2026-12-07 10:00"
+got "the silent newcomer is reminded" newcomer3 "^Rappel" "$T/remind3.eml"
+t_sql "one reminder, to them alone" "newcomer3@$D" \
+    "SELECT group_concat(p.email) FROM outbox o JOIN persons p ON p.id = o.person_id WHERE o.template = 'invitation_reminder'"
+poll "poll: ten days later" "2026-12-10 12:00"
+t_sql "the invitation lapsed" expired \
+    "SELECT m.status FROM case_members m JOIN persons p ON p.id = m.person_id WHERE p.email = 'newcomer3@$D'"
+t_run "the referent is told" 0 $MAILBOX wait referent \
+    --subject "newcomer3@$D" --body "newcomer3@$D" --timeout 20
+t_sql "the silent newcomer is not in the pool" 0 \
+    "SELECT count(*) FROM person_roles r JOIN persons p ON p.id = r.person_id WHERE p.email = 'newcomer3@$D'"
 t_done
