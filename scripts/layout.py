@@ -28,9 +28,6 @@ LONG_OK = {
     "parse/reply.c": "one pass over a reply's lines whose steps all share "
                      "its scan state; read whole, the cut rules are one "
                      "story",
-    "out/template_vars.c": "the catalog of every template and its "
-                           "variables: one table, the contract with the "
-                           "people who edit the texts, read as a list",
 }
 # Library -> its header pattern and, when one folder is not the rule, the
 # files allowed to include it (libetpan is two APIs: the IMAP client in

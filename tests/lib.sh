@@ -182,6 +182,31 @@ sql() {
 	sqlite3 -cmd '.timeout 5000' "$T/cdp/coupdepouce.db" "$1"
 }
 
+# cdp_poll NAME TIME: one `poll` of the daemon at TIME (a check named
+# NAME); its log in $T/poll.log.
+cdp_poll() {
+	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
+	cp "$T/err" "$T/poll.log"
+}
+
+# cdp_answer USER ORIGINAL BODY: USER@$MS_DOMAIN replies BODY to the mail
+# in the file ORIGINAL (tests/tools/replymail.py); returns once the contact
+# mailbox holds one more mail.
+cdp_answer() {
+	_n=$($MAILBOX count coupdepouce 2>/dev/null || echo 0)
+	printf '%s\n' "$3" | /usr/bin/python3 "$TOP/tests/tools/replymail.py" \
+	    "$2" "$1@$MS_DOMAIN" >"$T/reply.eml" &&
+	    $MAILBOX send --as "$1" --to "coupdepouce@$MS_DOMAIN" "$T/reply.eml" &&
+	    $MAILBOX wait coupdepouce --count $((_n + 1)) --timeout 20 >/dev/null
+}
+
+# mail_text FILE: the decoded text part of a mail.
+mail_text() {
+	/usr/bin/python3 -c 'import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get_body(preferencelist=("plain",)).get_content(), end="")' "$1"
+}
+
 t_done() {
 	echo "$t_pass passed, $t_fail failed"
 	[ "$t_fail" -eq 0 ] && [ "$t_pass" -gt 0 ]

@@ -44,6 +44,19 @@ enum cmd_outcome {
 				 * choices): TRANSFERER first */
 };
 
+/* What became of one address of a command that names several
+ * (INVITER): one line of the transcript's "addresses" list. */
+struct cmd_addr {
+	char		 address[256];	/* as written when it is none */
+	const char	*flag;		/* static: why, e.g. "invited",
+					 * "not_address", "unavailable" */
+	const char	*flag2;		/* static or NULL: e.g. "newcomer" */
+	char		 until[16];	/* "DD/MM/YYYY" or "" */
+};
+
+#define CMD_MAX_ADDRS	40	/* addresses and rejected words of one
+				 * command (mailcmd.h caps each at 20) */
+
 struct cmd_res {
 	enum cmd_outcome outcome;
 	char		 detail[512];	/* what was understood or done, e.g.
@@ -54,6 +67,8 @@ struct cmd_res {
 	char		 flags[128];	/* more of the transcript item's
 					 * flags to set, blank-separated, e.g.
 					 * "added themes_changed" */
+	struct cmd_addr	 addrs[CMD_MAX_ADDRS];	/* per address, in order */
+	size_t		 naddrs;
 };
 
 /* The case and the sender, as every effect sees them.  Pool commands

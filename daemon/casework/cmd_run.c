@@ -382,6 +382,18 @@ add_result(struct tpl_data *d, const struct mailcmd *cmd,
 	for (f = strtok_r(flags, " ", &save); f; f = strtok_r(NULL, " ",
 	    &save))
 		tpl_set_bool(item, f, 1);
+	tpl_set_bool(item, "has_addresses", res->naddrs > 0);
+	tpl_list_init(item, "addresses");
+	for (size_t i = 0; i < res->naddrs; i++) {
+		const struct cmd_addr *a = &res->addrs[i];
+		struct tpl_data *it = tpl_list_add(item, "addresses");
+
+		tpl_set(it, "address", a->address);
+		tpl_set_bool(it, a->flag, 1);
+		if (a->flag2 != NULL)
+			tpl_set_bool(it, a->flag2, 1);
+		tpl_set(it, "until", a->until);
+	}
 	tpl_set_bool(item, "has_choices", res->choices[0] != '\0');
 	tpl_list_init(item, "choices");
 	for (const char *p = res->choices; *p != '\0'; ) {

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "base/buf.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "casework/case_mail.h"
@@ -66,10 +66,11 @@ group_exec(struct cmd_ctx *x, const char *sql, int64_t person_id,
 	    STORE_INT(person_id), STORE_INT(x->cw->now)), err, errlen);
 }
 
-/* Invitation: the initiative, and the charter for who has not signed. */
+/* Invitation: the initiative, the charter for who has not signed, and
+ * for a newcomer what the network is. */
 static int
 group_send_invitation(struct cmd_ctx *x, const struct cw_person *v,
-    int needs_charter, char *err, size_t errlen)
+    int needs_charter, int newcomer, char *err, size_t errlen)
 {
 	struct cw_person ref;
 	struct store_stmt *s;
@@ -91,6 +92,7 @@ group_send_invitation(struct cmd_ctx *x, const struct cw_person *v,
 	tpl_set(d, "themes", themes);
 	free(themes);
 	tpl_set_bool(d, "needs_charter", needs_charter);
+	tpl_set_bool(d, "newcomer", newcomer);
 	tpl_set_int(d, "answer_days", x->cw->cfg->timers.invitation_reminder);
 	s = store_query(x->cw->st, "SELECT new_text FROM messages WHERE "
 	    "case_id = ?1 AND matched_by = 'new' ORDER BY id LIMIT 1",
@@ -108,81 +110,168 @@ group_send_invitation(struct cmd_ctx *x, const struct cw_person *v,
 	return rc;
 }
 
+/* What the network knows of a person about to be invited. */
+struct invitee {
+	int64_t		 id;
+	int		 active;
+	int		 unavailable;	/* now */
+	long long	 until;		/* unavailable until then; 0: until
+					 * further notice */
+	int		 signed_charter;
+	int		 in_pool;	/* network role 'volunteer' */
+	char		 status[16];	/* in this group; "" if not in it */
+};
+
+static int
+group_invitee(struct cmd_ctx *x, struct invitee *p, char *err,
+    size_t errlen)
+{
+	struct store_stmt *s;
+	int rc;
+
+	s = store_query(x->cw->st, "SELECT p.active, p.unavailable = 1 AND "
+	    "coalesce(p.unavailable_until > ?3, 1), coalesce("
+	    "p.unavailable_until, 0), p.charter_signed_at IS NOT NULL, "
+	    "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id "
+	    "AND r.role = 'volunteer'), coalesce((SELECT m.status FROM "
+	    "case_members m WHERE m.case_id = ?1 AND m.person_id = p.id AND "
+	    "m.role = 'volunteer'), '') FROM persons p WHERE p.id = ?2",
+	    STORE_ARGS(STORE_INT(x->c.id), STORE_INT(p->id),
+	    STORE_INT(x->cw->now)), err, errlen);
+	if (s == NULL)
+		return -1;
+	rc = store_step(s);
+	if (rc == STORE_ROW) {
+		p->active = (int)store_col_int64(s, 0);
+		p->unavailable = (int)store_col_int64(s, 1);
+		p->until = store_col_int64(s, 2);
+		p->signed_charter = (int)store_col_int64(s, 3);
+		p->in_pool = (int)store_col_int64(s, 4);
+		snprintf(p->status, sizeof(p->status), "%s",
+		    store_col_text(s, 5));
+	} else
+		snprintf(err, errlen, "person %lld: %s", (long long)p->id,
+		    rc == STORE_DONE ? "not found" : store_errmsg(x->cw->st));
+	store_finalize(s);
+	return rc == STORE_ROW ? 0 : -1;
+}
+
+/* Why this person is not invited (a transcript flag of cmd_context.h's
+ * cmd_addr), or NULL when they may be. */
+static const char *
+group_refusal(const struct cmd_ctx *x, const struct invitee *p)
+{
+	if (p->id == x->c.holder_id)
+		return "is_holder";
+	if (p->id == x->c.referent_id)
+		return "is_referent";
+	if (strcmp(p->status, "invited") == 0)
+		return "already_invited";
+	if (strcmp(p->status, "accepted") == 0)
+		return "already_member";
+	if (!p->active)
+		return "inactive";
+	if (p->unavailable)
+		return "unavailable";
+	return NULL;
+}
+
+/* Invites one address, or says in *a why not.  Someone the network does
+ * not know yet becomes a person, invited as a newcomer: the invitation
+ * says what the network is and carries the charter, and their OUI puts
+ * them in the pool (group_answer()). */
+static int
+group_invite_one(struct cmd_ctx *x, const char *address, struct cmd_addr *a,
+    char *err, size_t errlen)
+{
+	const struct config *cfg = x->cw->cfg;
+	struct invitee p;
+	struct cw_person v;
+	const char *kv[4] = { "address", address, "newcomer", "yes" };
+	int found;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(a->address, sizeof(a->address), "%s", address);
+	/* Our own address would invite the daemon to answer itself. */
+	if (strcasecmp(address, cfg->network.contact) == 0) {
+		a->flag = "is_network";
+		return 0;
+	}
+	found = person_find(x->cw->st, address, &p.id, err, errlen);
+	if (found < 0 || (found == 0 && person_ensure(x->cw->st, address,
+	    NULL, x->cw->now, &p.id, err, errlen) != 0) ||
+	    group_invitee(x, &p, err, errlen) != 0)
+		return -1;
+	if ((a->flag = group_refusal(x, &p)) != NULL) {
+		if (p.unavailable && p.until != 0)
+			cmdctx_format_when(p.until, 0, a->until,
+			    sizeof(a->until), NULL, 0);
+		return 0;
+	}
+	a->flag = "invited";
+	a->flag2 = p.in_pool ? NULL : "newcomer";
+	if (casemail_person(x->cw, p.id, &v, err, errlen) != 0 ||
+	    case_add_member(x->cw->st, x->c.id, p.id, "volunteer", "invited",
+	    x->cw->now, err, errlen) != 0 ||
+	    job_add(x->cw->st, "invitation_reminder", x->c.id, p.id,
+	    x->cw->now + cfg->timers.invitation_reminder * 86400LL, NULL,
+	    x->cw->now, err, errlen) != 0 ||
+	    job_add(x->cw->st, "invitation_expiry", x->c.id, p.id,
+	    x->cw->now + cfg->timers.invitation_expiry * 86400LL, NULL,
+	    x->cw->now, err, errlen) != 0 ||
+	    cmdctx_event(x, "invited", kv, p.in_pool ? 2 : 4, err,
+	    errlen) != 0)
+		return -1;
+	return group_send_invitation(x, &v, !p.signed_charter, !p.in_pool,
+	    err, errlen);
+}
+
+/*
+ * Each address is invited on its own: a typo or an unavailable person
+ * must not hold back the others, and the transcript says, address by
+ * address, who was invited and why the others were not.  The command is
+ * done (CMDOUT_OK) when at least one invitation went out, or when every
+ * address was already invited or in the group (nothing left to do).
+ * When no invitation went out and some address needs the sender's
+ * attention (not an address, the holder or referent, the network's own
+ * address, inactive, unavailable), it is CMDOUT_NOT_FOUND: the
+ * transcript then lists the reasons and the commands after it are not
+ * run, as after any failed command.
+ */
 int
 group_invite(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen)
 {
-	const struct config *cfg = x->cw->cfg;
-	int64_t *ids = xcalloc(cmd->naddresses, sizeof(*ids));
-	struct buf missing, done;
-	int rc = -1;
+	int invited = 0, blocked = 0;
 
-	buf_init(&missing, 0);
-	buf_init(&done, 0);
 	if (!group_state_ok(x)) {
 		res->outcome = CMDOUT_WRONG_STATE;
-		rc = 0;
-		goto out;
+		return 0;
 	}
-	/* All or nothing: a typo in one address must not half-form the
-	 * group. */
-	for (size_t i = 0; i < cmd->naddresses; i++) {
-		int found = person_find(x->cw->st, cmd->addresses[i], &ids[i],
-		    err, errlen), role = 0;
+	for (size_t i = 0; i < cmd->naddresses && res->naddrs <
+	    CMD_MAX_ADDRS; i++) {
+		struct cmd_addr *a = &res->addrs[res->naddrs++];
 
-		if (found < 0 || (found && (role = person_has_role(x->cw->st,
-		    ids[i], "volunteer", err, errlen)) < 0))
-			goto out;
-		if (!found || !role)
-			buf_printf(&missing, "%s%s", buf_str(&missing)[0] ?
-			    ", " : "", cmd->addresses[i]);
-	}
-	if (buf_str(&missing)[0]) {
-		res->outcome = CMDOUT_NOT_FOUND;
-		snprintf(res->detail, sizeof(res->detail), "%s",
-		    buf_str(&missing));
-		rc = 0;
-		goto out;
-	}
-	for (size_t i = 0; i < cmd->naddresses; i++) {
-		struct cw_person v;
-		long long status_ok, signed_at;
-		const char *kv[2] = { "address", cmd->addresses[i] };
-
-		/* Already in the group or waiting: no second invitation. */
-		if (group_int(x, "SELECT count(*) FROM case_members WHERE "
-		    "case_id = ?1 AND person_id = ?2 AND role = 'volunteer' "
-		    "AND status IN ('invited', 'accepted')", ids[i],
-		    &status_ok, err, errlen) != 0)
-			goto out;
-		buf_printf(&done, "%s%s", buf_str(&done)[0] ? ", " : "",
-		    cmd->addresses[i]);
-		if (status_ok)
-			continue;
-		if (group_int(x, "SELECT charter_signed_at FROM persons WHERE "
-		    "id = ?2", ids[i], &signed_at, err, errlen) != 0 ||
-		    casemail_person(x->cw, ids[i], &v, err, errlen) != 0 ||
-		    case_add_member(x->cw->st, x->c.id, ids[i], "volunteer",
-		    "invited", x->cw->now, err, errlen) != 0 ||
-		    job_add(x->cw->st, "invitation_reminder", x->c.id, ids[i],
-		    x->cw->now + cfg->timers.invitation_reminder * 86400LL,
-		    NULL, x->cw->now, err, errlen) != 0 ||
-		    job_add(x->cw->st, "invitation_expiry", x->c.id, ids[i],
-		    x->cw->now + cfg->timers.invitation_expiry * 86400LL,
-		    NULL, x->cw->now, err, errlen) != 0 ||
-		    cmdctx_event(x, "invited", kv, 2, err, errlen) != 0 ||
-		    group_send_invitation(x, &v, signed_at == 0, err,
+		if (group_invite_one(x, cmd->addresses[i], a, err,
 		    errlen) != 0)
-			goto out;
+			return -1;
+		if (strcmp(a->flag, "invited") == 0)
+			invited++;
+		else if (strcmp(a->flag, "already_invited") != 0 &&
+		    strcmp(a->flag, "already_member") != 0)
+			blocked++;
 	}
-	res->outcome = CMDOUT_OK;
-	snprintf(res->detail, sizeof(res->detail), "%s", buf_str(&done));
-	rc = 0;
-out:
-	buf_free(&missing);
-	buf_free(&done);
-	free(ids);
-	return rc;
+	for (size_t i = 0; i < cmd->nrejected && res->naddrs <
+	    CMD_MAX_ADDRS; i++) {
+		struct cmd_addr *a = &res->addrs[res->naddrs++];
+
+		snprintf(a->address, sizeof(a->address), "%s",
+		    cmd->rejected[i]);
+		a->flag = "not_address";
+		blocked++;
+	}
+	res->outcome = invited || !blocked ? CMDOUT_OK : CMDOUT_NOT_FOUND;
+	return 0;
 }
 
 /* One copy per member, everyone else in Cc with the network's address,
@@ -289,14 +378,16 @@ group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	struct tpl_data *d;
 	long long accepted, pending, signed_at;
 	size_t n = 0;
-	int rc = -1;
+	int rc = -1, in_pool;
 
 	if (!case_state_open(x->c.state)) {
 		res->outcome = CMDOUT_WRONG_STATE;
 		return 0;
 	}
 	res->outcome = CMDOUT_OK;
-	if (case_add_member(x->cw->st, x->c.id, x->sender.id, "volunteer",
+	if ((in_pool = person_has_role(x->cw->st, x->sender.id, "volunteer",
+	    err, errlen)) < 0 ||
+	    case_add_member(x->cw->st, x->c.id, x->sender.id, "volunteer",
 	    yes ? "accepted" : "declined", x->cw->now, err, errlen) != 0 ||
 	    group_exec(x, "UPDATE case_members SET answered_at = ?3 WHERE "
 	    "case_id = ?1 AND person_id = ?2 AND role = 'volunteer'",
@@ -309,6 +400,10 @@ group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
 		return -1;
 	/* Saying yes to an invitation that carried the charter signs it. */
 	if (yes && signed_at == 0 && volunteer_sign(x, err, errlen) != 0)
+		return -1;
+	/* Invited from outside the pool: a yes is also a yes to the
+	 * network; a no leaves them out of it. */
+	if (yes && !in_pool && volunteer_join(x, err, errlen) != 0)
 		return -1;
 	if (group_int(x, "SELECT count(*) FILTER (WHERE status = 'accepted') "
 	    "FROM case_members WHERE case_id = ?1 AND role = 'volunteer' "
@@ -325,6 +420,7 @@ group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	tpl_set(d, "volunteer_name", cmdctx_sender_name(x));
 	tpl_set(d, "volunteer_address", x->sender.email);
 	tpl_set_bool(d, "accepted", yes);
+	tpl_set_bool(d, "newcomer", !in_pool);
 	tpl_set(d, "reason", reason);
 	tpl_set_int(d, "accepted_count", accepted);
 	tpl_set_int(d, "pending_count", pending);

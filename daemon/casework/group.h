@@ -14,11 +14,14 @@ struct cmd_ctx;
 struct cmd_res;
 struct mailcmd;
 
-/* INVITER adresse[, adresse…]: volunteers of the pool, all or none. */
+/* INVITER adresse[, adresse…]: each address on its own, res->addrs
+ * saying what became of it; someone outside the pool is invited as a
+ * newcomer (group.c says when the command counts as done). */
 int group_invite(struct cmd_ctx *, const struct mailcmd *,
     struct cmd_res *, char *, size_t);
 /* OUI and NON [motif]: an invited volunteer answers; a yes signs the
- * charter the invitation carried. */
+ * charter the invitation carried, and puts a newcomer in the pool
+ * (volunteer_join()). */
 int group_answer(struct cmd_ctx *, const struct mailcmd *,
     struct cmd_res *, char *, size_t);
 /* INTERLOCUTEUR adresse: among the volunteers who said yes. */

@@ -2,9 +2,11 @@
  * volunteer.c — volunteer applications and the charter (DESIGN.md §3):
  * coordinators accept or refuse an application; an accepted volunteer
  * joins the pool and signs the ethics and trust charter by mail (or by
- * accepting an invitation that carried it).
+ * accepting an invitation that carried it).  Someone invited from
+ * outside the pool joins it by accepting the invitation.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "casework/case_mail.h"
@@ -26,6 +28,51 @@ volunteer_sign(struct cmd_ctx *x, char *err, size_t errlen)
 	if (store_changes(x->cw->st) > 0)
 		return cmdctx_event(x, "charter_signed", NULL, 0, err, errlen);
 	return 0;
+}
+
+int
+volunteer_join(struct cmd_ctx *x, char *err, size_t errlen)
+{
+	const char *kv[] = { "ref", x->c.ref, "via", "invitation" };
+	struct store_stmt *s;
+	struct tpl_data *d;
+	char *themes;
+	int rc;
+
+	/* The case's themes and commune describe what the newcomer agreed
+	 * to help with; they only fill lists the person has not got yet,
+	 * never replace what a coordinator or the people file gave. */
+	if (person_add_role(x->cw->st, x->sender.id, "volunteer",
+	    PERSON_SRC_DB, x->cw->now, err, errlen) != 0 ||
+	    store_run(x->cw->st, "joining the pool", "UPDATE persons SET "
+	    "themes = CASE WHEN themes = '[]' AND json_valid(?2) THEN "
+	    "json(?2) ELSE themes END, communes = CASE WHEN communes = '[]' "
+	    "AND ?3 IS NOT NULL THEN json_array(?3) ELSE communes END, "
+	    "updated_at = ?4 WHERE id = ?1", STORE_ARGS(STORE_INT(x->sender.id),
+	    STORE_TEXT(x->c.themes ? x->c.themes : "[]"),
+	    STORE_TEXT(x->c.commune),
+	    STORE_INT(x->cw->now)), err, errlen) != 0 ||
+	    person_event(x->cw->st, x->sender.id, PERSON_BY_SELF, x->sender.id,
+	    "joined_pool", x->mail->msg_id, kv, 4, x->cw->now, err,
+	    errlen) != 0)
+		return -1;
+	/* The welcome shows their lists as they are now, filled or kept. */
+	s = store_query(x->cw->st, "SELECT themes, (SELECT group_concat("
+	    "value, ', ') FROM json_each(communes)) FROM persons WHERE id = "
+	    "?1", STORE_ARGS(STORE_INT(x->sender.id)), err, errlen);
+	if (s == NULL)
+		return -1;
+	d = tpl_data_new();
+	if (store_step(s) == STORE_ROW) {
+		themes = casemail_themes_text(x->cw, store_col_text(s, 0));
+		tpl_set(d, "themes", themes);
+		tpl_set(d, "communes", store_col_text(s, 1));
+		free(themes);
+	}
+	store_finalize(s);
+	rc = cmdctx_answer(x, "pool_joined", d, err, errlen);
+	tpl_data_free(d);
+	return rc;
 }
 
 /* The applicant of a volunteer case, and whether it is still open. */

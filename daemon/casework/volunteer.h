@@ -29,4 +29,10 @@ int volunteer_charter(struct cmd_ctx *, const struct mailcmd *,
  * event) unless they had already.  0 or -1. */
 int volunteer_sign(struct cmd_ctx *x, char *err, size_t errlen);
 
+/* The sender, invited from outside the pool, accepted: they join it
+ * (role volunteer; the case's themes and commune fill their empty
+ * lists), with a network-wide 'joined_pool' event, and get a welcome
+ * as the answer to their mail.  0 or -1. */
+int volunteer_join(struct cmd_ctx *x, char *err, size_t errlen);
+
 #endif

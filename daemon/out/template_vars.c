@@ -6,7 +6,8 @@
  * values and the people who edit the texts.  `coupdepouce check` compares
  * the files with it (template_check_names()), so a misspelt placeholder is
  * found before a mail goes out with a hole in it.  Adding a template is a
- * file in templates/ and a row here.
+ * file in templates/ and a row here.  The digest's variables, the longest
+ * list, are in template_vars_digest.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "base/mem.h"
 #include "out/template.h"
 #include "out/template_tree.h"
+#include "out/template_vars_digest.h"
 
 /* ---- The templates the daemon sends, and their variables ---------------- */
 
@@ -171,6 +173,7 @@ static const char *const invitation_vars[] = {
 	"request_text",		/* what the initiative is about */
 	"commune", "themes",
 	"needs_charter",	/* true: not signed yet; OUI signs it */
+	"newcomer",		/* true: not in the pool; OUI joins it */
 	"answer_days",		/* reminder after N days without answer */
 	NULL
 };
@@ -191,6 +194,7 @@ static const char *const invitation_expired_vars[] = {
 static const char *const invitation_answer_vars[] = {
 	"ref", "referent_name", "volunteer_name", "volunteer_address",
 	"accepted",		/* true: OUI; false: NON */
+	"newcomer",		/* invited from outside the pool */
 	"reason",		/* their motif, "" if none */
 	"accepted_count",	/* volunteers in the group now */
 	"pending_count",	/* invitations still unanswered */
@@ -301,6 +305,7 @@ static const char *const testimony_request_vars[] = {
 static const char *const testimony_thanks_vars[] = {
 	"ref", "recipient_name",
 	"accepted",		/* true: OUI; false: NON */
+	"newcomer",		/* invited from outside the pool */
 	"themes",		/* the case's, comma-separated; "" if none */
 	NULL
 };
@@ -346,6 +351,13 @@ static const char *const inactivity_followup_vars[] = {
 
 static const char *const volunteer_accepted_vars[] = {
 	"ref", "volunteer_name",
+	NULL
+};
+
+static const char *const pool_joined_vars[] = {
+	"ref", "recipient_name",
+	"themes",		/* theirs now, comma-separated; "" if none */
+	"communes",		/* the same */
 	NULL
 };
 
@@ -430,32 +442,23 @@ static const char *const command_transcript_vars[] = {
 	"results.choices",	/* ambiguous, no_step: the lines to send */
 	"results.choices.command",
 	"results.has_choices",
+	/* INVITER: one item per address or rejected word, in order */
+	"results.has_addresses", "results.addresses",
+	"results.addresses.address",
+	/* exactly one of these is true in each item */
+	"results.addresses.invited",
+	"results.addresses.already_invited",
+	"results.addresses.already_member",
+	"results.addresses.is_holder", "results.addresses.is_referent",
+	"results.addresses.is_network",	/* the network's own address */
+	"results.addresses.not_address", "results.addresses.inactive",
+	"results.addresses.unavailable",
+	"results.addresses.newcomer",	/* invited, not in the pool yet */
+	"results.addresses.until",	/* unavailable: DD/MM/YYYY, "" if
+					 * until further notice */
 	HELP_VARS,
 	NULL
 };
-
-/* ---- The digest (timers/digest*.c) ---- */
-
-/* A theme: its identifier, and a boolean named after it for the French
- * label (_theme.txt knows those of the shipped rules). */
-#define THEME_FIELDS(p)							\
-	p "theme_id", p "theme_none", p "theme_energie",		\
-	p "theme_alimentation", p "theme_mobilite", p "theme_habitat",	\
-	p "theme_dechets", p "theme_eau", p "theme_biodiversite",	\
-	p "theme_lien_social", p "theme_economie_locale"
-
-/* A case's step, one boolean true (_case_state.txt writes the label). */
-#define STATE_FIELDS(p)							\
-	p "state_new", p "state_analysis", p "state_ineligible",	\
-	p "state_forming", p "state_meeting", p "state_active",		\
-	p "state_closed", p "state_withdrawn"
-
-/* A list of the digest: its items, their count, has_LIST, and the case
- * each item is about ("" for items about no case) with its date and
- * time (HHhMM) when it has one. */
-#define DIGEST_LIST(l)							\
-	l, l "_count", "has_" l, l ".ref", l ".subject",		\
-	l ".referent_name", l ".date", l ".time"
 
 /* ---- The pool (casework/pool*.c) ---- */
 
@@ -486,92 +489,6 @@ static const char *const pool_list_vars[] = {
 	"sections.people.unavailable_until",	/* last day; "" until DISPONIBLE */
 	"sections.people.is_referent", "sections.people.is_volunteer",
 	"sections.people.is_coordinator",
-	NULL
-};
-
-static const char *const theme_vars[] = {
-	THEME_FIELDS(""),
-	NULL
-};
-
-static const char *const case_state_vars[] = {
-	STATE_FIELDS(""),
-	NULL
-};
-
-static const char *const digest_case_vars[] = {
-	"ref", "subject", "referent_name",
-	NULL
-};
-
-static const char *const digest_vars[] = {
-	"recipient_name",	/* "" when unknown or for --print */
-	"date",			/* today, DD/MM/YYYY */
-	"since_date", "since_time",	/* the previous digest */
-	"is_first",		/* no previous digest: the last 7 days */
-	"for_referent",		/* a referent's digest of their own cases:
-				 * no pool, no counts */
-	"agenda_days",		/* 14 */
-	"has_attention", "has_late", "has_news",	/* sections 1, 3, 4 */
-	/* 1. needs a human now; NAME_plural: NAME > 1 */
-	DIGEST_LIST("unassigned"), "unassigned.days",
-	"unassigned.days_plural",
-	DIGEST_LIST("decision_late"), "decision_late.days",
-	"decision_late.days_plural",
-	DIGEST_LIST("group_incomplete"), "group_incomplete.invited",
-	"group_incomplete.declined", "group_incomplete.expired",
-	"group_incomplete.invited_plural", "group_incomplete.declined_plural",
-	"group_incomplete.expired_plural",
-	DIGEST_LIST("untrusted"), "untrusted.sender_name",
-	"untrusted.sender_address",
-	DIGEST_LIST("bounced"), "bounced.name", "bounced.address",
-	"bounced.status",
-	DIGEST_LIST("quarantined"), "quarantined.reason",
-	"quarantined.message_id", "quarantined.id",
-	DIGEST_LIST("outbox_failed"), "outbox_failed.recipients",
-	"outbox_failed.error", "outbox_failed.template", "outbox_failed.id",
-	DIGEST_LIST("capped"), "capped.address", "capped.day",
-	"capped.count", "max_auto_per_day",
-	"bounced_older", "has_bounced_older",	/* reported before */
-	"bounced_older_plural", "quarantined_older",
-	"has_quarantined_older", "quarantined_older_plural",
-	"failed_older", "has_failed_older", "failed_older_plural",
-	/* 2. the coming days */
-	DIGEST_LIST("agenda"), "agenda.label", "agenda.is_meeting",
-	"agenda.is_milestone", "agenda.is_checkin", "agenda.has_time",
-	/* 3. late */
-	DIGEST_LIST("overdue"), "overdue.label", "overdue.is_meeting",
-	"overdue.is_milestone",
-	"overdue.is_checkin", "overdue.has_time", "overdue.days",
-	"overdue.days_plural",
-	DIGEST_LIST("inactive"), "inactive.days", "inactive.days_plural",
-	/* 4. since the previous digest */
-	DIGEST_LIST("opened"), "opened.kind_request", "opened.kind_report",
-	"opened.kind_volunteer", "opened.kind_other", STATE_FIELDS("opened."),
-	DIGEST_LIST("ended"), STATE_FIELDS("ended."),
-	/* 5. the pool (not for_referent) */
-	"pool_themes", THEME_FIELDS("pool_themes."), "pool_themes.count",
-	"pool_themes.volunteers", "pool_themes.volunteers.name",
-	"pool_themes.volunteers.load", "pool_themes.volunteers.load_plural",
-	"pool_themes.volunteers.first",
-	"pool_communes", "pool_communes.commune", "pool_communes.commune_none",
-	"pool_communes.count", "pool_communes.volunteers",
-	"pool_communes.volunteers.name", "pool_communes.volunteers.load",
-	"pool_communes.volunteers.load_plural",
-	"pool_communes.volunteers.first",
-	DIGEST_LIST("charter"), "charter.name", "charter.address",
-	DIGEST_LIST("witnesses"), "witnesses.name", "witnesses.commune",
-	"witnesses.is_new", "witnesses.themes", "witnesses.themes.first",
-	THEME_FIELDS("witnesses.themes."), "witnesses_new",
-	/* 6. counts (not for_referent) */
-	DIGEST_LIST("by_state"), "by_state.count", STATE_FIELDS("by_state."),
-	DIGEST_LIST("by_theme"), "by_theme.count", THEME_FIELDS("by_theme."),
-	DIGEST_LIST("by_commune"), "by_commune.commune", "by_commune.count",
-	"trend", "trend.month",		/* MM/YYYY, oldest first */
-	"trend.opened", "trend.ended",	/* new and ended cases */
-	"trend.opened_col", "trend.ended_col",	/* the same, 3 wide */
-	"trend.opened_bar", "trend.ended_bar",	/* '#' bars, text */
-	"trend.opened_px", "trend.ended_px",	/* bar widths, HTML */
 	NULL
 };
 
@@ -646,6 +563,8 @@ static const struct known_template known[] = {
 	{ "status", "reply to STATUT: the case summary", status_vars },
 	{ "volunteer_accepted", "an applicant accepted: the charter to sign",
 	    volunteer_accepted_vars },
+	{ "pool_joined", "a newcomer's OUI to an invitation: welcome to "
+	    "the pool", pool_joined_vars },
 	{ "volunteer_refused", "an applicant not retained",
 	    volunteer_refused_vars },
 	{ "pool_welcome_volunteer", "a volunteer added by BENEVOLE: the "
@@ -657,12 +576,12 @@ static const struct known_template known[] = {
 	{ "untrusted_notice", "the referent told commands were not run for "
 	    "lack of proof of the sender", untrusted_notice_vars },
 	{ "digest", "the digest to the coordinators (and referents)",
-	    digest_vars },
-	{ "_theme", "partial: a theme's French label", theme_vars },
+	    template_digest_vars },
+	{ "_theme", "partial: a theme's French label", template_theme_vars },
 	{ "_case_state", "partial: a case's step in French",
-	    case_state_vars },
+	    template_case_state_vars },
 	{ "_digest_case", "partial: a case in a line of the digest",
-	    digest_case_vars },
+	    template_digest_case_vars },
 };
 
 #define NKNOWN	(sizeof(known) / sizeof(known[0]))

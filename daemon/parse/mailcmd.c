@@ -369,6 +369,9 @@ command_free(struct mailcmd *c)
 	for (size_t i = 0; i < c->naddresses; i++)
 		free(c->addresses[i]);
 	free(c->addresses);
+	for (size_t i = 0; i < c->nrejected; i++)
+		free(c->rejected[i]);
+	free(c->rejected);
 	free(c->text);
 	for (size_t i = 0; i < c->nmilestones; i++)
 		free(c->milestones[i].label);

@@ -89,7 +89,10 @@
  * lower-cased, validated with addr_valid(), duplicates dropped.
  * A word that is no address, more than COMMAND_MAX_ADDRESSES addresses,
  * or more than one address for TRANSFERER / INTERLOCUTEUR is
- * CMDERR_BAD_ADDRESS.
+ * CMDERR_BAD_ADDRESS.  INVITER is the exception for words that are no
+ * address: with at least one valid address it has no error, and those
+ * words are in `rejected`, so that the valid addresses are invited and
+ * the answer names the others.
  *
  * Pool commands (coordinators managing the network's people):
  *   BENEVOLE | REFERENT | COORDINATION  adresse [Nom] [; thèmes [; communes]]
@@ -193,6 +196,10 @@ struct mailcmd {
 					 * separated), TRANSFERER,
 					 * INTERLOCUTEUR: normalized, owned */
 	size_t		  naddresses;
+	char		**rejected;	/* owned: the words of an address list
+					 * that are no address, as written
+					 * ("pas-une-adresse", "Marie") */
+	size_t		  nrejected;
 	struct mailcmd_when when;	/* RENCONTRE, POINT, REPORTER,
 					 * INDISPONIBLE (year 0: none) */
 	char		*text;		/* owned or NULL: motif (NON ELIGIBLE,

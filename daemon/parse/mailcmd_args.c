@@ -192,21 +192,35 @@ mailcmd_parse_time_after(const char *key, size_t *k, struct mailcmd_when *w)
 /* ------------------------------------------------------------------ */
 /* Addresses and text                                                   */
 
+/* A word of an address list that is no address, kept as written for the
+ * answer (up to the cap, like the addresses). */
+static void
+add_rejected(struct mailcmd *c, const char *s, size_t n)
+{
+	if (c->nrejected == COMMAND_MAX_ADDRESSES)
+		return;
+	c->rejected = xrealloc(c->rejected,
+	    (c->nrejected + 1) * sizeof(*c->rejected));
+	c->rejected[c->nrejected++] = xstrndup(s, n);
+}
+
+/* Sets *bad when the list is past the cap. */
 static void
 add_address(struct mailcmd *c, const char *s, size_t n, int *bad)
 {
 	char *a = xstrndup(s, n), *p;
+	size_t len;
 
 	for (p = a; *p != '\0'; p++)
 		*p = (char)tolower((unsigned char)*p);
 	p = a;
 	if (strncmp(p, "mailto:", 7) == 0)
 		p += 7;
-	n = strlen(p);
-	while (n > 0 && p[n - 1] == '.')	/* the end of the sentence */
-		p[--n] = '\0';
+	len = strlen(p);
+	while (len > 0 && p[len - 1] == '.')	/* the end of the sentence */
+		p[--len] = '\0';
 	if (!addr_valid(p)) {
-		*bad = 1;
+		add_rejected(c, s, n);
 		goto out;
 	}
 	for (size_t i = 0; i < c->naddresses; i++)
@@ -237,12 +251,15 @@ filler(const char *w, size_t n)
  * Addresses separated by ',', ';' or blanks, each bare, "<a@b.fr>",
  * "Name <a@b.fr>", "\"Name\" <a@b.fr>" or "mailto:a@b.fr"; filler words
  * and "(comments)" are skipped.  Words that are no address and name
- * no <address> make the list bad.
+ * no <address> are rejected (one entry per run of them between
+ * separators); they make the list bad, except for INVITER when some
+ * address is valid.
  */
 void
 mailcmd_parse_addresses(struct mailcmd *c, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *q;
+	const unsigned char *name_from = NULL, *name_to = NULL;
 	int bad = 0, names = 0;
 	size_t n;
 
@@ -251,7 +268,8 @@ mailcmd_parse_addresses(struct mailcmd *c, const char *s)
 			p += n;
 		if (*p == '\0' || *p == ',' || *p == ';') {
 			if (names > 0)
-				bad = 1;
+				add_rejected(c, (const char *)name_from,
+				    (size_t)(name_to - name_from));
 			names = 0;
 			if (*p == '\0')
 				break;
@@ -259,9 +277,12 @@ mailcmd_parse_addresses(struct mailcmd *c, const char *s)
 		} else if (*p == '"' || *p == '(') {
 			q = (const unsigned char *)strchr((const char *)p + 1,
 			    *p == '"' ? '"' : ')');
+			if (*p == '"' && names++ == 0)
+				name_from = p;
+			q = q != NULL ? q + 1 : p + strlen((const char *)p);
 			if (*p == '"')
-				names++;
-			p = q != NULL ? q + 1 : p + strlen((const char *)p);
+				name_to = q;
+			p = q;
 		} else if (*p == '<') {
 			q = (const unsigned char *)strchr((const char *)p, '>');
 			if (q == NULL) {
@@ -279,12 +300,16 @@ mailcmd_parse_addresses(struct mailcmd *c, const char *s)
 			if (memchr(p, '@', (size_t)(q - p)) != NULL)
 				add_address(c, (const char *)p,
 				    (size_t)(q - p), &bad);
-			else if (!filler((const char *)p, (size_t)(q - p)))
-				names++;
+			else if (!filler((const char *)p, (size_t)(q - p))) {
+				if (names++ == 0)
+					name_from = p;
+				name_to = q;
+			}
 			p = q;
 		}
 	}
-	if (bad)
+	if (bad || (c->nrejected > 0 && c->naddresses > 0 &&
+	    c->verb != CMD_INVITER))
 		c->error = CMDERR_BAD_ADDRESS;
 	else if (c->naddresses == 0)
 		c->error = *s == '\0' ? CMDERR_MISSING_ARGUMENT :

@@ -288,7 +288,7 @@ digest_is_empty(const struct digest *d)
 		&d->unassigned, &d->decision_late, &d->group_incomplete,
 		&d->untrusted, &d->bounced, &d->quarantined,
 		&d->outbox_failed, &d->capped, &d->agenda, &d->overdue,
-		&d->inactive, &d->opened, &d->ended, &d->charter,
+		&d->inactive, &d->opened, &d->ended, &d->joined,
 	};
 
 	for (size_t i = 0; i < sizeof(news) / sizeof(news[0]); i++)
@@ -324,7 +324,7 @@ digest_free(struct digest *d)
 		&d->untrusted, &d->bounced, &d->quarantined,
 		&d->outbox_failed, &d->capped, &d->agenda, &d->overdue,
 		&d->inactive, &d->opened, &d->ended, &d->pool_theme,
-		&d->pool_commune, &d->charter, &d->witnesses, &d->by_state,
+		&d->pool_commune, &d->joined, &d->witnesses, &d->by_state,
 		&d->by_theme, &d->by_commune,
 	};
 

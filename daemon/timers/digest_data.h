@@ -100,12 +100,16 @@ struct digest {
 
 	/* 5. The pool (coordinators only).  By theme and by commune: a
 	 * theme or commune (NULL: none given), b volunteer, n1 their load
-	 * (open cases they are in), sorted by a.  charter: a name, b
-	 * address, at signed.  witnesses: a name, b themes comma-
-	 * separated, c commune, at answered, flag1 is_new. */
+	 * (open cases they are in), flag1 unavailable (now; at until then,
+	 * 0: until further notice), sorted by a.  joined: who joined the
+	 * pool through an invitation or signed the charter since: ref the
+	 * case whose invitation brought them ("" for none), a name, b
+	 * address, at when, flag1 is_newcomer, flag2 charter_signed.
+	 * witnesses: a name, b themes comma-separated, c commune, at
+	 * answered, flag1 is_new. */
 	struct digest_list pool_theme;
 	struct digest_list pool_commune;
-	struct digest_list charter;
+	struct digest_list joined;
 	struct digest_list witnesses;
 	long long	 witnesses_new;
 
@@ -142,8 +146,8 @@ int digest_rows(struct store *st, struct digest_list *l, const char *what,
     size_t errlen);
 
 /* 1 when nothing calls for the digest to be sent: no line in sections
- * 1 to 4, no charter signed and no new witness.  The pool and the
- * counts alone are not news. */
+ * 1 to 4, nobody new in the pool, no charter signed and no new witness.
+ * The pool and the counts alone are not news. */
 int digest_is_empty(const struct digest *d);
 
 void digest_free(struct digest *d);

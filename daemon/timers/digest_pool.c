@@ -20,29 +20,51 @@
 
 /* The volunteers of the pool (active, role volunteer), one row per item
  * of their JSON list `col` (themes or communes; NULL for an empty list),
- * with their load. */
+ * with their load and whether they are unavailable at ?1 (and until
+ * when: 0 for until further notice). */
+#define DG_UNAVAILABLE	"p.unavailable = 1 AND coalesce(p.unavailable_until "\
+	"> ?1, 1)"
 #define DG_POOL(col)							\
 	"SELECT NULL, NULL, NULL, t.value, coalesce(nullif(p.name, ''), "\
-	"p.email), NULL, 0, (SELECT count(*) FROM case_members m JOIN "	\
-	"cases c ON c.id = m.case_id WHERE m.person_id = p.id AND m.role "\
-	"= 'volunteer' AND m.status = 'accepted' AND c." DG_OPEN_CASE "), "\
-	"0, 0, NULL, NULL FROM persons p JOIN person_roles r ON "	\
+	"p.email), NULL, CASE WHEN " DG_UNAVAILABLE " THEN coalesce("	\
+	"p.unavailable_until, 0) ELSE 0 END, (SELECT count(*) FROM "	\
+	"case_members m JOIN cases c ON c.id = m.case_id WHERE "	\
+	"m.person_id = p.id AND m.role = 'volunteer' AND m.status = "	\
+	"'accepted' AND c." DG_OPEN_CASE "), 0, 0, CASE WHEN "		\
+	DG_UNAVAILABLE " THEN 'unavailable' END, NULL FROM persons p "	\
+	"JOIN person_roles r ON "					\
 	"r.person_id = p.id AND r.role = 'volunteer' LEFT JOIN "	\
 	"json_each(p." col ") t WHERE p.active = 1 AND p.forgotten_at IS "\
 	"NULL ORDER BY t.value IS NULL, t.value, 5, p.id"
+
+/* Who came into the pool since the last digest: a newcomer's OUI to an
+ * invitation (the 'joined_pool' event names the case), and anyone who
+ * signed the charter (a newcomer signs it with the same OUI: one line). */
+static int
+dg_joined(struct store *st, struct digest *d, char *err, size_t errlen)
+{
+	return digest_rows(st, &d->joined, "joined the pool", "SELECT "
+	    "coalesce(j.ref, ''), NULL, NULL, p.name, p.email, NULL, "
+	    "coalesce(j.at, p.charter_signed_at), 0, 0, 0, CASE WHEN j.at IS "
+	    "NOT NULL THEN 'is_newcomer' END, CASE WHEN p.charter_signed_at "
+	    ">= ?1 THEN 'charter_signed' END FROM persons p LEFT JOIN (SELECT "
+	    "CAST(json_extract(details, '$.person_id') AS INTEGER) AS pid, "
+	    "json_extract(details, '$.ref') AS ref, min(at) AS at FROM events "
+	    "WHERE kind = 'joined_pool' AND at >= ?1 GROUP BY pid) j ON "
+	    "j.pid = p.id WHERE (j.pid IS NOT NULL OR p.charter_signed_at >= "
+	    "?1) AND p.forgotten_at IS NULL ORDER BY 7, p.id",
+	    STORE_ARGS(STORE_INT(d->since)), err, errlen);
+}
 
 static int
 dg_pool(struct store *st, struct digest *d, char *err, size_t errlen)
 {
 	if (digest_rows(st, &d->pool_theme, "pool by theme", DG_POOL("themes"),
-	    NULL, 0, err, errlen) != 0 ||
+	    STORE_ARGS(STORE_INT(d->now)), err, errlen) != 0 ||
 	    digest_rows(st, &d->pool_commune, "pool by commune",
-	    DG_POOL("communes"), NULL, 0, err, errlen) != 0 ||
-	    digest_rows(st, &d->charter, "charters signed", "SELECT NULL, "
-	    "NULL, NULL, p.name, p.email, NULL, p.charter_signed_at, 0, 0, 0, "
-	    "NULL, NULL FROM persons p WHERE p.charter_signed_at >= ?1 AND "
-	    "p.forgotten_at IS NULL ORDER BY p.charter_signed_at, p.id",
-	    STORE_ARGS(STORE_INT(d->since)), err, errlen) != 0 ||
+	    DG_POOL("communes"), STORE_ARGS(STORE_INT(d->now)), err,
+	    errlen) != 0 ||
+	    dg_joined(st, d, err, errlen) != 0 ||
 	    digest_rows(st, &d->witnesses, "witnesses", "SELECT c.ref, "
 	    "c.subject, coalesce(nullif(rp.name, ''), rp.email, ''), "
 	    "coalesce(nullif(p.name, ''), p.email), (SELECT "

@@ -57,7 +57,7 @@ static const struct dg_section sections[] = {
 	    0, 0 },
 	{ "opened", OFF(opened), NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 },
 	{ "ended", OFF(ended), NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 },
-	{ "charter", OFF(charter), "name", "address", NULL, NULL, NULL, NULL,
+	{ "joined", OFF(joined), "name", "address", NULL, NULL, NULL, NULL,
 	    0, 0 },
 	{ "witnesses", OFF(witnesses), "name", NULL, "commune", NULL, NULL,
 	    NULL, 0, 1 },
@@ -211,6 +211,10 @@ dg_pool(struct tpl_data *t, const char *list, const struct digest_list *l,
 		it = tpl_list_add(group, "volunteers");
 		tpl_set(it, "name", x->b);
 		dg_number(it, "load", x->n1);
+		dg_flag(it, x->flag1);
+		tpl_set(it, "until", "");
+		if (x->at != 0)
+			dg_date(it, "until", NULL, x->at);
 		tpl_set_bool(it, "first", n == 0);
 		n++;
 	}

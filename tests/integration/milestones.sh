@@ -20,17 +20,8 @@ referent@$D,Romane Référente,referent,alimentation,Ambert
 volunteer1@$D,Valérie Un,volunteer,alimentation,
 EOF
 NB=$(printf '\302\240')		# the non-breaking space before ':' and '?'
-poll() {	# NAME TIME
-	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
-	cp "$T/err" "$T/poll.log"
-}
-# answer USER ORIGINAL BODY: USER replies to the mail; waits until it is in.
-answer() {
-	_n=$($MAILBOX count coupdepouce 2>/dev/null || echo 0)
-	printf '%s\n' "$3" | $REPLY "$2" "$1@$D" >"$T/reply.eml" &&
-	    $MAILBOX send --as "$1" --to "coupdepouce@$D" "$T/reply.eml" &&
-	    $MAILBOX wait coupdepouce --count $((_n + 1)) --timeout 20 >/dev/null
-}
+poll() { cdp_poll "$@"; }		# NAME TIME
+answer() { cdp_answer "$@"; }		# USER ORIGINAL BODY
 # got NAME USER SUBJECT_RE FILE: waits for that mail, keeps it in FILE.
 got() {
 	if $MAILBOX wait "$2" --subject "$3" --timeout 20 >"$4" 2>"$T/got.err"
@@ -41,12 +32,7 @@ transcript() {
 	if $MAILBOX wait "$2" --subject "^Suite donnée à vos commandes" --body "$3" --timeout 20 >"$4" 2>"$T/got.err"
 	then t_ok "$1"; else t_not_ok "$1" "$(cat "$T/got.err")"; fi
 }
-# body FILE: the decoded text of a mail.
-body() {
-	/usr/bin/python3 -c 'import email, email.policy, sys
-m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-print(m.get_body(preferencelist=("plain",)).get_content(), end="")' "$1"
-}
+body() { mail_text "$1"; }		# FILE: its decoded text
 # sent TEMPLATE USER: rows of that template queued for that user.
 sent() {
 	sql "SELECT count(*) FROM outbox o JOIN persons p ON p.id = o.person_id WHERE o.template = '$1' AND p.email = '$2@$D'"

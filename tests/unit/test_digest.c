@@ -3,19 +3,27 @@
  * digest_next_slot): the first one at the next digest_day at
  * digest_time, then one interval after the last run, counted from when
  * it ran (a late run does not make the next one late, nor early), across
- * a change of summer time, with other days, times and intervals.  What
- * it says is tested from a seeded database (digest_print.sh) and through
- * the real servers (digest_mail.sh).
+ * a change of summer time, with other days, times and intervals.  And
+ * who came into the pool since the last digest (timers/digest_data.h):
+ * a newcomer through an invitation with its case, a charter signed, not
+ * what happened before nor a forgotten person; the unavailable marked in
+ * the pool; a newcomer alone is news.  The rest of what it says is
+ * tested from a seeded database (digest_print.sh) and through the real
+ * servers (digest_mail.sh).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "config/config.h"
+#include "out/template.h"
+#include "store/person_db.h"
 #include "tap.h"
 #include "testutil.h"
 #include "timers/digest.h"
+#include "timers/digest_data.h"
 
 static void
 slot(const struct config *cfg, const char *now, int after_run,
@@ -23,6 +31,156 @@ slot(const struct config *cfg, const char *now, int after_run,
 {
 	is_int((long long)digest_next_slot(cfg, (long long)local_time(now),
 	    after_run), (long long)local_time(want), name);
+}
+
+/* exec_ok() of a printf-built statement. */
+static void __attribute__((format(printf, 2, 3)))
+exec_f(struct store *st, const char *fmt, ...)
+{
+	char sql[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	exec_ok(st, sql);
+}
+
+/* A person of the pool: volunteer, theme alimentation. */
+static int64_t
+volunteer(struct store *st, const char *email, const char *name)
+{
+	char err[512];
+	int64_t id = 0;
+
+	if (person_ensure(st, email, name, 1000, &id, err, sizeof(err)) != 0 ||
+	    person_add_role(st, id, "volunteer", PERSON_SRC_DB, 1000, err,
+	    sizeof(err)) != 0)
+		printf("# %s: %s\n", email, err);
+	exec_f(st, "UPDATE persons SET themes = '[\"alimentation\"]' WHERE "
+	    "id = %lld", (long long)id);
+	return id;
+}
+
+static void
+joined_event(struct store *st, int64_t id, const char *ref, long long at)
+{
+	const char *kv[] = { "ref", ref, "via", "invitation" };
+	char err[512];
+
+	if (person_event(st, id, PERSON_BY_SELF, id, "joined_pool", 0, kv, 4,
+	    at, err, sizeof(err)) != 0)
+		printf("# joined_pool: %s\n", err);
+}
+
+/* The line of l whose b (address) is `address`, or NULL. */
+static const struct digest_line *
+line_of(const struct digest_list *l, const char *address)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].b != NULL && strcmp(l->v[i].b, address) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+static void
+test_joined(void)
+{
+	long long since = local_time("2026-11-30 08:00");
+	long long now = local_time("2026-12-07 08:00");
+	const struct digest_line *x;
+	struct template_set *ts = NULL;
+	struct tpl_data *t;
+	struct store *st = NULL;
+	struct digest d;
+	char err[4096], *subject = NULL, *body = NULL;
+	int64_t newc, old, gone, busy, away, back;
+
+	if (store_open(path_in("digest.db"), &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		return;
+	}
+	newc = volunteer(st, "newcomer@x.fr", "");
+	old = volunteer(st, "old@x.fr", "Odile Ancienne");
+	gone = volunteer(st, "gone@x.fr", "");
+	busy = volunteer(st, "busy@x.fr", "Bruno Occupé");
+	away = volunteer(st, "away@x.fr", "Anne Absente");
+	back = volunteer(st, "back@x.fr", "Rémi Revenu");
+	/* The newcomer joined on Tuesday with the charter; an old hand
+	 * joined before the last digest; a forgotten one since. */
+	joined_event(st, newc, "CDP-2026-0007", local_time("2026-12-01 10:00"));
+	exec_f(st, "UPDATE persons SET charter_signed_at = %lld WHERE id = "
+	    "%lld", (long long)local_time("2026-12-01 10:00"), (long long)newc);
+	joined_event(st, old, "CDP-2026-0001", local_time("2026-11-20 10:00"));
+	joined_event(st, gone, "CDP-2026-0002", local_time("2026-12-02 10:00"));
+	exec_f(st, "UPDATE persons SET forgotten_at = 1 WHERE id = %lld",
+	    (long long)gone);
+	/* busy: until 15/01/2027; away: until further notice; back: was
+	 * unavailable until yesterday. */
+	exec_f(st, "UPDATE persons SET unavailable = 1, unavailable_until = "
+	    "CASE id WHEN %lld THEN %lld WHEN %lld THEN %lld END WHERE id IN "
+	    "(%lld, %lld, %lld)", (long long)busy,
+	    (long long)local_time("2027-01-15 00:00"), (long long)back,
+	    (long long)local_time("2026-12-06 00:00"), (long long)busy,
+	    (long long)away, (long long)back);
+
+	if (!ok(digest_load(st, now, since, 0, 40, &d, err, sizeof(err)) ==
+	    0 && digest_load_pool(st, &d, err, sizeof(err)) == 0,
+	    "the digest loads"))
+		printf("# %s\n", err);
+	is_int((long long)d.joined.n, 1, "one person joined since");
+	x = line_of(&d.joined, "newcomer@x.fr");
+	if (ok(x != NULL, "the newcomer")) {
+		is_str(x->ref, "CDP-2026-0007", "with the case that brought them");
+		is_str(x->flag1 ? x->flag1 : "(null)", "is_newcomer",
+		    "as a newcomer");
+		is_str(x->flag2 ? x->flag2 : "(null)", "charter_signed",
+		    "who signed the charter");
+		is_int(x->at, local_time("2026-12-01 10:00"), "when");
+	}
+	ok(digest_is_empty(&d) == 0, "a newcomer alone is news");
+	x = line_of(&d.pool_theme, "Bruno Occupé");
+	ok(x != NULL && x->flag1 != NULL && strcmp(x->flag1, "unavailable")
+	    == 0 && x->at == local_time("2027-01-15 00:00"),
+	    "unavailable until a date, marked in the pool");
+	x = line_of(&d.pool_theme, "Anne Absente");
+	ok(x != NULL && x->flag1 != NULL && x->at == 0,
+	    "unavailable until further notice");
+	x = line_of(&d.pool_theme, "Rémi Revenu");
+	ok(x != NULL && x->flag1 == NULL, "available again after the date");
+
+	t = tpl_data_new();
+	digest_render(&d, t);
+	tpl_set(t, "network_name", "Coup de pouce");
+	tpl_set(t, "contact", "c@x.fr");
+	if (template_load_dir("templates", &ts, err, sizeof(err)) != 0 ||
+	    template_render(ts, "digest", t, 0, &subject, &body, err,
+	    sizeof(err)) != 0) {
+		ok(0, err);
+	} else {
+		like_str(body, "newcomer@x.fr, le 01/12/2026\xc2\xa0: a rejoint "
+		    "le vivier en acceptant une invitation (dossier "
+		    "CDP-2026-0007) et signé la charte", "the text says who and "
+		    "which case");
+		like_str(body, "Bruno Occupé (0, indisponible jusqu'au "
+		    "15/01/2027)", "the text marks the unavailable");
+		like_str(body, "Anne Absente (0, indisponible jusqu'à nouvel "
+		    "ordre)", "until further notice");
+		like_str(body, "Rémi Revenu (0),", "and not who is back");
+	}
+	free(subject);
+	free(body);
+	template_set_free(ts);
+	tpl_data_free(t);
+	digest_free(&d);
+
+	/* Nothing else happened: the newcomer's line alone makes it go. */
+	if (digest_load(st, now, local_time("2026-12-02 08:00"), 0, 40, &d,
+	    err, sizeof(err)) == 0 && digest_load_pool(st, &d, err,
+	    sizeof(err)) == 0)
+		ok(digest_is_empty(&d) == 1, "nothing new since: nothing sent");
+	digest_free(&d);
+	store_close(st);
 }
 
 int
@@ -73,6 +231,7 @@ main(void)
 	slot(cfg, "2026-12-07 07:00", 1, "2026-12-10 07:00",
 	    "every three days");
 
+	test_joined();
 	config_free(cfg);
 	scratch_remove();
 	return tap_done();

@@ -352,7 +352,23 @@ arguments(void)
 		is_str(c->addresses[0], "paul@y.fr", "'à' before the address");
 
 	one("INVITER pas-une-adresse", CMD_INVITER, CMDERR_BAD_ADDRESS, NULL);
-	c = one("INVITER a@x.fr, Marie", CMD_INVITER, CMDERR_BAD_ADDRESS,
+	/* INVITER invites the valid addresses and names the other words. */
+	c = one("INVITER a@x.fr, Marie Durand; b@y.fr pas-une-adresse",
+	    CMD_INVITER, CMDERR_NONE, NULL);
+	if (c != NULL) {
+		is_int(c->naddresses, 2, "INVITER: the valid addresses kept");
+		is_int(c->nrejected, 2, "INVITER: the other words rejected");
+		if (c->nrejected == 2) {
+			is_str(c->rejected[0], "Marie Durand",
+			    "a run of words is one rejected entry");
+			is_str(c->rejected[1], "pas-une-adresse",
+			    "rejected as written");
+		}
+	}
+	c = one("INVITER a@x.fr, b@@x.fr", CMD_INVITER, CMDERR_NONE, NULL);
+	if (c != NULL && c->nrejected == 1)
+		is_str(c->rejected[0], "b@@x.fr", "a bad address is rejected");
+	c = one("TRANSFERER a@x.fr, Marie", CMD_TRANSFERER, CMDERR_BAD_ADDRESS,
 	    NULL);
 	if (c != NULL)
 		is_int(c->naddresses, 1, "what was understood is kept");
