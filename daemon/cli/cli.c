@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clock.h"
+#include "base/json_out.h"
 #include "cli/cli.h"
+#include "store/store.h"
 
 int
 cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -30,4 +33,18 @@ cli_wants_help(int argc, char **argv)
 			return 1;
 	}
 	return 0;
+}
+
+void
+cli_json_set_time(struct json_out *o, const char *key, struct store_stmt *s,
+    int col)
+{
+	char iso[40];
+
+	if (store_col_is_null(s, col)) {
+		json_out_set_null(o, key);
+		return;
+	}
+	clock_iso8601((time_t)store_col_int64(s, col), iso, sizeof(iso));
+	json_out_set_string(o, key, iso);
 }

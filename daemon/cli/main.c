@@ -69,7 +69,7 @@ static const char main_help[] =
 "  case list|show REF  the support cases and their timeline\n"
 "  quarantine list|retry  mails that could not be handled; handle one again\n"
 "  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
-"  person add|list|import  the network's people; sync and show the people file\n"
+"  person add|edit|deactivate|list|import|export  the network's people\n"
 "  digest [--print [--html]] [--to EMAIL]  build (and send) the digest now\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
