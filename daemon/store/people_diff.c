@@ -221,7 +221,7 @@ people_diff_text(const struct people_diff *d, const char *path,
 		break;
 	case PEOPLE_DIFF_FIELD:
 		buf_printf(b, "%s: file '%s', database '%s' (the file's value "
-		    "wins when the file next changes)", d->what, d->file, d->db);
+		    "wins when this line changes)", d->what, d->file, d->db);
 		break;
 	case PEOPLE_DIFF_ROLE_FILE:
 		buf_printf(b, "role %s in the file, not in the database yet",

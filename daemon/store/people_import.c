@@ -24,10 +24,11 @@
 #include "base/buf.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "config/people_file.h"
-#include "store/case_db.h"
 #include "store/people_diff.h"
 #include "store/people_import.h"
+#include "store/people_seen.h"
 #include "store/person_db.h"
 #include "store/store.h"
 
@@ -255,18 +256,6 @@ people_import(struct store *st, const struct people_list *l, long long now,
 	    err, errlen);
 }
 
-/* 1 when `sha` is the fingerprint of the last file synced, 0 if not. */
-static int
-people_same_file(struct store *st, const char *sha, char *err, size_t errlen)
-{
-	int64_t one;
-
-	return store_get_int64(st, &one, "reading the last people file",
-	    "SELECT 1 WHERE (SELECT json_extract(details, '$.sha256') FROM "
-	    "events WHERE case_id IS NULL AND kind = 'people_file' ORDER BY "
-	    "id DESC LIMIT 1) = ?1", STORE_ARGS(STORE_TEXT(sha)), err, errlen);
-}
-
 /* Appends one part of the notice: the items of `kind`, at most
  * PEOPLE_NOTICE_MAX named. */
 static void
@@ -318,32 +307,61 @@ out:
 	return rc;
 }
 
-/* Syncs `l`, read from the bytes whose fingerprint is `sha`, unless they
- * are those of the last sync: 1 synced, 0 the same file, -1. */
+/* The entries of `l` whose line is new or changed since the last sync
+ * into *changed (an array borrowing l's entries: free only the array).
+ * 0 or -1. */
+static int
+people_changed_lines(struct store *st, const struct people_seen *seen,
+    const struct people_list *l, struct people_list *changed, char *err,
+    size_t errlen)
+{
+	int same;
+
+	changed->items = xcalloc(l->n ? l->n : 1, sizeof(*changed->items));
+	changed->n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if ((same = people_seen_same(st, seen, &l->items[i], err,
+		    errlen)) < 0)
+			return -1;
+		if (!same)
+			changed->items[changed->n++] = l->items[i];
+	}
+	return 0;
+}
+
+/*
+ * Syncs the lines of `l` that are new or changed since the last sync,
+ * unless `sha` (of the bytes l was read from) is the last sync's: 1
+ * synced, 0 the same file, -1.
+ */
 static int
 people_sync_file(struct store *st, const char *path, int missing,
     const struct people_list *l, const char *sha, long long now,
     char *err, size_t errlen)
 {
 	struct people_sync_stats stats;
+	struct people_seen seen;
+	struct people_list changed = { NULL, 0 };
 	struct buf notice;
-	char count[24], e2[256];
-	const char *kv[4] = { "sha256", sha, "people", count };
-	int same, rc = -1;
+	char e2[256];
+	int rc = -1;
 
 	memset(&stats, 0, sizeof(stats));
+	memset(&seen, 0, sizeof(seen));
 	buf_init(&notice, 0);
-	snprintf(count, sizeof(count), "%zu", l->n);
 	if (store_begin(st, err, errlen) != 0)
 		return -1;
-	if ((same = people_same_file(st, sha, err, errlen)) != 0) {
-		rc = same < 0 ? -1 : 0;
+	if (people_seen_load(st, &seen, err, errlen) != 0)
+		goto out;
+	if (seen.sha256 && strcmp(seen.sha256, sha) == 0) {
+		rc = 0;
 		goto out;
 	}
-	if (people_sync(st, l, now, &stats, err, errlen) != 0 ||
-	    case_event(st, 0, 0, "people_file", 0, kv, 4, now, err,
-	    errlen) != 0 || (!missing && people_notice(st, l, &stats, &notice,
-	    err, errlen) != 0) || store_commit(st, err, errlen) != 0)
+	if (people_changed_lines(st, &seen, l, &changed, err, errlen) != 0 ||
+	    people_sync(st, &changed, now, &stats, err, errlen) != 0 ||
+	    people_seen_record(st, sha, l, now, err, errlen) != 0 ||
+	    (!missing && people_notice(st, l, &stats, &notice, err,
+	    errlen) != 0) || store_commit(st, err, errlen) != 0)
 		goto out;
 	if (missing)
 		log_info("people: %s: no such file; the database's people "
@@ -363,6 +381,8 @@ people_sync_file(struct store *st, const char *path, int missing,
 out:
 	if (rc != 1)
 		store_rollback(st, e2, sizeof(e2));
+	free(changed.items);
+	people_seen_free(&seen);
 	buf_free(&notice);
 	people_sync_stats_free(&stats);
 	return rc;

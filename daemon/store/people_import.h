@@ -69,11 +69,11 @@ struct people_watch {
 /*
  * For the daemon's passes and `person list`: when the file changed since
  * the last call (mtime or size; always on the first call), reads it and,
- * when its bytes differ from those of the last sync (their SHA-256 is
- * kept in an events row of kind 'people_file', so a restart or a `person
- * list` does not apply the same file again over changes made since with
- * `person edit`), syncs it (people_sync) in its own transaction
- * (store_begin: call it outside any transaction).  Then logs a one-line
+ * when its bytes differ from those of the last sync (people_seen.h: a
+ * restart or a `person list` does not apply the same file again), syncs
+ * the lines that are new or changed since (people_sync; the others stay
+ * as the database has them, changed since by `person edit` or mail) in
+ * its own transaction (store_begin: call it outside any transaction).  Then logs a one-line
  * summary and, when the database has people or roles the file does not
  * give, a notice naming them and the commands that settle it.  Returns 1
  * when synced, 0 when unchanged, -1 with err when the file is bad or the

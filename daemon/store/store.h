@@ -15,6 +15,8 @@
  *                    a person event
  *   people_import.c  the people file's entries (config/people_file.h)
  *                    into the persons tables, adding and updating only
+ *   people_seen.c    what the last sync of the people file saw (its
+ *                    bytes' and lines' fingerprints)
  *   people_diff.c    what the people file and the database say
  *                    differently (sync notice, check, import --prune)
  *   people_export.c  the pool written back as a people file

@@ -212,9 +212,18 @@ printf 'fred@example.org,Fred,volunteer,,,,1\n' >>"$P"
 t_run "check: the differences" 0 cdp check --offline
 grep '^people ' "$T/out" >"$T/people"
 t_same "check: one warning each, naming file and line" "$T/people" "people     ok       $P (5 people)
-people     warning  $P:2: anne@example.org: themes: file 'eau;energie', database 'dechets' (the file's value wins when the file next changes)
+people     warning  $P:2: anne@example.org: themes: file 'eau;energie', database 'dechets' (the file's value wins when this line changes)
 people     warning  $P:6: fred@example.org: not in the database yet (imported when the file is next read)
 people     warning  $P: eve@example.org (volunteer): in the database, not in the file (\`coupdepouce person import $P --prune\` deactivates it)"
 t_nogrep "check: differences are not errors" "$T/err" "people"
+# The file changed by one line: only that line is applied; anne's line
+# did not change, her edit stays.
+t_run "list syncs the new line" 0 cdp person list
+t_grep "sync: fred added" "$T/err" "people: $P: 5 people, 1 added, 0 updated, 0 deactivated"
+t_sql "sync: anne's edit stays" '["dechets"]' "SELECT themes FROM persons WHERE email = 'anne@example.org'"
+sed 's/^anne@example.org,\(.*\),eau;energie,/anne@example.org,\1,eau,/' "$P" >"$T/p2" && cat "$T/p2" >"$P"
+mark
+t_run "list syncs anne's changed line" 0 cdp person list
+t_sql "sync: anne's line applied, by the file" 'person_updated:themes:file:anne@example.org|["eau"]' "SELECT ($(events)) || '|' || (SELECT themes FROM persons WHERE email = 'anne@example.org')"
 
 t_done

@@ -597,9 +597,9 @@ test_sync(void)
 	    "carl@x.org,,,,referent\n"
 	    "eve@x.org,Eve,,,volunteer\n"),
 	    "f.csv:2: anne@x.org: name: file 'Anne M', database 'Anne' (the "
-	    "file's value wins when the file next changes)\n"
+	    "file's value wins when this line changes)\n"
 	    "f.csv:2: anne@x.org: themes: file 'eau;energie', database 'eau' "
-	    "(the file's value wins when the file next changes)\n"
+	    "(the file's value wins when this line changes)\n"
 	    "f.csv:3: bob@x.org: role referent in the file, not in the "
 	    "database yet\n"
 	    "f.csv:5: eve@x.org: not in the database yet (imported when the "
@@ -880,11 +880,30 @@ test_reload(void)
 	    "reload: the database's change stays");
 	is_int(q_int(st, "SELECT count(*) FROM events WHERE kind = "
 	    "'people_file'"), 4, "reload: one people_file event per sync");
+	/* Another line added: a's line is the same, her change stays;
+	 * then her line changes and is applied. */
+	write_file_at(p, "email,name,roles\na@x.org,Ann,volunteer\n"
+	    "b@x.org,Bea,referent\n", 4500);
+	is_int(people_reload_if_changed(st, p, &w, 19, err, sizeof(err)), 1,
+	    "reload: a new line");
+	is_str(q_text(st, "SELECT group_concat(name, ',') FROM (SELECT name "
+	    "FROM persons ORDER BY email)"), "By hand,Bea",
+	    "reload: only the new line applied");
+	write_file_at(p, "email,name,roles\na@x.org,Anne,volunteer\n"
+	    "b@x.org,Bea,referent\n", 4600);
+	is_int(people_reload_if_changed(st, p, &w, 19, err, sizeof(err)), 1,
+	    "reload: a's line changed");
+	is_str(q_text(st, "SELECT group_concat(name, ',') FROM (SELECT name "
+	    "FROM persons ORDER BY email)"), "Anne,Bea",
+	    "reload: the changed line applied");
 	unlink(p);
 	is_int(people_reload_if_changed(st, p, &w, 20, err, sizeof(err)), 1,
 	    "reload: removed file is a change");
 	is_str(q_text(st, ROLES_OF("a@x.org")),
 	    "referent:file,volunteer:file", "reload: no file, roles stay");
+	is_str(q_text(st, "SELECT json_extract(details, '$.lines') FROM "
+	    "events WHERE kind = 'people_file' ORDER BY id DESC LIMIT 1"),
+	    "{}", "reload: no file, no line seen");
 	is_int(q_int(st, "SELECT active FROM persons"), 1,
 	    "reload: no file, still active");
 	store_close(st);
