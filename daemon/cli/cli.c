@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/clock.h"
+#include "base/json_out.h"
 #include "cli/cli.h"
 #include "config/config.h"
 #include "store/store.h"
@@ -54,4 +56,18 @@ cli_open_store(const struct config *cfg, const char *cmd, struct store **st)
 		return -1;
 	}
 	return 0;
+}
+
+void
+cli_json_set_time(struct json_out *o, const char *key, struct store_stmt *s,
+    int col)
+{
+	char iso[40];
+
+	if (store_col_is_null(s, col)) {
+		json_out_set_null(o, key);
+		return;
+	}
+	clock_iso8601((time_t)store_col_int64(s, col), iso, sizeof(iso));
+	json_out_set_string(o, key, iso);
 }

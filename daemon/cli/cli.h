@@ -1,10 +1,10 @@
 /*
  * cli/ — the command line: main.c reads the global options and calls one
  * subcommand, each in its own file named after it (cmd_run.c for run and
- * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person.c,
- * cmd_outbox.c, cmd_quarantine.c, cmd_digest.c, cmd_status.c,
- * cmd_reprocess.c; cmd_case_admin.c for case assign, note and close);
- * daemon.c is the loop of
+ * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person*.c (with
+ * person_open.c, see cmd_person.h), cmd_outbox.c, cmd_quarantine.c,
+ * cmd_digest.c, cmd_status.c, cmd_reprocess.c; cmd_case_admin.c for case
+ * assign, note and close); daemon.c is the loop of
  * `run` and the cycle of `poll` (fetch, timers, outbox, sent copies).
  * Only cli/ may call into every other folder.
  *
@@ -36,6 +36,15 @@ struct cli {
 /* Prints "coupdepouce COMMAND: message" on stderr and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+struct json_out;
+struct store_stmt;
+
+/* Column `col` of the row, a unix time, as ISO 8601 local time with
+ * offset into o[key]; JSON null for SQL NULL.  What every --json writes
+ * for a time. */
+void cli_json_set_time(struct json_out *o, const char *key,
+    struct store_stmt *s, int col);
+
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 /* Opens the existing database of cfg (never creates it): 0 and *st

@@ -24,7 +24,9 @@
 #include "config/config.h"
 #include "fetch/imap.h"
 #include "base/mem.h"
+#include "base/buf.h"
 #include "config/people_file.h"
+#include "store/people_diff.h"
 #include "parse/reply.h"
 #include "parse/rules.h"
 #include "out/smtp.h"
@@ -37,7 +39,9 @@ const char cmd_check_help[] =
 "Validates the configuration, the templates, rules and people files and\n"
 "the database, then logs into the IMAP and SMTP servers (certificates\n"
 "verified as the daemon does).  Every problem is listed; exit status 1 if\n"
-"there is any.\n"
+"there is any.  Where the people file and the database differ (people or\n"
+"roles only in the database, fields that differ, lines not yet imported)\n"
+"each difference is a warning, naming the file and line.\n"
 "\n"
 "  --offline        do not connect to the mail servers\n"
 "  --print-config   also print every key with its effective value\n";
@@ -231,11 +235,12 @@ check_smtp(struct check_report *r, const struct config *cfg)
 		    *cfg->smtp.m.user ? " as " : "", cfg->smtp.m.user);
 }
 
-/* The people file, read as the daemon reads it: every bad line named. */
+/* The people file, read as the daemon reads it: every bad line named.
+ * *l is the file's entries when it could be read (else empty). */
 static void
-check_people(struct check_report *r, const char *path)
+check_people(struct check_report *r, const char *path,
+    struct people_list *l)
 {
-	struct people_list l = { NULL, 0 };
 	char err[4096];
 
 	if (access(path, R_OK) != 0) {
@@ -243,11 +248,49 @@ check_people(struct check_report *r, const char *path)
 		    "volunteers known yet)", path, strerror(errno));
 		return;
 	}
-	if (people_read(path, &l, err, sizeof(err)) != 0)
+	if (people_read(path, l, err, sizeof(err)) != 0)
 		check_errors(r, "people", err);
 	else
-		check_line(r, 0, "people", "%s (%zu people)", path, l.n);
-	people_list_free(&l);
+		check_line(r, 0, "people", "%s (%zu people)", path, l->n);
+}
+
+/*
+ * The people file against the database, which is the truth: each
+ * difference is a warning, not an error, since a database ahead of its
+ * file (a volunteer accepted by mail, a `person edit`) is normal.
+ */
+static void
+check_people_db(struct check_report *r, const struct config *cfg,
+    const struct people_list *l)
+{
+	struct store *st = NULL;
+	struct people_diffs d = { NULL, 0 };
+	struct buf line;
+	char err[1024];
+
+	if (access(cfg->paths.people, R_OK) != 0 ||
+	    access(cfg->storage.database, F_OK) != 0)
+		return;
+	buf_init(&line, 0);
+	if (store_open_existing(cfg->storage.database, &st, err,
+	    sizeof(err)) != 0 || people_diff(st, l, &d, err,
+	    sizeof(err)) != 0) {
+		check_line(r, 1, "people", "not compared with the database: "
+		    "%s", err);
+		goto out;
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		buf_reset(&line);
+		people_diff_text(&d.items[i], cfg->paths.people, &line);
+		check_line(r, 1, "people", "%s", buf_str(&line));
+	}
+	if (d.n == 0)
+		check_line(r, 0, "people", "%s and the database agree",
+		    cfg->paths.people);
+out:
+	people_diffs_free(&d);
+	buf_free(&line);
+	store_close(st);
 }
 
 int
@@ -260,6 +303,7 @@ cmd_check(struct cli *cli, int argc, char **argv)
 	};
 	const struct config *cfg = cli->cfg;
 	struct check_report r = { 0, 0 };
+	struct people_list people = { NULL, 0 };
 	int c, offline = 0, print = 0;
 	char err[1024];
 
@@ -280,9 +324,11 @@ cmd_check(struct cli *cli, int argc, char **argv)
 		config_dump(cfg);
 	check_templates(&r, cfg->paths.templates);
 	check_rules(&r, cfg->paths.rules);
-	check_people(&r, cfg->paths.people);
+	check_people(&r, cfg->paths.people, &people);
 	check_secret(&r, cfg);
 	check_database(&r, cfg);
+	check_people_db(&r, cfg, &people);
+	people_list_free(&people);
 	/* A missing password is the configuration's fault, not the
 	 * network's: reported with --offline too; no login is tried. */
 	if (config_check_credentials(cfg, err, sizeof(err)) != 0)

@@ -1,106 +1,113 @@
 /*
- * cmd_person.c — `coupdepouce person add|list|import`: the people of the
- * network as the daemon sees them, and the two ways an administrator adds
- * some without the people file (DESIGN.md §6).
+ * cmd_person.c — `coupdepouce person`: the people of the network as the
+ * daemon sees them (DESIGN.md §6).  This file holds the help, the
+ * dispatch to the other cmd_person_*.c files (cmd_person.h), `add` and
+ * `list`.
  *
- * Roles given here have source 'db' (person_db.h): a later re-read of the
- * people file never takes them away.  `list` first syncs the people file,
- * as the daemon does at each pass, so that it shows what routing will use
- * and a bad file is reported here rather than discovered in the journal.
- * The database is created when missing, as by the daemon, so people can be
- * entered before the first run (run it as the daemon's user then).
+ * The database is the pool's one truth; the people file ([paths] people)
+ * is an import format.  `list` first syncs the people file when its
+ * content changed, as the daemon does at each pass, so that it shows what
+ * routing will use and a bad file is reported here rather than
+ * discovered in the journal.  The database is created when missing, as
+ * by the daemon, so people can be entered before the first run (run it
+ * as the daemon's user then).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "cli/cli.h"
+#include "cli/cmd_person.h"
 #include "base/clock.h"
 #include "config/config.h"
 #include "base/json_out.h"
 #include "base/mem.h"
 #include "config/people_file.h"
 #include "store/people_import.h"
+#include "store/person_db.h"
 #include "store/store.h"
 
 const char cmd_person_help[] =
 "usage: coupdepouce [-c FILE] person add EMAIL [--name NAME] [--role R]...\n"
 "           [--themes 'T;T'] [--communes 'C;C'] [--max-open N]\n"
 "           [--inactive | --active]\n"
+"       coupdepouce [-c FILE] person edit EMAIL [--name NAME] [--themes 'T;T']\n"
+"           [--communes 'C;C'] [--roles 'R;R'] [--max-open N]\n"
+"           [--available | --unavailable [--until DATE]]\n"
+"       coupdepouce [-c FILE] person deactivate EMAIL\n"
 "       coupdepouce [-c FILE] person list [--role R] [--json]\n"
-"       coupdepouce [-c FILE] person import FILE.csv\n"
+"       coupdepouce [-c FILE] person import FILE.csv [--prune [--yes]]\n"
+"       coupdepouce [-c FILE] person export [FILE.csv]\n"
 "\n"
 "The people of the network: referents, volunteers, coordinators (and the\n"
-"holders who wrote in).  Most are listed in the people file ([paths]\n"
-"people, config/people.csv), which the daemon re-reads when it changes;\n"
-"roles given here are kept when the file changes.\n"
+"holders who wrote in).  The database is the one truth about them; the\n"
+"people file ([paths] people, config/people.csv) is an import format: when\n"
+"its content changes, the daemon (and list) adds and updates what its new\n"
+"or changed lines say, and never removes a role nor deactivates someone\n"
+"because a line is gone (it logs what differs; `coupdepouce check` lists\n"
+"it).  Every change is recorded as an event with who made it (admin,\n"
+"file, mail).\n"
 "\n"
 "  add EMAIL       create or update one person; only the options given are\n"
 "                  changed\n"
 "    --name NAME   display name\n"
-"    --role R      referent, volunteer or coordinator (may be repeated)\n"
+"    --role R      referent, volunteer or coordinator (may be repeated;\n"
+"                  added to the roles the person has)\n"
 "    --themes L    theme identifiers separated by ';' (energie;habitat)\n"
 "    --communes L  commune names separated by ';'\n"
 "    --max-open N  open cases a referent takes at most (default: config)\n"
-"    --inactive    routed nothing new; --active undoes it\n"
+"    --inactive    routed nothing new (refused while referent of an open\n"
+"                  case); --active undoes it\n"
+"  edit EMAIL      change a known person; only the options given change.\n"
+"                  Prints \"EMAIL updated\" or \"EMAIL unchanged\"\n"
+"    --name, --themes, --communes, --max-open   as for add (--max-open ''\n"
+"                  goes back to the default)\n"
+"    --roles L     the pool roles, replacing them all ('' for none);\n"
+"                  removing referent is refused while referent of an\n"
+"                  open case\n"
+"    --available   available for new cases again\n"
+"    --unavailable routed and invited nothing new, until --available or,\n"
+"                  with --until DATE (YYYY-MM-DD, local), until that day\n"
+"  deactivate EMAIL  routed and invited nothing new, roles and history\n"
+"                  kept; refused while referent of an open case (hand it\n"
+"                  over with `case assign` first)\n"
 "  list            everyone, by address: roles with where they come from\n"
 "                  (file or db), themes, communes, max open cases, active,\n"
-"                  open cases as referent, failing address (bounces).\n"
-"                  The people file is synced first; exit 1 if it is bad\n"
+"                  availability, open cases as referent, failing address\n"
+"                  (bounces).  The people file is synced first when it\n"
+"                  changed; exit 1 if it is bad\n"
 "    --role R      only people with role R (holder, referent, volunteer,\n"
 "                  coordinator)\n"
 "    --json        one JSON array; keys: email, name, roles (list of\n"
 "                  {role, source}), themes, communes, max_open_cases (null:\n"
-"                  default), active (1/0), open_cases, failing (1/0),\n"
-"                  failing_since, last_bounce_status\n"
-"  import FILE     add or update everyone in FILE (same CSV format as the\n"
-"                  people file, see its header); their roles are kept when\n"
-"                  the people file changes.  Prints \"N added, N updated\"\n"
+"                  default), active (1/0), unavailable (1/0),\n"
+"                  unavailable_until (null or ISO 8601), open_cases,\n"
+"                  failing (1/0), failing_since, last_bounce_status\n"
+"  import FILE     add or update everyone in FILE (the people file's CSV\n"
+"                  format, see its header; what export writes); nothing is\n"
+"                  removed.  Prints \"N added, N updated, N deactivated\"\n"
+"    --prune       also deactivate the people with a pool role who are\n"
+"                  active in the database but not in FILE: lists them and\n"
+"                  changes nothing (no import either) unless --yes is\n"
+"                  given.  Pruning only deactivates: roles, themes and\n"
+"                  history stay, so `person edit EMAIL --roles` or\n"
+"                  `add --active` brings someone back.  Referents of open\n"
+"                  cases are not deactivated (exit 1, named on stderr)\n"
+"  export [FILE]   everyone with a pool role, by address, in the people\n"
+"                  file's format (header email,name,roles,themes,communes,\n"
+"                  max_open_cases,active), to FILE or stdout ('-' or no\n"
+"                  FILE); availability is not part of the format\n"
 "\n"
-"Exit status: 0 success, 1 error (bad file: file:line: column: problem),\n"
-"2 bad usage.\n";
+"Exit status: 0 success, 1 error (bad file: file:line: column: problem;\n"
+"unknown person; refused deactivation), 2 bad usage.\n";
 
 /* Separator of the lists the SQL below hands over (group_concat): a
  * control character no name contains. */
 #define PERSON_SEP	'\x1f'
-
-static int
-person_open(const struct config *cfg, struct store **st)
-{
-	char err[1024];
-
-	if (store_open(cfg->storage.database, st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "coupdepouce person: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-/* Runs people_import on `l` in one transaction; EXIT_OK or EXIT_ERR. */
-static int
-person_import_list(const struct config *cfg, const struct people_list *l,
-    struct people_sync_stats *stats)
-{
-	struct store *st = NULL;
-	char err[1024], e2[256];
-	int rc = EXIT_ERR;
-
-	if (person_open(cfg, &st) != 0)
-		return EXIT_ERR;
-	if (store_begin(st, err, sizeof(err)) != 0 ||
-	    people_import(st, l, (long long)clock_now(), stats, err,
-	    sizeof(err)) != 0 || store_commit(st, err, sizeof(err)) != 0) {
-		store_rollback(st, e2, sizeof(e2));
-		fprintf(stderr, "coupdepouce person: %s\n", err);
-	} else
-		rc = EXIT_OK;
-	store_close(st);
-	return rc;
-}
 
 static int
 person_cmd_add(struct cli *cli, int argc, char **argv)
@@ -132,6 +139,7 @@ person_cmd_add(struct cli *cli, int argc, char **argv)
 	int c, rc = EXIT_USAGE;
 
 	memset(&e, 0, sizeof(e));
+	memset(&stats, 0, sizeof(stats));
 	buf_init(&roles, 0);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -171,37 +179,11 @@ person_cmd_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	printf("%s %s\n", e.email, stats.added ? "added" : stats.updated ?
 	    "updated" : "unchanged");
+	rc = person_report_refused(&stats);
 out:
+	people_sync_stats_free(&stats);
 	people_entry_clear(&e);
 	buf_free(&roles);
-	return rc;
-}
-
-static int
-person_cmd_import(struct cli *cli, int argc, char **argv)
-{
-	struct people_list l = { NULL, 0 };
-	struct people_sync_stats stats;
-	struct stat sb;
-	char err[8192];
-	int rc = EXIT_ERR;
-
-	if (argc != 2)
-		return cli_usage_error("person", "import takes one CSV file");
-	/* people_read takes a missing file for an empty one (the people
-	 * file of a fresh install); a file named here must exist. */
-	if (stat(argv[1], &sb) != 0) {
-		fprintf(stderr, "coupdepouce person: %s: %s\n", argv[1],
-		    strerror(errno));
-		return EXIT_ERR;
-	}
-	if (people_read(argv[1], &l, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_ERR;
-	}
-	if ((rc = person_import_list(cli->cfg, &l, &stats)) == EXIT_OK)
-		printf("%zu added, %zu updated\n", stats.added, stats.updated);
-	people_list_free(&l);
 	return rc;
 }
 
@@ -287,14 +269,14 @@ person_list_text(const char *list, const char *sep)
 
 enum {
 	COL_EMAIL, COL_NAME, COL_ROLES, COL_THEMES, COL_COMMUNES, COL_MAX,
-	COL_ACTIVE, COL_OPEN, COL_FAILING, COL_BOUNCE
+	COL_ACTIVE, COL_OPEN, COL_FAILING, COL_BOUNCE, COL_UNAVAILABLE,
+	COL_UNTIL
 };
 
 static void
 person_row_json(struct json_out *arr, struct store_stmt *s)
 {
 	struct json_out *o = json_out_object(), *a;
-	char iso[40];
 
 	json_out_set_string(o, "email", store_col_text(s, COL_EMAIL));
 	json_out_set_string(o, "name", store_col_text(s, COL_NAME));
@@ -313,22 +295,37 @@ person_row_json(struct json_out *arr, struct store_stmt *s)
 		json_out_set_int(o, "max_open_cases", store_col_int64(s,
 		    COL_MAX));
 	json_out_set_int(o, "active", store_col_int64(s, COL_ACTIVE));
+	json_out_set_int(o, "unavailable", store_col_int64(s,
+	    COL_UNAVAILABLE));
+	cli_json_set_time(o, "unavailable_until", s, COL_UNTIL);
 	json_out_set_int(o, "open_cases", store_col_int64(s, COL_OPEN));
 	json_out_set_int(o, "failing", !store_col_is_null(s, COL_FAILING));
-	if (store_col_is_null(s, COL_FAILING))
-		json_out_set_null(o, "failing_since");
-	else {
-		clock_iso8601((time_t)store_col_int64(s, COL_FAILING), iso,
-		    sizeof(iso));
-		json_out_set_string(o, "failing_since", iso);
-	}
+	cli_json_set_time(o, "failing_since", s, COL_FAILING);
 	json_out_set_string(o, "last_bounce_status", store_col_text(s,
 	    COL_BOUNCE));
 	json_out_push(arr, o);
 }
 
 static const char person_row_format[] =
-    "%-30s %-22s %-32s %-24s %-28s %4s %-6s %4s %s\n";
+    "%-30s %-22s %-32s %-24s %-28s %4s %-6s %-10s %4s %s\n";
+
+/* "yes", "no" (until made available) or the day they are back. */
+static void
+person_available_text(struct store_stmt *s, char *out, size_t outlen)
+{
+	long long until = store_col_int64(s, COL_UNTIL);
+	struct tm tm;
+	time_t t = (time_t)until;
+
+	if (!store_col_int64(s, COL_UNAVAILABLE) || (!store_col_is_null(s,
+	    COL_UNTIL) && until <= (long long)clock_now()))
+		snprintf(out, outlen, "yes");
+	else if (store_col_is_null(s, COL_UNTIL))
+		snprintf(out, outlen, "no");
+	else if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, outlen, "%Y-%m-%d", &tm) == 0)
+		snprintf(out, outlen, "no");
+}
 
 static void
 person_row_text(struct store_stmt *s)
@@ -339,7 +336,7 @@ person_row_text(struct store_stmt *s)
 	char *communes = person_list_text(store_col_text(s, COL_COMMUNES),
 	    ";");
 	const char *name = store_col_text(s, COL_NAME);
-	char max[24], open[24];
+	char max[24], open[24], avail[24];
 
 	if (store_col_is_null(s, COL_MAX))
 		snprintf(max, sizeof(max), "-");
@@ -348,9 +345,10 @@ person_row_text(struct store_stmt *s)
 		    (long long)store_col_int64(s, COL_MAX));
 	snprintf(open, sizeof(open), "%lld",
 	    (long long)store_col_int64(s, COL_OPEN));
+	person_available_text(s, avail, sizeof(avail));
 	printf(person_row_format, store_col_text(s, COL_EMAIL),
 	    *name ? name : "-", roles, themes, communes, max,
-	    store_col_int64(s, COL_ACTIVE) ? "yes" : "no", open,
+	    store_col_int64(s, COL_ACTIVE) ? "yes" : "no", avail, open,
 	    store_col_is_null(s, COL_FAILING) ? "no" : "yes");
 	free(roles);
 	free(themes);
@@ -374,8 +372,8 @@ person_list(struct store *st, const char *role, int json)
 	    "json_each(p.communes)), p.max_open_cases, p.active, "
 	    "(SELECT count(*) FROM cases c WHERE c.referent_id = p.id AND "
 	    "c.state NOT IN ('ineligible', 'closed', 'withdrawn')), "
-	    "p.failing_since, p.last_bounce_status "
-	    "FROM persons p WHERE p.forgotten_at IS NULL AND (?1 IS NULL OR "
+	    "p.failing_since, p.last_bounce_status, p.unavailable, "
+	    "p.unavailable_until FROM persons p WHERE p.forgotten_at IS NULL AND (?1 IS NULL OR "
 	    "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id "
 	    "AND r.role = ?1)) ORDER BY p.email", STORE_ARGS(STORE_TEXT(role)),
 	    err, sizeof(err));
@@ -390,7 +388,7 @@ person_list(struct store *st, const char *role, int json)
 			if (rows == 0)
 				printf(person_row_format, "EMAIL", "NAME",
 				    "ROLES", "THEMES", "COMMUNES", "MAX",
-				    "ACTIVE", "OPEN", "FAILING");
+				    "ACTIVE", "AVAILABLE", "OPEN", "FAILING");
 			person_row_text(s);
 		}
 		rows++;
@@ -459,15 +457,22 @@ out:
 int
 cmd_person(struct cli *cli, int argc, char **argv)
 {
+	static const struct {
+		const char	*name;
+		int		(*run)(struct cli *, int, char **);
+	} actions[] = {
+		{ "add", person_cmd_add }, { "edit", person_cmd_edit },
+		{ "deactivate", person_cmd_deactivate },
+		{ "list", person_cmd_list }, { "import", person_cmd_import },
+		{ "export", person_cmd_export }
+	};
+
 	if (argc < 2)
-		return cli_usage_error("person", "add, list or import "
-		    "expected");
-	if (strcmp(argv[1], "add") == 0)
-		return person_cmd_add(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return person_cmd_list(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "import") == 0)
-		return person_cmd_import(cli, argc - 1, argv + 1);
-	return cli_usage_error("person", "unknown action '%s' (add, list or "
-	    "import)", argv[1]);
+		return cli_usage_error("person", "add, edit, deactivate, list, "
+		    "import or export expected");
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(argv[1], actions[i].name) == 0)
+			return actions[i].run(cli, argc - 1, argv + 1);
+	return cli_usage_error("person", "unknown action '%s' (add, edit, "
+	    "deactivate, list, import or export)", argv[1]);
 }

@@ -74,7 +74,7 @@ static const char main_help[] =
 "                      the next poll)\n"
 "  quarantine list|retry  mails that could not be handled; handle one again\n"
 "  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
-"  person add|list|import  the network's people; sync and show the people file\n"
+"  person add|edit|deactivate|list|import|export  the network's people\n"
 "  digest [--print [--html]] [--to EMAIL]  build (and send) the digest now\n"
 "  status [--json]     health for monitoring, from the database (exit 1:\n"
 "                      unhealthy)\n"

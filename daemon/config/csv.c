@@ -211,3 +211,23 @@ csv_record_empty(const struct csv_record *rec)
 	}
 	return rec->extra == NULL;
 }
+
+void
+csv_write_field(struct buf *b, const char *field, char sep)
+{
+	size_t len = strlen(field);
+	char special[] = { sep, '"', '\n', '\r', '\0' };
+
+	if (field[strcspn(field, special)] == '\0' && field[0] != '#' &&
+	    (len == 0 || (!csv_blank(field[0]) && !csv_blank(field[len - 1])))) {
+		buf_add(b, field, len);
+		return;
+	}
+	buf_addc(b, '"');
+	for (; *field; field++) {
+		if (*field == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *field);
+	}
+	buf_addc(b, '"');
+}

@@ -21,6 +21,8 @@
 
 #include <stddef.h>
 
+struct buf;
+
 /* Flags of csv_init(). */
 #define CSV_COMMENTS	0x1	/* skip lines starting with '#' */
 
@@ -75,6 +77,14 @@ int csv_next(struct csv_reader *r, struct csv_record *rec,
 
 /* 1 if every field of rec holds only blanks (a spreadsheet's empty row). */
 int csv_record_empty(const struct csv_record *rec);
+
+/*
+ * Appends `field` to b as csv_next() reads it back: as it is, or
+ * double-quoted (quotes doubled) when it holds the separator `sep`, a
+ * quote, a line break, blanks at either end (which readers trim), or
+ * starts with '#' (a comment line when it comes first).
+ */
+void csv_write_field(struct buf *b, const char *field, char sep);
 
 /* Frees the record's fields; it is left zeroed.  NULL is a no-op. */
 void csv_record_free(struct csv_record *rec);

@@ -534,10 +534,8 @@ people_check_duplicates(struct people_parse *pp, const struct people_list *l)
 	free(v);
 }
 
-/* The whole file, or -1 with the reason; a missing file gives *text NULL
- * and 0. */
-static int
-people_slurp(const char *path, char **text, size_t *len, char *err,
+int
+people_load(const char *path, char **text, size_t *len, char *err,
     size_t errlen)
 {
 	if (fileio_read(path, PEOPLE_MAX_FILE, FILEIO_MISSING_OK, text, len,
@@ -554,27 +552,21 @@ people_slurp(const char *path, char **text, size_t *len, char *err,
 }
 
 int
-people_read(const char *path, struct people_list *out, char *err,
-    size_t errlen)
+people_parse(const char *path, const char *text, size_t len,
+    struct people_list *out, char *err, size_t errlen)
 {
 	struct people_parse pp;
 	struct csv_reader cr;
 	struct csv_record r;
 	struct csv_error ce;
-	char *text = NULL, tmp[32];
-	size_t len, cap = 0;
+	char tmp[32];
+	size_t cap = 0;
 	int got, rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&pp, 0, sizeof(pp));
 	memset(&r, 0, sizeof(r));
 	buf_init(&pp.errs, errlen);
-	if (people_slurp(path, &text, &len, err, errlen) != 0)
-		goto out;
-	if (text == NULL) {
-		rc = 0;
-		goto out;
-	}
 	pp.path = path;
 	/* Lists inside a field are ';'-separated: columns take ','. */
 	csv_init(&cr, text, len, ',', CSV_COMMENTS, PEOPLE_MAX_FIELDS);
@@ -605,6 +597,22 @@ out:
 	for (size_t i = 0; i < pp.ncols; i++)
 		free(pp.header[i]);
 	buf_free(&pp.errs);
+	return rc;
+}
+
+int
+people_read(const char *path, struct people_list *out, char *err,
+    size_t errlen)
+{
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (people_load(path, &text, &len, err, errlen) != 0)
+		return -1;
+	/* A missing file: nobody yet. */
+	rc = text ? people_parse(path, text, len, out, err, errlen) : 0;
 	free(text);
 	return rc;
 }

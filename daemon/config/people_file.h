@@ -21,10 +21,11 @@
  *   active          1/0, oui/non, yes/no, true/false; empty: 1
  *
  * Errors read "path:line: column: problem"; every bad line is reported and
- * a bad file gives nobody.  This side only reads: store/people_import.h
- * brings the entries into the database, where each role keeps where it
- * came from (person_roles.source), so that re-reading the file removes the
- * roles it no longer gives, never those given by mail or `person add`.
+ * a bad file gives nobody.  This side only reads: the database is the
+ * truth about the pool and this file an import format.
+ * store/people_import.h brings the entries in (adding and updating,
+ * never removing), store/people_diff.h tells what differs, and
+ * store/people_export.h writes the database back in this format.
  */
 #ifndef CDP_PEOPLE_FILE_H
 #define CDP_PEOPLE_FILE_H
@@ -106,6 +107,18 @@ void people_entry_clear(struct people_entry *e);
  */
 int people_read(const char *path, struct people_list *out, char *err,
     size_t errlen);
+/*
+ * The two halves of people_read(), for a caller that needs the file's
+ * bytes too (store/people_import.c fingerprints them): people_load reads
+ * the file whole (capped at PEOPLE_MAX_FILE, NUL bytes refused) into
+ * *text, owned by the caller, or *text NULL for a missing file; 0 or -1
+ * with "path: reason".  people_parse reads text[0..len) as the file at
+ * `path` (named in messages), as people_read does.
+ */
+int people_load(const char *path, char **text, size_t *len, char *err,
+    size_t errlen);
+int people_parse(const char *path, const char *text, size_t len,
+    struct people_list *out, char *err, size_t errlen);
 /* Frees the entries; the list is left empty.  NULL is a no-op. */
 void people_list_free(struct people_list *l);
 

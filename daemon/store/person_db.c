@@ -237,10 +237,8 @@ person_event(struct store *st, int64_t person_id, enum person_actor by,
 	return rc;
 }
 
-/* The references of the open cases the person is referent of, ", "
- * joined (new string), or NULL when there is none.  0 or -1. */
-static int
-person_open_referent_refs(struct store *st, int64_t id, char **refs,
+int
+person_open_referent_cases(struct store *st, int64_t id, char **refs,
     char *err, size_t errlen)
 {
 	struct store_stmt *s;
@@ -271,7 +269,7 @@ person_deactivate(struct store *st, int64_t id, enum person_actor by,
     int64_t actor_id, int64_t msg_id, long long now, char **refs,
     char *err, size_t errlen)
 {
-	if (person_open_referent_refs(st, id, refs, err, errlen) != 0)
+	if (person_open_referent_cases(st, id, refs, err, errlen) != 0)
 		return -1;
 	if (*refs != NULL)
 		return 1;

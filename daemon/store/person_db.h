@@ -1,13 +1,15 @@
 /*
  * person_db.h — the people the network knows (tables persons, person_roles).
  *
- * One row per address, addresses normalized to lower case.  Network roles
- * ('referent', 'volunteer', 'coordinator', 'holder') come from two sources:
- * the people file ([paths] people, config/people_file.h, brought in by
- * store/people_import.h) and the database itself (`person add`, a
- * volunteer accepted by mail).  A role's source is kept so that re-reading
- * the file removes the roles the file no longer gives and never those
- * given by mail.  Every function works inside the caller's
+ * One row per address, addresses normalized to lower case.  The database
+ * is the one truth about the pool: network roles ('referent',
+ * 'volunteer', 'coordinator', 'holder') are given by the people file
+ * ([paths] people, an import format brought in by
+ * store/people_import.h), by the command line (`person add|edit|import`)
+ * or by mail (a volunteer accepted), and are taken away only by a
+ * decision (person_change.h), never because the file stopped listing
+ * them.  A role's source ('file' or 'db') is kept to show where it came
+ * from, nothing more.  Every function works inside the caller's
  * transaction (or in autocommit when there is none).
  */
 #ifndef CDP_PERSON_DB_H
@@ -20,8 +22,10 @@ struct store;
 
 #define PERSON_EMAIL_MAX	255	/* 254 + NUL */
 
+/* Where a role came from, shown by `person list`; never a reason to
+ * remove it. */
 enum person_source {
-	PERSON_SRC_DB,		/* given by mail or by `person add` */
+	PERSON_SRC_DB,		/* given by mail or the command line */
 	PERSON_SRC_FILE		/* given by the people file */
 };
 
@@ -55,11 +59,10 @@ int person_has_role(struct store *st, int64_t id, const char *role,
 
 /* Gives a network role ('holder', 'referent', 'volunteer' or
  * 'coordinator'; anything else is -1).  A role already there keeps its
- * `since`; with PERSON_SRC_FILE it becomes a file role (the file now gives
- * it), with PERSON_SRC_DB its source is left as it is (a role the file
- * gives stays the file's to remove).  store_changes() is 1 right after
- * when the role was added or changed source, 0 when nothing changed.
- * 0 or -1. */
+ * `since`; with PERSON_SRC_FILE it is marked a file role (the file gives
+ * it too), with PERSON_SRC_DB its mark is left as it is.
+ * store_changes() is 1 right after when the role was added or changed
+ * source, 0 when nothing changed.  0 or -1. */
 int person_add_role(struct store *st, int64_t id, const char *role,
     enum person_source src, long long now, char *err, size_t errlen);
 
@@ -110,6 +113,13 @@ int person_event(struct store *st, int64_t person_id, enum person_actor by,
     int64_t actor_id, const char *kind, int64_t msg_id,
     const char *const *kv, size_t nkv, long long now, char *err,
     size_t errlen);
+
+/* The references of the open cases the person is referent of, joined by
+ * ", " into *refs (a new string), or *refs NULL when there is none: what
+ * must be handed over before the person stops being a referent.  0 or
+ * -1. */
+int person_open_referent_cases(struct store *st, int64_t id, char **refs,
+    char *err, size_t errlen);
 
 /*
  * Deactivates the person (persons.active = 0: routed and invited nothing

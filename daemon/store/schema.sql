@@ -63,10 +63,12 @@ CREATE TABLE person_roles (
   role       TEXT NOT NULL CHECK (role IN
                ('holder', 'referent', 'volunteer', 'coordinator')),
   since      INTEGER NOT NULL,
-  -- Who gave the role: 'file' for the people file ([paths] people), which
-  -- the daemon re-reads and whose dropped roles it removes; 'db' for
-  -- `person add`/`person import` and mail (a volunteer accepted), which a
-  -- re-read never touches.  A 'db' role the file also lists becomes 'file'.
+  -- Where the role came from, shown by `person list`: 'file' for the
+  -- people file ([paths] people; a 'db' role the file also lists is
+  -- marked 'file'), 'db' for the command line and mail (a volunteer
+  -- accepted).  Only informative: the database is the truth about the
+  -- pool, and no re-read of the file removes a role whatever its source
+  -- (`person edit --roles` and mail commands do, as events).
   source     TEXT NOT NULL DEFAULT 'db' CHECK (source IN ('db', 'file')),
   PRIMARY KEY (person_id, role)
 ) STRICT, WITHOUT ROWID;

@@ -283,13 +283,15 @@ out:
 	return rc;
 }
 
-int
-store_probe(const char *path, int *version, char *err, size_t errlen)
+/* Opens the existing database at `path`, creating and migrating
+ * nothing, and reads its version.  *out NULL on failure. */
+static int
+store_open_nocreate(const char *path, struct store **out, int *version,
+    char *err, size_t errlen)
 {
 	struct store *st;
-	int64_t objects = 0;
-	int rc = -1;
 
+	*out = NULL;
 	*version = 0;
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
@@ -299,19 +301,53 @@ store_probe(const char *path, int *version, char *err, size_t errlen)
 		if (st->db == NULL)
 			fatalx("sqlite3_open_v2: out of memory");
 		store_fail(st, "cannot open", err, errlen);
-		goto out;
+		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	if ((*version = store_version(st)) == -1) {
 		*version = 0;
 		store_fail(st, "cannot read the schema version", err, errlen);
-		goto out;
+		goto fail;
 	}
 	if (*version > STORE_SCHEMA_VERSION) {
 		store_newer(st, *version, STORE_SCHEMA_VERSION, err, errlen);
-		goto out;
+		goto fail;
 	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+int
+store_open_existing(const char *path, struct store **out, char *err,
+    size_t errlen)
+{
+	int version;
+
+	if (store_open_nocreate(path, out, &version, err, errlen) != 0)
+		return -1;
+	if (version == STORE_SCHEMA_VERSION)
+		return 0;
+	snprintf(err, errlen, "%s: schema version %d, not %d yet (the daemon "
+	    "brings it up to date when it starts)", path, version,
+	    STORE_SCHEMA_VERSION);
+	store_close(*out);
+	*out = NULL;
+	return -1;
+}
+
+int
+store_probe(const char *path, int *version, char *err, size_t errlen)
+{
+	struct store *st;
+	int64_t objects = 0;
+	int rc = -1;
+
+	if (store_open_nocreate(path, &st, version, err, errlen) != 0)
+		return -1;
 	if (*version == 0) {
 		if (store_query_int(st, "SELECT count(*) FROM sqlite_master",
 		    &objects) == -1) {

@@ -11,8 +11,15 @@
  *   store_private.h  what those two share; they alone include sqlite3.h
  *   schema.sql       the whole current schema, compiled into the binary
  *   person_db.c      persons and their roles (persons, person_roles)
+ *   person_change.c  a role taken away, availability: decisions, each
+ *                    a person event
  *   people_import.c  the people file's entries (config/people_file.h)
- *                    into the persons tables
+ *                    into the persons tables, adding and updating only
+ *   people_seen.c    what the last sync of the people file saw (its
+ *                    bytes' and lines' fingerprints)
+ *   people_diff.c    what the people file and the database say
+ *                    differently (sync notice, check, import --prune)
+ *   people_export.c  the pool written back as a people file
  *   case_db.c        cases, their members and timeline (cases,
  *                    case_members, events, case_seq)
  *   job_db.c         timers kept in the database (jobs)
@@ -88,6 +95,16 @@ void store_close(struct store *st);
  * the problem in `err`.
  */
 int store_probe(const char *path, int *version, char *err, size_t errlen);
+
+/*
+ * For `coupdepouce check`'s reads: opens the existing database at `path`
+ * without creating or migrating anything; only a database at
+ * STORE_SCHEMA_VERSION is opened (an older one would need the migration
+ * the daemon runs).  0 and *out (store_close()), or -1 with the path and
+ * the problem in `err`.
+ */
+int store_open_existing(const char *path, struct store **out, char *err,
+    size_t errlen);
 
 /* The database's schema version (PRAGMA user_version), -1 on error. */
 int store_version(struct store *st);

@@ -1,8 +1,10 @@
 # person_cli.sh — `coupdepouce person add|list|import`: people entered on
 # the command line, the people file synced by `list` (roles marked with
-# their source, file roles dropped with the file, database roles kept),
-# --json, open cases and failing addresses, and errors naming file, line
-# and column.  No mail server: these commands only use the database.
+# their source; a line or role dropped from the file kept in the database,
+# with a notice saying how to act), --json, open cases and failing
+# addresses, and errors naming file, line and column.  The rest of
+# `person` (edit, deactivate, import --prune, export) is person_file.sh.
+# No mail server: these commands only use the database.
 . "$(dirname "$0")/../lib.sh"
 PY=/usr/bin/python3
 
@@ -15,7 +17,7 @@ P="$T/cdp/people.csv"
 cdp() { "$CDP" -c "$CONF" --now '2026-03-02 10:00' "$@"; }
 
 t_run "--help lists person" 0 "$CDP" --help
-t_grep "main help names person" "$T/out" "person add|list|import"
+t_grep "main help names person" "$T/out" "person add|edit|deactivate|list|import|export"
 t_run "person --help exits 0" 0 "$CDP" person --help
 t_grep "person --help explains import" "$T/out" "import FILE"
 t_run "person without action is a usage error" 2 cdp person
@@ -78,7 +80,7 @@ print("bob", b["roles"], b["max_open_cases"], b["failing"], b["failing_since"],
 print("coord", c["name"], c["roles"], c["themes"])
 PY
 t_grep "json: everyone" "$T/check" "emails ['anne@example.org', 'bob@example.org', 'coord@example.org']"
-t_grep "json: keys in order" "$T/check" "keys ['email', 'name', 'roles', 'themes', 'communes', 'max_open_cases', 'active', 'open_cases', 'failing', 'failing_since', 'last_bounce_status']"
+t_grep "json: keys in order" "$T/check" "keys ['email', 'name', 'roles', 'themes', 'communes', 'max_open_cases', 'active', 'unavailable', 'unavailable_until', 'open_cases', 'failing', 'failing_since', 'last_bounce_status']"
 t_grep "json: anne with one open case" "$T/check" "anne Anne Dupré [{'role': 'referent', 'source': 'db'}] ['energie', 'habitat'] ['Ambert', 'Saint-Amant-Roche-Savine'] 4 0 1 0"
 t_grep "json: bob failing, default max" "$T/check" "bob [{'role': 'referent', 'source': 'file'}, {'role': 'volunteer', 'source': 'file'}] None 1 2026-03-02T10:00:00+01:00 5.1.1"
 t_grep "json: quoted name" "$T/check" "coord Coordination, Parc [{'role': 'coordinator', 'source': 'file'}] []"
@@ -98,14 +100,23 @@ t_grep "error names file, line and column" "$T/err" "$P:3: roles: 'chef' is not 
 sql "SELECT group_concat(role || ':' || source) FROM person_roles r JOIN persons p ON p.id = r.person_id WHERE p.email = 'bob@example.org'" >"$T/bob"
 t_grep "bad file changed nothing" "$T/bob" "referent:file,volunteer:file"
 
-# Bob stays only a volunteer, the coordinator leaves the file.
+# Bob's line drops his referent role, the coordinator leaves the file:
+# the database keeps both, and the sync says what differs and what to do.
 printf 'email,roles\r\nbob@example.org,volunteer\r\n' >"$P"
 t_run "fixed file: list works" 0 cdp person list
-t_grep "bob lost his file referent role" "$T/out" "volunteer(file)"
-t_nogrep "nobody is a file referent any more" "$T/out" "referent(file)"
+t_grep "bob keeps the referent role the file dropped" "$T/out" "referent(file), volunteer(file)"
 t_grep "anne keeps her database role" "$T/out" "referent(db)"
-t_grep "removals logged" "$T/err" "2 roles removed"
-t_grep "the coordinator's row is kept" "$T/out" "coord@example.org"
+t_grep "the coordinator is kept" "$T/out" "coord@example.org"
+t_sql "the file removed nothing, deactivated nobody" "0|bob@example.org=1,coord@example.org=1" \
+    "SELECT (SELECT count(*) FROM events WHERE kind IN ('role_removed', 'person_deactivated') AND json_extract(details, '$.by') = 'file'), group_concat(email || '=' || active) FROM persons WHERE email <> 'anne@example.org'"
+t_grep "sync summary" "$T/err" "people: $P: 1 people, 0 added, 0 updated, 0 deactivated"
+t_grep "notice names who is only in the database" "$T/err" "notice: people: $P: kept as the database has them: in the database, not in the file: coord@example.org (coordinator); roles the file does not give: bob@example.org referent."
+t_grep "notice says how to act" "$T/err" "\`coupdepouce person import $P --prune --yes\` deactivates the people not in the file"
+t_run "list again: the file is not applied twice" 0 cdp person list
+t_nogrep "no second sync" "$T/err" "people:"
+# Synced: the missing file, the first file, the fixed one (the bad one
+# changed nothing).
+t_sql "one people_file event per content" "3" "SELECT count(*) FROM events WHERE kind = 'people_file'"
 
 # import: roles from the database, kept when the file changes.
 cat >"$T/import.csv" <<'CSV'

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "config/csv.h"
 #include "tap.h"
 
@@ -168,10 +169,48 @@ test_empty(void)
 	csv_record_free(NULL);
 }
 
+/* csv_write_field: quoted only when needed, and read back as written. */
+static void
+test_write(void)
+{
+	static const struct {
+		const char *field, *want, *name;
+	} cases[] = {
+		{ "plain", "plain", "write: plain as it is" },
+		{ "", "", "write: empty" },
+		{ "Roux, Zoé", "\"Roux, Zoé\"", "write: separator quoted" },
+		{ "Le \"Jardin\"", "\"Le \"\"Jardin\"\"\"",
+		    "write: quote doubled" },
+		{ "a\nb", "\"a\nb\"", "write: line break quoted" },
+		{ "#1", "\"#1\"", "write: '#' first is not a comment" },
+		{ " x", "\" x\"", "write: leading blank kept" },
+		{ "a;b", "a;b", "write: ';' is not the separator here" },
+	};
+	struct buf b, line;
+	char want[256];
+
+	buf_init(&line, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_init(&b, 0);
+		csv_write_field(&b, cases[i].field, ',');
+		is_str(buf_str(&b), cases[i].want, cases[i].name);
+		buf_free(&b);
+		csv_write_field(&line, cases[i].field, ',');
+		buf_addc(&line, ',');
+	}
+	buf_adds(&line, "end\n");
+	snprintf(want, sizeof(want), "1:plain||Roux, Zoé|Le \"Jardin\"|a\nb|"
+	    "#1| x|a;b|end\n");
+	is_str(dump(buf_str(&line), ',', CSV_COMMENTS, 16), want,
+	    "write: the reader reads every field back");
+	buf_free(&line);
+}
+
 int
 main(void)
 {
 	test_fields();
+	test_write();
 	test_caps();
 	test_errors();
 	test_empty();

@@ -2,9 +2,12 @@
  * test_people.c — the people file and the persons tables: CSV as
  * spreadsheets write it (quotes, BOM, CRLF, empty rows), every bad line
  * reported as "path:line: column: problem", duplicates naming both lines;
- * syncing (file roles removed when the file drops them, roles given in the
- * database kept, absent columns left alone), import, the reload watch, and
- * person_db.h's lookups, bounces and forgotten persons, on an SQLite file.
+ * syncing (adds and updates only: nothing removed or deactivated because
+ * the file dropped it, every change an event by the file), the
+ * differences between file and database, import (events by the admin),
+ * export and its round trip, the reload watch (the same bytes never
+ * applied twice), person_db.h's lookups, bounces, forgotten persons,
+ * events and deactivation, and person_change.h, on an SQLite file.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -15,7 +18,11 @@
 #include <unistd.h>
 
 #include "config/people_file.h"
+#include "base/buf.h"
+#include "store/people_diff.h"
+#include "store/people_export.h"
 #include "store/people_import.h"
+#include "store/person_change.h"
 #include "store/person_db.h"
 #include "store/store.h"
 #include "tap.h"
@@ -423,6 +430,62 @@ sync_text(struct store *st, const char *text, long long now,
 	return rc;
 }
 
+/* The person events written at `at`, "kind:fields-or-role:by" each,
+ * ','-joined in order. */
+#define EVENTS_AT(at) \
+	"SELECT group_concat(e, ',') FROM (SELECT kind || ':' || " \
+	"coalesce(json_extract(details, '$.fields'), json_extract(details, " \
+	"'$.role'), '') || ':' || json_extract(details, '$.by') || ':' || " \
+	"(SELECT email FROM persons WHERE id = json_extract(details, " \
+	"'$.person_id')) AS e FROM events WHERE case_id IS NULL AND at = " #at \
+	" AND kind <> 'people_file' ORDER BY id)"
+
+/* A case with `ref` in `state` whose referent is `email`. */
+static void
+add_case(struct store *st, const char *ref, int seq, const char *state,
+    const char *email)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO cases (ref, year, seq, kind, "
+	    "state, state_since, referent_id, created_at, updated_at, "
+	    "last_activity_at) SELECT '%s', 2026, %d, 'request', '%s', 1, id, "
+	    "1, 1, 1 FROM persons WHERE email = '%s'", ref, seq, state, email);
+	if (store_exec(st, sql, err, sizeof(err)) != 0)
+		printf("#   %s\n", err);
+}
+
+/* The differences between `text` read as a people file and the
+ * database, one people_diff_text() line each. */
+static const char *
+diff_text(struct store *st, const char *text)
+{
+	static char out[sizeof(err) + 16];
+	const char *p = path_in("diff.csv");
+	struct people_list l;
+	struct people_diffs d;
+	struct buf b;
+
+	write_file_at(p, text, 1000);
+	buf_init(&b, 0);
+	if (people_read(p, &l, err, sizeof(err)) != 0 ||
+	    people_diff(st, &l, &d, err, sizeof(err)) != 0) {
+		snprintf(out, sizeof(out), "(error: %s)", err);
+		people_list_free(&l);
+		return out;
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		if (i)
+			buf_addc(&b, '\n');
+		people_diff_text(&d.items[i], "f.csv", &b);
+	}
+	snprintf(out, sizeof(out), "%s", buf_str(&b));
+	buf_free(&b);
+	people_diffs_free(&d);
+	people_list_free(&l);
+	return out;
+}
+
 static void
 test_sync(void)
 {
@@ -430,6 +493,7 @@ test_sync(void)
 	struct people_sync_stats s;
 	int64_t id;
 
+	memset(&s, 0, sizeof(s));
 	ok(st != NULL, "sync: store opens");
 	if (st == NULL)
 		return;
@@ -450,58 +514,122 @@ test_sync(void)
 	    "bob@x.org,Bob,volunteer;coordinator,,\n"
 	    "carl@x.org,,referent,,\n", 100, &s), 0, "sync 1: ok");
 	is_int(s.added, 1, "sync 1: bob added");
-	is_int(s.updated, 2, "sync 1: anne and carl updated");
-	is_int(s.roles_removed, 0, "sync 1: nothing removed");
+	is_int(s.updated, 1, "sync 1: anne updated (carl had his role)");
 	is_str(q_text(st, ROLES_OF("anne@x.org")),
 	    "referent:file,volunteer:db", "sync 1: anne: file + db roles");
 	is_str(q_text(st, ROLES_OF("bob@x.org")),
 	    "coordinator:file,volunteer:file", "sync 1: bob: file roles");
 	is_str(q_text(st, ROLES_OF("carl@x.org")), "referent:file",
-	    "sync 1: a db role the file lists becomes the file's");
+	    "sync 1: a db role the file lists is marked the file's");
 	is_str(q_text(st, "SELECT name || '|' || themes || '|' || communes "
 	    "|| '|' || max_open_cases || '|' || updated_at FROM persons WHERE "
 	    "email = 'anne@x.org'"), "Anne|[\"eau\"]|[\"Ambert\"]|3|100",
 	    "sync 1: fields set; themes (no column) kept");
 	is_str(q_text(st, "SELECT name FROM persons WHERE email = "
 	    "'carl@x.org'"), "", "sync 1: empty name keeps the known one");
+	is_str(q_text(st, EVENTS_AT(100)),
+	    "person_updated:name,communes,max_open_cases:file:anne@x.org,"
+	    "role_added:referent:file:anne@x.org,"
+	    "person_added::file:bob@x.org,"
+	    "role_added:volunteer:file:bob@x.org,"
+	    "role_added:coordinator:file:bob@x.org",
+	    "sync 1: one event per change, by the file");
 
 	is_int(sync_text(st, "email,name,roles,communes,max_open_cases\n"
 	    "anne@x.org,Anne,referent,Ambert,3\n"
 	    "bob@x.org,Bob,volunteer;coordinator,,\n"
 	    "carl@x.org,,referent,,\n", 200, &s), 0, "sync 2: same file");
-	ok(s.added == 0 && s.updated == 0 && s.roles_removed == 0,
+	ok(s.added == 0 && s.updated == 0 && s.deactivated == 0,
 	    "sync 2: nothing changed, nothing counted");
 	is_int(q_int(st, "SELECT updated_at FROM persons WHERE email = "
 	    "'anne@x.org'"), 100, "sync 2: unchanged rows not touched");
+	is_str(q_text(st, EVENTS_AT(200)), "(null)", "sync 2: no event");
 
 	is_int(sync_text(st, "email,name,roles,communes,max_open_cases\n"
 	    "anne@x.org,Anne,referent,Ambert,3\n"
 	    "bob@x.org,Bob Roux,volunteer;coordinator,,\n"
 	    "carl@x.org,,referent,,\n", 250, &s), 0, "sync 2b: a new name");
-	ok(s.added == 0 && s.updated == 1 && s.roles_removed == 0,
-	    "sync 2b: only a field changed: one update");
+	ok(s.added == 0 && s.updated == 1, "sync 2b: only a field changed: "
+	    "one update");
 	is_str(q_text(st, "SELECT name || ' ' || updated_at FROM persons "
 	    "WHERE email = 'bob@x.org'"), "Bob Roux 250", "sync 2b: renamed");
+	is_str(q_text(st, EVENTS_AT(250)), "person_updated:name:file:bob@x.org",
+	    "sync 2b: the event names the field");
 
-	/* Anne is no longer a referent, Bob left the file, Carl too. */
+	/* Anne's line lists no role, Bob and Carl left the file: the
+	 * database keeps them all, and says so. */
 	is_int(sync_text(st, "email,roles,max_open_cases\n"
 	    "anne@x.org,,\n", 300, &s), 0, "sync 3: ok");
-	is_int(s.roles_removed, 4, "sync 3: four file roles removed");
-	is_int(s.updated, 1, "sync 3: anne updated");
-	is_str(q_text(st, ROLES_OF("anne@x.org")), "volunteer:db",
-	    "sync 3: anne keeps her role from mail");
-	is_str(q_text(st, ROLES_OF("bob@x.org")), "(null)",
-	    "sync 3: bob's file roles removed");
-	is_int(q_int(st, "SELECT count(*) FROM persons WHERE email = "
-	    "'bob@x.org'"), 1, "sync 3: bob's row kept");
-	is_str(q_text(st, ROLES_OF("carl@x.org")), "(null)",
-	    "sync 3: carl's role, the file's since sync 1, removed");
+	is_int(s.updated, 1, "sync 3: anne updated (max_open_cases)");
+	is_str(q_text(st, ROLES_OF("anne@x.org")),
+	    "referent:file,volunteer:db", "sync 3: anne keeps every role");
+	is_str(q_text(st, ROLES_OF("bob@x.org")),
+	    "coordinator:file,volunteer:file",
+	    "sync 3: bob, gone from the file, keeps his roles");
+	is_str(q_text(st, ROLES_OF("carl@x.org")), "referent:file",
+	    "sync 3: carl too");
+	is_int(q_int(st, "SELECT sum(active) FROM persons"), 3,
+	    "sync 3: nobody deactivated");
+	is_str(q_text(st, EVENTS_AT(300)),
+	    "person_updated:max_open_cases:file:anne@x.org",
+	    "sync 3: no removal event");
+	is_int(q_int(st, "SELECT count(*) FROM events WHERE kind IN "
+	    "('role_removed', 'person_deactivated')"), 0,
+	    "sync 3: nothing removed, ever");
 	is_str(q_text(st, "SELECT coalesce(max_open_cases, 'default') || "
 	    "communes FROM persons WHERE email = 'anne@x.org'"),
 	    "default[\"Ambert\"]", "sync 3: empty max is the default; "
 	    "absent communes kept");
+	is_str(diff_text(st, "email,roles,max_open_cases\nanne@x.org,,\n"),
+	    "f.csv:2: anne@x.org: role referent in the database, not in the "
+	    "file (kept; `person edit EMAIL --roles` removes it)\n"
+	    "f.csv:2: anne@x.org: role volunteer in the database, not in the "
+	    "file (kept; `person edit EMAIL --roles` removes it)\n"
+	    "f.csv: bob@x.org (coordinator, volunteer): in the database, not "
+	    "in the file (`coupdepouce person import f.csv --prune` "
+	    "deactivates it)\n"
+	    "f.csv: carl@x.org (referent): in the database, not in the file "
+	    "(`coupdepouce person import f.csv --prune` deactivates it)",
+	    "diff: what the database keeps, one line each");
+	is_str(diff_text(st, "email,name,themes,communes,roles\n"
+	    "anne@x.org,Anne M,eau;energie,Ambert,referent;volunteer\n"
+	    "bob@x.org,Bob Roux,,,volunteer;coordinator;referent\n"
+	    "carl@x.org,,,,referent\n"
+	    "eve@x.org,Eve,,,volunteer\n"),
+	    "f.csv:2: anne@x.org: name: file 'Anne M', database 'Anne' (the "
+	    "file's value wins when this line changes)\n"
+	    "f.csv:2: anne@x.org: themes: file 'eau;energie', database 'eau' "
+	    "(the file's value wins when this line changes)\n"
+	    "f.csv:3: bob@x.org: role referent in the file, not in the "
+	    "database yet\n"
+	    "f.csv:5: eve@x.org: not in the database yet (imported when the "
+	    "file is next read)",
+	    "diff: fields, roles and lines the database does not have");
 
-	/* Import: roles from the database, nothing removed. */
+	/* active = 0 deactivates, except a referent of an open case;
+	 * active = 1 brings back. */
+	add_case(st, "CDP-2026-0001", 1, "analysis", "carl@x.org");
+	is_int(sync_text(st, "email,active\nbob@x.org,0\ncarl@x.org,non\n",
+	    400, &s), 0, "sync 4: ok");
+	ok(s.deactivated == 1 && s.refused == 1 && s.updated == 1,
+	    "sync 4: bob deactivated, carl refused");
+	is_str(buf_str(&s.refused_text), "carl@x.org (CDP-2026-0001)",
+	    "sync 4: the refusal names the open case");
+	is_str(q_text(st, "SELECT group_concat(email || '=' || active) FROM "
+	    "persons WHERE email IN ('bob@x.org', 'carl@x.org')"),
+	    "bob@x.org=0,carl@x.org=1", "sync 4: carl stays active");
+	is_str(q_text(st, EVENTS_AT(400)),
+	    "person_deactivated::file:bob@x.org",
+	    "sync 4: deactivation by the file");
+	is_str(diff_text(st, "email\nanne@x.org\ncarl@x.org\n"), "",
+	    "diff: an inactive person is not listed as absent");
+	people_sync_stats_free(&s);
+	is_int(sync_text(st, "email,active\nbob@x.org,1\n", 450, &s), 0,
+	    "sync 5: ok");
+	is_str(q_text(st, EVENTS_AT(450)),
+	    "person_updated:active:file:bob@x.org", "sync 5: reactivated");
+
+	/* Import: roles from the database, events by the admin. */
 	{
 		const char *p = path_in("import.csv");
 		struct people_list l;
@@ -509,30 +637,199 @@ test_sync(void)
 		write_file_at(p, "email,roles,active\nbob@x.org,referent,0\n"
 		    "dan@x.org,volunteer,\n", 1000);
 		people_read(p, &l, err, sizeof(err));
-		is_int(people_import(st, &l, 400, &s, err, sizeof(err)), 0,
+		is_int(people_import(st, &l, 500, &s, err, sizeof(err)), 0,
 		    "import: ok");
-		ok(s.added == 1 && s.updated == 1 && s.roles_removed == 0,
-		    "import: dan added, bob updated");
+		ok(s.added == 1 && s.updated == 1 && s.deactivated == 1,
+		    "import: dan added, bob updated and deactivated");
 		people_list_free(&l);
 	}
-	is_str(q_text(st, ROLES_OF("bob@x.org")), "referent:db",
+	is_str(q_text(st, ROLES_OF("bob@x.org")),
+	    "coordinator:file,referent:db,volunteer:file",
 	    "import: role from the database");
-	is_int(q_int(st, "SELECT active FROM persons WHERE email = "
-	    "'bob@x.org'"), 0, "import: active set");
-	is_int(sync_text(st, "email,roles\nanne@x.org,\n", 500, &s), 0,
-	    "sync 4: ok");
-	is_str(q_text(st, ROLES_OF("bob@x.org")), "referent:db",
-	    "sync 4: imported role survives the file");
-	is_int(q_int(st, "SELECT count(*) FROM person_roles"), 3,
-	    "sync 4: anne, bob, dan keep their db roles");
+	is_str(q_text(st, EVENTS_AT(500)),
+	    "role_added:referent:admin:bob@x.org,"
+	    "person_deactivated::admin:bob@x.org,"
+	    "person_added::admin:dan@x.org,"
+	    "role_added:volunteer:admin:dan@x.org",
+	    "import: events by the admin");
+	people_sync_stats_free(&s);
 	store_close(st);
+}
+
+static void
+test_person_event(void)
+{
+	struct store *st = open_store("event.db");
+	const char *kv[] = { "role", "referent", "note", "x\"y" };
+	int64_t id, actor;
+
+	ok(st != NULL, "event: store opens");
+	if (st == NULL)
+		return;
+	person_ensure(st, "p@x.org", NULL, 1, &id, err, sizeof(err));
+	person_ensure(st, "c@x.org", NULL, 1, &actor, err, sizeof(err));
+	is_int(person_event(st, id, PERSON_BY_MAIL, actor, "role_added", 0,
+	    kv, 4, 77, err, sizeof(err)), 0, "event: recorded");
+	is_int(person_event(st, id, PERSON_BY_FILE, 0, "person_added", 0,
+	    NULL, 0, 78, err, sizeof(err)), 0, "event: without kv");
+	is_str(q_text(st, "SELECT group_concat(coalesce(case_id, 'null') || "
+	    "'|' || at || '|' || coalesce(actor_id, 'null') || '|' || kind || "
+	    "'|' || details, '\n') FROM (SELECT * FROM events ORDER BY id)"),
+	    "null|77|2|role_added|{\"person_id\":\"1\",\"by\":\"mail\","
+	    "\"role\":\"referent\",\"note\":\"x\\\"y\"}\n"
+	    "null|78|null|person_added|{\"person_id\":\"1\",\"by\":\"file\"}",
+	    "event: rows exact (no case, actor, by, kv)");
+	is_str(person_actor_name(PERSON_BY_ADMIN), "admin", "actor: admin");
+	is_str(person_actor_name(PERSON_BY_DAEMON), "daemon", "actor: daemon");
+	store_close(st);
+}
+
+static void
+test_deactivate(void)
+{
+	struct store *st = open_store("deactivate.db");
+	char *refs = NULL;
+	int64_t id;
+
+	ok(st != NULL, "deactivate: store opens");
+	if (st == NULL)
+		return;
+	person_ensure(st, "r@x.org", NULL, 1, &id, err, sizeof(err));
+	person_add_role(st, id, "referent", PERSON_SRC_DB, 1, err, sizeof(err));
+	add_case(st, "CDP-2026-0003", 3, "forming", "r@x.org");
+	add_case(st, "CDP-2026-0001", 1, "analysis", "r@x.org");
+	add_case(st, "CDP-2026-0002", 2, "closed", "r@x.org");
+	is_int(person_deactivate(st, id, PERSON_BY_ADMIN, 0, 0, 50, &refs,
+	    err, sizeof(err)), 1, "deactivate: refused while referent");
+	is_str(refs, "CDP-2026-0001, CDP-2026-0003",
+	    "deactivate: the open cases named, in order, closed one not");
+	free(refs);
+	refs = NULL;
+	is_str(q_text(st, "SELECT active || '|' || (SELECT count(*) FROM "
+	    "events) FROM persons"), "1|0",
+	    "deactivate: refused changes nothing, records nothing");
+	store_exec(st, "UPDATE cases SET state = 'withdrawn'", err,
+	    sizeof(err));
+	is_int(person_deactivate(st, id, PERSON_BY_ADMIN, 0, 0, 60, &refs,
+	    err, sizeof(err)), 0, "deactivate: done once cases ended");
+	ok(refs == NULL, "deactivate: no refs when done");
+	is_str(q_text(st, "SELECT active || '|' || updated_at FROM persons"),
+	    "0|60", "deactivate: inactive");
+	is_int(person_deactivate(st, id, PERSON_BY_ADMIN, 0, 0, 70, &refs,
+	    err, sizeof(err)), 0, "deactivate: again is fine");
+	is_str(q_text(st, "SELECT group_concat(coalesce(case_id, 'null') || "
+	    "'|' || at || '|' || coalesce(actor_id, 'null') || '|' || kind || "
+	    "'|' || details, '\n') FROM events"),
+	    "null|60|null|person_deactivated|{\"person_id\":\"1\","
+	    "\"by\":\"admin\"}", "deactivate: one event, idempotent");
+	is_str(q_text(st, ROLES_OF("r@x.org")), "referent:db",
+	    "deactivate: roles kept");
+	store_close(st);
+}
+
+/* person_change.h: a role taken away, availability. */
+static void
+test_change(void)
+{
+	struct store *st = open_store("change.db");
+	int64_t id;
+	int done = -1;
+
+	ok(st != NULL, "change: store opens");
+	if (st == NULL)
+		return;
+	/* The event's date is written in the network's zone. */
+	clock_set_zone("Europe/Paris");
+	person_ensure(st, "v@x.org", NULL, 1, &id, err, sizeof(err));
+	person_add_role(st, id, "volunteer", PERSON_SRC_FILE, 1, err,
+	    sizeof(err));
+	is_int(person_remove_role(st, id, "volunteer", PERSON_BY_ADMIN, 0, 10,
+	    &done, err, sizeof(err)), 0, "remove_role: ok");
+	is_int(done, 1, "remove_role: removed (a file role too)");
+	person_remove_role(st, id, "volunteer", PERSON_BY_ADMIN, 0, 11, &done,
+	    err, sizeof(err));
+	is_int(done, 0, "remove_role: again, nothing");
+	is_int(person_set_availability(st, id, 1, 1775772000, PERSON_BY_ADMIN,
+	    0, 12, &done, err, sizeof(err)), 0, "availability: ok");
+	is_int(done, 1, "availability: changed");
+	person_set_availability(st, id, 1, 1775772000, PERSON_BY_ADMIN, 0, 13,
+	    &done, err, sizeof(err));
+	is_int(done, 0, "availability: the same again, no change");
+	person_set_availability(st, id, 0, 1775772000, PERSON_BY_SELF, id, 14,
+	    &done, err, sizeof(err));
+	is_str(q_text(st, "SELECT unavailable || '|' || coalesce("
+	    "unavailable_until, 'null') FROM persons"), "0|null",
+	    "availability: available clears the date");
+	is_str(q_text(st, "SELECT group_concat(at || '|' || kind || '|' || "
+	    "details, '\n') FROM events"),
+	    "10|role_removed|{\"person_id\":\"1\",\"by\":\"admin\","
+	    "\"role\":\"volunteer\"}\n"
+	    "12|availability|{\"person_id\":\"1\",\"by\":\"admin\","
+	    "\"unavailable\":\"1\",\"until\":\"2026-04-10T00:00:00+02:00\"}\n"
+	    "14|availability|{\"person_id\":\"1\",\"by\":\"self\","
+	    "\"unavailable\":\"0\",\"until\":null}",
+	    "change: events exact, none for no change");
+	store_close(st);
+}
+
+/* Import a file, export it, import the export into a fresh database and
+ * export again: the same bytes. */
+static void
+test_export(void)
+{
+	struct store *a = open_store("export-a.db"), *b = NULL;
+	struct people_list l = { NULL, 0 };
+	struct buf one, two;
+	const char *p = path_in("export.csv");
+	int64_t id;
+
+	buf_init(&one, 0);
+	buf_init(&two, 0);
+	ok(a != NULL, "export: store opens");
+	if (a == NULL)
+		return;
+	write_file_at(p, "email,roles,name,communes,themes,active,"
+	    "max_open_cases\n"
+	    "z@x.org,volunteer;referent,\"Roux, \"\"Zoé\"\"\",Thiers;"
+	    "Saint-Amant-Roche-Savine,eau;energie,0,4\n"
+	    "a@x.org,coordinator,,,,,\n", 1000);
+	people_read(p, &l, err, sizeof(err));
+	is_int(people_import(a, &l, 10, NULL, err, sizeof(err)), 0,
+	    "export: import");
+	people_list_free(&l);
+	/* A holder only is not in the pool; a holder role is not written. */
+	person_ensure(a, "h@x.org", "Holder", 11, &id, err, sizeof(err));
+	person_add_role(a, id, "holder", PERSON_SRC_DB, 11, err, sizeof(err));
+	person_find(a, "a@x.org", &id, err, sizeof(err));
+	person_add_role(a, id, "holder", PERSON_SRC_DB, 11, err, sizeof(err));
+	is_int(people_export(a, &one, err, sizeof(err)), 0, "export: ok");
+	is_str(buf_str(&one),
+	    "email,name,roles,themes,communes,max_open_cases,active\n"
+	    "a@x.org,,coordinator,,,,1\n"
+	    "z@x.org,\"Roux, \"\"Zoé\"\"\",referent;volunteer,eau;energie,"
+	    "Thiers;Saint-Amant-Roche-Savine,4,0\n",
+	    "export: the people file's format, by address, quoted");
+	b = open_store("export-b.db");
+	write_file_at(p, buf_str(&one), 2000);
+	is_int(people_read(p, &l, err, sizeof(err)), 0,
+	    "export: the reader takes it");
+	is_int(b ? people_import(b, &l, 20, NULL, err, sizeof(err)) : -1, 0,
+	    "export: imported into a fresh database");
+	people_list_free(&l);
+	if (b)
+		people_export(b, &two, err, sizeof(err));
+	is_str(buf_str(&two), buf_str(&one), "export: round trip, same bytes");
+	store_close(b);
+	store_close(a);
+	buf_free(&one);
+	buf_free(&two);
 }
 
 static void
 test_reload(void)
 {
 	struct store *st = open_store("reload.db");
-	struct people_watch w = { 0, 0, 0 };
+	struct people_watch w = { 0, 0, 0 }, w2 = { 0, 0, 0 };
 	const char *p = path_in("watch.csv");
 
 	ok(st != NULL, "reload: store opens");
@@ -562,13 +859,53 @@ test_reload(void)
 	write_file_at(p, "email,roles\na@x.org,volunteer\n", 3000);
 	is_int(people_reload_if_changed(st, p, &w, 16, err, sizeof(err)), 1,
 	    "reload: fixed file loaded");
-	is_str(q_text(st, ROLES_OF("a@x.org")), "volunteer:file",
-	    "reload: the fix applied");
-	unlink(p);
+	is_str(q_text(st, ROLES_OF("a@x.org")),
+	    "referent:file,volunteer:file",
+	    "reload: the role added, the one dropped from the file kept");
+	/* Changed since by the administrator: a restart (a new watch) or
+	 * a touched file with the same bytes does not apply it again. */
+	store_exec(st, "UPDATE persons SET name = 'By hand'", err,
+	    sizeof(err));
+	write_file_at(p, "email,name,roles\na@x.org,Ann,volunteer\n", 4000);
 	is_int(people_reload_if_changed(st, p, &w, 17, err, sizeof(err)), 1,
+	    "reload: a name in the file");
+	store_exec(st, "UPDATE persons SET name = 'By hand'", err,
+	    sizeof(err));
+	is_int(people_reload_if_changed(st, p, &w2, 18, err, sizeof(err)), 0,
+	    "reload: restart with the same file: not applied again");
+	set_mtime(p, 5000);
+	is_int(people_reload_if_changed(st, p, &w, 19, err, sizeof(err)), 0,
+	    "reload: touched, same bytes: not applied again");
+	is_str(q_text(st, "SELECT name FROM persons"), "By hand",
+	    "reload: the database's change stays");
+	is_int(q_int(st, "SELECT count(*) FROM events WHERE kind = "
+	    "'people_file'"), 4, "reload: one people_file event per sync");
+	/* Another line added: a's line is the same, her change stays;
+	 * then her line changes and is applied. */
+	write_file_at(p, "email,name,roles\na@x.org,Ann,volunteer\n"
+	    "b@x.org,Bea,referent\n", 4500);
+	is_int(people_reload_if_changed(st, p, &w, 19, err, sizeof(err)), 1,
+	    "reload: a new line");
+	is_str(q_text(st, "SELECT group_concat(name, ',') FROM (SELECT name "
+	    "FROM persons ORDER BY email)"), "By hand,Bea",
+	    "reload: only the new line applied");
+	write_file_at(p, "email,name,roles\na@x.org,Anne,volunteer\n"
+	    "b@x.org,Bea,referent\n", 4600);
+	is_int(people_reload_if_changed(st, p, &w, 19, err, sizeof(err)), 1,
+	    "reload: a's line changed");
+	is_str(q_text(st, "SELECT group_concat(name, ',') FROM (SELECT name "
+	    "FROM persons ORDER BY email)"), "Anne,Bea",
+	    "reload: the changed line applied");
+	unlink(p);
+	is_int(people_reload_if_changed(st, p, &w, 20, err, sizeof(err)), 1,
 	    "reload: removed file is a change");
-	is_str(q_text(st, ROLES_OF("a@x.org")), "(null)",
-	    "reload: no file, no file roles");
+	is_str(q_text(st, ROLES_OF("a@x.org")),
+	    "referent:file,volunteer:file", "reload: no file, roles stay");
+	is_str(q_text(st, "SELECT json_extract(details, '$.lines') FROM "
+	    "events WHERE kind = 'people_file' ORDER BY id DESC LIMIT 1"),
+	    "{}", "reload: no file, no line seen");
+	is_int(q_int(st, "SELECT active FROM persons"), 1,
+	    "reload: no file, still active");
 	store_close(st);
 }
 
@@ -582,6 +919,10 @@ main(void)
 	test_entry_set();
 	test_person();
 	test_sync();
+	test_person_event();
+	test_deactivate();
+	test_change();
+	test_export();
 	test_reload();
 	scratch_remove();
 	return tap_done();
