@@ -2,7 +2,8 @@
  * cli/ — the command line: main.c reads the global options and calls one
  * subcommand, each in its own file named after it (cmd_run.c for run and
  * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person.c,
- * cmd_outbox.c, cmd_quarantine.c, cmd_digest.c); daemon.c is the loop of
+ * cmd_outbox.c, cmd_quarantine.c, cmd_digest.c, and cmd_export.c,
+ * cmd_forget.c, cmd_purge.c for personal data); daemon.c is the loop of
  * `run` and the cycle of `poll` (fetch, timers, outbox, sent copies).
  * Only cli/ may call into every other folder.
  *
@@ -54,5 +55,11 @@ int cmd_person(struct cli *cli, int argc, char **argv);
 extern const char cmd_person_help[];
 int cmd_digest(struct cli *cli, int argc, char **argv);
 extern const char cmd_digest_help[];
+int cmd_export(struct cli *cli, int argc, char **argv);
+extern const char cmd_export_help[];
+int cmd_forget(struct cli *cli, int argc, char **argv);
+extern const char cmd_forget_help[];
+int cmd_purge(struct cli *cli, int argc, char **argv);
+extern const char cmd_purge_help[];
 
 #endif

@@ -46,6 +46,9 @@ static const struct subcommand commands[] = {
 	    CONFIG_REQUIRED },
 	{ "person", cmd_person, cmd_person_help, CONFIG_REQUIRED },
 	{ "digest", cmd_digest, cmd_digest_help, CONFIG_REQUIRED },
+	{ "export", cmd_export, cmd_export_help, CONFIG_REQUIRED },
+	{ "forget", cmd_forget, cmd_forget_help, CONFIG_REQUIRED },
+	{ "purge", cmd_purge, cmd_purge_help, CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -71,6 +74,9 @@ static const char main_help[] =
 "  outbox list|retry   the outgoing mail queue; send a failed mail again\n"
 "  person add|list|import  the network's people; sync and show the people file\n"
 "  digest [--print [--html]] [--to EMAIL]  build (and send) the digest now\n"
+"  export EMAIL [--out DIR]  everything stored about a person (JSON, mbox)\n"
+"  forget EMAIL        erase a person's personal data (RGPD erasure)\n"
+"  purge [--dry-run]   erase the raw mails of cases closed keep_raw_days ago\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 

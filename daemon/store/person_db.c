@@ -237,9 +237,7 @@ person_event(struct store *st, int64_t person_id, enum person_actor by,
 	return rc;
 }
 
-/* The references of the open cases the person is referent of, ", "
- * joined (new string), or NULL when there is none.  0 or -1. */
-static int
+int
 person_open_referent_refs(struct store *st, int64_t id, char **refs,
     char *err, size_t errlen)
 {

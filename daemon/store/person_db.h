@@ -111,6 +111,12 @@ int person_event(struct store *st, int64_t person_id, enum person_actor by,
     const char *const *kv, size_t nkv, long long now, char *err,
     size_t errlen);
 
+/* The references of the open cases the person is referent of, ", "
+ * joined, into *refs (a new string), or NULL when there is none: what
+ * must be handed over before the person leaves.  0 or -1. */
+int person_open_referent_refs(struct store *st, int64_t id, char **refs,
+    char *err, size_t errlen);
+
 /*
  * Deactivates the person (persons.active = 0: routed and invited nothing
  * new; their roles and history stay), with a 'person_deactivated' event
