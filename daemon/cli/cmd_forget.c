@@ -8,15 +8,20 @@
  * erases whatever trace of the address is left (none) and says so with
  * exit status 0.  SQLite keeps erased bytes in free pages and in the
  * write-ahead log: secure_delete zeroes what the erasure frees, and the
- * file is rewritten and the log emptied after the commit.
+ * file is rewritten and the log emptied after the commit.  A person the
+ * people file or [network] coordinators lists is refused: the daemon would
+ * bring them back at its next reading of the file.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "base/clock.h"
 #include "cli/cli.h"
 #include "config/config.h"
+#include "config/people_file.h"
 #include "store/forget_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
@@ -36,11 +41,41 @@ const char cmd_forget_help[] =
 "IMAP folders are not touched: delete them from the mailbox.\n"
 "\n"
 "Refused while they are the referent of an open case (the cases are\n"
-"named: hand them over first).  Running it again is harmless and says\n"
-"that nothing is stored.\n"
+"named: hand them over first), and while the people file or [network]\n"
+"coordinators lists them (remove them there first).  Running it again\n"
+"is harmless and says that nothing is stored.\n"
 "\n"
 "Exit status: 0 done (or nothing to do), 1 refused or error, 2 bad usage\n"
 "(also without --yes).\n";
+
+/* 1 (with the one line to print in err) when the configuration or the
+ * people file lists `email`, 0 if not, -1 when the file cannot be read. */
+static int
+forget_listed(const struct config *cfg, const char *email, char *err,
+    size_t errlen)
+{
+	struct people_list people = { NULL, 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < cfg->network.coordinators.n; i++)
+		if (strcasecmp(cfg->network.coordinators.items[i], email) == 0) {
+			snprintf(err, errlen, "%s: listed in [network] "
+			    "coordinators of %s; remove them there first",
+			    email, cfg->path);
+			return 1;
+		}
+	if (people_read(cfg->paths.people, &people, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < people.n && rc == 0; i++)
+		if (strcmp(people.items[i].email, email) == 0) {
+			snprintf(err, errlen, "%s: listed in %s line %d; remove "
+			    "the line first (the daemon would add them back)",
+			    email, cfg->paths.people, people.items[i].line);
+			rc = 1;
+		}
+	people_list_free(&people);
+	return rc;
+}
 
 int
 cmd_forget(struct cli *cli, int argc, char **argv)
@@ -77,12 +112,16 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 		goto fail;
 	found = forget_person(st, id, email, (long long)clock_now(), &n, &refs,
 	    err, sizeof(err));
+	if (found == 1)
+		snprintf(err, sizeof(err), "%s: referent of open cases %s; hand "
+		    "them over first (TRANSFERER or 'case assign')", email, refs);
+	else if (found == 0)
+		found = forget_listed(cli->cfg, email, err, sizeof(err));
 	if (found != 0) {
 		store_rollback(st, scratch, sizeof(scratch));
 		if (found < 0)
 			goto fail;
-		fprintf(stderr, "%s: referent of open cases %s; hand them over "
-		    "first (TRANSFERER or 'case assign')\n", email, refs);
+		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
 	if (store_commit(st, err, sizeof(err)) != 0) {

@@ -7,9 +7,10 @@
  * in order in the caller's transaction.  Two temporary tables name what
  * the statements work on: the cases the person carried and the stored
  * mails to blank, chosen before any text is erased (blanking a mail first
- * would hide the address that selects the next one).  Raw mails are
- * searched as bytes (instr on blobs), so an 8-bit mail and a NUL in an
- * attachment are searched like the rest.  Each statement is run behind
+ * would hide the address that selects the next one).  The address is
+ * looked for in the lower-cased mail (clients keep the case the sender
+ * typed), the name and the case references as bytes (instr on blobs), so
+ * an 8-bit mail is searched like the rest.  Each statement is run behind
  * FORGET_ARGS, which names the whole list, since SQLite refuses a value
  * for a parameter the statement does not have.
  */

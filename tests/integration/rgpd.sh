@@ -7,7 +7,8 @@
 # Camille: a byte scan of the database, its log and its index then finds
 # none of the address, the name and the sentences (it found each of them
 # before), while the cases' statistics are unchanged; a second forget does
-# nothing and says so.  Retention: two more cases closed a month apart;
+# nothing and says so; the people file's referent is refused once no case
+# is open.  Retention: two more cases closed a month apart;
 # `purge --dry-run` two years later lists exactly the older one, `purge`
 # blanks its mails and only them, and the daily job, once the other case
 # has passed the delay, purges its mails and logs how many.
@@ -219,6 +220,11 @@ inbox 1
 poll "poll: case 3 closed a month later" "2026-10-05 10:00"
 t_grep "the daily purge found nothing to purge" "$T/poll.log" "retention: 0 mails purged"
 t_sql "case 3 closed" "closed" "SELECT state FROM cases WHERE ref = 'CDP-2026-0003'"
+t_run "forget: a person of the people file is refused" 1 "$CDP" -c "$CONF" forget "referent@$D" --yes
+same "forget: the refusal names the file and line" "$T/err" <<EOF
+referent@$D: listed in $T/cdp/people.csv line 2; remove the line first (the daemon would add them back)
+EOF
+t_sql "the referent is still there" "referent@$D|Romane Référente" "SELECT email, name FROM persons WHERE email = 'referent@$D'"
 t_run "purge --help" 0 "$CDP" -c "$CONF" purge --help
 # Two years after case 4 closed (730 days: 7 September 2028), before case
 # 3 passes the delay.
