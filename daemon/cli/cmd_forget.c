@@ -128,8 +128,6 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 		store_rollback(st, scratch, sizeof(scratch));
 		goto fail;
 	}
-	if (forget_scrub_files(st, err, sizeof(err)) != 0)
-		goto fail;
 	if (id == 0 && n.received + n.sent + n.events + n.quarantine == 0)
 		printf("%s: nothing stored (already forgotten, or never "
 		    "known)\n", email);
@@ -145,6 +143,10 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 		    "deleted\n", n.received, n.sent, n.events, n.cases,
 		    n.quarantine);
 	}
+	fflush(stdout);
+	/* The erasure is committed and said; what is left is the file. */
+	if (forget_scrub_files(st, err, sizeof(err)) != 0)
+		goto fail;
 	rc = EXIT_OK;
 	goto out;
 fail:

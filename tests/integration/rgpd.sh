@@ -193,9 +193,31 @@ t_run "the scan finds every needle before forget" 0 sh -c "for n in '$ADDR' '$NA
 STATS="SELECT ref, kind, state, themes, commune, holder_id, referent_id, created_at, closed_at FROM cases ORDER BY ref"
 sql "$STATS" >"$T/stats.before"
 CID=$(sql "SELECT id FROM persons WHERE email = '$ADDR'")
-t_run "forget Camille" 0 "$CDP" -c "$CONF" --now "2026-09-08 12:00" forget "$ADDR" --yes
+# Another process (the daemon, say) reading the database keeps the log
+# from being emptied (forget waits for it 5 s, the busy timeout): the
+# erasure is committed, the file is not clean yet.
+/usr/bin/python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN")
+c.execute("SELECT count(*) FROM messages").fetchall()
+open(sys.argv[2], "w").close()
+time.sleep(8)
+c.execute("COMMIT")
+c.close()' "$DB" "$T/held" &
+HOLD=$!
+while [ ! -e "$T/held" ]; do sleep 0.1; done
+t_run "forget Camille while another process reads" 1 "$CDP" -c "$CONF" --now "2026-09-08 12:00" forget "$ADDR" --yes
 sed 's/^/# /' "$T/out"
 t_grep "forget: says what it did" "$T/out" "$ADDR: forgotten, now forgotten-$CID@invalid; mails blanked: "
+same "forget: then that the log is in use" "$T/err" <<EOF
+coupdepouce forget: the write-ahead log is in use by another process (the daemon?); stop it or run this again to empty the log
+EOF
+t_sql "the erasure is committed" "forgotten-$CID@invalid" "SELECT email FROM persons WHERE id = $CID"
+wait $HOLD
+t_run "forget again once it is gone" 0 "$CDP" -c "$CONF" forget "$ADDR" --yes
+same "forget again: nothing stored" "$T/out" <<EOF
+$ADDR: nothing stored (already forgotten, or never known)
+EOF
 scan >"$T/scan.after"
 same "the scan finds none of them after" "$T/scan.after" </dev/null
 t_run "the WAL is empty" 0 test ! -s "$DB-wal"
@@ -207,8 +229,8 @@ t_sql "Camille's cases lost their texts" "||
 t_sql "their mails and their cases' mails are blanked" "0|0" "SELECT (SELECT count(*) FROM messages WHERE length(raw) > 0 AND (case_id IN (1, 2) OR person_id = $CID)), (SELECT count(*) FROM outbox WHERE length(message) > 0 AND (case_id IN (1, 2) OR person_id = $CID))"
 t_sql "other cases' mails are kept" "1" "SELECT count(*) > 0 FROM messages WHERE case_id IN (3, 4) AND length(raw) > 0"
 t_sql "the audit event holds no personal data" "{\"person_id\":\"$CID\",\"by\":\"admin\"}" "SELECT details FROM events WHERE kind = 'forgotten'"
-t_run "forget again: nothing to do" 0 "$CDP" -c "$CONF" forget "$ADDR" --yes
-same "forget again: says so" "$T/out" <<EOF
+t_run "forget a third time: nothing to do" 0 "$CDP" -c "$CONF" forget "$ADDR" --yes
+same "forget a third time: says so" "$T/out" <<EOF
 $ADDR: nothing stored (already forgotten, or never known)
 EOF
 t_run "export after forget: no such person" 1 "$CDP" -c "$CONF" export "$ADDR"
