@@ -34,4 +34,14 @@
 int fileio_read(const char *path, size_t max, int flags, char **out,
     size_t *outlen, struct stat *st, char *err, size_t errlen);
 
+/*
+ * Writes n bytes at p to `path`, replacing the file, readable by its owner
+ * only (mode 0600, also when it existed before): what we write holds
+ * personal data (the RGPD export).  The data goes to a temporary file
+ * beside it first, renamed over `path` once complete, so a failure never
+ * leaves half a file.  0, or -1 with "PATH: reason" in err.
+ */
+int fileio_write_private(const char *path, const void *p, size_t n,
+    char *err, size_t errlen);
+
 #endif

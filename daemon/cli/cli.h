@@ -4,7 +4,8 @@
  * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person*.c (with
  * person_open.c, see cmd_person.h), cmd_outbox.c, cmd_quarantine.c,
  * cmd_digest.c, cmd_status.c, cmd_reprocess.c; cmd_case_admin.c for case
- * assign, note and close); daemon.c is the loop of
+ * assign, note and close; cmd_export.c, cmd_forget.c, cmd_purge.c for
+ * personal data); daemon.c is the loop of
  * `run` and the cycle of `poll` (fetch, timers, outbox, sent copies).
  * Only cli/ may call into every other folder.
  *
@@ -77,5 +78,11 @@ int cmd_person(struct cli *cli, int argc, char **argv);
 extern const char cmd_person_help[];
 int cmd_digest(struct cli *cli, int argc, char **argv);
 extern const char cmd_digest_help[];
+int cmd_export(struct cli *cli, int argc, char **argv);
+extern const char cmd_export_help[];
+int cmd_forget(struct cli *cli, int argc, char **argv);
+extern const char cmd_forget_help[];
+int cmd_purge(struct cli *cli, int argc, char **argv);
+extern const char cmd_purge_help[];
 
 #endif

@@ -48,6 +48,9 @@ static const struct subcommand commands[] = {
 	{ "digest", cmd_digest, cmd_digest_help, CONFIG_REQUIRED },
 	{ "status", cmd_status, cmd_status_help, CONFIG_REQUIRED },
 	{ "reprocess", cmd_reprocess, cmd_reprocess_help, CONFIG_REQUIRED },
+	{ "export", cmd_export, cmd_export_help, CONFIG_REQUIRED },
+	{ "forget", cmd_forget, cmd_forget_help, CONFIG_REQUIRED },
+	{ "purge", cmd_purge, cmd_purge_help, CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -81,6 +84,9 @@ static const char main_help[] =
 "  reprocess --since DATE [--db SCRATCH]  replay stored mail with the\n"
 "                      current rules in a copy of the database; print\n"
 "                      what would change\n"
+"  export EMAIL [--out DIR]  everything stored about a person (JSON, mbox)\n"
+"  forget EMAIL        erase a person's personal data (RGPD erasure)\n"
+"  purge [--dry-run]   erase the raw mails of cases closed keep_raw_days ago\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 

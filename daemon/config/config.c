@@ -122,6 +122,8 @@ static const struct conf_key conf_keys[] = {
 	    1, 100000, 0 },
 
 	{ "storage", "database", T_PATH, F(storage.database), NULL, 0, 0, 0 },
+	{ "storage", "keep_raw_days", T_DAYS, F(storage.keep_raw_days), "730",
+	    0, 36500, 0 },
 
 	{ "paths", "templates", T_PATH, F(paths.templates), "../templates",
 	    0, 0, 0 },

@@ -91,6 +91,9 @@ struct config {
 
 	struct {
 		char	*database;
+		/* Raw mails and bodies of cases closed longer ago are
+		 * purged (timers/retention.h); 0: kept forever. */
+		int	 keep_raw_days;
 	} storage;
 
 	struct {

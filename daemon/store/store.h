@@ -26,6 +26,9 @@
  *   store_backup.c   an online copy of the database (store_backup.h)
  *   testimony_db.c   holders asked to share their experience, and the
  *                    witnesses they become (testimonies)
+ *   export_db.c      everything stored about a person (RGPD access)
+ *   forget_db.c      erasing a person's personal data (RGPD erasure)
+ *   retention_db.c   purging the raw mails of cases closed long ago
  *
  * store.h — the SQLite database: opening, schema migrations, transactions,
  * and a small statement API for the other modules.
@@ -186,6 +189,19 @@ int store_step_done(struct store_stmt *s, const char *what, char *err,
  */
 int store_col_count(struct store_stmt *s);
 int store_col_is_null(struct store_stmt *s, int idx);
+/* The type of the value in the current row (tables are STRICT, but an
+ * expression or a NULL may differ from the declared type). */
+enum store_col_type {
+	STORE_COL_NULL,
+	STORE_COL_INT,
+	STORE_COL_FLOAT,
+	STORE_COL_TEXT,
+	STORE_COL_BLOB
+};
+enum store_col_type store_col_type(struct store_stmt *s, int idx);
+/* The column's name (its AS alias if any); borrowed, valid until the
+ * statement is finalized. */
+const char *store_col_name(struct store_stmt *s, int idx);
 int64_t store_col_int64(struct store_stmt *s, int idx);
 const char *store_col_text(struct store_stmt *s, int idx);
 const void *store_col_blob(struct store_stmt *s, int idx, size_t *len);

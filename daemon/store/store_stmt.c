@@ -168,6 +168,24 @@ store_col_is_null(struct store_stmt *s, int idx)
 	return sqlite3_column_type(s->stmt, idx) == SQLITE_NULL;
 }
 
+enum store_col_type
+store_col_type(struct store_stmt *s, int idx)
+{
+	switch (sqlite3_column_type(s->stmt, idx)) {
+	case SQLITE_INTEGER:	return STORE_COL_INT;
+	case SQLITE_FLOAT:	return STORE_COL_FLOAT;
+	case SQLITE_TEXT:	return STORE_COL_TEXT;
+	case SQLITE_BLOB:	return STORE_COL_BLOB;
+	default:		return STORE_COL_NULL;
+	}
+}
+
+const char *
+store_col_name(struct store_stmt *s, int idx)
+{
+	return sqlite3_column_name(s->stmt, idx);
+}
+
 int64_t
 store_col_int64(struct store_stmt *s, int idx)
 {

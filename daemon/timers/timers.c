@@ -22,6 +22,7 @@
 #include "config/config.h"
 #include "store/store.h"
 #include "timers/digest.h"
+#include "timers/retention.h"
 #include "timers/timers.h"
 #include "timers/timers_private.h"
 
@@ -43,6 +44,7 @@ static const struct timer_kind {
 	{ "milestone_ask",		"milestone",	timer_milestone },
 	{ "digest",			"digest",	timer_digest },
 	{ "testimony",			"testimony",	timer_testimony },
+	{ "retention",			"retention",	timer_retention },
 };
 #define NKINDS	(sizeof(timer_kinds) / sizeof(timer_kinds[0]))
 
@@ -184,8 +186,9 @@ timers_run(struct casework *cw, size_t *ran, char *err, size_t errlen)
 	int rc = 0;
 
 	*ran = 0;
-	/* The digest is the one job nothing else plans. */
-	if (digest_plan_next(cw, err, errlen) != 0)
+	/* The digest and the retention are the jobs nothing else plans. */
+	if (digest_plan_next(cw, err, errlen) != 0 ||
+	    retention_plan_next(cw, err, errlen) != 0)
 		return -1;
 	/* Nothing that can wait is done outside working time: a job due on
 	 * a Saturday runs on Monday morning, with Monday's view of the

@@ -22,6 +22,8 @@
  *     digest_render.c    the struct as template values
  *   testimony.c          the holder of a closed case asked to share
  *                        their experience
+ *   retention.h, .c      the daily purge of the raw mails of cases
+ *                        closed long ago
  *
  * timers.h — running the jobs that have come due (table jobs, job_db.h).
  *
@@ -39,7 +41,8 @@ struct casework;
 struct config;
 struct store;
 
-/* Plans the next digest if none is pending (digest.h), then runs the due
+/* Plans the next digest and retention if none is pending (digest.h,
+ * retention.h), then runs the due
  * jobs (at most a batch) if cw->now is working time, counting them in
  * *ran.  0, or -1 on a database error (err; the failing
  * job is rolled back and the rest wait for the next pass). */

@@ -51,6 +51,10 @@ int timer_digest(struct casework *cw, const struct timer_job *j,
 int timer_testimony(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);
 
+/* retention.c: retention, the daily purge of raw mails. */
+int timer_retention(struct casework *cw, const struct timer_job *j,
+    char *err, size_t errlen);
+
 /* remind_meeting.c: meeting_reminder. */
 int timer_meeting(struct casework *cw, const struct timer_job *j,
     char *err, size_t errlen);

@@ -14,6 +14,8 @@ referent@$D,Romane Référente,referent,alimentation,Ambert
 volunteer1@$D,Valérie Un,volunteer,alimentation,
 volunteer2@$D,Victor Deux,volunteer,alimentation,
 EOF
+# No daily retention job: this test counts every job a poll runs.
+echo "keep_raw_days = 0" >>"$CONF"
 poll() {	# NAME TIME
 	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
 	cp "$T/err" "$T/poll.log"

@@ -21,6 +21,8 @@ D=$MS_DOMAIN
 	done
 } >"$T/people.csv"
 cdp_people_config <"$T/people.csv"
+# No daily retention job: this test counts every job a poll runs.
+echo "keep_raw_days = 0" >>"$CONF"
 poll() {	# NAME TIME [ENV...]
 	_name=$1 _at=$2
 	shift 2

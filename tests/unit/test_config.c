@@ -72,6 +72,7 @@ test_defaults(void)
 	is_int(cfg->timers.digest_time, 8 * 60, "digest at 08:00");
 	is_int(cfg->timers.digest_referents, 0, "no referent digests");
 	is_int(cfg->timers.testimony_delay, 6, "testimony asked after 6 months");
+	is_int(cfg->storage.keep_raw_days, 730, "raw mails kept 730 days");
 	snprintf(want, sizeof(want), "%s/coupdepouce.db", scratch);
 	if (getenv("STATE_DIRECTORY") == NULL)
 		is_str(cfg->storage.database, want,
@@ -96,7 +97,7 @@ test_typed_values(void)
 	    "[imap]\nurl = imaps://h\npoll_interval = 5m\nidle = no\n"
 	    "max_message_size = 512k\nfolder = \" Boîte \"\n"
 	    "[smtp]\nurl = smtps://h\n"
-	    "[storage]\ndatabase = /var/lib/x.db\n"
+	    "[storage]\ndatabase = /var/lib/x.db\nkeep_raw_days = 0\n"
 	    "[timers]\nmeeting_reminders = 3d, 2, 0\ndigest_day = Jeudi\n"
 	    "digest_time = 7h30\ndigest_referents = yes\n"
 	    "testimony_delay = 0\n", 0644, &cfg),
@@ -120,6 +121,7 @@ test_typed_values(void)
 	is_int(cfg->network.work_start, 9 * 60 + 30, "09:30");
 	is_int(cfg->network.work_end, 18 * 60, "18h00");
 	is_str(cfg->storage.database, "/var/lib/x.db", "absolute path kept");
+	is_int(cfg->storage.keep_raw_days, 0, "raw mails kept forever");
 	is_int((long long)cfg->timers.n_meeting_reminders, 3, "three reminders");
 	is_int(cfg->timers.meeting_reminders[2], 0, "reminder on the day");
 	is_int(cfg->timers.digest_day, 4, "Jeudi is Thursday");
@@ -163,6 +165,8 @@ test_errors(void)
 		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n[timers]\ndigest_day = lun\n", "t.conf:8: digest_day: 'lun' is not a day of the week (monday to sunday, or lundi to dimanche)" },
 		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n[timers]\ndigest_time = 24:00\n", "t.conf:8: digest_time: '24:00' is not a time like 08:00" },
 		{ BASE "password = hunter2\n", "t.conf:7: password: the file holds a password but is readable by others (mode 0644)" },
+		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n[storage]\nkeep_raw_days = 99999\n", "t.conf:8: keep_raw_days: 99999 is out of range (0 to 36500 days)" },
+		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n[storage]\nkeep_raw_days = two years\n", "t.conf:8: keep_raw_days: 'two years' is not a number of days" },
 		{ BASE "folder = \n", "t.conf:7: folder: unknown key in [smtp]" },
 		{ "[network]\ncontact = a@b.c\n[imap]\nurl = imaps://h\nfolder =\n[smtp]\nurl = smtp://h\n", "t.conf:5: folder: must not be empty" },
 	};
