@@ -2,11 +2,15 @@
 # demo.sh BUILD — plays, through real mail servers on loopback, everything
 # coupdepouce can do so far, and shows the result: a holder writes, the
 # network acknowledges and routes the request, the referent, three
-# volunteers and the holder carry the support from the first analysis to
-# its closure by replying to mails.  The servers and the daemon's files
+# volunteers (one a newcomer outside the pool) and the holder carry the
+# support from the first analysis to its closure by replying to mails;
+# the coordinator manages the pool by replying to the digest; the
+# administrator checks the health and exercises a person's data rights.  The servers and the daemon's files
 # live in a temporary folder removed at the end (kept with KEEP=1).
 set -eu
 BUILD=${1:-build}
+MS_EXTRA_USERS=volunteer4
+export MS_EXTRA_USERS
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/servers.sh"
 REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
@@ -33,7 +37,6 @@ email,name,roles,themes,communes
 referent@$M,Romane Référente,referent,alimentation;biodiversite,Ambert;Marsac-en-Livradois
 referent2@$M,Rémi Référent,referent,energie;habitat,Thiers
 volunteer1@$M,Valérie Jardinière,volunteer,alimentation,
-volunteer2@$M,Victor Composteur,volunteer,alimentation;dechets,
 volunteer3@$M,Vanessa Apicultrice,volunteer,biodiversite;alimentation,
 CSV
 sed 's/^password = .*/password = ********/' "$D/cdp/coupdepouce.conf"
@@ -129,7 +132,7 @@ echo "  The referent receives the holder's new text (history and signature remov
 $MAILBOX wait referent --count 2 --timeout 20 >/dev/null
 inbox referent
 
-step "The referent replies to the assignment: ELIGIBLE, INVITER three volunteers"
+step "The referent replies to the assignment: ELIGIBLE, INVITER two volunteers of the pool and a newcomer (volunteer2, not in people.csv)"
 answer referent "$D/assign.eml" "ELIGIBLE
 INVITER volunteer1@$M, volunteer2@$M, volunteer3@$M
 
@@ -138,12 +141,13 @@ run "2026-11-30 14:00"
 for v in 1 2 3; do fetch volunteer$v 1 "$D/inv$v.eml"; done
 inbox holder; inbox volunteer1
 
-step "The volunteers answer as they would: two yes (one in a sentence), one no"
+step "The volunteers answer as they would: two yes (one in a sentence; the newcomer's OUI also signs the charter), one no"
 answer volunteer1 "$D/inv1.eml" "Oui, avec plaisir !"
 answer volunteer2 "$D/inv2.eml" "OUI"
 answer volunteer3 "$D/inv3.eml" "Non merci, pas disponible en ce moment."
 $MAILBOX wait coupdepouce --count 3 --timeout 20 >/dev/null
 run "2026-11-30 16:00"
+inbox volunteer2
 
 step "INTERLOCUTEUR: the group is complete, everyone is introduced to everyone"
 answer referent "$D/assign.eml" "INTERLOCUTEUR volunteer1@$M"
@@ -225,3 +229,21 @@ step "The last digest the coordinator received (text part; an HTML part goes wit
 _uid=$($MAILBOX list coordinator | awk -F '\t' '$3 ~ /^Synth/ {u = $1} END {print u}')
 $MAILBOX fetch coordinator "$_uid" >"$D/digest.eml"
 /usr/bin/python3 -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print("  Subject: "+m["Subject"]); print("\n".join("    | "+l for l in m.get_body(("plain",)).get_content().splitlines()))' "$D/digest.eml"
+
+step "The coordinator replies to that digest: BENEVOLE adds a volunteer, ANNUAIRE lists the pool"
+answer coordinator "$D/digest.eml" "BENEVOLE volunteer4@$M Vincent Menuisier ; habitat, energie ; Thiers
+ANNUAIRE"
+run "2027-02-01 14:00"
+$MAILBOX wait volunteer4 --subject "charte" --timeout 20 >"$D/welcome.eml"
+echo "  volunteer4 receives the welcome with the charter, and accepts it:"
+answer volunteer4 "$D/welcome.eml" "J'accepte la charte"
+run "2027-02-01 15:00"
+$MAILBOX wait coordinator --subject "^Annuaire" --timeout 20 >"$D/pool.eml"
+/usr/bin/python3 -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print("  Subject: "+m["Subject"]); print("\n".join("    | "+l for l in m.get_body(("plain",)).get_content().splitlines()))' "$D/pool.eml"
+"$CDP" -c "$CFG" person list
+
+step "The administrator: status for monitoring, a person's data (export), erasure (forget), retention (purge)"
+"$CDP" -c "$CFG" --now "2027-02-01 15:05" status || true
+"$CDP" -c "$CFG" export volunteer2@$M | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print("  export volunteer2: %d case(s), %d mail(s) from them, %d mail(s) to them" % (len(d["cases"]), len(d["mails_from_them"]), len(d["mails_to_them"])))'
+"$CDP" -c "$CFG" forget volunteer2@$M --yes
+"$CDP" -c "$CFG" --now "2029-03-01 10:00" purge --dry-run

@@ -9,8 +9,10 @@
 # (naming it) and done for a volunteer without any.  A coordinator's new
 # mail runs only when our server vouches for it (Authentication-Results);
 # forged, it runs nothing and opens no case.  A referent's BENEVOLE in a
-# reply to a case mail is refused.
-MS_EXTRA_USERS="volunteer8 volunteer9"
+# reply to a case mail is refused.  Last, the referent invites the
+# volunteer added by mail and a newcomer outside the pool; both answer
+# OUI, and the newcomer is then in the pool with the case's themes.
+MS_EXTRA_USERS="volunteer8 volunteer9 newcomer"
 export MS_EXTRA_USERS
 . "$(dirname "$0")/../lib.sh"
 # The database's times read as Paris times by sqlite3's 'localtime'.
@@ -210,4 +212,28 @@ t_sql "the person changed, not the case" '["Ambert"]|new' \
     "SELECT p.communes, c.state FROM persons p, cases c WHERE p.email = 'volunteer9@$D' AND c.ref = 'CDP-2027-0002'"
 t_sql "the command on the case's timeline" "COMMUNES|ok" \
     "SELECT json_extract(details, '$.verb'), json_extract(details, '$.outcome') FROM events WHERE kind = 'command' AND case_id = (SELECT id FROM cases WHERE ref = 'CDP-2027-0002')"
+# --- The referent invites the volunteer added by mail and a newcomer ------
+answer referent "$T/assignment.eml" "ELIGIBLE
+INVITER volunteer9@$D, newcomer@$D"
+inbox
+poll "poll: ELIGIBLE and INVITER" "2027-03-22 11:20"
+t_sql "both invited to the case" "newcomer@$D|invited
+volunteer9@$D|invited" \
+    "SELECT p.email, m.status FROM case_members m JOIN persons p ON p.id = m.person_id JOIN cases c ON c.id = m.case_id WHERE c.ref = 'CDP-2027-0001' AND m.role = 'volunteer' ORDER BY p.email"
+got volunteer9 "CDP-2027-0001"
+cp "$T/got.eml" "$T/inv9.eml"
+got newcomer "CDP-2027-0001" "J'ACCEPTE LA CHARTE|charte"
+cp "$T/got.eml" "$T/invnew.eml"
+answer volunteer9 "$T/inv9.eml" "OUI"
+answer newcomer "$T/invnew.eml" "OUI"
+$MAILBOX wait coupdepouce --count 2 --timeout 20 >/dev/null
+poll "poll: both answer OUI" "2027-03-22 11:30"
+t_sql "both accepted" "newcomer@$D|accepted
+volunteer9@$D|accepted" \
+    "SELECT p.email, m.status FROM case_members m JOIN persons p ON p.id = m.person_id JOIN cases c ON c.id = m.case_id WHERE c.ref = 'CDP-2027-0001' AND m.role = 'volunteer' ORDER BY p.email"
+t_sql "the newcomer is in the pool, charter signed, with the case's themes" \
+    "volunteer|1|1" \
+    "SELECT (SELECT group_concat(role) FROM person_roles WHERE person_id = p.id), p.charter_signed_at IS NOT NULL, p.themes = c.themes FROM persons p, cases c WHERE p.email = 'newcomer@$D' AND c.ref = 'CDP-2027-0001'"
+t_sql "the volunteer added by mail keeps their own themes" '["eau","biodiversite"]' \
+    "SELECT themes FROM persons WHERE email = 'volunteer9@$D'"
 t_done

@@ -37,7 +37,7 @@ t_grep "no database: said why" "$T/err" "the daemon creates the database at its 
 t_run "poll once" 0 cdp poll
 NOW="2026-11-30 10:20"
 t_run "status after a poll: healthy" 0 cdp status --json
-t_eq "healthy JSON" "True|[]|2026-11-30T10:20:00+01:00|2026-11-30T10:00:00+01:00|1200|5400|None|None|0|0|0|None|None|3600|0|[{'kind': 'digest', 'next_due': '2026-12-07T08:00:00+01:00', 'count': 1}]" \
+t_eq "healthy JSON" "True|[]|2026-11-30T10:20:00+01:00|2026-11-30T10:00:00+01:00|1200|5400|None|None|0|0|0|None|None|3600|0|[{'kind': 'retention', 'next_due': '2026-12-01T10:00:00+01:00', 'count': 1}, {'kind': 'digest', 'next_due': '2026-12-07T08:00:00+01:00', 'count': 1}]" \
     "$(js 'j["healthy"]' 'j["problems"]' 'j["now"]' 'j["imap"]["last_fetch"]' 'j["imap"]["last_fetch_age"]' 'j["imap"]["late_after"]' 'j["smtp"]["last_error"]' 'j["smtp"]["next_attempt"]' 'j["outbox"]["queued"]' 'j["outbox"]["failed"]' 'j["outbox"]["late"]' 'j["outbox"]["oldest_queued"]' 'j["outbox"]["oldest_queued_age"]' 'j["outbox"]["late_after"]' 'j["quarantine"]' 'j["jobs"]')"
 t_eq "JSON keys" "healthy problems now imap smtp outbox quarantine jobs database" \
     "$(js '" ".join(j)')"
