@@ -234,7 +234,7 @@ step "The coordinator replies to that digest: BENEVOLE adds a volunteer, ANNUAIR
 answer coordinator "$D/digest.eml" "BENEVOLE volunteer4@$M Vincent Menuisier ; habitat, energie ; Thiers
 ANNUAIRE"
 run "2027-02-01 14:00"
-$MAILBOX wait volunteer4 --subject "charte" --timeout 20 >"$D/welcome.eml"
+$MAILBOX wait volunteer4 --subject "^Bienvenue" --timeout 20 >"$D/welcome.eml"
 echo "  volunteer4 receives the welcome with the charter, and accepts it:"
 answer volunteer4 "$D/welcome.eml" "J'accepte la charte"
 run "2027-02-01 15:00"

@@ -69,6 +69,10 @@ struct cmd_res {
 					 * "added themes_changed" */
 	struct cmd_addr	 addrs[CMD_MAX_ADDRS];	/* per address, in order */
 	size_t		 naddrs;
+	int		 replied;	/* the effect's own mail answered the
+					 * sender (a newcomer's OUI gets the
+					 * welcome): no transcript for it
+					 * when all went well */
 };
 
 /* The case and the sender, as every effect sees them.  Pool commands

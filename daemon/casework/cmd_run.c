@@ -348,6 +348,8 @@ run_one(struct cmd_ctx *x, const struct mailcmd *cmd, struct cmd_res *res,
 	else if (r->effect(x, cmd, res, err, errlen) != 0) {
 		res->outcome = CMDOUT_INTERNAL;
 		return -1;
+	} else if (res->replied) {
+		*replied = 1;
 	}
 	/* Without a case the event is about the sender (person_event()),
 	 * where personal data about others (a BENEVOLE line) has no place:

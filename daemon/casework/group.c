@@ -403,8 +403,11 @@ group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
 		return -1;
 	/* Invited from outside the pool: a yes is also a yes to the
 	 * network; a no leaves them out of it. */
-	if (yes && !in_pool && volunteer_join(x, err, errlen) != 0)
-		return -1;
+	if (yes && !in_pool) {
+		if (volunteer_join(x, err, errlen) != 0)
+			return -1;
+		res->replied = 1;
+	}
 	if (group_int(x, "SELECT count(*) FILTER (WHERE status = 'accepted') "
 	    "FROM case_members WHERE case_id = ?1 AND role = 'volunteer' "
 	    "AND ?2 = ?2", 0, &accepted, err, errlen) != 0 ||

@@ -76,19 +76,6 @@ static const char *const flag_names[] = {
 	"unassigned", "decision_late", "inactive", "bounce", "untrusted"
 };
 
-static void
-set_time(struct json_out *o, const char *key, struct store_stmt *s, int col)
-{
-	char iso[40];
-
-	if (store_col_is_null(s, col)) {
-		json_out_set_null(o, key);
-		return;
-	}
-	clock_iso8601((time_t)store_col_int64(s, col), iso, sizeof(iso));
-	json_out_set_string(o, key, iso);
-}
-
 static const char *
 col_text(struct store_stmt *s, int col)
 {
@@ -146,8 +133,8 @@ case_summary_json(struct store_stmt *s)
 	json_out_set_string(o, "commune", col_text(s, 8));
 	json_out_set(o, "themes", json_out_parse(store_col_text(s, 9)));
 	json_out_set(o, "flags", flags_json(store_col_int64(s, 10)));
-	set_time(o, "created", s, 11);
-	set_time(o, "last_activity", s, 12);
+	cli_json_set_time(o, "created", s, 11);
+	cli_json_set_time(o, "last_activity", s, 12);
 	return o;
 }
 
@@ -238,8 +225,8 @@ member_row(struct store_stmt *s)
 
 	json_out_set_string(o, "role", store_col_text(s, 2));
 	json_out_set_string(o, "status", store_col_text(s, 3));
-	set_time(o, "invited", s, 4);
-	set_time(o, "answered", s, 5);
+	cli_json_set_time(o, "invited", s, 4);
+	cli_json_set_time(o, "answered", s, 5);
 	return o;
 }
 
@@ -248,7 +235,7 @@ meeting_row(struct store_stmt *s)
 {
 	struct json_out *o = json_out_object();
 
-	set_time(o, "starts", s, 0);
+	cli_json_set_time(o, "starts", s, 0);
 	json_out_set_string(o, "location", col_text(s, 1));
 	json_out_set_string(o, "state", store_col_text(s, 2));
 	json_out_set_int(o, "sequence", store_col_int64(s, 3));
@@ -261,7 +248,7 @@ milestone_row(struct store_stmt *s)
 	struct json_out *o = json_out_object();
 
 	json_out_set_string(o, "kind", store_col_text(s, 0));
-	set_time(o, "due", s, 1);
+	cli_json_set_time(o, "due", s, 1);
 	json_out_set_string(o, "label", store_col_text(s, 2));
 	json_out_set_string(o, "state", store_col_text(s, 3));
 	return o;
@@ -272,7 +259,7 @@ event_row(struct store_stmt *s)
 {
 	struct json_out *o = json_out_object(), *m;
 
-	set_time(o, "at", s, 0);
+	cli_json_set_time(o, "at", s, 0);
 	json_out_set_string(o, "kind", store_col_text(s, 1));
 	json_out_set(o, "actor", person_json(s, 2, 3));
 	json_out_set(o, "details", json_out_parse(col_text(s, 4)));
@@ -296,11 +283,11 @@ mail_row(struct store_stmt *s)
 {
 	struct json_out *o = json_out_object();
 
-	set_time(o, "created", s, 0);
+	cli_json_set_time(o, "created", s, 0);
 	json_out_set_string(o, "template", col_text(s, 1));
 	json_out_set(o, "to", person_json(s, 2, 3));
 	json_out_set_string(o, "status", store_col_text(s, 4));
-	set_time(o, "sent", s, 5);
+	cli_json_set_time(o, "sent", s, 5);
 	json_out_set_string(o, "message_id", col_text(s, 6));
 	return o;
 }
@@ -416,8 +403,8 @@ case_cmd_show(struct store *st, const char *ref, int json)
 		return rc;
 	}
 	o = case_summary_json(s);
-	set_time(o, "state_since", s, 14);
-	set_time(o, "closed", s, 15);
+	cli_json_set_time(o, "state_since", s, 14);
+	cli_json_set_time(o, "closed", s, 15);
 	json_out_set_string(o, "reason", col_text(s, 16));
 	json_out_set_string(o, "roadmap", col_text(s, 17));
 	json_out_set(o, "contact", person_json(s, 18, 19));

@@ -234,6 +234,12 @@ volunteer9@$D|accepted" \
 t_sql "the newcomer is in the pool, charter signed, with the case's themes" \
     "volunteer|1|1" \
     "SELECT (SELECT group_concat(role) FROM person_roles WHERE person_id = p.id), p.charter_signed_at IS NOT NULL, p.themes = c.themes FROM persons p, cases c WHERE p.email = 'newcomer@$D' AND c.ref = 'CDP-2027-0001'"
+got newcomer "^Bienvenue parmi les personnes ressources du réseau \[CDP-2027-0001\]$"
+# The welcome answers the newcomer's OUI: no transcript besides it (both
+# would leave in the same pass, so the welcome's arrival is the moment).
+sleep 1
+is "the welcome is the only answer to the newcomer" \
+    "0" "$(n newcomer "Suite donnée à vos commandes [CDP-2027-0001]")"
 t_sql "the volunteer added by mail keeps their own themes" '["eau","biodiversite"]' \
     "SELECT themes FROM persons WHERE email = 'volunteer9@$D'"
 t_done
