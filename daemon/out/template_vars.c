@@ -129,6 +129,14 @@ static const char *const decision_ineligible_vars[] = {
 	NULL
 };
 
+/* A list of the people of a case, for transfer, introduction and
+ * status. */
+#define MEMBER_VARS							\
+	"members", "members.name", "members.address",			\
+	"members.is_holder", "members.is_referent",			\
+	"members.is_volunteer", "members.is_contact",			\
+	"members.invited", "members.accepted", "members.declined"
+
 static const char *const transfer_vars[] = {
 	"ref",
 	"referent_name",	/* the new referent */
@@ -138,6 +146,15 @@ static const char *const transfer_vars[] = {
 	"commune", "themes",
 	"state_new", "state_analysis", "state_forming", "state_meeting",
 	"state_active",		/* exactly one is true */
+	MEMBER_VARS,		/* the people of the case, as in STATUT */
+	NULL
+};
+
+static const char *const transfer_notice_vars[] = {
+	"ref", "recipient_name",
+	"referent_name",	/* the new referent (address if unknown) */
+	"referent_address",
+	"is_holder",		/* true: the recipient holds the initiative */
 	NULL
 };
 
@@ -200,13 +217,6 @@ static const char *const invitation_answer_vars[] = {
 	"pending_count",	/* invitations still unanswered */
 	NULL
 };
-
-/* A list of the people of a case, for introduction and status. */
-#define MEMBER_VARS							\
-	"members", "members.name", "members.address",			\
-	"members.is_holder", "members.is_referent",			\
-	"members.is_volunteer", "members.is_contact",			\
-	"members.invited", "members.accepted", "members.declined"
 
 static const char *const introduction_vars[] = {
 	"ref", "recipient_name",
@@ -524,6 +534,8 @@ static const struct known_template known[] = {
 	{ "decision_ineligible", "the holder told, kindly, it is not",
 	    decision_ineligible_vars },
 	{ "transfer", "a case handed to another referent", transfer_vars },
+	{ "transfer_notice", "the holder and the group told who follows "
+	    "the case now", transfer_notice_vars },
 	{ "invitation", "a volunteer invited to join a support group",
 	    invitation_vars },
 	{ "invitation_reminder", "a volunteer reminded of an unanswered "
