@@ -96,6 +96,13 @@ static const char *const duplicate_notice_vars[] = {
 	NULL
 };
 
+static const char *const merged_vars[] = {
+	"ref",			/* the case that goes on */
+	"old_ref",		/* the case folded into it, now closed */
+	"recipient_name", "subject",
+	NULL
+};
+
 static const char *const bounce_notice_vars[] = {
 	"ref",
 	"recipient_name",	/* the referent, or a coordinator */
@@ -394,7 +401,8 @@ static const char *const charter_vars[] = {
 #define HELP_VARS							\
 	"commands", "commands.verb",					\
 	"commands.eligible", "commands.non_eligible",			\
-	"commands.transferer", "commands.inviter", "commands.oui",	\
+	"commands.transferer", "commands.fusionner", "commands.inviter", \
+	"commands.oui",							\
 	"commands.non", "commands.interlocuteur", "commands.rencontre",	\
 	"commands.annuler_rencontre", "commands.feuille_de_route",	\
 	"commands.point", "commands.note", "commands.cloturer",		\
@@ -534,6 +542,8 @@ static const struct known_template known[] = {
 	{ "decision_ineligible", "the holder told, kindly, it is not",
 	    decision_ineligible_vars },
 	{ "transfer", "a case handed to another referent", transfer_vars },
+	{ "merged", "the holder told their new case joined an open one "
+	    "(FUSIONNER)", merged_vars },
 	{ "transfer_notice", "the holder and the group told who follows "
 	    "the case now", transfer_notice_vars },
 	{ "invitation", "a volunteer invited to join a support group",
