@@ -96,6 +96,14 @@ static const char *const duplicate_notice_vars[] = {
 	NULL
 };
 
+static const char *const attendance_vars[] = {
+	"ref", "recipient_name",
+	"who", "who_address",	/* who answered from their calendar */
+	"accepted", "declined", "tentative",	/* exactly one is true */
+	"meeting_date", "meeting_time",
+	NULL
+};
+
 static const char *const merged_vars[] = {
 	"ref",			/* the case that goes on */
 	"old_ref",		/* the case folded into it, now closed */
@@ -542,6 +550,8 @@ static const struct known_template known[] = {
 	{ "decision_ineligible", "the holder told, kindly, it is not",
 	    decision_ineligible_vars },
 	{ "transfer", "a case handed to another referent", transfer_vars },
+	{ "attendance", "a calendar answer to the meeting told in words",
+	    attendance_vars },
 	{ "merged", "the holder told their new case joined an open one "
 	    "(FUSIONNER)", merged_vars },
 	{ "transfer_notice", "the holder and the group told who follows "
