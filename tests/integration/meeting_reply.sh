@@ -48,18 +48,7 @@ PY
 	$MAILBOX send --as "$2" --to "coupdepouce@$D" "$T/itip.eml"
 }
 
-request holder "Jardin partagé" 1
-poll "poll: the request" "2026-11-30 10:00"
-t_run "the referent gets the case" 0 $MAILBOX wait referent --subject "$REF" --timeout 20
-cp "$T/out" "$T/assign.eml"
-answer referent "$T/assign.eml" "ELIGIBLE
-INVITER volunteer1@$D"
-$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
-poll "poll: ELIGIBLE + INVITER" "2026-11-30 11:00"
-$MAILBOX wait volunteer1 --subject "Accepteriez-vous" --timeout 20 >"$T/inv.eml"
-answer volunteer1 "$T/inv.eml" "OUI"
-$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
-poll "poll: OUI" "2026-11-30 12:00"
+with_group
 answer referent "$T/assign.eml" "INTERLOCUTEUR volunteer1@$D
 RENCONTRE 10/12/2026 18h30 à la mairie"
 $MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null

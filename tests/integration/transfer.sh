@@ -18,20 +18,7 @@ REF=CDP-2026-0001
 NOTICE="Nouvelle personne référente pour votre dossier [$REF]"
 HANDED="Un dossier vous est confié par Romane Référente [$REF]"
 
-request holder "Jardin partagé" 1
-poll "poll: the request" "2026-11-30 10:00"
-t_run "the referent gets the case" 0 $MAILBOX wait referent --subject "$REF" --timeout 20
-cp "$T/out" "$T/assign.eml"
-answer referent "$T/assign.eml" "ELIGIBLE
-INVITER volunteer1@$D"
-$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
-poll "poll: ELIGIBLE + INVITER" "2026-11-30 11:00"
-t_run "the volunteer is invited" 0 $MAILBOX wait volunteer1 --subject "$(rx "Accepteriez-vous d'accompagner une initiative ? [$REF]")" --timeout 20
-cp "$T/out" "$T/invite.eml"
-answer volunteer1 "$T/invite.eml" "OUI"
-$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
-poll "poll: OUI" "2026-11-30 12:00"
-is "the volunteer is in the group" "$(sql "SELECT status FROM case_members m JOIN persons p ON p.id = m.person_id WHERE p.email = 'volunteer1@$D'" 2>/dev/null || true)" "accepted"
+with_group
 
 answer referent "$T/assign.eml" "TRANSFERER referent2@$D"
 $MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
