@@ -50,3 +50,23 @@ text() {
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 print(m.get_body(("plain",)).get_content())' "$1" >"$1.txt"
 }
+
+# with_group: holder's request CDP-2026-0001 polled on 30/11/2026 at
+# 10:00, the referent's ELIGIBLE + INVITER volunteer1 at 11:00, its OUI
+# at 12:00; the assignment kept in $T/assign.eml
+with_group() {
+	request holder "Jardin partagé" 1
+	poll "poll: the request" "2026-11-30 10:00"
+	t_run "the referent gets the case" 0 $MAILBOX wait referent --subject "CDP-2026-0001" --timeout 20
+	cp "$T/out" "$T/assign.eml"
+	answer referent "$T/assign.eml" "ELIGIBLE
+INVITER volunteer1@$D"
+	$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
+	poll "poll: ELIGIBLE + INVITER" "2026-11-30 11:00"
+	t_run "the volunteer is invited" 0 $MAILBOX wait volunteer1 --subject "^Accepteriez-vous" --timeout 20
+	cp "$T/out" "$T/invite.eml"
+	answer volunteer1 "$T/invite.eml" "OUI"
+	$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
+	poll "poll: OUI" "2026-11-30 12:00"
+	is "the volunteer is in the group" "$(sql "SELECT status FROM case_members m JOIN persons p ON p.id = m.person_id WHERE p.email = 'volunteer1@$D'")" "accepted"
+}

@@ -20,8 +20,10 @@
  *                   command's effect, the transcript
  *   decision.c      effects: ELIGIBLE, NON ELIGIBLE, TRANSFERER,
  *                   CLOTURER, ABANDON
+ *   merge.c         effect: FUSIONNER
  *   group.c         effects: INVITER, OUI / NON, INTERLOCUTEUR
  *   meeting.c       effects: RENCONTRE, ANNULER RENCONTRE; iTIP answers
+ *                   (attendance.c tells them in words)
  *   roadmap.c       effects: FEUILLE DE ROUTE, POINT
  *   milestone.c     effects: FAIT, REPORTER; a step's reminder and
  *                   question jobs (milestone_pick.c: which step a

@@ -20,6 +20,7 @@
 #include "casework/decision.h"
 #include "casework/group.h"
 #include "casework/meeting.h"
+#include "casework/merge.h"
 #include "casework/milestone.h"
 #include "casework/pool.h"
 #include "casework/pool_list.h"
@@ -64,6 +65,8 @@ static const struct verb_rule rules[] = {
 	    decision_ineligible },
 	{ CMD_TRANSFERER, "transferer", R_REFERENT | R_COORD, K_SUPPORT,
 	    decision_transfer },
+	{ CMD_FUSIONNER, "fusionner", R_REFERENT | R_COORD, K_SUPPORT,
+	    merge_case },
 	{ CMD_INVITER, "inviter", R_REFERENT | R_COORD, K_SUPPORT,
 	    group_invite },
 	{ CMD_OUI, "oui", R_INVITED, K_SUPPORT, group_answer },
@@ -323,6 +326,7 @@ parse_outcome(enum mailcmd_error e)
 	case CMDERR_BAD_ADDRESS:
 		return CMDOUT_BAD_ADDRESS;
 	case CMDERR_MISSING_ARGUMENT:
+	case CMDERR_BAD_REF:
 		break;
 	}
 	return CMDOUT_MISSING_ARGUMENT;

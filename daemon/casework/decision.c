@@ -121,6 +121,26 @@ decision_set_states(struct tpl_data *d, const char *state)
 	}
 }
 
+static int decision_tell_group(struct cmd_ctx *x, const char *tpl,
+    struct tpl_data *d, int which, char *err, size_t errlen);
+
+/* The holder and the group learn who follows the case now: their mails
+ * would otherwise keep naming the previous referent. */
+static int
+decision_transfer_notice(struct cmd_ctx *x, const struct cw_person *to,
+    char *err, size_t errlen)
+{
+	struct tpl_data *d = tpl_data_new();
+	int rc;
+
+	tpl_set(d, "referent_name", to->name[0] ? to->name : to->email);
+	tpl_set(d, "referent_address", to->email);
+	rc = decision_tell_group(x, "transfer_notice", d, GROUP_HOLDER |
+	    GROUP_VOLUNTEERS, err, errlen);
+	tpl_data_free(d);
+	return rc;
+}
+
 int
 decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen)
@@ -183,10 +203,14 @@ decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
 		free(themes);
 	}
 	decision_set_states(d, x->c.state);
-	rc = casemail_send(x->cw, "transfer", d, "referent_name", x->c.ref,
-	    x->c.id, &to, 1, err, errlen);
+	rc = cmdctx_members(x, d, err, errlen);
+	if (rc == 0)
+		rc = casemail_send(x->cw, "transfer", d, "referent_name",
+		    x->c.ref, x->c.id, &to, 1, err, errlen);
 	tpl_data_free(d);
 	free(text);
+	if (rc == 0)
+		rc = decision_transfer_notice(x, &to, err, errlen);
 	return rc;
 }
 

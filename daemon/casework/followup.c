@@ -128,6 +128,15 @@ out:
 	return rc;
 }
 
+static int
+followup_blank(const char *text)
+{
+	for (; text != NULL && *text != '\0'; text++)
+		if (!isspace((unsigned char)*text))
+			return 0;
+	return 1;
+}
+
 int
 followup_record(struct casework *cw, const struct cw_mail *mail,
     const struct thread_match *tm, char *err, size_t errlen)
@@ -188,9 +197,12 @@ followup_record(struct casework *cw, const struct cw_mail *mail,
 	 * as the closing mail invites them to. */
 	holder = strcmp(tm->role, "holder") == 0 ||
 	    strcmp(tm->role, "reporter") == 0;
-	if (holder && (!ran || (closed && followup_more_than_commands(
-	    mail->new_text, &cl))) && followup_forward(cw, mail, &c, &sender,
-	    err, errlen) != 0)
+	/* A calendar answer with no words was told in a sentence
+	 * (attendance.h): forwarded, it would read as an empty mail. */
+	if (holder && !(itip && followup_blank(mail->new_text)) &&
+	    (!ran || (closed && followup_more_than_commands(mail->new_text,
+	    &cl))) && followup_forward(cw, mail, &c, &sender, err,
+	    errlen) != 0)
 		goto out;
 	rc = 0;
 out:

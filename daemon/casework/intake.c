@@ -58,6 +58,23 @@ intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
 	    err, errlen);
 }
 
+/* Whether a duplicate notice about case other_ref went today: one a day
+ * per case, so that a flood of mails from one address does not become a
+ * flood of notices.  1, 0 or -1. */
+static int
+intake_noticed_today(struct intake *in, const char *other_ref, char *err,
+    size_t errlen)
+{
+	int64_t one;
+
+	return store_get_int64(in->cw->st, &one, NULL, "SELECT 1 FROM outbox "
+	    "o JOIN events e ON e.case_id = o.case_id AND e.kind = "
+	    "'possible_duplicate' AND json_extract(e.details, '$.other_ref') "
+	    "= ?1 WHERE o.template = 'duplicate_notice' AND o.created_at >= "
+	    "?2 LIMIT 1", STORE_ARGS(STORE_TEXT(other_ref),
+	    STORE_INT(clock_day_start(in->cw->now))), err, errlen);
+}
+
 static int
 intake_event(struct intake *in, const char *kind, const char *const *kv,
     size_t nkv, char *err, size_t errlen)
@@ -269,10 +286,7 @@ intake_duplicate(struct intake *in, int64_t other_id, int tag_only,
 	rc = case_load(in->cw->st, other_id, &other, err, errlen);
 	if (rc <= 0)
 		return rc;
-	/* One notice a day per case: a flood of mails from one address
-	 * must not become a flood of notices. */
-	rc = intake_sent_today(in, "duplicate_notice", "duplicate_notice",
-	    other.id, 0, err, errlen);
+	rc = intake_noticed_today(in, other.ref, err, errlen);
 	if (rc != 0) {
 		kv[1] = other.ref;
 		if (rc > 0)
@@ -294,9 +308,10 @@ intake_duplicate(struct intake *in, int64_t other_id, int tag_only,
 	tpl_set(d, "subject", in->subject);
 	tpl_set(d, "text", in->mail->new_text);
 	tpl_set_bool(d, "tag_only", tag_only);
-	/* The notice is about the other case: it goes in that thread. */
+	/* The notice is bound to the new case: the answer (FUSIONNER, or
+	 * a decision) is about it, not about the case it may duplicate. */
 	rc = casemail_send(in->cw, "duplicate_notice", d, "recipient_name",
-	    other.ref, other.id, to, nto, err, errlen);
+	    in->ref, in->case_id, to, nto, err, errlen);
 	tpl_data_free(d);
 	if (rc == 0)
 		rc = intake_event(in, "possible_duplicate", kv, 2, err, errlen);

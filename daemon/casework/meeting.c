@@ -33,6 +33,7 @@
 #include "base/hash.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "casework/attendance.h"
 #include "casework/case_mail.h"
 #include "casework/cmd_context.h"
 #include "casework/meeting.h"
@@ -559,24 +560,27 @@ meeting_is_calendar(const struct msg_attachment *a)
 	    (n > 4 && strcasecmp(a->filename + n - 4, ".ics") == 0);
 }
 
-/* 1 and the case's reference when `uid` is a meeting of the case, 0 if
- * not, -1. */
+/* 1, the case's reference and the meeting's start when `uid` is a
+ * meeting of the case, 0 if not, -1. */
 static int
 meeting_find_uid(struct casework *cw, int64_t case_id, const char *uid,
-    char *ref, size_t reflen, char *err, size_t errlen)
+    char *ref, size_t reflen, long long *starts_at, char *err,
+    size_t errlen)
 {
 	struct store_stmt *s;
 	int rc;
 
-	s = store_query(cw->st, "SELECT c.ref FROM meetings m JOIN cases c "
+	s = store_query(cw->st, "SELECT c.ref, m.starts_at FROM meetings m "
+	    "JOIN cases c "
 	    "ON c.id = m.case_id WHERE m.uid = ?1 AND m.case_id = ?2",
 	    STORE_ARGS(STORE_TEXT(uid), STORE_INT(case_id)), err, errlen);
 	if (s == NULL)
 		return -1;
 	rc = store_step(s);
-	if (rc == STORE_ROW)
+	if (rc == STORE_ROW) {
 		snprintf(ref, reflen, "%s", store_col_text(s, 0));
-	else if (rc < 0)
+		*starts_at = store_col_int64(s, 1);
+	} else if (rc < 0)
 		snprintf(err, errlen, "meeting %s: %s", uid,
 		    store_errmsg(cw->st));
 	store_finalize(s);
@@ -605,6 +609,7 @@ meeting_itip_reply(struct casework *cw, const struct cw_mail *mail,
 		char *uid = NULL, *attendee = NULL, *partstat = NULL;
 		char why[256], ref[64], seq[16];
 		const char *kv[8];
+		long long starts_at = 0;
 		int sequence, known;
 
 		if (!meeting_is_calendar(a) || a->data == NULL)
@@ -616,7 +621,7 @@ meeting_itip_reply(struct casework *cw, const struct cw_mail *mail,
 			continue;
 		}
 		known = meeting_find_uid(cw, case_id, uid, ref, sizeof(ref),
-		    err, errlen);
+		    &starts_at, err, errlen);
 		if (known < 0)
 			rc = -1;
 		else if (known == 0)
@@ -635,7 +640,9 @@ meeting_itip_reply(struct casework *cw, const struct cw_mail *mail,
 			kv[7] = seq;
 			if (case_event(cw->st, case_id, sender_id,
 			    "attendance", mail->msg_id, kv, 8, cw->now, err,
-			    errlen) != 0)
+			    errlen) != 0 ||
+			    attendance_tell(cw, case_id, ref, sender_id,
+			    partstat, starts_at, err, errlen) != 0)
 				rc = -1;
 			else {
 				log_info("%s: %s answered %s to meeting %s",

@@ -96,6 +96,21 @@ static const char *const duplicate_notice_vars[] = {
 	NULL
 };
 
+static const char *const attendance_vars[] = {
+	"ref", "recipient_name",
+	"who", "who_address",	/* who answered from their calendar */
+	"accepted", "declined", "tentative",	/* exactly one is true */
+	"meeting_date", "meeting_time",
+	NULL
+};
+
+static const char *const merged_vars[] = {
+	"ref",			/* the case that goes on */
+	"old_ref",		/* the case folded into it, now closed */
+	"recipient_name", "subject",
+	NULL
+};
+
 static const char *const bounce_notice_vars[] = {
 	"ref",
 	"recipient_name",	/* the referent, or a coordinator */
@@ -129,6 +144,14 @@ static const char *const decision_ineligible_vars[] = {
 	NULL
 };
 
+/* A list of the people of a case, for transfer, introduction and
+ * status. */
+#define MEMBER_VARS							\
+	"members", "members.name", "members.address",			\
+	"members.is_holder", "members.is_referent",			\
+	"members.is_volunteer", "members.is_contact",			\
+	"members.invited", "members.accepted", "members.declined"
+
 static const char *const transfer_vars[] = {
 	"ref",
 	"referent_name",	/* the new referent */
@@ -138,6 +161,15 @@ static const char *const transfer_vars[] = {
 	"commune", "themes",
 	"state_new", "state_analysis", "state_forming", "state_meeting",
 	"state_active",		/* exactly one is true */
+	MEMBER_VARS,		/* the people of the case, as in STATUT */
+	NULL
+};
+
+static const char *const transfer_notice_vars[] = {
+	"ref", "recipient_name",
+	"referent_name",	/* the new referent (address if unknown) */
+	"referent_address",
+	"is_holder",		/* true: the recipient holds the initiative */
 	NULL
 };
 
@@ -200,13 +232,6 @@ static const char *const invitation_answer_vars[] = {
 	"pending_count",	/* invitations still unanswered */
 	NULL
 };
-
-/* A list of the people of a case, for introduction and status. */
-#define MEMBER_VARS							\
-	"members", "members.name", "members.address",			\
-	"members.is_holder", "members.is_referent",			\
-	"members.is_volunteer", "members.is_contact",			\
-	"members.invited", "members.accepted", "members.declined"
 
 static const char *const introduction_vars[] = {
 	"ref", "recipient_name",
@@ -384,7 +409,8 @@ static const char *const charter_vars[] = {
 #define HELP_VARS							\
 	"commands", "commands.verb",					\
 	"commands.eligible", "commands.non_eligible",			\
-	"commands.transferer", "commands.inviter", "commands.oui",	\
+	"commands.transferer", "commands.fusionner", "commands.inviter", \
+	"commands.oui",							\
 	"commands.non", "commands.interlocuteur", "commands.rencontre",	\
 	"commands.annuler_rencontre", "commands.feuille_de_route",	\
 	"commands.point", "commands.note", "commands.cloturer",		\
@@ -524,6 +550,12 @@ static const struct known_template known[] = {
 	{ "decision_ineligible", "the holder told, kindly, it is not",
 	    decision_ineligible_vars },
 	{ "transfer", "a case handed to another referent", transfer_vars },
+	{ "attendance", "a calendar answer to the meeting told in words",
+	    attendance_vars },
+	{ "merged", "the holder told their new case joined an open one "
+	    "(FUSIONNER)", merged_vars },
+	{ "transfer_notice", "the holder and the group told who follows "
+	    "the case now", transfer_notice_vars },
 	{ "invitation", "a volunteer invited to join a support group",
 	    invitation_vars },
 	{ "invitation_reminder", "a volunteer reminded of an unanswered "

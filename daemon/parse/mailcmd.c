@@ -46,6 +46,9 @@ enum guard {
 	GUARD_ANSWER,		/* OUI/NON: a natural answer, first line */
 	GUARD_AT,		/* an '@' in the line ("Référent : Paul" is
 				 * prose) */
+	GUARD_REF,		/* a ':' or a case reference ("Fusionner
+				 * CDP-2026-0003", not "Fusionner les deux
+				 * projets ?") */
 	GUARD_UNTIL		/* an '@' or "jusqu'au" ("Disponible pour
 				 * en parler" is prose) */
 };
@@ -67,6 +70,7 @@ static const struct keyword {
 	{ "coordination",		CMD_COORDINATION,	GUARD_AT },
 	{ "feuille de route",		CMD_FEUILLE_DE_ROUTE,	GUARD_COLON },
 	{ "interlocuteur",		CMD_INTERLOCUTEUR,	GUARD_ADDRESS },
+	{ "fusionner",			CMD_FUSIONNER,		GUARD_REF },
 	{ "non eligible",		CMD_NON_ELIGIBLE,	GUARD_ANY },
 	{ "transferer",			CMD_TRANSFERER,		GUARD_ADDRESS },
 	{ "disponible",			CMD_DISPONIBLE,		GUARD_UNTIL },
@@ -186,6 +190,42 @@ trims_end(enum mailcmd_verb v)
 	return argless(v) || v == CMD_FAIT;
 }
 
+/* FUSIONNER's argument: a case reference, "CDP-" four digits, '-' and
+ * digits, any case, into c->text in capitals. */
+static void
+parse_case_ref(struct mailcmd *c)
+{
+	const char *a = c->args;
+	size_t i, n = strlen(a);
+
+	while (n > 0 && strchr(".!?", a[n - 1]) != NULL)
+		n--;
+	if (n == 0) {
+		c->error = CMDERR_MISSING_ARGUMENT;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		char ch = a[i];
+		int ok;
+
+		if (i < 3)
+			ok = tolower((unsigned char)ch) == "cdp"[i];
+		else if (i == 3 || i == 8)
+			ok = ch == '-';
+		else
+			ok = isdigit((unsigned char)ch);
+		if (!ok)
+			break;
+	}
+	if (i < n || n < 10 || n > 16) {
+		c->error = CMDERR_BAD_REF;
+		return;
+	}
+	c->text = xstrndup(a, n);
+	for (i = 0; i < 3; i++)
+		c->text[i] = (char)toupper((unsigned char)c->text[i]);
+}
+
 /*
  * Reads one non-blank line into *c.  `first`: the first non-blank line of
  * the text, the only one that may be a natural answer.  *kargs: the key
@@ -250,6 +290,9 @@ parse_line(const struct line *ln, int first, time_t now, struct mailcmd *c,
 		case GUARD_AT:
 			ok = strchr(key + k, '@') != NULL;
 			break;
+		case GUARD_REF:
+			ok = key[k] == ':' || strstr(key + k, "cdp-") != NULL;
+			break;
 		case GUARD_UNTIL:
 			t = k;
 			ok = strchr(key + k, '@') != NULL ||
@@ -298,6 +341,9 @@ parse_line(const struct line *ln, int first, time_t now, struct mailcmd *c,
 		break;
 	case CMD_REPORTER:
 		mailcmd_parse_move(c, ln, k, now);
+		break;
+	case CMD_FUSIONNER:
+		parse_case_ref(c);
 		break;
 	case CMD_BENEVOLE:
 	case CMD_REFERENT:
@@ -423,6 +469,7 @@ mailcmd_verb_name(enum mailcmd_verb v)
 		[CMD_CHARTE] = "J'ACCEPTE LA CHARTE",
 		[CMD_FAIT] = "FAIT",
 		[CMD_REPORTER] = "REPORTER",
+		[CMD_FUSIONNER] = "FUSIONNER",
 		[CMD_BENEVOLE] = "BENEVOLE",
 		[CMD_REFERENT] = "REFERENT",
 		[CMD_COORDINATION] = "COORDINATION",

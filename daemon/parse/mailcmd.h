@@ -24,6 +24,8 @@
  *       address in the line
  *   RENCONTRE POINT                                    with a ':' or a
  *       date ("Rencontre le 14/06 à 18h", not "Rencontre très positive")
+ *   FUSIONNER                                          with a ':' or a
+ *       case reference ("Fusionner CDP-2026-0003")
  *   REPORTER                                           with a ':' or a
  *       date in the line ("Reporter l'étude au 15/03", not "Reporter à
  *       plus tard")
@@ -143,6 +145,7 @@ enum mailcmd_verb {
 	CMD_CHARTE,		/* J'ACCEPTE LA CHARTE */
 	CMD_FAIT,
 	CMD_REPORTER,
+	CMD_FUSIONNER,		/* FUSIONNER CDP-AAAA-NNNN */
 	/* Pool commands (no case needed; mailcmd_pool.c): */
 	CMD_BENEVOLE,
 	CMD_REFERENT,
@@ -162,7 +165,8 @@ enum mailcmd_error {
 	CMDERR_BAD_DATE,
 	CMDERR_BAD_TIME,
 	CMDERR_BAD_ADDRESS,
-	CMDERR_MISSING_ARGUMENT
+	CMDERR_MISSING_ARGUMENT,
+	CMDERR_BAD_REF			/* not a case reference */
 };
 
 struct mailcmd_when {
@@ -206,7 +210,8 @@ struct mailcmd {
 					 * NON, ABANDON, REFUSER), lieu
 					 * (RENCONTRE), objet (POINT), texte
 					 * (NOTE), bilan (CLOTURER), the step
-					 * named (FAIT, REPORTER) */
+					 * named (FAIT, REPORTER), the case
+					 * reference in capitals (FUSIONNER) */
 	struct mailcmd_milestone *milestones;	/* FEUILLE DE ROUTE */
 	size_t		  nmilestones;
 	/* Pool commands: the person in addresses[0] (none: the sender, for

@@ -116,7 +116,7 @@ t_run "holder starts a new thread" 0 $MAILBOX deliver coupdepouce "$T/mail.eml"
 poll "poll: the new thread" "2026-11-30 14:00"
 t_grep "a second case" "$T/poll.log" "CDP-2026-0002: new request case"
 t_sql "a mail from the holder clears the failing flag" 1 "SELECT failing_since IS NULL FROM persons WHERE email = 'holder@$MS_DOMAIN'"
-t_run "referent of the open case is told" 0 $MAILBOX wait referent2 --subject "Doublon possible de votre dossier CDP-2026-0001" --timeout 20
+t_run "referent of the open case is told, in the new case's thread" 0 $MAILBOX wait referent2 --subject "^Doublon possible d'un dossier que vous suivez \\[CDP-2026-0002\\]$" --timeout 20
 t_sql "no second ack the same day" 1 "SELECT count(*) FROM outbox WHERE template = 'ack' AND person_id = $(of_holder holder)"
 
 # --- 5. Flood: 50 mails from one address in a minute --------------------------

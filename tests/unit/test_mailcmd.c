@@ -1106,6 +1106,31 @@ pool(void)
 	    "mailcmd_verb_pool");
 }
 
+/* FUSIONNER: a case reference, any case, comes out in capitals; without
+ * a reference, it is prose unless written as a command. */
+static void
+merge(void)
+{
+	const struct mailcmd *c;
+
+	c = one("FUSIONNER CDP-2026-0003", CMD_FUSIONNER, CMDERR_NONE,
+	    "CDP-2026-0003");
+	if (c != NULL)
+		is_str(c->text, "CDP-2026-0003", "FUSIONNER: the reference");
+	c = one("Fusionner : cdp-2026-0012.", CMD_FUSIONNER, CMDERR_NONE,
+	    NULL);
+	if (c != NULL)
+		is_str(c->text, "CDP-2026-0012", "FUSIONNER: in capitals");
+	c = one("fusionner cdp-2026-0012", CMD_FUSIONNER, CMDERR_NONE, NULL);
+	one("FUSIONNER", CMD_FUSIONNER, CMDERR_MISSING_ARGUMENT, "");
+	one("FUSIONNER le dossier 3", CMD_FUSIONNER, CMDERR_BAD_REF, NULL);
+	one("FUSIONNER CDP-2026-0003 et CDP-2026-0004", CMD_FUSIONNER,
+	    CMDERR_BAD_REF, NULL);
+	none("Fusionner les deux projets serait une bonne idée.");
+	is_str(mailcmd_verb_name(CMD_FUSIONNER), "FUSIONNER",
+	    "FUSIONNER: its name");
+}
+
 int
 main(void)
 {
@@ -1124,6 +1149,7 @@ main(void)
 	caps();
 	when_time();
 	pool();
+	merge();
 
 	mailcmd_list_free(&L);
 	mailcmd_list_free(&L);		/* twice: a no-op */

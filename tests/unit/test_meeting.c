@@ -401,8 +401,12 @@ test_reply(struct fixture *fx, const char *uid)
 	}
 	mail.m = m;
 	mail.new_text = "";
+	/* As the daemon does: the answer told in words is queued in the
+	 * transaction that records it. */
+	is_int(store_begin(fx->st, err, sizeof(err)), 0, "REPLY: begin");
 	is_int(meeting_itip_reply(&fx->cw, &mail, fx->case_id, fx->volunteer,
 	    &found, err, sizeof(err)), 0, "REPLY: runs");
+	is_int(store_commit(fx->st, err, sizeof(err)), 0, "REPLY: commit");
 	is_int(found, 1, "REPLY: found");
 	is_int(q_int(fx->st, "SELECT count(*) FROM events WHERE case_id = ?1 "
 	    "AND kind = 'attendance' AND json_extract(details, '$.partstat') "
@@ -422,8 +426,11 @@ test_reply(struct fixture *fx, const char *uid)
 	    &found, err, sizeof(err)), 0, "REPLY about another meeting: runs");
 	is_int(found, 0, "REPLY about another meeting: ignored");
 	message_free(m);
-	is_int(q_int(fx->st, "SELECT count(*) FROM outbox", 0), 6,
-	    "a REPLY sends nothing");
+	is_int(q_int(fx->st, "SELECT count(*) FROM outbox", 0), 7,
+	    "the first REPLY is told to the referent, the other sends "
+	    "nothing");
+	is_int(q_int(fx->st, "SELECT count(*) FROM outbox WHERE template = "
+	    "'attendance'", 0), 1, "one attendance mail");
 }
 
 static void
