@@ -508,6 +508,7 @@ reply_pass(struct reply_scan *sc)
 	size_t i = 0, end, prefix, j;
 	const char *by;
 	long rule;
+	int kept_text = 0;
 
 	while (i < sc->n) {
 		struct line *ln = &sc->lines[i];
@@ -526,6 +527,7 @@ reply_pass(struct reply_scan *sc)
 		switch (reply_classify(sc, i, &end, &prefix, &by, &rule)) {
 		case CUT_NONE:
 			ln->keep = 1;
+			kept_text = 1;
 			i++;
 			continue;
 		case CUT_SIGNATURE:
@@ -555,6 +557,16 @@ reply_pass(struct reply_scan *sc)
 				j++;
 			if (j < sc->n && sc->lines[j].cls == LINE_QUOTED) {
 				i = reply_quote_block_end(sc, j);
+				continue;
+			}
+			/* An attribution above everything the person wrote
+			 * (some phones put it there): what follows it is the
+			 * reply, or the mail would be lost.  A "From:" line
+			 * there is a forwarded header: history. */
+			if (!kept_text && prefix == 0 && j < sc->n &&
+			    by == reply_label_names[RL_QUOTE_HEADER] &&
+			    reply_field(sc, i) == FIELD_NONE) {
+				i = end;
 				continue;
 			}
 			return;
