@@ -169,6 +169,17 @@ test_signatures(void)
 	check("negative: a confidentiality sentence without closing stays",
 	    "OUI\nCe message est confidentiel, merci de ne pas le diffuser.\n",
 	    "OUI\nCe message est confidentiel, merci de ne pas le diffuser.");
+	check("negative: a sentence like a disclaimer above a closing stays",
+	    "Bonjour,\nCe message corrige une erreur de ma réponse d'hier.\n"
+	    "\nCordialement,\nJean Dupont\n",
+	    "Bonjour,\nCe message corrige une erreur de ma réponse d'hier.");
+	check("negative: a postal address given in the reply stays",
+	    "OUI\nMerci\nLe rendez-vous est au\n1 place de l'Église\n"
+	    "63660 Saint-Anthème\nà côté de la poste, au premier étage,\n"
+	    "porte de gauche\napportez les plans\net le budget\n",
+	    "OUI\nMerci\nLe rendez-vous est au\n1 place de l'Église\n"
+	    "63660 Saint-Anthème\nà côté de la poste, au premier étage,\n"
+	    "porte de gauche\napportez les plans\net le budget");
 	check("negative: a phone number asked for stays",
 	    "Bonjour,\nvoici mon numéro :\n04 73 95 00 00\n",
 	    "Bonjour,\nvoici mon numéro :\n04 73 95 00 00");
