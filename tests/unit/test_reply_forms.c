@@ -166,6 +166,12 @@ test_signatures(void)
 	check("nl: \"Verzonden vanuit Mail\" with a glued link",
 	    "Ja\n\nVerzonden vanuit Mail<https://go.microsoft.com/fwlink/"
 	    "?LinkId=550986> voor Windows\n", "Ja");
+	check("commands above a closing and a name stay, the signature goes",
+	    "INVITER paul@example.fr\nSTATUT\n\nCordialement,\nJean\n",
+	    "INVITER paul@example.fr\nSTATUT");
+	check("negative: \"Cordialement\" inside a sentence is text",
+	    "OUI\nJe vous salue cordialement, Jean\net Marie\n",
+	    "OUI\nJe vous salue cordialement, Jean\net Marie");
 	check("negative: a confidentiality sentence without closing stays",
 	    "OUI\nCe message est confidentiel, merci de ne pas le diffuser.\n",
 	    "OUI\nCe message est confidentiel, merci de ne pas le diffuser.");
