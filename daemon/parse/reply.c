@@ -21,8 +21,9 @@
  *  - a signature delimiter or a mobile client line ends the new text.
  *
  * Then a closing formula near the end ("Cordialement,\nMarie Dupont")
- * starts the signature, punctuation-only lines left just above a cut
- * (Orange's "====", Outlook's dashes) go, and the result is trimmed.  Each
+ * starts the signature (reply_signature.c), punctuation-only lines left
+ * just above a cut (Orange's "====", Outlook's dashes) go, and the result
+ * is trimmed.  Each
  * line is matched a bounded number of times and lookahead is bounded, so
  * the work is linear in the input.
  */
@@ -34,22 +35,25 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "parse/reply.h"
+#include "parse/reply_scan.h"
 #include "parse/rules.h"
 
-enum reply_label {
-	RL_QUOTE_HEADER,
-	RL_QUOTE_HEADER_START,
-	RL_QUOTE_INTRO,
-	RL_SEPARATOR,
-	RL_FORWARD,
-	RL_HEADER_FROM,
-	RL_HEADER_DATE,
-	RL_HEADER_FIELD,
-	RL_MOBILE_SIGNATURE,
-	RL_SIGNATURE,
-	RL_CLOSING,
-	RL_COUNT
-};
+/* How many lines a wrapped quote header may take after its first one
+ * (Gmail wraps "On ..., Name <address> wrote:" over 2 or 3 lines). */
+#define REPLY_JOIN_LINES	3
+/* Fields of a header block: more means it is not one. */
+#define REPLY_BLOCK_MAX_FIELDS	16
+/* Text lines between two quoted lines taken for the rewrapped end of the
+ * quoted line above: at most this many, and only if that line was long. */
+#define REPLY_WRAP_MAX_LINES	2
+#define REPLY_WRAP_MIN_QUOTED	60
+
+/* reply_scan.c bounds matching with the same limit reply.h documents. */
+_Static_assert(REPLY_SCAN_MAX_RULE_LINE == REPLY_MAX_RULE_LINE,
+    "one limit for the rules");
+
+enum field_kind { FIELD_UNKNOWN = -1, FIELD_NONE, FIELD_FROM, FIELD_DATE,
+	FIELD_OTHER };
 
 static const char *const reply_label_names[RL_COUNT] = {
 	"quote_header",
@@ -63,47 +67,8 @@ static const char *const reply_label_names[RL_COUNT] = {
 	"mobile_signature",
 	"signature",
 	"closing",
-};
-
-/* How many lines a wrapped quote header may take after its first one
- * (Gmail wraps "On ..., Name <address> wrote:" over 2 or 3 lines). */
-#define REPLY_JOIN_LINES	3
-/* Fields of a header block: more means it is not one. */
-#define REPLY_BLOCK_MAX_FIELDS	16
-/* A closing formula starts the signature if 1 to this many non-blank lines
- * follow it (a name, a title, a phone), none longer than
- * REPLY_CLOSING_LINE_MAX bytes. */
-#define REPLY_CLOSING_MAX_LINES	5
-#define REPLY_CLOSING_LINE_MAX	100
-/* Text lines between two quoted lines taken for the rewrapped end of the
- * quoted line above: at most this many, and only if that line was long. */
-#define REPLY_WRAP_MAX_LINES	2
-#define REPLY_WRAP_MIN_QUOTED	60
-
-enum line_cls { LINE_BLANK, LINE_QUOTED, LINE_TEXT };
-
-enum field_kind { FIELD_UNKNOWN = -1, FIELD_NONE, FIELD_FROM, FIELD_DATE,
-	FIELD_OTHER };
-
-struct line {
-	uint32_t	off;
-	uint32_t	len;	/* without the line end (nor a CR before it) */
-	unsigned char	cls;
-	unsigned char	keep;
-	signed char	field;	/* enum field_kind, cached */
-};
-
-struct reply_scan {
-	const struct rules	*rules;
-	size_t			*idx[RL_COUNT];	/* rule indices per label */
-	size_t			 nidx[RL_COUNT];
-	const char		*text;
-	struct line		*lines;
-	size_t			 n;
-	unsigned		 flags;
-	struct reply_info	 info;
-	int			 cut;		/* something was cut */
-	struct buf		 join;
+	"signature_line",
+	"disclaimer",
 };
 
 enum cut_kind { CUT_NONE, CUT_HISTORY, CUT_SIGNATURE, CUT_MOBILE };
@@ -200,12 +165,6 @@ reply_split_lines(struct reply_scan *sc, const char *text, size_t len)
 	}
 }
 
-static const char *
-reply_line_str(const struct reply_scan *sc, size_t i)
-{
-	return sc->text + sc->lines[i].off;
-}
-
 /* ---- rules ------------------------------------------------------------ */
 
 static int
@@ -232,45 +191,6 @@ reply_index_rules(struct reply_scan *sc)
 		if (l >= 0)
 			sc->idx[l][sc->nidx[l]++] = i;
 	}
-}
-
-/* First rule of `label` matching s[0..len): its index, or -1.  *start gets
- * the match start.  Over-long strings are never matched (see
- * REPLY_MAX_RULE_LINE); a matching error (PCRE2's limit) counts as no
- * match. */
-static long
-reply_match(struct reply_scan *sc, int label, const char *s, size_t len,
-    size_t *start)
-{
-	if (len == 0 || len > REPLY_MAX_RULE_LINE)
-		return -1;
-	for (size_t k = 0; k < sc->nidx[label]; k++) {
-		size_t i = sc->idx[label][k];
-
-		if (rules_match(sc->rules, i, s, len, start, NULL) == 1)
-			return (long)i;
-	}
-	return -1;
-}
-
-static long
-reply_match_line(struct reply_scan *sc, int label, size_t i, size_t *start)
-{
-	return reply_match(sc, label, reply_line_str(sc, i), sc->lines[i].len,
-	    start);
-}
-
-static void
-reply_note_cut(struct reply_scan *sc, const char *by, size_t line,
-    long rule)
-{
-	sc->cut = 1;
-	if (sc->info.cut_by != NULL)
-		return;
-	sc->info.cut_by = by;
-	sc->info.cut_line = (int)line + 1;
-	sc->info.rule_line = rule >= 0 ? rules_line(sc->rules, (size_t)rule) :
-	    0;
 }
 
 /* ---- quote headers ---------------------------------------------------- */
@@ -588,6 +508,7 @@ reply_pass(struct reply_scan *sc)
 	size_t i = 0, end, prefix, j;
 	const char *by;
 	long rule;
+	int kept_text = 0;
 
 	while (i < sc->n) {
 		struct line *ln = &sc->lines[i];
@@ -606,6 +527,7 @@ reply_pass(struct reply_scan *sc)
 		switch (reply_classify(sc, i, &end, &prefix, &by, &rule)) {
 		case CUT_NONE:
 			ln->keep = 1;
+			kept_text = 1;
 			i++;
 			continue;
 		case CUT_SIGNATURE:
@@ -637,46 +559,18 @@ reply_pass(struct reply_scan *sc)
 				i = reply_quote_block_end(sc, j);
 				continue;
 			}
+			/* An attribution above everything the person wrote
+			 * (some phones put it there): what follows it is the
+			 * reply, or the mail would be lost.  A "From:" line
+			 * there is a forwarded header: history. */
+			if (!kept_text && prefix == 0 && j < sc->n &&
+			    by == reply_label_names[RL_QUOTE_HEADER] &&
+			    reply_field(sc, i) == FIELD_NONE) {
+				i = end;
+				continue;
+			}
 			return;
 		}
-	}
-}
-
-/* A closing formula among the last lines starts the signature. */
-static void
-reply_cut_closing(struct reply_scan *sc)
-{
-	size_t tail[REPLY_CLOSING_MAX_LINES + 1], ntail = 0, first = sc->n;
-	long r;
-
-	for (size_t i = 0; i < sc->n; i++)
-		if (sc->lines[i].keep && sc->lines[i].cls != LINE_BLANK) {
-			first = i;
-			break;
-		}
-	/* The last REPLY_CLOSING_MAX_LINES + 1 kept non-blank lines, but not
-	 * the first line of the reply, in text order. */
-	for (size_t i = sc->n; i > first + 1 &&
-	    ntail < REPLY_CLOSING_MAX_LINES + 1; i--) {
-		const struct line *ln = &sc->lines[i - 1];
-
-		if (!ln->keep || ln->cls == LINE_BLANK)
-			continue;
-		if (ln->len > REPLY_CLOSING_LINE_MAX)
-			break;
-		tail[ntail++] = i - 1;
-	}
-	/* The last line is never a closing: a signature has a name. */
-	while (ntail > 1) {
-		size_t c = tail[--ntail];
-
-		r = reply_match_line(sc, RL_CLOSING, c, NULL);
-		if (r < 0)
-			continue;
-		reply_note_cut(sc, reply_label_names[RL_CLOSING], c, r);
-		for (size_t m = c; m < sc->n; m++)
-			sc->lines[m].keep = 0;
-		return;
 	}
 }
 
@@ -777,8 +671,11 @@ reply_extract_ex(const struct rules *rules, const char *text, size_t len,
 	if (!(flags & REPLY_KEEP_SIGNATURE))
 		reply_cut_closing(&sc);
 	*out = reply_assemble(&sc);
-	if (info)
-		*info = sc.info;
+	if (info) {
+		info->cut_by = sc.cut_by;
+		info->cut_line = sc.cut_line;
+		info->rule_line = sc.rule_line;
+	}
 	free(sc.lines);
 	for (int l = 0; l < RL_COUNT; l++)
 		free(sc.idx[l]);

@@ -17,7 +17,9 @@
  * the result, nor anything below the first quote header, separator, forward
  * marker or header block unless it follows a ">" quote block (interleaved
  * and bottom-posted answers are kept; the quoted lines between them are
- * not).  Time and memory are linear in the input.
+ * not) or the header is an attribution above all the text of the mail
+ * (the text below it is then the reply: a mail is never lost whole for an
+ * attribution put on top).  Time and memory are linear in the input.
  */
 #ifndef CDP_REPLY_H
 #define CDP_REPLY_H
