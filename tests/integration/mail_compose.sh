@@ -25,7 +25,7 @@ print("subject", d["subject"] == "Nous avons bien reçu votre message [CDP-2026-
 print("from", d["from"] == {"name": "Coup de pouce Livradois-Forez", "address": "coupdepouce@example.org"})
 print("to", d["to"] == [{"name": "Hélène Dupré-Lefèvre", "address": "holder@example.org"}])
 print("greeting", d["text"].startswith("Bonjour Hélène Dupré-Lefèvre,\n"))
-print("body", "« Jardin partagé à Ambert »" in d["text"] and "référence CDP-2026-0001" in d["text"])
+print("body", "«\u00a0Jardin partagé à Ambert\u00a0»" in d["text"] and "référence CDP-2026-0001" in d["text"])
 print("auto", d["auto"] == "auto-reply")
 print("placeholders", "{{" not in d["text"])
 PY
