@@ -43,4 +43,6 @@ bad=$(echo "$msgid" | sed 's/^cdp\.1\./cdp.2./')
 t_run "a tampered token does not" 1 "$MAILTOOL" "$CONF" verify "$bad"
 t_run "outbox list shows it sent" 0 "$CDP" -c "$CONF" outbox list
 t_grep "sent" "$T/out" "sent"
+t_grep "outbox list: the name decoded" "$T/out" "Hélène Dupré-Lefèvre <holder@example.org>"
+t_nogrep "outbox list: no encoded word" "$T/out" "=?UTF-8?"
 t_done
