@@ -23,6 +23,9 @@ CFLAGS  ?=
 # Sanitizer flags go to both compiling and linking, beside (not instead of)
 # the hardening link flags; `make check` sets them.
 SANITIZE ?=
+# The release number is the VERSION file's, so that a tarball without git
+# history says the same as a clone; `coupdepouce --version` prints it.
+VERSION := $(shell cat VERSION)
 CFLAGS  += -std=c11 -D_GNU_SOURCE -DCDP_DATADIR='"$(DATADIR)"' $(OPT) $(WARN) $(WERROR) $(HARDEN) $(SANITIZE) \
            -MMD -MP -I$(BUILD) -Idaemon $(PKG_CFLAGS)
 LDFLAGS += -Wl,-z,relro,-z,now $(SANITIZE)
@@ -90,6 +93,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h)
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+# Only main.c prints the version: a new VERSION rebuilds it alone.
+$(BUILD)/cli/main.o: VERSION
+$(BUILD)/cli/main.o: CFLAGS += -DCDP_VERSION='"$(VERSION)"'
 
 unit: $(UNIT_BIN)
 

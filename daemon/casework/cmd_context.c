@@ -92,8 +92,8 @@ cmdctx_members(struct cmd_ctx *x, struct tpl_data *d, char *err,
 		const char *role = store_col_text(s, 2);
 		const char *status = store_col_text(s, 3);
 
-		tpl_set(it, "name", store_col_text(s, 0)[0] ?
-		    store_col_text(s, 0) : store_col_text(s, 1));
+		/* No name: the template shows the address alone, not twice. */
+		tpl_set(it, "name", store_col_text(s, 0));
 		tpl_set(it, "address", store_col_text(s, 1));
 		tpl_set_bool(it, "is_holder", strcmp(role, "holder") == 0 ||
 		    strcmp(role, "reporter") == 0);

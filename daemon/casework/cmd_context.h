@@ -122,8 +122,8 @@ int cmdctx_group(struct cmd_ctx *x, int which, struct cw_person **out,
     size_t *n, char *err, size_t errlen);
 
 /* The people of the case, invited and declined included, as the "members"
- * list of d (name, address, is_holder, is_referent, is_volunteer,
- * is_contact, invited, accepted, declined).  0 or -1. */
+ * list of d (name, "" if unknown, address, is_holder, is_referent,
+ * is_volunteer, is_contact, invited, accepted, declined).  0 or -1. */
 int cmdctx_members(struct cmd_ctx *x, struct tpl_data *d, char *err,
     size_t errlen);
 

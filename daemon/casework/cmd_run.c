@@ -32,6 +32,7 @@
 #include "out/template.h"
 #include "parse/mailcmd.h"
 #include "parse/message.h"
+#include "store/person_db.h"
 #include "store/store.h"
 
 /* Where a command makes sense (bits): on which kind of case, or in a
@@ -216,11 +217,38 @@ cmdrun_roles(struct cmd_ctx *x, char *err, size_t errlen)
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * A person known only by address (invited, added by BENEVOLE) gets the
+ * display name of their own mail's From:, so that the next mails greet
+ * them by name instead of showing their address twice.  Only when From:
+ * is the sender's own address: a token forwarded to someone else must not
+ * rename its recipient.
+ */
+static int
+cmdrun_learn_name(struct cmd_ctx *x, int64_t sender_id, char *err,
+    size_t errlen)
+{
+	const struct msg_addr *from = &x->mail->m->from;
+	int64_t id = 0;
+	int found;
+
+	if (from->name == NULL || from->name[0] == '\0')
+		return 0;
+	if ((found = person_find(x->cw->st, from->address, &id, err,
+	    errlen)) <= 0 || id != sender_id)
+		return found < 0 ? -1 : 0;
+	return person_ensure(x->cw->st, from->address, from->name,
+	    x->cw->now, &id, err, errlen);
+}
+
 int
 cmdrun_sender(struct cmd_ctx *x, int64_t sender_id, char *err,
     size_t errlen)
 {
 	x->sender.id = sender_id;
+	if (sender_id != 0 && cmdrun_learn_name(x, sender_id, err,
+	    errlen) != 0)
+		return -1;
 	if (sender_id != 0 && casemail_person(x->cw, sender_id, &x->sender,
 	    err, errlen) != 0)
 		return -1;

@@ -65,6 +65,7 @@ static const char main_help[] =
 "  -v, --verbose CATS  debug log for imap,smtp,store,mime,case,timer,conf or all\n"
 "  -d, --timestamps    prefix log lines with the time (outside systemd)\n"
 "  -h, --help          this help; 'coupdepouce COMMAND --help' for a command\n"
+"      --version       print \"coupdepouce VERSION\" and exit\n"
 "\n"
 "Commands:\n"
 "  run                 daemon: IDLE/poll, fetch and store mail, until SIGTERM\n"
@@ -99,6 +100,7 @@ main(int argc, char **argv)
 		{ "verbose", required_argument, NULL, 'v' },
 		{ "timestamps", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli cli = { DEFAULT_CONFIG, NULL };
@@ -131,6 +133,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(main_help, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("coupdepouce %s\n", CDP_VERSION);
 			return EXIT_OK;
 		default:
 			fputs(main_help, stderr);

@@ -215,6 +215,18 @@ strlist_free(struct config_strlist *l)
 	l->n = 0;
 }
 
+/* Where an address key keeps the display name written with it
+ * ("Coup de pouce <a@b>"), or NULL if the key takes an address alone. */
+static char **
+conf_name_field(struct config *cfg, const struct conf_key *k)
+{
+	if (k->off == F(network.contact))
+		return &cfg->network.contact_name;
+	if (k->off == F(smtp.from))
+		return &cfg->smtp.from_name;
+	return NULL;
+}
+
 /* Sets one key from its text; reports problems against `line`. */
 static void
 conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
@@ -248,15 +260,29 @@ conf_set(struct conf_parse *p, const struct conf_key *k, const char *v,
 		free(*(char **)f);
 		*(char **)f = resolve_path(p->cfg->dir, v);
 		return;
-	case T_EMAIL:
-		if (!addr_valid(v)) {
+	case T_EMAIL: {
+		char **name_f = conf_name_field(p->cfg, k), *name, *addr;
+
+		if (value_mailbox(v, &name, &addr) != 0 || !addr_valid(addr)) {
 			conf_error(p, line, k->key,
 			    "'%s' is not an e-mail address", v);
-			return;
+		} else if (*name != '\0' && name_f == NULL) {
+			conf_error(p, line, k->key,
+			    "'%s': no display name here, the address alone", v);
+		} else {
+			free(*(char **)f);
+			*(char **)f = addr;
+			addr = NULL;
+			if (name_f) {
+				free(*name_f);
+				*name_f = name;
+				name = NULL;
+			}
 		}
-		free(*(char **)f);
-		*(char **)f = xstrdup(v);
+		free(name);
+		free(addr);
 		return;
+	}
 	case T_EMAILS:
 	case T_NAMES: {
 		struct config_strlist *l = f;
@@ -577,6 +603,11 @@ conf_defaults(struct conf_parse *p)
 		    '@') + 1);
 	if (cfg->smtp.from == NULL && cfg->network.contact)
 		cfg->smtp.from = xstrdup(cfg->network.contact);
+	/* No name written with the address: From: shows [network] name. */
+	if (cfg->network.contact_name == NULL)
+		cfg->network.contact_name = xstrdup("");
+	if (cfg->smtp.from_name == NULL)
+		cfg->smtp.from_name = xstrdup("");
 	if (cfg->storage.database == NULL)
 		cfg->storage.database = statedir && *statedir ?
 		    xasprintf("%s/coupdepouce.db", statedir) :
@@ -675,6 +706,8 @@ config_free(struct config *cfg)
 			break;
 		}
 	}
+	free(cfg->network.contact_name);
+	free(cfg->smtp.from_name);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg);

@@ -55,7 +55,8 @@ struct config {
 
 	struct {
 		char	*name;
-		char	*contact;
+		char	*contact;	/* bare address: envelope, comparisons */
+		char	*contact_name;	/* "" unless written "Name <a@b>" */
 		char	*domain;
 		char	*timezone;
 		struct config_strlist coordinators;
@@ -85,7 +86,8 @@ struct config {
 	struct {
 		struct config_mail m;
 		int	 starttls;
-		char	*from;
+		char	*from;	/* bare address: envelope, comparisons */
+		char	*from_name;	/* "" unless written "Name <a@b>" */
 		int	 max_per_minute;
 	} smtp;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/mem.h"
 #include "config/value.h"
 
 /* A DNS host name in ASCII: letters, digits, '-' and '_' in non-empty
@@ -88,4 +89,31 @@ value_weekday(const char *s, int *day)
 			return 0;
 		}
 	return -1;
+}
+
+int
+value_mailbox(const char *v, char **name, char **addr)
+{
+	const char *lt = strrchr(v, '<'), *gt, *b, *e;
+
+	*name = *addr = NULL;
+	if (lt == NULL) {
+		*name = xstrdup("");
+		*addr = xstrdup(v);
+		return 0;
+	}
+	gt = strchr(lt, '>');
+	if (gt == NULL || gt[1 + strspn(gt + 1, " \t")] != '\0')
+		return -1;
+	for (b = v; b < lt && (*b == ' ' || *b == '\t'); b++)
+		;
+	for (e = lt; e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	if (e - b >= 2 && *b == '"' && e[-1] == '"') {
+		b++;
+		e--;
+	}
+	*name = xstrndup(b, (size_t)(e - b));
+	*addr = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+	return 0;
 }

@@ -25,4 +25,13 @@ int value_hhmm(const char *s, int *minutes, const char **rest);
  * (Sunday) into *day.  0 or -1. */
 int value_weekday(const char *s, int *day);
 
+/*
+ * An address as an administrator writes it, bare or with a display name:
+ * "a@b", "Coup de pouce <a@b>", "\"Coup de pouce\" <a@b>".  The name
+ * (quotes removed, blanks trimmed, "" if none) into *name and the address
+ * into *addr, both allocated (free()); the address is not checked here.
+ * 0, or -1 (an unclosed "<" or text after ">") with nothing allocated.
+ */
+int value_mailbox(const char *v, char **name, char **addr);
+
 #endif

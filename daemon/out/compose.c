@@ -308,7 +308,8 @@ hdr_mailbox(struct hdr *h, const char *rawname, const char *addr,
 	char *name = charset_clean_line(rawname);
 	char *a;
 
-	if (*name == '\0') {
+	/* A name that is the address again says nothing: a bare address. */
+	if (*name == '\0' || strcasecmp(name, addr) == 0) {
 		a = xasprintf("%s%s", addr, tail);
 		hdr_atoms(h, a);
 		free(a);

@@ -106,7 +106,9 @@ mailer_queue(struct mailer *m, struct store *st,
 		goto out;
 	}
 	memset(&cm, 0, sizeof(cm));
-	cm.from_name = cfg->network.name;
+	/* [smtp] from written "Name <a@b>" names itself; else the network. */
+	cm.from_name = cfg->smtp.from_name && *cfg->smtp.from_name ?
+	    cfg->smtp.from_name : cfg->network.name;
 	cm.from_addr = cfg->smtp.from;
 	cm.reply_to = mail->no_reply_to ? NULL : cfg->network.contact;
 	cm.to = &to;

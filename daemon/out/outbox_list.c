@@ -5,7 +5,7 @@
  * The row stores the whole message, so what a person wants to see of it
  * (To and Subject) is read back from the message's own header: there is
  * no second copy in other columns to drift from what was sent.  Only the
- * header block is read from the database, and the subject is decoded for
+ * header block is read from the database, and To and Subject are decoded for
  * the terminal by the same RFC 2047 reader as received mail
  * (message_decode_header()).
  */
@@ -137,7 +137,10 @@ outbox_list(struct store *st, const char *status, struct outbox_entry **out,
 		x->recipients = outbox_dup_col(s, 10);
 		x->last_error = outbox_dup_col(s, 11);
 		h = store_col_blob(s, 12, &hlen);
-		x->to = outbox_header(h ? h : "", h ? hlen : 0, "To");
+		/* Names in To: are RFC 2047 words as sent: shown decoded. */
+		raw = outbox_header(h ? h : "", h ? hlen : 0, "To");
+		x->to = message_decode_header(raw);
+		free(raw);
 		raw = outbox_header(h ? h : "", h ? hlen : 0, "Subject");
 		x->subject = message_decode_header(raw);
 		free(raw);

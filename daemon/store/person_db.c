@@ -78,8 +78,12 @@ person_ensure(struct store *st, const char *email, const char *name,
 		    email ? email : "");
 		return -1;
 	}
-	/* Names come from From: headers and files: one clean line. */
+	/* Names come from From: headers and files: one clean line.  Some
+	 * clients put the address itself as display name: that is no name,
+	 * and kept it would show "a@b <a@b>" on every mail. */
 	clean = charset_clean_line(name);
+	if (addr_valid(clean))
+		*clean = '\0';
 	if ((found = person_lookup(st, norm, id, err, errlen)) < 0)
 		goto out;
 	if (found) {

@@ -45,7 +45,8 @@ int person_find(struct store *st, const char *email, int64_t *id,
 
 /*
  * The person with this address, created when unknown (name may be NULL or
- * ""; it is stored as one clean line, charset_clean_line(); an existing
+ * ""; it is stored as one clean line, charset_clean_line(), and a name
+ * that is an address is taken as none; an existing
  * empty name is filled in, a non-empty one kept).  A
  * forgotten person's address is never matched (it was blanked).  Returns
  * 0 and *id, or -1 (bad address, database error) with err.

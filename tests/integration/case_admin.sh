@@ -111,7 +111,7 @@ t_run "poll sends it" 0 cdp poll
 t_run "the new referent gets the case" 0 $MAILBOX wait referent --subject "CDP-2026-0001" --timeout 20
 cp "$T/out" "$T/transfer.eml"
 t_grep "transfer mail: the holder" "$T/transfer.eml" "holder@$D"
-t_grep "transfer mail: the commands of a case in analysis" "$T/transfer.eml" "NON ELIGIBLE : motif"
+t_grep "transfer mail: the commands of a case in analysis" "$T/transfer.eml" "NON ELIGIBLE=C2=A0: motif"
 
 # --- note --------------------------------------------------------------------------
 t_run "note" 0 cdp case note CDP-2026-0001 "Appelé le porteur : rappeler en janvier"

@@ -142,7 +142,7 @@ got "the referent is told why" referent "^Suite donnée à vos commandes" \
     "$T/transcript2.eml" "aucune invitation"
 body "$T/transcript2.eml" >"$T/transcript2.txt"
 t_grep "nothing done" "$T/transcript2.txt" \
-    "    -> INVITER : non exécutée."
+    "    -> INVITER$(printf '\302\240'): non exécutée."
 t_grep "no invitation sent, and why" "$T/transcript2.txt" \
     "    -> aucune invitation n'a été envoyée, pour les raisons suivantes${NB}:"
 t_grep "already in the group" "$T/transcript2.txt" \

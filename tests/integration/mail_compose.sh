@@ -25,7 +25,7 @@ print("subject", d["subject"] == "Nous avons bien reçu votre message [CDP-2026-
 print("from", d["from"] == {"name": "Coup de pouce Livradois-Forez", "address": "coupdepouce@example.org"})
 print("to", d["to"] == [{"name": "Hélène Dupré-Lefèvre", "address": "holder@example.org"}])
 print("greeting", d["text"].startswith("Bonjour Hélène Dupré-Lefèvre,\n"))
-print("body", "« Jardin partagé à Ambert »" in d["text"] and "référence CDP-2026-0001" in d["text"])
+print("body", "«\u00a0Jardin partagé à Ambert\u00a0»" in d["text"] and "référence CDP-2026-0001" in d["text"])
 print("auto", d["auto"] == "auto-reply")
 print("placeholders", "{{" not in d["text"])
 PY
@@ -43,4 +43,6 @@ bad=$(echo "$msgid" | sed 's/^cdp\.1\./cdp.2./')
 t_run "a tampered token does not" 1 "$MAILTOOL" "$CONF" verify "$bad"
 t_run "outbox list shows it sent" 0 "$CDP" -c "$CONF" outbox list
 t_grep "sent" "$T/out" "sent"
+t_grep "outbox list: the name decoded" "$T/out" "Hélène Dupré-Lefèvre <holder@example.org>"
+t_nogrep "outbox list: no encoded word" "$T/out" "=?UTF-8?"
 t_done

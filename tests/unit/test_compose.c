@@ -274,6 +274,22 @@ test_headers(void)
 	ok(strstr(out, "References:") == NULL && strstr(out, "Cc:") == NULL,
 	    "no empty headers");
 	free(out);
+
+	/* A person known only by address: the address alone, not twice. */
+	to[0].name = "Helene.Dupre@example.org";
+	ok(compose_build(&m, &out, &len, err, sizeof(err)) == 0,
+	    "composed to an address named by itself");
+	v = header(out, "To");
+	is_str(v, "helene.dupre@example.org", "To: the bare address");
+	free(v);
+	free(out);
+	to[0].name = "";
+	ok(compose_build(&m, &out, &len, err, sizeof(err)) == 0,
+	    "composed to a nameless address");
+	v = header(out, "To");
+	is_str(v, "helene.dupre@example.org", "To: no name, bare address");
+	free(v);
+	free(out);
 }
 
 static void

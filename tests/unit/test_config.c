@@ -267,6 +267,42 @@ test_shipped_example(void)
 	config_free(cfg);
 }
 
+/* An administrator writes the network's address with its name. */
+static void
+test_display_names(void)
+{
+	struct config *cfg = NULL;
+
+	is_str(load("[network]\ncontact = Coup de pouce <cdp@example.org>\n"
+	    "[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n"
+	    "from = \"Coup de pouce, le réseau\" <envoi@example.org>\n",
+	    0644, &cfg), "", "addresses with display names load");
+	if (cfg == NULL)
+		return;
+	is_str(cfg->network.contact, "cdp@example.org", "contact: bare address");
+	is_str(cfg->network.contact_name, "Coup de pouce", "contact: its name");
+	is_str(cfg->network.domain, "example.org", "domain from the address");
+	is_str(cfg->smtp.from, "envoi@example.org", "from: bare address");
+	is_str(cfg->smtp.from_name, "Coup de pouce, le réseau",
+	    "from: its name, quotes removed");
+	config_free(cfg);
+	cfg = NULL;
+	is_str(load(BASE, 0644, &cfg), "", "bare addresses load");
+	if (cfg == NULL)
+		return;
+	is_str(cfg->smtp.from_name, "", "from: no name written, none kept");
+	is_str(cfg->network.contact_name, "", "contact: no name written");
+	config_free(cfg);
+	like_str(load("[network]\ncontact = Coup <cdp@example.org\n"
+	    "[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", 0644, NULL),
+	    "t.conf:2: contact: 'Coup <cdp@example.org' is not an e-mail "
+	    "address", "an unclosed < is refused");
+	like_str(load("[network]\ncontact = Coup <nobody>\n"
+	    "[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", 0644, NULL),
+	    "t.conf:2: contact: 'Coup <nobody>' is not an e-mail address",
+	    "a name does not make a bad address good");
+}
+
 int
 main(void)
 {
@@ -278,6 +314,7 @@ main(void)
 	test_all_errors_reported();
 	test_passwords();
 	test_shipped_example();
+	test_display_names();
 	scratch_remove();
 	return tap_done();
 }

@@ -330,6 +330,10 @@ test_person(void)
 	is_int(id2, id, "find: same person");
 	is_int(person_find(st, "not an address", &id2, err, sizeof(err)), 0,
 	    "find: not an address is simply unknown");
+	is_int(person_ensure(st, "a@x.org", "a@x.org", 101, &id2, err,
+	    sizeof(err)), 0, "ensure: the address as name");
+	is_str(q_text(st, "SELECT name FROM persons"), "",
+	    "ensure: an address is no name");
 	is_int(person_ensure(st, "a@x.org", "Anne\r\nBcc: evil@x.org", 101,
 	    &id2, err, sizeof(err)), 0, "ensure: existing");
 	is_int(id2, id, "ensure: no second row");

@@ -712,7 +712,7 @@ test_shipped(void)
 		like_str(b, "Bonjour Hélène,", "greeting with the name");
 		like_str(b, "  STATUT\n", "the given command");
 		ok(b && strstr(b, "ELIGIBLE") == NULL, "no other command");
-		is_str(s, "Aide : les commandes du réseau", "no tag without "
+		is_str(s, "Aide\xc2\xa0: les commandes du réseau", "no tag without "
 		    "a case");
 		free(s);
 		free(b);
@@ -742,6 +742,83 @@ test_shipped(void)
 	template_set_free(ts);
 }
 
+/* 1 if `v` names a person's name: "name", "holder_name", "by_name"... */
+static int
+is_name_var(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (strcmp(v, "name") == 0 || strcmp(v, "network_name") == 0)
+		return strcmp(v, "name") == 0;
+	return n > 5 && strcmp(v + n - 5, "_name") == 0;
+}
+
+/*
+ * A person whose name is unknown: every template rendered with empty
+ * names greets with "Bonjour," and never "Bonjour ,", and shows no
+ * address as its own name ("a@b <a@b>").
+ */
+static void
+test_empty_names(void)
+{
+	struct template_set *ts = NULL;
+	const char *const *names = template_known_names();
+	char err[8192], msg[256];
+
+	if (template_load_dir(SHIPPED, &ts, err, sizeof(err)) != 0) {
+		ok(0, "shipped templates load");
+		return;
+	}
+	for (size_t k = 0; names[k]; k++) {
+		struct tpl_data *d = sample_data(names[k]), *i;
+		const char *vars[128];
+		int n = template_known_vars(names[k], vars, 128);
+		char *s = NULL, *b = NULL;
+		const char *p, *twice = NULL;
+
+		for (int j = 0; j < n; j++) {
+			if (strchr(vars[j], '.') == NULL &&
+			    is_name_var(vars[j]))
+				tpl_set(d, vars[j], "");
+			if (strcmp(vars[j], "members") == 0) {
+				i = tpl_list_add(d, "members");
+				tpl_set(i, "name", "");
+				tpl_set(i, "address", "x@example.org");
+				tpl_set_bool(i, "is_volunteer", 1);
+			}
+		}
+		if (template_render(ts, names[k], d, 0, &s, &b, err,
+		    sizeof(err)) != 0 || b == NULL) {
+			snprintf(msg, sizeof(msg), "%s renders without names",
+			    names[k]);
+			ok(0, msg);
+			tpl_data_free(d);
+			continue;
+		}
+		/* "a@b <a@b>": an address as its own display name. */
+		for (p = strstr(b, " <"); p && !twice; p = strstr(p + 1, " <")) {
+			const char *gt = strchr(p + 2, '>');
+			size_t alen = gt ? (size_t)(gt - p - 2) : 0;
+
+			if (alen > 0 && (size_t)(p - b) >= alen &&
+			    memcmp(p - alen, p + 2, alen) == 0)
+				twice = p;
+		}
+		snprintf(msg, sizeof(msg), "%s: \"Bonjour,\" without a name",
+		    names[k]);
+		ok(strstr(b, "Bonjour ,") == NULL &&
+		    strstr(b, "Bonjour\xc2\xa0,") == NULL, msg);
+		snprintf(msg, sizeof(msg), "%s: no address as its own name",
+		    names[k]);
+		if (!ok(twice == NULL, msg))
+			printf("#   at \"%.40s\"\n", twice);
+		free(s);
+		free(b);
+		tpl_data_free(d);
+	}
+	template_set_free(ts);
+}
+
 int
 main(void)
 {
@@ -758,6 +835,7 @@ main(void)
 	test_output_cap();
 	test_check_names();
 	test_shipped();
+	test_empty_names();
 
 	scratch_remove();
 	return tap_done();
