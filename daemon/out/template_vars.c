@@ -310,6 +310,13 @@ static const char *const testimony_thanks_vars[] = {
 	NULL
 };
 
+static const char *const charter_signed_vars[] = {
+	"ref",			/* "" when signed outside a case */
+	"recipient_name",
+	"already",		/* true: it was signed before */
+	NULL
+};
+
 static const char *const invitation_thanks_vars[] = {
 	"ref", "recipient_name",
 	"accepted",		/* true: a yes in a sentence; false: a no */
@@ -566,6 +573,8 @@ static const struct known_template known[] = {
 	    "their experience", testimony_request_vars },
 	{ "testimony_thanks", "the holder thanked for their OUI or NON",
 	    testimony_thanks_vars },
+	{ "charter_signed", "J'ACCEPTE LA CHARTE: the signature welcomed",
+	    charter_signed_vars },
 	{ "invitation_thanks", "a volunteer thanked for answering an "
 	    "invitation in a sentence", invitation_thanks_vars },
 	{ "withdrawn", "a case withdrawn", withdrawn_vars },
