@@ -23,6 +23,7 @@
 #include "out/outbox.h"
 #include "out/template.h"
 #include "parse/message.h"
+#include "store/case_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
 
@@ -245,6 +246,35 @@ casemail_send_one(struct casework *cw, const char *tpl, struct tpl_data *d,
 	    outbox_id, err, errlen);
 }
 
+/* An answer left unsent at the daily cap: a log line, and an event on the
+ * case's timeline that the referent sees and the digest counts (per
+ * address and local day, from these events). */
+static int
+casemail_capped(struct casework *cw, const char *tpl, const char *ref,
+    int64_t case_id, const struct cw_person *to, char *err, size_t errlen)
+{
+	time_t t = (time_t)cw->now;
+	struct tm tm;
+	char day[16];
+	const char *kv[6];
+
+	localtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	log_notice("%s: %s to %s not queued: %d answers on %s already "
+	    "(daily cap)", ref ? ref : "-", tpl, to->email,
+	    cw->cfg->network.max_auto_per_day, day);
+	if (case_id <= 0)
+		return 0;
+	kv[0] = "template";
+	kv[1] = tpl;
+	kv[2] = "address";
+	kv[3] = to->email;
+	kv[4] = "day";
+	kv[5] = day;
+	return case_event(cw->st, case_id, to->id, "mail_capped", 0, kv, 6,
+	    cw->now, err, errlen);
+}
+
 int
 casemail_reply(struct casework *cw, const struct message *m,
     const char *tpl, struct tpl_data *d, const char *ref, int64_t case_id,
@@ -272,7 +302,10 @@ casemail_reply(struct casework *cw, const struct message *m,
 	rc = mailer_queue(cw->mailer, cw->st, &mm, &oid, err, errlen);
 	if (rc == OUTBOX_ERR)
 		return -1;
-	return rc == OUTBOX_OK ? 0 : 1;
+	if (rc == OUTBOX_OK)
+		return 0;
+	return casemail_capped(cw, tpl, ref, case_id, to, err, errlen) == 0 ?
+	    1 : -1;
 }
 
 void

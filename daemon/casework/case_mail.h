@@ -64,8 +64,8 @@ int casemail_followers(struct casework *cw, int64_t referent_id,
 /*
  * Queues template `tpl` with data `d` to each of to[0..nto), setting the
  * variable `name_var` to each recipient's name; the mail carries the
- * case's tag and a token binding the case and the recipient.  A recipient
- * over the daily cap is skipped (logged).  0 or -1.
+ * case's tag and a token binding the case and the recipient.  These
+ * mails are not answers: the daily cap does not apply.  0 or -1.
  */
 int casemail_send(struct casework *cw, const char *tpl, struct tpl_data *d,
     const char *name_var, const char *ref, int64_t case_id,
@@ -100,9 +100,11 @@ int casemail_send_extra(struct casework *cw, const char *tpl,
  * Answers mail m (borrowed) from `to` with template tpl and data d: at
  * once, Auto-Submitted: auto-replied (RFC 3834), in m's thread
  * (In-Reply-To and References), tagged with ref and bound to case_id.
- * The caller sets the template's variables.  0 when queued, 1 when the
- * recipient is over the daily cap (nothing queued, nothing logged: the
- * caller says what it means), -1 on error (err).
+ * The caller sets the template's variables.  Only these answers count
+ * against max_auto_per_day (mailer_counted).  0 when queued, 1 when the
+ * recipient is over the daily cap (nothing queued; logged and recorded
+ * on the case's timeline as a 'mail_capped' event with the template,
+ * address and local day), -1 on error (err).
  */
 int casemail_reply(struct casework *cw, const struct message *m,
     const char *tpl, struct tpl_data *d, const char *ref, int64_t case_id,

@@ -144,12 +144,9 @@ cmdctx_answer(struct cmd_ctx *x, const char *tpl, struct tpl_data *d,
 	tpl_set(d, "recipient_name", x->sender.name);
 	rc = casemail_reply(x->cw, x->mail->m, tpl, d, x->c.ref, x->c.id,
 	    &x->sender, err, errlen);
-	if (rc < 0)
-		return -1;
-	if (rc > 0)
-		log_notice("%s: %s to %s not queued: daily cap reached",
-		    x->c.ref, tpl, x->sender.email);
-	return 0;
+	/* Over the daily cap (rc 1), casemail_reply logged and recorded
+	 * it: the command's effect stands without its answer. */
+	return rc < 0 ? -1 : 0;
 }
 
 int

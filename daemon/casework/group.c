@@ -373,6 +373,7 @@ group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
 {
 	int yes = cmd->verb == CMD_OUI;
 	const char *reason = yes ? NULL : (cmd->text ? cmd->text : cmd->args);
+	struct tpl_data *thanks;
 	const char *kv[] = { "answer", yes ? "yes" : "no", "reason", reason };
 	struct cw_person *to = NULL;
 	struct tpl_data *d;
@@ -407,6 +408,19 @@ group_answer(struct cmd_ctx *x, const struct mailcmd *cmd,
 		if (volunteer_join(x, err, errlen) != 0)
 			return -1;
 		res->replied = 1;
+	}
+	/* A sentence ("Oui, avec plaisir !") deserves thanks in words, not
+	 * a transcript; a newcomer's yes was answered by the welcome. */
+	if (cmd->natural && !res->replied) {
+		thanks = tpl_data_new();
+		tpl_set_bool(thanks, "accepted", yes);
+		tpl_set(thanks, "reason", reason);
+		rc = cmdctx_answer(x, "invitation_thanks", thanks, err, errlen);
+		tpl_data_free(thanks);
+		if (rc != 0)
+			return -1;
+		res->replied = 1;
+		rc = -1;
 	}
 	if (group_int(x, "SELECT count(*) FILTER (WHERE status = 'accepted') "
 	    "FROM case_members WHERE case_id = ?1 AND role = 'volunteer' "

@@ -146,7 +146,24 @@ int
 volunteer_charter(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen)
 {
+	struct tpl_data *d;
+	int64_t already = 0;
+	int rc;
+
 	(void)cmd;
 	res->outcome = CMDOUT_OK;
-	return volunteer_sign(x, err, errlen);
+	if (store_get_int64(x->cw->st, &already, "charter", "SELECT "
+	    "charter_signed_at IS NOT NULL FROM persons WHERE id = ?1",
+	    STORE_ARGS(STORE_INT(x->sender.id)), err, errlen) < 0 ||
+	    volunteer_sign(x, err, errlen) != 0)
+		return -1;
+	/* A signature is a step into the network: it is welcomed in
+	 * words, not with a transcript of the command. */
+	d = tpl_data_new();
+	tpl_set_bool(d, "already", already != 0);
+	rc = cmdctx_answer(x, "charter_signed", d, err, errlen);
+	tpl_data_free(d);
+	if (rc == 0)
+		res->replied = 1;
+	return rc;
 }

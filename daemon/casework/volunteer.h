@@ -21,7 +21,8 @@ int volunteer_accept(struct cmd_ctx *, const struct mailcmd *,
 /* REFUSER [motif]: the application is ineligible; the applicant told. */
 int volunteer_refuse(struct cmd_ctx *, const struct mailcmd *,
     struct cmd_res *, char *, size_t);
-/* J'ACCEPTE LA CHARTE. */
+/* J'ACCEPTE LA CHARTE: signs it and answers with the charter_signed
+ * welcome (res->replied: no transcript besides). */
 int volunteer_charter(struct cmd_ctx *, const struct mailcmd *,
     struct cmd_res *, char *, size_t);
 

@@ -57,6 +57,17 @@ mailer_key(const struct mailer *m, size_t *keylen)
 }
 
 int
+mailer_counted(const struct mailer_mail *mail)
+{
+	/* The cap is there to break loops (RFC 3834): only a mail sent
+	 * because a mail came in can loop.  Mail a person waits for (an
+	 * assignment, an invitation, a reminder, the digest) is caused by
+	 * someone's decision or by the clock, and dropping it would lose
+	 * the network's work without a trace. */
+	return mail->auto_replied != 0;
+}
+
+int
 mailer_queue(struct mailer *m, struct store *st,
     const struct mailer_mail *mail, int64_t *outbox_id, char *err,
     size_t errlen)
@@ -80,7 +91,7 @@ mailer_queue(struct mailer *m, struct store *st,
 	item.rcpts = rcpts;
 	item.nrcpt = 1;
 	item.urgent = mail->urgent;
-	item.automatic = 1;
+	item.automatic = mailer_counted(mail);
 	res = outbox_reserve(st, &item, &id, err, errlen);
 	if (res != OUTBOX_OK) {
 		rc = res;

@@ -36,7 +36,7 @@
  *
  * mailer_queue() renders a French template from templates/fr/ (and its
  * HTML alternative, when the template has one), reserves the
- * outbox row (the daily cap on automatic mail per address applies), makes
+ * outbox row (the daily cap per address applies to answers only), makes
  * the signed Message-ID token that binds the mail to its case and
  * recipient (DESIGN.md §4), composes the MIME message (subject tag, RFC
  * 3834 headers, Reply-To the contact address) and stores it in the row.
@@ -80,7 +80,9 @@ struct mailer_mail {
 	size_t		 nreferences;
 	int		 urgent;	/* not held to working hours (acks) */
 	int		 auto_replied;	/* Auto-Submitted: auto-replied (an
-					 * answer) instead of auto-generated */
+					 * answer) instead of auto-generated;
+					 * only these count against
+					 * max_auto_per_day */
 	const char	*calendar;	/* iCalendar object (ical.h) or NULL */
 	const char	*calendar_method;	/* "REQUEST", "CANCEL" */
 	const struct compose_attachment *attachments;	/* compose.h */
@@ -95,10 +97,19 @@ struct mailer_mail {
 };
 
 /*
+ * 1 when `mail` counts against (and may be stopped by) the daily cap of
+ * max_auto_per_day per address: an answer to a mail of that address
+ * (auto_replied), which is what can loop with another robot.  Any other
+ * mail is neither counted nor capped.
+ */
+int mailer_counted(const struct mailer_mail *mail);
+
+/*
  * Queues one mail.  Returns OUTBOX_OK with *outbox_id set,
- * OUTBOX_LIMITED when the recipient already got max_auto_per_day automatic
- * mails today (nothing queued; the caller records it), or OUTBOX_ERR with
- * the reason in err (the caller rolls back).
+ * OUTBOX_LIMITED when the mail is an answer (mailer_counted) and the
+ * recipient already got max_auto_per_day answers today (nothing queued;
+ * the caller records it), or OUTBOX_ERR with the reason in err (the
+ * caller rolls back).
  */
 int mailer_queue(struct mailer *m, struct store *st,
     const struct mailer_mail *mail, int64_t *outbox_id, char *err,

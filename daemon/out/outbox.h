@@ -27,8 +27,9 @@
  *     off (weekend, French public holiday), gets hold_until = the next
  *     start of working hours on a working day; acknowledgements are
  *     urgent (DESIGN.md §3);
- *   - flood/loop protection (RFC 3834): an automatic mail is not queued to
- *     an address that already got max_auto_per_day automatic mails this
+ *   - flood/loop protection (RFC 3834): an automatic mail (for the
+ *     mailer: an answer to that address's mail, mailer_counted) is not
+ *     queued to an address that already got max_auto_per_day of them this
  *     local day (table `rate`); the count is taken and incremented in the
  *     same transaction as the row.
  *

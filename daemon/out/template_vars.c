@@ -335,6 +335,20 @@ static const char *const testimony_thanks_vars[] = {
 	NULL
 };
 
+static const char *const charter_signed_vars[] = {
+	"ref",			/* "" when signed outside a case */
+	"recipient_name",
+	"already",		/* true: it was signed before */
+	NULL
+};
+
+static const char *const invitation_thanks_vars[] = {
+	"ref", "recipient_name",
+	"accepted",		/* true: a yes in a sentence; false: a no */
+	"reason",		/* the no's reason; "" if none */
+	NULL
+};
+
 static const char *const withdrawn_vars[] = {
 	"ref", "recipient_name",
 	"by_name",		/* who withdrew the case */
@@ -591,6 +605,10 @@ static const struct known_template known[] = {
 	    "their experience", testimony_request_vars },
 	{ "testimony_thanks", "the holder thanked for their OUI or NON",
 	    testimony_thanks_vars },
+	{ "charter_signed", "J'ACCEPTE LA CHARTE: the signature welcomed",
+	    charter_signed_vars },
+	{ "invitation_thanks", "a volunteer thanked for answering an "
+	    "invitation in a sentence", invitation_thanks_vars },
 	{ "withdrawn", "a case withdrawn", withdrawn_vars },
 	{ "status", "reply to STATUT: the case summary", status_vars },
 	{ "volunteer_accepted", "an applicant accepted: the charter to sign",

@@ -227,6 +227,36 @@ parse_case_ref(struct mailcmd *c)
 }
 
 /*
+ * After a natural NON, the words of politeness before the reason ("Non
+ * merci, pas disponible", "Non, désolée : je déménage"): the reason
+ * stored and shown to the referent is "pas disponible", not "merci, pas
+ * disponible".  Returns the key offset where the reason starts.
+ */
+static size_t
+skip_polite(const char *key, size_t k)
+{
+	static const char *const words[] = { "non", "merci", "beaucoup",
+	    "desolee", "desole", "navree", "navre", "vraiment" };
+	int again = 1;
+
+	while (again) {
+		again = 0;
+		while (key[k] != '\0' && (is_blank(key[k]) ||
+		    strchr(",;:.!-", key[k]) != NULL))
+			k++;
+		for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+			if (mailcmd_take_word(key, &k, words[i])) {
+				/* "désolé(e)", "navré·e" */
+				if (strncmp(key + k, "(e)", 3) == 0)
+					k += 3;
+				again = 1;
+				break;
+			}
+	}
+	return k;
+}
+
+/*
  * Reads one non-blank line into *c.  `first`: the first non-blank line of
  * the text, the only one that may be a natural answer.  *kargs: the key
  * offset where the arguments start.
@@ -313,7 +343,8 @@ parse_line(const struct line *ln, int first, time_t now, struct mailcmd *c,
 		c->natural = 1;
 		c->args = mailcmd_rest_at(ln, k, NULL);
 		if (c->verb == CMD_NON)
-			c->text = xstrdup(c->args);
+			c->text = mailcmd_rest_at(ln, skip_polite(key, k),
+			    NULL);
 		return LINE_LAST;
 	}
 

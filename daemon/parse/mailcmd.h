@@ -44,8 +44,11 @@
  * with "oui" or "non" written other than "OUI"/"NON" in capitals ("Oui",
  * "oui", "Non"), followed by more than punctuation ("Oui, avec plaisir !",
  * "Non merci, pas disponible"), it is one OUI or NON command with
- * natural = 1 and parsing stops after it; args (and for NON text) are the
- * rest of the sentence without the punctuation that follows oui/non.
+ * natural = 1 and parsing stops after it; args are the rest of the
+ * sentence without the punctuation that follows oui/non, and for NON text
+ * is the reason: args without the words of politeness before it ("merci",
+ * "désolé(e)", "navré(e)"...) and their punctuation ("Non merci, pas
+ * disponible" has the reason "pas disponible"; "Non merci !" none: "").
  * "OUI"/"NON" in capitals make a keyword line (natural = 0, "NON pas
  * disponible" has the motif "pas disponible"), and so does "Oui"/"Non"
  * alone on its line, in any case, with or without punctuation.  A longer

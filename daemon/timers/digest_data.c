@@ -181,15 +181,18 @@ dg_mail(struct store *st, struct digest *d, char *err, size_t errlen)
 	    STORE_ARGS(STORE_INT(d->since)), err, errlen) < 0)
 		return -1;
 	d->failed_older = n;
-	/* The outbox records no skipped mail, only each address's count of
-	 * the day (table rate), which stops at the cap: an address at the
-	 * cap got no further automatic mail that day. */
+	/* Each answer left unsent at the daily cap is a 'mail_capped'
+	 * event (casework/case_mail.c): counted per address and local day.
+	 * Only answers are capped; the mail people wait for is not. */
 	return digest_rows(st, &d->capped, "daily cap", "SELECT NULL, NULL, "
-	    "NULL, address, substr(day, 9, 2) || '/' || substr(day, 6, 2) || "
-	    "'/' || substr(day, 1, 4), NULL, 0, count, 0, 0, NULL, NULL FROM "
-	    "rate WHERE count >= ?1 AND day >= ?2 ORDER BY day, address",
-	    STORE_ARGS(STORE_INT(d->max_auto_per_day), STORE_TEXT(day)), err,
-	    errlen);
+	    "NULL, a, substr(dy, 9, 2) || '/' || substr(dy, 6, 2) || '/' || "
+	    "substr(dy, 1, 4), NULL, 0, count(*), 0, 0, NULL, NULL FROM "
+	    "(SELECT json_extract(e.details, '$.address') AS a, "
+	    "json_extract(e.details, '$.day') AS dy FROM events e LEFT JOIN "
+	    "cases c ON c.id = e.case_id WHERE e.kind = 'mail_capped' AND "
+	    "e.at >= ?1 AND (?2 = 0 OR c.referent_id = ?2)) GROUP BY a, dy "
+	    "ORDER BY dy, a", STORE_ARGS(STORE_INT(d->since),
+	    STORE_INT(d->referent_id)), err, errlen);
 }
 
 /* Roadmap steps due in [?1, ?3) of the cases of referent ?2 (0: all);

@@ -87,7 +87,7 @@ for v in 1 2 3; do
 done
 t_grep "invitation carries the charter" "$T/invitation1.eml" "J'ACCEPTE LA CHARTE"
 
-# --- 3. Answers: two OUI (one in a sentence), one NON ---------------------------
+# --- 3. Answers: two OUI (one in a sentence), one NON in a sentence -------------
 answer volunteer1 "$T/invitation1.eml" "Oui, avec plaisir !" --quote
 answer volunteer2 "$T/invitation2.eml" "OUI"
 answer volunteer3 "$T/invitation3.eml" "Non merci, pas disponible en ce moment." --quote
@@ -100,6 +100,17 @@ t_grep "volunteer3 declined" "$T/out" "volunteer3@$D|declined"
 t_sql "saying yes signed the charter" 2 "SELECT count(*) FROM persons WHERE charter_signed_at IS NOT NULL"
 t_run "referent told of the three answers" 0 $MAILBOX wait referent --count 5 --timeout 20
 got volunteer2 "Suite donn"
+# A sentence is thanked in words, once, with no transcript besides.
+got volunteer1 "^Merci, vous rejoignez le groupe d'accompagnement \\[CDP-2026-0001\\]$"
+got volunteer3 "^Merci pour votre réponse \\[CDP-2026-0001\\]$" "pas disponible en ce moment"
+sleep 1
+t_sql "volunteer1 and volunteer3 got exactly one mail each" "2|2" "SELECT $(count volunteer1) || '|' || $(count volunteer3)"
+t_run "their subjects" 0 sh -c "$MAILBOX list volunteer1 | cut -f3; $MAILBOX list volunteer3 | cut -f3"
+t_grep "volunteer1: the thanks" "$T/out" "Merci, vous rejoignez le groupe d'accompagnement [CDP-2026-0001]"
+t_grep "volunteer3: the thanks anyway" "$T/out" "Merci pour votre réponse [CDP-2026-0001]"
+t_sql "the reason without the politeness" "no|pas disponible en ce moment." "SELECT json_extract(e.details, '\$.answer'), json_extract(e.details, '\$.reason') FROM events e JOIN persons p ON p.id = e.actor_id WHERE e.kind = 'answer' AND p.email = 'volunteer3@$D'"
+t_sql "invitation_thanks queued twice, no transcript to them" "invitation_thanks|volunteer1@$D
+invitation_thanks|volunteer3@$D" "SELECT o.template, p.email FROM outbox o JOIN persons p ON p.id = o.person_id WHERE p.email IN ('volunteer1@$D', 'volunteer3@$D') AND o.template <> 'invitation' ORDER BY p.email"
 
 # --- 4. INTERLOCUTEUR → introduction ------------------------------------------
 answer referent "$T/assignment.eml" "INTERLOCUTEUR volunteer1@$D"
@@ -111,7 +122,7 @@ cp "$T/got.eml" "$T/intro2.eml"
 t_grep "introduction shows everyone in Cc" "$T/intro2.eml" "holder@$D"
 t_nogrep "no Reply-To in the introduction" "$T/intro2.eml" "Reply-To:"
 got volunteer1 "CDP-2026-0001" "Camille"
-uid=$($MAILBOX list volunteer1 | awk -F '\t' 'NR == 2 {print $1}')
+uid=$($MAILBOX list volunteer1 | awk -F '\t' 'NR == 3 {print $1}')
 $MAILBOX fetch volunteer1 "$uid" >"$T/intro1.eml"
 
 # --- 5. RENCONTRE by the privileged contact ------------------------------------
@@ -187,7 +198,7 @@ done
 sleep 1
 # The coordinator's one mail is the digest: planned at the first poll, it
 # runs once at the last, however many weeks passed.
-for pair in holder:8 referent:14 volunteer1:8 volunteer2:7 volunteer3:1 coordinator:1; do
+for pair in holder:8 referent:14 volunteer1:9 volunteer2:7 volunteer3:2 coordinator:1; do
 	u=${pair%%:*} want=${pair#*:}
 	n=$(count $u)
 	[ "$n" = "$want" ] && t_ok "$u holds $want mails" || t_not_ok "$u holds $want mails" "$n:

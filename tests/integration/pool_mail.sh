@@ -91,7 +91,9 @@ t_sql "charter signed" "1|2027-03-22 09:10" \
     "SELECT count(*), strftime('%Y-%m-%d %H:%M', charter_signed_at, 'unixepoch', 'localtime') FROM persons WHERE email = 'volunteer9@$D'"
 t_sql "charter event by self" "charter_signed|self|1" \
     "SELECT kind, json_extract(details, '$.by'), actor_id = $V9 FROM events WHERE kind = 'charter_signed' AND json_extract(details, '$.person_id') = CAST($V9 AS TEXT)"
-got volunteer9 "^Suite donnée à vos commandes$" "J'ACCEPTE LA CHARTE"
+got volunteer9 "^Merci, votre signature de la charte est enregistrée$" "bienvenue parmi les personnes"
+t_sql "the signature welcomed, no transcript" "charter_signed" \
+    "SELECT group_concat(o.template) FROM outbox o JOIN persons p ON p.id = o.person_id WHERE p.email = 'volunteer9@$D' AND o.created_at >= (SELECT charter_signed_at FROM persons WHERE email = 'volunteer9@$D')"
 
 # --- A volunteer's own availability; not someone else's ---------------------
 answer volunteer9 "$T/welcome.eml" "INDISPONIBLE jusqu'au 30/04/2027"

@@ -697,14 +697,38 @@ natural(void)
 	    NULL);
 	if (c != NULL) {
 		is_int(c->natural, 1, "Non merci: natural");
-		is_str(c->text, "merci, pas disponible en ce moment",
-		    "natural motif");
+		is_str(c->text, "pas disponible en ce moment",
+		    "natural motif without the thanks");
+		is_str(c->args, "merci, pas disponible en ce moment",
+		    "args: the whole sentence");
 	}
 	c = one("Non, désolé je ne peux pas", CMD_NON, CMDERR_NONE, NULL);
 	if (c != NULL) {
 		is_int(c->natural, 1, "Non, désolé: natural");
-		is_str(c->text, "désolé je ne peux pas", "motif after ','");
+		is_str(c->text, "je ne peux pas", "motif after the apology");
 	}
+	c = one("Non merci, pas disponible", CMD_NON, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "pas disponible", "Non merci, pas disponible");
+	c = one("Non, désolée : je déménage en juin.", CMD_NON, CMDERR_NONE,
+	    NULL);
+	if (c != NULL)
+		is_str(c->text, "je déménage en juin.", "désolée and ':'");
+	c = one("non merci beaucoup, désolé(e), trop loin", CMD_NON,
+	    CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "trop loin", "several polite words, (e)");
+	c = one("Non merci !", CMD_NON, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "", "only thanks: no reason");
+	c = one("Non, mercredi je travaille", CMD_NON, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "mercredi je travaille", "a word that starts "
+		    "like merci stays");
+	c = one("NON merci, pas disponible", CMD_NON, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "merci, pas disponible", "keyword NON: the "
+		    "motif as written");
 	c = one("\n  Oui ! Je serai là.", CMD_OUI, CMDERR_NONE,
 	    "Je serai là.");
 	if (c != NULL)

@@ -18,7 +18,9 @@
 
 #include "base/clock.h"
 #include "config/config.h"
+#include "out/mailer.h"
 #include "out/outbox.h"
+#include "out/template.h"
 #include "store/store.h"
 #include "tap.h"
 #include "testutil.h"
@@ -288,6 +290,83 @@ test_rate(struct store *st)
 	exec_ok(st, "DELETE FROM outbox; DELETE FROM rate");
 }
 
+/* Queues one "ack" (an answer when `answer`) to loop@example.org through
+ * the mailer; returns what mailer_queue returns. */
+static int
+mail_one(struct mailer *m, struct store *st, int answer)
+{
+	struct tpl_data *d = tpl_data_new();
+	struct mailer_mail mm;
+	int64_t id = 0;
+	int rc;
+
+	memset(&mm, 0, sizeof(mm));
+	mm.template = "ack";
+	mm.data = d;
+	mm.case_ref = "CDP-2026-0001";
+	mm.to_addr = "loop@example.org";
+	mm.urgent = 1;
+	mm.auto_replied = answer;
+	tpl_set(d, "ref", "CDP-2026-0001");
+	tpl_set(d, "holder_name", "Boucle");
+	tpl_set(d, "subject", "Projet");
+	store_begin(st, err, sizeof(err));
+	rc = mailer_queue(m, st, &mm, &id, err, sizeof(err));
+	if (rc == OUTBOX_ERR) {
+		printf("# mailer_queue: %s\n", err);
+		store_rollback(st, err, sizeof(err));
+	} else
+		store_commit(st, err, sizeof(err));
+	tpl_data_free(d);
+	return rc;
+}
+
+/* The daily cap counts only answers (RFC 3834 loops); the mail a person
+ * waits for is never counted nor dropped. */
+static void
+test_cap_rule(struct store *st, const char *dir)
+{
+	struct config *c;
+	struct mailer *m = NULL;
+	struct mailer_mail mm;
+
+	memset(&mm, 0, sizeof(mm));
+	is_int(mailer_counted(&mm), 0, "a mail that answers nothing is not "
+	    "counted");
+	mm.auto_replied = 1;
+	is_int(mailer_counted(&mm), 1, "an answer (auto-replied) is counted");
+
+	c = config_from("[network]\ncontact = coupdepouce@example.org\n"
+	    "max_auto_per_day = 3\nsecret_file = %s/secret\n"
+	    "[imap]\nurl = imaps://127.0.0.1:1\n"
+	    "[smtp]\nurl = smtp://127.0.0.1:1\n"
+	    "[storage]\ndatabase = %s/outbox.db\n"
+	    "[paths]\ntemplates = %s/templates\n", path_in(""), path_in(""),
+	    dir);
+	if (!ok(c != NULL && mailer_open(c, &m, err, sizeof(err)) == 0,
+	    "mailer opens on the shipped templates")) {
+		printf("# %s\n", err);
+		config_free(c);
+		return;
+	}
+	clock_fix(local_time("2026-03-25 10:00"));
+	for (int i = 0; i < 3; i++)
+		is_int(mail_one(m, st, 1), OUTBOX_OK, "answer under the cap");
+	is_int(mail_one(m, st, 1), OUTBOX_LIMITED, "4th answer of the day "
+	    "not queued");
+	for (int i = 0; i < 3; i++)
+		is_int(mail_one(m, st, 0), OUTBOX_OK, "a mail that is no answer "
+		    "goes out over the cap");
+	is_int(q_int(st, "SELECT count FROM rate WHERE address = "
+	    "'loop@example.org' AND day = '2026-03-25'", 0), 3,
+	    "only the answers were counted");
+	is_int(q_int(st, "SELECT count(*) FROM outbox", 0), 6,
+	    "3 answers and 3 other mails queued");
+	mailer_close(m);
+	config_free(c);
+	exec_ok(st, "DELETE FROM outbox; DELETE FROM rate");
+}
+
 static void
 test_backoff(struct store *st)
 {
@@ -474,8 +553,10 @@ int
 main(void)
 {
 	struct store *st = NULL;
-	char db[512];
+	char db[512], dir[512];
 
+	if (getcwd(dir, sizeof(dir)) == NULL)
+		return 1;
 	clock_set_zone("Europe/Paris");
 	scratch_make("outbox");
 	snprintf(db, sizeof(db), "%s", path_in("outbox.db"));
@@ -495,6 +576,7 @@ main(void)
 	test_hold();
 	test_enqueue(st);
 	test_rate(st);
+	test_cap_rule(st, dir);
 	test_backoff(st);
 	test_list(st);
 	store_close(st);

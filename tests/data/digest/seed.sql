@@ -91,7 +91,13 @@ INSERT INTO messages (id, direction, case_id, person_id, message_id, subject, fr
 INSERT INTO events (case_id, at, actor_id, kind, msg_id, details) VALUES
  (1, unixepoch('2026-12-04 11:15', 'utc'), 9, 'commands_refused', 1,
   '{"reason":"sender not verified","lines":"ELIGIBLE"}'),
- (1, unixepoch('2026-11-20 11:15', 'utc'), 9, 'commands_refused', 1, NULL);
+ (1, unixepoch('2026-11-20 11:15', 'utc'), 9, 'commands_refused', 1, NULL),
+ (1, unixepoch('2026-12-05 10:00', 'utc'), NULL, 'mail_capped', NULL,
+  '{"template":"status","address":"boucle@example.org","day":"2026-12-05"}'),
+ (1, unixepoch('2026-12-05 10:05', 'utc'), NULL, 'mail_capped', NULL,
+  '{"template":"help","address":"boucle@example.org","day":"2026-12-05"}'),
+ (1, unixepoch('2026-11-20 10:00', 'utc'), NULL, 'mail_capped', NULL,
+  '{"template":"status","address":"boucle@example.org","day":"2026-11-20"}');
 
 INSERT INTO quarantine (raw, content_hash, reason, message_id, created_at) VALUES
  (X'', '0000000000000000000000000000000000000000000000000000000000000002',
