@@ -7,7 +7,8 @@
  * the files with it (template_check_names()), so a misspelt placeholder is
  * found before a mail goes out with a hole in it.  Adding a template is a
  * file in templates/ and a row here.  The digest's variables, the longest
- * list, are in template_vars_digest.c.
+ * list, are in template_vars_digest.c, those of the pool's mails in
+ * template_vars_pool.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "out/template.h"
 #include "out/template_tree.h"
 #include "out/template_vars_digest.h"
+#include "out/template_vars_pool.h"
 
 /* ---- The templates the daemon sends, and their variables ---------------- */
 
@@ -500,38 +502,6 @@ static const char *const command_transcript_vars[] = {
 	NULL
 };
 
-/* ---- The pool (casework/pool*.c) ---- */
-
-static const char *const pool_welcome_vars[] = {
-	"recipient_name",
-	"coordinator_name",	/* who added them, name or address */
-	"themes", THEME_FIELDS("themes."), "themes.first",
-	"communes",		/* ", "-joined; "" if none */
-	"charter_signed",	/* true: already signed */
-	"is_referent", "is_coordinator",	/* pool_welcome only */
-	NULL
-};
-
-static const char *const pool_list_vars[] = {
-	"recipient_name",
-	"sections",		/* referents, volunteers, coordinators, retired */
-	"sections.is_referents", "sections.is_volunteers",
-	"sections.is_coordinators", "sections.is_retired",
-	"sections.count", "sections.empty",
-	"sections.people", "sections.people.name", "sections.people.address",
-	"sections.people.themes", THEME_FIELDS("sections.people.themes."),
-	"sections.people.themes.first",
-	"sections.people.has_themes", "sections.people.communes",
-	"sections.people.cases_referent",	/* open cases as referent */
-	"sections.people.cases_member",	/* open cases as group volunteer */
-	"sections.people.charter_signed", "sections.people.charter_date",
-	"sections.people.unavailable",
-	"sections.people.unavailable_until",	/* last day; "" until DISPONIBLE */
-	"sections.people.is_referent", "sections.people.is_volunteer",
-	"sections.people.is_coordinator",
-	NULL
-};
-
 struct known_template {
 	const char		*name;
 	const char		*purpose;	/* for "missing template" */
@@ -618,11 +588,11 @@ static const struct known_template known[] = {
 	{ "volunteer_refused", "an applicant not retained",
 	    volunteer_refused_vars },
 	{ "pool_welcome_volunteer", "a volunteer added by BENEVOLE: the "
-	    "network and the charter to accept", pool_welcome_vars },
+	    "network and the charter to accept", template_pool_welcome_vars },
 	{ "pool_welcome", "a referent or coordinator added by REFERENT or "
-	    "COORDINATION", pool_welcome_vars },
+	    "COORDINATION", template_pool_welcome_vars },
 	{ "pool_list", "reply to ANNUAIRE: the network's people",
-	    pool_list_vars },
+	    template_pool_list_vars },
 	{ "untrusted_notice", "the referent told commands were not run for "
 	    "lack of proof of the sender", untrusted_notice_vars },
 	{ "digest", "the digest to the coordinators (and referents)",
