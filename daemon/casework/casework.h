@@ -15,7 +15,7 @@
  *                   the referent told of commands not run
  *   pool_run.c      the mail commands about no case: replies to the
  *                   digest or a welcome, a coordinator's new mail
- *   cmd_run.c       what both runners share: who may give which command
+ *   cmd_exec.c      what both runners share: who may give which command
  *                   (the table), the sender's roles, running each
  *                   command's effect, the transcript
  *   decision.c      effects: ELIGIBLE, NON ELIGIBLE, TRANSFERER,
@@ -47,7 +47,7 @@
  *                   coordinators, people, themes, attachments, queuing
  *
  * Calls go one way: dispatch → intake / followup → mailcmd_run (or
- * dispatch → pool_run) → cmd_run → effects → cmd_context → case_mail;
+ * dispatch → pool_run) → cmd_exec → effects → cmd_context → case_mail;
  * intake and the decisions → assign.  The timers (timers/) use
  * case_mail, cmdctx_format_when(), the meeting's invitation
  * (meeting_invite_load()) and milestone.h to note which step a mail was

@@ -87,7 +87,7 @@ struct cmd_ctx {
 						 * volunteer, coordinator */
 	int			 coordinator;	/* a network coordinator */
 	int			 contact;	/* the privileged contact */
-	unsigned		 roles;		/* R_* bits of cmd_run.h */
+	unsigned		 roles;		/* R_* bits of cmd_exec.h */
 	int64_t			 answered;	/* the outbox row of our mail this
 						 * one answers (verified token),
 						 * 0: none known */

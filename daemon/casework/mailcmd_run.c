@@ -5,7 +5,7 @@
  * Only what is proper to a reply about a case is here: the sender's
  * roles in the case, trust, and telling the referent of commands that
  * could not be run.  The table, the running and the transcript are
- * shared with the pool runner in cmd_run.c; what the effects need from
+ * shared with the pool runner in cmd_exec.c; what the effects need from
  * the case is in cmd_context.c, so that no effect depends back on a
  * runner.
  */
@@ -17,7 +17,7 @@
 #include "base/log.h"
 #include "casework/case_mail.h"
 #include "casework/cmd_context.h"
-#include "casework/cmd_run.h"
+#include "casework/cmd_exec.h"
 #include "casework/mailcmd_run.h"
 #include "config/config.h"
 #include "out/template.h"
@@ -79,7 +79,7 @@ mailcmd_refresh(struct cmd_ctx *x, char *err, size_t errlen)
 	case_row_free(&x->c);
 	if (case_load(x->cw->st, id, &x->c, err, errlen) != 1)
 		return -1;
-	return cmdrun_roles(x, err, errlen);
+	return cmdexec_roles(x, err, errlen);
 }
 
 int
@@ -98,9 +98,9 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 	x.answered = tm->how == THREAD_TOKEN ? tm->outbox_id : 0;
 	if (case_load(cw->st, tm->case_id, &x.c, err, errlen) != 1)
 		return -1;
-	if (cmdrun_sender(&x, tm->sender_id, err, errlen) != 0)
+	if (cmdexec_sender(&x, tm->sender_id, err, errlen) != 0)
 		goto out;
-	if (cl->n == 0 || !cmdrun_applies(cl, x.roles)) {
+	if (cl->n == 0 || !cmdexec_applies(cl, x.roles)) {
 		rc = 0;
 		goto out;
 	}
@@ -109,13 +109,13 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 	tpl_set(d, "subject", mail->m->subject);
 	tpl_list_init(d, "results");
 	trusted = is_trusted(&x, tm);
-	if (cmdrun_all(&x, cl, trusted, mailcmd_refresh, d, &failed, &want,
+	if (cmdexec_all(&x, cl, trusted, mailcmd_refresh, d, &failed, &want,
 	    err, errlen) != 0)
 		goto out;
 	if (!trusted) {
 		const char *kv[] = { "reason", "sender not verified",
 		    "lines", NULL };
-		char *lines = cmdrun_join_lines(cl);
+		char *lines = cmdexec_join_lines(cl);
 		int bad;
 
 		log_notice("%s: commands from %s not run: no verified token "
@@ -131,7 +131,7 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 		if (bad)
 			goto out;
 	}
-	if (cmdrun_transcript(&x, d, failed, want, err, errlen) != 0)
+	if (cmdexec_transcript(&x, d, failed, want, err, errlen) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -15,7 +15,7 @@
 
 #include "base/log.h"
 #include "casework/cmd_context.h"
-#include "casework/cmd_run.h"
+#include "casework/cmd_exec.h"
 #include "casework/pool_run.h"
 #include "config/config.h"
 #include "out/template.h"
@@ -40,14 +40,14 @@ pool_run(struct casework *cw, const struct cw_mail *mail, int64_t sender_id,
 	x.cw = cw;
 	x.mail = mail;
 	x.answered = answered;
-	if (cmdrun_sender(&x, sender_id, err, errlen) != 0)
+	if (cmdexec_sender(&x, sender_id, err, errlen) != 0)
 		return -1;
-	if (!cmdrun_applies(cl, x.roles))
+	if (!cmdexec_applies(cl, x.roles))
 		return 0;
 	d = tpl_data_new();
 	tpl_set(d, "subject", mail->m->subject);
 	tpl_list_init(d, "results");
-	if (cmdrun_all(&x, cl, trusted, cmdrun_roles, d, &failed, &want, err,
+	if (cmdexec_all(&x, cl, trusted, cmdexec_roles, d, &failed, &want, err,
 	    errlen) != 0)
 		goto out;
 	if (!trusted) {
@@ -61,7 +61,7 @@ pool_run(struct casework *cw, const struct cw_mail *mail, int64_t sender_id,
 		    kv, 2, err, errlen) != 0)
 			goto out;
 	}
-	rc = cmdrun_transcript(&x, d, failed, want, err, errlen);
+	rc = cmdexec_transcript(&x, d, failed, want, err, errlen);
 out:
 	tpl_data_free(d);
 	return rc;

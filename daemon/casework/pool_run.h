@@ -12,7 +12,7 @@
  *     (Authentication-Results, trust.h), else answered that it could not
  *     be verified; never a case.
  * Prose without commands is only recorded, never answered.  The table,
- * the running and the transcript are cmd_run.h's.
+ * the running and the transcript are cmd_exec.h's.
  */
 #ifndef CDP_POOL_RUN_H
 #define CDP_POOL_RUN_H

@@ -1,5 +1,5 @@
 /*
- * cmd_run.h — what the two runners of mail commands share: the table of
+ * cmd_exec.h — what the two runners of mail commands share: the table of
  * who may give which command where, the running of one mail's commands
  * and the transcript (DESIGN.md §5).
  *
@@ -7,13 +7,13 @@
  * about no case — the digest, a pool welcome — or in a new mail from a
  * coordinator (pool_run.h).  Both runners work out who the sender is
  * (R_* bits in cmd_ctx.roles) and whether the mail is trusted, then hand
- * the list to cmdrun_all() and cmdrun_transcript().  The table is the
+ * the list to cmdexec_all() and cmdexec_transcript().  The table is the
  * whole authorization policy: a rule says which roles may give a verb
  * and where (K_* bits: on which kind of case, or without one); the state
  * machine is in the effects.
  */
-#ifndef CDP_CMD_RUN_H
-#define CDP_CMD_RUN_H
+#ifndef CDP_CMD_EXEC_H
+#define CDP_CMD_EXEC_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -44,17 +44,17 @@ enum {
 /* Who x->sender is, from the case x->c (zero: none) and the network's
  * roles ([network] coordinators, person_roles): x->roles, x->coordinator
  * and x->contact.  0 or -1. */
-int cmdrun_roles(struct cmd_ctx *x, char *err, size_t errlen);
+int cmdexec_roles(struct cmd_ctx *x, char *err, size_t errlen);
 
 /* x->sender from person sender_id (0: unknown, the From address only),
- * then cmdrun_roles().  x->cw, x->mail and x->c set.  0 or -1. */
-int cmdrun_sender(struct cmd_ctx *x, int64_t sender_id, char *err,
+ * then cmdexec_roles().  x->cw, x->mail and x->c set.  0 or -1. */
+int cmdexec_sender(struct cmd_ctx *x, int64_t sender_id, char *err,
     size_t errlen);
 
 /* 1 unless every command of cl is a natural answer (mailcmd.h) and the
  * sender was asked no question: invited (R_INVITED), closed case's
  * holder (R_WITNESS). */
-int cmdrun_applies(const struct mailcmd_list *cl, unsigned roles);
+int cmdexec_applies(const struct mailcmd_list *cl, unsigned roles);
 
 /* Runs the commands of cl in order for x (x->roles set, x->c loaded or
  * zero for no case), each result an item of d's "results"; nothing is
@@ -64,16 +64,16 @@ int cmdrun_applies(const struct mailcmd_list *cl, unsigned roles);
  * *failed: one did not succeed; *want: a transcript is due (not when the
  * effects' own mails answered, STATUT, AIDE, ANNUAIRE, and all went
  * well).  0 or -1 (err: the mail is rolled back). */
-int cmdrun_all(struct cmd_ctx *x, const struct mailcmd_list *cl,
+int cmdexec_all(struct cmd_ctx *x, const struct mailcmd_list *cl,
     int trusted, int (*refresh)(struct cmd_ctx *, char *, size_t),
     struct tpl_data *d, int *failed, int *want, char *err, size_t errlen);
 
 /* Answers the mail with d as command_transcript when want: has_errors
  * and, on errors, the commands x may use.  0 or -1. */
-int cmdrun_transcript(struct cmd_ctx *x, struct tpl_data *d, int failed,
+int cmdexec_transcript(struct cmd_ctx *x, struct tpl_data *d, int failed,
     int want, char *err, size_t errlen);
 
 /* The lines of cl, '\n'-joined (new string). */
-char *cmdrun_join_lines(const struct mailcmd_list *cl);
+char *cmdexec_join_lines(const struct mailcmd_list *cl);
 
 #endif

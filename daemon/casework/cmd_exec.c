@@ -1,6 +1,6 @@
 /*
- * cmd_run.c — the table of the mail commands, the running of one mail's
- * commands and the transcript; see cmd_run.h.
+ * cmd_exec.c — the table of the mail commands, the running of one mail's
+ * commands and the transcript; see cmd_exec.h.
  *
  * It was the heart of mailcmd_run.c until commands could come without a
  * case (pool_run.c): both runners now differ only in how they find the
@@ -16,7 +16,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/mem.h"
-#include "casework/cmd_run.h"
+#include "casework/cmd_exec.h"
 #include "casework/decision.h"
 #include "casework/group.h"
 #include "casework/meeting.h"
@@ -152,7 +152,7 @@ rule_for(enum mailcmd_verb v, unsigned roles, const struct case_row *c)
 /* ---- Who the sender is ------------------------------------------------- */
 
 int
-cmdrun_roles(struct cmd_ctx *x, char *err, size_t errlen)
+cmdexec_roles(struct cmd_ctx *x, char *err, size_t errlen)
 {
 	const struct config_strlist *cl = &x->cw->cfg->network.coordinators;
 	unsigned roles = R_ANYONE;
@@ -225,7 +225,7 @@ cmdrun_roles(struct cmd_ctx *x, char *err, size_t errlen)
  * rename its recipient.
  */
 static int
-cmdrun_learn_name(struct cmd_ctx *x, int64_t sender_id, char *err,
+cmdexec_learn_name(struct cmd_ctx *x, int64_t sender_id, char *err,
     size_t errlen)
 {
 	const struct msg_addr *from = &x->mail->m->from;
@@ -242,11 +242,11 @@ cmdrun_learn_name(struct cmd_ctx *x, int64_t sender_id, char *err,
 }
 
 int
-cmdrun_sender(struct cmd_ctx *x, int64_t sender_id, char *err,
+cmdexec_sender(struct cmd_ctx *x, int64_t sender_id, char *err,
     size_t errlen)
 {
 	x->sender.id = sender_id;
-	if (sender_id != 0 && cmdrun_learn_name(x, sender_id, err,
+	if (sender_id != 0 && cmdexec_learn_name(x, sender_id, err,
 	    errlen) != 0)
 		return -1;
 	if (sender_id != 0 && casemail_person(x->cw, sender_id, &x->sender,
@@ -255,11 +255,11 @@ cmdrun_sender(struct cmd_ctx *x, int64_t sender_id, char *err,
 	if (sender_id == 0)
 		snprintf(x->sender.email, sizeof(x->sender.email), "%s",
 		    x->mail->m->from.address);
-	return cmdrun_roles(x, err, errlen);
+	return cmdexec_roles(x, err, errlen);
 }
 
 int
-cmdrun_applies(const struct mailcmd_list *cl, unsigned roles)
+cmdexec_applies(const struct mailcmd_list *cl, unsigned roles)
 {
 	for (size_t i = 0; i < cl->n; i++)
 		if (!cl->items[i].natural || (roles & (R_INVITED | R_WITNESS)))
@@ -441,7 +441,7 @@ add_result(struct tpl_data *d, const struct mailcmd *cmd,
 }
 
 char *
-cmdrun_join_lines(const struct mailcmd_list *cl)
+cmdexec_join_lines(const struct mailcmd_list *cl)
 {
 	struct buf b;
 
@@ -452,7 +452,7 @@ cmdrun_join_lines(const struct mailcmd_list *cl)
 }
 
 int
-cmdrun_all(struct cmd_ctx *x, const struct mailcmd_list *cl, int trusted,
+cmdexec_all(struct cmd_ctx *x, const struct mailcmd_list *cl, int trusted,
     int (*refresh)(struct cmd_ctx *, char *, size_t), struct tpl_data *d,
     int *failed, int *want, char *err, size_t errlen)
 {
@@ -483,7 +483,7 @@ cmdrun_all(struct cmd_ctx *x, const struct mailcmd_list *cl, int trusted,
 }
 
 int
-cmdrun_transcript(struct cmd_ctx *x, struct tpl_data *d, int failed,
+cmdexec_transcript(struct cmd_ctx *x, struct tpl_data *d, int failed,
     int want, char *err, size_t errlen)
 {
 	tpl_set_bool(d, "has_errors", failed);
