@@ -23,6 +23,7 @@
 #include "out/outbox.h"
 #include "out/template.h"
 #include "parse/message.h"
+#include "parse/theme_labels.h"
 #include "store/case_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
@@ -410,20 +411,30 @@ casemail_first_text(struct casework *cw, int64_t case_id, size_t max)
 }
 
 char *
-casemail_themes_text(struct casework *cw, const char *themes_json)
+casemail_list_text(struct casework *cw, const char *json)
 {
 	struct store_stmt *s;
 	char err[256], *out = NULL;
 
 	s = store_query(cw->st, "SELECT group_concat(value, ', ') FROM "
-	    "json_each(?1)", STORE_ARGS(STORE_TEXT(themes_json ? themes_json :
-	    "[]")), err, sizeof(err));
+	    "json_each(?1)", STORE_ARGS(STORE_TEXT(json ? json : "[]")), err,
+	    sizeof(err));
 	if (s != NULL) {
 		if (store_step(s) == STORE_ROW && !store_col_is_null(s, 0))
 			out = xstrdup(store_col_text(s, 0));
 		store_finalize(s);
 	}
 	return out ? out : xstrdup("");
+}
+
+char *
+casemail_themes_text(struct casework *cw, const char *themes_json)
+{
+	char *ids = casemail_list_text(cw, themes_json), *out;
+
+	out = theme_labels_join(mailer_theme_labels(cw->mailer), ids);
+	free(ids);
+	return out;
 }
 
 void
@@ -443,14 +454,10 @@ casemail_set_themes(struct casework *cw, struct tpl_data *d,
 	while (store_step(s) == STORE_ROW) {
 		struct tpl_data *it = tpl_list_add(d, list);
 		const char *id = store_col_text(s, 0);
-		char var[TEMPLATE_MAX_NAME + 1];
 
 		tpl_set(it, "theme_id", id);
-		/* Identifiers of the rules are names; anything else is
-		 * shown as written (theme_id). */
-		snprintf(var, sizeof(var), "theme_%s", id);
-		if (strlen(id) + 6 <= TEMPLATE_MAX_NAME && tpl_name_ok(var))
-			tpl_set_bool(it, var, 1);
+		tpl_set(it, "theme_label", theme_label(mailer_theme_labels(
+		    cw->mailer), id));
 		tpl_set_bool(it, "first", first);
 		first = 0;
 	}

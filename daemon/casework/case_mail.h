@@ -130,13 +130,17 @@ void casemail_list_attachments(const struct message *m, struct tpl_data *d);
  * string, owned by the caller. */
 char *casemail_first_text(struct casework *cw, int64_t case_id, size_t max);
 
-/* "energie, habitat" from a JSON array of themes (new string, never
- * NULL). */
+/* "Ambert, Marsac" from a JSON array of strings, as they are (new
+ * string, never NULL; "" on a database error). */
+char *casemail_list_text(struct casework *cw, const char *json);
+
+/* "Énergie, Habitat" from a JSON array of themes: their labels
+ * (theme_labels.h; new string, never NULL). */
 char *casemail_themes_text(struct casework *cw, const char *themes_json);
 
 /* The themes of a JSON array as the list `list` of d, one item per
- * theme: theme_id, a boolean theme_<id> for its French label
- * (_theme.txt) and first.  A database error leaves the list empty. */
+ * theme: theme_id, its label theme_label and first.  A database error
+ * leaves the list empty. */
 void casemail_set_themes(struct casework *cw, struct tpl_data *d,
     const char *list, const char *themes_json);
 

@@ -10,9 +10,11 @@
 #include "casework/intake.h"
 #include "casework/route.h"
 #include "config/config.h"
+#include "out/mailer.h"
 #include "out/template.h"
 #include "parse/classify.h"
 #include "parse/message.h"
+#include "parse/theme_labels.h"
 #include "store/case_db.h"
 #include "store/job_db.h"
 #include "store/person_db.h"
@@ -114,6 +116,12 @@ intake_ack(struct intake *in, char *err, size_t errlen)
 	return 0;
 }
 
+static const struct theme_labels *
+intake_labels(const struct intake *in)
+{
+	return mailer_theme_labels(in->cw->mailer);
+}
+
 /* The data every "a new case for you" mail shares. */
 static struct tpl_data *
 intake_case_data(struct intake *in)
@@ -123,7 +131,10 @@ intake_case_data(struct intake *in)
 	tpl_set(d, "ref", in->ref);
 	tpl_set(d, "subject", in->subject);
 	tpl_set(d, "commune", in->cr.commune);
-	tpl_set(d, "themes", in->themes_text);
+	char *themes = theme_labels_join(intake_labels(in), in->themes_text);
+
+	tpl_set(d, "themes", themes);
+	free(themes);
 	casemail_set_received(in->cw, d);
 	casemail_list_attachments(in->mail->m, d);
 	return d;
@@ -135,6 +146,7 @@ intake_volunteers(struct intake *in, struct tpl_data *d, char *err,
 {
 	struct route_volunteer *v = NULL;
 	size_t n = 0;
+	char *skills;
 
 	if (route_volunteers(in->cw->st, in->themes_json,
 	    INTAKE_MAX_VOLUNTEERS, in->cw->now, &v, &n, err, errlen) != 0)
@@ -145,7 +157,9 @@ intake_volunteers(struct intake *in, struct tpl_data *d, char *err,
 
 		tpl_set(item, "name", v[i].name[0] ? v[i].name : v[i].email);
 		tpl_set(item, "address", v[i].email);
-		tpl_set(item, "skills", v[i].skills);
+		skills = theme_labels_join(intake_labels(in), v[i].skills);
+		tpl_set(item, "skills", skills);
+		free(skills);
 		tpl_set_int(item, "load", v[i].load);
 	}
 	tpl_set_bool(d, "has_volunteers", n > 0);
@@ -161,6 +175,7 @@ intake_witnesses(struct intake *in, struct tpl_data *d, char *err,
 {
 	struct testimony_witness *w = NULL;
 	size_t n = 0;
+	char *themes;
 
 	if (testimony_witnesses(in->cw->st, in->themes_json, in->cr.commune,
 	    in->sender.id, INTAKE_MAX_WITNESSES, &w, &n, err, errlen) != 0)
@@ -172,7 +187,9 @@ intake_witnesses(struct intake *in, struct tpl_data *d, char *err,
 		tpl_set(item, "name", w[i].name);
 		tpl_set(item, "address", w[i].email);
 		tpl_set(item, "commune", w[i].commune);
-		tpl_set(item, "themes", w[i].themes);
+		themes = theme_labels_join(intake_labels(in), w[i].themes);
+		tpl_set(item, "themes", themes);
+		free(themes);
 	}
 	tpl_set_bool(d, "has_witnesses", n > 0);
 	testimony_witnesses_free(w, n);
@@ -392,7 +409,7 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 	classify_run(cw->classify, m->subject, mail->new_text[0] ?
 	    mail->new_text : m->text, &in.cr);
 	in.themes_json = classify_themes_json(&in.cr);
-	in.themes_text = casemail_themes_text(cw, in.themes_json);
+	in.themes_text = casemail_list_text(cw, in.themes_json);
 	in.subject = tag_strip_prefixes(m->subject);
 	if (person_ensure(cw->st, in.sender.email, m->from.name, cw->now,
 	    &in.sender.id, err, errlen) != 0 ||

@@ -20,9 +20,11 @@
 #include "casework/case_mail.h"
 #include "casework/cmd_context.h"
 #include "casework/pool.h"
+#include "out/mailer.h"
 #include "out/template.h"
 #include "parse/classify.h"
 #include "parse/mailcmd.h"
+#include "parse/theme_labels.h"
 #include "store/person_db.h"
 #include "store/store.h"
 
@@ -94,19 +96,42 @@ pool_json(char *const *v, size_t n)
  * know, communes as communes.txt names them.  1 with res set when one is
  * unknown (all unknown ones in detail), 0.
  */
+/* The theme of the rules that `key` (mailcmd_theme_key) names: itself
+ * when it is an identifier, else the one whose label folds to it
+ * ("Énergie"), borrowed; NULL if none. */
+static const char *
+pool_theme(struct cmd_ctx *x, const char *key)
+{
+	const struct theme_labels *t = mailer_theme_labels(x->cw->mailer);
+	const char *found = NULL;
+
+	if (classify_theme_known(x->cw->classify, key))
+		return key;
+	for (size_t i = 0; i < theme_labels_count(t) && !found; i++) {
+		char *k = mailcmd_theme_key(theme_labels_label(t, i));
+
+		if (strcmp(k, key) == 0 && classify_theme_known(
+		    x->cw->classify, theme_labels_id(t, i)))
+			found = theme_labels_id(t, i);
+		free(k);
+	}
+	return found;
+}
+
 static int
 pool_lists(struct cmd_ctx *x, const struct mailcmd *cmd, char **themes,
     char **communes, struct cmd_res *res)
 {
 	const struct classify *cf = x->cw->classify;
 	char **names = xcalloc(cmd->ncommunes + 1, sizeof(*names));
+	char **ids = xcalloc(cmd->nthemes + 1, sizeof(*ids));
 	struct buf bad;
 	int rc = 0;
 
 	*themes = *communes = NULL;
 	buf_init(&bad, 0);
 	for (size_t i = 0; i < cmd->nthemes; i++)
-		if (!classify_theme_known(cf, cmd->themes[i]))
+		if ((ids[i] = (char *)pool_theme(x, cmd->themes[i])) == NULL)
 			buf_printf(&bad, "%s%s", bad.len ? ", " : "",
 			    cmd->themes[i]);
 	if (bad.len > 0) {
@@ -123,7 +148,7 @@ pool_lists(struct cmd_ctx *x, const struct mailcmd *cmd, char **themes,
 		goto out;
 	}
 	if (cmd->has_themes)
-		*themes = pool_json(cmd->themes, cmd->nthemes);
+		*themes = pool_json(ids, cmd->nthemes);
 	if (cmd->has_communes)
 		*communes = pool_json(names, cmd->ncommunes);
 out:
@@ -133,6 +158,7 @@ out:
 	}
 	buf_free(&bad);
 	free(names);
+	free(ids);
 	return rc;
 }
 
@@ -192,7 +218,7 @@ pool_welcome(struct cmd_ctx *x, const struct cw_person *p, const char *role,
 {
 	int volunteer = strcmp(role, "volunteer") == 0;
 	struct tpl_data *d = tpl_data_new();
-	char *communes = casemail_themes_text(x->cw, r->communes);
+	char *communes = casemail_list_text(x->cw, r->communes);
 	int64_t oid;
 	int rc;
 

@@ -29,6 +29,7 @@
 #include "store/people_diff.h"
 #include "parse/reply.h"
 #include "parse/rules.h"
+#include "parse/theme_labels.h"
 #include "out/smtp.h"
 #include "store/store.h"
 #include "out/template.h"
@@ -102,6 +103,35 @@ check_templates(struct check_report *r, const char *dir)
 	template_set_free(ts);
 }
 
+/* themes.labels against themes.rules: a theme without a label shows as
+ * its identifier in mails, a label of no theme is likely a typo or a
+ * theme renamed in the rules only.  Both are warnings: mail still goes. */
+static void
+check_labels(struct check_report *r, const char *dir,
+    const struct classify *cls)
+{
+	struct theme_labels *t = NULL;
+	char err[8192], *path = xasprintf("%s/themes.labels", dir);
+
+	if (theme_labels_load(path, &t, err, sizeof(err)) != 0) {
+		check_errors(r, "rules", err);
+		goto out;
+	}
+	for (size_t i = 0; i < classify_theme_count(cls); i++)
+		if (theme_labels_find(t, classify_theme_name(cls, i)) == NULL)
+			check_line(r, 1, "rules", "%s: %s: theme of "
+			    "themes.rules without a label (mails show the "
+			    "identifier)", path, classify_theme_name(cls, i));
+	for (size_t i = 0; i < theme_labels_count(t); i++)
+		if (cls && !classify_theme_known(cls, theme_labels_id(t, i)))
+			check_line(r, 1, "rules", "%s:%d: %s: not a theme of "
+			    "themes.rules", path, theme_labels_line(t, i),
+			    theme_labels_id(t, i));
+out:
+	theme_labels_free(t);
+	free(path);
+}
+
 /*
  * Compiles every rule file the daemon reads (inbound_rules_load's files),
  * each on its own so that one broken file does not hide the problems of
@@ -125,9 +155,11 @@ check_rules(struct check_report *r, const char *dir)
 	/* kind.rules, themes.rules, communes.txt */
 	if (classify_load(dir, &cls, err, sizeof(err)) != 0)
 		check_errors(r, "rules", err);
+	check_labels(r, dir, cls);
 	if (r->errors == before)
 		check_line(r, 0, "rules", "%s (%zu reply rules, %zu automatic "
-		    "mail rules; kind.rules, themes.rules, communes.txt)", dir,
+		    "mail rules; kind.rules, themes.rules, themes.labels, "
+		    "communes.txt)", dir,
 		    rules_count(reply), rules_count(autodetect));
 	classify_free(cls);
 	rules_free(autodetect);

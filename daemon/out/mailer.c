@@ -10,12 +10,14 @@
 #include "base/mem.h"
 #include "out/outbox.h"
 #include "config/secret.h"
+#include "parse/theme_labels.h"
 #include "out/template.h"
 #include "thread/token.h"
 
 struct mailer {
 	const struct config	*cfg;
 	struct template_set	*templates;
+	struct theme_labels	*labels;
 	unsigned char		*key;
 	size_t			 keylen;
 };
@@ -25,18 +27,24 @@ mailer_open(const struct config *cfg, struct mailer **out, char *err,
     size_t errlen)
 {
 	struct mailer *m = xcalloc(1, sizeof(*m));
+	char *labels = xasprintf("%s/themes.labels", cfg->paths.rules);
+	int rc = -1;
 
 	m->cfg = cfg;
 	if (template_load_dir(cfg->paths.templates, &m->templates, err,
 	    errlen) != 0 ||
+	    theme_labels_load(labels, &m->labels, err, errlen) != 0 ||
 	    template_check_names(m->templates, err, errlen) != 0 ||
 	    secret_load(cfg->network.secret_file, 1, &m->key, &m->keylen, err,
-	    errlen) != 0) {
-		mailer_close(m);
-		return -1;
-	}
+	    errlen) != 0)
+		goto out;
 	*out = m;
-	return 0;
+	m = NULL;
+	rc = 0;
+out:
+	mailer_close(m);
+	free(labels);
+	return rc;
 }
 
 void
@@ -45,6 +53,7 @@ mailer_close(struct mailer *m)
 	if (m == NULL)
 		return;
 	template_set_free(m->templates);
+	theme_labels_free(m->labels);
 	secret_free(m->key, m->keylen);
 	free(m);
 }
@@ -54,6 +63,12 @@ mailer_key(const struct mailer *m, size_t *keylen)
 {
 	*keylen = m->keylen;
 	return m->key;
+}
+
+const struct theme_labels *
+mailer_theme_labels(const struct mailer *m)
+{
+	return m ? m->labels : NULL;
 }
 
 int

@@ -53,10 +53,12 @@ struct compose_addr;
 struct compose_attachment;
 struct config;
 struct store;
+struct theme_labels;
 struct tpl_data;
 struct mailer;
 
-/* Loads the templates (all checked) and the HMAC key (created on first use
+/* Loads the templates (all checked), the themes' labels ([paths] rules
+ * themes.labels, theme_labels.h) and the HMAC key (created on first use
  * when secret_file is missing and may be written). */
 int mailer_open(const struct config *cfg, struct mailer **out, char *err,
     size_t errlen);
@@ -64,6 +66,10 @@ void mailer_close(struct mailer *m);
 
 /* The HMAC key, borrowed: match.c verifies tokens with it. */
 const unsigned char *mailer_key(const struct mailer *m, size_t *keylen);
+
+/* The themes' French labels, borrowed (m may be NULL: then NULL, and
+ * theme_label() shows identifiers). */
+const struct theme_labels *mailer_theme_labels(const struct mailer *m);
 
 struct mailer_mail {
 	const char	*template;	/* e.g. "ack" */

@@ -7,13 +7,10 @@
 #ifndef CDP_TEMPLATE_VARS_DIGEST_H
 #define CDP_TEMPLATE_VARS_DIGEST_H
 
-/* A theme: its identifier, and a boolean named after it for the French
- * label (_theme.txt knows those of the shipped rules). */
+/* A theme: its identifier and its label (themes.labels, or the
+ * identifier when the table has none). */
 #define THEME_FIELDS(p)							\
-	p "theme_id", p "theme_none", p "theme_energie",		\
-	p "theme_alimentation", p "theme_mobilite", p "theme_habitat",	\
-	p "theme_dechets", p "theme_eau", p "theme_biodiversite",	\
-	p "theme_lien_social", p "theme_economie_locale"
+	p "theme_id", p "theme_none", p "theme_label"
 
 /* _theme, _case_state, _digest_case, and digest (.txt and .html). */
 extern const char *const template_theme_vars[];

@@ -571,6 +571,18 @@ classify_theme_known(const struct classify *c, const char *id)
 	return 0;
 }
 
+size_t
+classify_theme_count(const struct classify *c)
+{
+	return c ? c->nthemes : 0;
+}
+
+const char *
+classify_theme_name(const struct classify *c, size_t i)
+{
+	return c->theme_names[i];
+}
+
 const char *
 classify_commune_name(const struct classify *c, const char *name)
 {

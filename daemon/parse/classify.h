@@ -64,6 +64,10 @@ char *classify_themes_json(const struct classify_result *r);
 
 /* 1 if `id` is a theme of the rules (a label of themes.rules). */
 int classify_theme_known(const struct classify *c, const char *id);
+/* The themes of the rules, in file order: how many, and the i-th
+ * (borrowed). */
+size_t classify_theme_count(const struct classify *c);
+const char *classify_theme_name(const struct classify *c, size_t i);
 
 /* The commune of communes.txt that `name` names, compared without case
  * or accents ("saint-germain-l'herm"), borrowed from c; NULL if none. */

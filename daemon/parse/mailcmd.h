@@ -256,6 +256,12 @@ void mailcmd_list_free(struct mailcmd_list *l);
  */
 char *mailcmd_fold(const char *s);
 
+/* A theme as a command's list gives it (new string): folded, blanks,
+ * '-' and apostrophes made one '_' ("Lien social" -> "lien_social",
+ * "Économie locale" -> "economie_locale"); compared with identifiers
+ * and with the labels of themes.labels folded the same way. */
+char *mailcmd_theme_key(const char *s);
+
 /* "NON ELIGIBLE", "J'ACCEPTE LA CHARTE"...: the verb in upper case
  * without accents, as inspect --json shows it; "" for CMD_UNKNOWN. */
 const char *mailcmd_verb_name(enum mailcmd_verb v);

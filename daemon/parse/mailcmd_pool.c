@@ -27,12 +27,21 @@ list_add(char ***v, size_t *n, char *s)
 	(*v)[(*n)++] = s;
 }
 
-/* A theme as an identifier: folded, its blanks, '-' and apostrophes
- * made one '_' ("Lien social" -> "lien_social"). */
+/* A theme of a list as its key (mailcmd_theme_key). */
 static char *
 theme_id(const char *s, size_t n)
 {
-	char *raw = xstrndup(s, n), *key = mailcmd_fold(raw), *t;
+	char *raw = xstrndup(s, n), *key;
+
+	key = mailcmd_theme_key(raw);
+	free(raw);
+	return key;
+}
+
+char *
+mailcmd_theme_key(const char *s)
+{
+	char *key = mailcmd_fold(s), *t;
 	struct buf b;
 	int sep = 0;
 
@@ -47,7 +56,6 @@ theme_id(const char *s, size_t n)
 		sep = 0;
 		buf_addc(&b, *t);
 	}
-	free(raw);
 	free(key);
 	return buf_steal(&b);
 }

@@ -69,6 +69,7 @@ static const char *const reply_label_names[RL_COUNT] = {
 	"closing",
 	"signature_line",
 	"disclaimer",
+	"command_line",
 };
 
 enum cut_kind { CUT_NONE, CUT_HISTORY, CUT_SIGNATURE, CUT_MOBILE };

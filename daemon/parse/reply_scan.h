@@ -42,6 +42,7 @@ enum reply_label {
 	RL_CLOSING,
 	RL_SIGNATURE_LINE,
 	RL_DISCLAIMER,
+	RL_COMMAND_LINE,
 	RL_COUNT
 };
 

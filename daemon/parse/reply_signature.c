@@ -14,7 +14,8 @@
  * paragraph counts as text), then possibly a disclaimer paragraph (rules
  * labelled disclaimer).  Losing a person's words is worse than keeping a
  * signature: without a closing above it nothing is cut, not even a
- * disclaimer, and more free text below a closing keeps it all.
+ * disclaimer, and more free text below a closing keeps it all, as does a
+ * mail command below it (rules labelled command_line).
  */
 #include <stddef.h>
 
@@ -65,7 +66,10 @@ reply_cut_closing_above(struct reply_scan *sc, size_t first, size_t end)
 
 		if (!ln->keep || ln->cls == LINE_BLANK)
 			continue;
-		if (ln->len > REPLY_CLOSING_LINE_MAX)
+		/* A command is what the person came to say, not their name
+		 * ("Merci\nFAIT 2"): no closing above it ends the reply. */
+		if (ln->len > REPLY_CLOSING_LINE_MAX ||
+		    reply_match_line(sc, RL_COMMAND_LINE, i - 1, NULL) >= 0)
 			break;
 		if (text_lines > 0 ||
 		    reply_match_line(sc, RL_SIGNATURE_LINE, i - 1, NULL) < 0) {

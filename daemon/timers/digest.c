@@ -181,7 +181,7 @@ digest_preview(struct casework *cw, const struct digest_target *t,
 	if (digest_read(cw, t ? t->referent_id : 0, 0, &d, err, errlen) != 0)
 		goto out;
 	*empty = digest_is_empty(&d);
-	digest_render(&d, v);
+	digest_render(&d, mailer_theme_labels(cw->mailer), v);
 	tpl_set(v, "recipient_name", t ? t->p.name : "");
 	rc = mailer_render(cw->mailer, DIGEST_TEMPLATE, v, html, subject, body,
 	    err, errlen);
@@ -200,7 +200,7 @@ digest_queue(struct casework *cw, const struct digest *d,
 	struct tpl_data *v = tpl_data_new();
 	int rc = 0;
 
-	digest_render(d, v);
+	digest_render(d, mailer_theme_labels(cw->mailer), v);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct mailer_mail mm;
 		int64_t oid;

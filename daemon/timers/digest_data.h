@@ -21,6 +21,7 @@
 struct store;
 struct store_arg;
 struct tpl_data;
+struct theme_labels;
 
 #define DIGEST_AGENDA_DAYS	14	/* "the coming days" */
 #define DIGEST_TREND_MONTHS	12
@@ -153,7 +154,9 @@ int digest_is_empty(const struct digest *d);
 void digest_free(struct digest *d);
 
 /* digest_render.c: the values of templates digest.txt and digest.html
- * for *d, set into t (the recipient's name is the caller's). */
-void digest_render(const struct digest *d, struct tpl_data *t);
+ * for *d, set into t (the recipient's name is the caller's); themes
+ * named by their labels (NULL: by their identifiers). */
+void digest_render(const struct digest *d, const struct theme_labels *labels,
+    struct tpl_data *t);
 
 #endif

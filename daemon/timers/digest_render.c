@@ -4,10 +4,10 @@
  *
  * Every French word is in the templates: the code gives dates, numbers,
  * names as stored, and booleans that tell the template which label to
- * write (state_analysis, kind_report, theme_energie...).  A theme is
- * given both as its identifier (theme_id) and as a boolean named after
- * it, so the template writes its French label when it knows one and the
- * identifier otherwise; a theme added to the rules needs no code.
+ * write (state_analysis, kind_report...).  A theme is given as its
+ * identifier (theme_id) and as its label from themes.labels
+ * (theme_label, the identifier when the table has none), so a theme
+ * added to the rules needs no code.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "out/template.h"
+#include "parse/theme_labels.h"
 #include "timers/digest_data.h"
 
 /* Widths of the trend's bars: characters in the text, pixels in HTML. */
@@ -87,25 +88,21 @@ dg_date(struct tpl_data *t, const char *date_var, const char *time_var,
 }
 
 static void
-dg_theme(struct tpl_data *t, const char *id)
+dg_theme(struct tpl_data *t, const struct theme_labels *labels,
+    const char *id)
 {
-	char var[TEMPLATE_MAX_NAME + 1];
-
 	if (id == NULL || *id == '\0') {
 		tpl_set_bool(t, "theme_none", 1);
 		return;
 	}
 	tpl_set(t, "theme_id", id);
-	/* Identifiers of the rules are names; anything else is shown as
-	 * written (theme_id). */
-	snprintf(var, sizeof(var), "theme_%s", id);
-	if (strlen(id) + 6 <= TEMPLATE_MAX_NAME && tpl_name_ok(var))
-		tpl_set_bool(t, var, 1);
+	tpl_set(t, "theme_label", theme_label(labels, id));
 }
 
 /* "energie,habitat" as a list of theme items. */
 static void
-dg_themes(struct tpl_data *t, const char *csv)
+dg_themes(struct tpl_data *t, const struct theme_labels *labels,
+    const char *csv)
 {
 	char buf[1024], *p, *save = NULL;
 	int first = 1;
@@ -116,7 +113,7 @@ dg_themes(struct tpl_data *t, const char *csv)
 	    &save)) {
 		struct tpl_data *it = tpl_list_add(t, "themes");
 
-		dg_theme(it, p);
+		dg_theme(it, labels, p);
 		tpl_set_bool(it, "first", first);
 		first = 0;
 	}
@@ -144,8 +141,8 @@ dg_number(struct tpl_data *t, const char *name, long long n)
 }
 
 static void
-dg_section(struct tpl_data *t, const struct dg_section *s,
-    const struct digest_list *l)
+dg_section(struct tpl_data *t, const struct theme_labels *labels,
+    const struct dg_section *s, const struct digest_list *l)
 {
 	char var[TEMPLATE_MAX_NAME + 1];
 
@@ -164,11 +161,11 @@ dg_section(struct tpl_data *t, const struct dg_section *s,
 		if (x->at != 0)
 			dg_date(it, "date", "time", x->at);
 		if (s->a_theme)
-			dg_theme(it, x->a);
+			dg_theme(it, labels, x->a);
 		else if (s->a)
 			tpl_set(it, s->a, x->a);
 		if (s->b_themes)
-			dg_themes(it, x->b);
+			dg_themes(it, labels, x->b);
 		else if (s->b)
 			tpl_set(it, s->b, x->b);
 		if (s->c)
@@ -184,8 +181,8 @@ dg_section(struct tpl_data *t, const struct dg_section *s,
 /* The pool grouped by theme or commune (consecutive rows with the same
  * a): one item per group, with its volunteers. */
 static void
-dg_pool(struct tpl_data *t, const char *list, const struct digest_list *l,
-    int by_theme)
+dg_pool(struct tpl_data *t, const struct theme_labels *labels,
+    const char *list, const struct digest_list *l, int by_theme)
 {
 	struct tpl_data *group = NULL;
 	long long n = 0;
@@ -202,7 +199,7 @@ dg_pool(struct tpl_data *t, const char *list, const struct digest_list *l,
 			group = tpl_list_add(t, list);
 			n = 0;
 			if (by_theme)
-				dg_theme(group, x->a);
+				dg_theme(group, labels, x->a);
 			else if (x->a == NULL)
 				tpl_set_bool(group, "commune_none", 1);
 			else
@@ -272,10 +269,11 @@ dg_older(struct tpl_data *t, const char *name, long long n)
 }
 
 void
-digest_render(const struct digest *d, struct tpl_data *t)
+digest_render(const struct digest *d, const struct theme_labels *labels,
+    struct tpl_data *t)
 {
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
-		dg_section(t, &sections[i], (const struct digest_list *)
+		dg_section(t, labels, &sections[i], (const struct digest_list *)
 		    ((const char *)d + sections[i].off));
 	dg_date(t, "date", NULL, d->now);
 	dg_date(t, "since_date", "since_time", d->since);
@@ -295,8 +293,8 @@ digest_render(const struct digest *d, struct tpl_data *t)
 	tpl_set_bool(t, "has_news", d->opened.n || d->ended.n);
 	if (d->referent_id != 0)
 		return;
-	dg_pool(t, "pool_themes", &d->pool_theme, 1);
-	dg_pool(t, "pool_communes", &d->pool_commune, 0);
+	dg_pool(t, labels, "pool_themes", &d->pool_theme, 1);
+	dg_pool(t, labels, "pool_communes", &d->pool_commune, 0);
 	tpl_set_int(t, "witnesses_new", d->witnesses_new);
 	dg_trend(t, d);
 }

@@ -55,6 +55,11 @@ cp "$T/out" "$T/assign.eml"
 t_grep "assignment names the commune" "$T/assign.eml" "(Thiers)"
 t_grep "assignment lists the matching volunteer" "$T/assign.eml" "volunteer1@$MS_DOMAIN"
 t_grep "assignment lists the commands" "$T/assign.eml" "NON ELIGIBLE=C2=A0: motif"
+mail_text "$T/assign.eml" >"$T/assign.txt"
+got_themes=$(grep '^  Thèmes ' "$T/assign.txt")
+[ "$got_themes" = "  Thèmes    $(printf '\302\240'): Énergie, Économie locale" ] &&
+    t_ok "assignment names the themes by their labels" ||
+    t_not_ok "assignment names the themes by their labels" "$got_themes"
 t_nogrep "assignment does not list a volunteer of another theme" "$T/assign.eml" "volunteer2@$MS_DOMAIN"
 [ "$(count referent)" = 0 ] && t_ok "the other referent gets nothing" || t_not_ok "the other referent gets nothing" "$(count referent) mails"
 t_run "case list --json" 0 "$CDP" -c "$CONF" case list --json

@@ -61,6 +61,23 @@ t_grep "rule error names file, line and label" "$T/err" "$T/rules/reply.rules:2:
 t_run "and the daemon refuses to start with it" 1 "$CDP" -c "$T/cdp/badrules.conf" poll
 t_grep "saying why" "$T/err" "$T/rules/reply.rules:2: quote_header"
 
+# The themes' labels against the rules: a theme without a label and a
+# label of no theme are warnings; a bad line is an error.
+cp -R "$TOP/config/rules" "$T/lrules"
+sed -i 's/^eau .*/tiers_lieu  Tiers-lieu/' "$T/lrules/themes.labels"
+sed "s|^rules = .*|rules = $T/lrules|" "$T/cdp/coupdepouce.conf" >"$T/cdp/labels.conf"
+chmod 600 "$T/cdp/labels.conf"
+t_run "labels: warnings only" 0 "$CDP" -c "$T/cdp/labels.conf" check --offline
+grep '^rules  *warning' "$T/out" | sed 's/  */ /g' >"$T/labels.out"
+printf '%s\n' "rules warning $T/lrules/themes.labels: eau: theme of themes.rules without a label (mails show the identifier)" \
+    "rules warning $T/lrules/themes.labels:18: tiers_lieu: not a theme of themes.rules" >"$T/labels.want"
+diff -u "$T/labels.want" "$T/labels.out" >"$T/labels.diff" &&
+    t_ok "labels: each problem named with file and line" ||
+    t_not_ok "labels: each problem named with file and line" "$(cat "$T/labels.diff")"
+printf 'eau\n' >>"$T/lrules/themes.labels"
+t_run "labels: a bad line refused" 1 "$CDP" -c "$T/cdp/labels.conf" check --offline
+t_grep "labels: the bad line named" "$T/err" "coupdepouce check: rules: $T/lrules/themes.labels:22: eau: missing label"
+
 # A bad people file is reported with its file, line and column.
 printf 'email,name,roles\nbad-address,X,referent\n' >"$T/people.csv"
 # ([paths] is the last section of the test config.)

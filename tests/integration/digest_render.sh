@@ -65,5 +65,5 @@ for h in "Synthèse du réseau au 07/12/2026" "1. À traiter maintenant" \
 done
 t_grep "the subject reads as written" "$T/dom.txt" \
     'Panneaux solaires <école> & "mairie"'
-t_grep "a theme by its French label" "$T/dom.txt" "biodiversité, lien social"
+t_grep "a theme by its French label" "$T/dom.txt" "Biodiversité, Lien social"
 t_done

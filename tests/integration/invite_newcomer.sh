@@ -123,7 +123,7 @@ got "the newcomer is welcomed to the pool" newcomer \
     "$T/welcome.eml"
 body "$T/welcome.eml" >"$T/welcome.txt"
 t_grep "the welcome names their themes" "$T/welcome.txt" \
-    "Vos centres d'intérêt, tels que le réseau les a notés${NB}: alimentation."
+    "Vos centres d'intérêt, tels que le réseau les a notés${NB}: Alimentation."
 t_grep "and their commune" "$T/welcome.txt" "Où vous pouvez aider${NB}: Ambert."
 t_run "the referent told of the three answers" 0 \
     $MAILBOX wait referent --subject "newcomer@$D accepte" --timeout 20

@@ -75,7 +75,7 @@ body "$T/reminder1.eml" >"$T/reminder1.txt"
 t_grep "the contact's copy: which step" "$T/reminder1.txt" "  Étape${NB}: Étude de faisabilité"
 t_grep "the contact's copy: how to move it" "$T/reminder1.txt" "  REPORTER JJ/MM/AAAA"
 body "$T/reminder1h.eml" >"$T/reminder1h.txt"
-t_grep "the holder's copy: whom to tell" "$T/reminder1h.txt" "Valérie Un, votre interlocuteur privilégié,"
+t_grep "the holder's copy: whom to tell" "$T/reminder1h.txt" "Valérie Un, votre contact privilégié,"
 t_nogrep "the holder's copy: no command" "$T/reminder1h.txt" "REPORTER"
 poll "poll: again the same day" "2026-11-12 12:00"
 is "one reminder to the contact" "$(sent milestone_reminder volunteer1)" 1

@@ -66,7 +66,7 @@ cp "$T/got.eml" "$T/welcome.eml"
 text "$T/welcome.eml"
 t_grep "welcome: by name" "$T/welcome.eml.txt" "Bonjour Alex Neuf,"
 t_grep "welcome: the charter" "$T/welcome.eml.txt" "charte éthique et de confiance"
-t_grep "welcome: the themes noted" "$T/welcome.eml.txt" "  - thèmes$NB: mobilité, énergie"
+t_grep "welcome: the themes noted" "$T/welcome.eml.txt" "  - thèmes$NB: Mobilité, Énergie"
 t_grep "welcome: what to reply" "$T/welcome.eml.txt" "  J'ACCEPTE LA CHARTE"
 t_nogrep "welcome: no case tag" "$T/welcome.eml" "[CDP-"
 got coordinator "^Suite donnée à vos commandes$" "BENEVOLE"
@@ -120,12 +120,12 @@ cp "$T/got.eml" "$T/pool"; text "$T/pool"
 sed -n '/^PERSONNES RESSOURCES/,/^$/p' "$T/pool.txt" >"$T/pool_volunteers.txt"
 printf '%s\n' "PERSONNES RESSOURCES (2)" \
     "  - Alex Neuf <volunteer9@$D>" \
-    "    thèmes$NB: mobilité, énergie$NB; communes$NB: Ambert" \
+    "    thèmes$NB: Mobilité, Énergie$NB; communes$NB: Ambert" \
     "    dossiers en cours$NB: 0 en tant que personne référente, 0 dans un groupe" \
     "    charte$NB: signée le 22/03/2027" \
     "    indisponible jusqu'au 30/04/2027" \
     "  - Victor Huit <volunteer8@$D>" \
-    "    thèmes$NB: déchets$NB; communes$NB: aucune" \
+    "    thèmes$NB: Déchets$NB; communes$NB: aucune" \
     "    dossiers en cours$NB: 0 en tant que personne référente, 0 dans un groupe" \
     "    charte$NB: pas encore signée" "" >"$T/want_volunteers.txt"
 if cmp -s "$T/pool_volunteers.txt" "$T/want_volunteers.txt"; then
@@ -157,6 +157,15 @@ got coordinator "^Suite donnée à vos commandes$" "mobilt"
 cp "$T/got.eml" "$T/t3"; text "$T/t3"
 t_grep "unknown theme named" "$T/t3.txt" "thème inconnu du réseau$NB: mobilte."
 t_sql "themes unchanged" '["eau","biodiversite"]' "SELECT themes FROM persons WHERE email = 'volunteer9@$D'"
+
+# A label the Parc renamed (themes.labels) names its theme in a command.
+cp -r "$TOP/config/rules" "$T/rules"
+sed -i 's/^lien_social .*/lien_social      Vivre ensemble/' "$T/rules/themes.labels"
+sed -i "s|^rules = .*|rules = $T/rules|" "$CONF"
+answer coordinator "$T/digest.eml" "THEMES volunteer8@$D : vivre  ensemble, Déchets"
+inbox
+poll "poll: THEMES by a renamed label" "2027-03-22 10:05"
+t_sql "the label read as its theme" '["lien_social","dechets"]' "SELECT themes FROM persons WHERE email = 'volunteer8@$D'"
 
 # --- RETIRER -----------------------------------------------------------------
 answer coordinator "$T/digest.eml" "RETIRER referent@$D"

@@ -150,7 +150,7 @@ test_joined(void)
 	ok(x != NULL && x->flag1 == NULL, "available again after the date");
 
 	t = tpl_data_new();
-	digest_render(&d, t);
+	digest_render(&d, NULL, t);
 	tpl_set(t, "network_name", "Coup de pouce");
 	tpl_set(t, "contact", "c@x.fr");
 	if (template_load_dir("templates", &ts, err, sizeof(err)) != 0 ||

@@ -123,6 +123,18 @@ static const struct fixture fixtures[] = {
 	  "Paul", "quote_header" },
 	{ "signature_fr.txt",
 	  "CLOTURER le jardin fonctionne, bilan très positif", "signature" },
+	/* A short thanks before or after a command is never a signature:
+	 * a command below a closing is kept with everything above it. */
+	{ "merci_oui_fr.txt", "Merci\n\nOUI", "quote_header" },
+	{ "oui_merci_camille_fr.txt", "OUI", "quote_header" },
+	{ "closing_then_fait_fr.txt", "Merci\nCordialement\nFAIT 2",
+	  "mobile_signature" },
+	{ "name_then_reporter_fr.txt",
+	  "Bonjour,\n\nMerci,\nCamille\nREPORTER 2 15/06/2027", "separator" },
+	{ "merci_comma_oui_fr.txt", "Merci, OUI", "signature" },
+	{ "closing_then_charter_fr.txt",
+	  "Bien cordialement\n\nJ’ACCEPTE LA CHARTE\n\nCamille Martin",
+	  "quote_header" },
 };
 
 static void
