@@ -457,13 +457,15 @@ drop:
 }
 
 /* SIGHUP, between two cycles: RELOADING=1, the reload, READY=1 whether
- * or not the new files were taken (the daemon runs either way). */
+ * or not the new files were taken (the daemon runs either way).  Before
+ * the first login the daemon is still starting: no RELOADING=1 then. */
 static void
 daemon_reload(struct daemon_ctx *d)
 {
 	daemon_hup = 0;
 	log_info("SIGHUP: reloading %s", d->cfg->path);
-	notify_reloading();
+	if (d->ready)
+		notify_reloading();
 	(void)reload_apply(d);
 	if (d->ready)
 		notify_ready(d->status);
@@ -498,12 +500,16 @@ daemon_run(const struct config *cfg)
 	log_info("running for %s (database %s)", cfg->network.contact,
 	    cfg->storage.database);
 	while (!daemon_stop) {
+		char why[sizeof(d.last_err)];
 		int rc;
 
 		if (daemon_hup)
 			daemon_reload(&d);
 		daemon_ping(&d);
 		rc = daemon_cycle(&d);
+		/* What the status line gives as the reason to reconnect: the
+		 * steps after the cycle may log other warnings. */
+		snprintf(why, sizeof(why), "%s", d.last_err);
 		if (daemon_stop)
 			break;
 		daemon_ping(&d);
@@ -517,7 +523,7 @@ daemon_run(const struct config *cfg)
 			backoff = daemon_backoff_next(backoff);
 			log_info("retrying in about %ld s", backoff / 1000);
 			daemon_status(&d, "reconnecting in about %ld s: %s",
-			    backoff / 1000, d.last_err);
+			    backoff / 1000, why);
 			daemon_sleep(&d, daemon_jitter(backoff));
 			continue;
 		}
