@@ -456,21 +456,6 @@ drop:
 	d->imap = NULL;
 }
 
-/* SIGHUP, between two cycles: RELOADING=1, the reload, READY=1 whether
- * or not the new files were taken (the daemon runs either way).  Before
- * the first login the daemon is still starting: no RELOADING=1 then. */
-static void
-daemon_reload(struct daemon_ctx *d)
-{
-	daemon_hup = 0;
-	log_info("SIGHUP: reloading %s", d->cfg->path);
-	if (d->ready)
-		notify_reloading();
-	(void)reload_apply(d);
-	if (d->ready)
-		notify_ready(d->status);
-}
-
 /* A network call may take its whole timeout without pinging: one longer
  * than the watchdog's interval gets a healthy daemon restarted. */
 static void
@@ -483,6 +468,22 @@ daemon_check_watchdog(const struct daemon_ctx *d)
 		log_warnx("the watchdog interval (%ld ms) is not longer than "
 		    "the longest network timeout (%ld s): a slow server may "
 		    "get the daemon restarted", 2 * d->ping_ms, longest);
+}
+
+/* SIGHUP, between two cycles: RELOADING=1, the reload, READY=1 whether
+ * or not the new files were taken (the daemon runs either way).  Before
+ * the first login the daemon is still starting: no RELOADING=1 then. */
+static void
+daemon_reload(struct daemon_ctx *d)
+{
+	daemon_hup = 0;
+	log_info("SIGHUP: reloading %s", d->cfg->path);
+	if (d->ready)
+		notify_reloading();
+	if (reload_apply(d) == 0)
+		daemon_check_watchdog(d);	/* new timeouts */
+	if (d->ready)
+		notify_ready(d->status);
 }
 
 int
