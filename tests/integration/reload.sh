@@ -1,7 +1,8 @@
 # reload.sh — SIGHUP to a running `coupdepouce run`, against the real
 # Dovecot and Postfix: a changed acknowledgement template is used for the
 # next new case, without a new IMAP login; a template with a syntax error,
-# then a config file with an unknown key, are refused with one error line
+# a config file with an unknown key, then a rule that does not compile,
+# are refused with one error line
 # naming the file and line, the daemon keeps running on the last good
 # files (the next acknowledgement still has the new text); changed IMAP
 # settings make it log in again.  RELOADING=1 and READY=1 go to the
@@ -13,7 +14,9 @@ ms_start
 cdp_config
 CONF="$T/cdp/coupdepouce.conf"
 cp -r "$TOP/templates" "$T/tpl"
-sed -i "s|^templates = .*|templates = $T/tpl|" "$CONF"
+cp -r "$TOP/config/rules" "$T/rules"
+sed -i -e "s|^templates = .*|templates = $T/tpl|" \
+    -e "s|^rules = .*|rules = $T/rules|" "$CONF"
 ACK="$T/tpl/fr/ack.txt"
 OLD="et nous vous remercions de votre confiance. Votre demande est enregistrée"
 NEW="et nous vous remercions vivement de votre confiance. Votre demande est enregistrée"
@@ -113,12 +116,26 @@ t_run "the daemon still runs" 0 kill -0 $pid
 ack other
 t_run "the acknowledgement still has the last good text" 0 grep -qxF "$NEW" "$T/other.txt"
 
-# --- 4. The IMAP session was kept through all of it ------------------------------
-t_run "one IMAP login for three reloads" 0 test "$(grep -c "connected to imaps://" "$T/run.log")" = 1
-t_run "RELOADING=1 three times" 0 test "$(grep -cxF RELOADING=1 "$T/notify.log")" = 3
-t_run "READY=1 at start and after each reload" 0 test "$(grep -cxF READY=1 "$T/notify.log")" = 4
+# --- 4. A broken rule: refused likewise --------------------------------------
+cp "$T/conf.good" "$CONF"
+cp "$T/rules/auto.rules" "$T/auto.good"
+line=$(grep -n '^bounce_subject' "$T/rules/auto.rules" | head -n 1 | cut -d: -f1)
+sed -i "${line}s/.*/bounce_subject  ^(undelivered/" "$T/rules/auto.rules"
+_fails=$(grep -c "reload failed" "$T/run.log")
+kill -HUP $pid
+_n=0
+while [ "$(grep -c "reload failed" "$T/run.log")" = "$_fails" ] && [ $_n -lt 100 ]; do sleep 0.1; _n=$((_n + 1)); done
+t_run "one error line naming the rule's file, line and name" 0 grep -qxF \
+    "coupdepouce: error: reload failed, keeping the running configuration: $T/rules/auto.rules:$line: bounce_subject: missing closing parenthesis at offset 13 of the pattern" "$T/run.log"
+t_run "the daemon still runs" 0 kill -0 $pid
+cp "$T/auto.good" "$T/rules/auto.rules"
 
-# --- 5. Changed IMAP settings: a new login -------------------------------------
+# --- 5. The IMAP session was kept through all of it ------------------------------
+t_run "one IMAP login for four reloads" 0 test "$(grep -c "connected to imaps://" "$T/run.log")" = 1
+t_run "RELOADING=1 four times" 0 test "$(grep -cxF RELOADING=1 "$T/notify.log")" = 4
+t_run "READY=1 at start and after each reload" 0 test "$(grep -cxF READY=1 "$T/notify.log")" = 5
+
+# --- 6. Changed IMAP settings: a new login -------------------------------------
 sed 's/^timeout = 10s$/timeout = 12s/' "$T/conf.good" >"$CONF"
 hup "SIGHUP with a new IMAP timeout" "reload: the IMAP settings changed, reconnecting"
 wait_log "reloaded $CONF" >/dev/null
