@@ -76,6 +76,22 @@ daemon_on_alarm(int sig)
 	_exit(1);
 }
 
+/*
+ * SIGHUP is let in only while the daemon waits: delivered during an IMAP
+ * or SMTP call it would fail the call (libetpan takes an interrupted
+ * select() for an error) and drop the connection a reload must keep.
+ * SIGTERM may interrupt anything: the daemon is leaving anyway.
+ */
+static void
+daemon_hup_mask(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(how, &set, NULL);
+}
+
 /* No SA_RESTART: a signal must interrupt a sleep or an IDLE wait. */
 static void
 daemon_signals(void)
@@ -91,6 +107,7 @@ daemon_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = daemon_on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
+	daemon_hup_mask(SIG_BLOCK);
 }
 
 /* A wait ends early for a stop or a reload. */
@@ -165,7 +182,9 @@ daemon_sleep(struct daemon_ctx *d, long ms)
 		struct timespec ts = { slice / 1000,
 		    (slice % 1000) * 1000000L };
 
+		daemon_hup_mask(SIG_UNBLOCK);
 		(void)nanosleep(&ts, NULL);	/* EINTR: the flags say */
+		daemon_hup_mask(SIG_BLOCK);
 		daemon_ping(d);
 	}
 }
@@ -388,7 +407,9 @@ daemon_idle(struct daemon_ctx *d, long ms)
 		left = end - daemon_now_ms();
 		slice = left < daemon_slice(d) ? (left > 0 ? left : 0) :
 		    daemon_slice(d);
+		daemon_hup_mask(SIG_UNBLOCK);
 		rc = imap_idle_wait(d->imap, (int)slice);
+		daemon_hup_mask(SIG_BLOCK);
 		if (rc == IMAP_EINTR && daemon_interrupted())
 			return rc;
 		if (rc != 0 && rc != IMAP_EINTR)

@@ -5,7 +5,8 @@
 # are refused with one error line
 # naming the file and line, the daemon keeps running on the last good
 # files (the next acknowledgement still has the new text); changed IMAP
-# settings make it log in again.  RELOADING=1 and READY=1 go to the
+# settings make it log in again; 150 SIGHUP while mail comes and goes
+# keep one IMAP login; SIGHUP during a network call does not end it.  RELOADING=1 and READY=1 go to the
 # service manager around each reload.
 . "$(dirname "$0")/../lib.sh"
 PY=/usr/bin/python3
@@ -135,7 +136,17 @@ t_run "one IMAP login for four reloads" 0 test "$(grep -c "connected to imaps://
 t_run "RELOADING=1 four times" 0 test "$(grep -cxF RELOADING=1 "$T/notify.log")" = 4
 t_run "READY=1 at start and after each reload" 0 test "$(grep -cxF READY=1 "$T/notify.log")" = 5
 
-# --- 6. Changed IMAP settings: a new login -------------------------------------
+# --- 6. SIGHUP after SIGHUP while mail comes and goes: still one login ---------
+( _i=0; while [ $_i -lt 150 ]; do kill -HUP $pid; sleep 0.02; _i=$((_i + 1)); done ) &
+bpid=$!
+ack volunteer3
+wait $bpid
+sleep 1
+t_run "the acknowledgement during the burst has the new line" 0 grep -qxF "$NEW" "$T/volunteer3.txt"
+t_run "150 SIGHUP while working: still one IMAP login" 0 test "$(grep -c "connected to imaps://" "$T/run.log")" = 1
+t_nogrep "and no lost connection" "$T/run.log" "retrying in"
+
+# --- 7. Changed IMAP settings: a new login -------------------------------------
 sed 's/^timeout = 10s$/timeout = 12s/' "$T/conf.good" >"$CONF"
 hup "SIGHUP with a new IMAP timeout" "reload: the IMAP settings changed, reconnecting"
 wait_log "reloaded $CONF" >/dev/null
@@ -146,4 +157,34 @@ kill -TERM $pid
 wait $pid
 t_run "stops cleanly after the reloads" 0 test $? = 0
 kill $lpid; wait $lpid 2>/dev/null
+
+# --- 8. SIGHUP during a network call does not break the call ------------------
+# libetpan takes an interrupted read for a lost connection: the daemon
+# lets SIGHUP in only while it waits.  A server that accepts and never
+# greets keeps the daemon in its first read for the whole timeout (20 s).
+$PY -c 'import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+conns = []
+while True:
+    c, _ = s.accept()
+    conns.append(c)
+    open(sys.argv[2], "a").write("accepted\n")' "$T/hang.port" "$T/hang.log" &
+hpid=$!
+_n=0; while [ ! -s "$T/hang.port" ] && [ $_n -lt 50 ]; do sleep 0.1; _n=$((_n + 1)); done
+sed -e "s|^url = imaps://.*|url = imap://127.0.0.1:$(cat "$T/hang.port")|" \
+    -e 's|^timeout = 10s|timeout = 20s|' "$T/conf.good" >"$T/cdp/hang.conf"
+chmod 600 "$T/cdp/hang.conf"
+"$CDP" -c "$T/cdp/hang.conf" run 2>"$T/hang.run.log" &
+pid=$!
+_n=0; while [ ! -s "$T/hang.log" ] && [ $_n -lt 100 ]; do sleep 0.1; _n=$((_n + 1)); done
+sleep 0.5
+kill -HUP $pid
+sleep 1.5
+t_nogrep "the read of the greeting goes on after SIGHUP" "$T/hang.run.log" "no IMAP greeting"
+kill -TERM $pid
+wait $pid
+kill $hpid; wait $hpid 2>/dev/null
 t_done
