@@ -5,7 +5,6 @@
  * configuration and the log: a signal handler can only reach a global.
  */
 #include <stdarg.h>
-#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,8 +77,8 @@ daemon_on_alarm(int sig)
 
 /*
  * SIGHUP is let in only while the daemon waits: delivered during an IMAP
- * or SMTP call it would fail the call (libetpan takes an interrupted
- * select() for an error) and drop the connection a reload must keep.
+ * call it would fail the call (libetpan takes an interrupted read for a
+ * lost connection) and drop the session a reload must keep.
  * SIGTERM may interrupt anything: the daemon is leaving anyway.
  */
 static void

@@ -8,7 +8,6 @@
  * borrow the old configuration: they are freed before it.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
