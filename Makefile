@@ -13,7 +13,7 @@ DATADIR ?= $(PREFIX)/share/coupdepouce
 BUILD   ?= build
 
 CC      ?= cc
-PKGS     = libcurl sqlite3 libpcre2-8 gnutls jansson libical
+PKGS     = libcurl sqlite3 libpcre2-8 gnutls jansson libical libsystemd
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-format-nonliteral
 HARDEN   = -fstack-protector-strong -D_FORTIFY_SOURCE=2

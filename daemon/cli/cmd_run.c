@@ -13,7 +13,10 @@ const char cmd_run_help[] =
 "Runs the daemon in the foreground until SIGTERM: fetches new mail (IMAP\n"
 "IDLE when offered, else every poll_interval), stores it and moves it to\n"
 "the processed folder.  Network errors are retried with backoff.  Logs go\n"
-"to stderr (journald under systemd).\n";
+"to stderr (journald under systemd).  SIGHUP reloads the configuration,\n"
+"templates, rules and people file (the running ones stay if the new ones\n"
+"do not load); under systemd it reports readiness, status and watchdog\n"
+"pings (Type=notify, WatchdogSec=).\n";
 
 const char cmd_poll_help[] =
 "usage: coupdepouce [-c FILE] [--now TIME] poll\n"

@@ -1,12 +1,12 @@
 /*
  * daemon.c — the run loop and the poll cycle; see daemon.h.
  *
- * The stop flag is the one piece of mutable global state besides the
+ * The signal flags are the one piece of mutable global state besides the
  * configuration and the log: a signal handler can only reach a global.
  */
 #include <stdarg.h>
-#include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +17,12 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "cli/daemon.h"
+#include "cli/daemon_ctx.h"
 #include "fetch/fetch.h"
 #include "fetch/imap.h"
 #include "fetch/inbound.h"
 #include "base/log.h"
+#include "base/notify.h"
 #include "out/mailer.h"
 #include "out/outbox.h"
 #include "store/people_import.h"
@@ -32,14 +34,61 @@
 #define IDLE_REISSUE_MS		(25 * 60 * 1000)
 #define BACKOFF_MIN_MS		1000
 #define BACKOFF_MAX_MS		(5 * 60 * 1000)
+/* A wait looks at the signal flags at least this often: a signal that
+ * lands just before poll() or nanosleep() is seen within a slice. */
+#define SLICE_MAX_MS		1000
+/* After SIGTERM, what is left to do (the current batch, DONE, LOGOUT)
+ * gets this long; a network call stuck beyond it ends the process, which
+ * the transactions make safe. */
+#define STOP_GRACE_S		5
+#define DAEMON_STR(x)		DAEMON_STR_(x)
+#define DAEMON_STR_(x)		#x
 
 static volatile sig_atomic_t daemon_stop;
+static volatile sig_atomic_t daemon_hup;
 
 static void
-daemon_on_signal(int sig)
+daemon_on_stop(int sig)
 {
 	(void)sig;
+	if (!daemon_stop)
+		alarm(STOP_GRACE_S);
 	daemon_stop = 1;
+}
+
+static void
+daemon_on_hup(int sig)
+{
+	(void)sig;
+	daemon_hup = 1;
+}
+
+static void
+daemon_on_alarm(int sig)
+{
+	static const char msg[] = "coupdepouce: stopping took more than "
+	    DAEMON_STR(STOP_GRACE_S) " s (a network call stuck?); exiting "
+	    "now\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/*
+ * SIGHUP is let in only while the daemon waits: delivered during an IMAP
+ * call it would fail the call (libetpan takes an interrupted read for a
+ * lost connection) and drop the session a reload must keep.
+ * SIGTERM may interrupt anything: the daemon is leaving anyway.
+ */
+static void
+daemon_hup_mask(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(how, &set, NULL);
 }
 
 /* No SA_RESTART: a signal must interrupt a sleep or an IDLE wait. */
@@ -49,20 +98,94 @@ daemon_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = daemon_on_signal;
 	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = daemon_on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = daemon_on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = daemon_on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	daemon_hup_mask(SIG_BLOCK);
 }
 
-/* Sleeps `ms` unless a stop is requested. */
-static void
-daemon_sleep(long ms)
+/* A wait ends early for a stop or a reload. */
+static int
+daemon_interrupted(void)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	return daemon_stop || daemon_hup;
+}
 
-	while (!daemon_stop && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+static long long
+daemon_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* WATCHDOG=1, at most every half interval.  Called only from the loop,
+ * between network calls, never from a timer: a call stuck in the network
+ * stops the pings, and systemd restarts the daemon. */
+static void
+daemon_ping(struct daemon_ctx *d)
+{
+	long long now;
+
+	if (d->ping_ms == 0)
+		return;
+	now = daemon_now_ms();
+	if (now - d->last_ping < d->ping_ms / 2)
+		return;
+	notify_watchdog();
+	d->last_ping = now;
+}
+
+static long
+daemon_slice(const struct daemon_ctx *d)
+{
+	long half = d->ping_ms / 2;
+
+	return half > 0 && half < SLICE_MAX_MS ? half : SLICE_MAX_MS;
+}
+
+static void daemon_status(struct daemon_ctx *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* STATUS=, sent only when it changed. */
+static void
+daemon_status(struct daemon_ctx *d, const char *fmt, ...)
+{
+	char text[sizeof(d->status)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (strcmp(text, d->status) == 0)
+		return;
+	snprintf(d->status, sizeof(d->status), "%s", text);
+	notify_status(text);
+}
+
+/* Sleeps `ms` in slices, pinging the watchdog, unless a stop or a reload
+ * is asked for. */
+static void
+daemon_sleep(struct daemon_ctx *d, long ms)
+{
+	long long end = daemon_now_ms() + ms, left;
+
+	while (!daemon_interrupted() && (left = end - daemon_now_ms()) > 0) {
+		long slice = left < daemon_slice(d) ? left : daemon_slice(d);
+		struct timespec ts = { slice / 1000,
+		    (slice % 1000) * 1000000L };
+
+		daemon_hup_mask(SIG_UNBLOCK);
+		(void)nanosleep(&ts, NULL);	/* EINTR: the flags say */
+		daemon_hup_mask(SIG_BLOCK);
+		daemon_ping(d);
+	}
 }
 
 static long
@@ -80,16 +203,6 @@ daemon_jitter(long ms)
 {
 	return ms - ms / 4 + (long)(random() % (ms / 2 + 1));
 }
-
-struct daemon_ctx {
-	const struct config	*cfg;
-	struct store		*st;
-	struct inbound_rules	 rules;
-	struct mailer		*mailer;
-	struct people_watch	 people;
-	struct imap_conn	*imap;
-	char			 last_err[512];	/* for poll's last line */
-};
 
 static void daemon_warn(struct daemon_ctx *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
@@ -143,6 +256,9 @@ daemon_close(struct daemon_ctx *d)
 	d->mailer = NULL;
 	store_close(d->st);
 	d->st = NULL;
+	config_free(d->own_cfg);	/* after what borrowed it */
+	d->own_cfg = NULL;
+	d->cfg = NULL;
 }
 
 /* Runs the due timers, then sends what is due.  Runs whatever happened
@@ -231,6 +347,13 @@ daemon_cycle(struct daemon_ctx *d)
 		}
 		log_info("connected to %s as %s", cfg->imap.m.url,
 		    cfg->imap.m.user);
+		if (!d->ready) {
+			/* The database opened before: both work now. */
+			snprintf(d->status, sizeof(d->status), "connected to "
+			    "%s", cfg->imap.m.url);
+			notify_ready(d->status);
+			d->ready = 1;
+		}
 	}
 	rc = fetch_pass(d->imap, d->st, cfg, &d->rules, &stats, err,
 	    sizeof(err));
@@ -268,6 +391,57 @@ daemon_until_due(struct daemon_ctx *d, long cap)
 	return (when - now) * 1000 < cap ? (long)((when - now) * 1000) : cap;
 }
 
+/* Waits in IDLE for `ms` at most, in slices so that the watchdog is
+ * pinged and a signal that came just before poll() is seen.  Returns
+ * imap_idle_wait's last status. */
+static int
+daemon_idle(struct daemon_ctx *d, long ms)
+{
+	long long end = daemon_now_ms() + ms, left;
+	int rc;
+
+	for (;;) {
+		long slice;
+
+		left = end - daemon_now_ms();
+		slice = left < daemon_slice(d) ? (left > 0 ? left : 0) :
+		    daemon_slice(d);
+		daemon_hup_mask(SIG_UNBLOCK);
+		rc = imap_idle_wait(d->imap, (int)slice);
+		daemon_hup_mask(SIG_BLOCK);
+		if (rc == IMAP_EINTR && daemon_interrupted())
+			return rc;
+		if (rc != 0 && rc != IMAP_EINTR)
+			return rc;
+		if (daemon_interrupted())
+			return IMAP_EINTR;
+		if (rc == 0 && left <= slice)
+			return 0;
+		daemon_ping(d);
+	}
+}
+
+/* "idle, 3 mails waiting to be sent": what `systemctl status` shows
+ * while the daemon waits. */
+static void
+daemon_status_idle(struct daemon_ctx *d)
+{
+	int64_t n = 0;
+	char err[512];
+
+	if (store_get_int64(d->st, &n, "outbox", "SELECT count(*) FROM "
+	    "outbox WHERE status IN ('queued', 'sending')", NULL, 0, err,
+	    sizeof(err)) < 0) {
+		daemon_status(d, "idle");
+		return;
+	}
+	if (n == 0)
+		daemon_status(d, "idle, no mail waiting to be sent");
+	else
+		daemon_status(d, "idle, %lld mail%s waiting to be sent",
+		    (long long)n, n > 1 ? "s" : "");
+}
+
 /* Waits for new mail, the next due outgoing mail or the next due job:
  * IDLE if offered, else sleeps poll_interval at most. */
 static void
@@ -275,22 +449,19 @@ daemon_wait(struct daemon_ctx *d)
 {
 	const struct config *cfg = d->cfg;
 	char err[1024];
-	long ms;
 	int rc;
 
+	daemon_status_idle(d);
 	if (!cfg->imap.idle || d->imap == NULL || !imap_has_idle(d->imap)) {
-		daemon_sleep(daemon_until_due(d, cfg->imap.poll_interval *
+		daemon_sleep(d, daemon_until_due(d, cfg->imap.poll_interval *
 		    1000L));
 		return;
 	}
-	ms = daemon_until_due(d, IDLE_REISSUE_MS);
 	if (imap_idle_start(d->imap, err, sizeof(err)) != IMAP_OK) {
 		log_warnx("imap: IDLE: %s", err);
 		goto drop;
 	}
-	do
-		rc = imap_idle_wait(d->imap, (int)ms);
-	while (rc == IMAP_EINTR && !daemon_stop);
+	rc = daemon_idle(d, daemon_until_due(d, IDLE_REISSUE_MS));
 	if (rc < 0 && rc != IMAP_EINTR) {
 		log_warnx("imap: connection lost while idle");
 		goto drop;
@@ -305,6 +476,36 @@ drop:
 	d->imap = NULL;
 }
 
+/* A network call may take its whole timeout without pinging: one longer
+ * than the watchdog's interval gets a healthy daemon restarted. */
+static void
+daemon_check_watchdog(const struct daemon_ctx *d)
+{
+	long longest = d->cfg->imap.m.timeout > d->cfg->smtp.m.timeout ?
+	    d->cfg->imap.m.timeout : d->cfg->smtp.m.timeout;
+
+	if (d->ping_ms > 0 && longest * 1000L >= 2 * d->ping_ms)
+		log_warnx("the watchdog interval (%ld ms) is not longer than "
+		    "the longest network timeout (%ld s): a slow server may "
+		    "get the daemon restarted", 2 * d->ping_ms, longest);
+}
+
+/* SIGHUP, between two cycles: RELOADING=1, the reload, READY=1 whether
+ * or not the new files were taken (the daemon runs either way).  Before
+ * the first login the daemon is still starting: no RELOADING=1 then. */
+static void
+daemon_reload(struct daemon_ctx *d)
+{
+	daemon_hup = 0;
+	log_info("SIGHUP: reloading %s", d->cfg->path);
+	if (d->ready)
+		notify_reloading();
+	if (reload_apply(d) == 0)
+		daemon_check_watchdog(d);	/* new timeouts */
+	if (d->ready)
+		notify_ready(d->status);
+}
+
 int
 daemon_run(const struct config *cfg)
 {
@@ -315,24 +516,44 @@ daemon_run(const struct config *cfg)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (daemon_open(&d, cfg) != 0)
 		return 1;
+	d.ping_ms = notify_watchdog_interval_ms();
+	daemon_check_watchdog(&d);
 	log_info("running for %s (database %s)", cfg->network.contact,
 	    cfg->storage.database);
 	while (!daemon_stop) {
-		int rc = daemon_cycle(&d);
+		char why[sizeof(d.last_err)];
+		int rc;
 
+		if (daemon_hup)
+			daemon_reload(&d);
+		daemon_ping(&d);
+		rc = daemon_cycle(&d);
+		/* What the status line gives as the reason to reconnect: the
+		 * steps after the cycle may log other warnings. */
+		snprintf(why, sizeof(why), "%s", d.last_err);
+		if (daemon_stop)
+			break;
+		daemon_ping(&d);
 		daemon_send(&d);
+		if (daemon_stop)
+			break;
+		daemon_ping(&d);
 		(void)daemon_copy_sent(&d);	/* sentcopy */
+		daemon_ping(&d);
 		if (rc != 0) {
 			backoff = daemon_backoff_next(backoff);
 			log_info("retrying in about %ld s", backoff / 1000);
-			daemon_sleep(daemon_jitter(backoff));
+			daemon_status(&d, "reconnecting in about %ld s: %s",
+			    backoff / 1000, why);
+			daemon_sleep(&d, daemon_jitter(backoff));
 			continue;
 		}
 		backoff = 0;
-		if (!daemon_stop)
+		if (!daemon_interrupted())
 			daemon_wait(&d);
 	}
 	log_info("stopping");
+	notify_stopping();
 	daemon_close(&d);
 	return 0;
 }

@@ -1,0 +1,33 @@
+/*
+ * notify.h — telling the service manager how the daemon is doing
+ * (sd_notify(3)): ready, reloading, stopping, a status line, and the
+ * watchdog's keep-alive.
+ *
+ * This file is the only one that includes libsystemd: the rest of the code
+ * calls these functions and needs no systemd header.  Every call is a no-op
+ * when the daemon was not started by systemd (NOTIFY_SOCKET unset), so the
+ * daemon runs the same from a terminal or a test.  Nothing here is kept
+ * between calls: libsystemd reads the environment each time.
+ */
+#ifndef CDP_NOTIFY_H
+#define CDP_NOTIFY_H
+
+/* READY=1 with a status line: start-up or a reload is done. */
+void notify_ready(const char *status);
+/* RELOADING=1 (with the monotonic time Type=notify-reload asks for). */
+void notify_reloading(void);
+/* STOPPING=1: the daemon is on its way out. */
+void notify_stopping(void);
+/* STATUS=text, shown by `systemctl status`; one line. */
+void notify_status(const char *text);
+
+/*
+ * How often the main loop must send WATCHDOG=1, in milliseconds: half of
+ * WATCHDOG_USEC when the watchdog is enabled for this process
+ * (WATCHDOG_PID, if set, names us), else 0.
+ */
+long notify_watchdog_interval_ms(void);
+/* WATCHDOG=1: the main loop is alive. */
+void notify_watchdog(void);
+
+#endif
