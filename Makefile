@@ -5,11 +5,15 @@
 #   make demo       play a scenario through real mail servers
 #   make bench      measure the inbound path (time, mails/s, memory)
 #   make deps       install the Debian packages everything needs
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (make uninstall undoes it)
+#   make check-man  the man pages against the config keys and commands
 
 PREFIX  ?= /usr/local
-BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share/coupdepouce
+DOCDIR  ?= $(PREFIX)/share/doc/coupdepouce
+MANDIR  ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD   ?= build
 
 CC      ?= cc
@@ -46,7 +50,7 @@ TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 # there; the check is a dpkg query when nothing is missing.
 DEPS_STAMP = $(BUILD)/.deps
 
-.PHONY: all deps test check demo bench install clean unit
+.PHONY: all deps test check demo bench install uninstall check-man clean unit
 all: $(BUILD)/coupdepouce
 
 deps:
@@ -115,10 +119,57 @@ demo: $(DEPS_STAMP) $(BUILD)/coupdepouce
 bench: $(DEPS_STAMP) $(BUILD)/coupdepouce
 	@sh scripts/bench.sh $(BUILD)
 
+# The installed tree (the README's administrator's guide and
+# tests/integration/install_tree.sh list it): the binary, the templates and
+# rules the daemon uses when [paths] does not name others, the example
+# configuration and people file (documentation only: /etc/coupdepouce is
+# the administrator's), the units and the man pages.  The units name
+# /usr/local; another PREFIX is written into them.
+INST_TEMPLATES = $(sort $(shell find templates -type f))
+INST_RULES     = $(sort $(wildcard config/rules/*))
+INST_DOCS      = README.md config/coupdepouce.conf config/people.csv
+INST_UNITS     = coupdepouce.service coupdepouce@.service
+
 install: $(BUILD)/coupdepouce
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
-	install -m 755 $(BUILD)/coupdepouce $(DESTDIR)$(BINDIR)/coupdepouce
-	cp -R templates config $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/rules \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(UNITDIR)
+	install -m 755 $(BUILD)/coupdepouce $(DESTDIR)$(SBINDIR)/coupdepouce
+	for f in $(INST_TEMPLATES); do \
+	    install -D -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	install -m 644 $(INST_RULES) $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 $(INST_DOCS) $(DESTDIR)$(DOCDIR)/
+	for u in $(INST_UNITS); do \
+	    sed 's|/usr/local/|$(PREFIX)/|g' $$u > $(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 644 man/coupdepouce.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 man/coupdepouce.8 $(DESTDIR)$(MANDIR)/man8/
+
+# Removes what install put there and the folders that are ours alone;
+# the shared ones (sbin, man8...) stay, empty or not.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/coupdepouce \
+	    $(addprefix $(DESTDIR)$(DATADIR)/,$(INST_TEMPLATES)) \
+	    $(addprefix $(DESTDIR)$(DATADIR)/rules/,$(notdir $(INST_RULES))) \
+	    $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(INST_DOCS))) \
+	    $(addprefix $(DESTDIR)$(UNITDIR)/,$(INST_UNITS)) \
+	    $(DESTDIR)$(MANDIR)/man5/coupdepouce.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/coupdepouce.8
+	for d in $$(printf '%s\n' $(dir $(INST_TEMPLATES)) templates/ rules/ | \
+	    sort -ru) ''; do \
+	    [ ! -d $(DESTDIR)$(DATADIR)/$$d ] || \
+	    rmdir --ignore-fail-on-non-empty $(DESTDIR)$(DATADIR)/$$d; done
+	[ ! -d $(DESTDIR)$(DOCDIR) ] || \
+	    rmdir --ignore-fail-on-non-empty $(DESTDIR)$(DOCDIR)
+
+check-man:
+	@/usr/bin/python3 scripts/check_man.py config/coupdepouce.conf \
+	    daemon/config/config.c man/coupdepouce.conf.5 daemon/cli/main.c \
+	    man/coupdepouce.8
+	@for m in man/coupdepouce.8 man/coupdepouce.conf.5; do \
+	    w=$$(groff -man -Tutf8 -ww -z $$m 2>&1); \
+	    [ -z "$$w" ] || { echo "$$m: $$w" >&2; exit 1; }; done
+	@echo "man pages render without warnings"
 
 clean:
 	rm -rf $(addprefix $(BUILD)/,$(notdir $(wildcard daemon/*)) tests tools) \

@@ -5,7 +5,7 @@
  * person_open.c, see cmd_person.h), cmd_outbox.c, cmd_quarantine.c,
  * cmd_digest.c, cmd_status.c, cmd_reprocess.c; cmd_case_admin.c for case
  * assign, note and close; cmd_export.c, cmd_forget.c, cmd_purge.c for
- * personal data); daemon.c is the loop of
+ * personal data; cmd_backup.c for the online copy); daemon.c is the loop of
  * `run` and the cycle of `poll` (fetch, timers, outbox, sent copies).
  * Only cli/ may call into every other folder.
  *
@@ -84,5 +84,7 @@ int cmd_forget(struct cli *cli, int argc, char **argv);
 extern const char cmd_forget_help[];
 int cmd_purge(struct cli *cli, int argc, char **argv);
 extern const char cmd_purge_help[];
+int cmd_backup(struct cli *cli, int argc, char **argv);
+extern const char cmd_backup_help[];
 
 #endif

@@ -51,6 +51,7 @@ static const struct subcommand commands[] = {
 	{ "export", cmd_export, cmd_export_help, CONFIG_REQUIRED },
 	{ "forget", cmd_forget, cmd_forget_help, CONFIG_REQUIRED },
 	{ "purge", cmd_purge, cmd_purge_help, CONFIG_REQUIRED },
+	{ "backup", cmd_backup, cmd_backup_help, CONFIG_REQUIRED },
 };
 
 static const char main_help[] =
@@ -88,6 +89,8 @@ static const char main_help[] =
 "  export EMAIL [--out DIR]  everything stored about a person (JSON, mbox)\n"
 "  forget EMAIL        erase a person's personal data (RGPD erasure)\n"
 "  purge [--dry-run]   erase the raw mails of cases closed keep_raw_days ago\n"
+"  backup FILE         online copy of the database into FILE (never\n"
+"                      overwritten), safe while the daemon runs\n"
 "\n"
 "Exit status: 0 success, 1 error (one line on stderr), 2 bad usage.\n";
 

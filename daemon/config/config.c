@@ -25,6 +25,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "config/config.h"
+#include "config/datadir.h"
 #include "config/ini.h"
 #include "config/value.h"
 
@@ -596,6 +597,11 @@ conf_defaults(struct conf_parse *p)
 		}
 		if (conf_keys[i].def)
 			conf_set(p, &conf_keys[i], conf_keys[i].def, 0);
+		/* Unset, they may be the installed ones (datadir.h). */
+		if (conf_keys[i].off == F(paths.templates) ||
+		    conf_keys[i].off == F(paths.rules))
+			datadir_default(conf_field(cfg, &conf_keys[i]),
+			    conf_keys[i].key);
 	}
 	/* Defaults that depend on other keys or on systemd's environment. */
 	if (cfg->network.domain == NULL && cfg->network.contact)

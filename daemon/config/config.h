@@ -14,6 +14,7 @@
  *                  days of the week
  *   config.c       the keys of coupdepouce.conf: table, checks, defaults,
  *                  passwords, loading (this header)
+ *   datadir.c      the installed templates and rules, when [paths] is unset
  *   secret.c       the token key file, made on first start if missing
  *   csv.c          CSV syntax as spreadsheets write it (RFC 4180)
  *   people_file.c  the people file's columns and their checks

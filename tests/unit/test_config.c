@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/datadir.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -77,7 +78,21 @@ test_defaults(void)
 	if (getenv("STATE_DIRECTORY") == NULL)
 		is_str(cfg->storage.database, want,
 		    "database next to the config file");
+	/* Unset and with no folder beside the config: the installed ones. */
+	snprintf(want, sizeof(want), "%s/rules", datadir_path());
+	is_str(cfg->paths.rules, want, "rules default to the installed ones");
+	snprintf(want, sizeof(want), "%s/templates", datadir_path());
+	is_str(cfg->paths.templates, want,
+	    "templates default to the installed ones");
+	/* A rules folder beside the config comes first. */
+	config_free(cfg);
+	cfg = NULL;
 	snprintf(want, sizeof(want), "%s/rules", scratch);
+	mkdir(want, 0700);
+	is_str(load(BASE, 0644, &cfg), "", "config with a rules folder loads");
+	rmdir(want);
+	if (cfg == NULL)
+		return;
 	is_str(cfg->paths.rules, want, "relative path resolved");
 	ok(cfg->imap.m.password == NULL, "no password");
 	is_int((long long)cfg->network.authserv_id.n, 0,
