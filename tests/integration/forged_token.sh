@@ -6,7 +6,8 @@
 # is told why (auth_failed), the referent too, and the mail stays on the
 # case's timeline.  The same reply with dkim=pass runs.  Without
 # authserv_id nothing can tell, and it runs (the residual risk trust.h
-# documents).
+# documents).  And a token in a mail from another person than its own
+# runs nothing.
 . "$(dirname "$0")/../lib.sh"
 
 ms_start
@@ -14,17 +15,18 @@ D=$MS_DOMAIN
 cdp_people_config <<EOF2
 email,name,roles,themes,communes
 referent@$D,Romane Référente,referent,alimentation,Ambert
+coordo@$D,Claude Coordination,coordinator,,
 EOF2
 sed -i "s/^coordinators = .*/&\nauthserv_id = mx.cdp.test/" "$CONF"
 printf '[timers]\nreferent_reminder = 300\nreferent_flag = 365\n' >>"$CONF"
 . "$TOP/tests/timer_lib.sh"
 REFUSED="Commandes non exécutées : message non authentifié [CDP-2026-0001]"
 
-# forged ORIGINAL AR BODY: a reply to ORIGINAL "from" the referent, as our
-# server delivers it with its Authentication-Results AR, put straight
-# into the contact mailbox.
+# forged ORIGINAL AR BODY [FROM]: a reply to ORIGINAL "from" the referent
+# (or FROM), as our server delivers it with its Authentication-Results
+# AR, put straight into the contact mailbox.
 forged() {
-	printf '%s\n' "$3" | $REPLY "$1" "Romane Référente <referent@$D>" >"$T/f.eml"
+	printf '%s\n' "$3" | $REPLY "$1" "${4:-Romane Référente <referent@$D>}" >"$T/f.eml"
 	{ printf 'Authentication-Results: mx.cdp.test; %s\r\n' "$2"; cat "$T/f.eml"; } \
 	    >"$T/forged.eml"
 	$MAILBOX deliver coupdepouce "$T/forged.eml" >/dev/null
@@ -70,4 +72,14 @@ cp "$T/out" "$T/assign2.eml"
 forged "$T/assign2.eml" "dkim=fail header.d=$D; spf=fail smtp.mailfrom=referent@$D" "ELIGIBLE"
 poll "poll: the forged ELIGIBLE, no authserv_id" "2026-11-30 14:00"
 is "without authserv_id it runs (the documented risk)" "$(state CDP-2026-0002)" "forming"
+
+# A token binds its person (DESIGN.md §4): the referent's token in a mail
+# from someone else runs nothing, even from a coordinator, who could give
+# the command in a mail of their own.
+forged "$T/assign2.eml" "dkim=pass header.d=$D" "CLOTURER" "Claude Coordination <coordo@$D>"
+poll "poll: CLOTURER with the referent's token from the coordinator" "2026-11-30 15:00"
+is "another person's token runs nothing" "$(state CDP-2026-0002)" "forming"
+is "  refused as not verified" \
+    "$(sql "SELECT json_extract(e.details, '\$.reason') FROM events e JOIN cases c ON c.id = e.case_id WHERE c.ref = 'CDP-2026-0002' AND e.kind = 'commands_refused'")" \
+    "sender not verified"
 t_done
