@@ -313,13 +313,22 @@ int
 mailcmd_cursor_next(struct cursor *cur, struct line *ln)
 {
 	const char *eol;
+	size_t n;
 
 	if (cur->p == NULL || *cur->p == '\0' ||
 	    cur->lines >= COMMAND_MAX_LINES)
 		return 0;
 	eol = strchr(cur->p, '\n');
-	line_make(ln, cur->p, eol != NULL ? (size_t)(eol - cur->p) :
-	    strlen(cur->p));
+	n = eol != NULL ? (size_t)(eol - cur->p) : strlen(cur->p);
+	/* A line is read whole into three copies (as written, folded, and
+	 * the map of size_t): a 30 MB line took 300 MB.  Past the cap (a
+	 * long NOTE fits) the line is cut at a character boundary. */
+	if (n > (size_t)COMMAND_MAX_LINE) {
+		n = (size_t)COMMAND_MAX_LINE;
+		while (n > 0 && ((unsigned char)cur->p[n] & 0xc0) == 0x80)
+			n--;
+	}
+	line_make(ln, cur->p, n);
 	cur->p = eol != NULL ? eol + 1 : NULL;
 	cur->lines++;
 	return 1;
