@@ -6,6 +6,12 @@
 # shell scripts in tests/integration/, which start their own mail servers.
 # Each program ends with "N passed, N failed"; a program that crashes or
 # prints no such line counts as one failure, so nothing fails silently.
+# A program that ran no check ("0 passed, 0 failed") counts as one failure
+# too, unless it said why it had nothing to check with a line
+#     # skip: REASON
+# (t_skip_all in lib.sh prints one; so do the corpus tests without their
+# corpora).  Skipped programs are named, with the reason of their last such
+# line, before the final "N passed, N failed", which stays the last line.
 # Output of each program is kept in BUILD/test-logs/ and shown on failure.
 set -u
 BUILD=${1:-build}
@@ -21,6 +27,7 @@ mkdir -p "$LOGS"
 total_pass=0
 total_fail=0
 failed_progs=""
+skipped_progs=""
 start=$(date +%s)
 
 wanted() {	# name: is it one of the programs asked for (all when none)?
@@ -51,6 +58,16 @@ run_one() {	# name, command...
 		f=${f%% failed}
 		[ "$status" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		why=$(grep -E '^# skip: ' "$log" | tail -n 1)
+		if [ -n "$why" ]; then
+			skipped_progs="$skipped_progs, $name (${why#\# skip: })"
+		else
+			f=1
+			echo "not ok - $name: ran no check and printed no" \
+			    "'# skip: REASON' line" >>"$log"
+		fi
+	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	printf '%-28s %4d passed, %d failed  (%ds)\n' "$name" "$p" "$f" \
@@ -80,6 +97,7 @@ if [ -n "$ONLY" ]; then
 	done
 fi
 echo "test time: $(( $(date +%s) - start ))s; logs in $LOGS"
+[ -n "$skipped_progs" ] && echo "skipped: ${skipped_progs#, }"
 [ -n "$failed_progs" ] && echo "failed:$failed_progs"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

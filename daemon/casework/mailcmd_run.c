@@ -59,15 +59,23 @@ notify_untrusted(struct cmd_ctx *x, const struct mailcmd_list *cl,
 	return rc;
 }
 
+/* A verified token with its person's From, or the tag with our server's
+ * pass; and in both cases no failure our server saw for the From domain
+ * (*forged), since a token travels with the mails that show it
+ * (trust.h). */
 static int
-is_trusted(const struct cmd_ctx *x, const struct thread_match *tm)
+is_trusted(const struct cmd_ctx *x, const struct thread_match *tm,
+    int *forged)
 {
 	const struct message *m = x->mail->m;
+	const struct config_strlist *ids = &x->cw->cfg->network.authserv_id;
 
+	*forged = trust_auth_fail(m, ids, m->from.address);
+	if (*forged)
+		return 0;
 	if (tm->how == THREAD_TOKEN && tm->from_bound)
 		return 1;
-	return x->sender.id != 0 && trust_auth_pass(m,
-	    &x->cw->cfg->network.authserv_id, m->from.address);
+	return x->sender.id != 0 && trust_auth_pass(m, ids, m->from.address);
 }
 
 /* After each command: the case and the roles as it left them. */
@@ -89,7 +97,7 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 {
 	struct cmd_ctx x;
 	struct tpl_data *d = NULL;
-	int rc = -1, failed = 0, want = 0, trusted;
+	int rc = -1, failed = 0, want = 0, trusted, forged;
 
 	*ran = 0;
 	memset(&x, 0, sizeof(x));
@@ -108,19 +116,20 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 	d = tpl_data_new();
 	tpl_set(d, "subject", mail->m->subject);
 	tpl_list_init(d, "results");
-	trusted = is_trusted(&x, tm);
+	trusted = is_trusted(&x, tm, &forged);
 	if (cmdexec_all(&x, cl, trusted, mailcmd_refresh, d, &failed, &want,
 	    err, errlen) != 0)
 		goto out;
 	if (!trusted) {
-		const char *kv[] = { "reason", "sender not verified",
-		    "lines", NULL };
+		const char *kv[] = { "reason", forged ? "authentication "
+		    "failed" : "sender not verified", "lines", NULL };
 		char *lines = cmdexec_join_lines(cl);
 		int bad;
 
-		log_notice("%s: commands from %s not run: no verified token "
-		    "and no trusted authentication result", x.c.ref,
-		    x.sender.email);
+		log_notice("%s: commands from %s not run: %s", x.c.ref,
+		    x.sender.email, forged ? "our server found its "
+		    "authentication failed for the From domain" : "no "
+		    "verified token and no trusted authentication result");
 		tpl_set_bool(d, "untrusted", 1);
 		kv[3] = lines;
 		bad = cmdctx_event(&x, "commands_refused", kv, 4, err,
@@ -131,7 +140,10 @@ mailcmd_run(struct casework *cw, const struct cw_mail *mail,
 		if (bad)
 			goto out;
 	}
-	if (cmdexec_transcript(&x, d, failed, want, err, errlen) != 0)
+	/* A failed authentication has its own answer: the sender did
+	 * answer our mail, the usual advice would not help them. */
+	if (forged ? cmdctx_answer(&x, "auth_failed", d, err, errlen) != 0 :
+	    cmdexec_transcript(&x, d, failed, want, err, errlen) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -4,7 +4,9 @@
  * mailcmd_run() takes the commands parsed from a matched mail's new text
  * (mailcmd.h), decides whether the sender may give commands at all
  * (trust: a verified token with a matching From, or the subject tag with
- * an Authentication-Results pass from our own server, trust.h), then runs
+ * an Authentication-Results pass from our own server, and no failure
+ * it saw for the From domain, trust.h; that failure is answered with
+ * auth_failed), then runs
  * each in order after checking the sender's role on the case and the
  * case's state, and answers with one transcript (command_transcript).
  * After a failed command, the following ones are not run.  Every command,

@@ -2,7 +2,8 @@
  * pool_run.c — mail commands about no case; see pool_run.h.
  *
  * The case runner (mailcmd_run.c) trusts a token only with a From that is
- * the bound person's; here the same holds, since a token with no case
+ * the bound person's and that our server did not see fail its
+ * authentication (trust.h); here the same holds, since a token with no case
  * binds the person the mail was sent to and nothing else.  A new mail
  * has no token: like a tag-matched reply it is trusted only through an
  * Authentication-Results pass from our own server, and only a
@@ -85,7 +86,9 @@ pool_run_reply(struct casework *cw, const struct cw_mail *mail,
 		return 0;
 	mailcmd_parse(mail->new_text, (time_t)cw->now, &cl);
 	rc = cl.n == 0 ? 0 : pool_run(cw, mail, tm->sender_id, tm->outbox_id,
-	    tm->from_bound, &cl, err, errlen);
+	    tm->from_bound && !trust_auth_fail(m,
+	    &cw->cfg->network.authserv_id, m->from.address), &cl, err,
+	    errlen);
 	mailcmd_list_free(&cl);
 	return rc;
 }

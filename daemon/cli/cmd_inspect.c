@@ -32,6 +32,10 @@
 #include "parse/message.h"
 #include "parse/reply.h"
 
+/* [imap] max_message_size's default (config.c), for inspect without a
+ * configuration. */
+#define INSPECT_DEFAULT_MAX	(25L * 1024 * 1024)
+
 const char cmd_inspect_help[] =
 "usage: coupdepouce inspect FILE.eml [--json]\n"
 "\n"
@@ -169,6 +173,22 @@ out:
 	if (f != NULL && f != stdin)
 		fclose(f);
 	return rc;
+}
+
+/* The daemon quarantines a mail over [imap] max_message_size unread;
+ * inspect refuses it the same, so that it never parses what the daemon
+ * would not.  Without a configuration, the key's default. */
+static int
+inspect_size(const struct cli *cli, size_t len, char *err, size_t errlen)
+{
+	long max = cli->cfg ? cli->cfg->imap.max_message_size :
+	    INSPECT_DEFAULT_MAX;
+
+	if (len <= (size_t)max)
+		return 0;
+	snprintf(err, errlen, "too large: %zu bytes (max_message_size is "
+	    "%ld)", len, max);
+	return -1;
 }
 
 /* ISO 8601 in the sender's own offset: 2026-11-28T18:05:00+01:00. */
@@ -322,8 +342,8 @@ inspect_print(const struct message *msg, const struct inspect_result *r)
 		    a->content_type, a->size);
 	}
 	if (msg->truncated)
-		printf("%-10s%s\n", "Note:", "message too large or too deep: "
-		    "read in part");
+		printf("%-10smessage too large or too deep: read in part (text "
+		    "parts up to %ld bytes)\n", "Note:", MESSAGE_TEXT_MAX);
 	printf("\n%s", msg->text);
 	if (msg->text[0] != '\0' && msg->text[strlen(msg->text) - 1] != '\n')
 		printf("\n");
@@ -366,6 +386,7 @@ cmd_inspect(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("inspect", "one FILE.eml at a time");
 	path = argv[optind];
 	if (inspect_read(path, &raw, &len, err, sizeof(err)) != 0 ||
+	    inspect_size(cli, len, err, sizeof(err)) != 0 ||
 	    message_parse(raw, len, &msg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "coupdepouce inspect: %s: %s\n", path, err);
 		goto out;

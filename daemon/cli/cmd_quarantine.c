@@ -147,6 +147,14 @@ quarantine_retry(struct store *st, const struct config *cfg, long long id)
 		goto out;
 	}
 	raw = store_col_blob_dup(s, 0, &len);
+	/* The daemon would not fetch it whole now: no more should a retry
+	 * parse it. */
+	if (len > (size_t)cfg->imap.max_message_size) {
+		fprintf(stderr, "coupdepouce quarantine: mail %lld is too "
+		    "large: %zu bytes (max_message_size is %ld)\n", id, len,
+		    cfg->imap.max_message_size);
+		goto out;
+	}
 	folder = strdup(store_col_text(s, 2) ? store_col_text(s, 2) : "");
 	src.folder = folder;
 	src.uidvalidity = (uint32_t)store_col_int64(s, 3);

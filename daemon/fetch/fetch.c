@@ -8,6 +8,7 @@
 
 #include "base/charset.h"
 #include "base/clock.h"
+#include "base/fault.h"
 #include "config/config.h"
 #include "fetch/fetch.h"
 #include "fetch/imap.h"
@@ -340,6 +341,10 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 		if (rc == IMAP_OK)
 			rc = fetch_store_batch(st, cfg, rules, uidvalidity,
 			    msgs, n, &done, &bad, stats, err, errlen);
+		/* A crash here leaves committed mail in the inbox, for
+		 * fetch_move_pending() of the next pass (tests only). */
+		if (rc == IMAP_OK)
+			fault_point("fetch.committed", (long)(off / batch + 1));
 		/* Committed: only now may the messages leave the inbox. */
 		if (rc == IMAP_OK)
 			rc = fetch_move(c, &done, cfg->imap.processed_folder,

@@ -173,6 +173,18 @@ outbox_pick(struct store *st, long long now, int64_t after, int64_t *id,
 	return r;
 }
 
+/* The server answered: mails waiting out their backoff after a temporary
+ * failure are due now (a backoff only guesses when the server is back;
+ * a connection says so).  Held mail stays held.  0 or -1. */
+static int
+outbox_wake(struct store *st, long long now, char *err, size_t errlen)
+{
+	return store_run(st, "outbox: wake", "UPDATE outbox SET "
+	    "next_attempt_at = ?1 WHERE status = 'queued' AND attempts > 0 "
+	    "AND message_id IS NOT NULL AND next_attempt_at > ?1",
+	    STORE_ARGS(STORE_INT(now)), err, errlen);
+}
+
 /* Loads row id into r (inside the claim transaction). */
 static int
 outbox_load(struct store *st, int64_t id, struct outbox_row *r, char *err,
@@ -450,6 +462,7 @@ outbox_flush(struct store *st, const struct config *cfg,
 	long long now = clock_now();
 	int64_t last = 0, id = 0;
 	int max = cfg->smtp.max_per_minute, nrcpt = 0, rc = -1, got, st_send;
+	int woken = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	memset(&r, 0, sizeof(r));
@@ -520,8 +533,18 @@ outbox_flush(struct store *st, const struct config *cfg,
 				    errlen) != 0)
 					goto out;
 				break;
-			} else
+			} else {
 				outbox_pause_len = 0;
+				/* Once per flush, so that a server that
+				 * breaks each connection cannot loop us;
+				 * rows before this one are due again too. */
+				if (!woken && outbox_wake(st, now, err,
+				    errlen) != 0)
+					goto out;
+				if (!woken)
+					last = 0;
+				woken = 1;
+			}
 		}
 		if (down[0] != '\0') {
 			/* The server cannot be reached: every due row

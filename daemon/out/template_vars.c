@@ -595,6 +595,9 @@ static const struct known_template known[] = {
 	    template_pool_list_vars },
 	{ "untrusted_notice", "the referent told commands were not run for "
 	    "lack of proof of the sender", untrusted_notice_vars },
+	{ "auth_failed", "the sender told their commands were not run: our "
+	    "server saw their From fail its authentication",
+	    command_transcript_vars },
 	{ "digest", "the digest to the coordinators (and referents)",
 	    template_digest_vars },
 	{ "_theme", "partial: a theme's French label", template_theme_vars },

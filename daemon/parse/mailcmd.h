@@ -238,6 +238,8 @@ struct mailcmd_list {
  * addresses per INVITER.  Past the first two, parsing stops: the lines
  * after them are not commands. */
 #define COMMAND_MAX_LINES	500
+#define COMMAND_MAX_LINE	(1L << 20)	/* bytes of one line read;
+						 * the rest is ignored */
 #define COMMAND_MAX		50
 #define COMMAND_MAX_ADDRESSES	20
 

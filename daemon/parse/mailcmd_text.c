@@ -4,7 +4,8 @@
  * Each line is kept as written (`orig`), from which arguments, motifs and
  * places are copied, and as a folded "key" (lower case, French accents
  * removed, typographic apostrophes, dashes and non-breaking spaces made
- * ASCII), on which keywords, dates and times are recognized.  A map from
+ * ASCII; combining accents dropped, fullwidth letters made ASCII), on
+ * which keywords, dates and times are recognized.  A map from
  * key offsets back to `orig` offsets joins the two, so "Non éligible : hors
  * périmètre" is matched as "non eligible : hors perimetre" and keeps its
  * accents in the motif.  See mailcmd_private.h.
@@ -46,6 +47,7 @@ fold_special(unsigned long cp)
 {
 	switch (cp) {
 	case 0x00a0: case 0x2007: case 0x2009: case 0x200a: case 0x202f:
+	case 0x3000:
 		return " ";	/* Outlook puts U+00A0 before ':' and '!' */
 	case 0x2018: case 0x2019: case 0x02bc: case 0x2032: case 0x00b4:
 		return "'";	/* clients "correct" J'accepte into J’accepte */
@@ -113,6 +115,25 @@ fold_char(const unsigned char *s, char out[4], size_t *outlen, int *cls)
 
 	rep = NULL;
 	*cls = FOLD_OTHER;
+	if (cp >= 0x0300 && cp <= 0x036f) {
+		/* A combining accent, as Apple clients write "É" (NFD: E
+		 * then U+0301): the key drops accents anyway, so dropping
+		 * the mark gives the key of the composed letter, without a
+		 * normalisation table. */
+		*outlen = 0;
+		return n;
+	}
+	if (cp >= 0xff01 && cp <= 0xff5e) {
+		/* Fullwidth ASCII ("ＯＵＩ" from a Japanese or Chinese input
+		 * method), NFKC's mapping for it. */
+		unsigned char a = (unsigned char)(cp - 0xff01 + 0x21);
+
+		out[0] = (char)tolower(a);
+		*outlen = 1;
+		*cls = isupper(a) ? FOLD_UPPER : islower(a) ? FOLD_LOWER :
+		    FOLD_OTHER;
+		return n;
+	}
 	if (cp >= 0xc0 && cp <= 0xff && fold_latin1[cp - 0xc0] != NULL) {
 		rep = fold_latin1[cp - 0xc0];
 		*cls = cp < 0xdf ? FOLD_UPPER : FOLD_LOWER;	/* ß: lower */
@@ -292,13 +313,22 @@ int
 mailcmd_cursor_next(struct cursor *cur, struct line *ln)
 {
 	const char *eol;
+	size_t n;
 
 	if (cur->p == NULL || *cur->p == '\0' ||
 	    cur->lines >= COMMAND_MAX_LINES)
 		return 0;
 	eol = strchr(cur->p, '\n');
-	line_make(ln, cur->p, eol != NULL ? (size_t)(eol - cur->p) :
-	    strlen(cur->p));
+	n = eol != NULL ? (size_t)(eol - cur->p) : strlen(cur->p);
+	/* A line is read whole into three copies (as written, folded, and
+	 * the map of size_t): a 30 MB line took 300 MB.  Past the cap (a
+	 * long NOTE fits) the line is cut at a character boundary. */
+	if (n > (size_t)COMMAND_MAX_LINE) {
+		n = (size_t)COMMAND_MAX_LINE;
+		while (n > 0 && ((unsigned char)cur->p[n] & 0xc0) == 0x80)
+			n--;
+	}
+	line_make(ln, cur->p, n);
 	cur->p = eol != NULL ? eol + 1 : NULL;
 	cur->lines++;
 	return 1;

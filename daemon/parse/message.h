@@ -69,6 +69,11 @@ struct msg_attachment {
 				 * logos, pasted pictures */
 };
 
+/* Bytes of a body part read as text.  Charset repair and HTML conversion
+ * take a few times what they read: a 30 MB one-line mail took 400 MB.
+ * A person's mail is a few kilobytes; past this, the text is cut. */
+#define MESSAGE_TEXT_MAX	(1L << 20)
+
 struct message {
 	struct msg_addr	 from;
 	struct msg_addrs to;

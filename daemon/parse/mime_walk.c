@@ -333,6 +333,11 @@ mime_leaf(struct mime_walk *w, struct mailmime *node,
 		mime_add_attachment(w, pi, bytes, n);
 		goto out;
 	}
+	if (n > (size_t)MESSAGE_TEXT_MAX) {
+		n = (size_t)MESSAGE_TEXT_MAX;
+		if (mode != MIME_ATTACH)
+			w->msg->truncated = 1;
+	}
 	if (mode == MIME_ATTACH) {
 		if (is_html && w->msg->html == NULL)
 			free(mime_html_text(w, pi, bytes, n, 0));

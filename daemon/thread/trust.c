@@ -312,6 +312,29 @@ ar_vouches(const struct ar_result *r, const char *from)
 	return 0;
 }
 
+/* Does r say the From domain failed: dkim=fail for an aligned signing
+ * domain, spf=fail for an aligned envelope domain, dmarc=fail for it?
+ * Softfail, neutral and errors are no verdict. */
+static int
+ar_fails(const struct ar_result *r, const char *from)
+{
+	const char *hfrom;
+
+	if (!ar_ieq(r->result, "fail"))
+		return 0;
+	if (ar_ieq(r->method, "dkim"))
+		return ar_aligned(from, r->seen[AR_HEADER_D] ?
+		    r->props[AR_HEADER_D] : ar_domain_of(r->props[AR_HEADER_I]));
+	if (ar_ieq(r->method, "spf"))
+		return ar_aligned(from,
+		    ar_domain_of(r->props[AR_SMTP_MAILFROM]));
+	if (ar_ieq(r->method, "dmarc")) {
+		hfrom = ar_domain_of(r->props[AR_HEADER_FROM]);
+		return ar_valid_domain(hfrom) && ar_ieq(from, hfrom) ? 2 : 0;
+	}
+	return 0;
+}
+
 static int
 ar_ours(const char *id, const struct config_strlist *ids)
 {
@@ -321,60 +344,95 @@ ar_ours(const char *id, const struct config_strlist *ids)
 	return 0;
 }
 
-/* One header value: 1 when it is ours, parses whole, and one of its results
- * vouches for `from` (a valid domain). */
-static int
-ar_header_vouches(const char *s, const struct config_strlist *ids,
-    const char *from)
+/* What the headers of ours say about the From domain. */
+struct ar_verdict {
+	int	pass;		/* one method passed for it */
+	int	fail;		/* DKIM or SPF failed for it */
+	int	dmarc_fail;	/* DMARC failed for it */
+};
+
+/* One header value: when it is ours and parses whole, adds what its
+ * results say about `from` (a valid domain) to *v. */
+static void
+ar_header_judge(const char *s, const struct config_strlist *ids,
+    const char *from, struct ar_verdict *v)
 {
 	struct ar_result r;
 	char id[AR_VALUE_MAX], version[AR_WORD_MAX];
-	int fits, vouched = 0;
+	struct ar_verdict h = { 0, 0, 0 };
+	int fits, f;
 
 	if (ar_skip_cfws(&s) != 0 || ar_value(&s, id, sizeof(id), &fits) != 0 ||
 	    !fits || !ar_ours(id, ids))
-		return 0;
+		return;
 	/* Version 1 is the only one defined; another may mean something
 	 * else (RFC 8601 §2.2). */
 	if (*s >= '0' && *s <= '9' &&
 	    (ar_keyword(&s, 0, version, sizeof(version)) != 0 ||
 	    strcmp(version, "1") != 0))
-		return 0;
+		return;
 	if (*s != ';')
-		return 0;
+		return;
 	while (*s == ';') {
 		s++;
 		if (ar_skip_cfws(&s) != 0)
-			return 0;
+			return;
 		if (*s == '\0')
 			break;		/* a trailing ';' adds nothing */
 		memset(&r, 0, sizeof(r));
 		if (ar_resinfo(&s, &r) != 0)
-			return 0;
-		vouched |= ar_vouches(&r, from);
+			return;
+		h.pass |= ar_vouches(&r, from);
+		f = ar_fails(&r, from);
+		h.fail |= f == 1;
+		h.dmarc_fail |= f == 2;
 	}
-	return vouched;
+	v->pass |= h.pass;
+	v->fail |= h.fail;
+	v->dmarc_fail |= h.dmarc_fail;
+}
+
+/* What the headers of ours in m say about from_address's domain; 0, or
+ * -1 when there is nothing to look at (no id, no usable domain). */
+static int
+ar_judge(const struct message *m, const struct config_strlist *authserv_ids,
+    const char *from_address, struct ar_verdict *v)
+{
+	const char *from;
+
+	memset(v, 0, sizeof(*v));
+	if (m == NULL || authserv_ids == NULL || authserv_ids->n == 0 ||
+	    from_address == NULL)
+		return -1;
+	from = ar_domain_of(from_address);
+	if (from == from_address || !ar_valid_domain(from))
+		return -1;
+	for (size_t i = 0; i < m->nheaders; i++) {
+		const struct msg_header *h = &m->headers[i];
+
+		if (h->name && h->value &&
+		    ar_ieq(h->name, "Authentication-Results"))
+			ar_header_judge(h->value, authserv_ids, from, v);
+	}
+	return 0;
 }
 
 int
 trust_auth_pass(const struct message *m,
     const struct config_strlist *authserv_ids, const char *from_address)
 {
-	const char *from;
+	struct ar_verdict v;
 
-	if (m == NULL || authserv_ids == NULL || authserv_ids->n == 0 ||
-	    from_address == NULL)
-		return 0;
-	from = ar_domain_of(from_address);
-	if (from == from_address || !ar_valid_domain(from))
-		return 0;
-	for (size_t i = 0; i < m->nheaders; i++) {
-		const struct msg_header *h = &m->headers[i];
+	return ar_judge(m, authserv_ids, from_address, &v) == 0 && v.pass;
+}
 
-		if (h->name && h->value &&
-		    ar_ieq(h->name, "Authentication-Results") &&
-		    ar_header_vouches(h->value, authserv_ids, from))
-			return 1;
-	}
-	return 0;
+int
+trust_auth_fail(const struct message *m,
+    const struct config_strlist *authserv_ids, const char *from_address)
+{
+	struct ar_verdict v;
+
+	if (ar_judge(m, authserv_ids, from_address, &v) != 0)
+		return 0;
+	return v.dmarc_fail || (v.fail && !v.pass);
 }

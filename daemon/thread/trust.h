@@ -1,6 +1,7 @@
 /*
  * trust.h — may a mail matched to its case only by the subject tag carry
- * commands? (DESIGN.md §4)
+ * commands? (DESIGN.md §4)  And has our server seen a token-bound mail's
+ * From fail its authentication?
  *
  * A subject tag is public: anyone who saw a mail of the case can write it.
  * Such a mail is trusted only when our own receiving server vouches for its
@@ -43,6 +44,30 @@
  * allocated.
  */
 int trust_auth_pass(const struct message *m,
+    const struct config_strlist *authserv_ids, const char *from_address);
+
+/*
+ * A verified token binds a person, but tokens travel: the introduction
+ * copies the whole group, and a reply-all shows the replier's token to
+ * every member.  Anyone holding one can forge the person's From.  Our own
+ * server's verdict catches that: trust_auth_fail() returns 1 when the
+ * headers of ours (as for trust_auth_pass()) say, for the From domain,
+ *   - dmarc=fail (with header.from equal to it), or
+ *   - dkim=fail (aligned header.d or header.i) or spf=fail (aligned
+ *     smtp.mailfrom) while no method passed for it: a forwarder breaks
+ *     SPF and a mailing list breaks DKIM, and one aligned pass is
+ *     DMARC's own rule.
+ * Softfail, neutral, none and errors are no verdict: 0.  So is a header
+ * that does not parse, and everything when authserv_ids is empty.
+ *
+ * Residual risk: with no authserv_id configured (or a server that adds
+ * no Authentication-Results), nothing can tell a forged From from a real
+ * one, and a token seen by someone else runs commands in its person's
+ * name.  What limits it: a token is bound to one case and one person, and
+ * every command is answered to that person's real address, who learns of
+ * it at once.
+ */
+int trust_auth_fail(const struct message *m,
     const struct config_strlist *authserv_ids, const char *from_address);
 
 #endif

@@ -134,6 +134,22 @@ t_run "poll refuses a user without a password" 1 "$CDP" -c "$T/refuse/nopass.con
 t_sh_eq "  with one error line" "$(cat "$T/err")" "coupdepouce: error: $want"
 t_run "check --offline reports it as an error" 1 "$CDP" -c "$T/refuse/nopass.conf" check --offline
 t_grep "  on its password line" "$T/out" "password   error    $want"
+# The same for run, and for [smtp].
+want="$T/refuse/secret is readable by others (mode 0644); chmod 600 it"
+chmod 644 "$T/refuse/secret"
+t_run "run refuses a secret others can read" 1 timeout 20 "$CDP" -c "$T/refuse/secret.conf" run
+t_sh_eq "  with one error line" "$(cat "$T/err")" "coupdepouce: error: $want"
+chmod 600 "$T/refuse/secret"
+offline_config "$T/refuse/nosmtppass.conf"
+sed -i "s|^url = smtp://127.0.0.1:1|&\nuser = cdp@example.org|" "$T/refuse/nosmtppass.conf"
+sed -i "s|^contact = .*|&\nsecret_file = $T/refuse/secret|" "$T/refuse/nosmtppass.conf"
+want="$T/refuse/nosmtppass.conf: password: [smtp] user is set but no password was found (set password_file, or the systemd credential smtp-password)"
+t_run "poll refuses an SMTP user without a password" 1 "$CDP" -c "$T/refuse/nosmtppass.conf" poll
+t_sh_eq "  with one error line" "$(cat "$T/err")" "coupdepouce: error: $want"
+t_run "run refuses it too" 1 timeout 20 "$CDP" -c "$T/refuse/nosmtppass.conf" run
+t_sh_eq "  with one error line" "$(cat "$T/err")" "coupdepouce: error: $want"
+t_run "check --offline reports it as an error" 1 "$CDP" -c "$T/refuse/nosmtppass.conf" check --offline
+t_grep "  on its password line" "$T/out" "password   error    $want"
 
 offline_config "$T/refuse/down.conf"
 sed -i "s|^contact = .*|&\nsecret_file = $T/refuse/secret|" "$T/refuse/down.conf"

@@ -529,7 +529,7 @@ main(void)
 	snprintf(root, sizeof(root), "%s", env && *env ? env :
 	    "../shared/corpora");
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		printf("# skip: %s not found\n", root);
+		printf("# skip: corpora not found (%s)\n", root);
 		printf("0 passed, 0 failed\n");
 		return 0;
 	}

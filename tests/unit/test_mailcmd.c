@@ -1155,6 +1155,39 @@ merge(void)
 	    "FUSIONNER: its name");
 }
 
+/* Decomposed accents (NFD, as Apple clients send them) and fullwidth
+ * letters read as the composed and ASCII ones. */
+static void
+normalised(void)
+{
+	const struct mailcmd *c;
+
+	one("E\xcc\x81LIGIBLE", CMD_ELIGIBLE, CMDERR_NONE, "");
+	one("e\xcc\x81ligible", CMD_ELIGIBLE, CMDERR_NONE, "");
+	one("CLO\xcc\x82TURER", CMD_CLOTURER, CMDERR_NONE, "");
+	c = one("NON E\xcc\x81LIGIBLE : hors pe\xcc\x81rime\xcc\x80tre",
+	    CMD_NON_ELIGIBLE, CMDERR_NONE, NULL);
+	if (c != NULL)
+		is_str(c->text, "hors pe\xcc\x81rime\xcc\x80tre",
+		    "NFD: the motif as written");
+	/* ＯＵＩ, ＳＴＡＴＵＴ, ｓｔａｔｕｔ and ＲＥＮＣＯＮＴＲＥ with an
+	 * ideographic space. */
+	one("\xef\xbc\xaf\xef\xbc\xb5\xef\xbc\xa9", CMD_OUI,
+	    CMDERR_NONE, NULL);
+	one("\xef\xbc\xb3\xef\xbc\xb4\xef\xbc\xa1\xef\xbc\xb4"
+	    "\xef\xbc\xb5\xef\xbc\xb4", CMD_STATUT, CMDERR_NONE, "");
+	one("\xef\xbd\x93\xef\xbd\x94\xef\xbd\x81\xef\xbd\x94"
+	    "\xef\xbd\x95\xef\xbd\x94", CMD_STATUT, CMDERR_NONE, "");
+	c = one("\xef\xbc\xb2\xef\xbc\xa5\xef\xbc\xae\xef\xbc\xa3"
+	    "\xef\xbc\xaf\xef\xbc\xae\xef\xbc\xb4\xef\xbc\xb2"
+	    "\xef\xbc\xa5\xe3\x80\x80" "14/06/2026 18h30", CMD_RENCONTRE,
+	    CMDERR_NONE, NULL);
+	if (c != NULL)
+		when_is(&c->when, 2026, 6, 14, 1, 18, 30, "fullwidth RENCONTRE");
+	/* Prose reads as prose, written either way. */
+	none("Je suis e\xcc\x81ligible, je crois.");
+}
+
 int
 main(void)
 {
@@ -1174,6 +1207,7 @@ main(void)
 	when_time();
 	pool();
 	merge();
+	normalised();
 
 	mailcmd_list_free(&L);
 	mailcmd_list_free(&L);		/* twice: a no-op */

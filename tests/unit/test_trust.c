@@ -442,11 +442,80 @@ test_raw_remnants(void)
 	is_int(trust_auth_pass(&m, &ids, ALICE), 0, "NULL value");
 }
 
+/* trust_auth_fail() of one header of ours (or of another server). */
+static int
+fails(const char *value, const char *id)
+{
+	char name[] = "Authentication-Results";
+	char buf[1024];
+	char *ours[] = { (char *)OURS };
+	struct config_strlist ids = { ours, 1 };
+	struct msg_header h = { name, buf };
+	struct message m;
+
+	snprintf(buf, sizeof(buf), "%s; %s", id, value);
+	memset(&m, 0, sizeof(m));
+	m.headers = &h;
+	m.nheaders = 1;
+	return trust_auth_fail(&m, &ids, ALICE);
+}
+
+static void
+test_fail(void)
+{
+	struct config_strlist none = { NULL, 0 };
+	char name[] = "Authentication-Results";
+	char value[] = OURS "; dkim=fail header.d=example.org";
+	struct msg_header h = { name, value };
+	struct message m;
+
+	is_int(fails("dkim=fail header.d=example.org", OURS), 1,
+	    "fail: dkim=fail for the From domain");
+	is_int(fails("spf=fail smtp.mailfrom=alice@example.org", OURS), 1,
+	    "fail: spf=fail for it");
+	is_int(fails("dmarc=fail header.from=example.org", OURS), 1,
+	    "fail: dmarc=fail for it");
+	is_int(fails("spf=fail smtp.mailfrom=example.org; dkim=fail "
+	    "header.d=example.org; dmarc=fail header.from=example.org", OURS),
+	    1, "fail: all three");
+	is_int(fails("dkim=pass header.d=example.org", OURS), 0,
+	    "fail: not with dkim=pass");
+	is_int(fails("spf=fail smtp.mailfrom=fwd.example.net; dkim=pass "
+	    "header.d=example.org", OURS), 0,
+	    "fail: a forwarder's SPF fails, the signature passes: no");
+	is_int(fails("spf=fail smtp.mailfrom=example.org; dkim=pass "
+	    "header.d=example.org", OURS), 0,
+	    "fail: SPF fails for it but DKIM passes: no (DMARC's rule)");
+	is_int(fails("dkim=pass header.d=example.org; dmarc=fail "
+	    "header.from=example.org", OURS), 1,
+	    "fail: dmarc=fail wins over a pass");
+	is_int(fails("dkim=fail header.d=other.org", OURS), 0,
+	    "fail: a signature of another domain failing says nothing");
+	is_int(fails("spf=softfail smtp.mailfrom=example.org", OURS), 0,
+	    "fail: softfail is no verdict");
+	is_int(fails("dkim=neutral header.d=example.org; spf=none "
+	    "smtp.mailfrom=example.org; dmarc=none header.from=example.org",
+	    OURS), 0, "fail: neutral and none are no verdict");
+	is_int(fails("dkim=temperror header.d=example.org", OURS), 0,
+	    "fail: an error is no verdict");
+	is_int(fails("dkim=fail header.d=example.org", "mx.evil.org"), 0,
+	    "fail: another server's header does not count");
+	is_int(fails("dkim=fail header.d=example.org; (broken", OURS), 0,
+	    "fail: a header of ours that does not parse counts for nothing");
+	memset(&m, 0, sizeof(m));
+	m.headers = &h;
+	m.nheaders = 1;
+	is_int(trust_auth_fail(&m, &none, ALICE), 0,
+	    "fail: no configured id, no verdict");
+	is_int(trust_auth_fail(NULL, &none, ALICE), 0, "fail: no message");
+}
+
 int
 main(void)
 {
 	test_cases();
 	test_arguments();
 	test_raw_remnants();
+	test_fail();
 	return tap_done();
 }
