@@ -8,6 +8,7 @@
 
 #include "base/charset.h"
 #include "base/clock.h"
+#include "base/fault.h"
 #include "config/config.h"
 #include "fetch/fetch.h"
 #include "fetch/imap.h"
@@ -341,6 +342,8 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 			rc = fetch_store_batch(st, cfg, rules, uidvalidity,
 			    msgs, n, &done, &bad, stats, err, errlen);
 		/* Committed: only now may the messages leave the inbox. */
+		if (rc == IMAP_OK)
+			fault_point("fetch.commit", (long)(off / batch + 1));
 		if (rc == IMAP_OK)
 			rc = fetch_move(c, &done, cfg->imap.processed_folder,
 			    stats, err, errlen);
