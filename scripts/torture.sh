@@ -13,7 +13,7 @@ BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/servers.sh"
 . "$TOP/scripts/torture/lib.sh"
-SCENARIOS=${*:-crash faults servers floods disk hostile}
+SCENARIOS=${*:-crash faults outage floods disk hostile}
 if [ "${TORTURE_LONG:-0}" = 1 ]; then
 	TORTURE_SCALE=${TORTURE_SCALE:-300}
 	TORTURE_CRASH_KILLS=${TORTURE_CRASH_KILLS:-60}

@@ -41,7 +41,7 @@ scenario_crash() {
 	    GROUP BY template, case_id, person_id HAVING count(*) > 1)") ))
 	_left=$(tt_inbox)
 	_undone=$(tt_sql "SELECT count(*) FROM jobs WHERE done_at IS NULL
-	    AND due_at <= strftime('%s', '2026-12-08 09:00:00')")
+	    AND due_at <= CAST(strftime('%s', '2026-12-08 09:00:00') AS INTEGER)")
 	_ran=$(tt_sql "SELECT count(*) FROM jobs WHERE done_at IS NOT NULL")
 	_unsent=$(tt_sql "SELECT count(*) FROM outbox WHERE status <> 'sent'")
 	sleep 2

@@ -22,14 +22,14 @@ tt_up() {
 	mkdir -p "$S/cdp"
 	ms_up "$S" || return 1
 	CONF="$S/cdp/coupdepouce.conf"
-	DB="$S/cdp/coupdepouce.db"
+	DB=${TT_DB:-$S/cdp/coupdepouce.db}
 	ROOT="$MS_MAIL_ROOT/$MS_DOMAIN"
 	ms_config "$CONF" "coordinators = coordinator@$MS_DOMAIN
 max_open_cases = 10000
-${2:-}" "timeout = 10s
+${2:-}" "timeout = ${TT_TIMEOUT:-10s}
 poll_interval = 5s
 ${3:-}" "$(ms_login)
-timeout = 10s
+timeout = ${TT_TIMEOUT:-10s}
 max_per_minute = 100000
 ${4:-}" "people = $S/cdp/people.csv
 [storage]
@@ -45,6 +45,7 @@ CSV
 
 tt_down() {
 	ms_down "$S"
+	! mountpoint -q "$S/db" 2>/dev/null || umount "$S/db"
 }
 
 # tt_sql QUERY: on the scenario's database (waits for a writer's lock).
@@ -179,4 +180,31 @@ tt_settle() {
 tt_fail() {
 	echo "$*" >>"$T/failures"
 	tt_log "FAILED: $*"
+}
+
+# tt_wait_sql WANT SECONDS QUERY: waits until QUERY prints WANT; prints
+# the milliseconds it took, or "timeout".
+tt_wait_sql() {
+	_s=$(tt_ms)
+	while [ "$(tt_sql "$3")" != "$1" ]; do
+		if [ $(( $(tt_ms) - _s )) -gt $(($2 * 1000)) ]; then
+			echo timeout
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo $(( $(tt_ms) - _s ))
+}
+
+# What must have left by now: rows not held for working hours.
+TT_DUE_UNSENT="SELECT count(*) FROM outbox WHERE status <> 'sent' AND coalesce(hold_until, 0) <= CAST(strftime('%s', 'now') AS INTEGER)"
+
+# tt_proxy NAME TARGET MODE: starts faultproxy.py; sets PROXY_PORT and
+# PROXY_PID.
+tt_proxy() {
+	rm -f "$S/$1.port"
+	/usr/bin/python3 "$TOP/scripts/torture/faultproxy.py" "$S/$1.port" "$2" "$3" >"$S/$1.log" 2>&1 &
+	PROXY_PID=$!
+	while [ ! -s "$S/$1.port" ]; do sleep 0.05; done
+	PROXY_PORT=$(cat "$S/$1.port")
 }
