@@ -17,9 +17,10 @@ SCENARIOS=${*:-crash faults outage floods disk hostile}
 if [ "${TORTURE_LONG:-0}" = 1 ]; then
 	TORTURE_SCALE=${TORTURE_SCALE:-300}
 	TORTURE_CRASH_KILLS=${TORTURE_CRASH_KILLS:-60}
+	TORTURE_FLOOD=${TORTURE_FLOOD:-10000}
 fi
 TORTURE_SCALE=${TORTURE_SCALE:-100}	# percent of the default mail counts
-export TORTURE_SCALE
+export TORTURE_SCALE TORTURE_CRASH_KILLS TORTURE_FLOOD
 [ "$(id -u)" = 0 ] || { echo "torture: the mail servers need root" >&2; exit 3; }
 T=$(scratch_dir torture) || exit 1
 : >"$T/table"
