@@ -33,8 +33,9 @@ scenario_faults() {
 	_dup=$(tt_dup_rows)
 	# shellcheck disable=SC2046
 	_resent=$(tt_resent $(tt_users))
-	_note="$KILLS kills ($_sent_kills at outbox.sent), resent $_resent, inbox left $(tt_inbox), $(( ($(tt_ms) - _t0) / 1000 )) s"
-	[ "$_resent" = "$_sent_kills" ] && [ "$(tt_inbox)" = 0 ] ||
+	_unsent=$(tt_sql "SELECT count(*) FROM outbox WHERE status <> 'sent'")
+	_note="$KILLS kills ($_sent_kills at outbox.sent), resent $_resent, unsent $_unsent, inbox left $(tt_inbox), $(( ($(tt_ms) - _t0) / 1000 )) s"
+	[ "$_resent" = "$_sent_kills" ] && [ "$(tt_inbox)" = 0 ] && [ "$_unsent" = 0 ] ||
 	    tt_fail "faults: want $_sent_kills resent: $_note"
 	tt_row faults "$(ls "$S/mails" | wc -l)" "$KILLS" "$_lost" "$_dup" "$CRASHES" "$_note"
 	tt_down
