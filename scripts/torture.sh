@@ -21,6 +21,12 @@ if [ "${TORTURE_LONG:-0}" = 1 ]; then
 fi
 TORTURE_SCALE=${TORTURE_SCALE:-100}	# percent of the default mail counts
 export TORTURE_SCALE TORTURE_CRASH_KILLS TORTURE_FLOOD
+# With a sanitizer build (BUILD=build-asan, built as `make check` does), a
+# finding must not pass for the daemon's ordinary exit 1.
+ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=98}
+LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 [ "$(id -u)" = 0 ] || { echo "torture: the mail servers need root" >&2; exit 3; }
 T=$(scratch_dir torture) || exit 1
 : >"$T/table"
