@@ -88,11 +88,7 @@ scenario_disk() {
 	_want=$(ls "$S/mails" | wc -l)
 	_locked=$(tt_wait_sql "$_want" 120 "SELECT count(*) FROM messages WHERE direction = 'in'")
 	KILLS=$((KILLS + 1))
-	kill -TERM $_run 2>/dev/null
-	wait $_run
-	_st=$?
-	CRASHES=$((CRASHES + $(tt_crash $_st)))
-	[ $_st = 0 ] || tt_fail "disk: run did not survive the lock: exit $_st (see $S/run.log)"
+	tt_stop $_run "disk: run under the lock"
 	_lock_err=$(grep -m 1 -i "locked\|busy" "$S/run.log" | cut -c 1-100)
 	_disk_check "locked"
 

@@ -10,7 +10,7 @@
 scenario_floods() {
 	_t0=$(tt_ms)
 	MS_EXTRA_USERS="loopt loopu flood" tt_up floods || return 1
-	KILLS=0 CRASHES=0
+	CRASHES=0
 	_day="2026-11-30 10:00" _secs=$((TORTURE_SCALE * 25 / 100))
 	$GENMAIL new "$S/mails" 2 1 loop
 	sed -i '1s/s001@/loopt@/; s/Habitant s001/Boucle/' "$S/mails/loop-0.eml"

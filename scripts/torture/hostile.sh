@@ -8,7 +8,7 @@
 scenario_hostile() {
 	_t0=$(tt_ms)
 	MS_EXTRA_USERS=$(seq -f 'h%02g' 0 14 | tr '\n' ' ') tt_up hostile || return 1
-	KILLS=0 CRASHES=0
+	CRASHES=0
 	/usr/bin/python3 "$TOP/scripts/torture/hostile.py" "$S/mails"
 	tt_deliver "$S/mails"
 	/usr/bin/time -f "%e %M" -o "$S/time" "$CDP" -c "$CONF" \

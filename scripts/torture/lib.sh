@@ -175,6 +175,16 @@ tt_settle() {
 	done
 }
 
+# tt_stop PID WHAT: TERM to a `run` (WHAT names it), which must then
+# exit 0: gone before, or failing, it did not stay up.
+tt_stop() {
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
+	_st=$?
+	CRASHES=$((CRASHES + $(tt_crash $_st)))
+	[ $_st = 0 ] || tt_fail "$2 did not stay up: exit $_st (see $S/run.log)"
+}
+
 # tt_fail WHY: an invariant broken that the table's columns do not show;
 # torture.sh fails at the end.
 tt_fail() {

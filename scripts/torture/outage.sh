@@ -11,15 +11,6 @@ _outage_run() {
 	RUN_PID=$!
 }
 
-# _outage_stop: TERM to `run`, which must then exit 0.
-_outage_stop() {
-	kill -TERM "$RUN_PID" 2>/dev/null
-	wait "$RUN_PID"
-	_st=$?
-	CRASHES=$((CRASHES + $(tt_crash $_st)))
-	[ $_st = 0 ] || tt_fail "outage: run did not stay up: exit $_st (see $S/run.log)"
-}
-
 # _outage_wave PREFIX: 30 new mails into the inbox, from 30 senders of
 # their own (so that each wave is acknowledged: one acknowledgement per
 # sender and day); sets WANT.
@@ -62,7 +53,7 @@ scenario_outage() {
 		KILLS=$((KILLS + 2))
 		_r=$((_r + 1))
 	done
-	_outage_stop
+	tt_stop "$RUN_PID" "outage: run"
 
 	# A server that accepts and never answers: IMAP, then SMTP.
 	cp "$CONF" "$S/conf.good"
@@ -94,7 +85,7 @@ scenario_outage() {
 	_outage_run
 	_cut=$(_outage_stored 180)
 	_cut="$_cut/$(tt_wait_sql 0 180 "$TT_DUE_UNSENT")"
-	_outage_stop
+	tt_stop "$RUN_PID" "outage: run"
 	kill "$_ci" "$_cs"
 	_cuts=$(cat "$S/cutimap.log" "$S/cutsmtp.log" | grep -c '^cut')
 	KILLS=$((KILLS + _cuts))
