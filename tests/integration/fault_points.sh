@@ -35,8 +35,8 @@ request other 3
 poll "poll killed between the commit and the move" 137 "2026-11-30 10:00" CDP_FAULT=fetch.commit:1
 t_sql "the three mails are stored" 3 "SELECT count(*) FROM messages"
 t_sql "three cases opened" 3 "SELECT count(*) FROM cases"
-[ "$(count INBOX)" = 3 ] && t_ok "still in the inbox (not moved before the commit... nor after)" ||
-	t_not_ok "still in the inbox" "$(count INBOX)"
+[ "$(count INBOX)" = 3 ] && t_ok "still in the inbox: the move had not run" ||
+	t_not_ok "still in the inbox: the move had not run" "$(count INBOX)"
 t_sql "nothing sent yet" 0 "SELECT count(*) FROM outbox WHERE status <> 'queued'"
 queued=$(sql "SELECT count(*) FROM outbox")
 poll "poll after the crash" 0 "2026-11-30 10:01"
