@@ -4,6 +4,7 @@
 #   make check      clean ASan+UBSan build, then the same tests
 #   make demo       play a scenario through real mail servers
 #   make bench      measure the inbound path (time, mails/s, memory)
+#   make torture    crashes and faults against real servers, a table of losses
 #   make deps       install the Debian packages everything needs
 #   make install    PREFIX=/usr/local DESTDIR=  (make uninstall undoes it)
 #   make check-man  the man pages against the config keys and commands
@@ -118,6 +119,13 @@ demo: $(DEPS_STAMP) $(BUILD)/coupdepouce
 
 bench: $(DEPS_STAMP) $(BUILD)/coupdepouce
 	@sh scripts/bench.sh $(BUILD)
+
+# The torture suite: crashes, server faults, floods, a full or locked
+# database, hostile mail, against the real servers (minutes; exit 1 when
+# anything was lost or done twice).  TORTURE_LONG=1: the longer release run.
+.PHONY: torture
+torture: $(DEPS_STAMP) $(BUILD)/coupdepouce
+	@sh scripts/torture.sh $(BUILD)
 
 # The installed tree (the README's administrator's guide and
 # tests/integration/install_tree.sh list it): the binary, the templates and

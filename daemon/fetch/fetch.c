@@ -345,7 +345,6 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 		 * fetch_move_pending() of the next pass (tests only). */
 		if (rc == IMAP_OK)
 			fault_point("fetch.committed", (long)(off / batch + 1));
-		/* Committed: only now may the messages leave the inbox. */
 		if (rc == IMAP_OK)
 			rc = fetch_move(c, &done, cfg->imap.processed_folder,
 			    stats, err, errlen);

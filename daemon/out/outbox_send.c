@@ -24,6 +24,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/fault.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "config/config.h"
@@ -564,6 +565,9 @@ outbox_flush(struct store *st, const struct config *cfg,
 		    (const char *const *)r.rcpts, r.nrcpt, r.msg, r.msglen,
 		    res, why, sizeof(why));
 		outbox_window_add(outbox_mono(), (int)r.nrcpt);
+		/* The server has the mail, the row does not know yet: the
+		 * one window where a crash sends a mail twice. */
+		fault_point("outbox.sent", (long)stats->rows);
 		if (st_send != SMTP_OK)
 			smtp_text_copy(stats->error, sizeof(stats->error),
 			    why);

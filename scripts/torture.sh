@@ -1,0 +1,70 @@
+#!/bin/sh
+# torture.sh BUILD [SCENARIO...] — the torture suite (`make torture`): the
+# daemon against the project's real Dovecot and Postfix under crashes,
+# server faults, floods, a full or locked database and hostile mail.
+# Each scenario (scripts/torture/NAME.sh, one function scenario_NAME)
+# prints one line of figures; the suite ends with the table of them and
+# exits 1 when a mail was lost or handled twice, the daemon crashed on its
+# own, or another invariant broke.  TORTURE_LONG=1: longer release run
+# (more mails and faults).
+set -u
+BUILD=${1:-build}
+[ $# -gt 0 ] && shift
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/servers.sh"
+. "$TOP/scripts/torture/lib.sh"
+SCENARIOS=${*:-crash faults outage floods disk hostile}
+if [ "${TORTURE_LONG:-0}" = 1 ]; then
+	TORTURE_SCALE=${TORTURE_SCALE:-300}
+	TORTURE_CRASH_KILLS=${TORTURE_CRASH_KILLS:-60}
+	TORTURE_FLOOD=${TORTURE_FLOOD:-10000}
+fi
+TORTURE_SCALE=${TORTURE_SCALE:-100}	# percent of the default mail counts
+export TORTURE_SCALE TORTURE_CRASH_KILLS TORTURE_FLOOD
+# With a sanitizer build (BUILD=build-asan, built as `make check` does), a
+# finding must not pass for the daemon's ordinary exit 1.
+ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=98}
+LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+[ "$(id -u)" = 0 ] || { echo "torture: the mail servers need root" >&2; exit 3; }
+T=$(scratch_dir torture) || exit 1
+: >"$T/table"
+t0=$(date +%s)
+trap 'tt_down 2>/dev/null' EXIT
+
+for sc in $SCENARIOS; do
+	f="$TOP/scripts/torture/$sc.sh"
+	if [ ! -f "$f" ]; then
+		tt_row "$sc" - - - - - "not written yet"
+		continue
+	fi
+	. "$f"
+	tt_log "scenario $sc"
+	if ! "scenario_$sc"; then
+		tt_fail "$sc: could not run (see $T/$sc)"
+		tt_down 2>/dev/null
+	fi
+done
+
+echo
+printf '%-10s %7s %7s %5s %11s %8s  %s\n' scenario mails faults lost duplicated crashes notes
+bad=0
+while IFS="$(printf '\t')" read -r name mails faults lost dup crashes note; do
+	printf '%-10s %7s %7s %5s %11s %8s  %s\n' "$name" "$mails" "$faults" \
+	    "$lost" "$dup" "$crashes" "$note"
+	for v in $lost $dup $crashes; do
+		case $v in 0|-) ;; *) bad=1 ;; esac
+	done
+done <"$T/table"
+echo "torture: $(( $(date +%s) - t0 )) s"
+if [ -s "$T/failures" ]; then
+	sed 's/^/torture: FAILED: /' "$T/failures"
+	bad=1
+fi
+if [ $bad = 0 ]; then
+	rm -rf "$T"
+else
+	echo "torture: kept for inspection: $T"
+fi
+exit $bad
