@@ -269,6 +269,11 @@ struct store_arg {
 	(sizeof((const struct store_arg[]){ __VA_ARGS__ }) /		\
 	    sizeof(struct store_arg))
 
+/* Binds a whole parameter list to ?1, ?2... of a prepared statement, as
+ * store_query() does; for a statement run many times (store_reset()
+ * clears the bindings).  0, or -1 with the parameter at fault in err. */
+int store_bind_args(struct store_stmt *s, const struct store_arg *args,
+    size_t nargs, char *err, size_t errlen);
 struct store_stmt *store_query(struct store *st, const char *sql,
     const struct store_arg *args, size_t nargs, char *err, size_t errlen);
 int store_run(struct store *st, const char *what, const char *sql,

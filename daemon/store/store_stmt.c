@@ -265,6 +265,20 @@ store_bind_arg(struct store_stmt *s, int idx, const struct store_arg *a)
 	}
 }
 
+int
+store_bind_args(struct store_stmt *s, const struct store_arg *args,
+    size_t nargs, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < nargs; i++) {
+		if (store_bind_arg(s, (int)i + 1, &args[i]) != 0) {
+			store_seterr(err, errlen, "binding parameter %zu: %s",
+			    i + 1, sqlite3_errmsg(sqlite3_db_handle(s->stmt)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct store_stmt *
 store_query(struct store *st, const char *sql, const struct store_arg *args,
     size_t nargs, char *err, size_t errlen)
@@ -273,13 +287,9 @@ store_query(struct store *st, const char *sql, const struct store_arg *args,
 
 	if ((s = store_prepare(st, sql, err, errlen)) == NULL)
 		return NULL;
-	for (size_t i = 0; i < nargs; i++) {
-		if (store_bind_arg(s, (int)i + 1, &args[i]) != 0) {
-			store_seterr(err, errlen, "binding parameter %zu: %s",
-			    i + 1, sqlite3_errmsg(st->db));
-			store_finalize(s);
-			return NULL;
-		}
+	if (store_bind_args(s, args, nargs, err, errlen) != 0) {
+		store_finalize(s);
+		return NULL;
 	}
 	return s;
 }
