@@ -127,7 +127,12 @@ route_set_free(struct route_set *rs)
 /* Every referent who could take a case: not forgotten, address not
  * failing (a mail to them would bounce).  One unavailable at `now`
  * (INDISPONIBLE, until DISPONIBLE or past their date) counts as
- * inactive. */
+ * inactive.  Each referent's open cases and last assignment are one
+ * seek each in the indexes cases_open and events_assigned (schema.sql),
+ * whatever the years of history: the open-case test is written as in
+ * the index, and the id is compared as printf('%d') text, since a CAST
+ * would give the comparison an affinity that the index expression has
+ * not, and SQLite would then read every 'assigned' event. */
 static int
 route_load(struct store *st, int default_max, long long now,
     struct route_set *rs, char *err, size_t errlen)
@@ -145,7 +150,7 @@ route_load(struct store *st, int default_max, long long now,
 	    "c.state NOT IN ('ineligible', 'closed', 'withdrawn')), "
 	    "coalesce((SELECT max(e.at) FROM events e WHERE e.kind = "
 	    "'assigned' AND json_extract(e.details, '$.referent_id') = "
-	    "CAST(p.id AS TEXT)), 0), p.active AND NOT (p.unavailable = 1 "
+	    "printf('%d', p.id)), 0), p.active AND NOT (p.unavailable = 1 "
 	    "AND (p.unavailable_until IS NULL OR p.unavailable_until > ?2)) "
 	    "FROM persons p JOIN person_roles r ON r.person_id = p.id "
 	    "AND r.role = 'referent' WHERE p.forgotten_at IS NULL AND "

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "store/store.h"
 #include "store/store_private.h"
@@ -68,6 +69,8 @@ store_prepare(struct store *st, const char *sql, char *err, size_t errlen)
 		store_seterr(err, errlen, "more than one SQL statement");
 		goto out;
 	}
+	if (log_debug_enabled(LOG_CAT_STORE))
+		store_plan_check(st, sql);
 	s = xmalloc(sizeof(*s));
 	s->stmt = stmt;
 	stmt = NULL;
