@@ -256,13 +256,16 @@ route_volunteers(struct store *st, const char *themes_json, size_t max,
 
 	*out = NULL;
 	*n = 0;
+	/* A volunteer's load: the open cases (index cases_open), each one
+	 * seek in case_members, rather than every case of their years in
+	 * the network (CROSS JOIN keeps that order). */
 	s = store_query(st, "SELECT id, name, email, skills, load FROM "
 	    "(SELECT p.id, p.name, p.email, "
 	    "(SELECT group_concat(value, ', ') FROM json_each(p.themes)) "
 	    "AS skills, (SELECT count(*) FROM json_each(p.themes) t WHERE "
 	    "t.value IN (SELECT value FROM json_each(?1))) AS shared, "
-	    "(SELECT count(DISTINCT m.case_id) FROM case_members m JOIN "
-	    "cases c ON c.id = m.case_id WHERE m.person_id = p.id AND "
+	    "(SELECT count(DISTINCT m.case_id) FROM cases c CROSS JOIN "
+	    "case_members m ON m.case_id = c.id WHERE m.person_id = p.id AND "
 	    "m.role = 'volunteer' AND m.status IN ('invited', 'accepted') "
 	    "AND c.state NOT IN ('ineligible', 'closed', 'withdrawn')) "
 	    "AS load FROM persons p JOIN person_roles r ON r.person_id = p.id "

@@ -95,3 +95,13 @@ store_plan_check(struct store *st, const char *sql)
 	sqlite3_finalize(q);
 	sqlite3_free(eqp);
 }
+
+void
+store_plan_steps(sqlite3_stmt *stmt)
+{
+	int steps = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+
+	if (steps > STORE_PLAN_STEPS)
+		log_debug(LOG_CAT_STORE, "%d steps: %s", steps,
+		    sqlite3_sql(stmt));
+}

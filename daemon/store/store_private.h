@@ -19,6 +19,12 @@ struct store {
 /* With `-v store`: logs each full table scan in the plan of `sql`
  * (store_plan.c), so that a query slowing down with history is seen. */
 void store_plan_check(struct store *st, const char *sql);
+/* With `-v store`: logs a statement that ran more than STORE_PLAN_STEPS
+ * virtual machine steps (rows read, roughly ten steps a row), with the
+ * count: a search through an index that still reads thousands of rows
+ * is no full scan, and would not be seen otherwise. */
+#define STORE_PLAN_STEPS	100000
+void store_plan_steps(sqlite3_stmt *stmt);
 
 /* snprintf into err when there is room for it (err may be NULL). */
 void store_seterr(char *err, size_t errlen, const char *fmt, ...)

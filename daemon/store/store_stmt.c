@@ -155,6 +155,8 @@ store_finalize(struct store_stmt *s)
 {
 	if (s == NULL)
 		return;
+	if (log_debug_enabled(LOG_CAT_STORE))
+		store_plan_steps(s->stmt);
 	sqlite3_finalize(s->stmt);
 	free(s);
 }
