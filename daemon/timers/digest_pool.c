@@ -24,16 +24,21 @@
  * when: 0 for until further notice). */
 #define DG_UNAVAILABLE	"p.unavailable = 1 AND coalesce(p.unavailable_until "\
 	"> ?1, 1)"
+/* Each volunteer's load, counted once from the open cases (index
+ * cases_open; CROSS JOIN keeps that order), not per row of the pool
+ * from every case of their years in the network. */
+#define DG_LOAD "(SELECT m.person_id AS pid, count(*) AS n FROM cases c "	\
+	"CROSS JOIN case_members m ON c.id = m.case_id WHERE m.role = "	\
+	"'volunteer' AND m.status = 'accepted' AND c." DG_OPEN_CASE	\
+	" GROUP BY m.person_id)"
 #define DG_POOL(col)							\
 	"SELECT NULL, NULL, NULL, t.value, coalesce(nullif(p.name, ''), "\
 	"p.email), NULL, CASE WHEN " DG_UNAVAILABLE " THEN coalesce("	\
-	"p.unavailable_until, 0) ELSE 0 END, (SELECT count(*) FROM "	\
-	"case_members m JOIN cases c ON c.id = m.case_id WHERE "	\
-	"m.person_id = p.id AND m.role = 'volunteer' AND m.status = "	\
-	"'accepted' AND c." DG_OPEN_CASE "), 0, 0, CASE WHEN "		\
-	DG_UNAVAILABLE " THEN 'unavailable' END, NULL FROM persons p "	\
-	"JOIN person_roles r ON "					\
+	"p.unavailable_until, 0) ELSE 0 END, coalesce(ld.n, 0), 0, 0, "	\
+	"CASE WHEN " DG_UNAVAILABLE " THEN 'unavailable' END, NULL "	\
+	"FROM persons p JOIN person_roles r ON "			\
 	"r.person_id = p.id AND r.role = 'volunteer' LEFT JOIN "	\
+	DG_LOAD " ld ON ld.pid = p.id LEFT JOIN "			\
 	"json_each(p." col ") t WHERE p.active = 1 AND p.forgotten_at IS "\
 	"NULL ORDER BY t.value IS NULL, t.value, 5, p.id"
 
