@@ -57,6 +57,9 @@ CREATE TABLE persons (
 -- many people.
 CREATE INDEX persons_failing ON persons(email)
   WHERE failing_since IS NOT NULL;
+-- Charters signed since the last digest.
+CREATE INDEX persons_charter ON persons(charter_signed_at)
+  WHERE charter_signed_at IS NOT NULL;
 
 -- Network-wide roles: who may be routed cases, invited, or give
 -- coordinator commands.  Holder and reporter are mainly roles in a case

@@ -71,6 +71,8 @@ static const struct store_migration store_migrations[] = {
 	    "  WHERE closed_at IS NOT NULL;\n"
 	    "CREATE INDEX persons_failing ON persons(email)\n"
 	    "  WHERE failing_since IS NOT NULL;\n"
+	    "CREATE INDEX persons_charter ON persons(charter_signed_at)\n"
+	    "  WHERE charter_signed_at IS NOT NULL;\n"
 	    "CREATE INDEX meetings_scheduled ON meetings(starts_at)\n"
 	    "  WHERE state = 'scheduled';\n"
 	    "CREATE INDEX milestones_planned ON milestones(due_at)\n"

@@ -44,7 +44,9 @@
 
 /* Who came into the pool since the last digest: a newcomer's OUI to an
  * invitation (the 'joined_pool' event names the case), and anyone who
- * signed the charter (a newcomer signs it with the same OUI: one line). */
+ * signed the charter (a newcomer signs it with the same OUI: one line).
+ * The people are picked by id from those two (indexes events_at and
+ * persons_charter), not by reading every person ever known. */
 static int
 dg_joined(struct store *st, struct digest *d, char *err, size_t errlen)
 {
@@ -56,8 +58,11 @@ dg_joined(struct store *st, struct digest *d, char *err, size_t errlen)
 	    "CAST(json_extract(details, '$.person_id') AS INTEGER) AS pid, "
 	    "json_extract(details, '$.ref') AS ref, min(at) AS at FROM events "
 	    "WHERE kind = 'joined_pool' AND at >= ?1 GROUP BY pid) j ON "
-	    "j.pid = p.id WHERE (j.pid IS NOT NULL OR p.charter_signed_at >= "
-	    "?1) AND p.forgotten_at IS NULL ORDER BY 7, p.id",
+	    "j.pid = p.id WHERE p.id IN (SELECT CAST(json_extract(details, "
+	    "'$.person_id') AS INTEGER) FROM events WHERE kind = 'joined_pool' "
+	    "AND at >= ?1 UNION ALL SELECT id FROM persons WHERE "
+	    "charter_signed_at >= ?1) AND p.forgotten_at IS NULL "
+	    "ORDER BY 7, p.id",
 	    STORE_ARGS(STORE_INT(d->since)), err, errlen);
 }
 

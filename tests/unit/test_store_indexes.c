@@ -81,9 +81,10 @@ test_upgrade_from_3(void)
 	is_int(q_int(st, "SELECT count(*) FROM sqlite_schema WHERE type = "
 	    "'index' AND name IN ('events_assigned', 'events_at', "
 	    "'cases_open', 'cases_created', 'cases_closed', "
-	    "'persons_failing', 'meetings_scheduled', 'milestones_planned', "
+	    "'persons_failing', 'persons_charter', 'meetings_scheduled', "
+	    "'milestones_planned', "
 	    "'testimonies_yes', 'jobs_done', 'outbox_template', "
-	    "'quarantine_created')"), 12, "fresh: the 12 indexes of v4");
+	    "'quarantine_created')"), 13, "fresh: the 13 indexes of v4");
 	exec_ok(st, V4_DROP "PRAGMA user_version = 3");
 	fill(st);
 	is_int(q_int(st, "SELECT count(*) FROM sqlite_schema WHERE name = "

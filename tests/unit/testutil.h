@@ -315,6 +315,7 @@ tu_q_int(struct store *st, const char *sql, int bind, long long arg)
 #define V4_DROP "DROP INDEX events_assigned; DROP INDEX events_at; "	\
 	"DROP INDEX cases_open; DROP INDEX cases_created; "		\
 	"DROP INDEX cases_closed; DROP INDEX persons_failing; "	\
+	"DROP INDEX persons_charter; "					\
 	"DROP INDEX meetings_scheduled; DROP INDEX milestones_planned; " \
 	"DROP INDEX testimonies_yes; DROP INDEX jobs_done; "		\
 	"DROP INDEX outbox_template; DROP INDEX quarantine_created; "
