@@ -256,20 +256,21 @@ route_volunteers(struct store *st, const char *themes_json, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	/* A volunteer's load: the open cases (index cases_open), each one
-	 * seek in case_members, rather than every case of their years in
-	 * the network (CROSS JOIN keeps that order). */
+	/* The volunteers' loads, counted once from the open cases (index
+	 * cases_open; CROSS JOIN keeps that order), rather than from every
+	 * case of each volunteer's years in the network. */
 	s = store_query(st, "SELECT id, name, email, skills, load FROM "
 	    "(SELECT p.id, p.name, p.email, "
 	    "(SELECT group_concat(value, ', ') FROM json_each(p.themes)) "
 	    "AS skills, (SELECT count(*) FROM json_each(p.themes) t WHERE "
 	    "t.value IN (SELECT value FROM json_each(?1))) AS shared, "
-	    "(SELECT count(DISTINCT m.case_id) FROM cases c CROSS JOIN "
-	    "case_members m ON m.case_id = c.id WHERE m.person_id = p.id AND "
-	    "m.role = 'volunteer' AND m.status IN ('invited', 'accepted') "
-	    "AND c.state NOT IN ('ineligible', 'closed', 'withdrawn')) "
-	    "AS load FROM persons p JOIN person_roles r ON r.person_id = p.id "
-	    "AND r.role = 'volunteer' WHERE p.active = 1 AND p.forgotten_at "
+	    "coalesce(ld.n, 0) AS load FROM persons p JOIN person_roles r "
+	    "ON r.person_id = p.id AND r.role = 'volunteer' LEFT JOIN "
+	    "(SELECT m.person_id AS pid, count(DISTINCT m.case_id) AS n "
+	    "FROM cases c CROSS JOIN case_members m ON m.case_id = c.id "
+	    "WHERE m.role = 'volunteer' AND m.status IN ('invited', "
+	    "'accepted') AND c.state NOT IN ('ineligible', 'closed', "
+	    "'withdrawn') GROUP BY m.person_id) ld ON ld.pid = p.id WHERE p.active = 1 AND p.forgotten_at "
 	    "IS NULL AND p.failing_since IS NULL AND NOT (p.unavailable = 1 "
 	    "AND (p.unavailable_until IS NULL OR p.unavailable_until > ?3))) "
 	    "WHERE shared > 0 "
