@@ -127,7 +127,12 @@ route_set_free(struct route_set *rs)
 /* Every referent who could take a case: not forgotten, address not
  * failing (a mail to them would bounce).  One unavailable at `now`
  * (INDISPONIBLE, until DISPONIBLE or past their date) counts as
- * inactive. */
+ * inactive.  Each referent's open cases and last assignment are one
+ * seek each in the indexes cases_open and events_assigned (schema.sql),
+ * whatever the years of history: the open-case test is written as in
+ * the index, and the id is compared as printf('%d') text, since a CAST
+ * would give the comparison an affinity that the index expression has
+ * not, and SQLite would then read every 'assigned' event. */
 static int
 route_load(struct store *st, int default_max, long long now,
     struct route_set *rs, char *err, size_t errlen)
@@ -145,7 +150,7 @@ route_load(struct store *st, int default_max, long long now,
 	    "c.state NOT IN ('ineligible', 'closed', 'withdrawn')), "
 	    "coalesce((SELECT max(e.at) FROM events e WHERE e.kind = "
 	    "'assigned' AND json_extract(e.details, '$.referent_id') = "
-	    "CAST(p.id AS TEXT)), 0), p.active AND NOT (p.unavailable = 1 "
+	    "printf('%d', p.id)), 0), p.active AND NOT (p.unavailable = 1 "
 	    "AND (p.unavailable_until IS NULL OR p.unavailable_until > ?2)) "
 	    "FROM persons p JOIN person_roles r ON r.person_id = p.id "
 	    "AND r.role = 'referent' WHERE p.forgotten_at IS NULL AND "
@@ -251,17 +256,21 @@ route_volunteers(struct store *st, const char *themes_json, size_t max,
 
 	*out = NULL;
 	*n = 0;
+	/* The volunteers' loads, counted once from the open cases (index
+	 * cases_open; CROSS JOIN keeps that order), rather than from every
+	 * case of each volunteer's years in the network. */
 	s = store_query(st, "SELECT id, name, email, skills, load FROM "
 	    "(SELECT p.id, p.name, p.email, "
 	    "(SELECT group_concat(value, ', ') FROM json_each(p.themes)) "
 	    "AS skills, (SELECT count(*) FROM json_each(p.themes) t WHERE "
 	    "t.value IN (SELECT value FROM json_each(?1))) AS shared, "
-	    "(SELECT count(DISTINCT m.case_id) FROM case_members m JOIN "
-	    "cases c ON c.id = m.case_id WHERE m.person_id = p.id AND "
-	    "m.role = 'volunteer' AND m.status IN ('invited', 'accepted') "
-	    "AND c.state NOT IN ('ineligible', 'closed', 'withdrawn')) "
-	    "AS load FROM persons p JOIN person_roles r ON r.person_id = p.id "
-	    "AND r.role = 'volunteer' WHERE p.active = 1 AND p.forgotten_at "
+	    "coalesce(ld.n, 0) AS load FROM persons p JOIN person_roles r "
+	    "ON r.person_id = p.id AND r.role = 'volunteer' LEFT JOIN "
+	    "(SELECT m.person_id AS pid, count(DISTINCT m.case_id) AS n "
+	    "FROM cases c CROSS JOIN case_members m ON m.case_id = c.id "
+	    "WHERE m.role = 'volunteer' AND m.status IN ('invited', "
+	    "'accepted') AND c.state NOT IN ('ineligible', 'closed', "
+	    "'withdrawn') GROUP BY m.person_id) ld ON ld.pid = p.id WHERE p.active = 1 AND p.forgotten_at "
 	    "IS NULL AND p.failing_since IS NULL AND NOT (p.unavailable = 1 "
 	    "AND (p.unavailable_until IS NULL OR p.unavailable_until > ?3))) "
 	    "WHERE shared > 0 "

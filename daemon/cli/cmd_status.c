@@ -193,7 +193,7 @@ status_read(struct store *st, const struct config *cfg, struct status *s,
 	    "'failed'), count(*) FILTER (WHERE status IN ('queued', "
 	    "'sending') AND max(created_at, coalesce(hold_until, 0)) < ?1), "
 	    "min(created_at) FILTER (WHERE status IN ('queued', 'sending')) "
-	    "FROM outbox", STORE_ARGS(STORE_INT(s->now - STATUS_QUEUE_LATE)),
+	    "FROM outbox WHERE status IN ('queued', 'sending', 'failed')", STORE_ARGS(STORE_INT(s->now - STATUS_QUEUE_LATE)),
 	    v, has, 4, NULL, err, errlen) != 0)
 		return -1;
 	s->queued = v[0];

@@ -1,7 +1,7 @@
--- schema.sql — the whole coupdepouce database, schema version 3.
+-- schema.sql — the whole coupdepouce database, schema version 4.
 --
 -- Compiled into the binary (scripts/embed.sh) and run by store.c on an
--- empty database, in one transaction with `PRAGMA user_version = 1`.  A
+-- empty database, in one transaction with its `PRAGMA user_version`.  A
 -- schema change adds a numbered migration in store.c AND changes this file,
 -- so a fresh database always gets the current schema in one step.  No
 -- BEGIN/COMMIT and no PRAGMA user_version here.
@@ -53,6 +53,13 @@ CREATE TABLE persons (
   unavailable        INTEGER NOT NULL DEFAULT 0,     -- 0 or 1
   unavailable_until  INTEGER
 ) STRICT;
+-- Failing addresses, for the digest (by address): a few rows, however
+-- many people.
+CREATE INDEX persons_failing ON persons(email)
+  WHERE failing_since IS NOT NULL;
+-- Charters signed since the last digest.
+CREATE INDEX persons_charter ON persons(charter_signed_at)
+  WHERE charter_signed_at IS NOT NULL;
 
 -- Network-wide roles: who may be routed cases, invited, or give
 -- coordinator commands.  Holder and reporter are mainly roles in a case
@@ -121,6 +128,16 @@ CREATE INDEX cases_state ON cases(state);
 CREATE INDEX cases_holder ON cases(holder_id);
 CREATE INDEX cases_referent ON cases(referent_id);
 CREATE INDEX cases_contact ON cases(contact_id);
+-- Ten years of cases must not slow the way of a mail down.  Routing and
+-- the digest count each referent's open cases: the open ones are a few
+-- hundred, however many ended.  Queries name open cases with this very
+-- WHERE so that SQLite can use the index.
+CREATE INDEX cases_open ON cases(referent_id)
+  WHERE state NOT IN ('ineligible', 'closed', 'withdrawn');
+-- The digest's "opened / ended since" and its 12-month trend.
+CREATE INDEX cases_created ON cases(created_at);
+CREATE INDEX cases_closed ON cases(closed_at)
+  WHERE closed_at IS NOT NULL;
 
 -- Who takes part in a case and where their invitation stands.  A person
 -- takes part while status is 'accepted' ('invited' ones may answer
@@ -193,6 +210,17 @@ CREATE TABLE events (
 CREATE INDEX events_case ON events(case_id, at);
 CREATE INDEX events_actor ON events(actor_id);
 CREATE INDEX events_msg ON events(msg_id);
+-- Events since a date (the digest's refused commands, capped answers,
+-- newcomers): a week of them, not every event of a kind since the start.
+CREATE INDEX events_at ON events(at);
+-- Routing prefers the referent assigned longest ago: the last
+-- 'assigned' event of each referent in one seek.  An index on the
+-- events rather than a column on persons, so the timeline stays the one
+-- record of who was assigned when (case_db.c writes the event; forget
+-- empties its details, and the referent is then gone from the pool).
+CREATE INDEX events_assigned ON events
+  (json_extract(details, '$.referent_id'), at)
+  WHERE kind = 'assigned';
 
 -- Meetings of a case's group.  uid and sequence are the iCalendar UID and
 -- SEQUENCE: moving a meeting keeps the uid and bumps the sequence;
@@ -211,6 +239,8 @@ CREATE TABLE meetings (
   updated_at      INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX meetings_case ON meetings(case_id);
+CREATE INDEX meetings_scheduled ON meetings(starts_at)
+  WHERE state = 'scheduled';
 
 -- Dated roadmap steps (kind 'milestone', from FEUILLE DE ROUTE) and
 -- check-ins (kind 'checkin', from POINT).  Without a time (has_time 0),
@@ -229,6 +259,8 @@ CREATE TABLE milestones (
   created_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX milestones_case ON milestones(case_id, due_at);
+CREATE INDEX milestones_planned ON milestones(due_at)
+  WHERE state = 'planned';
 
 -- Holders asked, some months after their case closed, whether they would
 -- share their experience with new holders (DESIGN.md §1 step 4, §3).  One
@@ -249,6 +281,9 @@ CREATE TABLE testimonies (
   commune      TEXT
 ) STRICT;
 CREATE INDEX testimonies_person ON testimonies(person_id);
+-- Witnesses: those who said yes.
+CREATE INDEX testimonies_yes ON testimonies(answered_at)
+  WHERE answer = 'yes';
 
 -- Timers: something to do at due_at (a reminder, an expiry, a follow-up,
 -- the digest).  Done jobs stay, with done_at set.  payload is JSON for the
@@ -266,6 +301,10 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_due ON jobs(due_at) WHERE done_at IS NULL;
 CREATE INDEX jobs_case ON jobs(case_id);
 CREATE INDEX jobs_person ON jobs(person_id);
+-- The last digest sent.  Partial, so that the jobs still to do keep
+-- being read through jobs_due.
+CREATE INDEX jobs_done ON jobs(kind, done_at)
+  WHERE done_at IS NOT NULL;
 
 -- Outgoing mail, queued in the transaction that decided to send it, sent
 -- over SMTP with retries.  The row is inserted first, since its id goes
@@ -303,6 +342,8 @@ CREATE INDEX outbox_to_copy ON outbox(sent_at)
   WHERE status = 'sent' AND copied_at IS NULL;
 CREATE INDEX outbox_case ON outbox(case_id);
 CREATE INDEX outbox_person ON outbox(person_id);
+-- Whether a mail of a template went today (one acknowledgement a day).
+CREATE INDEX outbox_template ON outbox(template, created_at);
 
 -- Per IMAP folder: the UIDVALIDITY seen and the highest UID handled, so
 -- each mail is fetched once.
@@ -340,3 +381,5 @@ CREATE TABLE quarantine (
   msg_id            INTEGER REFERENCES messages(id) ON DELETE SET NULL
 ) STRICT;
 CREATE INDEX quarantine_msg ON quarantine(msg_id);
+-- The daily purge of old raw mails.
+CREATE INDEX quarantine_created ON quarantine(created_at);

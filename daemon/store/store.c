@@ -58,6 +58,31 @@ static const struct store_migration store_migrations[] = {
 	    "  DEFAULT 0;\n"
 	    "ALTER TABLE persons ADD COLUMN unavailable_until INTEGER;\n"
 	    "ALTER TABLE messages ADD COLUMN purged_at INTEGER;\n" },
+	/* 4: indexes for a database of many years, so that no query on the
+	 * way of a mail reads the whole history (see schema.sql). */
+	{ 4, "CREATE INDEX events_assigned ON events\n"
+	    "  (json_extract(details, '$.referent_id'), at)\n"
+	    "  WHERE kind = 'assigned';\n"
+	    "CREATE INDEX events_at ON events(at);\n"
+	    "CREATE INDEX cases_open ON cases(referent_id)\n"
+	    "  WHERE state NOT IN ('ineligible', 'closed', 'withdrawn');\n"
+	    "CREATE INDEX cases_created ON cases(created_at);\n"
+	    "CREATE INDEX cases_closed ON cases(closed_at)\n"
+	    "  WHERE closed_at IS NOT NULL;\n"
+	    "CREATE INDEX persons_failing ON persons(email)\n"
+	    "  WHERE failing_since IS NOT NULL;\n"
+	    "CREATE INDEX persons_charter ON persons(charter_signed_at)\n"
+	    "  WHERE charter_signed_at IS NOT NULL;\n"
+	    "CREATE INDEX meetings_scheduled ON meetings(starts_at)\n"
+	    "  WHERE state = 'scheduled';\n"
+	    "CREATE INDEX milestones_planned ON milestones(due_at)\n"
+	    "  WHERE state = 'planned';\n"
+	    "CREATE INDEX testimonies_yes ON testimonies(answered_at)\n"
+	    "  WHERE answer = 'yes';\n"
+	    "CREATE INDEX jobs_done ON jobs(kind, done_at)\n"
+	    "  WHERE done_at IS NOT NULL;\n"
+	    "CREATE INDEX outbox_template ON outbox(template, created_at);\n"
+	    "CREATE INDEX quarantine_created ON quarantine(created_at);\n" },
 	{ 0, NULL }	/* end marker (C has no empty arrays) */
 };
 #define STORE_N_MIGRATIONS \

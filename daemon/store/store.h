@@ -8,7 +8,9 @@
  * Files, in reading order:
  *   store.c          opening, migrations, transactions
  *   store_stmt.c     statements and one-call queries (this header)
- *   store_private.h  what those two share; they alone include sqlite3.h
+ *   store_plan.c     with `-v store`, the full table scans of each
+ *                    statement's query plan logged
+ *   store_private.h  what those three share; they alone include sqlite3.h
  *   schema.sql       the whole current schema, compiled into the binary
  *   person_db.c      persons and their roles (persons, person_roles)
  *   person_change.c  a role taken away, availability: decisions, each
@@ -38,8 +40,8 @@
  * stored it has committed.  So the store opens the file with WAL,
  * synchronous=FULL, foreign keys on and a 5 s busy timeout, creates it
  * mode 0600 (it holds personal data), and brings the schema up to date
- * (PRAGMA user_version) before anything else runs.  Only store.c and
- * store_stmt.c include sqlite3.h: other modules run their SQL through the
+ * (PRAGMA user_version) before anything else runs.  Only store.c,
+ * store_stmt.c and store_plan.c include sqlite3.h: other modules run their SQL through the
  * wrappers below, with bound parameters only (never text pasted into SQL).
  *
  * Errors: functions return 0 on success and -1 on failure.  Those taking
@@ -54,7 +56,7 @@
 #include <stdint.h>
 
 /* The schema version daemon/store/schema.sql creates and the migrations reach. */
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 struct store;		/* an open database; opaque */
 struct store_stmt;	/* a prepared statement; opaque */
@@ -269,6 +271,11 @@ struct store_arg {
 	(sizeof((const struct store_arg[]){ __VA_ARGS__ }) /		\
 	    sizeof(struct store_arg))
 
+/* Binds a whole parameter list to ?1, ?2... of a prepared statement, as
+ * store_query() does; for a statement run many times (store_reset()
+ * clears the bindings).  0, or -1 with the parameter at fault in err. */
+int store_bind_args(struct store_stmt *s, const struct store_arg *args,
+    size_t nargs, char *err, size_t errlen);
 struct store_stmt *store_query(struct store *st, const char *sql,
     const struct store_arg *args, size_t nargs, char *err, size_t errlen);
 int store_run(struct store *st, const char *what, const char *sql,

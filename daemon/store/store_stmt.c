@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "store/store.h"
 #include "store/store_private.h"
@@ -68,6 +69,8 @@ store_prepare(struct store *st, const char *sql, char *err, size_t errlen)
 		store_seterr(err, errlen, "more than one SQL statement");
 		goto out;
 	}
+	if (log_debug_enabled(LOG_CAT_STORE))
+		store_plan_check(st, sql);
 	s = xmalloc(sizeof(*s));
 	s->stmt = stmt;
 	stmt = NULL;
@@ -152,6 +155,8 @@ store_finalize(struct store_stmt *s)
 {
 	if (s == NULL)
 		return;
+	if (log_debug_enabled(LOG_CAT_STORE))
+		store_plan_steps(s->stmt);
 	sqlite3_finalize(s->stmt);
 	free(s);
 }
@@ -265,6 +270,20 @@ store_bind_arg(struct store_stmt *s, int idx, const struct store_arg *a)
 	}
 }
 
+int
+store_bind_args(struct store_stmt *s, const struct store_arg *args,
+    size_t nargs, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < nargs; i++) {
+		if (store_bind_arg(s, (int)i + 1, &args[i]) != 0) {
+			store_seterr(err, errlen, "binding parameter %zu: %s",
+			    i + 1, sqlite3_errmsg(sqlite3_db_handle(s->stmt)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct store_stmt *
 store_query(struct store *st, const char *sql, const struct store_arg *args,
     size_t nargs, char *err, size_t errlen)
@@ -273,13 +292,9 @@ store_query(struct store *st, const char *sql, const struct store_arg *args,
 
 	if ((s = store_prepare(st, sql, err, errlen)) == NULL)
 		return NULL;
-	for (size_t i = 0; i < nargs; i++) {
-		if (store_bind_arg(s, (int)i + 1, &args[i]) != 0) {
-			store_seterr(err, errlen, "binding parameter %zu: %s",
-			    i + 1, sqlite3_errmsg(st->db));
-			store_finalize(s);
-			return NULL;
-		}
+	if (store_bind_args(s, args, nargs, err, errlen) != 0) {
+		store_finalize(s);
+		return NULL;
 	}
 	return s;
 }

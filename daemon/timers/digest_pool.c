@@ -24,22 +24,29 @@
  * when: 0 for until further notice). */
 #define DG_UNAVAILABLE	"p.unavailable = 1 AND coalesce(p.unavailable_until "\
 	"> ?1, 1)"
+/* Each volunteer's load, counted once from the open cases (index
+ * cases_open; CROSS JOIN keeps that order), not per row of the pool
+ * from every case of their years in the network. */
+#define DG_LOAD "(SELECT m.person_id AS pid, count(*) AS n FROM cases c "	\
+	"CROSS JOIN case_members m ON c.id = m.case_id WHERE m.role = "	\
+	"'volunteer' AND m.status = 'accepted' AND c." DG_OPEN_CASE	\
+	" GROUP BY m.person_id)"
 #define DG_POOL(col)							\
 	"SELECT NULL, NULL, NULL, t.value, coalesce(nullif(p.name, ''), "\
 	"p.email), NULL, CASE WHEN " DG_UNAVAILABLE " THEN coalesce("	\
-	"p.unavailable_until, 0) ELSE 0 END, (SELECT count(*) FROM "	\
-	"case_members m JOIN cases c ON c.id = m.case_id WHERE "	\
-	"m.person_id = p.id AND m.role = 'volunteer' AND m.status = "	\
-	"'accepted' AND c." DG_OPEN_CASE "), 0, 0, CASE WHEN "		\
-	DG_UNAVAILABLE " THEN 'unavailable' END, NULL FROM persons p "	\
-	"JOIN person_roles r ON "					\
+	"p.unavailable_until, 0) ELSE 0 END, coalesce(ld.n, 0), 0, 0, "	\
+	"CASE WHEN " DG_UNAVAILABLE " THEN 'unavailable' END, NULL "	\
+	"FROM persons p JOIN person_roles r ON "			\
 	"r.person_id = p.id AND r.role = 'volunteer' LEFT JOIN "	\
+	DG_LOAD " ld ON ld.pid = p.id LEFT JOIN "			\
 	"json_each(p." col ") t WHERE p.active = 1 AND p.forgotten_at IS "\
 	"NULL ORDER BY t.value IS NULL, t.value, 5, p.id"
 
 /* Who came into the pool since the last digest: a newcomer's OUI to an
  * invitation (the 'joined_pool' event names the case), and anyone who
- * signed the charter (a newcomer signs it with the same OUI: one line). */
+ * signed the charter (a newcomer signs it with the same OUI: one line).
+ * The people are picked by id from those two (indexes events_at and
+ * persons_charter), not by reading every person ever known. */
 static int
 dg_joined(struct store *st, struct digest *d, char *err, size_t errlen)
 {
@@ -51,8 +58,11 @@ dg_joined(struct store *st, struct digest *d, char *err, size_t errlen)
 	    "CAST(json_extract(details, '$.person_id') AS INTEGER) AS pid, "
 	    "json_extract(details, '$.ref') AS ref, min(at) AS at FROM events "
 	    "WHERE kind = 'joined_pool' AND at >= ?1 GROUP BY pid) j ON "
-	    "j.pid = p.id WHERE (j.pid IS NOT NULL OR p.charter_signed_at >= "
-	    "?1) AND p.forgotten_at IS NULL ORDER BY 7, p.id",
+	    "j.pid = p.id WHERE p.id IN (SELECT CAST(json_extract(details, "
+	    "'$.person_id') AS INTEGER) FROM events WHERE kind = 'joined_pool' "
+	    "AND at >= ?1 UNION ALL SELECT id FROM persons WHERE "
+	    "charter_signed_at >= ?1) AND p.forgotten_at IS NULL "
+	    "ORDER BY 7, p.id",
 	    STORE_ARGS(STORE_INT(d->since)), err, errlen);
 }
 
