@@ -3,7 +3,7 @@
 #   make test       unit + integration tests (starts its own mail servers)
 #   make check      clean ASan+UBSan build, then the same tests
 #   make demo       play a scenario through real mail servers
-#   make bench      measure the inbound path (time, mails/s, memory)
+#   make bench      ingest, send, reaction, scale and memory against targets
 #   make deps       install the Debian packages everything needs
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -112,7 +112,7 @@ check:
 demo: $(DEPS_STAMP) $(BUILD)/coupdepouce
 	@sh scripts/demo.sh $(BUILD)
 
-bench: $(DEPS_STAMP) $(BUILD)/coupdepouce
+bench: $(DEPS_STAMP) $(BUILD)/coupdepouce $(BUILD)/tools/outboxtool
 	@sh scripts/bench.sh $(BUILD)
 
 install: $(BUILD)/coupdepouce
