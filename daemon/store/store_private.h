@@ -10,10 +10,18 @@
 
 #include <sqlite3.h>
 
+struct store_cache;
+
 struct store {
-	sqlite3	*db;
-	char	*path;		/* as given, for error messages */
+	sqlite3			*db;
+	char			*path;	/* as given, for error messages */
+	struct store_cache	*cache;	/* prepared statements kept for
+					 * reuse (store_stmt.c) */
 };
+
+/* Finalizes the statements kept for reuse (all of them before closing);
+ * one still in use stays its owner's, finalized by store_finalize(). */
+void store_cache_free(struct store *st);
 
 /* snprintf into err when there is room for it (err may be NULL). */
 void store_seterr(char *err, size_t errlen, const char *fmt, ...)
