@@ -3,7 +3,7 @@
 #   make test       unit + integration tests (starts its own mail servers)
 #   make check      clean ASan+UBSan build, then the same tests
 #   make demo       play a scenario through real mail servers
-#   make bench      measure the inbound path (time, mails/s, memory)
+#   make bench      ingest, send, reaction, scale and memory against targets
 #   make torture    crashes and faults against real servers, a table of losses
 #   make deps       install the Debian packages everything needs
 #   make install    PREFIX=/usr/local DESTDIR=  (make uninstall undoes it)
@@ -117,7 +117,7 @@ check:
 demo: $(DEPS_STAMP) $(BUILD)/coupdepouce
 	@sh scripts/demo.sh $(BUILD)
 
-bench: $(DEPS_STAMP) $(BUILD)/coupdepouce
+bench: $(DEPS_STAMP) $(BUILD)/coupdepouce $(BUILD)/tools/outboxtool
 	@sh scripts/bench.sh $(BUILD)
 
 # The torture suite: crashes, server faults, floods, a full or locked

@@ -8,7 +8,7 @@ BUILD="gcc make pkg-config libetpan-dev libcurl4-gnutls-dev libsqlite3-dev
 libpcre2-dev libgnutls28-dev libjansson-dev libical-dev libsystemd-dev"
 TEST="dovecot-imapd dovecot-lmtpd postfix openssl ca-certificates sqlite3
 python3 procps tzdata systemd python3-icalendar time chromium
-fonts-dejavu-core groff-base"
+fonts-dejavu-core groff-base isync"
 
 missing=""
 for p in $BUILD $TEST; do

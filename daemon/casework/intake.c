@@ -51,10 +51,16 @@ intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
     int64_t case_id, int64_t person_id, char *err, size_t errlen)
 {
 	int64_t one;
+	/* With a person, "person_id = ?4" alone lets SQLite take the
+	 * outbox_person index: the "?4 = 0 OR" form read the whole outbox,
+	 * raw mails included, for every new mail. */
+	const char *sql = person_id != 0 ? "SELECT 1 FROM outbox WHERE "
+	    "person_id = ?4 AND template IN (?1, ?2) AND (?3 = 0 OR case_id = "
+	    "?3) AND created_at >= ?5 LIMIT 1" : "SELECT 1 FROM outbox WHERE "
+	    "template IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND "
+	    "created_at >= ?5 LIMIT 1";
 
-	return store_get_int64(in->cw->st, &one, NULL, "SELECT 1 FROM outbox "
-	    "WHERE template IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND "
-	    "(?4 = 0 OR person_id = ?4) AND created_at >= ?5 LIMIT 1",
+	return store_get_int64(in->cw->st, &one, NULL, sql,
 	    STORE_ARGS(STORE_TEXT(tpl_a), STORE_TEXT(tpl_b), STORE_INT(case_id),
 	    STORE_INT(person_id), STORE_INT(clock_day_start(in->cw->now))),
 	    err, errlen);

@@ -3,6 +3,7 @@
  * fetch.h for the order of operations and why it survives a crash.
  */
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -357,6 +358,11 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 		uid_list_free(&bad);
 	}
 	imap_uids_free(&fresh);
+	/* The inbox is drained: what the batches used (kept statements,
+	 * SQLite's page cache beyond need, freed heap) goes back to the
+	 * system before the daemon waits, so it stays small between storms. */
+	store_trim(st);
+	malloc_trim(0);
 	/* updated_at is the last pass that read the whole inbox, new mail
 	 * or not: `coupdepouce status` tells a quiet mailbox from a dead
 	 * connection by it. */

@@ -57,7 +57,6 @@ struct auto_signs {
 	int	 list_unsubscribe_post;
 	int	 failed_recipients; /* X-Failed-Recipients (Exim bounces) */
 	int	 bounce_subject;
-	int	 bounce_body;
 	int	 auto_subject;
 };
 
@@ -163,10 +162,9 @@ static void
 autodetect_gather(const struct message *msg, const struct rules *rules,
     struct auto_signs *s)
 {
-	const char *v, *text;
+	const char *v;
 	char kw[64];
-	size_t i, len;
-	long cut;
+	size_t i;
 
 	memset(s, 0, sizeof(*s));
 	if ((v = message_header(msg, "Content-Type")) != NULL) {
@@ -228,17 +226,30 @@ autodetect_gather(const struct message *msg, const struct rules *rules,
 	s->auto_subject = autodetect_match(rules, "auto_subject",
 	    msg->subject);
 
-	/* Bounce sentences count only in the report, not in the returned
-	 * copy of the original message below it. */
-	text = msg->text != NULL ? msg->text : "";
-	len = strlen(text);
+}
+
+/*
+ * Whether the text says in words that a mail was not delivered.  Asked
+ * only when another sign of a bounce is there (autodetect_is_text_bounce):
+ * its sixty patterns over the whole text are most of the cost of looking
+ * at a person's mail, which has no such sign.  Bounce sentences count
+ * only in the report, not in the returned copy of the original message
+ * below it.
+ */
+static int
+autodetect_bounce_body(const struct message *msg, const struct rules *rules)
+{
+	const char *text = msg->text != NULL ? msg->text : "";
+	size_t len = strlen(text);
+	long cut;
+
 	if (len > BOUNCE_MAX_TEXT)
 		len = BOUNCE_MAX_TEXT;
 	cut = bounce_rules_earliest(rules, "bounce_original", text, len, NULL);
 	if (cut > 0)
 		len = (size_t)cut;
-	s->bounce_body = len > 0 && bounce_rules_earliest(rules,
-	    "bounce_body", text, len, NULL) >= 0;
+	return len > 0 && bounce_rules_earliest(rules, "bounce_body", text,
+	    len, NULL) >= 0;
 }
 
 /* A sign, besides a phrase, that a delivery system wrote the mail. */
@@ -285,13 +296,15 @@ autodetect_dsn_in_text(const struct message *msg)
 /* Step 2 of autodetect.h: a non-standard bounce needs two signs. */
 static int
 autodetect_is_text_bounce(const struct message *msg,
-    const struct auto_signs *s)
+    const struct rules *rules, const struct auto_signs *s)
 {
 	int backing = autodetect_backing(msg, s);
 
-	if (s->bounce_subject && (s->bounce_body || backing))
+	if (s->bounce_subject && backing)
 		return 1;
-	if (s->bounce_body && backing)
+	/* Words alone are not enough: asked only with a second sign. */
+	if ((s->bounce_subject || backing) &&
+	    autodetect_bounce_body(msg, rules))
 		return 1;
 	if (s->system_sender && s->empty_rp &&
 	    (s->dsn_type || msg->returned_headers != NULL))
@@ -329,7 +342,7 @@ autodetect_classify(const struct message *msg, const struct rules *rules,
 		goto out;
 	}
 	/* 2. Bounces in words. */
-	if (autodetect_is_text_bounce(msg, &s)) {
+	if (autodetect_is_text_bounce(msg, rules, &s)) {
 		bounce_parse_text(msg, rules, b);
 		res = MSG_AUTO_BOUNCE;
 		goto out;

@@ -27,6 +27,11 @@
 #include "parse/rules.h"
 
 #define CLASSIFY_MAX_INPUT	(64 * 1024)	/* bytes read of each input */
+/* What surrounds every name's pattern: not glued to a letter, nor by a
+ * hyphen to another word ("Saint-Just" is not found in
+ * "Saint-Just-en-Chevalet", another place). */
+#define CLASSIFY_BEFORE	"(?<![\\p{L}\\p{N}]|[\\p{L}\\p{N}]-)"
+#define CLASSIFY_AFTER	"(?![\\p{L}\\p{N}]|-[\\p{L}\\p{N}])"
 #define CLASSIFY_MAX_NAME	200		/* bytes of a commune name */
 
 struct classify {
@@ -176,9 +181,7 @@ classify_name_pattern(const char *name, struct buf *out, char *why,
 	int apostrophe, saint = 0, word_start = 1, letters = 0;
 	size_t wlen, n;
 
-	/* Not glued to a letter, nor by a hyphen to another word: "Saint-Just"
-	 * is not found in "Saint-Just-en-Chevalet", another place. */
-	buf_adds(out, "(?<![\\p{L}\\p{N}]|[\\p{L}\\p{N}]-)");
+	buf_adds(out, CLASSIFY_BEFORE);
 	while (*p != '\0') {
 		n = classify_separator((const char *)p, &apostrophe);
 		if (n > 0) {
@@ -253,7 +256,7 @@ classify_name_pattern(const char *name, struct buf *out, char *why,
 		snprintf(why, whylen, "no letter in the name");
 		return -1;
 	}
-	buf_adds(out, "(?![\\p{L}\\p{N}]|-[\\p{L}\\p{N}])");
+	buf_adds(out, CLASSIFY_AFTER);
 	return 0;
 }
 
@@ -287,7 +290,12 @@ classify_by_length(const void *a, const void *b)
  * One pattern for all the communes, longest names first: a mail is
  * scanned once instead of once per commune (the per-commune rules then
  * only tell which name the match is), and at a given place the longest
- * name wins, as "Saint-Germain-l'Herm" over a shorter one.
+ * name wins, as "Saint-Germain-l'Herm" over a shorter one.  The
+ * boundaries every name shares are written once around the alternation:
+ * the same matches (a name refused by the boundary after it backtracks
+ * into the next name), but the assertion before is tested once per place
+ * instead of once per name and place: a third of the time spent
+ * classifying a mail went there.
  */
 static void
 classify_load_any(struct classify *c, const char *path,
@@ -306,10 +314,14 @@ classify_load_any(struct classify *c, const char *path,
 	qsort(order, c->nnames, sizeof(*order), classify_by_length);
 	classify_sort_names = NULL;
 	buf_init(&text, 0);
-	buf_adds(&text, "any (?:");
-	for (size_t i = 0; i < c->nnames; i++)
-		buf_printf(&text, "%s%s", i ? "|" : "", pats[order[i]]);
-	buf_adds(&text, ")\n");
+	buf_adds(&text, "any " CLASSIFY_BEFORE "(?:");
+	for (size_t i = 0; i < c->nnames; i++) {
+		const char *p = pats[order[i]] + strlen(CLASSIFY_BEFORE);
+
+		buf_printf(&text, "%s%.*s", i ? "|" : "", (int)(strlen(p) -
+		    strlen(CLASSIFY_AFTER)), p);
+	}
+	buf_adds(&text, ")" CLASSIFY_AFTER "\n");
 	name = xasprintf("%s (all communes)", path);
 	if (rules_load_text(name, buf_str(&text), &c->communes_any, msg,
 	    sizeof(msg)) != 0)

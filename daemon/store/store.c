@@ -398,6 +398,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	if (st->db != NULL) {
+		store_cache_free(st);
 		if (sqlite3_next_stmt(st->db, NULL) != NULL)
 			log_warnx("%s: closed with statements still open",
 			    st->path);

@@ -175,6 +175,9 @@ int store_bind_null(struct store_stmt *s, int idx);
 int store_step(struct store_stmt *s);
 void store_reset(struct store_stmt *s);
 void store_finalize(struct store_stmt *s);
+/* Compiled statements are kept for reuse (store_stmt.c); this gives their
+ * memory back, between two batches of mail. */
+void store_trim(struct store *st);
 /*
  * Runs a statement that returns no row (INSERT, UPDATE, DELETE) once and
  * finalizes it, whatever happens.  0, or -1 with "what: SQLite's message"

@@ -99,7 +99,7 @@ store_plan_check(struct store *st, const char *sql)
 void
 store_plan_steps(sqlite3_stmt *stmt)
 {
-	int steps = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+	int steps = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
 
 	if (steps > STORE_PLAN_STEPS)
 		log_debug(LOG_CAT_STORE, "%d steps: %s", steps,

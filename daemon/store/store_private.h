@@ -11,9 +11,13 @@
 
 #include <sqlite3.h>
 
+struct store_cache;
+
 struct store {
-	sqlite3	*db;
-	char	*path;		/* as given, for error messages */
+	sqlite3			*db;
+	char			*path;	/* as given, for error messages */
+	struct store_cache	*cache;	/* prepared statements kept for
+					 * reuse (store_stmt.c) */
 };
 
 /* With `-v store`: logs each full table scan in the plan of `sql`
@@ -25,6 +29,9 @@ void store_plan_check(struct store *st, const char *sql);
  * is no full scan, and would not be seen otherwise. */
 #define STORE_PLAN_STEPS	100000
 void store_plan_steps(sqlite3_stmt *stmt);
+/* Finalizes the statements kept for reuse (all of them before closing);
+ * one still in use stays its owner's, finalized by store_finalize(). */
+void store_cache_free(struct store *st);
 
 /* snprintf into err when there is room for it (err may be NULL). */
 void store_seterr(char *err, size_t errlen, const char *fmt, ...)

@@ -6,6 +6,15 @@
  * a whole parameter list in one call, from an array of tagged values
  * (STORE_ARGS), because prepare, bind one by one, step, check and finalize
  * were written out again for nearly every statement of the program.
+ *
+ * Compiling a statement costs more than running it (a third of a mail's
+ * whole handling when every query was compiled anew), and the program
+ * runs the same few hundred SQL texts again and again.  So the compiled
+ * statements are kept, by SQL text, in a small cache: store_prepare hands
+ * out a kept statement that is not in use, and store_finalize resets it
+ * and gives it back instead of finalizing it.  A text in use twice at
+ * once (a query inside the loop of the same query) gets a statement of
+ * its own; when the cache is full the least recently used one goes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,9 +28,143 @@
 #include "store/store.h"
 #include "store/store_private.h"
 
-struct store_stmt {
-	sqlite3_stmt	*stmt;
+/* A statement kept in the cache; `holder` is the handle using it, NULL
+ * when it is free. */
+struct store_cached {
+	char			*sql;
+	uint64_t		 hash;
+	sqlite3_stmt		*stmt;
+	struct store_stmt	*holder;
+	uint64_t		 used;		/* tick of the last use */
 };
+
+/* Enough for every fixed SQL text of a batch; the texts built from
+ * filters (case list) come and go through the LRU. */
+#define STORE_CACHE_SLOTS	192
+
+struct store_cache {
+	struct store_cached	 slot[STORE_CACHE_SLOTS];
+	size_t			 n;
+	uint64_t		 tick;
+};
+
+struct store_stmt {
+	sqlite3_stmt		*stmt;
+	struct store_cached	*cached;	/* NULL: finalized at the end */
+};
+
+static uint64_t
+store_sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* A free kept statement for `sql`, now held by a new handle; NULL if
+ * none. */
+static struct store_stmt *
+store_cache_take(struct store *st, const char *sql, uint64_t hash)
+{
+	struct store_cache *c = st->cache;
+	struct store_stmt *s;
+
+	if (c == NULL)
+		return NULL;
+	for (size_t i = 0; i < c->n; i++) {
+		struct store_cached *k = &c->slot[i];
+
+		if (k->sql == NULL || k->hash != hash || k->holder != NULL ||
+		    strcmp(k->sql, sql) != 0)
+			continue;
+		s = xmalloc(sizeof(*s));
+		s->stmt = k->stmt;
+		s->cached = k;
+		k->holder = s;
+		k->used = ++c->tick;
+		return s;
+	}
+	return NULL;
+}
+
+/* Keeps the new statement of s for reuse, in a free slot or in place of
+ * the least recently used statement not in use; when every slot is in
+ * use, s stays a statement of its own. */
+static void
+store_cache_put(struct store *st, const char *sql, uint64_t hash,
+    struct store_stmt *s)
+{
+	struct store_cache *c;
+	struct store_cached *k = NULL;
+
+	if (st->cache == NULL)
+		st->cache = xcalloc(1, sizeof(*st->cache));
+	c = st->cache;
+	for (size_t i = 0; i < c->n && k == NULL; i++)
+		if (c->slot[i].sql == NULL)
+			k = &c->slot[i];
+	if (k == NULL && c->n < STORE_CACHE_SLOTS)
+		k = &c->slot[c->n++];
+	if (k == NULL) {
+		for (size_t i = 0; i < c->n; i++)
+			if (c->slot[i].holder == NULL &&
+			    (k == NULL || c->slot[i].used < k->used))
+				k = &c->slot[i];
+		if (k == NULL)
+			return;
+		sqlite3_finalize(k->stmt);
+		free(k->sql);
+	}
+	k->sql = xstrdup(sql);
+	k->hash = hash;
+	k->stmt = s->stmt;
+	k->holder = s;
+	k->used = ++c->tick;
+	s->cached = k;
+}
+
+void
+store_cache_free(struct store *st)
+{
+	struct store_cache *c = st->cache;
+
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		struct store_cached *k = &c->slot[i];
+
+		if (k->sql == NULL)
+			continue;
+		if (k->holder != NULL)
+			k->holder->cached = NULL;
+		else
+			sqlite3_finalize(k->stmt);
+		free(k->sql);
+	}
+	free(c);
+	st->cache = NULL;
+}
+
+void
+store_trim(struct store *st)
+{
+	struct store_cache *c = st->cache;
+
+	/* Those in use stay in their slots, where their holders point. */
+	for (size_t i = 0; c != NULL && i < c->n; i++) {
+		struct store_cached *k = &c->slot[i];
+
+		if (k->sql != NULL && k->holder == NULL) {
+			sqlite3_finalize(k->stmt);
+			free(k->sql);
+			k->sql = NULL;
+			k->stmt = NULL;
+		}
+	}
+	sqlite3_db_release_memory(st->db);
+}
 
 void
 store_seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -55,8 +198,12 @@ store_prepare(struct store *st, const char *sql, char *err, size_t errlen)
 	struct store_stmt *s = NULL;
 	sqlite3_stmt *stmt = NULL;
 	const char *tail = NULL;
+	uint64_t hash = store_sql_hash(sql);
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, &tail) != SQLITE_OK) {
+	if ((s = store_cache_take(st, sql, hash)) != NULL)
+		return s;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, &tail) != SQLITE_OK) {
 		store_seterr(err, errlen, "%s", sqlite3_errmsg(st->db));
 		goto out;
 	}
@@ -73,7 +220,9 @@ store_prepare(struct store *st, const char *sql, char *err, size_t errlen)
 		store_plan_check(st, sql);
 	s = xmalloc(sizeof(*s));
 	s->stmt = stmt;
+	s->cached = NULL;
 	stmt = NULL;
+	store_cache_put(st, sql, hash, s);
 out:
 	sqlite3_finalize(stmt);
 	return s;
@@ -157,7 +306,13 @@ store_finalize(struct store_stmt *s)
 		return;
 	if (log_debug_enabled(LOG_CAT_STORE))
 		store_plan_steps(s->stmt);
-	sqlite3_finalize(s->stmt);
+	if (s->cached != NULL) {
+		/* Back to the cache, ready to run and holding no value. */
+		sqlite3_reset(s->stmt);
+		sqlite3_clear_bindings(s->stmt);
+		s->cached->holder = NULL;
+	} else
+		sqlite3_finalize(s->stmt);
 	free(s);
 }
 

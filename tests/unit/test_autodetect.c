@@ -195,6 +195,37 @@ check_cases(const struct auto_case *c, size_t n)
 
 #define CHECK_CASES(t) check_cases((t), sizeof(t) / sizeof((t)[0]))
 
+/*
+ * A bounce in words needs two signs, and the words count with either of
+ * the others: the subject alone or the backing alone (a delivery
+ * system's address).  autodetect.c reads the words only when one of them
+ * is there.
+ */
+static void
+test_two_signs(void)
+{
+	static const char words[] = "This is the mail system at host "
+	    "mx.example.net.\n\nI'm sorry to have to inform you that your "
+	    "message could not\nbe delivered to one or more recipients.\n\n"
+	    "<ancien@example.net>: host mx said: 550 5.1.1 User unknown\n";
+	static const struct auto_case cases[] = {
+		{ "bounce subject and words, from a person", MSG_AUTO_BOUNCE,
+		  "Camille", "camille@example.net", NULL,
+		  "Undelivered Mail Returned to Sender", words, { NULL },
+		  NULL, NULL, "ancien@example.net", NULL, NULL },
+		{ "words from a delivery system, plain subject",
+		  MSG_AUTO_BOUNCE, "Mail Delivery System",
+		  "MAILER-DAEMON@mx.example.net", NULL, "Votre message",
+		  words, { NULL }, NULL, NULL, "ancien@example.net", NULL,
+		  NULL },
+		{ "the words alone are no bounce", MSG_AUTO_NONE, "Camille",
+		  "camille@example.net", NULL, "Votre message", words,
+		  { NULL }, NULL, NULL, NULL, NULL, NULL },
+	};
+
+	CHECK_CASES(cases);
+}
+
 static void
 test_brief_cases(void)
 {
@@ -790,6 +821,7 @@ main(void)
 	}
 	test_names();
 	test_brief_cases();
+	test_two_signs();
 	test_auto_replies();
 	test_lists();
 	test_bounces();
