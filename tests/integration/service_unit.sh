@@ -53,6 +53,7 @@ for u in coupdepouce.service coupdepouce@.service; do
 	    "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" \
 	    "Restart=on-failure" "User=coupdepouce" "Type=notify" \
 	    "NotifyAccess=main" "WatchdogSec=2min" \
+	    'ExecReload=/bin/kill -HUP $MAINPID' \
 	    "Documentation=man:coupdepouce(8)" \
 	    "Documentation=file:///usr/local/share/doc/coupdepouce/README.md"; do
 		t_grep "$u sets $key" "$TOP/$u" "$key"
