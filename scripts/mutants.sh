@@ -1,0 +1,153 @@
+#!/bin/sh
+# mutants.sh [N...] — mutation testing of the critical code: applies each
+# one-line mutation of scripts/mutants.list (or only those numbered N) to a
+# scratch copy of the tree, rebuilds it, runs the mutation's test programs
+# (tests/run.sh), and prints a table: "caught" when a test failed,
+# "SURVIVED" when every test still passed.  Exit 1 if a mutation survived,
+# a line of the list no longer matches the code exactly once, or a build
+# or the unmutated tests fail.  The working tree is never changed.
+# Run from the project root as root (integration tests start mail servers).
+set -u
+ROOT=$(pwd)
+LIST=$ROOT/scripts/mutants.list
+ONLY="$*"
+JOBS=${JOBS:-2}
+[ -f "$LIST" ] || { echo "mutants: no $LIST" >&2; exit 1; }
+
+S=$(mktemp -d "${TMPDIR:-/tmp}/cdp-mutants-XXXXXX") || exit 1
+trap 'rm -rf "$S"' EXIT INT TERM
+LOG=$S/log
+WORK=$S/tree
+mkdir -p "$WORK" "$LOG"
+
+# The list, one mutation per line of $S/list: name, file, from, to, tests
+# joined by a character no C line holds (0x1f).
+US=$(printf '\037')
+awk -v us="$US" '
+	function strip(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
+	function flush() {
+		if (name != "" || file != "" || from != "")
+			print name us file us from us to us tests
+		name = file = from = to = tests = ""
+	}
+	/^#/ { next }
+	/^[ \t]*$/ { flush(); next }
+	/^name:/  { name  = strip(substr($0, 6)); next }
+	/^file:/  { file  = strip(substr($0, 6)); next }
+	/^from:/  { from  = strip(substr($0, 6)); next }
+	/^to:/    { to    = strip(substr($0, 4)); next }
+	/^tests:/ { tests = strip(substr($0, 7)); next }
+	{ printf "mutants.list:%d: unknown line: %s\n", NR, $0 > "/dev/stderr"; bad = 1 }
+	END { flush(); exit bad }
+' "$LIST" >"$S/list" || exit 1
+
+# matches FILE FROM: how many lines of FILE read FROM, blanks aside.
+matches() {
+	FROM=$2 awk 'BEGIN { want = ENVIRON["FROM"] }
+	{ s = $0; sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s)
+	  if (s == want) n++ }
+	END { print n + 0 }' "$1"
+}
+
+# apply FILE FROM TO: replaces the one line reading FROM, indentation kept.
+apply() {
+	FROM=$2 TO=$3 awk 'BEGIN { want = ENVIRON["FROM"]; to = ENVIRON["TO"] }
+	{ s = $0; sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s)
+	  if (s == want) { match($0, /^[ \t]*/)
+	                   print substr($0, 1, RLENGTH) to; next } }
+	{ print }' "$1" >"$1.mutant" && mv "$1.mutant" "$1"
+}
+
+wanted() {
+	[ -z "$ONLY" ] && return 0
+	for w in $ONLY; do [ "$w" = "$1" ] && return 0; done
+	return 1
+}
+
+# Every line first: a list that rotted stops here, before any build.
+n=0
+bad=0
+all_tests=""
+while IFS="$US" read -r name file from to tests; do
+	n=$((n + 1))
+	wanted "$n" || continue
+	if [ ! -f "$ROOT/$file" ]; then
+		echo "mutants: #$n $name: no file $file" >&2
+		bad=1
+		continue
+	fi
+	m=$(matches "$ROOT/$file" "$from")
+	if [ "$m" -ne 1 ]; then
+		echo "mutants: #$n $name: '$from' matches $m lines of $file (want 1)" >&2
+		bad=1
+	fi
+	[ -n "$tests" ] || { echo "mutants: #$n $name: no tests" >&2; bad=1; }
+	all_tests="$all_tests $tests"
+done <"$S/list"
+[ "$bad" -eq 0 ] || exit 1
+all_tests=$(printf '%s\n' $all_tests | sort -u | tr '\n' ' ')
+
+cp -a Makefile VERSION daemon tests scripts config templates "$WORK"/
+# The targets a run needs: the daemon, the tools, the unit programs named.
+targets() {
+	t="build/coupdepouce"
+	for f in "$WORK"/tests/tools/*.c; do
+		t="$t build/tools/$(basename "$f" .c)"
+	done
+	for p in $1; do
+		case $p in test_*) t="$t build/tests/$p" ;; esac
+	done
+	echo "$t"
+}
+build() {	# targets...: 0 if the scratch tree builds them
+	make -C "$WORK" -j"$JOBS" BUILD=build $* >"$LOG/build.log" 2>&1
+}
+
+echo "mutants: building a scratch copy of the tree"
+if ! build $(targets "$all_tests"); then
+	tail -n 20 "$LOG/build.log"
+	echo "mutants: the unmutated tree does not build" >&2
+	exit 1
+fi
+echo "mutants: running the unmutated tests:$all_tests"
+if ! (cd "$WORK" && sh tests/run.sh build $all_tests) >"$LOG/base.log" 2>&1; then
+	tail -n 30 "$LOG/base.log"
+	echo "mutants: the tests fail without any mutation" >&2
+	exit 1
+fi
+
+n=0
+survived=0
+broken=0
+caught=0
+table=$S/table
+printf '| %2s | %-56s | %-8s | %s\n' "#" "mutation" "result" "tests" >"$table"
+while IFS="$US" read -r name file from to tests; do
+	n=$((n + 1))
+	wanted "$n" || continue
+	t0=$(date +%s)
+	apply "$WORK/$file" "$from" "$to"
+	if ! build $(targets "$tests"); then
+		result="NO BUILD"
+		broken=$((broken + 1))
+		cp "$LOG/build.log" "$LOG/build-$n.log"
+	elif (cd "$WORK" && sh tests/run.sh build $tests) \
+	    >"$LOG/run-$n.log" 2>&1; then
+		result="SURVIVED"
+		survived=$((survived + 1))
+	else
+		result="caught"
+		caught=$((caught + 1))
+	fi
+	# A fresh copy (new time stamp) makes the next build recompile it.
+	cp "$ROOT/$file" "$WORK/$file"
+	line=$(printf '| %2d | %-56s | %-8s | %s (%ds)' "$n" "$name" "$result" \
+	    "$tests" $(($(date +%s) - t0)))
+	echo "$line"
+	echo "$line" >>"$table"
+done <"$S/list"
+
+echo
+cat "$table"
+echo "mutants: $caught caught, $survived survived, $broken did not build"
+[ "$survived" -eq 0 ] && [ "$broken" -eq 0 ]
