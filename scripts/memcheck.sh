@@ -10,7 +10,8 @@
 # checks passed; valgrind's report is in BUILD/memcheck/test-logs/NAME.log.
 # Build without sanitizers (valgrind cannot run an AddressSanitizer
 # build).  PCRE2's JIT is turned off (CDP_NO_JIT): its code reads ahead of
-# the subject on purpose, which valgrind cannot tell from a bug.
+# the subject on purpose, which valgrind cannot tell from a bug.  Reports
+# about other libraries' code are suppressed by scripts/memcheck.supp.
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
@@ -20,6 +21,7 @@ command -v valgrind >/dev/null 2>&1 || {
 	exit 1
 }
 MC="$BUILD/memcheck"
+SUPP="$(pwd)/scripts/memcheck.supp"
 rm -rf "$MC"
 mkdir -p "$MC/tests"
 names=""
@@ -33,6 +35,7 @@ for t in "$BUILD"/tests/test_*; do
 #!/bin/sh
 CDP_NO_JIT=1 exec valgrind -q --error-exitcode=1 --leak-check=full \\
     --errors-for-leak-kinds=definite --track-origins=yes \\
+    --suppressions="$SUPP" \\
     "$(cd "$(dirname "$t")" && pwd)/$name" "\$@"
 WRAP
 	chmod +x "$MC/tests/$name"
