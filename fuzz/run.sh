@@ -7,7 +7,8 @@
 # The working corpus of each target stays in FUZZ_BUILD/corpus/TARGET, so
 # time spent in several runs adds up; it starts from the seeds in
 # tests/data (mails, reply texts, rules, configuration, people file,
-# templates) and fuzz/seeds/TARGET.  A crash, leak, timeout or undefined
+# templates) and fuzz/seeds/TARGET; fuzz/dict/TARGET.dict, when there is
+# one, gives libFuzzer the format's words.  A crash, leak, timeout or undefined
 # behaviour stops libFuzzer: its input is kept in FUZZ_BUILD/crashes/
 # TARGET and the target goes on for the time left, so one run finds
 # several.  Copy a crash to tests/data/fuzz/TARGET/ once fixed: the unit
@@ -54,10 +55,14 @@ for bin in "$FB"/fuzz_*; do
 	crashes=0
 	start=$(date +%s)
 	left=$SECONDS_EACH
+	# The words of a format (fuzz/dict/TARGET.dict) lead mutations past
+	# the first checks sooner.
+	dict=""
+	[ -f "fuzz/dict/$T.dict" ] && dict="-dict=fuzz/dict/$T.dict"
 	while [ "$left" -gt 0 ]; do
 		before=$(ls "$CRASH" | wc -l)
 		"$bin" -max_total_time="$left" -timeout=20 -rss_limit_mb=2048 \
-		    -max_len=65536 -print_final_stats=1 \
+		    -max_len=65536 -print_final_stats=1 $dict \
 		    -artifact_prefix="$CRASH/" "$DIR" >>"$LOG" 2>&1
 		status=$?
 		n=$(grep '^stat::number_of_executed_units:' "$LOG" | tail -n 1 |
