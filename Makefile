@@ -161,7 +161,7 @@ memcheck: $(DEPS_STAMP) $(UNIT_BIN)
 # One-line mutations of the critical code, each built and tested in a
 # scratch copy of the tree (scripts/mutants.sh, scripts/mutants.list).
 mutants: $(DEPS_STAMP)
-	@sh scripts/mutants.sh $(M)
+	@BUILD=$(BUILD) sh scripts/mutants.sh $(M)
 
 clean:
 	rm -rf $(addprefix $(BUILD)/,$(notdir $(wildcard daemon/*)) tests tools) \
