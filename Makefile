@@ -179,6 +179,49 @@ check-man:
 	    [ -z "$$w" ] || { echo "$$m: $$w" >&2; exit 1; }; done
 	@echo "man pages render without warnings"
 
+# Fuzzing: every fuzz/fuzz_NAME.c is a libFuzzer target linked with the
+# daemon's own sources compiled again by clang with the fuzzer and
+# sanitizer instrumentation, in $(BUILD)-fuzz so the two builds never mix.
+# `make fuzz FUZZ_SECONDS=60 [FUZZ_TARGETS="mime reply"]` runs each target
+# for that long from seeds in tests/data and prints what it did.
+FUZZ_BUILD   = $(BUILD)-fuzz
+FUZZ_CC     ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?=
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE -DCDP_DATADIR='"$(DATADIR)"' -O1 -g \
+               -fno-omit-frame-pointer $(WARN) $(WERROR) $(FUZZ_SAN) -MMD -MP \
+               -I$(BUILD) -Idaemon $(PKG_CFLAGS)
+FUZZ_OBJS    = $(LIBOBJS:$(BUILD)/%=$(FUZZ_BUILD)/%)
+FUZZ_BIN     = $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard fuzz/fuzz_*.c))
+-include $(wildcard $(FUZZ_BUILD)/*/*.d)
+.PHONY: fuzz memcheck mutants
+# The objects are no intermediates to delete after a link.
+.SECONDARY: $(FUZZ_OBJS)
+
+$(FUZZ_BUILD)/%.o: daemon/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/store/schema.o: $(BUILD)/store/schema.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+fuzz: $(DEPS_STAMP) $(FUZZ_BIN)
+	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Every unit test program under valgrind (scripts/memcheck.sh).
+memcheck: $(DEPS_STAMP) $(UNIT_BIN)
+	@sh scripts/memcheck.sh $(BUILD) $(T)
+
+# One-line mutations of the critical code, each built and tested in a
+# scratch copy of the tree (scripts/mutants.sh, scripts/mutants.list).
+mutants: $(DEPS_STAMP)
+	@BUILD=$(BUILD) sh scripts/mutants.sh $(M)
+
 clean:
 	rm -rf $(addprefix $(BUILD)/,$(notdir $(wildcard daemon/*)) tests tools) \
 	    $(BUILD)/coupdepouce $(BUILD)/pkg.mk

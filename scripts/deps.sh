@@ -9,9 +9,11 @@ libpcre2-dev libgnutls28-dev libjansson-dev libical-dev libsystemd-dev"
 TEST="dovecot-imapd dovecot-lmtpd postfix openssl ca-certificates sqlite3
 python3 procps tzdata systemd python3-icalendar time chromium
 fonts-dejavu-core groff-base isync"
+# make fuzz (clang 14 and its libFuzzer runtime), make memcheck.
+CHECK="clang libclang-rt-14-dev valgrind"
 
 missing=""
-for p in $BUILD $TEST; do
+for p in $BUILD $TEST $CHECK; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
 		missing="$missing $p"
 	fi

@@ -1,0 +1,32 @@
+/*
+ * fuzz_rules.c — the rules loader (rules_load_text, the buffer twin of
+ * rules_load) on a rules file, then every loaded rule matched against the
+ * file itself and the reply module's check of its labels.
+ */
+#include "fuzz.h"
+
+#include "parse/reply.h"
+#include "parse/rules.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rules *r = NULL;
+	char err[1024], *text = fuzz_cstr(data, size);
+
+	if (rules_load_text("fuzz.rules", text, &r, err, sizeof(err)) == 0) {
+		size_t n = rules_count(r), len = strlen(text);
+
+		for (size_t i = 0; i < n && i < 64; i++) {
+			(void)rules_label(r, i);
+			(void)rules_line(r, i);
+			(void)rules_match(r, i, text, len, NULL, NULL);
+		}
+		(void)reply_rules_check(r, "fuzz.rules", err, sizeof(err));
+		rules_free(r);
+	}
+	free(text);
+	return 0;
+}
