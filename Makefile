@@ -224,6 +224,6 @@ mutants: $(DEPS_STAMP)
 
 clean:
 	rm -rf $(addprefix $(BUILD)/,$(notdir $(wildcard daemon/*)) tests tools) \
-	    $(BUILD)/coupdepouce $(BUILD)/pkg.mk
+	    $(BUILD)/coupdepouce $(BUILD)/pkg.mk $(BUILD)-fuzz
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/tests/*.d)
