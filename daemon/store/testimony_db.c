@@ -130,18 +130,20 @@ testimony_witnesses(struct store *st, const char *themes_json,
 	 * The second pass meets the first one's rows again: their people
 	 * are already there, or the rows fail the same filter again, so
 	 * the picks are those of one ORDER BY on both keys. */
-	if ((commune != NULL && testimony_pick(st, TW_ROWS " AND t.commune = "
+	if (commune != NULL && testimony_pick(st, TW_ROWS " AND t.commune = "
 	    "?2 COLLATE NOCASE ORDER BY t.answered_at DESC, t.case_id DESC",
-	    themes, commune, except, max, &v, n, err, errlen) != 0) ||
-	    (*n < max && testimony_pick(st, TW_ROWS " ORDER BY t.answered_at DESC, "
-	    "t.case_id DESC", themes, NULL, except, max, &v, n, err,
-	    errlen) != 0)) {
-		testimony_witnesses_free(v, *n);
-		*n = 0;
-		return -1;
-	}
+	    themes, commune, except, max, &v, n, err, errlen) != 0)
+		goto fail;
+	if (*n < max && testimony_pick(st, TW_ROWS " ORDER BY "
+	    "t.answered_at DESC, t.case_id DESC", themes, NULL, except, max,
+	    &v, n, err, errlen) != 0)
+		goto fail;
 	*out = v;
 	return 0;
+fail:
+	testimony_witnesses_free(v, *n);
+	*n = 0;
+	return -1;
 }
 
 void
