@@ -281,9 +281,12 @@ CREATE TABLE testimonies (
   commune      TEXT
 ) STRICT;
 CREATE INDEX testimonies_person ON testimonies(person_id);
--- Witnesses: those who said yes.
+-- Witnesses: those who said yes, the latest first, and those of one
+-- commune (testimony_db.c reads a few rows of each, never all).
 CREATE INDEX testimonies_yes ON testimonies(answered_at)
   WHERE answer = 'yes';
+CREATE INDEX testimonies_yes_commune ON testimonies
+  (commune COLLATE NOCASE, answered_at) WHERE answer = 'yes';
 
 -- Timers: something to do at due_at (a reminder, an expiry, a follow-up,
 -- the digest).  Done jobs stay, with done_at set.  payload is JSON for the

@@ -83,6 +83,10 @@ static const struct store_migration store_migrations[] = {
 	    "  WHERE done_at IS NOT NULL;\n"
 	    "CREATE INDEX outbox_template ON outbox(template, created_at);\n"
 	    "CREATE INDEX quarantine_created ON quarantine(created_at);\n" },
+	/* 5: the witnesses of a new case's commune, latest first, without
+	 * reading every OUI of the years (testimony_db.c). */
+	{ 5, "CREATE INDEX testimonies_yes_commune ON testimonies\n"
+	    "  (commune COLLATE NOCASE, answered_at) WHERE answer = 'yes';\n" },
 	{ 0, NULL }	/* end marker (C has no empty arrays) */
 };
 #define STORE_N_MIGRATIONS \

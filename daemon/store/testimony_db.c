@@ -55,32 +55,35 @@ testimony_seen(const struct testimony_witness *v, size_t n, int64_t id)
 	return 0;
 }
 
-int
-testimony_witnesses(struct store *st, const char *themes_json,
+/* The rows that make a witness, for themes ?1 and without person ?3.  A
+ * later NON on any case withdraws the consent: only OUIs that no NON
+ * followed. */
+#define TW_ROWS "SELECT p.id, p.name, p.email, t.commune, (SELECT "	\
+	"group_concat(value, ', ') FROM json_each(t.themes)) FROM "	\
+	"testimonies t JOIN persons p ON p.id = t.person_id WHERE "	\
+	"t.answer = 'yes' AND p.active = 1 AND p.forgotten_at IS NULL "	\
+	"AND p.failing_since IS NULL AND p.id IS NOT ?3 AND NOT EXISTS "	\
+	"(SELECT 1 FROM testimonies l WHERE l.person_id = t.person_id "	\
+	"AND l.answer = 'no' AND l.answered_at >= t.answered_at) AND "	\
+	"EXISTS (SELECT 1 FROM json_each(t.themes) a WHERE a.value IN "	\
+	"(SELECT value FROM json_each(?1)))"
+
+/*
+ * Adds to v (*n entries, room for max) the people of the rows of `sql`,
+ * taken best first, until max: a person already there is skipped.  The
+ * statement stops being read once v is full, so an index giving the
+ * rows in order (testimonies_yes_commune, testimonies_yes) reads a few
+ * rows, not every OUI of ten years.  0 or -1.
+ */
+static int
+testimony_pick(struct store *st, const char *sql, const char *themes_json,
     const char *commune, int64_t except, size_t max,
-    struct testimony_witness **out, size_t *n, char *err, size_t errlen)
+    struct testimony_witness **v, size_t *n, char *err, size_t errlen)
 {
-	struct testimony_witness *v = NULL;
 	struct store_stmt *s;
 	int rc = STORE_DONE;
 
-	*out = NULL;
-	*n = 0;
-	if (max == 0)
-		return 0;
-	/* A later NON on any case withdraws the consent: only OUIs that
-	 * no NON followed. */
-	s = store_query(st, "SELECT p.id, p.name, p.email, t.commune, "
-	    "(SELECT group_concat(value, ', ') FROM json_each(t.themes)) "
-	    "FROM testimonies t JOIN persons p ON p.id = t.person_id WHERE "
-	    "t.answer = 'yes' AND p.active = 1 AND p.forgotten_at IS NULL "
-	    "AND p.failing_since IS NULL AND p.id IS NOT ?3 AND NOT EXISTS "
-	    "(SELECT 1 FROM testimonies l WHERE l.person_id = t.person_id "
-	    "AND l.answer = 'no' AND l.answered_at >= t.answered_at) AND "
-	    "EXISTS (SELECT 1 FROM json_each(t.themes) a WHERE a.value IN "
-	    "(SELECT value FROM json_each(?1))) ORDER BY coalesce(t.commune "
-	    "= ?2 COLLATE NOCASE, 0) DESC, t.answered_at DESC, t.case_id DESC",
-	    STORE_ARGS(STORE_TEXT(themes_json ? themes_json : "[]"),
+	s = store_query(st, sql, STORE_ARGS(STORE_TEXT(themes_json),
 	    STORE_TEXT(commune), STORE_ID(except)), err, errlen);
 	if (s == NULL)
 		return -1;
@@ -89,11 +92,11 @@ testimony_witnesses(struct store *st, const char *themes_json,
 		int64_t id = store_col_int64(s, 0);
 
 		/* Rows come best first: a person's first row is theirs. */
-		if (testimony_seen(v, *n, id))
+		if (testimony_seen(*v, *n, id))
 			continue;
-		if (v == NULL)
-			v = xcalloc(max, sizeof(*v));
-		w = &v[(*n)++];
+		if (*v == NULL)
+			*v = xcalloc(max, sizeof(**v));
+		w = &(*v)[(*n)++];
 		w->person_id = id;
 		w->name = xstrdup(store_col_text(s, 1));
 		w->email = xstrdup(store_col_text(s, 2));
@@ -105,13 +108,42 @@ testimony_witnesses(struct store *st, const char *themes_json,
 	if (*n < max && rc < 0) {
 		snprintf(err, errlen, "witnesses: %s", store_errmsg(st));
 		store_finalize(s);
-		testimony_witnesses_free(v, *n);
-		*n = 0;
 		return -1;
 	}
 	store_finalize(s);
+	return 0;
+}
+
+int
+testimony_witnesses(struct store *st, const char *themes_json,
+    const char *commune, int64_t except, size_t max,
+    struct testimony_witness **out, size_t *n, char *err, size_t errlen)
+{
+	struct testimony_witness *v = NULL;
+	const char *themes = themes_json ? themes_json : "[]";
+
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	/* The same commune first, then everyone, each by latest answer.
+	 * The second pass meets the first one's rows again: their people
+	 * are already there, or the rows fail the same filter again, so
+	 * the picks are those of one ORDER BY on both keys. */
+	if (commune != NULL && testimony_pick(st, TW_ROWS " AND t.commune = "
+	    "?2 COLLATE NOCASE ORDER BY t.answered_at DESC, t.case_id DESC",
+	    themes, commune, except, max, &v, n, err, errlen) != 0)
+		goto fail;
+	if (*n < max && testimony_pick(st, TW_ROWS " ORDER BY "
+	    "t.answered_at DESC, t.case_id DESC", themes, NULL, except, max,
+	    &v, n, err, errlen) != 0)
+		goto fail;
 	*out = v;
 	return 0;
+fail:
+	testimony_witnesses_free(v, *n);
+	*n = 0;
+	return -1;
 }
 
 void

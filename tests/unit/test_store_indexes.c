@@ -6,6 +6,13 @@
  * events_assigned (the exact plan), and the indexes already hold the
  * assignments made before the migration: the referent assigned longest
  * ago is chosen.
+ *
+ * Migration 5: a version 4 database gets the witnesses' commune index,
+ * the witnesses of a commune are then one seek of it and the latest
+ * witnesses a walk of testimonies_yes from its end (no sort of every
+ * OUI), and the picks are the same before and after.  The daily limits
+ * of intake (outbox by template and day) and the digest's count by state
+ * (cases_state alone, no row read) have their exact plans checked too.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,8 +22,12 @@
 #include "base/mem.h"
 #include "casework/route.h"
 #include "store/store.h"
+#include "store/testimony_db.h"
 #include "tap.h"
 #include "testutil.h"
+
+/* Undoes migration 5 (store.c). */
+#define V5_DROP "DROP INDEX testimonies_yes_commune; "
 
 #define INDEXES "SELECT group_concat(name || ': ' || sql, char(10)) FROM " \
 	"(SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql " \
@@ -85,7 +96,7 @@ test_upgrade_from_3(void)
 	    "'milestones_planned', "
 	    "'testimonies_yes', 'jobs_done', 'outbox_template', "
 	    "'quarantine_created')"), 13, "fresh: the 13 indexes of v4");
-	exec_ok(st, V4_DROP "PRAGMA user_version = 3");
+	exec_ok(st, V5_DROP V4_DROP "PRAGMA user_version = 3");
 	fill(st);
 	is_int(q_int(st, "SELECT count(*) FROM sqlite_schema WHERE name = "
 	    "'events_assigned'"), 0, "v3: no events_assigned");
@@ -96,7 +107,8 @@ test_upgrade_from_3(void)
 		free(fresh);
 		return;
 	}
-	is_int(store_version(st), 4, "v3: migrated to version 4");
+	is_int(store_version(st), STORE_SCHEMA_VERSION, "v3: migrated to "
+	    "the current version");
 	is_str(q_text(st, INDEXES), fresh, "v3: the indexes of a fresh "
 	    "database, written the same");
 
@@ -128,11 +140,161 @@ test_upgrade_from_3(void)
 	free(fresh);
 }
 
+/* "name, name, ..." of the witnesses for `themes` in `commune`. */
+static char *
+witness_names(struct store *st, const char *themes, const char *commune)
+{
+	struct testimony_witness *w = NULL;
+	char err[256], *out = xcalloc(1, 512);
+	size_t n = 0, len = 0;
+
+	if (testimony_witnesses(st, themes, commune, 0, 3, &w, &n, err,
+	    sizeof(err)) != 0) {
+		snprintf(out, 512, "(error: %s)", err);
+		return out;
+	}
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, 512 - len, "%s%s",
+		    i ? ", " : "", w[i].name);
+	testimony_witnesses_free(w, n);
+	return out;
+}
+
+/* Former holders who said OUI: p(n) on case n, themes and commune as
+ * given, answered at `at`. */
+static void
+witnesses_fill(struct store *st)
+{
+	exec_ok(st, "INSERT INTO persons (id, email, name, created_at, "
+	    "updated_at) VALUES (11, 'a@example.org', 'Ana', 1, 1), "
+	    "(12, 'b@example.org', 'Basile', 1, 1), (13, 'c@example.org', "
+	    "'Chloé', 1, 1), (14, 'd@example.org', 'Dan', 1, 1), "
+	    "(15, 'e@example.org', 'Eva', 1, 1); "
+	    "INSERT INTO cases (id, ref, year, seq, kind, state, state_since, "
+	    "holder_id, themes, commune, created_at, updated_at, "
+	    "last_activity_at, closed_at) VALUES "
+	    "(11, 'CDP-2021-0011', 2021, 11, 'request', 'closed', 1, 11, "
+	    "'[\"eau\"]', 'Thiers', 1, 1, 1, 1), "
+	    "(12, 'CDP-2021-0012', 2021, 12, 'request', 'closed', 1, 12, "
+	    "'[\"eau\",\"energie\"]', 'Ambert', 1, 1, 1, 1), "
+	    "(13, 'CDP-2021-0013', 2021, 13, 'request', 'closed', 1, 13, "
+	    "'[\"eau\"]', 'THIERS', 1, 1, 1, 1), "
+	    "(14, 'CDP-2021-0014', 2021, 14, 'request', 'closed', 1, 14, "
+	    "'[\"eau\"]', NULL, 1, 1, 1, 1), "
+	    "(15, 'CDP-2021-0015', 2021, 15, 'request', 'closed', 1, 15, "
+	    "'[\"eau\"]', 'Olliergues', 1, 1, 1, 1); "
+	    "INSERT INTO testimonies (case_id, person_id, answer, answered_at, "
+	    "themes, commune) SELECT id, holder_id, 'yes', 1000 + id, themes, "
+	    "commune FROM cases WHERE id BETWEEN 11 AND 15");
+}
+
+static void
+test_upgrade_from_4(void)
+{
+	const char *path = path_in("v4.db");
+	struct store *st = NULL;
+	char err[1024], *fresh, *got;
+
+	if (store_open(path, &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		return;
+	}
+	fresh = xstrdup(q_text(st, INDEXES));
+	exec_ok(st, V5_DROP "PRAGMA user_version = 4");
+	witnesses_fill(st);
+	got = witness_names(st, "[\"eau\"]", "thiers");
+	is_str(got, "Chloé, Ana, Eva", "v4: Thiers first (any case), then the "
+	    "latest");
+	free(got);
+	store_close(st);
+	st = NULL;
+	if (store_open(path, &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		free(fresh);
+		return;
+	}
+	is_int(store_version(st), 5, "v4: migrated to version 5");
+	is_str(q_text(st, INDEXES), fresh, "v4: the indexes of a fresh "
+	    "database, written the same");
+	got = witness_names(st, "[\"eau\"]", "thiers");
+	is_str(got, "Chloé, Ana, Eva", "v5: the same witnesses, from the rows "
+	    "of before the migration");
+	free(got);
+	got = witness_names(st, "[\"energie\"]", "Thiers");
+	is_str(got, "Basile", "v5: another theme, another commune");
+	free(got);
+	got = witness_names(st, "[\"eau\"]", NULL);
+	is_str(got, "Eva, Dan, Chloé", "v5: commune unknown: the latest");
+	free(got);
+
+	/* The two statements testimony_db.c runs, in this order. */
+	got = plan_of(st, "SELECT p.id FROM testimonies t JOIN persons p ON "
+	    "p.id = t.person_id WHERE t.answer = 'yes' AND p.active = 1 AND "
+	    "t.commune = ?2 COLLATE NOCASE ORDER BY t.answered_at DESC, "
+	    "t.case_id DESC");
+	is_str(got, "SEARCH t USING INDEX testimonies_yes_commune (commune=?) "
+	    "/ SEARCH p USING INTEGER PRIMARY KEY (rowid=?)",
+	    "witnesses of the commune: a seek, in order, no sort");
+	free(got);
+	got = plan_of(st, "SELECT p.id FROM testimonies t JOIN persons p ON "
+	    "p.id = t.person_id WHERE t.answer = 'yes' AND p.active = 1 "
+	    "ORDER BY t.answered_at DESC, t.case_id DESC");
+	is_str(got, "SCAN t USING INDEX testimonies_yes / SEARCH p USING "
+	    "INTEGER PRIMARY KEY (rowid=?)", "the latest witnesses: the OUIs "
+	    "in order, no sort");
+	free(got);
+	store_close(st);
+	free(fresh);
+}
+
+/* Statements run for every new mail or every digest: their plans. */
+static void
+test_plans(void)
+{
+	struct store *st = NULL;
+	char err[1024], *got;
+
+	if (store_open(path_in("plans.db"), &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		return;
+	}
+	/* casework/intake.c: the daily limits. */
+	got = plan_of(st, "SELECT 1 FROM outbox o JOIN events e ON e.case_id "
+	    "= o.case_id AND e.kind = 'possible_duplicate' AND "
+	    "json_extract(e.details, '$.other_ref') = ?1 WHERE o.template = "
+	    "'duplicate_notice' AND o.created_at >= ?2 LIMIT 1");
+	is_str(got, "SEARCH o USING INDEX outbox_template (template=? AND "
+	    "created_at>?) / SEARCH e USING INDEX events_case (case_id=?)",
+	    "duplicate notice today: today's notices only");
+	free(got);
+	got = plan_of(st, "SELECT 1 FROM outbox WHERE person_id = ?4 AND "
+	    "template IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND "
+	    "created_at >= ?5 LIMIT 1");
+	is_str(got, "SEARCH outbox USING INDEX outbox_template (template=? "
+	    "AND created_at>?)", "acknowledged today, a person: today's mail "
+	    "of the template only");
+	free(got);
+	got = plan_of(st, "SELECT 1 FROM outbox WHERE template IN (?1, ?2) "
+	    "AND (?3 = 0 OR case_id = ?3) AND created_at >= ?5 LIMIT 1");
+	is_str(got, "SEARCH outbox USING INDEX outbox_template (template=? "
+	    "AND created_at>?)", "sent today, anyone: the same");
+	free(got);
+	/* timers/digest_pool.c: cases by state. */
+	got = plan_of(st, "SELECT state, count(*) FROM cases GROUP BY state "
+	    "ORDER BY CASE state WHEN 'new' THEN 1 ELSE 8 END");
+	is_str(got, "SCAN cases USING COVERING INDEX cases_state / USE TEMP "
+	    "B-TREE FOR ORDER BY", "cases by state: the index alone, no row");
+	free(got);
+	store_close(st);
+}
+
 int
 main(void)
 {
 	scratch_make("store-indexes");
 	test_upgrade_from_3();
+	test_upgrade_from_4();
+	test_plans();
 	scratch_remove();
 	return tap_done();
 }
