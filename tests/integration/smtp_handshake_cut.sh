@@ -35,20 +35,8 @@ cuts() {
 	done
 }
 
-cat >"$T/req.eml" <<MAIL
-From: holder@$MS_DOMAIN
-To: coupdepouce@$MS_DOMAIN
-Subject: Compost partagé
-Message-ID: <cut-$$@$MS_DOMAIN>
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 8bit
-
-Bonjour,
-
-Nous voudrions installer un composteur partagé à Ambert.
-MAIL
-t_run "a request arrives" 0 $MAILBOX send --as holder --to "coupdepouce@$MS_DOMAIN" "$T/req.eml"
+t_run "a request arrives" 0 $MAILBOX send --as holder --to "coupdepouce@$MS_DOMAIN" \
+    "$TOP/tests/data/compost_request.eml"
 cuts 1 30 && t_ok "first SMTP connection cut mid-handshake" ||
     t_not_ok "first SMTP connection cut mid-handshake" "$(cat "$T/proxy.log"; tail -n 5 "$T/run.log")"
 # The retry comes 15 s (+ 10 % jitter) later; a pause would wait 60 s.
