@@ -4,6 +4,7 @@
  * The signal flags are the one piece of mutable global state besides the
  * configuration and the log: a signal handler can only reach a global.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
@@ -34,6 +35,10 @@
 #define IDLE_REISSUE_MS		(25 * 60 * 1000)
 #define BACKOFF_MIN_MS		1000
 #define BACKOFF_MAX_MS		(5 * 60 * 1000)
+/* Between tries at start while another process holds the database lock
+ * (each try itself waits the busy timeout): short, as the lock is
+ * usually a backup or an admin's transaction about to end. */
+#define LOCKED_WAIT_MAX_MS	(10 * 1000)
 /* A wait looks at the signal flags at least this often: a signal that
  * lands just before poll() or nanosleep() is seen within a slice. */
 #define SLICE_MAX_MS		1000
@@ -220,30 +225,81 @@ daemon_warn(struct daemon_ctx *d, const char *fmt, ...)
 	log_warnx("%s", d->last_err);
 }
 
+/* Opens the database and requeues what a previous process left half-sent.
+ * 0; 1 when another process held the lock beyond the busy timeout; -1
+ * otherwise.  err is set unless 0. */
 static int
-daemon_open(struct daemon_ctx *d, const struct config *cfg)
+daemon_open_store(struct daemon_ctx *d, char *err, size_t errlen)
+{
+	int busy;
+
+	errno = 0;
+	if (store_open(d->cfg->storage.database, &d->st, err, errlen) != 0)
+		return errno == EBUSY ? 1 : -1;
+	if (outbox_recover(d->st, NULL, err, errlen) == 0)
+		return 0;
+	busy = store_busy(d->st);
+	store_close(d->st);
+	d->st = NULL;
+	return busy ? 1 : -1;
+}
+
+/* wait: a database locked by another process (a backup, an admin's
+ * sqlite3) is waited for, as the running loop does, instead of failing
+ * after the busy timeout; a stop ends the wait. */
+static int
+daemon_open(struct daemon_ctx *d, const struct config *cfg, int wait)
 {
 	char err[2048];
+	long backoff = 0;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	d->cfg = cfg;
 	if (config_check_credentials(cfg, err, sizeof(err)) != 0 ||
 	    inbound_rules_load(cfg->paths.rules, &d->rules, err,
 	    sizeof(err)) != 0 ||
-	    mailer_open(cfg, &d->mailer, err, sizeof(err)) != 0 ||
-	    store_open(cfg->storage.database, &d->st, err, sizeof(err)) != 0 ||
-	    smtp_global_init() != 0 ||
-	    outbox_recover(d->st, NULL, err, sizeof(err)) != 0) {
-		log_errorx("%s", err);
-		inbound_rules_free(&d->rules);
-		mailer_close(d->mailer);
-		store_close(d->st);
-		memset(d, 0, sizeof(*d));
-		return -1;
+	    mailer_open(cfg, &d->mailer, err, sizeof(err)) != 0)
+		goto fail;
+	while ((rc = daemon_open_store(d, err, sizeof(err))) == 1 && wait &&
+	    !daemon_stop) {
+		if (backoff == 0) {
+			log_warnx("database locked by another process, "
+			    "waiting");
+			daemon_status(d, "waiting for the database lock");
+		}
+		backoff = daemon_backoff_next(backoff);
+		if (backoff > LOCKED_WAIT_MAX_MS)
+			backoff = LOCKED_WAIT_MAX_MS;
+		daemon_sleep(d, daemon_jitter(backoff));
+	}
+	if (rc == 1 && !wait) {
+		char why[1024];
+
+		snprintf(why, sizeof(why), "%.900s", err);
+		snprintf(err, sizeof(err), "%s: database locked by another "
+		    "process, try again later (%s)", cfg->storage.database,
+		    why);
+	}
+	if (rc != 0)
+		goto fail;
+	if (smtp_global_init() != 0) {
+		snprintf(err, sizeof(err), "smtp: curl_global_init failed");
+		goto fail;
 	}
 	d->rules.cfg = cfg;
 	d->rules.mailer = d->mailer;
 	return 0;
+fail:
+	if (daemon_stop)
+		log_info("stopped before the start");
+	else
+		log_errorx("%s", err);
+	inbound_rules_free(&d->rules);
+	mailer_close(d->mailer);
+	store_close(d->st);
+	memset(d, 0, sizeof(*d));
+	return -1;
 }
 
 static void
@@ -514,8 +570,8 @@ daemon_run(const struct config *cfg)
 
 	daemon_signals();
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	if (daemon_open(&d, cfg) != 0)
-		return 1;
+	if (daemon_open(&d, cfg, 1) != 0)
+		return daemon_stop ? 0 : 1;
 	d.ping_ms = notify_watchdog_interval_ms();
 	daemon_check_watchdog(&d);
 	log_info("running for %s (database %s)", cfg->network.contact,
@@ -564,7 +620,7 @@ daemon_poll_once(const struct config *cfg)
 	struct daemon_ctx d;
 	int rc;
 
-	if (daemon_open(&d, cfg) != 0)
+	if (daemon_open(&d, cfg, 0) != 0)
 		return 1;
 	rc = daemon_cycle(&d);
 	daemon_send(&d);

@@ -210,13 +210,18 @@ smtp_discard_cb(char *buf, size_t size, size_t nitems, void *userp)
 	return size * nitems;
 }
 
+/*
+ * A TLS failure that retrying cannot cure: the certificate, our CA file,
+ * a server without STARTTLS.  CURLE_SSL_CONNECT_ERROR is not one: it is
+ * what a handshake cut by the peer (a server restarting) gives, so it is
+ * a temporary failure like a refused or cut connection.
+ */
 static int
 smtp_tls_error(CURLcode rc)
 {
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_USE_SSL_FAILED:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:

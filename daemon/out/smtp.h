@@ -29,7 +29,7 @@ enum smtp_status {
 	SMTP_ETEMP = -1,	/* 4xx, network, timeout: retry later */
 	SMTP_EPERM = -2,	/* 5xx: this recipient/message will never go */
 	SMTP_EAUTH = -3,	/* AUTH refused */
-	SMTP_ETLS = -4,		/* certificate refused, no STARTTLS, handshake */
+	SMTP_ETLS = -4,		/* certificate refused, no STARTTLS */
 	SMTP_ERCPT = -5		/* smtp_*send only: some recipients failed */
 };
 

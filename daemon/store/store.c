@@ -278,7 +278,7 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	struct store *st;
 	int memory = strcmp(path, ":memory:") == 0;
 	int flags = SQLITE_OPEN_READWRITE;
-	int version, rc = -1;
+	int version, busy, rc = -1;
 
 	*out = NULL;
 	st = xcalloc(1, sizeof(*st));
@@ -308,7 +308,10 @@ store_open(const char *path, struct store **out, char *err, size_t errlen)
 	st = NULL;
 	rc = 0;
 out:
+	busy = st != NULL && st->db != NULL && store_busy(st);
 	store_close(st);
+	if (busy)
+		errno = EBUSY;	/* after the close, which may set errno */
 	return rc;
 }
 

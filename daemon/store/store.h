@@ -81,7 +81,9 @@ enum store_step_result {
  * in order, each in its own transaction.  ":memory:" opens a private
  * in-memory database (for tests).  Fails, with the path in `err`, when the
  * folder does not exist, the file is not an SQLite database or not ours,
- * its schema is newer than this program, or WAL cannot be enabled.
+ * its schema is newer than this program, or WAL cannot be enabled, and
+ * with errno EBUSY when another process held the lock beyond the busy
+ * timeout (worth trying again).
  * On success *out is owned by the caller (store_close()).
  */
 int store_open(const char *path, struct store **out, char *err,
@@ -224,6 +226,9 @@ const char *store_errmsg(struct store *st);
 /* 1 if the last failed call broke a constraint, 0 otherwise (ask right
  * after it, as for store_errmsg).  E.g. a duplicate on a UNIQUE column. */
 int store_constraint_failed(struct store *st);
+/* 1 if the last failed call gave up because another connection held the
+ * lock beyond the busy timeout, 0 otherwise (ask right after it). */
+int store_busy(struct store *st);
 
 /* For `coupdepouce check`: PRAGMA quick_check and foreign_key_check; -1
  * with the first problems found in `err` if the database is damaged. */

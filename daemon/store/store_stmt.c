@@ -405,6 +405,14 @@ store_constraint_failed(struct store *st)
 	return (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT;
 }
 
+int
+store_busy(struct store *st)
+{
+	int code = sqlite3_extended_errcode(st->db) & 0xff;
+
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 
 static int
 store_bind_arg(struct store_stmt *s, int idx, const struct store_arg *a)
