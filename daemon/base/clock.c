@@ -41,6 +41,27 @@ clock_days_in_month(int year, int month)
 	return days[month - 1];
 }
 
+/*
+ * A local time the clocks go through twice (02:30 the night they go back)
+ * is its first occurrence, summer time, as RFC 5545 reads a DTSTART with
+ * TZID: mktime() with tm_isdst = -1 picks either one, depending on what
+ * it was asked before.  `tm` is the round-tripped local time of `t`.
+ */
+static time_t
+clock_first_occurrence(const struct tm *tm, time_t t)
+{
+	struct tm summer = *tm;
+	time_t s;
+
+	summer.tm_isdst = 1;
+	s = mktime(&summer);
+	if (s == (time_t)-1 || s >= t || summer.tm_isdst <= 0 ||
+	    summer.tm_mday != tm->tm_mday || summer.tm_hour != tm->tm_hour ||
+	    summer.tm_min != tm->tm_min || summer.tm_sec != tm->tm_sec)
+		return t;
+	return s;
+}
+
 int
 clock_local_time(int year, int month, int day, int hour, int minute,
     int second, time_t *out)
@@ -66,6 +87,7 @@ clock_local_time(int year, int month, int day, int hour, int minute,
 	*out = t;
 	if (tm.tm_hour != hour || tm.tm_min != minute || tm.tm_sec != second)
 		return CLOCK_MOVED;
+	*out = clock_first_occurrence(&tm, t);
 	return 0;
 }
 

@@ -33,7 +33,8 @@ int clock_days_in_month(int year, int month);
  * which mktime() would carry into March) or mktime() fails, *out
  * untouched; CLOCK_MOVED when the date exists but the time came back
  * different, with *out the time mktime() made of it: 02:30 on the night
- * clocks go forward is 03:30, 10:75 is 11:15.  Callers decide whether a
+ * clocks go forward is 03:30, 10:75 is 11:15.  A time that happens twice
+ * (02:30 the night clocks go back) is its first occurrence, +02:00.  Callers decide whether a
  * moved time is an error (a meeting time) or not (--now).
  */
 int clock_local_time(int year, int month, int day, int hour, int minute,

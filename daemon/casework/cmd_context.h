@@ -40,8 +40,10 @@ enum cmd_outcome {
 	CMDOUT_PAST_DATE,	/* a date already past */
 	CMDOUT_UNKNOWN_THEME,	/* a theme the rules do not know: detail */
 	CMDOUT_UNKNOWN_COMMUNE,	/* a commune not in communes.txt: detail */
-	CMDOUT_OPEN_CASES	/* referent of open cases (their refs in
+	CMDOUT_OPEN_CASES,	/* referent of open cases (their refs in
 				 * choices): TRANSFERER first */
+	CMDOUT_SKIPPED_TIME	/* a time the clocks skip that day (02:30
+				 * the night they go forward) */
 };
 
 /* What became of one address of a command that names several

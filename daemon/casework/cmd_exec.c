@@ -304,6 +304,7 @@ static const char *const outcome_flags[] = {
 	[CMDOUT_UNKNOWN_THEME] = "unknown_theme",
 	[CMDOUT_UNKNOWN_COMMUNE] = "unknown_commune",
 	[CMDOUT_OPEN_CASES] = "open_cases",
+	[CMDOUT_SKIPPED_TIME] = "skipped_time",
 };
 
 static const char *

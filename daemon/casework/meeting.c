@@ -93,6 +93,26 @@ meeting_detail(struct cmd_res *res, long long t, int has_time,
 }
 
 /*
+ * 1 when the day exists but the clocks skip its time (02:30 the night
+ * they go forward): the detail then shows the time as written, not the
+ * one mktime() moved it to, so that the answer names what was refused.
+ */
+static int
+meeting_time_skipped(const struct mailcmd_when *w, struct cmd_res *res)
+{
+	char date[16];
+	time_t t;
+
+	if (clock_local_time(w->year, w->month, w->day, w->hour, w->minute, 0,
+	    &t) != CLOCK_MOVED)
+		return 0;
+	cmdctx_format_when((long long)t, 0, date, sizeof(date), NULL, 0);
+	snprintf(res->detail, sizeof(res->detail), "%s %02dh%02d", date,
+	    w->hour, w->minute);
+	return 1;
+}
+
+/*
  * 1 and *out when the case has a scheduled meeting still ahead (held 0:
  * the upcoming one) or already past (held 1: one that was held), 0 if
  * not, -1.
@@ -401,6 +421,10 @@ meeting_schedule(struct cmd_ctx *x, const struct mailcmd *cmd,
 	}
 	if (!cmd->when.has_time) {
 		res->outcome = CMDOUT_BAD_TIME;
+		return 0;
+	}
+	if (t == -1 && meeting_time_skipped(&cmd->when, res)) {
+		res->outcome = CMDOUT_SKIPPED_TIME;
 		return 0;
 	}
 	if (t == -1) {

@@ -477,6 +477,7 @@ static const char *const command_transcript_vars[] = {
 	"results.unknown_theme",	/* not a theme of the rules: detail */
 	"results.unknown_commune",	/* not in communes.txt: detail */
 	"results.open_cases",	/* RETIRER: referent of open cases: detail */
+	"results.skipped_time",	/* RENCONTRE: the clocks skip that time */
 	/* pool commands done: what changed */
 	"results.added", "results.role_added", "results.name_changed",
 	"results.themes_changed", "results.communes_changed",

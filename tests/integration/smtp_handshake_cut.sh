@@ -1,6 +1,6 @@
 # smtp_handshake_cut.sh — a running `coupdepouce run` whose SMTP
 # connections are cut in the middle of the TLS handshake (a proxy in front
-# of the real Postfix, tests/tools/cutproxy.py, as when the server
+# of the real Postfix, tests/tools/tlscutproxy.py, as when the server
 # restarts): each cut is a temporary failure, logged as a deferral and
 # retried on the fast schedule (15 s, 30 s), never a configuration error
 # that pauses sending; the acknowledgement arrives soon after the cuts
@@ -13,7 +13,7 @@ cdp_config
 CONF="$T/cdp/coupdepouce.conf"
 
 touch "$T/cut.flag"
-$PY "$TOP/tests/tools/cutproxy.py" "$T/proxy.port" "$MS_SUBMISSION_PORT" \
+$PY "$TOP/tests/tools/tlscutproxy.py" "$T/proxy.port" "$MS_SUBMISSION_PORT" \
     "$T/cut.flag" >"$T/proxy.log" &
 ppid=$!
 _n=0; while [ ! -s "$T/proxy.port" ] && [ $_n -lt 50 ]; do sleep 0.1; _n=$((_n + 1)); done

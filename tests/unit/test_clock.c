@@ -62,6 +62,16 @@ test_local_time(void)
 	local(2026, 3, 29, 2, 30, 0, CLOCK_MOVED, 1774747800LL,
 	    "02:30 is skipped: moved to 03:30 CEST");
 	local(2026, 3, 29, 18, 30, 0, 0, 1774801800LL, "18:30 CEST");
+	/* The night of 31 October 2027: 03:00 CEST becomes 02:00 CET, so
+	 * 02:30 happens twice.  It is the first one (00:30 UTC) whatever
+	 * mktime() was asked just before: a summer day, then a winter one. */
+	local(2027, 7, 1, 12, 0, 0, 0, 1814436000LL, "2027-07-01 12:00 CEST");
+	local(2027, 10, 31, 2, 30, 0, 0, 1824942600LL,
+	    "02:30 twice: the first, CEST, after a summer time");
+	local(2027, 1, 1, 12, 0, 0, 0, 1798801200LL, "2027-01-01 12:00 CET");
+	local(2027, 10, 31, 2, 30, 0, 0, 1824942600LL,
+	    "02:30 twice: the first, CEST, after a winter time");
+	local(2027, 10, 31, 3, 30, 0, 0, 1824949800LL, "03:30 CET, after");
 	/* Out-of-range time fields are carried, and said to be. */
 	local(2026, 1, 15, 10, 75, 0, CLOCK_MOVED, 1768472100LL,
 	    "10:75 is moved to 11:15");

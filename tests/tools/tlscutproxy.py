@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""cutproxy.py PORTFILE TARGET FLAGFILE - cuts SMTP connections mid-TLS.
+"""tlscutproxy.py PORTFILE TARGET FLAGFILE - cuts SMTP connections mid-TLS.
 
 Listens on a free loopback port (written to PORTFILE once listening) and
 relays each connection to 127.0.0.1:TARGET.  While FLAGFILE exists, a

@@ -1,0 +1,74 @@
+# meeting_dst.sh — RENCONTRE on the nights the clocks change, through the
+# real servers.  28/03/2027 02:30 does not exist in Paris (02:00 CET
+# becomes 03:00 CEST): the meeting is refused and the transcript says why,
+# nothing is stored.  31/10/2027 02:30 happens twice (03:00 CEST becomes
+# 02:00 CET): it is the first one, +02:00 (00:30 UTC), as RFC 5545 reads
+# the invitation's DTSTART with TZID, and the reminders J-7 and J-1 are at
+# 02:30 CEST of 24/10 and 30/10.  The daemon's clock is set to 01/03/2027
+# (winter time) with --now, so that mktime() was last asked about a winter
+# time when it reads the twice-happening one.
+. "$(dirname "$0")/../lib.sh"
+
+ms_start
+D=$MS_DOMAIN
+cdp_people_config <<EOF2
+email,name,roles,themes,communes
+referent@$D,Romane Référente,referent,alimentation,Ambert
+EOF2
+. "$TOP/tests/timer_lib.sh"
+REF=CDP-2027-0001
+NB=$(printf '\302\240')
+# ical FILE: the event's DTSTART and DTEND (those with a TZID; the
+# VTIMEZONE's own DTSTARTs have none)
+ical() {
+	/usr/bin/python3 - "$1" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+for p in m.walk():
+    if p.get_content_type() == "text/calendar":
+        t = p.get_content().replace("\r\n ", "").replace("\n ", "")
+        print(" ".join(l for l in t.splitlines() if l.startswith(("DTSTART;TZID", "DTEND;TZID"))))
+PY
+}
+
+request holder "Jardin partagé" 1
+poll "poll: the request" "2027-03-01 10:00"
+t_run "the referent gets the case" 0 $MAILBOX wait referent --subject "$REF" --timeout 20
+cp "$T/out" "$T/assign.eml"
+
+# --- spring forward: 02:30 does not exist ------------------------------------
+answer referent "$T/assign.eml" "ELIGIBLE
+RENCONTRE 28/03/2027 02h30 à la mairie"
+$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
+poll "poll: RENCONTRE at a time the clocks skip" "2027-03-01 11:00"
+t_run "the referent gets a transcript" 0 $MAILBOX wait referent \
+    --subject "^Suite donnée à vos commandes \[$REF\]$" --timeout 20
+cp "$T/out" "$T/skipped.eml"
+text "$T/skipped.eml"
+t_grep "it names the time as written, not run" "$T/skipped.eml.txt" \
+    "    -> RENCONTRE (28/03/2027 02h30)$NB: non exécutée."
+t_grep "and says why" "$T/skipped.eml.txt" \
+    "    -> cette heure n'existe pas ce jour-là$NB: les horloges avancent d'une"
+t_nogrep "not as a date not understood" "$T/skipped.eml.txt" "la date n'a pas été comprise"
+t_sql "no meeting stored" 0 "SELECT count(*) FROM meetings"
+t_sql "no reminder planned" 0 "SELECT count(*) FROM jobs WHERE kind = 'meeting_reminder'"
+t_sql "the case is still forming" "forming" "SELECT state FROM cases"
+is "the holder got no invitation" "$($MAILBOX list holder | cut -f3 | grep -c '^Rencontre')" 0
+
+# --- fall back: 02:30 happens twice ------------------------------------------
+answer referent "$T/assign.eml" "RENCONTRE 31/10/2027 02h30 à la mairie"
+$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
+poll "poll: RENCONTRE at a time that happens twice" "2027-03-01 12:00"
+t_run "the holder is invited" 0 $MAILBOX wait holder \
+    --subject "^Rencontre du groupe le 31/10/2027 à 02h30 \[$REF\]$" --timeout 20
+cp "$T/out" "$T/invitation.eml"
+# 2027-10-31 00:30 UTC = 02:30 CEST, the first 02:30
+t_sql "stored at its first occurrence, +02:00" 1824942600 "SELECT starts_at FROM meetings"
+is "DTSTART 02:30 and DTEND two hours later, 03:30 CET" "$(ical "$T/invitation.eml")" \
+    "DTSTART;TZID=Europe/Paris:20271031T023000 DTEND;TZID=Europe/Paris:20271031T033000"
+# J-7: 24/10 02:30 CEST (00:30 UTC); J-1: 30/10 02:30 CEST (00:30 UTC)
+t_sql "reminders J-7 and J-1 at 02:30 CEST" "7|1824337800
+1|1824856200" "SELECT json_extract(payload, '\$.days'), due_at FROM jobs WHERE kind = 'meeting_reminder' ORDER BY due_at"
+t_run "case show" 0 "$CDP" -c "$CONF" --now "2027-03-01 12:00" case show "$REF" --json
+t_grep "the command line shows it with its offset" "$T/out" "2027-10-31T02:30:00+02:00"
+t_done
