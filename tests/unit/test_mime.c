@@ -427,6 +427,12 @@ test_rfc2047(void)
 	    "2047: B words, folded, joined");
 	subject_is("Re: =?iso-8859-1?Q?r=E9union?= et =?utf-8?B?w6l0w6k=?= !",
 	    "Re: réunion et été !", "2047: words in two charsets among text");
+	/* Adjacent words (only blanks between them) are joined before
+	 * decoding so that a character may straddle them, but only words of
+	 * one charset: Latin-1 bytes read as UTF-8 would be lost. */
+	subject_is("=?iso-8859-1?Q?R=E9union_?= =?utf-8?Q?=C3=A0_Ambert_?= "
+	    "=?windows-1252?Q?=80_=96_fin?=", "Réunion à Ambert € – fin",
+	    "2047: adjacent words in three charsets");
 	subject_is("=?utf-8?q?Bonjour_=C3=A0_tous?=", "Bonjour à tous",
 	    "2047: lower-case q, underscores");
 	subject_is("=?utf-8*fr?Q?caf=C3=A9?=", "café",

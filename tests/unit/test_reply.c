@@ -132,6 +132,14 @@ static const struct fixture fixtures[] = {
 	{ "name_then_reporter_fr.txt",
 	  "Bonjour,\n\nMerci,\nCamille\nREPORTER 2 15/06/2027", "separator" },
 	{ "merci_comma_oui_fr.txt", "Merci, OUI", "signature" },
+	/* One "Date :" line in the person's own words is text: a header
+	 * block takes two fields in a row. */
+	{ "single_field_fr.txt",
+	  "Bonjour Marie,\n"
+	  "\n"
+	  "Nous avons fixé la rencontre avec la mairie.\n"
+	  "Date : samedi 12 juin 2027 à 14 h, salle des fêtes d'Ambert.\n"
+	  "Je préviens le groupe.", "quote_header" },
 	{ "closing_then_charter_fr.txt",
 	  "Bien cordialement\n\nJ’ACCEPTE LA CHARTE\n\nCamille Martin",
 	  "quote_header" },
