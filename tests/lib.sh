@@ -200,6 +200,37 @@ cdp_answer() {
 	    $MAILBOX wait coupdepouce --count $((_n + 1)) --timeout 20 >/dev/null
 }
 
+# mb_mark USER...: notes where each USER's INBOX stands now ($T/mark.USER),
+# before the action whose mail mb_wait_new then waits for.
+mb_mark() {
+	$MAILBOX mark "$@" >"$T/marks" || return 1
+	_i=1
+	for _u in "$@"; do
+		sed -n "${_i}p" "$T/marks" >"$T/mark.$_u"
+		_i=$((_i + 1))
+	done
+}
+
+# mb_wait_new USER [WAIT OPTIONS]: `$MAILBOX wait USER` that only a mail
+# arrived after the last mb_mark USER can meet: an older mail of the same
+# kind (an earlier acknowledgement, transcript, reminder) does not count.
+mb_wait_new() {
+	_u=$1
+	shift
+	$MAILBOX wait "$_u" --after "$(cat "$T/mark.$_u")" "$@"
+}
+
+# mb_count_new USER: how many mails USER got since the last mb_mark USER.
+mb_count_new() {
+	$MAILBOX count "$1" --after "$(cat "$T/mark.$1")"
+}
+
+# mb_settled: returns once Postfix holds no more mail, i.e. all the mail
+# sent so far is in the mailboxes; what a check of absence waits for.
+mb_settled() {
+	$MAILBOX settle --timeout 20
+}
+
 # mail_text FILE: the decoded text part of a mail.
 mail_text() {
 	/usr/bin/python3 -c 'import email, email.policy, sys

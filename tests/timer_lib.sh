@@ -5,8 +5,9 @@ REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 D=$MS_DOMAIN
 
 # poll NAME TIME: one poll at local TIME ("YYYY-MM-DD HH:MM"), its log
-# kept in $T/poll.log
+# kept in $T/poll.log; the mailboxes of $MB_USERS marked before it (mb_mark)
 poll() {
+	[ -z "${MB_USERS:-}" ] || mb_mark $MB_USERS
 	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
 	cp "$T/err" "$T/poll.log"
 	POLL_AT=$(TZ=Europe/Paris date -d "$2" +%s)

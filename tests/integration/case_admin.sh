@@ -104,11 +104,12 @@ decision_reminder|referent@$D|0" \
     "SELECT j.kind, p.email, j.done_at IS NOT NULL FROM jobs j JOIN persons p ON p.id = j.person_id JOIN cases c ON c.id = j.case_id WHERE c.ref = 'CDP-2026-0001' ORDER BY j.kind, p.email"
 t_sql "the transfer mail is queued, not sent" "transfer|queued" \
     "SELECT template, status FROM outbox o JOIN persons p ON p.id = o.person_id WHERE p.email = 'referent@$D' AND o.case_id = (SELECT id FROM cases WHERE ref = 'CDP-2026-0001')"
-sleep 1
+mb_settled
 [ "$(count referent)" = "$before" ] && t_ok "nothing reaches the referent before the poll" ||
     t_not_ok "nothing reaches the referent before the poll" "$(count referent) mails"
+mb_mark referent
 t_run "poll sends it" 0 cdp poll
-t_run "the new referent gets the case" 0 $MAILBOX wait referent --subject "CDP-2026-0001" --timeout 20
+t_run "the new referent gets the case" 0 mb_wait_new referent --subject "CDP-2026-0001" --timeout 20
 cp "$T/out" "$T/transfer.eml"
 t_grep "transfer mail: the holder" "$T/transfer.eml" "holder@$D"
 t_grep "transfer mail: the commands of a case in analysis" "$T/transfer.eml" "NON ELIGIBLE=C2=A0: motif"

@@ -20,16 +20,21 @@ volunteer2@$MS_DOMAIN,Victor Deux,volunteer,alimentation;dechets,
 volunteer3@$MS_DOMAIN,Vanessa Trois,volunteer,alimentation,
 EOF
 D=$MS_DOMAIN
-poll() {	# NAME TIME
+USERS="holder referent volunteer1 volunteer2 volunteer3 coordinator"
+# poll NAME TIME: marks every mailbox, then polls: what `got` finds after
+# it is what this poll sent, never an earlier mail of the same kind.
+poll() {
+	mb_mark $USERS
 	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
 	cp "$T/err" "$T/poll.log"
 }
-# got USER SUBJECT_RE [BODY_RE]: waits for the mail, keeps it in $T/got.eml
+# got USER SUBJECT_RE [BODY_RE]: waits for the mail sent since the last
+# poll, keeps it in $T/got.eml
 got() {
 	if [ -n "${3:-}" ]; then
-		$MAILBOX wait "$1" --subject "$2" --body "$3" --timeout 20 >"$T/got.eml" 2>"$T/got.err"
+		mb_wait_new "$1" --subject "$2" --body "$3" --timeout 20 >"$T/got.eml" 2>"$T/got.err"
 	else
-		$MAILBOX wait "$1" --subject "$2" --timeout 20 >"$T/got.eml" 2>"$T/got.err"
+		mb_wait_new "$1" --subject "$2" --timeout 20 >"$T/got.eml" 2>"$T/got.err"
 	fi
 	if [ $? -eq 0 ]; then t_ok "$1 gets: $2"; else t_not_ok "$1 gets: $2" "$(cat "$T/got.err")"; fi
 }
@@ -37,6 +42,10 @@ got() {
 answer() {
 	printf '%s\n' "$3" | $REPLY "$2" "$1@$D" ${4:-} >"$T/reply.eml" &&
 	    $MAILBOX send --as "$1" --to "coupdepouce@$D" "$T/reply.eml"
+}
+# is_n NAME WANT GOT: GOT is exactly WANT
+is_n() {
+	[ "$3" = "$2" ] && t_ok "$1" || t_not_ok "$1" "got '$3', want '$2'"
 }
 state() { sql "SELECT state FROM cases WHERE ref = 'CDP-2026-0001'"; }
 is_state() {	# NAME WANT
@@ -77,7 +86,7 @@ INVITER volunteer1@$D, volunteer2@$D, volunteer3@$D
 Bonjour, je prends ce dossier, il me semble tout à fait dans l'esprit." --quote
 poll "poll: ELIGIBLE + INVITER" "2026-11-30 11:00"
 is_state "state forming" forming
-got holder "CDP-2026-0001" "ligible|correspond|retenue|accompagn"
+got holder "^Votre demande d'accompagnement est acceptée \\[CDP-2026-0001\\]$"
 got referent "Suite donn" "ELIGIBLE"
 cp "$T/got.eml" "$T/transcript1.eml"
 t_grep "transcript says it is done" "$T/transcript1.eml" "c'est fait"
@@ -98,13 +107,13 @@ t_grep "volunteer1 accepted (natural answer)" "$T/out" "volunteer1@$D|accepted"
 t_grep "volunteer2 accepted" "$T/out" "volunteer2@$D|accepted"
 t_grep "volunteer3 declined" "$T/out" "volunteer3@$D|declined"
 t_sql "saying yes signed the charter" 2 "SELECT count(*) FROM persons WHERE charter_signed_at IS NOT NULL"
-t_run "referent told of the three answers" 0 $MAILBOX wait referent --count 5 --timeout 20
+t_run "referent told of the three answers" 0 mb_wait_new referent --count 3 --timeout 20
 got volunteer2 "Suite donn"
 # A sentence is thanked in words, once, with no transcript besides.
 got volunteer1 "^Merci, vous rejoignez le groupe d'accompagnement \\[CDP-2026-0001\\]$"
 got volunteer3 "^Merci pour votre réponse \\[CDP-2026-0001\\]$" "pas disponible en ce moment"
-sleep 1
-t_sql "volunteer1 and volunteer3 got exactly one mail each" "2|2" "SELECT $(count volunteer1) || '|' || $(count volunteer3)"
+mb_settled
+is_n "volunteer1 and volunteer3 got exactly one mail each" "1|1" "$(mb_count_new volunteer1)|$(mb_count_new volunteer3)"
 t_run "their subjects" 0 sh -c "$MAILBOX list volunteer1 | cut -f3; $MAILBOX list volunteer3 | cut -f3"
 t_grep "volunteer1: the thanks" "$T/out" "Merci, vous rejoignez le groupe d'accompagnement [CDP-2026-0001]"
 t_grep "volunteer3: the thanks anyway" "$T/out" "Merci pour votre réponse [CDP-2026-0001]"
@@ -181,7 +190,7 @@ $MAILBOX wait coupdepouce --count 4 --timeout 20 >/dev/null
 poll "poll: refused commands" "2026-12-17 11:00"
 is_state "nothing changed: still active" active
 t_grep "the forged mail is refused for trust" "$T/poll.log" "not run: no verified token"
-got referent "injoignable|Commandes|commandes|v.rifi" 
+got referent "^Commandes non exécutées : expéditeur non vérifié \\[CDP-2026-0001\\]$"
 got volunteer2 "Suite donn" "pas ouverte"
 got holder "Suite donn" "pas ouverte"
 t_sql "quoted CLOTURER not even read as a command" 1 "SELECT count(*) FROM events WHERE kind = 'command' AND json_extract(details, '$.verb') = 'CLOTURER'"
@@ -195,7 +204,7 @@ for u in holder volunteer1 volunteer2; do
 done
 
 # --- 10. Exactly the mails each should get ------------------------------------
-sleep 1
+mb_settled
 # The coordinator's one mail is the digest: planned at the first poll, it
 # runs once at the last, however many weeks passed.
 for pair in holder:8 referent:14 volunteer1:9 volunteer2:7 volunteer3:2 coordinator:1; do

@@ -20,7 +20,10 @@ volunteer1@$MS_DOMAIN,Valérie Bénévole,volunteer,energie,,,1
 volunteer2@$MS_DOMAIN,Victor Bénévole,volunteer,alimentation,,,1
 EOF
 NOW="2026-11-30 10:00"
-poll() {	# NAME [TIME]
+# poll NAME [TIME]: marks the mailboxes, so that the waits after it only
+# see what this poll sent, then polls.
+poll() {
+	mb_mark holder holder2 referent referent2 coordinator
 	t_run "$1" 0 "$CDP" -c "$CONF" --now "${2:-$NOW}" poll
 	cp "$T/err" "$T/poll.log"
 }
@@ -41,7 +44,7 @@ t_run "holder sends a request" 0 $MAILBOX send --as holder "$DATA/request.eml"
 t_run "it reaches the contact mailbox" 0 $MAILBOX wait coupdepouce --subject "panneaux solaires" --timeout 20
 poll "poll: the request is handled"
 t_grep "log: a new case" "$T/poll.log" "CDP-2026-0001: new request case from holder@$MS_DOMAIN"
-t_run "the holder gets the acknowledgement" 0 $MAILBOX wait holder --subject "CDP-2026-0001" --timeout 20
+t_run "the holder gets the acknowledgement" 0 mb_wait_new holder --subject "CDP-2026-0001" --timeout 20
 cp "$T/out" "$T/ack.eml"
 REF=CDP-2026-0001
 ACKID=$(header_of "$T/ack.eml" Message-ID | tr -d '<>')
@@ -50,7 +53,7 @@ t_grep "ack is an automatic answer (RFC 3834)" "$T/ack.eml" "Auto-Submitted: aut
 t_grep "ack answers the request" "$T/ack.eml" "In-Reply-To: <req-1.camille@example.org>"
 t_grep "ack names the reference in French" "$T/ack.eml" "sous la r=C3=A9f=C3=A9rence CDP-2026-0001"
 t_grep "ack has a signed Message-ID" "$T/ack.eml" "Message-ID: <cdp."
-t_run "the referent of Thiers gets the assignment" 0 $MAILBOX wait referent2 --subject "CDP-2026-0001" --timeout 20
+t_run "the referent of Thiers gets the assignment" 0 mb_wait_new referent2 --subject "CDP-2026-0001" --timeout 20
 cp "$T/out" "$T/assign.eml"
 t_grep "assignment names the commune" "$T/assign.eml" "(Thiers)"
 t_grep "assignment lists the matching volunteer" "$T/assign.eml" "volunteer1@$MS_DOMAIN"
@@ -61,6 +64,7 @@ got_themes=$(grep '^  Thèmes ' "$T/assign.txt")
     t_ok "assignment names the themes by their labels" ||
     t_not_ok "assignment names the themes by their labels" "$got_themes"
 t_nogrep "assignment does not list a volunteer of another theme" "$T/assign.eml" "volunteer2@$MS_DOMAIN"
+mb_settled
 [ "$(count referent)" = 0 ] && t_ok "the other referent gets nothing" || t_not_ok "the other referent gets nothing" "$(count referent) mails"
 t_run "case list --json" 0 "$CDP" -c "$CONF" case list --json
 t_grep "case in analysis" "$T/out" '"state": "analysis"'
@@ -84,14 +88,17 @@ t_grep "Thunderbird by token" "$T/out" "tb-2.camille@example.org|token"
 t_grep "Outlook by tag" "$T/out" "AM0PR01MB1234.outlook@example.org|tag"
 t_grep "tag removed: by token" "$T/out" "notag-3.camille@example.org|token"
 t_sql "no new case for the replies" 1 "SELECT count(*) FROM cases"
-t_run "the referent gets the Thunderbird reply" 0 $MAILBOX wait referent2 --subject "Nouveau message de Camille Martin" --body "orientation plein sud" --timeout 20
+t_run "the referent gets the Thunderbird reply" 0 mb_wait_new referent2 --subject "Nouveau message de Camille Martin" --body "orientation plein sud" --timeout 20
 cp "$T/out" "$T/fwd1.eml"
 t_grep "forward carries the attachment" "$T/fwd1.eml" 'filename="plan-toit.pdf"'
 t_nogrep "forward leaves out the quoted history" "$T/fwd1.eml" "> Nous avons bien"
-t_run "the referent gets the Outlook reply" 0 $MAILBOX wait referent2 --body "une dizaine de familles" --timeout 20
-t_run "the referent gets the untagged reply" 0 $MAILBOX wait referent2 --body "la toiture a" --timeout 20
-t_run "referent2 holds 4 mails" 0 $MAILBOX wait referent2 --count 4 --timeout 5
-[ "$(count holder)" = 1 ] && t_ok "no answer to the holder's replies" || t_not_ok "no answer to the holder's replies" "$(count holder) mails"
+t_run "the referent gets the Outlook reply" 0 mb_wait_new referent2 --body "une dizaine de familles" --timeout 20
+t_run "the referent gets the untagged reply" 0 mb_wait_new referent2 --body "la toiture a" --timeout 20
+mb_settled
+n=$(mb_count_new referent2)
+[ "$n" = 3 ] && t_ok "referent2 got exactly the 3 replies" || t_not_ok "referent2 got exactly the 3 replies" "$n mails"
+n=$(mb_count_new holder)
+[ "$n" = 0 ] && t_ok "no answer to the holder's replies" || t_not_ok "no answer to the holder's replies" "$n mails"
 act=$(sql "SELECT last_activity_at - created_at FROM cases WHERE ref = 'CDP-2026-0001'")
 [ "$act" = 9000 ] && t_ok "replies reset the inactivity clock" || t_not_ok "replies reset the inactivity clock" "$act"
 
@@ -108,9 +115,8 @@ t_grep "bounce recorded" "$T/out" "bounce"
 act=$(sql "SELECT last_activity_at - created_at FROM cases WHERE ref = 'CDP-2026-0001'")
 [ "$act" = 9000 ] && t_ok "automatic mail is not activity" || t_not_ok "automatic mail is not activity" "$act"
 t_sql "nothing sent back to the out-of-office" 1 "SELECT count(*) FROM outbox WHERE person_id = $(of_holder holder)"
-t_run "failing address" 0 sql "SELECT failing_since IS NOT NULL, last_bounce_status FROM persons WHERE email = 'holder@$MS_DOMAIN'"
-t_grep "holder's address flagged as failing" "$T/out" "1|5.1.1"
-t_run "the referent is told of the bounce" 0 $MAILBOX wait referent2 --subject "Adresse injoignable : holder@$MS_DOMAIN" --timeout 20
+t_sql "holder's address flagged as failing" "1|5.1.1" "SELECT failing_since IS NOT NULL, last_bounce_status FROM persons WHERE email = 'holder@$MS_DOMAIN'"
+t_run "the referent is told of the bounce" 0 mb_wait_new referent2 --subject "Adresse injoignable : holder@$MS_DOMAIN" --timeout 20
 flags=$(sql "SELECT flags & 8 FROM cases WHERE ref = 'CDP-2026-0001'")
 [ "$flags" = 8 ] && t_ok "case flagged for the digest" || t_not_ok "case flagged for the digest" "$flags"
 
@@ -121,7 +127,7 @@ t_run "holder starts a new thread" 0 $MAILBOX deliver coupdepouce "$T/mail.eml"
 poll "poll: the new thread" "2026-11-30 14:00"
 t_grep "a second case" "$T/poll.log" "CDP-2026-0002: new request case"
 t_sql "a mail from the holder clears the failing flag" 1 "SELECT failing_since IS NULL FROM persons WHERE email = 'holder@$MS_DOMAIN'"
-t_run "referent of the open case is told, in the new case's thread" 0 $MAILBOX wait referent2 --subject "^Doublon possible d'un dossier que vous suivez \\[CDP-2026-0002\\]$" --timeout 20
+t_run "referent of the open case is told, in the new case's thread" 0 mb_wait_new referent2 --subject "^Doublon possible d'un dossier que vous suivez \\[CDP-2026-0002\\]$" --timeout 20
 t_sql "no second ack the same day" 1 "SELECT count(*) FROM outbox WHERE template = 'ack' AND person_id = $(of_holder holder)"
 
 # --- 5. Flood: 50 mails from one address in a minute --------------------------
@@ -141,12 +147,13 @@ t_run "50 mails from holder2" 0 $MAILBOX deliver coupdepouce "$T/flood"/*.eml
 poll "poll: the flood" "2026-11-30 15:01"
 t_sql "50 cases" 50 "SELECT count(*) FROM cases c WHERE c.holder_id = $(of_holder holder2)"
 t_sql "one ack queued" 1 "SELECT count(*) FROM outbox WHERE template = 'ack' AND person_id = $(of_holder holder2)"
-t_run "holder2 gets the ack" 0 $MAILBOX wait holder2 --subject "CDP-2026-0003" --timeout 20
+t_run "holder2 gets the ack" 0 mb_wait_new holder2 --subject "CDP-2026-0003" --timeout 20
+mb_settled
 [ "$(count holder2)" = 1 ] && t_ok "one ack in holder2's mailbox" || t_not_ok "one ack in holder2's mailbox" "$(count holder2)"
 t_sql "one duplicate notice per case and day" 2 "SELECT count(*) FROM outbox WHERE template = 'duplicate_notice'"
 n=$(sql "SELECT count(*) FROM cases WHERE flags & 1")
 [ "$n" -gt 0 ] && t_ok "referents full: cases go to the coordinators, flagged" || t_not_ok "referents full: cases go to the coordinators, flagged" "$n"
-t_run "the coordinator gets unassigned cases" 0 $MAILBOX wait coordinator --body "Aucune personne r" --timeout 20
+t_run "the coordinator gets unassigned cases" 0 mb_wait_new coordinator --body "Aucune personne r" --timeout 20
 
 # --- 6. case show ------------------------------------------------------------
 t_run "case show --json" 0 "$CDP" -c "$CONF" case show CDP-2026-0001 --json

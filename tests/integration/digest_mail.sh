@@ -69,7 +69,7 @@ poll "poll again the same week" "2027-04-01 12:00"
 t_nogrep "nothing sent twice" "$T/poll.log" "digest"
 poll "poll: Monday 5 April, nothing new" "2027-04-05 08:00"
 t_grep "nothing to report" "$T/poll.log" "digest: nothing to report"
-sleep 1
+mb_settled
 t_sql "two digests per coordinator in all" 4 \
     "SELECT count(*) FROM outbox WHERE template = 'digest'"
 [ "$(count coordinator)" = 2 ] && t_ok "the coordinator got exactly two mails" ||
@@ -89,7 +89,7 @@ t_sql "matched to the coordinator by the token, no case" \
     "coordinator@$D|token|" \
     "SELECT p.email, m.matched_by, m.case_id FROM messages m JOIN persons p ON p.id = m.person_id WHERE m.subject LIKE 'Re: Synth%'"
 t_sql "no new case" 2 "SELECT count(*) FROM cases"
-sleep 1
+mb_settled
 [ "$(count coordinator)" = 2 ] && t_ok "no answer to the reply" ||
     t_not_ok "no answer to the reply" "$($MAILBOX list coordinator)"
 t_done

@@ -20,6 +20,9 @@ EOF2
 sed -i "s/^coordinators = .*/&\nauthserv_id = mx.cdp.test/" "$CONF"
 printf '[timers]\nreferent_reminder = 300\nreferent_flag = 365\n' >>"$CONF"
 . "$TOP/tests/timer_lib.sh"
+# Each poll marks the referent's mailbox: a wait after it only sees what
+# this poll sent, not the notice of an earlier refusal.
+MB_USERS="referent"
 REFUSED="Commandes non exécutées : message non authentifié [CDP-2026-0001]"
 
 # forged ORIGINAL AR BODY [FROM]: a reply to ORIGINAL "from" the referent
@@ -46,14 +49,15 @@ is "the refusal is on the timeline, with why" \
     "authentication failed"
 is "the mail itself is on the case" \
     "$(sql "SELECT count(*) FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.ref = 'CDP-2026-0001' AND m.direction = 'in' AND m.subject LIKE 'Re:%'")" 1
-t_run "the sender's address is told why" 0 $MAILBOX wait referent --subject "$(rx "$REFUSED")" --timeout 20
+t_run "the sender's address is told why" 0 mb_wait_new referent --subject "$(rx "$REFUSED")" --timeout 20
 cp "$T/out" "$T/refused.eml"
 text "$T/refused.eml"
 t_grep "  that its server did not authenticate it" "$T/refused.eml.txt" "authentifié par la messagerie de votre adresse."
 NB=$(printf '\302\240')
 t_grep "  with the line not run" "$T/refused.eml.txt" "  «${NB}ELIGIBLE${NB}»"
+mb_settled
 is "no transcript besides" "$(n referent "Suite donnée à vos commandes [CDP-2026-0001]")" 0
-t_run "the referent is told as for any unverified sender" 0 $MAILBOX wait referent --subject "CDP-2026-0001" --body "pas exécutées" --timeout 20
+t_run "the referent is told as for any unverified sender" 0 mb_wait_new referent --subject "CDP-2026-0001" --body "pas exécutées" --timeout 20
 is "the case is flagged" "$(sql "SELECT flags & 16 FROM cases WHERE ref = 'CDP-2026-0001'")" 16
 
 # The same reply, vouched for by our server: it runs.

@@ -16,7 +16,10 @@ volunteer2@$D,Victor Deux,volunteer,alimentation,
 EOF
 # No daily retention job: this test counts every job a poll runs.
 echo "keep_raw_days = 0" >>"$CONF"
-poll() {	# NAME TIME
+# poll NAME TIME: marks the mailboxes first, so that a wait after it only
+# sees what this poll sent (a reminder, not the invitation before it).
+poll() {
+	mb_mark holder referent volunteer1 volunteer2
 	t_run "$1" 0 "$CDP" -c "$CONF" --now "$2" poll
 	cp "$T/err" "$T/poll.log"
 }
@@ -49,15 +52,15 @@ t_nogrep "none before working hours" "$T/poll.log" "due timer"
 poll "poll: Monday 08:00" "2026-12-07 08:00"
 # The reminder, and the weekly digest planned at the first poll.
 t_grep "the reminder ran" "$T/poll.log" "ran 2 due timer(s)"
-t_run "volunteer1 is reminded" 0 $MAILBOX wait volunteer1 --subject "^Rappel" --timeout 20
+t_run "volunteer1 is reminded" 0 mb_wait_new volunteer1 --subject "^Rappel : accepteriez-vous d'accompagner une initiative \\? \\[CDP-2026-0001\\]\$" --timeout 20
 poll "poll again the same day" "2026-12-07 12:00"
 t_nogrep "the reminder is not sent twice" "$T/poll.log" "due timer"
 poll "poll: 10 days later" "2026-12-10 11:30"
 t_grep "the expiry ran" "$T/poll.log" "invitation of volunteer1@$D expired"
-t_run "the referent is told" 0 $MAILBOX wait referent --subject "^Invitation sans r" --timeout 20
+t_run "the referent is told" 0 mb_wait_new referent --subject "^Invitation sans réponse : Valérie Un \\[CDP-2026-0001\\]\$" --timeout 20
 n=$(sql "SELECT p.email || ':' || m.status FROM case_members m JOIN persons p ON p.id = m.person_id WHERE m.role = 'volunteer' ORDER BY p.email" | tr '\n' ' ')
 [ "$n" = "volunteer1@$D:expired volunteer2@$D:accepted " ] && t_ok "statuses" || t_not_ok "statuses" "$n"
-sleep 1
+mb_settled
 [ "$(count volunteer1)" = 2 ] && t_ok "volunteer1: invitation and one reminder" || t_not_ok "volunteer1: invitation and one reminder" "$(count volunteer1)"
 [ "$(count volunteer2)" = 2 ] && t_ok "volunteer2: invitation and transcript, no reminder" || t_not_ok "volunteer2: invitation and transcript, no reminder" "$($MAILBOX list volunteer2)"
 t_sql "no invitation job left" 0 "SELECT count(*) FROM jobs WHERE done_at IS NULL AND kind LIKE 'invitation%'"
@@ -69,11 +72,11 @@ answer referent "$T/assignment.eml" "INTERLOCUTEUR volunteer2@$D
 RENCONTRE 20/12/2026 18h30 à la mairie"
 $MAILBOX wait coupdepouce --timeout 20 >/dev/null
 poll "poll: contact and meeting" "2026-12-10 12:00"
-t_run "holder invited to the meeting" 0 $MAILBOX wait holder --body "20/12/2026" --timeout 20
+t_run "holder invited to the meeting" 0 mb_wait_new holder --body "20/12/2026" --timeout 20
 answer referent "$T/assignment.eml" "ABANDON le porteur a déménagé"
 $MAILBOX wait coupdepouce --timeout 20 >/dev/null
 poll "poll: ABANDON" "2026-12-11 09:00"
 t_sql "the meeting is cancelled with the case" cancelled "SELECT state FROM meetings"
-t_run "the holder's calendar gets the cancellation" 0 $MAILBOX wait holder --subject "nnul" --timeout 20
+t_run "the holder's calendar gets the cancellation" 0 mb_wait_new holder --subject "nnul" --timeout 20
 t_grep "an iMIP CANCEL" "$T/out" "method=CANCEL"
 t_done

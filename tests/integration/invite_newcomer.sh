@@ -28,11 +28,17 @@ volunteer1@$D,Valérie Un,volunteer,alimentation,
 busy@$D,Bruno Occupé,volunteer,alimentation,
 EOF
 NB=$(printf '\302\240')		# the non-breaking space before ':' and ';'
-poll() { cdp_poll "$@"; }		# NAME TIME
+# poll NAME TIME: marks the mailboxes, then polls: a wait after it only
+# sees what this poll sent, not the transcript of an earlier INVITER.
+poll() {
+	mb_mark referent volunteer1 newcomer newcomer2 newcomer3
+	cdp_poll "$@"
+}
 answer() { cdp_answer "$@"; }		# USER ORIGINAL BODY
-# got NAME USER SUBJECT_RE FILE [BODY_RE]: waits for that mail into FILE.
+# got NAME USER SUBJECT_RE FILE [BODY_RE]: waits for that mail, sent since
+# the last poll, into FILE.
 got() {
-	if $MAILBOX wait "$2" --subject "$3" ${5:+--body "$5"} --timeout 20 \
+	if mb_wait_new "$2" --subject "$3" ${5:+--body "$5"} --timeout 20 \
 	    >"$4" 2>"$T/got.err"
 	then t_ok "$1"; else t_not_ok "$1" "$(cat "$T/got.err")"; fi
 }
@@ -126,11 +132,11 @@ t_grep "the welcome names their themes" "$T/welcome.txt" \
     "Vos centres d'intérêt, tels que le réseau les a notés${NB}: Alimentation."
 t_grep "and their commune" "$T/welcome.txt" "Où vous pouvez aider${NB}: Ambert."
 t_run "the referent told of the three answers" 0 \
-    $MAILBOX wait referent --subject "newcomer@$D accepte" --timeout 20
+    mb_wait_new referent --subject "newcomer@$D accepte" --timeout 20
 body "$T/out" >"$T/answer_new.txt"
 t_grep "the referent told the newcomer joined the pool" "$T/answer_new.txt" \
     "fait désormais partie des personnes"
-sleep 1
+mb_settled
 [ "$(count newcomer2)" = 2 ] && t_ok "newcomer2: the invitation and the transcript, no welcome" ||
     t_not_ok "newcomer2: the invitation and the transcript, no welcome" "$($MAILBOX list newcomer2)"
 
@@ -177,7 +183,7 @@ t_sql "one reminder, to them alone" "newcomer3@$D" \
 poll "poll: ten days later" "2026-12-10 12:00"
 t_sql "the invitation lapsed" expired \
     "SELECT m.status FROM case_members m JOIN persons p ON p.id = m.person_id WHERE p.email = 'newcomer3@$D'"
-t_run "the referent is told" 0 $MAILBOX wait referent \
+t_run "the referent is told" 0 mb_wait_new referent \
     --subject "newcomer3@$D" --body "newcomer3@$D" --timeout 20
 t_sql "the silent newcomer is not in the pool" 0 \
     "SELECT count(*) FROM person_roles r JOIN persons p ON p.id = r.person_id WHERE p.email = 'newcomer3@$D'"

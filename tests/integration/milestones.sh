@@ -20,16 +20,22 @@ referent@$D,Romane Référente,referent,alimentation,Ambert
 volunteer1@$D,Valérie Un,volunteer,alimentation,
 EOF
 NB=$(printf '\302\240')		# the non-breaking space before ':' and '?'
-poll() { cdp_poll "$@"; }		# NAME TIME
+# poll NAME TIME: marks the mailboxes, then polls: a wait after it only
+# sees what this poll sent, not an earlier reminder or transcript.
+poll() {
+	mb_mark holder referent volunteer1
+	cdp_poll "$@"
+}
 answer() { cdp_answer "$@"; }		# USER ORIGINAL BODY
-# got NAME USER SUBJECT_RE FILE: waits for that mail, keeps it in FILE.
+# got NAME USER SUBJECT_RE FILE: waits for that mail, sent since the last
+# poll, keeps it in FILE.
 got() {
-	if $MAILBOX wait "$2" --subject "$3" --timeout 20 >"$4" 2>"$T/got.err"
+	if mb_wait_new "$2" --subject "$3" --timeout 20 >"$4" 2>"$T/got.err"
 	then t_ok "$1"; else t_not_ok "$1" "$(cat "$T/got.err")"; fi
 }
 # transcript NAME USER BODY_RE FILE: waits for that answer to commands.
 transcript() {
-	if $MAILBOX wait "$2" --subject "^Suite donnée à vos commandes" --body "$3" --timeout 20 >"$4" 2>"$T/got.err"
+	if mb_wait_new "$2" --subject "^Suite donnée à vos commandes" --body "$3" --timeout 20 >"$4" 2>"$T/got.err"
 	then t_ok "$1"; else t_not_ok "$1" "$(cat "$T/got.err")"; fi
 }
 body() { mail_text "$1"; }		# FILE: its decoded text

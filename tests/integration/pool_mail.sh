@@ -32,9 +32,13 @@ EOF2
 sed -i "s/^coordinators = .*/&\nauthserv_id = mx.pool.test/" "$CONF"
 printf '[timers]\nreferent_reminder = 300\nreferent_flag = 365\n' >>"$CONF"
 . "$TOP/tests/timer_lib.sh"
-# got USER SUBJECT_RE [BODY_RE]: waits for the mail, keeps it in $T/got.eml
+# Each poll marks these mailboxes: `got` after it only sees what it sent,
+# not the transcript of an earlier command.
+MB_USERS="referent coordinator volunteer9 newcomer"
+# got USER SUBJECT_RE [BODY_RE]: waits for the mail sent since the last
+# poll, keeps it in $T/got.eml
 got() {
-	$MAILBOX wait "$1" --subject "$2" ${3:+--body "$3"} --timeout 20 >"$T/got.eml" 2>"$T/got.err" &&
+	mb_wait_new "$1" --subject "$2" ${3:+--body "$3"} --timeout 20 >"$T/got.eml" 2>"$T/got.err" &&
 	    t_ok "$1 gets: $2${3:+ / $3}" || t_not_ok "$1 gets: $2" "$(cat "$T/got.err")"
 }
 # The daemon moves what it fetched out of the inbox: any mail there is new.
@@ -247,8 +251,8 @@ t_sql "the newcomer is in the pool, charter signed, with the case's themes" \
     "SELECT (SELECT group_concat(role) FROM person_roles WHERE person_id = p.id), p.charter_signed_at IS NOT NULL, p.themes = c.themes FROM persons p, cases c WHERE p.email = 'newcomer@$D' AND c.ref = 'CDP-2027-0001'"
 got newcomer "^Bienvenue parmi les personnes ressources du réseau \[CDP-2027-0001\]$"
 # The welcome answers the newcomer's OUI: no transcript besides it (both
-# would leave in the same pass, so the welcome's arrival is the moment).
-sleep 1
+# would leave in the same pass; once Postfix is done, both would be in).
+mb_settled
 is "the welcome is the only answer to the newcomer" \
     "0" "$(n newcomer "Suite donnée à vos commandes [CDP-2027-0001]")"
 t_sql "the volunteer added by mail keeps their own themes" '["eau","biodiversite"]' \

@@ -122,7 +122,7 @@ poll "poll: referent2 decides" "2026-12-28 09:00"
 t_sql "0001 is forming" forming "SELECT state FROM cases WHERE id = 1"
 poll "poll: after the flag would have been due" "2027-01-04 10:00"
 is "no flag once decided" "$(ran decision%)" 0
-sleep 1
+mb_settled
 is "referent: one reminder, for 0001" "$(n referent "$R1")" 1
 is "referent: none for the decided 0002" "$(n referent "$R2")" 0
 is "referent: none for the transferred 0003" "$(n referent "$R3")" 0

@@ -25,6 +25,9 @@ referent@$D,Romane Référente,referent,alimentation,Ambert
 volunteer1@$D,Valérie Un,volunteer,alimentation,
 EOF
 . "$TOP/tests/timer_lib.sh"
+# Each poll marks these mailboxes: a follow-up waited for after it is the
+# one this poll sent, not the first one of the same case.
+MB_USERS="volunteer1 referent"
 inactive() { sql "SELECT group_concat(ref || ':' || (flags & 4), ' ') FROM cases"; }
 F1="Des nouvelles de l'accompagnement ? [CDP-2026-0001]"
 F2="Des nouvelles de l'accompagnement ? [CDP-2026-0002]"
@@ -100,7 +103,7 @@ poll "poll: 29/04 10:00, 90 days" "2027-04-29 10:00"
 t_grep "0001 and 0003 flagged" "$T/poll.log" "CDP-2026-0003: no activity for"
 is "0001 and 0003 are flagged, not 0002 which had news" "$(inactive)" "CDP-2026-0001:4 CDP-2026-0002:0 CDP-2026-0003:4 CDP-2026-0004:0 CDP-2026-0005:0"
 poll "poll: 30/04 10:00, 45 days after the referent's answer" "2027-04-30 10:00"
-t_run "the referent is asked again about 0002" 0 $MAILBOX wait referent --subject "$(rx "$F2")" --count 2 --timeout 20
+t_run "the referent is asked again about 0002" 0 mb_wait_new referent --subject "$(rx "$F2")" --timeout 20
 
 answer volunteer1 "$T/f1.eml" "Tout va bien, la première rencontre a eu lieu."
 $MAILBOX wait coupdepouce --timeout 20 >/dev/null
@@ -111,12 +114,12 @@ poll "poll: Sunday 13/06" "2027-06-13 10:00"
 is "nothing on a Sunday" "$(ran inactivity%)" 0
 poll "poll: Monday 14/06 08:00" "2027-06-14 08:00"
 is "the watch jobs of 0001, 0003 and 0004 run" "$(ran inactivity%)" 3
-sleep 1
+mb_settled
 is "0001: not asked again before 45 days after the answer" "$(n volunteer1 "$F1")" 1
 is "0003: flagged and still silent, not asked again" "$(n referent "$F3")" 1
 poll "poll: 17/06 10:00, 45 days after volunteer1's answer" "2027-06-17 10:00"
-t_run "volunteer1 is asked again about 0001" 0 $MAILBOX wait volunteer1 --subject "$(rx "$F1")" --count 2 --timeout 20
-sleep 1
+t_run "volunteer1 is asked again about 0001" 0 mb_wait_new volunteer1 --subject "$(rx "$F1")" --timeout 20
+mb_settled
 is "volunteer1: two follow-ups of 0001" "$(n volunteer1 "$F1")" 2
 is "referent: none of 0001 (it has a contact)" "$(n referent "$F1")" 0
 is "referent: two of 0002" "$(n referent "$F2")" 2

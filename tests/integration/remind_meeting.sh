@@ -25,6 +25,9 @@ referent@$D,Romane Référente,referent,alimentation,Ambert
 volunteer1@$D,Valérie Un,volunteer,alimentation,
 EOF
 . "$TOP/tests/timer_lib.sh"
+# Each poll marks these mailboxes: a reminder waited for after it is the
+# one this poll sent, not the J-7 before it.
+MB_USERS="holder holder2 volunteer1 referent other"
 # ical FILE: METHOD, UID and SEQUENCE of the calendar part of a mail
 ical() {
 	/usr/bin/python3 - "$1" <<'PY'
@@ -94,15 +97,15 @@ poll "poll: Monday 07/12 08:00" "2026-12-07 08:00"
 is "0003's J-7 and the two old J-7s run" "$(ran meeting%)" 3
 t_grep "0002's old J-7: moved" "$T/poll.log" "CDP-2026-0002: reminder of meeting cdp-meeting-CDP-2026-0002-"
 t_grep "0004's J-7: cancelled" "$T/poll.log" "CDP-2026-0004: reminder of meeting $M4 skipped: it was cancelled"
-t_run "other is reminded of 14/12 07h30" 0 $MAILBOX wait other --subject "$(rx "$R3")" --timeout 20
+t_run "other is reminded of 14/12 07h30" 0 mb_wait_new other --subject "$(rx "$R3")" --timeout 20
 poll "poll: 18:29, before 0001's J-7" "2026-12-07 18:29"
 is "not before it is due" "$(ran meeting%)" 0
 poll "poll: 18:30, 0001's J-7" "2026-12-07 18:30"
 is "0001's J-7 runs" "$(ran meeting%)" 1
-t_run "holder is reminded" 0 $MAILBOX wait holder --subject "$(rx "$R1")" --timeout 20
+t_run "holder is reminded" 0 mb_wait_new holder --subject "$(rx "$R1")" --timeout 20
 cp "$T/out" "$T/reminder1.eml"
-t_run "volunteer1 is reminded" 0 $MAILBOX wait volunteer1 --subject "$(rx "$R1")" --timeout 20
-t_run "the referent is reminded" 0 $MAILBOX wait referent --subject "$(rx "$R1")" --timeout 20
+t_run "volunteer1 is reminded" 0 mb_wait_new volunteer1 --subject "$(rx "$R1")" --timeout 20
+t_run "the referent is reminded" 0 mb_wait_new referent --subject "$(rx "$R1")" --timeout 20
 cp "$T/out" "$T/reminder1r.eml"
 is "the reminder carries the invitation: same UID and SEQUENCE, REQUEST" \
     "$(ical "$T/reminder1.eml")" "$(ical "$T/invitation1.eml")"
@@ -122,20 +125,20 @@ poll "poll: Monday 14/12 08:00" "2026-12-14 08:00"
 is "0001's and 0003's J-1 and the old J-1s come due" "$(ran meeting%)" 4
 t_grep "0003 has begun: no J-1" "$T/poll.log" "CDP-2026-0003: reminder of meeting"
 t_grep "0004's J-1: cancelled" "$T/poll.log" "CDP-2026-0004: reminder of meeting $M4 skipped: it was cancelled"
-t_run "holder gets the J-1 reminder" 0 $MAILBOX wait holder --subject "$(rx "$R1")" --count 2 --timeout 20
-t_run "volunteer1 gets it too" 0 $MAILBOX wait volunteer1 --subject "$(rx "$R1")" --count 2 --timeout 20
+t_run "holder gets the J-1 reminder" 0 mb_wait_new holder --subject "$(rx "$R1")" --timeout 20
+t_run "volunteer1 gets it too" 0 mb_wait_new volunteer1 --subject "$(rx "$R1")" --timeout 20
 
 # A week without polling: 0002's J-7 (14/12 10:00) and J-1 (Sunday 20/12,
 # held to Monday) are both due; only the latest goes.
 poll "poll: catch-up on Monday 21/12 08:00" "2026-12-21 08:00"
-t_run "holder2 is reminded of the new date" 0 $MAILBOX wait holder2 --subject "$(rx "$R2")" --timeout 20
+t_run "holder2 is reminded of the new date" 0 mb_wait_new holder2 --subject "$(rx "$R2")" --timeout 20
 cp "$T/out" "$T/reminder2.eml"
 is "0002's reminder: the update's UID and SEQUENCE" \
     "$(ical "$T/reminder2.eml")" "$(ical "$T/update2.eml")"
 t_grep "the moved meeting is at SEQUENCE 1" "$T/reminder2.eml" "SEQUENCE:1"
 poll "poll again" "2026-12-21 09:00"
 is "nothing left to run" "$(ran meeting%)" 0
-sleep 1
+mb_settled
 is "holder: J-7 and J-1, once each" "$(n holder "$R1")" 2
 is "volunteer1: the same" "$(n volunteer1 "$R1")" 2
 is "referent: two for 0001" "$(n referent "$R1")" 2

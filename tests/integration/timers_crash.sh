@@ -64,7 +64,7 @@ while [ $i -le $N ]; do
 	$MAILBOX wait volunteer$i --count 2 --timeout 20 >/dev/null
 	i=$((i + 1))
 done
-sleep 1
+mb_settled
 bad=""
 i=1
 while [ $i -le $N ]; do

@@ -15,14 +15,22 @@ A USER is a local part ("holder") or a full address; its password is the
 local part.  Regular expressions are Python's (re.search); use (?i) etc.
 
   send --as USER [--smtp submission|plain] [--to ADDR ...] FILE|-
-  list USER [--folder F] [--dates]  UID<TAB>From<TAB>Subject per message;
+  list USER [--folder F] [--after UID] [--dates]
+                                    UID<TAB>From<TAB>Subject per message;
                                     --dates: local Date<TAB>Subject
   fetch USER UID [--folder F]       the raw message
-  count USER [--folder F]
-  wait USER [--folder F] [--subject RE] [--from RE] [--body RE] [--count N]
-       [--timeout S]                the raw first match, exit 1 on timeout
+  count USER [--folder F] [--after UID]
+  mark USER... [--folder F]         per USER, one line: the baseline UID, the
+                                    last UID the folder has given (0 if none)
+  wait USER [--folder F] [--after UID] [--subject RE] [--from RE] [--body RE]
+       [--count N] [--timeout S]    the raw first match, exit 1 on timeout
+  settle [--timeout S]              returns once Postfix's queue is empty
   folders USER
   deliver USER FILE|-               straight into the user's Maildir/new
+
+--after UID: only the messages whose UID is above UID count, so that a wait
+for "the next acknowledgement" cannot be met by an older one; take UID with
+`mark` before the action that sends the mail.
 """
 
 import argparse
@@ -166,11 +174,26 @@ def examine(imap, folder):
     return imap.response("UIDVALIDITY")[1][0]
 
 
-def search_uids(imap):
+def search_uids(imap, after=0):
     typ, data = imap.uid("SEARCH", "ALL")
     if typ != "OK":
         raise Fail("UID SEARCH failed: %s" % data)
-    return [int(u) for u in data[0].split()]
+    return [u for u in map(int, data[0].split()) if u > after]
+
+
+def last_uid(imap, folder):
+    """The baseline of FOLDER: UIDNEXT - 1, so that a mail already moved
+    out of the folder cannot lower it (0 when the folder does not exist)."""
+    if examine(imap, folder) is None:
+        return 0
+    nxt = imap.response("UIDNEXT")[1][0]
+    if nxt is None:
+        typ, data = imap.status(quote(folder), "(UIDNEXT)")
+        m = re.search(rb"UIDNEXT (\d+)", data[0] or b"") if typ == "OK" else None
+        if not m:
+            raise Fail("no UIDNEXT for %s" % folder)
+        nxt = m.group(1)
+    return int(nxt) - 1
 
 
 def fetch_raw(imap, uids):
@@ -252,7 +275,7 @@ def local_date(msg):
 def cmd_list(env, args):
     imap = open_folder(env, args.user, args.folder)
     try:
-        raw = fetch_raw(imap, search_uids(imap))
+        raw = fetch_raw(imap, search_uids(imap, args.after))
     finally:
         imap.logout()
     msgs = {uid: parse(data) for uid, data in raw.items()}
@@ -267,9 +290,46 @@ def cmd_list(env, args):
 def cmd_count(env, args):
     imap = open_folder(env, args.user, args.folder)
     try:
-        print(len(search_uids(imap)))
+        print(len(search_uids(imap, args.after)))
     finally:
         imap.logout()
+
+
+def cmd_mark(env, args):
+    for user in args.user:
+        imap = imap_login(env, user)
+        try:
+            print(last_uid(imap, args.folder))
+        finally:
+            imap.logout()
+
+
+def queue_files(root):
+    """Messages in Postfix's queue under ROOT (hashed subfolders included)."""
+    n = 0
+    for sub in ("maildrop", "incoming", "active", "deferred", "hold"):
+        for _, _, files in os.walk(os.path.join(root, sub)):
+            n += len(files)
+    return n
+
+
+def cmd_settle(env, args):
+    # Postfix writes a mail into its queue before it answers 250 and removes
+    # it once the LMTP server has stored it: an empty queue means that what
+    # was sent before is in the mailboxes, so an absence check can follow.
+    path = os.path.join(env["MS_DIR"], "run.path")
+    run = open(path).read().strip() if os.path.exists(path) else os.path.join(env["MS_DIR"], "run")
+    queue = os.path.join(run, "queue")
+    if not os.path.isdir(queue):
+        raise Fail("no Postfix queue at %s" % queue)
+    deadline = time.monotonic() + args.timeout
+    while True:
+        n = queue_files(queue)
+        if n == 0:
+            return
+        if time.monotonic() >= deadline:
+            raise Fail("timeout after %gs: %d message(s) still in the Postfix queue" % (args.timeout, n))
+        time.sleep(POLL_SECONDS)
 
 
 def cmd_fetch(env, args):
@@ -314,7 +374,7 @@ def cmd_wait(env, args):
         while True:
             # A new SELECT each round: that is how the session sees new mail.
             v = examine(imap, args.folder)
-            uids = search_uids(imap) if v is not None else []
+            uids = search_uids(imap, args.after) if v is not None else []
             if v != validity:
                 cache, raws, validity = {}, {}, v
             new = [u for u in uids if u not in cache]
@@ -334,13 +394,15 @@ def cmd_wait(env, args):
     wanted = ", ".join("%s~/%s/" % (k, getattr(args, a)) for k, a in
                        (("subject", "subject"), ("from", "from_"), ("body", "body"))
                        if getattr(args, a))
-    lines = ["timeout after %gs: %d of %d wanted message(s)%s in %s of %s" % (
+    newer = " newer than UID %d" % args.after if args.after else ""
+    lines = ["timeout after %gs: %d of %d wanted message(s)%s%s in %s of %s" % (
         args.timeout, len(hits), args.count, " with " + wanted if wanted else "",
-        args.folder, address(env, args.user))]
+        newer, args.folder, address(env, args.user))]
     if validity is None:
         lines.append("  (the folder does not exist)")
     else:
-        lines.append("  the folder holds %d message(s)%s" % (len(present), ":" if present else ""))
+        lines.append("  the folder holds %d message(s)%s%s" % (
+            len(present), newer, ":" if present else ""))
         lines += ["  " + line for line in mailbox_lines(present)]
     raise Fail("\n".join(lines))
 
@@ -392,12 +454,23 @@ def main():
         if name == "list":
             p.add_argument("--dates", action="store_true",
                            help="print DATE<TAB>Subject, the Date header in local time (TZ)")
+        if name != "fetch":
+            p.add_argument("--after", type=int, default=0, metavar="UID",
+                           help="only messages whose UID is above UID (see mark)")
         if name == "wait":
             p.add_argument("--subject")
             p.add_argument("--from", dest="from_")
             p.add_argument("--body")
             p.add_argument("--count", type=int, default=1)
             p.add_argument("--timeout", type=float, default=20)
+
+    p = sub.add_parser("mark", parents=[common],
+                       help="print each USER's baseline UID for --after")
+    p.add_argument("user", nargs="+")
+    p.add_argument("--folder", default="INBOX")
+    p = sub.add_parser("settle", parents=[common],
+                       help="wait until Postfix's queue is empty")
+    p.add_argument("--timeout", type=float, default=20)
 
     sub.add_parser("folders", parents=[common]).add_argument("user")
     p = sub.add_parser("deliver", parents=[common], help="write messages into the user's Maildir/new")

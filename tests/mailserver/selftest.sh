@@ -95,6 +95,55 @@ deliver_then_list() {
     [ "$($MAILBOX count volunteer1)" = 1 ]
 }
 
+# The baseline: an older mail that matches must not meet a wait --after.
+baseline_hides_older_mail() {
+    local mark out
+    printf 'From: other@example.org\nTo: holder2@example.org\nSubject: suivi %s\nMessage-ID: <a-%s@example.org>\n\nA\n' \
+        "$TOKEN" "$TOKEN" > "$DIR/a.eml"
+    printf 'From: other@example.org\nTo: holder2@example.org\nSubject: suivi %s\nMessage-ID: <b-%s@example.org>\n\nB\n' \
+        "$TOKEN" "$TOKEN" > "$DIR/b.eml"
+    mark=$($MAILBOX mark holder2) || return 1
+    [ "$mark" = 0 ] || { echo "mark of an empty INBOX: $mark, want 0"; return 1; }
+    $MAILBOX deliver holder2 "$DIR/a.eml" || return 1
+    $MAILBOX wait holder2 --after 0 --subject "^suivi $TOKEN\$" --timeout 5 > /dev/null || return 1
+    mark=$($MAILBOX mark holder2) || return 1
+    [ "$mark" = 1 ] || { echo "mark after one mail: $mark, want 1"; return 1; }
+    if out=$($MAILBOX wait holder2 --after "$mark" --subject "^suivi $TOKEN\$" --timeout 1 2>&1); then
+        echo "the older mail A met the wait:"
+        echo "$out"
+        return 1
+    fi
+    echo "$out"
+    [ "$(echo "$out" | head -n 1)" = "mailbox.py wait: timeout after 1s: 0 of 1 wanted message(s) with subject~/^suivi $TOKEN\$/ newer than UID 1 in INBOX of holder2@example.org" ] || return 1
+    [ "$($MAILBOX count holder2 --after "$mark")" = 0 ] || return 1
+    $MAILBOX deliver holder2 "$DIR/b.eml" || return 1
+    $MAILBOX wait holder2 --after "$mark" --subject "^suivi $TOKEN\$" --timeout 5 | tr -d '\r' > "$DIR/gotb.eml" || return 1
+    cmp "$DIR/b.eml" "$DIR/gotb.eml" || return 1
+    [ "$($MAILBOX count holder2)" = 2 ] && [ "$($MAILBOX count holder2 --after "$mark")" = 1 ] || return 1
+    [ "$($MAILBOX list holder2 --after "$mark")" = "$(printf '2\tother@example.org\tsuivi %s' "$TOKEN")" ] || return 1
+    [ "$($MAILBOX mark holder2 other)" = "$(printf '2\n0')" ]
+}
+
+# settle waits while Postfix holds a mail: with Dovecot stopped the mail
+# stays deferred and settle times out; once delivered, settle returns.
+settle_waits_for_the_queue() {
+    local out
+    "$MAILSERVER" stop-imap "$DIR" || return 1
+    printf 'From: other@example.org\nTo: referent2@example.org\nSubject: file %s\n\nhi\n' "$TOKEN" |
+        $MAILBOX send --as other --smtp plain - || return 1
+    if out=$($MAILBOX settle --timeout 2 2>&1); then
+        echo "settle returned with a mail in the queue"
+        "$MAILSERVER" start-imap "$DIR"
+        return 1
+    fi
+    echo "$out"
+    [ "$out" = "mailbox.py settle: timeout after 2s: 1 message(s) still in the Postfix queue" ] || return 1
+    "$MAILSERVER" start-imap "$DIR" || return 1
+    postqueue -c "$DIR/postfix" -f || return 1
+    $MAILBOX settle --timeout 20 &&
+    [ "$($MAILBOX count referent2)" = 1 ]
+}
+
 stops_cleanly() {
     local pids pid t
     pids="$(cat "$DIR/run/dovecot/master.pid") $(tr -d ' ' < "$DIR/run/queue/pid/master.pid")"
@@ -117,6 +166,8 @@ if [ $rc = 0 ]; then
     check "an unknown recipient is refused with 550" unknown_recipient_refused
     check "the plain loopback port delivers" plain_port_delivers
     check "deliver writes into the Maildir and list shows it" deliver_then_list
+    check "wait --after a mark ignores an older match and returns the new one" baseline_hides_older_mail
+    check "settle waits while Postfix holds a mail, returns once it is delivered" settle_waits_for_the_queue
     stop_ms='?'
     check "server stops" stops_cleanly
     echo "# start ${start_ms} ms, stop ${stop_ms} ms"
