@@ -434,8 +434,9 @@ meeting_schedule(struct cmd_ctx *x, const struct mailcmd *cmd,
 	if (t < cw->now) {
 		/* A meeting cannot be planned in the past: a typo in the
 		 * year or day, most likely; the detail shows what was
-		 * read. */
-		res->outcome = CMDOUT_BAD_DATE;
+		 * read, and the answer says the date is past rather than
+		 * not understood. */
+		res->outcome = CMDOUT_PAST_DATE;
 		return 0;
 	}
 

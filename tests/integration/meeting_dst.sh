@@ -55,6 +55,19 @@ t_sql "no reminder planned" 0 "SELECT count(*) FROM jobs WHERE kind = 'meeting_r
 t_sql "the case is still forming" "forming" "SELECT state FROM cases"
 is "the holder got no invitation" "$($MAILBOX list holder | cut -f3 | grep -c '^Rencontre')" 0
 
+# --- a date already past: said so, not "not understood" -----------------------
+B=$($MAILBOX mark referent)
+answer referent "$T/assign.eml" "RENCONTRE 15/02/2027 18h30 à la mairie"
+$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
+poll "poll: RENCONTRE on a past date" "2027-03-01 11:30"
+t_run "the referent gets a transcript" 0 $MAILBOX wait referent --after "$B" \
+    --subject "^Suite donnée à vos commandes \[$REF\]$" --timeout 20
+cp "$T/out" "$T/past.eml"
+text "$T/past.eml"
+t_grep "it says the date is past" "$T/past.eml.txt" \
+    "    -> cette date est déjà passée$NB: indiquez une date à venir."
+t_nogrep "not as a date not understood" "$T/past.eml.txt" "la date n'a pas été comprise"
+
 # --- fall back: 02:30 happens twice ------------------------------------------
 answer referent "$T/assign.eml" "RENCONTRE 31/10/2027 02h30 à la mairie"
 $MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
