@@ -1,5 +1,5 @@
 # run_locked_db.sh — `coupdepouce run` started while another process holds
-# an exclusive lock on the database for 12 s (beyond the 5 s busy
+# an exclusive lock on the database for 16 s (beyond the 5 s busy
 # timeout): it logs once that it waits, starts when the lock goes, and
 # then answers a delivered mail; `poll` in the same situation ends with
 # exit 1 and one clear line.
@@ -12,25 +12,27 @@ CONF="$T/cdp/coupdepouce.conf"
 DB="$T/cdp/coupdepouce.db"
 t_run "a first poll creates the database" 0 "$CDP" -c "$CONF" poll
 
-# The lock: BEGIN EXCLUSIVE with a write, held 12 s, then committed.
+# The lock: BEGIN EXCLUSIVE with a write, held 16 s, then committed.
 $PY - "$DB" "$T/locked" <<'PY' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN EXCLUSIVE")
 c.execute("UPDATE outbox SET status = status")
 open(sys.argv[2], "w").close()
-time.sleep(12)
+time.sleep(16)
 c.execute("COMMIT")
 PY
 lpid=$!
 _n=0; while [ ! -e "$T/locked" ] && [ $_n -lt 50 ]; do sleep 0.1; _n=$((_n + 1)); done
 
-"$CDP" -c "$CONF" run 2>"$T/run.log" &
-pid=$!
+# poll first, then run: the two also exclude each other (run_lock.sh), so
+# started together one of them would be refused by the other's lock file.
 t_run "poll on the locked database fails" 1 "$CDP" -c "$CONF" poll
 t_grep "with one clear line" "$T/err" \
     "coupdepouce: error: $DB: database locked by another process, try again later (outbox: recover: database is locked)"
-sleep 2	# run's first try has given up by now
+"$CDP" -c "$CONF" run 2>"$T/run.log" &
+pid=$!
+sleep 7	# run's first try (5 s busy timeout) has given up by now
 if kill -0 "$pid" 2>/dev/null; then t_ok "run waits instead of exiting"; else
 	t_not_ok "run waits instead of exiting" "$(cat "$T/run.log")"; fi
 wait "$lpid"
