@@ -226,7 +226,7 @@ test_refusals(struct fixture *fx)
 	exec_ok(fx->st, "UPDATE cases SET state = 'forming'");
 	is_int(run(fx, meeting_schedule, "RENCONTRE 14/03/2027 18h30",
 	    fx->referent, &res), 0, "RENCONTRE in the past: runs");
-	is_int(res.outcome, CMDOUT_BAD_DATE, "RENCONTRE in the past: bad "
+	is_int(res.outcome, CMDOUT_PAST_DATE, "RENCONTRE in the past: past "
 	    "date");
 	is_str(res.detail, "14/03/2027 18h30", "and shows the date read");
 	is_int(q_int(fx->st, "SELECT count(*) FROM meetings", 0) +
