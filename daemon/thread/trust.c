@@ -290,13 +290,14 @@ ar_aligned(const char *from, const char *d)
 	    from[fl - dl - 1] == '.' && ar_ieqn(from + fl - dl, dl, d, dl);
 }
 
+/* Which verdict r gives about the From domain: 0 when it speaks of another
+ * domain or of none (an unknown method, an unaligned one), 1 for DKIM or SPF
+ * with an aligned domain, 2 for DMARC of that very domain. */
 static int
-ar_vouches(const struct ar_result *r, const char *from)
+ar_about_from(const struct ar_result *r, const char *from)
 {
 	const char *hfrom;
 
-	if (!ar_ieq(r->result, "pass"))
-		return 0;
 	if (ar_ieq(r->method, "dkim"))
 		return ar_aligned(from, r->seen[AR_HEADER_D] ?
 		    r->props[AR_HEADER_D] : ar_domain_of(r->props[AR_HEADER_I]));
@@ -307,32 +308,24 @@ ar_vouches(const struct ar_result *r, const char *from)
 		/* DMARC did its own alignment: the domain it checked must be
 		 * the From domain itself. */
 		hfrom = ar_domain_of(r->props[AR_HEADER_FROM]);
-		return ar_valid_domain(hfrom) && ar_ieq(from, hfrom);
+		return ar_valid_domain(hfrom) && ar_ieq(from, hfrom) ? 2 : 0;
 	}
 	return 0;
 }
 
+static int
+ar_vouches(const struct ar_result *r, const char *from)
+{
+	return ar_ieq(r->result, "pass") && ar_about_from(r, from) != 0;
+}
+
 /* Does r say the From domain failed: dkim=fail for an aligned signing
  * domain, spf=fail for an aligned envelope domain, dmarc=fail for it?
- * Softfail, neutral and errors are no verdict. */
+ * Softfail, neutral and errors are no verdict.  2 for DMARC, 1 otherwise. */
 static int
 ar_fails(const struct ar_result *r, const char *from)
 {
-	const char *hfrom;
-
-	if (!ar_ieq(r->result, "fail"))
-		return 0;
-	if (ar_ieq(r->method, "dkim"))
-		return ar_aligned(from, r->seen[AR_HEADER_D] ?
-		    r->props[AR_HEADER_D] : ar_domain_of(r->props[AR_HEADER_I]));
-	if (ar_ieq(r->method, "spf"))
-		return ar_aligned(from,
-		    ar_domain_of(r->props[AR_SMTP_MAILFROM]));
-	if (ar_ieq(r->method, "dmarc")) {
-		hfrom = ar_domain_of(r->props[AR_HEADER_FROM]);
-		return ar_valid_domain(hfrom) && ar_ieq(from, hfrom) ? 2 : 0;
-	}
-	return 0;
+	return ar_ieq(r->result, "fail") ? ar_about_from(r, from) : 0;
 }
 
 static int
