@@ -25,6 +25,45 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Columns a UTF-8 string takes on a terminal: one per character, none for
+ * continuation bytes and for the combining accents (U+0300-U+036F, as
+ * decomposed "É" from some mail clients). */
+static int
+utf8_columns(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n = 0;
+
+	for (; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		if ((p[0] == 0xCC && p[1] >= 0x80) ||
+		    (p[0] == 0xCD && p[1] >= 0x80 && p[1] <= 0xAF))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+void
+cli_row(FILE *f, const int *width, const char *const *cell, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *c = cell[i] ? cell[i] : "";
+		int w = width[i] < 0 ? -width[i] : width[i];
+		int pad = i == n - 1 ? 0 : w - utf8_columns(c);
+
+		if (i > 0)
+			putc(' ', f);
+		if (width[i] < 0)
+			fprintf(f, "%*s", pad > 0 ? pad : 0, "");
+		fputs(c, f);
+		if (width[i] >= 0)
+			fprintf(f, "%*s", pad > 0 ? pad : 0, "");
+	}
+	putc('\n', f);
+}
+
 int
 cli_wants_help(int argc, char **argv)
 {

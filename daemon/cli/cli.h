@@ -20,6 +20,8 @@
 #ifndef CDP_CLI_H
 #define CDP_CLI_H
 
+#include <stdio.h>
+
 struct config;
 struct store;
 
@@ -45,6 +47,13 @@ struct store_stmt;
  * for a time. */
 void cli_json_set_time(struct json_out *o, const char *key,
     struct store_stmt *s, int col);
+
+/* Prints one row of a text table on f: cell i padded to width[i]
+ * terminal columns (UTF-8 characters, not bytes, so "Émilie" lines up
+ * with "Camille"; combining accents take none), right-aligned when
+ * width[i] is negative, the last cell not padded; cells separated by one
+ * space, then a newline.  A cell longer than its width is printed whole. */
+void cli_row(FILE *f, const int *width, const char *const *cell, int n);
 
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);

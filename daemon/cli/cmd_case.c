@@ -154,6 +154,32 @@ case_state_where(const char *state)
 	return "c.state = ?1";
 }
 
+/* Columns of `case list`: reference, state, kind, holder, referent, then
+ * "commune | subject" unpadded. */
+static const int case_cols[] = { 14, 10, 9, 30, 30, 0 };
+static const char *const case_head[] = { "REF", "STATE", "KIND", "HOLDER",
+	"REFERENT", "COMMUNE | SUBJECT" };
+enum { CASE_NCOLS = sizeof(case_cols) / sizeof(case_cols[0]) };
+
+static void
+case_row_text(struct store_stmt *s)
+{
+	char *last = NULL;
+	const char *cell[CASE_NCOLS];
+
+	if (asprintf(&last, "%s | %s", col_text(s, 8) ? col_text(s, 8) : "-",
+	    store_col_text(s, 3)) < 0)
+		last = NULL;
+	cell[0] = store_col_text(s, 0);
+	cell[1] = store_col_text(s, 2);
+	cell[2] = store_col_text(s, 1);
+	cell[3] = col_text(s, 5) ? col_text(s, 5) : "-";
+	cell[4] = col_text(s, 7) ? col_text(s, 7) : "-";
+	cell[5] = last ? last : store_col_text(s, 3);
+	cli_row(stdout, case_cols, cell, CASE_NCOLS);
+	free(last);
+}
+
 static int
 case_cmd_list(struct store *st, const struct case_filter *f, int json)
 {
@@ -182,15 +208,8 @@ case_cmd_list(struct store *st, const struct case_filter *f, int json)
 			continue;
 		}
 		if (n++ == 0)
-			printf("%-14s %-10s %-9s %-30s %-30s %s\n", "REF",
-			    "STATE", "KIND", "HOLDER", "REFERENT",
-			    "COMMUNE | SUBJECT");
-		printf("%-14s %-10s %-9s %-30s %-30s %s | %s\n",
-		    store_col_text(s, 0), store_col_text(s, 2),
-		    store_col_text(s, 1), col_text(s, 5) ? col_text(s, 5) :
-		    "-", col_text(s, 7) ? col_text(s, 7) : "-",
-		    col_text(s, 8) ? col_text(s, 8) : "-",
-		    store_col_text(s, 3));
+			cli_row(stdout, case_cols, case_head, CASE_NCOLS);
+		case_row_text(s);
 	}
 	store_finalize(s);
 	if (rc < 0) {

@@ -306,8 +306,10 @@ person_row_json(struct json_out *arr, struct store_stmt *s)
 	json_out_push(arr, o);
 }
 
-static const char person_row_format[] =
-    "%-30s %-22s %-32s %-24s %-28s %4s %-6s %-10s %4s %s\n";
+/* Columns of `person list`: email, name, roles, themes, communes, max,
+ * active, available, open, failing. */
+static const int person_cols[] = { 30, 22, 32, 24, 28, -4, 6, 10, -4, 0 };
+enum { PERSON_NCOLS = sizeof(person_cols) / sizeof(person_cols[0]) };
 
 /* "yes", "no" (until made available) or the day they are back. */
 static void
@@ -346,10 +348,12 @@ person_row_text(struct store_stmt *s)
 	snprintf(open, sizeof(open), "%lld",
 	    (long long)store_col_int64(s, COL_OPEN));
 	person_available_text(s, avail, sizeof(avail));
-	printf(person_row_format, store_col_text(s, COL_EMAIL),
+	const char *cell[PERSON_NCOLS] = { store_col_text(s, COL_EMAIL),
 	    *name ? name : "-", roles, themes, communes, max,
 	    store_col_int64(s, COL_ACTIVE) ? "yes" : "no", avail, open,
-	    store_col_is_null(s, COL_FAILING) ? "no" : "yes");
+	    store_col_is_null(s, COL_FAILING) ? "no" : "yes" };
+
+	cli_row(stdout, person_cols, cell, PERSON_NCOLS);
 	free(roles);
 	free(themes);
 	free(communes);
@@ -385,10 +389,13 @@ person_list(struct store *st, const char *role, int json)
 		if (json)
 			person_row_json(arr, s);
 		else {
+			static const char *const head[PERSON_NCOLS] = {
+				"EMAIL", "NAME", "ROLES", "THEMES", "COMMUNES",
+				"MAX", "ACTIVE", "AVAILABLE", "OPEN", "FAILING"
+			};
+
 			if (rows == 0)
-				printf(person_row_format, "EMAIL", "NAME",
-				    "ROLES", "THEMES", "COMMUNES", "MAX",
-				    "ACTIVE", "AVAILABLE", "OPEN", "FAILING");
+				cli_row(stdout, person_cols, head, PERSON_NCOLS);
 			person_row_text(s);
 		}
 		rows++;
