@@ -181,8 +181,8 @@ group_refusal(const struct cmd_ctx *x, const struct invitee *p)
  * says what the network is and carries the charter, and their OUI puts
  * them in the pool (group_answer()). */
 static int
-group_invite_one(struct cmd_ctx *x, const char *address, struct cmd_addr *a,
-    char *err, size_t errlen)
+group_invite_one(struct cmd_ctx *x, const char *address, const char *name,
+    struct cmd_addr *a, char *err, size_t errlen)
 {
 	const struct config *cfg = x->cw->cfg;
 	struct invitee p;
@@ -197,9 +197,13 @@ group_invite_one(struct cmd_ctx *x, const char *address, struct cmd_addr *a,
 		a->flag = "is_network";
 		return 0;
 	}
+	/* The name the referent wrote ("Marie Dupont <m@x.fr>") greets a
+	 * newcomer and fills a known person's empty name, never replaces
+	 * one. */
 	found = person_find(x->cw->st, address, &p.id, err, errlen);
-	if (found < 0 || (found == 0 && person_ensure(x->cw->st, address,
-	    NULL, x->cw->now, &p.id, err, errlen) != 0) ||
+	if (found < 0 || ((found == 0 || name != NULL) &&
+	    person_ensure(x->cw->st, address, name, x->cw->now, &p.id, err,
+	    errlen) != 0) ||
 	    group_invitee(x, &p, err, errlen) != 0)
 		return -1;
 	if ((a->flag = group_refusal(x, &p)) != NULL) {
@@ -252,7 +256,8 @@ group_invite(struct cmd_ctx *x, const struct mailcmd *cmd,
 	    CMD_MAX_ADDRS; i++) {
 		struct cmd_addr *a = &res->addrs[res->naddrs++];
 
-		if (group_invite_one(x, cmd->addresses[i], a, err,
+		if (group_invite_one(x, cmd->addresses[i],
+		    cmd->address_names ? cmd->address_names[i] : NULL, a, err,
 		    errlen) != 0)
 			return -1;
 		if (strcmp(a->flag, "invited") == 0)

@@ -443,9 +443,13 @@ command_free(struct mailcmd *c)
 {
 	free(c->line);
 	free(c->args);
-	for (size_t i = 0; i < c->naddresses; i++)
+	for (size_t i = 0; i < c->naddresses; i++) {
 		free(c->addresses[i]);
+		if (c->address_names != NULL)
+			free(c->address_names[i]);
+	}
 	free(c->addresses);
+	free(c->address_names);
 	for (size_t i = 0; i < c->nrejected; i++)
 		free(c->rejected[i]);
 	free(c->rejected);

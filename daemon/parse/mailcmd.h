@@ -203,6 +203,10 @@ struct mailcmd {
 					 * separated), TRANSFERER,
 					 * INTERLOCUTEUR: normalized, owned */
 	size_t		  naddresses;
+	char		**address_names;	/* owned, NULL or beside
+					 * addresses: the name written before
+					 * "<address>" ("Marie Dupont
+					 * <m@x.fr>"), NULL when none */
 	char		**rejected;	/* owned: the words of an address list
 					 * that are no address, as written
 					 * ("pas-une-adresse", "Marie") */

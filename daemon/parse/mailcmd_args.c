@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "base/addr.h"
+#include "base/charset.h"
 #include "base/clock.h"
 #include "base/mem.h"
 #include "parse/mailcmd.h"
@@ -204,9 +205,32 @@ add_rejected(struct mailcmd *c, const char *s, size_t n)
 	c->rejected[c->nrejected++] = xstrndup(s, n);
 }
 
-/* Sets *bad when the list is past the cap. */
+/* The name written before "<address>", without its quotes, as one
+ * clean line; NULL when there is none. */
+static char *
+address_name(const char *from, const char *to)
+{
+	char *raw, *clean;
+
+	if (from == NULL || to <= from)
+		return NULL;
+	raw = xstrndup(from, (size_t)(to - from));
+	for (char *p = raw; *p != '\0'; p++)
+		if (*p == '"')
+			*p = ' ';
+	clean = charset_clean_line(raw);
+	free(raw);
+	if (clean != NULL && *clean == '\0') {
+		free(clean);
+		clean = NULL;
+	}
+	return clean;
+}
+
+/* Adds the address with its name (owned; NULL: none).  Sets *bad when the
+ * list is past the cap. */
 static void
-add_address(struct mailcmd *c, const char *s, size_t n, int *bad)
+add_address(struct mailcmd *c, const char *s, size_t n, char *name, int *bad)
 {
 	char *a = xstrndup(s, n), *p;
 	size_t len;
@@ -232,8 +256,13 @@ add_address(struct mailcmd *c, const char *s, size_t n, int *bad)
 	}
 	c->addresses = xrealloc(c->addresses,
 	    (c->naddresses + 1) * sizeof(*c->addresses));
+	c->address_names = xrealloc(c->address_names,
+	    (c->naddresses + 1) * sizeof(*c->address_names));
+	c->address_names[c->naddresses] = name;
+	name = NULL;
 	c->addresses[c->naddresses++] = xstrdup(p);
 out:
+	free(name);
 	free(a);
 }
 
@@ -290,7 +319,9 @@ mailcmd_parse_addresses(struct mailcmd *c, const char *s)
 				break;
 			}
 			add_address(c, (const char *)p + 1,
-			    (size_t)(q - p - 1), &bad);
+			    (size_t)(q - p - 1), names > 0 ?
+			    address_name((const char *)name_from,
+			    (const char *)name_to) : NULL, &bad);
 			names = 0;
 			p = q + 1;
 		} else {
@@ -299,7 +330,7 @@ mailcmd_parse_addresses(struct mailcmd *c, const char *s)
 				;
 			if (memchr(p, '@', (size_t)(q - p)) != NULL)
 				add_address(c, (const char *)p,
-				    (size_t)(q - p), &bad);
+				    (size_t)(q - p), NULL, &bad);
 			else if (!filler((const char *)p, (size_t)(q - p))) {
 				if (names++ == 0)
 					name_from = p;

@@ -57,13 +57,16 @@ t_run "busy is unavailable" 0 sql "UPDATE persons SET unavailable = 1, unavailab
 
 # --- INVITER: the pool, newcomers, someone unavailable, a typo ---------------
 answer referent "$T/assignment.eml" "ELIGIBLE
-INVITER volunteer1@$D, newcomer@$D, pas-une-adresse, busy@$D, newcomer2@$D, newcomer3@$D"
+INVITER volunteer1@$D, newcomer@$D, pas-une-adresse, busy@$D, newcomer2@$D, \"Noé Martin\" <newcomer3@$D>"
 poll "poll: ELIGIBLE + INVITER" "2026-11-30 11:00"
 t_sql "both the volunteer and the newcomers invited, not busy" \
     "newcomer2@$D:invited,newcomer3@$D:invited,newcomer@$D:invited,volunteer1@$D:invited" \
     "SELECT group_concat(e || ':' || s, ',') FROM (SELECT p.email AS e, m.status AS s FROM case_members m JOIN persons p ON p.id = m.person_id WHERE m.role = 'volunteer' ORDER BY p.email)"
 t_sql "the newcomers are people, not yet in the pool" "3|0" \
     "SELECT count(*), (SELECT count(*) FROM person_roles r JOIN persons q ON q.id = r.person_id WHERE q.email LIKE 'newcomer%') FROM persons WHERE email LIKE 'newcomer%'"
+t_sql "the name written before an address is the newcomer's name" \
+    "|Noé Martin" \
+    "SELECT (SELECT name FROM persons WHERE email = 'newcomer@$D') || '|' || (SELECT name FROM persons WHERE email = 'newcomer3@$D')"
 t_sql "four invitations sent, reminders and expiries planned" "4|4|4" \
     "SELECT (SELECT count(*) FROM outbox WHERE template = 'invitation'), (SELECT count(*) FROM jobs WHERE kind = 'invitation_reminder' AND done_at IS NULL), (SELECT count(*) FROM jobs WHERE kind = 'invitation_expiry' AND done_at IS NULL)"
 t_sql "the newcomers' invitations are marked in the timeline" "newcomer2@$D,newcomer3@$D,newcomer@$D" \
@@ -87,8 +90,12 @@ t_nogrep "busy@ gets no invitation" "$T/poll.log" "busy@"
 got "volunteer1 invited" volunteer1 "CDP-2026-0001" "$T/inv1.eml"
 got "the newcomer invited" newcomer "CDP-2026-0001" "$T/inv_new.eml"
 got "the second newcomer invited" newcomer2 "CDP-2026-0001" "$T/inv_new2.eml"
+got "the named newcomer invited" newcomer3 "CDP-2026-0001" "$T/inv_new3.eml"
 body "$T/inv_new.eml" >"$T/inv_new.txt"
 body "$T/inv1.eml" >"$T/inv1.txt"
+body "$T/inv_new3.eml" >"$T/inv_new3.txt"
+t_run "the named newcomer greeted by that name" 0 \
+    grep -qx "Bonjour Noé Martin," "$T/inv_new3.txt"
 t_grep "the newcomer is told what the network is" "$T/inv_new.txt" \
     "Nous ne nous connaissons pas encore"
 t_grep "with the charter" "$T/inv_new.txt" \
@@ -184,7 +191,7 @@ poll "poll: ten days later" "2026-12-10 12:00"
 t_sql "the invitation lapsed" expired \
     "SELECT m.status FROM case_members m JOIN persons p ON p.id = m.person_id WHERE p.email = 'newcomer3@$D'"
 t_run "the referent is told" 0 mb_wait_new referent \
-    --subject "newcomer3@$D" --body "newcomer3@$D" --timeout 20
+    --subject "Noé Martin \\[CDP" --body "Noé Martin <newcomer3@$D>" --timeout 20
 t_sql "the silent newcomer is not in the pool" 0 \
     "SELECT count(*) FROM person_roles r JOIN persons p ON p.id = r.person_id WHERE p.email = 'newcomer3@$D'"
 t_done
