@@ -61,6 +61,7 @@ decision_to_holder(struct cmd_ctx *x, const char *tpl, const char *reason,
 	    cmdctx_group(x, GROUP_HOLDER, &to, &n, err, errlen) != 0)
 		return -1;
 	d = tpl_data_new();
+	tpl_set(d, "ref", x->c.ref);
 	tpl_set(d, "subject", x->c.subject);
 	tpl_set(d, "referent_name", ref.name[0] ? ref.name : ref.email);
 	tpl_set(d, "referent_address", ref.email);
@@ -141,6 +142,34 @@ decision_transfer_notice(struct cmd_ctx *x, const struct cw_person *to,
 	return rc;
 }
 
+/* The referent who had the case learns it went to someone else, when
+ * the hand-over was not their own TRANSFERER (a coordinator's, or the
+ * administrator's `case assign`): their reminders stop without a word
+ * otherwise. */
+static int
+decision_tell_previous(struct cmd_ctx *x, int64_t previous_id,
+    const struct cw_person *to, char *err, size_t errlen)
+{
+	struct cw_person prev;
+	struct tpl_data *d;
+	int rc;
+
+	if (previous_id == 0 || previous_id == x->sender.id)
+		return 0;
+	if (casemail_person(x->cw, previous_id, &prev, err, errlen) != 0)
+		return -1;
+	d = tpl_data_new();
+	tpl_set(d, "ref", x->c.ref);
+	tpl_set(d, "subject", x->c.subject);
+	tpl_set(d, "referent_name", to->name[0] ? to->name : to->email);
+	tpl_set(d, "referent_address", to->email);
+	tpl_set(d, "by_name", cmdctx_sender_name(x));
+	rc = casemail_send(x->cw, "transfer_previous", d, "recipient_name",
+	    x->c.ref, x->c.id, &prev, 1, err, errlen);
+	tpl_data_free(d);
+	return rc;
+}
+
 int
 decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
     struct cmd_res *res, char *err, size_t errlen)
@@ -148,7 +177,7 @@ decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	struct cw_person to, holder;
 	struct tpl_data *d;
 	char *text;
-	int64_t id = 0;
+	int64_t id = 0, previous_id = x->c.referent_id;
 	int rc, ok_role;
 
 	memset(&holder, 0, sizeof(holder));
@@ -211,6 +240,8 @@ decision_transfer(struct cmd_ctx *x, const struct mailcmd *cmd,
 	free(text);
 	if (rc == 0)
 		rc = decision_transfer_notice(x, &to, err, errlen);
+	if (rc == 0)
+		rc = decision_tell_previous(x, previous_id, &to, err, errlen);
 	return rc;
 }
 

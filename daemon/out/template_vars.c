@@ -175,6 +175,11 @@ static const char *const transfer_notice_vars[] = {
 	NULL
 };
 
+static const char *const transfer_previous_vars[] = {
+	"ref", "recipient_name", "subject", "referent_name",
+	"referent_address", "by_name", NULL
+};
+
 /* What the decision reminder and the late-decision notice recall of the
  * request. */
 #define DECISION_CASE_VARS						\
@@ -541,6 +546,8 @@ static const struct known_template known[] = {
 	    "(FUSIONNER)", merged_vars },
 	{ "transfer_notice", "the holder and the group told who follows "
 	    "the case now", transfer_notice_vars },
+	{ "transfer_previous", "the referent who had the case told who has "
+	    "it now", transfer_previous_vars },
 	{ "invitation", "a volunteer invited to join a support group",
 	    invitation_vars },
 	{ "invitation_reminder", "a volunteer reminded of an unanswered "

@@ -107,10 +107,17 @@ t_sql "the transfer mail is queued, not sent" "transfer|queued" \
 mb_settled
 [ "$(count referent)" = "$before" ] && t_ok "nothing reaches the referent before the poll" ||
     t_not_ok "nothing reaches the referent before the poll" "$(count referent) mails"
-mb_mark referent
+t_sql "the previous referent is told, once" "transfer_previous|referent2@$D" \
+    "SELECT group_concat(o.template || '|' || p.email, ',') FROM outbox o JOIN persons p ON p.id = o.person_id WHERE o.template = 'transfer_previous'"
+mb_mark referent referent2
 t_run "poll sends it" 0 cdp poll
 t_run "the new referent gets the case" 0 mb_wait_new referent --subject "CDP-2026-0001" --timeout 20
 cp "$T/out" "$T/transfer.eml"
+t_run "the previous referent learns who has the case now" 0 mb_wait_new referent2 \
+    --subject "^Dossier confié à Romane Référente \\[CDP-2026-0001\\]$" --timeout 20
+mail_text "$T/out" >"$T/previous.txt"
+t_grep "the previous referent is told it was the network's doing" "$T/previous.txt" \
+    "Coup de pouce Livradois-Forez a confié le dossier CDP-2026-0001"
 t_grep "transfer mail: the holder" "$T/transfer.eml" "holder@$D"
 t_grep "transfer mail: the commands of a case in analysis" "$T/transfer.eml" "NON ELIGIBLE=C2=A0: motif"
 
