@@ -45,8 +45,6 @@ bounce_rules_earliest(const struct rules *rules, const char *label,
 
 	if (rules == NULL || s == NULL)
 		return -1;
-	if (!rules_may_match(rules, label, s, len))
-		return -1;
 	n = rules_count(rules);
 	for (i = 0; i < n; i++) {
 		if (strcmp(rules_label(rules, i), label) != 0)
@@ -543,7 +541,7 @@ bounce_rule_capture(const struct rules *rules, const char *label,
 {
 	size_t i, n, st, en;
 
-	if (rules == NULL || !rules_may_match(rules, label, s, len))
+	if (rules == NULL)
 		return NULL;
 	n = rules_count(rules);
 	for (i = 0; i < n; i++) {
@@ -567,8 +565,7 @@ bounce_rule_recipient(const struct message *msg, const struct rules *rules,
 	size_t i, n, st, en;
 	char *addr;
 
-	if (rules == NULL || !rules_may_match(rules, "bounce_recipient", s,
-	    len))
+	if (rules == NULL)
 		return NULL;
 	n = rules_count(rules);
 	for (i = 0; i < n; i++) {

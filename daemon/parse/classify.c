@@ -475,16 +475,6 @@ classify_input_len(const char *s)
 	return len;
 }
 
-/* Whether any rule of `label` (NULL: any) may match the subject or the
- * text: one scan each instead of one per rule (rules.h). */
-static int
-classify_may_match(const struct rules *r, const char *label,
-    const char *subject, size_t slen, const char *text, size_t tlen)
-{
-	return (slen && rules_may_match(r, label, subject, slen)) ||
-	    (tlen && rules_may_match(r, label, text, tlen));
-}
-
 /* Rule i matches the subject or the text; a matching error (PCRE2's match
  * limit) counts as no match. */
 static int
@@ -527,27 +517,19 @@ classify_run(const struct classify *c, const char *subject,
 	out->kind = "request";
 	if (c == NULL)
 		return;
-	/* Most mails are requests, which no kind rule matches. */
-	for (size_t i = 0; classify_may_match(c->kind, NULL, subject, slen,
-	    text, tlen) && i < rules_count(c->kind); i++)
+	for (size_t i = 0; i < rules_count(c->kind); i++)
 		if (classify_match(c->kind, i, subject, slen, text, tlen)) {
 			out->kind = classify_kind_name(rules_label(c->kind, i));
 			break;
 		}
 
-	/* A theme none of whose rules may match is not tried rule by rule;
-	 * 2 marks it so. */
 	found = xcalloc(c->nthemes ? c->nthemes : 1, 1);
-	for (size_t t = 0; t < c->nthemes; t++)
-		if (!classify_may_match(c->themes, c->theme_names[t], subject,
-		    slen, text, tlen))
-			found[t] = 2;
 	for (size_t i = 0; i < rules_count(c->themes); i++)
 		if (!found[c->theme_of[i]] && classify_match(c->themes, i,
 		    subject, slen, text, tlen))
 			found[c->theme_of[i]] = 1;
 	for (size_t t = 0; t < c->nthemes; t++)
-		if (found[t] == 1) {
+		if (found[t]) {
 			out->themes = xrealloc(out->themes,
 			    (out->nthemes + 1) * sizeof(*out->themes));
 			out->themes[out->nthemes++] =

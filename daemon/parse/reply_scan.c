@@ -21,10 +21,6 @@ reply_match(struct reply_scan *sc, int label, const char *s, size_t len,
 {
 	if (len == 0 || len > REPLY_SCAN_MAX_RULE_LINE)
 		return -1;
-	/* Most lines match no rule: one scan says so (rules.h). */
-	if (sc->nidx[label] > 1 && !rules_may_match(sc->rules,
-	    rules_label(sc->rules, sc->idx[label][0]), s, len))
-		return -1;
 	for (size_t k = 0; k < sc->nidx[label]; k++) {
 		size_t i = sc->idx[label][k];
 

@@ -51,14 +51,6 @@ int rules_line(const struct rules *r, size_t i);
 int rules_match(const struct rules *r, size_t i, const char *s, size_t len,
     size_t *start, size_t *end);
 
-/*
- * 0 when no rule with `label` (NULL = any label) matches s[0..len), found
- * by one scan of all of them at once; 1 when one may, to be told by
- * rules_match() on each: this is only a fast way to rule text out.
- */
-int rules_may_match(const struct rules *r, const char *label,
-    const char *s, size_t len);
-
 /* Index of the first rule with `label` (NULL = any label) that matches s,
  * or -1 if none.  start and end as in rules_match. */
 long rules_first_match(const struct rules *r, const char *label,

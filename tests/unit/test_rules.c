@@ -49,41 +49,8 @@ main(void)
 		    NULL, NULL), 2, "caseless on non-ASCII letters");
 		is_int(rules_first_match(r, NULL, "rien", 4, NULL, NULL), -1,
 		    "no match");
-		is_int(rules_may_match(r, NULL, "rien", 4), 0,
-		    "ruled out by the whole file's alternation");
-		is_int(rules_may_match(r, NULL, "Photovoltaique", 14), 1,
-		    "which matches what one of its rules matches");
 		is_int(rules_first_match(r, "energie", "\xff\xfe Énergie", 11,
 		    NULL, NULL), 1, "invalid UTF-8 in the input is tolerated");
-		rules_free(r);
-		r = NULL;
-	}
-
-	/* The alternation of a label's rules (rules_may_match) rules text
-	 * out in one scan, and never changes which rule matches, or where. */
-	write_file(path, "energie   (?-i)Énergie\nenergie   photovolta[iï]que\n"
-	    "order     zzz\norder     b\norder     a\n"
-	    "dup       (a)b\ndup       (\\w)\\1\n"
-	    "ext       (?x) foo  # a comment\next       bar\n");
-	ok(rules_load(path, &r, err, sizeof(err)) == 0, "rules load (unions)");
-	if (r) {
-		is_int(rules_may_match(r, "energie", "PHOTOVOLTAÏQUE", 15), 1,
-		    "an inline option stays inside its rule");
-		is_int(rules_may_match(r, "energie", "énergie", 8), 0,
-		    "(?-i) still keeps case inside the alternation");
-		is_int(rules_may_match(r, "order", "rien", 4), 0,
-		    "text no rule matches is ruled out");
-		is_int(rules_may_match(r, "nolabel", "a", 1), 0,
-		    "a label no rule has matches nothing");
-		is_int(rules_first_match(r, "order", "a b", 3, &s, &e), 3,
-		    "the first rule in file order wins, not the leftmost");
-		is_int((long long)s, 2, "and its own match start");
-		is_int(rules_first_match(r, "dup", "xx", 2, NULL, NULL), 6,
-		    "a back reference is not renumbered by the alternation");
-		is_int(rules_first_match(r, "ext", "bar", 3, NULL, NULL), 8,
-		    "an extended-mode comment does not hide the next rule");
-		is_int(rules_may_match(r, NULL, "rien", 4), 1,
-		    "a file with such rules is always tried rule by rule");
 		rules_free(r);
 		r = NULL;
 	}
