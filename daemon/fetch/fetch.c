@@ -356,6 +356,11 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 		free(msgs);
 		uid_list_free(&done);
 		uid_list_free(&bad);
+		/* What a batch used (the mails, parsed and stored, SQLite's
+		 * page cache) goes back to the system before the next one, so
+		 * that a storm of 20 000 mails peaks as high as one batch. */
+		store_trim(st);
+		malloc_trim(0);
 		/* Only here, between batches: the one just stored is
 		 * committed and out of the inbox. */
 		if (rc == IMAP_OK && stop != NULL && *stop &&
@@ -367,11 +372,6 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 		}
 	}
 	imap_uids_free(&fresh);
-	/* The inbox is drained: what the batches used (kept statements,
-	 * SQLite's page cache beyond need, freed heap) goes back to the
-	 * system before the daemon waits, so it stays small between storms. */
-	store_trim(st);
-	malloc_trim(0);
 	/* updated_at is the last pass that read the whole inbox, new mail
 	 * or not: `coupdepouce status` tells a quiet mailbox from a dead
 	 * connection by it. */
