@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rules *r = NULL;
 	char err[1024], *text = fuzz_cstr(data, size);
 
-	if (rules_load_text("fuzz.rules", text, &r, err, sizeof(err)) == 0) {
+	if (rules_load_text("fuzz.rules", text, 1, &r, err, sizeof(err)) == 0) {
 		size_t n = rules_count(r), len = strlen(text);
 
 		for (size_t i = 0; i < n && i < 64; i++) {

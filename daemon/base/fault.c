@@ -17,7 +17,13 @@ fault_point(const char *name, long n)
 	if (want == NULL || strncmp(want, name, len) != 0 || want[len] != ':')
 		return;
 	at = strtol(want + len + 1, &end, 10);
-	if (*end != '\0' || at != n)
+	if (at != n)
+		return;
+	if (strcmp(end, ":term") == 0) {
+		raise(SIGTERM);
+		return;
+	}
+	if (*end != '\0')
 		return;
 	fflush(NULL);
 	raise(SIGKILL);

@@ -411,8 +411,8 @@ daemon_cycle(struct daemon_ctx *d)
 			d->ready = 1;
 		}
 	}
-	rc = fetch_pass(d->imap, d->st, cfg, &d->rules, &stats, err,
-	    sizeof(err));
+	rc = fetch_pass(d->imap, d->st, cfg, &d->rules, &daemon_stop, &stats,
+	    err, sizeof(err));
 	if (stats.fetched || stats.moved)
 		log_info("fetched %zu: %zu stored, %zu already known, "
 		    "%zu quarantined; %zu moved", stats.fetched, stats.stored,

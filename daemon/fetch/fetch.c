@@ -306,8 +306,8 @@ fail:
 
 int
 fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
-    const struct inbound_rules *rules, struct fetch_stats *stats, char *err,
-    size_t errlen)
+    const struct inbound_rules *rules, const volatile sig_atomic_t *stop,
+    struct fetch_stats *stats, char *err, size_t errlen)
 {
 	struct imap_uids fresh = { NULL, 0 };
 	uint32_t uidvalidity = 0, last_uid = 0;
@@ -356,17 +356,27 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 		free(msgs);
 		uid_list_free(&done);
 		uid_list_free(&bad);
+		/* What a batch used (the mails, parsed and stored, SQLite's
+		 * page cache) goes back to the system before the next one, so
+		 * that a storm of 20 000 mails peaks as high as one batch. */
+		store_trim(st);
+		malloc_trim(0);
+		/* Only here, between batches: the one just stored is
+		 * committed and out of the inbox. */
+		if (rc == IMAP_OK && stop != NULL && *stop &&
+		    off + n < fresh.n) {
+			stats->left = fresh.n - off - n;
+			log_info("stopping the pass: %zu new message(s) left "
+			    "in the inbox for the next one", stats->left);
+			break;
+		}
 	}
 	imap_uids_free(&fresh);
-	/* The inbox is drained: what the batches used (kept statements,
-	 * SQLite's page cache beyond need, freed heap) goes back to the
-	 * system before the daemon waits, so it stays small between storms. */
-	store_trim(st);
-	malloc_trim(0);
 	/* updated_at is the last pass that read the whole inbox, new mail
 	 * or not: `coupdepouce status` tells a quiet mailbox from a dead
 	 * connection by it. */
-	if (rc == IMAP_OK && store_run(st, NULL, "UPDATE imap_state SET "
+	if (rc == IMAP_OK && stats->left == 0 && store_run(st, NULL,
+	    "UPDATE imap_state SET "
 	    "updated_at = ?2 WHERE folder = ?1",
 	    STORE_ARGS(STORE_TEXT(cfg->imap.folder), STORE_INT(clock_now())),
 	    err, errlen) != 0)

@@ -37,6 +37,7 @@
 #ifndef CDP_FETCH_H
 #define CDP_FETCH_H
 
+#include <signal.h>
 #include <stddef.h>
 
 struct config;
@@ -50,6 +51,7 @@ struct fetch_stats {
 	size_t	duplicates;
 	size_t	quarantined;
 	size_t	moved;		/* moved out of the inbox, pending ones too */
+	size_t	left;		/* new messages left in the inbox by a stop */
 };
 
 /*
@@ -67,10 +69,16 @@ int fetch_prepare(struct imap_conn *c, const struct config *cfg, char *err,
  * of `coupdepouce status`).  Returns 0, an IMAP
  * status (< 0, e.g. IMAP_ETEMP: the caller reconnects), or FETCH_ESTORE
  * when the database failed (the batch was rolled back; nothing is lost).
+ *
+ * A pass looks at *stop (when not NULL) after each batch has been
+ * committed and moved, never inside one, and ends there when it is set:
+ * a storm of thousands of mails does not hold up SIGTERM.  What is left
+ * stays in the inbox for the next pass (stats->left), and such a pass
+ * does not count as one that went through (updated_at is left alone).
  */
 #define FETCH_ESTORE	(-100)
 int fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
-    const struct inbound_rules *rules, struct fetch_stats *stats, char *err,
-    size_t errlen);
+    const struct inbound_rules *rules, const volatile sig_atomic_t *stop,
+    struct fetch_stats *stats, char *err, size_t errlen);
 
 #endif

@@ -323,7 +323,7 @@ classify_load_any(struct classify *c, const char *path,
 	}
 	buf_adds(&text, ")" CLASSIFY_AFTER "\n");
 	name = xasprintf("%s (all communes)", path);
-	if (rules_load_text(name, buf_str(&text), &c->communes_any, msg,
+	if (rules_load_text(name, buf_str(&text), 1, &c->communes_any, msg,
 	    sizeof(msg)) != 0)
 		classify_add_error(errs, msg);
 	free(name);
@@ -400,7 +400,10 @@ bad_name:
 	}
 	if (bad)
 		goto out;
-	if (rules_load_text(path, buf_str(&text), &c->communes, msg,
+	/* Each name's own rule only tells which name the one pattern of all
+	 * of them found, on those few bytes: not worth its JIT code (a
+	 * megabyte for the Park's communes). */
+	if (rules_load_text(path, buf_str(&text), 0, &c->communes, msg,
 	    sizeof(msg)) != 0) {
 		classify_add_error(errs, msg);
 		goto out;

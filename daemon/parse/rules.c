@@ -38,7 +38,7 @@ struct rules {
 
 static int
 rules_add_line(struct rules *r, const char *path, int lineno, char *line,
-    struct buf *errs)
+    int jit, struct buf *errs)
 {
 	char *p = line, *label, *pat, *end;
 	int errcode;
@@ -88,7 +88,7 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	 * Its code reads ahead of the subject with wide loads, which
 	 * valgrind reports as errors it cannot trace: `make memcheck`
 	 * turns it off with CDP_NO_JIT. */
-	if (getenv("CDP_NO_JIT") == NULL)
+	if (jit && getenv("CDP_NO_JIT") == NULL)
 		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	if (r->n == RULES_MAX_RULES) {
 		pcre2_code_free(code);
@@ -163,7 +163,7 @@ rules_load(const char *path, struct rules **out, char *err, size_t errlen)
 				;
 			continue;
 		}
-		rules_add_line(r, path, lineno, line, &errs);
+		rules_add_line(r, path, lineno, line, 1, &errs);
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -180,8 +180,8 @@ out:
 }
 
 int
-rules_load_text(const char *name, const char *text, struct rules **out,
-    char *err, size_t errlen)
+rules_load_text(const char *name, const char *text, int jit,
+    struct rules **out, char *err, size_t errlen)
 {
 	struct rules *r = xcalloc(1, sizeof(*r));
 	struct buf errs;
@@ -198,7 +198,7 @@ rules_load_text(const char *name, const char *text, struct rules **out,
 		nl = strchr(p, '\n');
 		n = nl ? (size_t)(nl - p) : strlen(p);
 		line = xstrndup(p, n);
-		rules_add_line(r, name, lineno, line, &errs);
+		rules_add_line(r, name, lineno, line, jit, &errs);
 		free(line);
 		p += n + (nl != NULL);
 	}

@@ -32,9 +32,11 @@ int rules_load(const char *path, struct rules **out, char *err,
  * for rules a module generates from another file (classify.c's communes):
  * `name` stands for the file in error messages, so a generator that keeps
  * one line per source line gets errors pointing at the source.  Lines
- * are not limited to RULES_MAX_LINE here. */
-int rules_load_text(const char *name, const char *text, struct rules **out,
-    char *err, size_t errlen);
+ * are not limited to RULES_MAX_LINE here.  jit 0 leaves the patterns to
+ * PCRE2's interpreter: JIT code takes memory for as long as the rules
+ * live, which rules only ever run on a few bytes do not repay. */
+int rules_load_text(const char *name, const char *text, int jit,
+    struct rules **out, char *err, size_t errlen);
 void rules_free(struct rules *r);
 
 size_t rules_count(const struct rules *r);

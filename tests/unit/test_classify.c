@@ -473,7 +473,7 @@ test_rules_text(void)
 	struct rules *r = NULL;
 	char err[1024];
 
-	ok(rules_load_text("gen.txt", "# c\n\nalpha  a+\nbeta  b", &r, err,
+	ok(rules_load_text("gen.txt", "# c\n\nalpha  a+\nbeta  b", 1, &r, err,
 	    sizeof(err)) == 0, "rules_load_text: loads");
 	if (r != NULL) {
 		is_int((long long)rules_count(r), 2, "rules_load_text: two "
@@ -485,11 +485,11 @@ test_rules_text(void)
 		rules_free(r);
 		r = NULL;
 	}
-	ok(rules_load_text("gen.txt", "alpha  a\n\nbeta  (b\n", &r, err,
+	ok(rules_load_text("gen.txt", "alpha  a\n\nbeta  (b\n", 1, &r, err,
 	    sizeof(err)) != 0, "rules_load_text: bad pattern refused");
 	like_str(err, "gen.txt:3: beta: missing closing parenthesis",
 	    "rules_load_text: error names the given name and the line");
-	ok(rules_load_text("empty", "", &r, err, sizeof(err)) == 0 &&
+	ok(rules_load_text("empty", "", 1, &r, err, sizeof(err)) == 0 &&
 	    rules_count(r) == 0, "rules_load_text: empty text");
 	rules_free(r);
 }
