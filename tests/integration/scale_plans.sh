@@ -136,10 +136,11 @@ no_steps "no witness for the theme: the OUIs are not all read" "$T/new2.log"
 t_grep "the next day: the purge ran" "$T/purge.log" "retention: 0 mails purged"
 no_scan "the purge reads no table whole" "$T/purge.log"
 no_steps "the purge reads no long history" "$T/purge.log"
-# The digest lists the cases ended since the last one: 50 000 ended
-# yesterday would be a list of 50 000.  They go before the reads.
-sql "DELETE FROM testimonies WHERE case_id > 100000; DELETE FROM cases WHERE id BETWEEN 100001 AND 150000; DELETE FROM persons WHERE id > 100000"
-t_sql "the extra witnesses are gone" "0" "SELECT count(*) FROM testimonies WHERE case_id > 100000"
+# The digest lists the latest witnesses and counts the others.  It also
+# lists the cases ended since the last digest, a week of them, and the
+# witnesses' 50 000 cases all ended yesterday: they are moved back ten
+# years, where the witnesses stay.
+sql "UPDATE cases SET closed_at = closed_at - 10 * 365 * 86400 WHERE id > 100000"
 
 # --- The administrator's reads -------------------------------------------------
 cdp "case show" case show "$REF"
@@ -154,6 +155,16 @@ no_scan "status reads no table whole" "$T/err"
 # --- The digest: the count of all cases by state is its only whole read -------
 cdp "digest --print" digest --print
 cp "$T/err" "$T/digest.log"
+cp "$T/out" "$T/digest.txt"
+t_run "its witnesses" 0 sh -c "grep -e '^Témoins prêts' -e '^  … et' '$T/digest.txt'"
+[ "$(cat "$T/out")" = "$(printf 'Témoins prêts à partager leur expérience (%s)\302\240:\n  … et %s autres, plus anciens.' \
+    "$(sql "SELECT count(*) FROM testimonies WHERE answer = 'yes'")" \
+    "$(sql "SELECT count(*) - 20 FROM testimonies WHERE answer = 'yes'")")" ] &&
+    t_ok "digest: the latest witnesses, then how many others" ||
+    t_not_ok "digest: the latest witnesses, then how many others" "$(cat "$T/out")"
+t_run "the witnesses listed" 0 sh -c "sed -n '/^Témoins prêts/,/^  … et/p' '$T/digest.txt' | grep -c '^  - '"
+[ "$(cat "$T/out")" = 20 ] && t_ok "digest: 20 witnesses listed" ||
+    t_not_ok "digest: 20 witnesses listed" "$(cat "$T/out")"
 t_run "its scans" 0 sh -c "grep -o 'full scan of [^:]*' '$T/digest.log' | sort"
 [ "$(cat "$T/out")" = "full scan of cases" ] && t_ok "digest: the count of cases by state only" ||
     t_not_ok "digest: the count of cases by state only" "$(cat "$T/out")"
