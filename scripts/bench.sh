@@ -79,7 +79,14 @@ ROWS="$T/rows"
 : >"$ROWS"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+# table: the rows so far, one line each with the target beside.
+table() {
+	printf '\n%-62s %12s  %-28s %s\n' "measure" "figure" "target" ""
+	awk -F '\t' '{ printf "%-62s %12s  %-28s %s\n", $1, $2, $3, $4 }' \
+	    "$ROWS"
+}
+# die MESSAGE: a stage failed; the figures measured before it are kept.
+die() { say "$*"; [ ! -s "$ROWS" ] || table >&2; exit 1; }
 # row LABEL FIGURE TARGET VERDICT
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
 # meets VALUE <=|>= LIMIT: "ok" or "MISSED"
@@ -251,7 +258,8 @@ until grep -q 'idling' "$T/react.log"; do
 done
 out=$(MS_HOST=$MS_HOST MS_SUBMISSION_PORT=$MS_SUBMISSION_PORT MS_CA_FILE=$MS_CA_FILE \
     MS_MAIL_ROOT=$MS_MAIL_ROOT MS_DOMAIN=$MS_DOMAIN \
-    /usr/bin/python3 "$TOP/scripts/bench/reaction.py" $REACT r) || exit 1
+    /usr/bin/python3 "$TOP/scripts/bench/reaction.py" $REACT r) ||
+    die "reaction: a holder got no acknowledgement"
 set -- $out
 kill -TERM $pid
 wait $pid || true
@@ -324,5 +332,4 @@ row "bench: whole run, wall clock (CPU $(cat "$T/cpu") s, load $load)" \
     "$wall s" "<= 600 s" "$(meets "$wall" '<=' 600)"
 
 # --- the table ---------------------------------------------------------
-printf '\n%-62s %12s  %-28s %s\n' "measure" "figure" "target" ""
-awk -F '\t' '{ printf "%-62s %12s  %-28s %s\n", $1, $2, $3, $4 }' "$ROWS"
+table
