@@ -117,7 +117,7 @@ check:
 demo: $(DEPS_STAMP) $(BUILD)/coupdepouce
 	@sh scripts/demo.sh $(BUILD)
 
-bench: $(DEPS_STAMP) $(BUILD)/coupdepouce $(BUILD)/tools/outboxtool
+bench: $(DEPS_STAMP) $(BUILD)/coupdepouce $(BUILD)/tools/outboxtool $(BUILD)/tools/gendb
 	@sh scripts/bench.sh $(BUILD)
 
 # The torture suite: crashes, server faults, floods, a full or locked

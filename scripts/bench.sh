@@ -19,13 +19,20 @@
 #   scale     the rows of scripts/bench_scale.sh BUILD, when it exists
 #   memory    RSS of `run` after the small and after the large storm, and
 #             its peak during the small one
-# BENCH_QUICK=1: smaller counts, for a first look (about a minute).
+# Last, the wall clock and the CPU time (of the bench's own processes:
+# the daemon, mbsync, the tools; not Dovecot's nor Postfix's) of each
+# stage and of the whole run, with the load average at the end: the
+# whole run must stay under 10 minutes on two cores.
+# BENCH_QUICK=1: smaller counts, and a scale database of 10 000 cases,
+# for a first look.
 set -eu
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/servers.sh"
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	SMALL=500 LARGE=2000 SEND=500 REACT=10
+	export CASES=${CASES:-10000} MESSAGES=${MESSAGES:-100000} \
+	    EVENTS=${EVENTS:-200000}
 else
 	SMALL=2000 LARGE=20000 SEND=2000 REACT=50
 fi
@@ -41,6 +48,30 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The stages' costs, in $T/stages: "name<TAB>wall_s<TAB>cpu_s".  cpu_s is the
+# user and system time of the finished children of this shell (`times`),
+# which counts every process the stage started and waited for (run in
+# this shell: a subshell's `times` starts from zero).
+now_s() { date +%s.%N; }
+cpu_s() {
+	times >"$T/times"
+	awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, a, "m");
+	    sub("s", "", a[2]); t += a[1] * 60 + a[2] } printf "%.1f", t }' \
+	    "$T/times"
+}
+STAGE="" STAGE_T0=0 STAGE_C0=0
+RUN_T0=$(now_s)
+stage() {
+	cpu_s >"$T/cpu"
+	_t=$(now_s) _c=$(cat "$T/cpu")
+	[ -z "$STAGE" ] || awk -v n="$STAGE" -v t="$_t - $STAGE_T0" \
+	    -v c="$_c - $STAGE_C0" 'BEGIN { split(t, a, " - ");
+	    split(c, b, " - "); printf "%s\t%.1f\t%.1f\n", n, a[1] - a[2],
+	    b[1] - b[2] }' >>"$T/stages"
+	STAGE=$1 STAGE_T0=$_t STAGE_C0=$_c
+}
+stage setup
+
 MS_EXTRA_USERS=$(i=1; while [ $i -le $REACT ]; do printf 'r%02d ' $i; i=$((i + 1)); done)
 export MS_EXTRA_USERS
 ms_up "$T" >/dev/null
@@ -48,7 +79,14 @@ ROWS="$T/rows"
 : >"$ROWS"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
+# table: the rows so far, one line each with the target beside.
+table() {
+	printf '\n%-62s %12s  %-28s %s\n' "measure" "figure" "target" ""
+	awk -F '\t' '{ printf "%-62s %12s  %-28s %s\n", $1, $2, $3, $4 }' \
+	    "$ROWS"
+}
+# die MESSAGE: a stage failed; the figures measured before it are kept.
+die() { say "$*"; [ ! -s "$ROWS" ] || table >&2; exit 1; }
 # row LABEL FIGURE TARGET VERDICT
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
 # meets VALUE <=|>= LIMIT: "ok" or "MISSED"
@@ -58,6 +96,7 @@ meets() {
 	    print ok ? "ok" : "MISSED" }'
 }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
 
 # daemon_conf NAME [SMTP_LINES]: a config (and so a database) of its own.
 daemon_conf() {
@@ -163,6 +202,7 @@ ingest_rows() {
 }
 
 # --- 1. ingest ---------------------------------------------------------
+stage ingest
 out=$(ingest $SMALL s) || exit 1
 set -- $out
 s_poll=$1
@@ -177,6 +217,7 @@ growth=$(calc %.2f "$l_ms / ($s_ms > 0 ? $s_ms : 0.001)")
 row "ingest: ms per mail at $LARGE / at $SMALL ($l_ms / $s_ms)" "$growth x" "<= 1.1 x" "$(meets "$growth" '<=' 1.1)"
 # The systemd unit sets MemoryDenyWriteExecute=yes, which refuses PCRE2's
 # JIT: the small storm again that way, as the daemon runs in production.
+stage "ingest without JIT"
 if /usr/bin/python3 "$TOP/scripts/bench/nojit.py" /bin/true 2>/dev/null; then
 	NOJIT="/usr/bin/python3 $TOP/scripts/bench/nojit.py"
 	out=$(ingest $SMALL n) || exit 1
@@ -188,6 +229,7 @@ else
 fi
 
 # --- 2. send -----------------------------------------------------------
+stage send
 say "send $SEND"
 conf=$(daemon_conf send "max_per_minute = 100000") || exit 1
 printf 'Bonjour,\n\nUn rappel de la rencontre de jeudi.\n\nCoup de pouce\n' >"$T/body.txt"
@@ -202,6 +244,7 @@ rate=$(calc %d "$SEND / ($secs > 0 ? $secs : 0.001)")
 row "send $SEND queued mails: mails/s ($secs s)" "$rate" ">= 200" "$(meets "$rate" '>=' 200)"
 
 # --- 3. reaction -------------------------------------------------------
+stage reaction
 say "reaction: $REACT holders one by one"
 conf=$(daemon_conf react) || exit 1
 "$CDP" -c "$conf" -v imap -d run 2>"$T/react.log" &
@@ -215,7 +258,8 @@ until grep -q 'idling' "$T/react.log"; do
 done
 out=$(MS_HOST=$MS_HOST MS_SUBMISSION_PORT=$MS_SUBMISSION_PORT MS_CA_FILE=$MS_CA_FILE \
     MS_MAIL_ROOT=$MS_MAIL_ROOT MS_DOMAIN=$MS_DOMAIN \
-    /usr/bin/python3 "$TOP/scripts/bench/reaction.py" $REACT r) || exit 1
+    /usr/bin/python3 "$TOP/scripts/bench/reaction.py" $REACT r) ||
+    die "reaction: a holder got no acknowledgement"
 set -- $out
 kill -TERM $pid
 wait $pid || true
@@ -223,6 +267,7 @@ row "reaction over $REACT mails: median (max $3 s)" "$1 s" "<= 1 s" "$(meets "$1
 row "reaction over $REACT mails: p95" "$2 s" "<= 1.5 s" "$(meets "$2" '<=' 1.5)"
 
 # --- 4. scale ----------------------------------------------------------
+stage scale
 if [ -f "$TOP/scripts/bench_scale.sh" ]; then
 	say "scale"
 	sh "$TOP/scripts/bench_scale.sh" "$BUILD" >"$T/scale.out" ||
@@ -248,6 +293,7 @@ wait_stored() {
 	done
 	sleep 1		# the batch's end: moves, acknowledgements
 }
+stage memory
 say "memory: run through $SMALL then $LARGE mails"
 conf=$(daemon_conf mem) || exit 1
 db="$T/mem/coupdepouce.db"
@@ -274,6 +320,16 @@ row "memory: RSS change $SMALL -> $LARGE mails" "$drift %" "within 10 %" \
     "$(awk -v d="$drift" 'BEGIN { print (d <= 10 && d >= -10) ? "ok" : "MISSED" }')"
 row "memory: run peak during the first $SMALL" "$(mib $hwm) MiB" "<= 20 MiB" "$(meets "$(mib $hwm)" '<=' 20)"
 
+# --- the stages and the whole run --------------------------------------
+stage ""
+while IFS='	' read -r name wall cpu; do
+	row "bench: stage $name, wall clock (CPU ${cpu} s)" "$wall s" "-" ""
+done <"$T/stages"
+wall=$(calc %.0f "$(now_s) - $RUN_T0")
+load=$(cut -d ' ' -f 1-3 /proc/loadavg)
+cpu_s >"$T/cpu"
+row "bench: whole run, wall clock (CPU $(cat "$T/cpu") s, load $load)" \
+    "$wall s" "<= 600 s" "$(meets "$wall" '<=' 600)"
+
 # --- the table ---------------------------------------------------------
-printf '\n%-62s %12s  %-28s %s\n' "measure" "figure" "target" ""
-awk -F '\t' '{ printf "%-62s %12s  %-28s %s\n", $1, $2, $3, $4 }' "$ROWS"
+table

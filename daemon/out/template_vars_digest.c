@@ -102,6 +102,9 @@ const char *const template_digest_vars[] = {
 	DIGEST_LIST("witnesses"), "witnesses.name", "witnesses.commune",
 	"witnesses.is_new", "witnesses.themes", "witnesses.themes.first",
 	THEME_FIELDS("witnesses.themes."), "witnesses_new",
+	/* all of them, and those past DIGEST_WITNESSES_MAX not listed */
+	"witnesses_total", "witnesses_more", "witnesses_more_plural",
+	"has_witnesses_more",
 	/* 6. counts (not for_referent) */
 	DIGEST_LIST("by_state"), "by_state.count", STATE_FIELDS("by_state."),
 	DIGEST_LIST("by_theme"), "by_theme.count", THEME_FIELDS("by_theme."),

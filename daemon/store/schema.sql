@@ -192,6 +192,10 @@ CREATE TABLE messages (
 ) STRICT;
 CREATE INDEX messages_case ON messages(case_id, received_at);
 CREATE INDEX messages_person ON messages(person_id);
+-- The mails whose content is still kept: the daily purge
+-- (retention_db.c) reads these, not every mail of the years.
+CREATE INDEX messages_kept ON messages(case_id, received_at)
+  WHERE purged_at IS NULL AND (length(raw) > 0 OR new_text IS NOT NULL);
 
 -- A case's timeline and the audit trail: state changes, commands (run or
 -- refused, and why), notes, mails in and out, admin actions.  case_id is
@@ -344,6 +348,10 @@ CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 CREATE INDEX outbox_to_copy ON outbox(sent_at)
   WHERE status = 'sent' AND copied_at IS NULL;
 CREATE INDEX outbox_case ON outbox(case_id);
+-- Sent mail whose content is still kept: the purge's share of the
+-- outbox, as messages_kept.
+CREATE INDEX outbox_kept ON outbox(case_id)
+  WHERE status IN ('sent', 'failed') AND length(message) > 0;
 CREATE INDEX outbox_person ON outbox(person_id);
 -- Whether a mail of a template went today (one acknowledgement a day).
 CREATE INDEX outbox_template ON outbox(template, created_at);

@@ -87,6 +87,13 @@ static const struct store_migration store_migrations[] = {
 	 * reading every OUI of the years (testimony_db.c). */
 	{ 5, "CREATE INDEX testimonies_yes_commune ON testimonies\n"
 	    "  (commune COLLATE NOCASE, answered_at) WHERE answer = 'yes';\n" },
+	/* 6: the mails still kept, so that the daily purge reads those
+	 * rather than every ended case and its mails (retention_db.c). */
+	{ 6, "CREATE INDEX messages_kept ON messages(case_id, received_at)\n"
+	    "  WHERE purged_at IS NULL AND (length(raw) > 0 OR new_text IS "
+	    "NOT NULL);\n"
+	    "CREATE INDEX outbox_kept ON outbox(case_id)\n"
+	    "  WHERE status IN ('sent', 'failed') AND length(message) > 0;\n" },
 	{ 0, NULL }	/* end marker (C has no empty arrays) */
 };
 #define STORE_N_MIGRATIONS \

@@ -69,24 +69,64 @@ testimony_seen(const struct testimony_witness *v, size_t n, int64_t id)
 	"(SELECT value FROM json_each(?1)))"
 
 /*
- * Adds to v (*n entries, room for max) the people of the rows of `sql`,
- * taken best first, until max: a person already there is skipped.  The
- * statement stops being read once v is full, so an index giving the
- * rows in order (testimonies_yes_commune, testimonies_yes) reads a few
- * rows, not every OUI of ten years.  0 or -1.
+ * A witness is looked for among the TW_WINDOW latest OUIs (of the
+ * commune, then of everyone), not among every OUI of the years: when no
+ * witness shares the new case's themes, the filter of TW_ROWS would
+ * reject each of them, one by one, on the way of a mail.  A thousand
+ * OUIs are decades of the network; past them, a more recent witness is
+ * the better one to suggest anyway.  The window is a lower bound on
+ * answered_at, so each pass stays one walk of its index, in order.
+ */
+#define TW_WINDOW	1000
+
+/* The answered_at of the TW_WINDOW-th latest OUI (of `commune` when not
+ * NULL) in *floor; 1 when there is one, 0 when there are fewer OUIs
+ * (no bound), -1.  A walk of TW_WINDOW entries of the index alone. */
+static int
+testimony_floor(struct store *st, const char *commune, int64_t *floor,
+    char *err, size_t errlen)
+{
+	if (commune == NULL)
+		return store_get_int64(st, floor, "witnesses: window", "SELECT "
+		    "answered_at FROM testimonies WHERE answer = 'yes' ORDER BY "
+		    "answered_at DESC LIMIT 1 OFFSET ?1",
+		    STORE_ARGS(STORE_INT(TW_WINDOW - 1)), err, errlen);
+	return store_get_int64(st, floor, "witnesses: window", "SELECT "
+	    "answered_at FROM testimonies WHERE answer = 'yes' AND commune = "
+	    "?2 COLLATE NOCASE ORDER BY answered_at DESC LIMIT 1 OFFSET ?1",
+	    STORE_ARGS(STORE_INT(TW_WINDOW - 1), STORE_TEXT(commune)), err,
+	    errlen);
+}
+
+/*
+ * Adds to v (*n entries, room for max) the people of the rows of `sql`
+ * (TW_ROWS, then the window's bound ?4, then its order), taken best first, until max: a person already there is
+ * skipped.  The statement stops being read once v is full, so an index
+ * giving the rows in order (testimonies_yes_commune, testimonies_yes)
+ * reads a few rows, and at most the window's.  0 or -1.
  */
 static int
-testimony_pick(struct store *st, const char *sql, const char *themes_json,
+testimony_pick(struct store *st, const char *where, const char *themes_json,
     const char *commune, int64_t except, size_t max,
     struct testimony_witness **v, size_t *n, char *err, size_t errlen)
 {
 	struct store_stmt *s;
-	int rc = STORE_DONE;
+	int64_t floor = 0;
+	int rc, bounded;
+	char sql[2048];
 
+	if ((bounded = testimony_floor(st, commune, &floor, err, errlen)) < 0)
+		return -1;
+	/* ?4 is NULL when there is no bound. */
+	snprintf(sql, sizeof(sql), "%s%s%s ORDER BY t.answered_at DESC, "
+	    "t.case_id DESC", TW_ROWS, where, bounded ? " AND t.answered_at "
+	    ">= ?4" : " AND ?4 IS NULL");
 	s = store_query(st, sql, STORE_ARGS(STORE_TEXT(themes_json),
-	    STORE_TEXT(commune), STORE_ID(except)), err, errlen);
+	    STORE_TEXT(commune), STORE_ID(except), bounded ? STORE_INT(floor) :
+	    STORE_NULL), err, errlen);
 	if (s == NULL)
 		return -1;
+	rc = STORE_DONE;
 	while (*n < max && (rc = store_step(s)) == STORE_ROW) {
 		struct testimony_witness *w;
 		int64_t id = store_col_int64(s, 0);
@@ -130,13 +170,12 @@ testimony_witnesses(struct store *st, const char *themes_json,
 	 * The second pass meets the first one's rows again: their people
 	 * are already there, or the rows fail the same filter again, so
 	 * the picks are those of one ORDER BY on both keys. */
-	if (commune != NULL && testimony_pick(st, TW_ROWS " AND t.commune = "
-	    "?2 COLLATE NOCASE ORDER BY t.answered_at DESC, t.case_id DESC",
-	    themes, commune, except, max, &v, n, err, errlen) != 0)
+	if (commune != NULL && testimony_pick(st, " AND t.commune = ?2 "
+	    "COLLATE NOCASE", themes, commune, except, max, &v, n, err,
+	    errlen) != 0)
 		goto fail;
-	if (*n < max && testimony_pick(st, TW_ROWS " ORDER BY "
-	    "t.answered_at DESC, t.case_id DESC", themes, NULL, except, max,
-	    &v, n, err, errlen) != 0)
+	if (*n < max && testimony_pick(st, "", themes, NULL, except, max, &v,
+	    n, err, errlen) != 0)
 		goto fail;
 	*out = v;
 	return 0;

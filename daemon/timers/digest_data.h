@@ -26,6 +26,10 @@ struct theme_labels;
 #define DIGEST_AGENDA_DAYS	14	/* "the coming days" */
 #define DIGEST_TREND_MONTHS	12
 #define DIGEST_FIRST_DAYS	7	/* the first digest looks back so far */
+/* Witnesses listed, the latest first; the others are counted: ten years
+ * of OUIs would otherwise fill the mail past what is read, and past the
+ * templates' output limit. */
+#define DIGEST_WITNESSES_MAX	20
 
 /* One line.  ref, subject and referent describe a case ("" for a line
  * about no case); the rest is per section. */
@@ -113,6 +117,7 @@ struct digest {
 	struct digest_list joined;
 	struct digest_list witnesses;
 	long long	 witnesses_new;
+	long long	 witnesses_total;	/* listed or not */
 
 	/* 6. Counts (coordinators only): all cases by state (a state,
 	 * flag1 state_*, n1), open cases by theme and commune (a, n1; a

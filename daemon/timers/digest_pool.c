@@ -66,6 +66,40 @@ dg_joined(struct store *st, struct digest *d, char *err, size_t errlen)
 	    STORE_ARGS(STORE_INT(d->since)), err, errlen);
 }
 
+/* The latest DIGEST_WITNESSES_MAX witnesses (testimonies_yes walked
+ * from its end), then how many there are in all and how many are new
+ * since the last digest, counted rather than listed. */
+static int
+dg_witnesses(struct store *st, struct digest *d, char *err, size_t errlen)
+{
+	int64_t total = 0, fresh = 0;
+
+	if (digest_rows(st, &d->witnesses, "witnesses", "SELECT c.ref, "
+	    "c.subject, coalesce(nullif(rp.name, ''), rp.email, ''), "
+	    "coalesce(nullif(p.name, ''), p.email), (SELECT "
+	    "group_concat(value, ',') FROM json_each(t.themes)), t.commune, "
+	    "coalesce(t.answered_at, 0), 0, 0, 0, CASE WHEN t.answered_at >= "
+	    "?1 THEN 'is_new' END, NULL FROM testimonies t JOIN persons p ON "
+	    "p.id = t.person_id JOIN cases c ON c.id = t.case_id LEFT JOIN "
+	    "persons rp ON rp.id = c.referent_id WHERE t.answer = 'yes' AND "
+	    "p.forgotten_at IS NULL ORDER BY t.answered_at DESC, c.ref "
+	    "LIMIT ?2", STORE_ARGS(STORE_INT(d->since),
+	    STORE_INT(DIGEST_WITNESSES_MAX)), err, errlen) != 0 ||
+	    store_get_int64(st, &total, "digest: witnesses", "SELECT count(*) "
+	    "FROM testimonies t JOIN persons p ON p.id = t.person_id WHERE "
+	    "t.answer = 'yes' AND p.forgotten_at IS NULL", NULL, 0, err,
+	    errlen) < 0 ||
+	    store_get_int64(st, &fresh, "digest: new witnesses", "SELECT "
+	    "count(*) FROM testimonies t JOIN persons p ON p.id = "
+	    "t.person_id WHERE t.answer = 'yes' AND t.answered_at >= ?1 AND "
+	    "p.forgotten_at IS NULL", STORE_ARGS(STORE_INT(d->since)), err,
+	    errlen) < 0)
+		return -1;
+	d->witnesses_total = total;
+	d->witnesses_new = fresh;
+	return 0;
+}
+
 static int
 dg_pool(struct store *st, struct digest *d, char *err, size_t errlen)
 {
@@ -75,20 +109,8 @@ dg_pool(struct store *st, struct digest *d, char *err, size_t errlen)
 	    DG_POOL("communes"), STORE_ARGS(STORE_INT(d->now)), err,
 	    errlen) != 0 ||
 	    dg_joined(st, d, err, errlen) != 0 ||
-	    digest_rows(st, &d->witnesses, "witnesses", "SELECT c.ref, "
-	    "c.subject, coalesce(nullif(rp.name, ''), rp.email, ''), "
-	    "coalesce(nullif(p.name, ''), p.email), (SELECT "
-	    "group_concat(value, ',') FROM json_each(t.themes)), t.commune, "
-	    "coalesce(t.answered_at, 0), 0, 0, 0, CASE WHEN t.answered_at >= "
-	    "?1 THEN 'is_new' END, NULL FROM testimonies t JOIN persons p ON "
-	    "p.id = t.person_id JOIN cases c ON c.id = t.case_id LEFT JOIN "
-	    "persons rp ON rp.id = c.referent_id WHERE t.answer = 'yes' AND "
-	    "p.forgotten_at IS NULL ORDER BY t.answered_at DESC, c.ref",
-	    STORE_ARGS(STORE_INT(d->since)), err, errlen) != 0)
+	    dg_witnesses(st, d, err, errlen) != 0)
 		return -1;
-	for (size_t i = 0; i < d->witnesses.n; i++)
-		if (d->witnesses.v[i].flag1 != NULL)
-			d->witnesses_new++;
 	return 0;
 }
 

@@ -296,5 +296,10 @@ digest_render(const struct digest *d, const struct theme_labels *labels,
 	dg_pool(t, labels, "pool_themes", &d->pool_theme, 1);
 	dg_pool(t, labels, "pool_communes", &d->pool_commune, 0);
 	tpl_set_int(t, "witnesses_new", d->witnesses_new);
+	tpl_set_int(t, "witnesses_total", d->witnesses_total);
+	dg_number(t, "witnesses_more", d->witnesses_total -
+	    (long long)d->witnesses.n);
+	tpl_set_bool(t, "has_witnesses_more", d->witnesses_total >
+	    (long long)d->witnesses.n);
 	dg_trend(t, d);
 }

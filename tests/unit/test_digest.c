@@ -7,7 +7,8 @@
  * who came into the pool since the last digest (timers/digest_data.h):
  * a newcomer through an invitation with its case, a charter signed, not
  * what happened before nor a forgotten person; the unavailable marked in
- * the pool; a newcomer alone is news.  The rest of what it says is
+ * the pool; a newcomer alone is news.  With 25 000 witnesses, the 20
+ * latest are listed and the others counted: the digest still renders.  The rest of what it says is
  * tested from a seeded database (digest_print.sh) and through the real
  * servers (digest_mail.sh).
  */
@@ -37,7 +38,7 @@ slot(const struct config *cfg, const char *now, int after_run,
 static void __attribute__((format(printf, 2, 3)))
 exec_f(struct store *st, const char *fmt, ...)
 {
-	char sql[512];
+	char sql[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -183,6 +184,92 @@ test_joined(void)
 	store_close(st);
 }
 
+/* The line of `body` that starts with `prefix` (a static copy), or "". */
+static const char *
+body_line(const char *body, const char *prefix)
+{
+	static char line[512];
+	const char *p = body;
+
+	line[0] = '\0';
+	while (p != NULL && *p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (strncmp(p, prefix, strlen(prefix)) == 0 &&
+		    len < sizeof(line)) {
+			memcpy(line, p, len);
+			line[len] = '\0';
+			break;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return line;
+}
+
+/* Ten years of witnesses, far more than a digest can list: w1 the
+ * latest, w1 and w2 new since the last digest, w25001 forgotten. */
+static void
+test_witnesses(void)
+{
+	long long since = local_time("2026-11-30 08:00");
+	long long now = local_time("2026-12-07 08:00");
+	struct template_set *ts = NULL;
+	struct tpl_data *t;
+	struct store *st = NULL;
+	struct digest d;
+	char err[4096], *subject = NULL, *body = NULL;
+
+	if (store_open(path_in("witnesses.db"), &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		return;
+	}
+	exec_f(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+	    "FROM n WHERE i < 25001) INSERT INTO persons (id, email, name, "
+	    "forgotten_at, created_at, updated_at) SELECT i, 'w' || i || "
+	    "'@x.fr', 'W' || i, CASE i WHEN 25001 THEN 1 END, 0, 0 FROM n; "
+	    "INSERT INTO cases (id, ref, year, seq, kind, state, state_since, "
+	    "holder_id, themes, commune, created_at, updated_at, "
+	    "last_activity_at, closed_at) SELECT id, printf('CDP-2000-%%04d', "
+	    "id), 2000, id, 'request', 'closed', 0, id, '[\"eau\"]', 'Thiers', "
+	    "0, 0, 0, 1 FROM persons; "
+	    "INSERT INTO testimonies (case_id, person_id, answer, answered_at, "
+	    "themes, commune) SELECT id, id, 'yes', CASE WHEN id <= 2 THEN "
+	    "%lld - id ELSE %lld - id * 60 END, themes, commune FROM cases",
+	    now, since);
+	if (!ok(digest_load(st, now, since, 0, 40, &d, err, sizeof(err)) ==
+	    0 && digest_load_pool(st, &d, err, sizeof(err)) == 0,
+	    "25 000 witnesses: the digest loads"))
+		printf("# %s\n", err);
+	is_int((long long)d.witnesses.n, DIGEST_WITNESSES_MAX,
+	    "the latest 20 listed");
+	is_str(d.witnesses.n ? d.witnesses.v[0].a : "", "W1",
+	    "the latest first");
+	is_int(d.witnesses_total, 25000, "all counted, not the forgotten one");
+	is_int(d.witnesses_new, 2, "the new ones counted");
+	t = tpl_data_new();
+	digest_render(&d, NULL, t);
+	tpl_set(t, "network_name", "Coup de pouce");
+	tpl_set(t, "contact", "c@x.fr");
+	if (template_load_dir("templates", &ts, err, sizeof(err)) != 0 ||
+	    template_render(ts, "digest", t, 0, &subject, &body, err,
+	    sizeof(err)) != 0) {
+		ok(0, err);
+	} else {
+		is_str(body_line(body, "Témoins prêts"), "Témoins prêts à "
+		    "partager leur expérience (25000)\xc2\xa0:",
+		    "the heading counts them all");
+		is_str(body_line(body, "  … et"), "  … et 24980 autres, plus "
+		    "anciens.", "then says how many are not listed");
+	}
+	free(subject);
+	free(body);
+	template_set_free(ts);
+	tpl_data_free(t);
+	digest_free(&d);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -232,6 +319,7 @@ main(void)
 	    "every three days");
 
 	test_joined();
+	test_witnesses();
 	config_free(cfg);
 	scratch_remove();
 	return tap_done();

@@ -13,6 +13,11 @@
  * OUI), and the picks are the same before and after.  The daily limits
  * of intake (outbox by template and day) and the digest's count by state
  * (cases_state alone, no row read) have their exact plans checked too.
+ *
+ * Migration 6: a version 5 database gets the indexes of the mails still
+ * kept; the daily purge then walks those and looks up each one's case,
+ * instead of listing every ended case, and purges the mails of before
+ * the migration exactly as before.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +27,7 @@
 #include "base/mem.h"
 #include "casework/route.h"
 #include "store/store.h"
+#include "store/retention_db.h"
 #include "store/testimony_db.h"
 #include "tap.h"
 #include "testutil.h"
@@ -96,7 +102,7 @@ test_upgrade_from_3(void)
 	    "'milestones_planned', "
 	    "'testimonies_yes', 'jobs_done', 'outbox_template', "
 	    "'quarantine_created')"), 13, "fresh: the 13 indexes of v4");
-	exec_ok(st, V5_DROP V4_DROP "PRAGMA user_version = 3");
+	exec_ok(st, V6_DROP V5_DROP V4_DROP "PRAGMA user_version = 3");
 	fill(st);
 	is_int(q_int(st, "SELECT count(*) FROM sqlite_schema WHERE name = "
 	    "'events_assigned'"), 0, "v3: no events_assigned");
@@ -200,7 +206,7 @@ test_upgrade_from_4(void)
 		return;
 	}
 	fresh = xstrdup(q_text(st, INDEXES));
-	exec_ok(st, V5_DROP "PRAGMA user_version = 4");
+	exec_ok(st, V6_DROP V5_DROP "PRAGMA user_version = 4");
 	witnesses_fill(st);
 	got = witness_names(st, "[\"eau\"]", "thiers");
 	is_str(got, "Chloé, Ana, Eva", "v4: Thiers first (any case), then the "
@@ -213,7 +219,8 @@ test_upgrade_from_4(void)
 		free(fresh);
 		return;
 	}
-	is_int(store_version(st), 5, "v4: migrated to version 5");
+	is_int(store_version(st), STORE_SCHEMA_VERSION, "v4: migrated to "
+	    "the current version");
 	is_str(q_text(st, INDEXES), fresh, "v4: the indexes of a fresh "
 	    "database, written the same");
 	got = witness_names(st, "[\"eau\"]", "thiers");
@@ -243,6 +250,101 @@ test_upgrade_from_4(void)
 	    "INTEGER PRIMARY KEY (rowid=?)", "the latest witnesses: the OUIs "
 	    "in order, no sort");
 	free(got);
+	store_close(st);
+	free(fresh);
+}
+
+/* Two ended cases (1, 2) and an open one (3), each with a received and
+ * a sent mail; case 2's were purged on an earlier day. */
+static void
+kept_fill(struct store *st)
+{
+	exec_ok(st, "INSERT INTO cases (id, ref, year, seq, kind, state, "
+	    "state_since, created_at, updated_at, last_activity_at, "
+	    "closed_at) VALUES (1, 'CDP-2020-0001', 2020, 1, 'request', "
+	    "'closed', 1, 1, 1, 1, 1000), (2, 'CDP-2020-0002', 2020, 2, "
+	    "'request', 'withdrawn', 1, 1, 1, 1, 900), (3, 'CDP-2020-0003', "
+	    "2020, 3, 'request', 'active', 1, 1, 1, 1, NULL); "
+	    "INSERT INTO messages (id, direction, case_id, message_id, "
+	    "content_hash, raw, new_text, received_at, purged_at) SELECT "
+	    "id, 'in', id, 'm' || id, printf('%064d', id), CASE id WHEN 2 "
+	    "THEN X'' ELSE CAST('Bonjour' AS BLOB) END, NULL, 100, CASE id "
+	    "WHEN 2 THEN 950 END FROM cases; "
+	    "INSERT INTO outbox (id, case_id, sender, recipients, message_id, "
+	    "message, status, next_attempt_at, created_at, sent_at) SELECT "
+	    "id, id, 'cdp', '[\"h@example.org\"]', 'o' || id, CASE id WHEN "
+	    "2 THEN X'' ELSE CAST('Bonjour' AS BLOB) END, 'sent', 100, 100, "
+	    "100 FROM cases");
+}
+
+static void
+test_upgrade_from_5(void)
+{
+	const char *path = path_in("v5.db");
+	struct store *st = NULL;
+	char err[1024], *fresh, *got;
+	long long n = -1;
+
+	if (store_open(path, &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		return;
+	}
+	fresh = xstrdup(q_text(st, INDEXES));
+	exec_ok(st, V6_DROP "PRAGMA user_version = 5");
+	kept_fill(st);
+	store_close(st);
+	st = NULL;
+	if (store_open(path, &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		free(fresh);
+		return;
+	}
+	is_int(store_version(st), STORE_SCHEMA_VERSION, "v5: migrated to "
+	    "the current version");
+	is_str(q_text(st, INDEXES), fresh, "v5: the indexes of a fresh "
+	    "database, written the same");
+	is_str(q_text(st, "SELECT (SELECT group_concat(id) FROM messages "
+	    "INDEXED BY messages_kept WHERE purged_at IS NULL AND "
+	    "(length(raw) > 0 OR new_text IS NOT NULL)) || ' / ' || (SELECT "
+	    "group_concat(id) FROM outbox INDEXED BY outbox_kept WHERE "
+	    "status IN ('sent', 'failed') AND length(message) > 0)"),
+	    "1,3 / 1,3", "v5: the mails kept before the migration are "
+	    "indexed, the purged ones not");
+
+	/* The two statements retention_db.c runs each day. */
+	got = plan_of(st, "UPDATE messages SET raw = X'', new_text = NULL, "
+	    "purged_at = ?2 WHERE purged_at IS NULL AND (length(raw) > 0 OR "
+	    "new_text IS NOT NULL) AND (EXISTS (SELECT 1 FROM cases c WHERE "
+	    "c.id = messages.case_id AND c.state IN ('closed', 'withdrawn', "
+	    "'ineligible') AND c.closed_at <= ?1) OR (case_id IS NULL AND "
+	    "received_at <= ?1))");
+	is_str(got, "SCAN messages USING INDEX messages_kept / CORRELATED "
+	    "SCALAR SUBQUERY 1 / SEARCH c USING INTEGER PRIMARY KEY (rowid=?)",
+	    "purge of received mails: the kept ones, each case by id");
+	free(got);
+	got = plan_of(st, "UPDATE outbox INDEXED BY outbox_kept SET message = "
+	    "X'' WHERE status IN ('sent', 'failed') AND length(message) > 0 "
+	    "AND (EXISTS (SELECT 1 FROM cases c WHERE c.id = outbox.case_id "
+	    "AND c.state IN ('closed', 'withdrawn', 'ineligible') AND "
+	    "c.closed_at <= ?1) OR (case_id IS NULL AND coalesce(sent_at, "
+	    "created_at) <= ?1))");
+	is_str(got, "SCAN outbox USING INDEX outbox_kept / CORRELATED SCALAR "
+	    "SUBQUERY 1 / SEARCH c USING INTEGER PRIMARY KEY (rowid=?)",
+	    "purge of sent mails: the kept ones, each case by id");
+	free(got);
+	is_int(retention_purge(st, 2000, 3000, &n, err, sizeof(err)), 0,
+	    "v6: the purge runs");
+	is_int(n, 2, "v6: case 1's two mails purged");
+	is_str(q_text(st, "SELECT group_concat(id || ':' || length(raw) || ':' "
+	    "|| coalesce(purged_at, '-'), ' ') FROM messages"), "1:0:3000 "
+	    "2:0:950 3:7:-", "v6: the ended case's mail purged, the earlier "
+	    "purge kept, the open case's mail kept");
+	is_str(q_text(st, "SELECT group_concat(id || ':' || length(message), "
+	    "' ') FROM outbox"), "1:0 2:0 3:7", "v6: the same for sent mail");
+	is_str(q_text(st, "SELECT coalesce((SELECT group_concat(id) FROM "
+	    "messages INDEXED BY messages_kept WHERE purged_at IS NULL AND "
+	    "(length(raw) > 0 OR new_text IS NOT NULL)), '')"), "3",
+	    "v6: what is purged leaves the index");
 	store_close(st);
 	free(fresh);
 }
@@ -294,6 +396,7 @@ main(void)
 	scratch_make("store-indexes");
 	test_upgrade_from_3();
 	test_upgrade_from_4();
+	test_upgrade_from_5();
 	test_plans();
 	scratch_remove();
 	return tap_done();

@@ -319,6 +319,8 @@ tu_q_int(struct store *st, const char *sql, int bind, long long arg)
 	"DROP INDEX meetings_scheduled; DROP INDEX milestones_planned; " \
 	"DROP INDEX testimonies_yes; DROP INDEX jobs_done; "		\
 	"DROP INDEX outbox_template; DROP INDEX quarantine_created; "
+/* Undoes migration 6: the indexes of the mails still kept. */
+#define V6_DROP "DROP INDEX messages_kept; DROP INDEX outbox_kept; "
 
 /* Runs statements that return nothing; a failure is printed (the checks
  * that follow say what it broke). */
