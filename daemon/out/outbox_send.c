@@ -6,8 +6,15 @@
  * - Sending is claim / send / record: a short committed transaction marks
  *   the row 'sending' (lease in next_attempt_at), the SMTP dialogue runs
  *   outside any transaction (the database is not locked while the network
- *   is slow), and a second committed transaction records the answer.  The
- *   window where a crash re-sends a mail is therefore one row wide.
+ *   is slow), and a committed transaction records the answer.  The record
+ *   of one row and the claim of the next share that transaction: one
+ *   fsync per mail instead of two, and still never a second mail at the
+ *   server before the first one's answer is durable.  The window where a
+ *   crash re-sends a mail is therefore one row wide (tests/integration/
+ *   outbox_batch.sh kills a batch there).
+ * - Due rows are read OUTBOX_AHEAD at a time: the due condition is an OR
+ *   that SQLite answers by sorting every due row, which once per mail
+ *   made a batch cost the square of the queue.
  * - Two things live in memory only, per process, because they are about
  *   this process's use of the SMTP server rather than about mails: the
  *   per-minute budget (sends counted in 60 one-second buckets of the
