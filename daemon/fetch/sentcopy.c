@@ -12,8 +12,12 @@
  *   APPENDs one message at a time: no read transaction stays open while
  *   the network is slow, and only one message is in memory.
  * - Append, then mark: the server's OK comes before the commit of
- *   copied_at, so the only thing a crash can cost is one duplicate copy.
- *   The opposite order could lose a copy for good.
+ *   copied_at, so the only thing a crash can cost is a duplicate copy.
+ *   The opposite order could lose a copy for good.  The marks of up to
+ *   SENTCOPY_MARKS copies share one commit (and its fsync, which cost as
+ *   much as the APPEND itself), and whatever stops the pass, the copies
+ *   the server has are recorded before it returns: only a crash copies
+ *   again, at most SENTCOPY_MARKS mails.
  * - No claim (as outbox_send.c does for sending): the daemon is the only
  *   process that copies, and a rare duplicate copy in a folder people
  *   read is harmless, unlike a duplicate mail.
@@ -29,6 +33,8 @@
 #include "base/mem.h"
 #include "fetch/sentcopy.h"
 #include "store/store.h"
+
+#define SENTCOPY_MARKS		32	/* copies recorded per commit */
 
 /* One row being copied. */
 struct sentcopy_row {
@@ -120,21 +126,32 @@ out:
 	return rc;
 }
 
-/* Records the copy of row id, in its own transaction. */
+/* Records the copies of ids[0..*n-1] in one transaction: 0 (*n added to
+ * *done, then set to 0) or -1. */
 static int
-sentcopy_mark(struct store *st, int64_t id, char *err, size_t errlen)
+sentcopy_mark(struct store *st, const int64_t *ids, size_t *n, size_t *done,
+    char *err, size_t errlen)
 {
 	char scratch[256], what[64];
-	int rc;
+	long long now = clock_now();
+	int rc = 0;
 
+	if (*n == 0)
+		return 0;
 	if (store_begin(st, err, errlen) != 0)
 		return -1;
-	snprintf(what, sizeof(what), "outbox row %lld", (long long)id);
-	rc = store_run(st, what, "UPDATE outbox SET copied_at = ?2 WHERE id = "
-	    "?1 AND copied_at IS NULL", STORE_ARGS(STORE_INT(id),
-	    STORE_INT(clock_now())), err, errlen);
-	if (rc == 0 && store_commit(st, err, errlen) == 0)
+	for (size_t i = 0; i < *n && rc == 0; i++) {
+		snprintf(what, sizeof(what), "outbox row %lld",
+		    (long long)ids[i]);
+		rc = store_run(st, what, "UPDATE outbox SET copied_at = ?2 "
+		    "WHERE id = ?1 AND copied_at IS NULL",
+		    STORE_ARGS(STORE_INT(ids[i]), STORE_INT(now)), err, errlen);
+	}
+	if (rc == 0 && store_commit(st, err, errlen) == 0) {
+		*done += *n;
+		*n = 0;
 		return 0;
+	}
 	(void)store_rollback(st, scratch, sizeof(scratch));
 	return -1;
 }
@@ -145,8 +162,8 @@ sentcopy_pass(struct imap_conn *c, struct store *st,
 {
 	const char *folder = cfg->imap.sent_folder;
 	struct sentcopy_row row = { 0 };
-	int64_t *ids = NULL;
-	size_t n = 0, done = 0, refused = 0;
+	int64_t *ids = NULL, marks[SENTCOPY_MARKS];
+	size_t n = 0, done = 0, refused = 0, nmarks = 0;
 	long long now;
 	char why[1024], last[1280];
 	int rc = 0, old;
@@ -211,16 +228,17 @@ sentcopy_pass(struct imap_conn *c, struct store *st,
 			rc = r;
 			goto out;
 		}
-		if (sentcopy_mark(st, row.id, why, sizeof(why)) != 0) {
-			snprintf(err, errlen, "sent folder %s: <%s> copied "
-			    "but not recorded (it will be copied again): %s",
-			    folder, row.message_id, why);
+		marks[nmarks++] = row.id;
+		if (nmarks == SENTCOPY_MARKS && sentcopy_mark(st, marks,
+		    &nmarks, &done, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "sent folder %s: %zu copies "
+			    "made but not recorded (copied again next time): "
+			    "%s", folder, nmarks, why);
 			rc = SENTCOPY_ESTORE;
 			goto out;
 		}
 		log_debug(LOG_CAT_IMAP, "sent folder %s: copied <%s> (outbox "
 		    "%lld)", folder, row.message_id, (long long)row.id);
-		done++;
 		sentcopy_row_free(&row);
 	}
 	if (refused > 0) {
@@ -232,6 +250,19 @@ sentcopy_pass(struct imap_conn *c, struct store *st,
 		rc = IMAP_EPROTO;
 	}
 out:
+	/* Copies the server has are recorded whatever stopped the pass. */
+	if (rc != SENTCOPY_ESTORE && sentcopy_mark(st, marks, &nmarks, &done,
+	    why, sizeof(why)) != 0) {
+		if (rc == 0 || rc == IMAP_EPROTO) {
+			snprintf(err, errlen, "sent folder %s: %zu copies "
+			    "made but not recorded (copied again next time): "
+			    "%s", folder, nmarks, why);
+			rc = SENTCOPY_ESTORE;
+		} else
+			log_warnx("sent folder %s: %zu copies made but not "
+			    "recorded (copied again next time): %s", folder,
+			    nmarks, why);
+	}
 	if (copied != NULL)
 		*copied = done;
 	sentcopy_row_free(&row);

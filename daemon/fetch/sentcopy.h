@@ -6,11 +6,12 @@
  * The outbox keeps every message byte for byte (outbox.h).  A pass APPENDs
  * to the sent folder, flagged \Seen, the rows with status 'sent' whose
  * `copied_at` is NULL, oldest first, over the daemon's IMAP connection, and
- * sets copied_at in its own small committed transaction as soon as the
- * server said OK.  Hence:
- *   - a crash or a lost connection between the server's OK and that commit
- *     copies the mail once more at the next pass: the sent folder may then
- *     hold it twice (same bytes, same Message-ID); a copy is never lost;
+ * sets copied_at once the server said OK, for up to 32 copies in one
+ * committed transaction, and for the last ones before the pass returns,
+ * also when the connection was lost.  Hence:
+ *   - a crash between the server's OK and that commit copies those mails
+ *     (at most 32) once more at the next pass: the sent folder may then
+ *     hold them twice (same bytes, same Message-ID); a copy is never lost;
  *   - a mail is copied when its row becomes 'sent' (accepted for at least
  *     one recipient and owed to nobody any more); rows queued, failed or
  *     still being retried for some recipient wait;
@@ -54,7 +55,7 @@ struct store;
  * the too old rows (see above); when some rows are left to copy, makes sure
  * the folder exists (imap_ensure_folder: LIST, CREATE if missing) and
  * copies up to SENTCOPY_BATCH of them.  Must NOT be called inside a
- * transaction (each mark is its own commit).  *copied (may be NULL) is set
+ * transaction (the marks are its own commits).  *copied (may be NULL) is set
  * to the number of copies made and recorded, also on error.
  * Returns 0; an IMAP status (< 0, imap.h) when the server failed:
  * IMAP_ETEMP means the connection is gone (close it; the rest waits for

@@ -53,8 +53,9 @@
  *     'failed' when nobody accepted it: `recipients` then lists those it
  *     failed for, which outbox_retry() sends to again;
  *   - a row is marked with the result of an attempt only after the server
- *     answered, in its own committed transaction: after a crash only the
- *     mail in flight is sent again (same bytes, same Message-ID).  Rows
+ *     answered, committed before the next mail goes to the server (in the
+ *     transaction that claims the next row): after a crash only the mail
+ *     in flight is sent again (same bytes, same Message-ID).  Rows
  *     are claimed ('sending', with a 10 minute lease in next_attempt_at)
  *     so two processes flushing at once never send the same row; a
  *     'sending' row whose lease ran out is taken again, and
@@ -171,7 +172,8 @@ struct outbox_stats {
  * at most cfg->smtp.max_per_minute recipient transactions in any 60 s
  * (counted in memory, per process; the flush stops when the budget is used
  * and leaves the rest for a later call).  Must NOT be called inside a
- * transaction: each claim and each result is its own commit.  When the
+ * transaction: it commits a row's claim together with the previous row's
+ * result, one commit per mail.  When the
  * server cannot be reached (connection refused, timeout), every due row
  * gets a failed attempt with that answer in this flush, without one more
  * connection each; a connection that breaks in the middle of a batch is

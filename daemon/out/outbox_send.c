@@ -6,8 +6,15 @@
  * - Sending is claim / send / record: a short committed transaction marks
  *   the row 'sending' (lease in next_attempt_at), the SMTP dialogue runs
  *   outside any transaction (the database is not locked while the network
- *   is slow), and a second committed transaction records the answer.  The
- *   window where a crash re-sends a mail is therefore one row wide.
+ *   is slow), and a committed transaction records the answer.  The record
+ *   of one row and the claim of the next share that transaction: one
+ *   fsync per mail instead of two, and still never a second mail at the
+ *   server before the first one's answer is durable.  The window where a
+ *   crash re-sends a mail is therefore one row wide (tests/integration/
+ *   outbox_batch.sh kills a batch there).
+ * - Due rows are read OUTBOX_AHEAD at a time: the due condition is an OR
+ *   that SQLite answers by sorting every due row, which once per mail
+ *   made a batch cost the square of the queue.
  * - Two things live in memory only, per process, because they are about
  *   this process's use of the SMTP server rather than about mails: the
  *   per-minute budget (sends counted in 60 one-second buckets of the
@@ -34,25 +41,8 @@
 #include "store/store.h"
 
 #define OUTBOX_LEASE		600	/* s a claimed row is ours */
-#define OUTBOX_ERROR_MAX	4000	/* bytes of last_error kept */
 #define OUTBOX_PAUSE_MIN	60	/* s, after an auth/TLS failure */
 #define OUTBOX_PAUSE_MAX	1800
-
-/* A row being sent. */
-struct outbox_row {
-	int64_t		 id;
-	int64_t		 case_id;	/* 0: none */
-	int64_t		 attempts;
-	int64_t		 created_at;
-	int64_t		 hold_until;	/* 0: none */
-	int		 sent_before;	/* accepted for someone already */
-	char		*sender;
-	char		*message_id;
-	char		*msg;
-	size_t		 msglen;
-	char		**rcpts;
-	size_t		 nrcpt;
-};
 
 /* ------------------------------------------------------------------ */
 /* In-memory state: per-minute budget and the auth/TLS pause.          */
@@ -123,20 +113,6 @@ outbox_window_wait(long long mono, int max, int need)
 /* Rows.                                                               */
 
 static void
-outbox_row_free(struct outbox_row *r)
-{
-	if (r == NULL)
-		return;
-	for (size_t i = 0; i < r->nrcpt; i++)
-		free(r->rcpts[i]);
-	free(r->rcpts);
-	free(r->sender);
-	free(r->message_id);
-	free(r->msg);
-	memset(r, 0, sizeof(*r));
-}
-
-static void
 outbox_abort(struct store *st)
 {
 	char scratch[256];
@@ -151,27 +127,40 @@ outbox_abort(struct store *st)
 	"(status = 'sending' OR (status = 'queued' AND "		\
 	"(hold_until IS NULL OR hold_until <= ?1)))"
 
-/* The next due row after `after`: 1 with *id and *nrcpt, 0 none, -1. */
+/* Due rows read ahead, so that finding the next one is not a walk of
+ * the whole queue per mail (the OR of OUTBOX_DUE sorts every due row). */
+#define OUTBOX_AHEAD	64
+
+struct outbox_ahead {
+	int64_t		 id[OUTBOX_AHEAD];
+	int		 nrcpt[OUTBOX_AHEAD];
+	int		 n;		/* ids read */
+	int		 next;		/* the next one to try */
+};
+
+/* Up to OUTBOX_AHEAD due rows after `after`, oldest first, into *a;
+ * a->n is 0 when none is due.  0 or -1. */
 static int
-outbox_pick(struct store *st, long long now, int64_t after, int64_t *id,
-    int *nrcpt, char *err, size_t errlen)
+outbox_pick(struct store *st, long long now, int64_t after,
+    struct outbox_ahead *a, char *err, size_t errlen)
 {
 	struct store_stmt *s;
 	int r;
 
+	a->n = a->next = 0;
 	if ((s = store_query(st, "SELECT id, json_array_length(recipients) "
-	    "FROM outbox WHERE " OUTBOX_DUE " AND id > ?2 ORDER BY id LIMIT 1",
-	    STORE_ARGS(STORE_INT(now), STORE_INT(after)), err,
-	    errlen)) == NULL)
+	    "FROM outbox WHERE " OUTBOX_DUE " AND id > ?2 ORDER BY id LIMIT ?3",
+	    STORE_ARGS(STORE_INT(now), STORE_INT(after),
+	    STORE_INT(OUTBOX_AHEAD)), err, errlen)) == NULL)
 		return -1;
-	r = store_step(s);
-	if (r == STORE_ROW) {
-		*id = store_col_int64(s, 0);
-		*nrcpt = (int)store_col_int64(s, 1);
-	} else if (r == -1)
+	while ((r = store_step(s)) == STORE_ROW && a->n < OUTBOX_AHEAD) {
+		a->id[a->n] = store_col_int64(s, 0);
+		a->nrcpt[a->n++] = (int)store_col_int64(s, 1);
+	}
+	if (r == -1)
 		snprintf(err, errlen, "outbox: %s", store_errmsg(st));
 	store_finalize(s);
-	return r;
+	return r == -1 ? -1 : 0;
 }
 
 /* The server answered: mails waiting out their backoff after a temporary
@@ -224,192 +213,78 @@ out:
 	return rc;
 }
 
-/* Claims row id if still due: 1 claimed (r loaded), 0 taken meanwhile. */
+/* Claims row id if still due, inside the caller's transaction: 1
+ * claimed (r loaded), 0 taken meanwhile, -1. */
 static int
 outbox_claim(struct store *st, long long now, int64_t id,
     struct outbox_row *r, char *err, size_t errlen)
 {
-	int rc = -1;
-
-	if (store_begin(st, err, errlen) != 0)
-		return -1;
 	if (store_run(st, "outbox: claim", "UPDATE outbox SET status = "
 	    "'sending', next_attempt_at = ?3 WHERE id = ?2 AND " OUTBOX_DUE,
 	    STORE_ARGS(STORE_INT(now), STORE_INT(id),
 	    STORE_INT(clock_now() + OUTBOX_LEASE)), err, errlen) != 0)
-		goto out;
-	if (store_changes(st) == 0) {
-		rc = 0;
-		goto out;
-	}
-	if (outbox_load(st, id, r, err, errlen) != 0)
-		goto out;
-	rc = 1;
-out:
-	if (rc < 0 || store_commit(st, err, errlen) != 0) {
-		outbox_abort(st);
+		return -1;
+	if (store_changes(st) == 0)
+		return 0;
+	if (outbox_load(st, id, r, err, errlen) != 0) {
 		outbox_row_free(r);
 		return -1;
 	}
-	return rc;
-}
-
-/* An events row 'mail_failed' for a row with a case. */
-static int
-outbox_event(struct store *st, const struct outbox_row *r, long long now,
-    const char *rcpt, const char *reason, int code, const char *text,
-    char *err, size_t errlen)
-{
-	if (r->case_id <= 0)
-		return 0;
-	return store_run(st, "outbox: event", "INSERT INTO events (case_id, "
-	    "at, kind, details) VALUES (?1, ?2, 'mail_failed', "
-	    "json_object('outbox_id', ?3, 'message_id', ?4, 'recipient', ?5, "
-	    "'reason', ?6, 'code', ?7, 'error', ?8))",
-	    STORE_ARGS(STORE_INT(r->case_id), STORE_INT(now), STORE_INT(r->id),
-	    STORE_TEXT(r->message_id), STORE_TEXT(rcpt), STORE_TEXT(reason),
-	    code > 0 ? STORE_INT(code) : STORE_NULL, STORE_TEXT(text)), err,
-	    errlen);
+	r->res = xcalloc(r->nrcpt + 1, sizeof(*r->res));
+	return 1;
 }
 
 /*
- * Records the answer for each recipient of r (res[i] for r->rcpts[i]) in
- * one committed transaction, and counts it in stats.
+ * One commit for the result of `done` (when done->id is set) and the
+ * claim of row `id` (when not 0) into *r: 1 claimed, 0 not, -1.  Done is
+ * freed either way.  A claim that fails is rolled back alone, so that
+ * the answer of a mail the server already has is still recorded: a
+ * database error claiming the next row must not send this one twice.
  */
 static int
-outbox_record(struct store *st, struct outbox_row *r,
-    const struct smtp_result *res, struct outbox_stats *stats, char *err,
+outbox_commit_step(struct store *st, long long now, struct outbox_row *done,
+    int64_t id, struct outbox_row *r, struct outbox_stats *stats, char *err,
     size_t errlen)
 {
-	struct buf perm, temp, why;
-	char **keep, when[40];
-	const char *status;
-	size_t nkeep = 0, nacc = 0, nref = 0, ntemp = 0;
-	long long now = clock_now(), deadline, next = now;
-	int rc = -1;
+	struct outbox_outcome o;
+	char why[512] = "";
+	int rc = -1, claimed = 0;
 
-	buf_init(&perm, OUTBOX_ERROR_MAX);
-	buf_init(&temp, OUTBOX_ERROR_MAX);
-	buf_init(&why, OUTBOX_ERROR_MAX);
-	keep = xcalloc(r->nrcpt + 1, sizeof(*keep));
+	memset(&o, 0, sizeof(o));
+	if (done->id == 0 && id == 0)
+		return 0;
 	if (store_begin(st, err, errlen) != 0)
 		goto out;
-
-	for (size_t i = 0; i < r->nrcpt; i++) {
-		if (res[i].status == SMTP_OK) {
-			nacc++;
-			log_debug(LOG_CAT_SMTP, "outbox: row %lld accepted for "
-			    "%s", (long long)r->id, r->rcpts[i]);
-		} else if (res[i].status == SMTP_EPERM) {
-			nref++;
-			buf_printf(&perm, "%s%s: %s", perm.len ? "; " : "",
-			    r->rcpts[i], res[i].text);
-			log_warnx("outbox: row %lld <%s>: %s refused by the "
-			    "server: %s", (long long)r->id, r->message_id,
-			    r->rcpts[i], res[i].text);
-			if (outbox_event(st, r, now, r->rcpts[i], "refused",
-			    res[i].code, res[i].text, err, errlen) != 0)
-				goto out;
-		} else {
-			ntemp++;
-			buf_printf(&temp, "%s%s: %s", temp.len ? "; " : "",
-			    r->rcpts[i], res[i].text);
-		}
-	}
-	if (ntemp == r->nrcpt) {
-		/* One answer for everybody (the server is down): say it
-		 * once, without addresses. */
-		int same = 1;
-
-		for (size_t i = 1; i < r->nrcpt && same; i++)
-			same = strcmp(res[i].text, res[0].text) == 0;
-		if (same) {
-			buf_reset(&temp);
-			buf_adds(&temp, res[0].text);
-		}
-	}
-
-	/* Who is still owed the mail, and the row's new status. */
-	deadline = (r->hold_until > r->created_at ? r->hold_until :
-	    r->created_at) + OUTBOX_GIVE_UP_SECS;
-	if (ntemp > 0) {
-		for (size_t i = 0; i < r->nrcpt; i++)
-			if (res[i].status != SMTP_OK &&
-			    res[i].status != SMTP_EPERM)
-				keep[nkeep++] = r->rcpts[i];
-		if (now >= deadline) {
-			status = "failed";
-			buf_printf(&why, "gave up after 4 days: %s",
-			    buf_str(&temp));
-			for (size_t i = 0; i < r->nrcpt; i++)
-				if (res[i].status != SMTP_OK &&
-				    res[i].status != SMTP_EPERM &&
-				    outbox_event(st, r, now, r->rcpts[i],
-				    "gave_up", res[i].code, res[i].text, err,
-				    errlen) != 0)
-					goto out;
-		} else {
-			long long d = outbox_backoff((int)r->attempts + 1);
-
-			status = "queued";
-			next = now + d + (long long)arc4random_uniform(
-			    (uint32_t)(d / 10 + 1));
-			if (next > deadline)
-				next = deadline;
-			buf_adds(&why, buf_str(&temp));
-		}
-		if (perm.len)
-			buf_printf(&why, "; %s", buf_str(&perm));
-	} else if (r->sent_before || nacc > 0) {
-		status = "sent";
-		buf_adds(&why, buf_str(&perm));
-	} else {
-		/* Nobody took it: keep those it failed for, for a retry. */
-		status = "failed";
-		for (size_t i = 0; i < r->nrcpt; i++)
-			keep[nkeep++] = r->rcpts[i];
-		buf_adds(&why, buf_str(&perm));
-	}
-
-	if (outbox_rcpts_set(st, r->id, keep, nkeep, err, errlen) != 0)
+	if (done->id != 0 && outbox_record(st, done, &o, err, errlen) != 0)
 		goto out;
-	if (store_run(st, "outbox: result", "UPDATE outbox SET status = ?2, "
-	    "attempts = attempts + 1, next_attempt_at = ?3, last_error = "
-	    "coalesce(?4, last_error), sent_at = CASE WHEN ?5 THEN "
-	    "coalesce(sent_at, ?6) ELSE sent_at END WHERE id = ?1",
-	    STORE_ARGS(STORE_INT(r->id), STORE_TEXT(status), STORE_INT(next),
-	    STORE_TEXT(why.len ? buf_str(&why) : NULL), STORE_INT(nacc > 0),
-	    STORE_INT(now)), err, errlen) != 0)
-		goto out;
+	if (id != 0) {
+		if (store_savepoint(st, "claim", err, errlen) != 0)
+			goto out;
+		claimed = outbox_claim(st, now, id, r, why, sizeof(why));
+		if (claimed < 0 && store_rollback_to(st, "claim", err,
+		    errlen) != 0)
+			goto out;
+		if (claimed >= 0 && store_release(st, "claim", err,
+		    errlen) != 0)
+			goto out;
+	}
 	if (store_commit(st, err, errlen) != 0)
 		goto out;
-	rc = 0;
-
-	stats->accepted += (int)nacc;
-	stats->refused += (int)nref;
-	if (strcmp(status, "sent") == 0) {
-		stats->sent++;
-		log_info("outbox: row %lld <%s> sent (%zu recipient%s)",
-		    (long long)r->id, r->message_id, nacc, nacc == 1 ? "" :
-		    "s");
-	} else if (strcmp(status, "failed") == 0) {
-		stats->failed++;
-		log_warnx("outbox: row %lld <%s> failed: %s", (long long)r->id,
-		    r->message_id, buf_str(&why));
-	} else {
-		stats->deferred++;
-		clock_iso8601((time_t)next, when, sizeof(when));
-		log_notice("outbox: row %lld <%s> deferred until %s (attempt "
-		    "%lld): %s", (long long)r->id, r->message_id, when,
-		    (long long)r->attempts + 1, buf_str(&temp));
+	if (done->id != 0)
+		outbox_report(done, &o, stats);
+	if (claimed < 0) {
+		snprintf(err, errlen, "%s", why);
+		goto out;
 	}
+	rc = claimed;
 out:
-	if (rc != 0)
-		outbox_abort(st);
-	free(keep);
-	buf_free(&perm);
-	buf_free(&temp);
-	buf_free(&why);
+	if (rc < 0) {
+		if (store_in_transaction(st))
+			outbox_abort(st);
+		outbox_row_free(r);
+	}
+	outbox_outcome_free(&o);
+	outbox_row_free(done);
 	return rc;
 }
 
@@ -457,16 +332,18 @@ outbox_flush(struct store *st, const struct config *cfg,
 {
 	struct smtp_params p;
 	struct smtp_session *sess = NULL;
-	struct smtp_result *res = NULL;
-	struct outbox_row r;
+	struct outbox_ahead ahead;
+	struct outbox_row r, done;	/* claimed; sent, result to commit */
 	char why[1024], down[SMTP_TEXT_MAX] = "";
 	long long now = clock_now();
-	int64_t last = 0, id = 0;
-	int max = cfg->smtp.max_per_minute, nrcpt = 0, rc = -1, got, st_send;
+	int64_t last = 0, id;
+	int max = cfg->smtp.max_per_minute, nrcpt, rc = -1, got, st_send;
 	int woken = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	memset(&r, 0, sizeof(r));
+	memset(&done, 0, sizeof(done));
+	memset(&ahead, 0, sizeof(ahead));
 	smtp_params_from_config(cfg, &p);
 	if (store_in_transaction(st)) {
 		snprintf(err, errlen, "outbox: flush must not run inside a "
@@ -489,11 +366,15 @@ outbox_flush(struct store *st, const struct config *cfg,
 			    1);
 			break;
 		}
-		got = outbox_pick(st, now, last, &id, &nrcpt, err, errlen);
-		if (got < 0)
-			goto out;
-		if (got == STORE_DONE)
-			break;
+		if (ahead.next == ahead.n) {
+			if (outbox_pick(st, now, last, &ahead, err,
+			    errlen) != 0)
+				goto out;
+			if (ahead.n == 0)
+				break;
+		}
+		id = ahead.id[ahead.next];
+		nrcpt = ahead.nrcpt[ahead.next++];
 		last = id;
 		/* A row with more recipients than the whole budget goes
 		 * when the window is empty. */
@@ -503,19 +384,19 @@ outbox_flush(struct store *st, const struct config *cfg,
 			    nrcpt);
 			break;
 		}
-		got = outbox_claim(st, now, id, &r, err, errlen);
+		/* The previous row's result and this row's claim: one
+		 * commit, and never two rows in flight. */
+		got = outbox_commit_step(st, now, &done, id, &r, stats, err,
+		    errlen);
 		if (got < 0)
 			goto out;
 		if (got == 0)
 			continue;	/* another process took it */
 		stats->rows++;
-		free(res);
-		res = xcalloc(r.nrcpt + 1, sizeof(*res));
 		if (r.nrcpt == 0) {
 			/* Defensive: nobody is owed it, nothing to send. */
-			if (outbox_record(st, &r, res, stats, err, errlen) != 0)
-				goto out;
-			outbox_row_free(&r);
+			done = r;
+			memset(&r, 0, sizeof(r));
 			continue;
 		}
 		if (sess == NULL && down[0] == '\0') {
@@ -543,7 +424,7 @@ outbox_flush(struct store *st, const struct config *cfg,
 				    errlen) != 0)
 					goto out;
 				if (!woken)
-					last = 0;
+					last = ahead.n = ahead.next = 0;
 				woken = 1;
 			}
 		}
@@ -552,28 +433,27 @@ outbox_flush(struct store *st, const struct config *cfg,
 			 * counts a failed attempt with that answer, without
 			 * one more connection timeout each. */
 			for (size_t i = 0; i < r.nrcpt; i++) {
-				res[i].status = SMTP_ETEMP;
-				smtp_text_copy(res[i].text,
-				    sizeof(res[i].text), down);
+				r.res[i].status = SMTP_ETEMP;
+				smtp_text_copy(r.res[i].text,
+				    sizeof(r.res[i].text), down);
 			}
-			if (outbox_record(st, &r, res, stats, err, errlen) != 0)
-				goto out;
-			outbox_row_free(&r);
+			done = r;
+			memset(&r, 0, sizeof(r));
 			continue;
 		}
 		st_send = smtp_session_send(sess, r.sender,
 		    (const char *const *)r.rcpts, r.nrcpt, r.msg, r.msglen,
-		    res, why, sizeof(why));
+		    r.res, why, sizeof(why));
 		outbox_window_add(outbox_mono(), (int)r.nrcpt);
 		/* The server has the mail, the row does not know yet: the
-		 * one window where a crash sends a mail twice. */
+		 * one window where a crash sends a mail twice, until the
+		 * next commit. */
 		fault_point("outbox.sent", (long)stats->rows);
 		if (st_send != SMTP_OK)
 			smtp_text_copy(stats->error, sizeof(stats->error),
 			    why);
-		if (outbox_record(st, &r, res, stats, err, errlen) != 0)
-			goto out;
-		outbox_row_free(&r);
+		done = r;
+		memset(&r, 0, sizeof(r));
 		if (st_send == SMTP_ETEMP) {
 			/* The connection broke: the next row reconnects
 			 * (once; if that fails too, the server is down). */
@@ -585,10 +465,13 @@ outbox_flush(struct store *st, const struct config *cfg,
 			break;
 		}
 	}
+	if (outbox_commit_step(st, now, &done, 0, &r, stats, err,
+	    errlen) < 0)
+		goto out;
 	rc = 0;
 out:
 	outbox_row_free(&r);
-	free(res);
+	outbox_row_free(&done);
 	smtp_session_close(sess);
 	return rc;
 }
