@@ -4,7 +4,7 @@
 # time when its day is a public holiday (11 November); the day after,
 # the privileged contact alone is asked how it went; REPORTER moves a step
 # and its reminder comes at the new date, not the old one; a date already
-# past is refused; after weeks without a pass, a step whose reminder and
+# past is refused, as is a POINT on a past date; after weeks without a pass, a step whose reminder and
 # question are both due gets the question only; a bare FAIT in reply to a
 # question ticks that very step although three are overdue, while a bare
 # FAIT elsewhere is refused with the lines to send; STATUT shows the
@@ -97,7 +97,8 @@ t_grep "the question says what to answer" "$T/ask1.eml" "FAIT"
 
 # --- REPORTER: the second step moves; a past date is refused --------------
 answer referent "$T/assignment.eml" "REPORTER Construction des bacs au 18/12/2026"
-answer volunteer1 "$T/invitation.eml" "REPORTER inauguration au 01/11/2026"
+answer volunteer1 "$T/invitation.eml" "REPORTER inauguration au 01/11/2026
+POINT 02/11/2026 18h bilan"
 poll "poll: REPORTER" "2026-11-17 09:00"
 transcript "the referent's transcript" referent "REPORTER \\(" "$T/moved.eml"
 body "$T/moved.eml" >"$T/moved.txt"
@@ -105,7 +106,7 @@ t_grep "moved: what was done" "$T/moved.txt" "-> REPORTER (Construction des bacs
 transcript "the contact's transcript" volunteer1 "REPORTER \\(" "$T/past.eml"
 body "$T/past.eml" >"$T/past.txt"
 t_grep "a past date: what was understood" "$T/past.txt" "-> REPORTER (inauguration${NB}: 01/11/2026)${NB}: non exécutée."
-t_grep "a past date: why" "$T/past.txt" "cette date est déjà passée"
+is "a past date: why, for REPORTER and POINT" "$(grep -c "cette date est déjà passée" "$T/past.txt")" 2
 # (due_at is 00:00 in Paris, the day before in UTC: noon is on the day)
 t_sql "the step has its new date" "18/12/2026" "SELECT strftime('%d/%m/%Y', due_at + 43200, 'unixepoch') FROM milestones WHERE label = 'Construction des bacs'"
 t_sql "the inauguration stays" "08/01/2027" "SELECT strftime('%d/%m/%Y', due_at + 43200, 'unixepoch') FROM milestones WHERE label = 'Inauguration du jardin'"
