@@ -94,6 +94,12 @@ json_out_set_null(struct json_out *obj, const char *key)
 }
 
 void
+json_out_set_bool(struct json_out *obj, const char *key, int v)
+{
+	json_out_set(obj, key, (struct json_out *)json_boolean(v));
+}
+
+void
 json_out_push(struct json_out *arr, struct json_out *value)
 {
 	if (json_array_append_new((json_t *)arr, (json_t *)value) != 0)

@@ -32,6 +32,7 @@ void json_out_set_string(struct json_out *obj, const char *key,
     const char *s);			/* NULL gives null */
 void json_out_set_int(struct json_out *obj, const char *key, long long v);
 void json_out_set_null(struct json_out *obj, const char *key);
+void json_out_set_bool(struct json_out *obj, const char *key, int v);
 /* Appends to an array (the value is taken over). */
 void json_out_push(struct json_out *arr, struct json_out *value);
 

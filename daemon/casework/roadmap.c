@@ -280,11 +280,14 @@ roadmap_checkin(struct cmd_ctx *x, const struct mailcmd *cmd,
 		res->outcome = CMDOUT_WRONG_STATE;
 		return 0;
 	}
-	/* A date that does not exist, or one already past (today without a
-	 * time is still fine): a typo, most likely. */
-	if (due == -1 || (has_time ? due < cw->now :
-	    due < clock_day_start(cw->now))) {
+	if (due == -1) {		/* a time that does not exist */
 		res->outcome = CMDOUT_BAD_DATE;
+		return 0;
+	}
+	/* A date already past (today without a time is still to come): a
+	 * typo, most likely, answered as past rather than not understood. */
+	if (has_time ? due < cw->now : due < clock_day_start(cw->now)) {
+		res->outcome = CMDOUT_PAST_DATE;
 		return 0;
 	}
 	if (roadmap_add_milestone(x, "checkin", due, has_time, topic, &id,

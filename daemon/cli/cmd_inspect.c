@@ -46,7 +46,9 @@ const char cmd_inspect_help[] =
 "\n"
 "  --json   print the DESIGN.md §6 object instead: from, to, cc, subject,\n"
 "           date, message_id, in_reply_to, references, auto, bounce, text,\n"
-"           reply, attachments, kind, themes, commands\n"
+"           reply, attachments, kind, themes, commands, and truncated\n"
+"           (true when a header, the text or the MIME tree was cut by a\n"
+"           cap)\n"
 "\n"
 "Exit status: 0 success, 1 unreadable or unparseable file, 2 bad usage.\n";
 
@@ -294,6 +296,9 @@ inspect_json(const struct message *msg, const struct inspect_result *r)
 		json_out_push(arr, co);
 	}
 	json_out_set(o, "commands", arr);
+	/* Beyond DESIGN's object: whether a cap cut a header, the text or
+	 * the MIME tree (the rest is then what was read before it). */
+	json_out_set_bool(o, "truncated", msg->truncated);
 	s = json_out_dump(o, 2);
 	json_out_free(o);
 	return s;
@@ -343,7 +348,8 @@ inspect_print(const struct message *msg, const struct inspect_result *r)
 	}
 	if (msg->truncated)
 		printf("%-10smessage too large or too deep: read in part (text "
-		    "parts up to %ld bytes)\n", "Note:", MESSAGE_TEXT_MAX);
+		    "parts up to %ld bytes, header values up to %d)\n",
+		    "Note:", MESSAGE_TEXT_MAX, MESSAGE_MAX_HEADER_LEN);
 	printf("\n%s", msg->text);
 	if (msg->text[0] != '\0' && msg->text[strlen(msg->text) - 1] != '\n')
 		printf("\n");

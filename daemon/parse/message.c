@@ -48,14 +48,8 @@ message_parse(const char *raw, size_t len, struct message **out, char *err,
 	}
 	body = off + mime_scan_headers(raw + off, len - off, &h,
 	    MESSAGE_MAX_HEADERS);
-	if (h.more)
+	if (h.more || h.cut)
 		msg->truncated = 1;
-	msg->nheaders = h.kept;
-	msg->headers = xcalloc(h.kept ? h.kept : 1, sizeof(*msg->headers));
-	for (size_t i = 0; i < h.kept; i++) {
-		msg->headers[i].name = xstrndup(h.v[i].name, h.v[i].name_len);
-		msg->headers[i].value = xstrdup(h.v[i].value);
-	}
 
 	if ((v = mime_hdrs_get(&h, "from")) != NULL)
 		mime_parse_from(v, &msg->from);
@@ -73,6 +67,12 @@ message_parse(const char *raw, size_t len, struct message **out, char *err,
 		msg->return_path = mime_return_path(v);
 	v = mime_hdrs_get(&h, "subject");
 	msg->subject = mime_decode_words(v ? v : "", v ? strlen(v) : 0);
+	/* Raw 8-bit bytes can take three times their size once decoded. */
+	if (strlen(msg->subject) > MESSAGE_MAX_HEADER_LEN) {
+		msg->subject[mime_utf8_cut(msg->subject,
+		    MESSAGE_MAX_HEADER_LEN)] = '\0';
+		msg->truncated = 1;
+	}
 	if ((v = mime_hdrs_get(&h, "date")) != NULL)
 		mime_parse_date(v, msg);
 	msg->message_id = mime_first_msgid(mime_hdrs_get(&h, "message-id"));
@@ -86,6 +86,15 @@ message_parse(const char *raw, size_t len, struct message **out, char *err,
 	}
 
 	mime_parse_body(msg, &h, raw + body, len - body);
+	/* The values move to the message, not copied: a long header costs
+	 * its length once more, not twice. */
+	msg->nheaders = h.kept;
+	msg->headers = xcalloc(h.kept ? h.kept : 1, sizeof(*msg->headers));
+	for (size_t i = 0; i < h.kept; i++) {
+		msg->headers[i].name = xstrndup(h.v[i].name, h.v[i].name_len);
+		msg->headers[i].value = h.v[i].value;
+		h.v[i].value = NULL;
+	}
 	*out = msg;
 	msg = NULL;
 	rc = 0;

@@ -113,6 +113,9 @@ struct message {
 /* Caps on outside input: exceeding one is a clean error or a marked
  * truncation, never undefined behaviour. */
 #define MESSAGE_MAX_HEADERS	2000
+/* Bytes of one header's value (unfolded), and of the decoded subject: a
+ * longer one is cut at a character boundary. */
+#define MESSAGE_MAX_HEADER_LEN	(64 * 1024)
 #define MESSAGE_MAX_DEPTH	32
 #define MESSAGE_MAX_PARTS	1000
 #define MESSAGE_MAX_SIZE	(64 * 1024 * 1024)	/* bytes; larger is an

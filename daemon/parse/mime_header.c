@@ -5,7 +5,9 @@
  * and for each part: libetpan's own field parser is not used, so that a
  * mail with thousands of headers costs one pass and a cap
  * (MESSAGE_MAX_HEADERS), while the headers the rest of the reader needs
- * (From, Date, Content-Type...) are still read past it.  See
+ * (From, Date, Content-Type...) are still read past it.  A value is kept up
+ * to MESSAGE_MAX_HEADER_LEN bytes, so that one huge line costs its length
+ * once, in the raw mail, and not again in each copy the reader makes.  See
  * mime_private.h for the layers of the MIME reader.
  */
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "parse/message.h"
 #include "parse/mime_private.h"
 
 /* Top-level headers read even past MESSAGE_MAX_HEADERS. */
@@ -56,11 +59,49 @@ mime_wanted_index(const char *name, size_t len)
 	return -1;
 }
 
-/* Finishes the header being collected in `val`: trims it and stores it,
- * unless the cap is reached (then only wanted, first-seen names). */
+size_t
+mime_utf8_cut(const char *s, size_t len)
+{
+	size_t j = len, need;
+	unsigned char c;
+
+	while (j > 0 && len - j < 3 && ((unsigned char)s[j - 1] & 0xC0) ==
+	    0x80)
+		j--;
+	if (j == 0)
+		return len;
+	c = (unsigned char)s[j - 1];
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	return len - (j - 1) < need ? j - 1 : len;
+}
+
+/* Where a value cut at `len` bytes ends cleanly: not inside a UTF-8
+ * character, and before an RFC 2047 word left without its "?=" (which
+ * would show as "=?utf-8?q?..." in a subject). */
+static size_t
+mime_value_cut(const char *v, size_t len)
+{
+	size_t q, nq = 0;
+
+	len = mime_utf8_cut(v, len);
+	for (q = len; q >= 2; q--)
+		if (v[q - 2] == '=' && v[q - 1] == '?')
+			break;
+	if (q < 2)
+		return len;
+	/* "=?charset?B?text?=": the third '?' after "=?" closes it. */
+	for (size_t i = q; i < len; i++)
+		if (v[i] == '?' && ++nq == 3)
+			return i + 1 < len && v[i + 1] == '=' ? len : q - 2;
+	return q - 2;
+}
+
+/* Finishes the header being collected in `val` (`cut`: bytes past
+ * MESSAGE_MAX_HEADER_LEN were dropped): trims it and stores it, unless the
+ * cap is reached (then only wanted, first-seen names). */
 static void
 mime_hdrs_add(struct mime_hdrs *h, const char *name, size_t name_len,
-    struct buf *val, size_t max)
+    struct buf *val, int cut, size_t max)
 {
 	const char *v = buf_str(val);
 	size_t len = val->len;
@@ -73,6 +114,10 @@ mime_hdrs_add(struct mime_hdrs *h, const char *name, size_t name_len,
 	}
 	if (w >= 0)
 		h->wanted_seen |= 1u << w;
+	if (cut) {
+		len = mime_value_cut(v, len);
+		h->cut = 1;
+	}
 	while (len > 0 && mime_is_wsp((unsigned char)*v)) {
 		v++;
 		len--;
@@ -91,8 +136,9 @@ mime_hdrs_add(struct mime_hdrs *h, const char *name, size_t name_len,
 		h->kept = h->n;
 }
 
-/* Appends a piece of header text without its NUL bytes. */
-static void
+/* Appends a piece of header text without its NUL bytes, up to
+ * MESSAGE_MAX_HEADER_LEN bytes in all; returns 1 when some were dropped. */
+static int
 mime_add_nonul(struct buf *b, const char *p, size_t n)
 {
 	size_t i = 0;
@@ -100,10 +146,16 @@ mime_add_nonul(struct buf *b, const char *p, size_t n)
 	while (i < n) {
 		const char *z = memchr(p + i, '\0', n - i);
 		size_t run = z ? (size_t)(z - (p + i)) : n - i;
+		size_t room = MESSAGE_MAX_HEADER_LEN - b->len;
 
+		if (run > room) {
+			buf_add(b, p + i, room);
+			return 1;
+		}
 		buf_add(b, p + i, run);
 		i += run + (z ? 1 : 0);
 	}
+	return 0;
 }
 
 size_t
@@ -112,7 +164,7 @@ mime_scan_headers(const char *p, size_t len, struct mime_hdrs *h, size_t max)
 	const char *name = NULL;
 	size_t name_len = 0, i = 0;
 	struct buf val;
-	int blank_ahead = -1;
+	int blank_ahead = -1, cut = 0;
 
 	buf_init(&val, 0);
 	while (i < len) {
@@ -142,7 +194,7 @@ mime_scan_headers(const char *p, size_t len, struct mime_hdrs *h, size_t max)
 		}
 		if (mime_is_wsp((unsigned char)p[i])) {
 			if (name != NULL)
-				mime_add_nonul(&val, p + i, l);
+				cut |= mime_add_nonul(&val, p + i, l);
 			i = next;
 			continue;
 		}
@@ -163,10 +215,11 @@ mime_scan_headers(const char *p, size_t len, struct mime_hdrs *h, size_t max)
 		} else
 			k = 0;
 		if (name != NULL) {
-			mime_hdrs_add(h, name, name_len, &val, max);
+			mime_hdrs_add(h, name, name_len, &val, cut, max);
 			name = NULL;
 		}
 		buf_reset(&val);
+		cut = 0;
 		if (k == 0) {
 			/* Not a header line. */
 			if (blank_ahead < 0) {
@@ -186,11 +239,11 @@ mime_scan_headers(const char *p, size_t len, struct mime_hdrs *h, size_t max)
 		}
 		name = p + i;
 		name_len = k;
-		mime_add_nonul(&val, p + i + c + 1, l - c - 1);
+		cut = mime_add_nonul(&val, p + i + c + 1, l - c - 1);
 		i = next;
 	}
 	if (name != NULL)
-		mime_hdrs_add(h, name, name_len, &val, max);
+		mime_hdrs_add(h, name, name_len, &val, cut, max);
 	buf_free(&val);
 	return i;
 }

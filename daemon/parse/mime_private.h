@@ -78,6 +78,8 @@ struct mime_hdrs {
 	size_t		 n, cap;
 	size_t		 kept;		/* the first `kept` are in order */
 	int		 more;		/* some were not kept */
+	int		 cut;		/* a value kept was cut at
+					 * MESSAGE_MAX_HEADER_LEN */
 	unsigned int	 wanted_seen;	/* bit i: mime_wanted[i] stored */
 };
 
@@ -95,6 +97,9 @@ const char *mime_hdrs_get(const struct mime_hdrs *h, const char *name);
  */
 size_t mime_scan_headers(const char *p, size_t len, struct mime_hdrs *h,
     size_t max);
+/* The length of s[0..len) without a UTF-8 character left incomplete at
+ * its end (bytes of another charset are cut at worst 3 bytes early). */
+size_t mime_utf8_cut(const char *s, size_t len);
 
 /* ---- header text and parameters (mime_words.c) ---------------------- */
 
@@ -174,6 +179,8 @@ struct mime_info {
 	enum mime_disp	 disposition;
 	enum mime_enc	 encoding;
 	int		 flowed, delsp;
+	int		 header_cut;	/* a header value of the part was cut
+					 * at MESSAGE_MAX_HEADER_LEN */
 };
 
 void mime_info_free(struct mime_info *pi);

@@ -96,6 +96,7 @@ mime_node_info(struct mailmime *node, struct mime_info *pi)
 	    mime_hdrs_get(&h, "content-transfer-encoding"),
 	    mime_hdrs_get(&h, "content-disposition"),
 	    mime_hdrs_get(&h, "content-id"));
+	pi->header_cut = h.cut;
 	mime_hdrs_free(&h);
 	/* The tree's shape is libetpan's: agree with it. */
 	if (node->mm_type == MAILMIME_MULTIPLE) {
@@ -606,6 +607,8 @@ mime_walk_node(struct mime_walk *w, struct mailmime *node, int depth,
 	}
 	w->nparts++;
 	mime_node_info(node, &pi);
+	if (pi.header_cut)
+		w->msg->truncated = 1;
 	if (node->mm_type == MAILMIME_MULTIPLE)
 		mime_multipart(w, node, &pi, depth, mode);
 	else {

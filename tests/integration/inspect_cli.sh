@@ -36,8 +36,8 @@ import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 keys = ["from", "to", "cc", "subject", "date", "message_id", "in_reply_to",
         "references", "auto", "bounce", "text", "reply", "attachments",
-        "kind", "themes", "commands"]
-print("keys", list(d.keys()) == keys)
+        "kind", "themes", "commands", "truncated"]
+print("keys", list(d.keys()) == keys and d["truncated"] is False)
 print("from", d["from"] == {"name": "Hélène Dupré", "address": "helene@example.org"})
 print("subject", d["subject"] == "RE\u00a0: [CDP-2026-0007] Jardin partagé")
 print("date", d["date"] == "2026-11-28T18:05:00+01:00")

@@ -4,7 +4,7 @@
 # time when its day is a public holiday (11 November); the day after,
 # the privileged contact alone is asked how it went; REPORTER moves a step
 # and its reminder comes at the new date, not the old one; a date already
-# past is refused; after weeks without a pass, a step whose reminder and
+# past is refused, as is a POINT on a past date; after weeks without a pass, a step whose reminder and
 # question are both due gets the question only; a bare FAIT in reply to a
 # question ticks that very step although three are overdue, while a bare
 # FAIT elsewhere is refused with the lines to send; STATUT shows the
@@ -96,12 +96,16 @@ is "only the contact is asked" "$(sql "SELECT count(*) FROM outbox WHERE templat
 t_grep "the question says what to answer" "$T/ask1.eml" "FAIT"
 
 # --- REPORTER: the second step moves; a past date is refused --------------
-answer referent "$T/assignment.eml" "REPORTER Construction des bacs au 18/12/2026"
+answer referent "$T/assignment.eml" "REPORTER Construction des bacs au 18/12/2026
+POINT 02/11/2026 18h bilan"
 answer volunteer1 "$T/invitation.eml" "REPORTER inauguration au 01/11/2026"
 poll "poll: REPORTER" "2026-11-17 09:00"
 transcript "the referent's transcript" referent "REPORTER \\(" "$T/moved.eml"
 body "$T/moved.eml" >"$T/moved.txt"
 t_grep "moved: what was done" "$T/moved.txt" "-> REPORTER (Construction des bacs${NB}: du 04/12/2026 au 18/12/2026)${NB}: c'est fait."
+t_grep "a POINT on a past date: refused" "$T/moved.txt" "-> POINT (02/11/2026 18h00)${NB}: non exécutée."
+is "a POINT on a past date: said past, not misunderstood" "$(grep -c -e "cette date est déjà passée" -e "la date n'a pas été comprise" "$T/moved.txt")" 1
+t_grep "a POINT on a past date: why" "$T/moved.txt" "    -> cette date est déjà passée${NB}: indiquez une date à venir."
 transcript "the contact's transcript" volunteer1 "REPORTER \\(" "$T/past.eml"
 body "$T/past.eml" >"$T/past.txt"
 t_grep "a past date: what was understood" "$T/past.txt" "-> REPORTER (inauguration${NB}: 01/11/2026)${NB}: non exécutée."

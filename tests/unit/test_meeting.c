@@ -577,7 +577,10 @@ test_checkin(struct fixture *fx)
 	    "'checkin'", 0), 1, "a 'checkin' event");
 	is_int(run(fx, roadmap_checkin, "POINT 01/06/2027", fx->referent,
 	    &res), 0, "POINT in the past: runs");
-	is_int(res.outcome, CMDOUT_BAD_DATE, "POINT in the past: bad date");
+	is_int(res.outcome, CMDOUT_PAST_DATE, "POINT in the past: said past");
+	is_str(res.detail, "01/06/2027", "POINT in the past: the date read");
+	is_int(q_int(fx->st, "SELECT count(*) FROM milestones WHERE kind = "
+	    "'checkin'", 0), 1, "POINT in the past: no check-in planned");
 }
 
 int
