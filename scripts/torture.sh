@@ -47,20 +47,54 @@ T=$(scratch_dir torture) || exit 1
 t0=$(date +%s)
 trap 'tt_down 2>/dev/null' EXIT
 
-for sc in $SCENARIOS; do
-	f="$TOP/scripts/torture/$sc.sh"
+# scenario NAME: one scenario, its row into $T/table.NAME.
+scenario() {
+	TT_TABLE="$T/table.$1"
+	f="$TOP/scripts/torture/$1.sh"
 	if [ ! -f "$f" ]; then
-		tt_row "$sc" - - - - - "not written yet"
-		continue
+		tt_row "$1" - - - - - "not written yet"
+		return
 	fi
 	. "$f"
-	tt_log "scenario $sc"
-	if ! "scenario_$sc"; then
-		tt_fail "$sc: could not run (see $T/$sc)"
-		tt_row "$sc" - - - - - "could not run"
+	tt_log "scenario $1"
+	if ! "scenario_$1"; then
+		tt_fail "$1: could not run (see $T/$1)"
+		tt_row "$1" - - - - - "could not run"
 		tt_down 2>/dev/null
 	fi
-done
+}
+
+# TORTURE_JOBS scenarios at once (quick run: all, as they mostly wait on
+# the servers and each has its own), each in a subshell, its output kept
+# and shown in the scenarios' order.
+if [ "${TORTURE_QUICK:-0}" = 1 ]; then
+	TORTURE_JOBS=${TORTURE_JOBS:-6}
+fi
+if [ "${TORTURE_JOBS:-1}" -gt 1 ]; then
+	set -- $SCENARIOS
+	while [ $# -gt 0 ]; do
+		i=0
+		while [ $# -gt 0 ] && [ $i -lt "$TORTURE_JOBS" ]; do
+			(
+				trap 'tt_down 2>/dev/null' EXIT
+				scenario "$1"
+			) >"$T/out.$1" 2>&1 &
+			i=$((i + 1))
+			shift
+		done
+		wait
+	done
+	for sc in $SCENARIOS; do
+		cat "$T/out.$sc"
+	done
+else
+	for sc in $SCENARIOS; do
+		scenario "$sc"
+	done
+fi
+for sc in $SCENARIOS; do
+	cat "$T/table.$sc" 2>/dev/null
+done >"$T/table"
 
 echo
 row() {

@@ -121,9 +121,11 @@ stored_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 woke=$(grep -m1 "IDLE: activity" "$T/run.log" | cut -c1-23)
 woke_ms=$(( ($(TZ=Europe/Paris date -d "$woke" +%s%N) - t0) / 1000000 ))
 echo "# IDLE: woken $woke_ms ms after the delivery, row visible after $stored_ms ms"
-[ "$woke_ms" -ge 0 ] && [ "$woke_ms" -le 1000 ] && t_ok "IDLE wakes the daemon within 1 s ($woke_ms ms)" ||
-	t_not_ok "IDLE wakes the daemon within 1 s" "woken after $woke_ms ms ('$woke')"
-[ "$stored_ms" -le 3000 ] && t_ok "and the mail is stored soon after ($stored_ms ms)" ||
+# Bounds for a loaded machine (tests run several at once), below the
+# 5 s poll interval that would wake it without IDLE.
+[ "$woke_ms" -ge 0 ] && [ "$woke_ms" -le 4000 ] && t_ok "IDLE wakes the daemon within 4 s ($woke_ms ms)" ||
+	t_not_ok "IDLE wakes the daemon within 4 s" "woken after $woke_ms ms ('$woke')"
+[ "$stored_ms" -le 6000 ] && t_ok "and the mail is stored soon after ($stored_ms ms)" ||
 	t_not_ok "and the mail is stored soon after" "took $stored_ms ms"
 bash "$MAILSERVER" stop-imap "$T/ms"
 sleep 2
