@@ -4,7 +4,9 @@
 #   make check      clean ASan+UBSan build, then the same tests
 #   make demo       play a scenario through real mail servers
 #   make bench      ingest, send, reaction, scale and memory against targets
-#   make torture    crashes and faults against real servers, a table of losses
+#   make torture    crashes and faults against real servers, a table of
+#                   losses, with the fuzzing and the mutations (make test
+#                   runs all three, smaller)
 #   make deps       install the Debian packages everything needs
 #   make install    PREFIX=/usr/local DESTDIR=  (make uninstall undoes it)
 #   make check-man  the man pages against the config keys and commands
