@@ -45,6 +45,9 @@ fi
 T=$(scratch_dir torture) || exit 1
 : >"$T/table"
 t0=$(date +%s)
+# S: the scenario folder that tt_down cleans; set by tt_up, in the
+# subshell of a scenario when they run at once.
+S=""
 trap 'tt_down 2>/dev/null' EXIT
 
 # scenario NAME: one scenario, its row into $T/table.NAME.
