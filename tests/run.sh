@@ -22,9 +22,10 @@
 #
 # Up to JOBS programs run at once (default: one more than the cores, as
 # most integration time is spent waiting on mail servers and timers;
-# JOBS=1 runs them one after another).  The longest (the suites) start
-# first; the lines are printed in the order of the list, each once it and
-# all before it are done, so the output does not depend on the timing.
+# JOBS=1 runs them one after another); the suites run beside them.  The
+# longest start first; the lines are printed in the order of the list,
+# each once it and all before it are done, so the output does not depend
+# on the timing.
 set -u
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
@@ -82,19 +83,24 @@ for n in torture fuzz mutants; do
 	wanted "$n" && echo "$n $(suite "$n")" >>"$LIST"
 done
 count=$(wc -l <"$LIST")
-# The order they start in: the longest first, so that the run does not
-# end waiting on one started late: the suites, then the slowest programs
-# as measured (a name that left the list costs nothing), then the rest.
+# The suites (last in the list) start at once and run beside the JOBS
+# programs, not in their place: they are the longest and their builds and
+# fuzzing use the cores that programs waiting on mail servers leave idle.
+# With JOBS=1 everything runs one after another, the suites last.
+nprog=$(grep -cvE '^(torture|fuzz|mutants) ' "$LIST")
+[ "$JOBS" -gt 1 ] || nprog=$count
+# The order the programs start in: the slowest first, as measured (a name
+# that left the list costs nothing), so that the run does not end waiting
+# on one started late; then the rest in the list's order.
 SLOW="three_months testimony pool_mail timers_crash source_layout
 remind_meeting remind_inactive milestones transfer invite_newcomer
 cases_commands inbound_fetch invitation_timers"
-FIRST="torture fuzz mutants $SLOW"
 {
-	for n in $FIRST; do
+	for n in $SLOW; do
 		grep -n "^$n " "$LIST"
 	done
-	grep -n . "$LIST" | grep -vE "^[0-9]+:($(echo $FIRST | tr ' ' '|')) "
-} | cut -d: -f1 >"$LOGS/.order"
+	grep -n . "$LIST" | grep -vE "^[0-9]+:($(echo $SLOW | tr ' ' '|')) "
+} | cut -d: -f1 | awk -v m="$nprog" '$1 <= m' >"$LOGS/.order"
 
 launch() {	# index, name, command
 	(
@@ -142,12 +148,19 @@ report() {	# index, name: the line of a program that ended
 	fi
 }
 
-# Start while fewer than JOBS run; print what ended, in the list's order.
+# Start while fewer than JOBS programs run; print what ended, in the
+# list's order.
+i=$nprog
+while [ "$i" -lt "$count" ]; do
+	i=$((i + 1))
+	cmd=$(sed -n "${i}p" "$LIST")
+	launch "$i" "${cmd%% *}" "${cmd#* }"
+done
 started=0
 printed=0
 while [ "$printed" -lt "$count" ]; do
-	ended=$(ls "$DONE" | grep -c '^[0-9]*$')
-	while [ "$started" -lt "$count" ] &&
+	ended=$(ls "$DONE" | awk -v m="$nprog" '/^[0-9]+$/ && $1 <= m' | wc -l)
+	while [ "$started" -lt "$nprog" ] &&
 	    [ $((started - ended)) -lt "$JOBS" ]; do
 		started=$((started + 1))
 		i=$(sed -n "${started}p" "$LOGS/.order")
