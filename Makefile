@@ -4,7 +4,9 @@
 #   make check      clean ASan+UBSan build, then the same tests
 #   make demo       play a scenario through real mail servers
 #   make bench      ingest, send, reaction, scale and memory against targets
-#   make torture    crashes and faults against real servers, a table of losses
+#   make torture    crashes and faults against real servers, a table of
+#                   losses, with the fuzzing and the mutations (make test
+#                   runs all three, smaller)
 #   make deps       install the Debian packages everything needs
 #   make install    PREFIX=/usr/local DESTDIR=  (make uninstall undoes it)
 #   make check-man  the man pages against the config keys and commands
@@ -106,7 +108,16 @@ $(BUILD)/cli/main.o: CFLAGS += -DCDP_VERSION='"$(VERSION)"'
 unit: $(UNIT_BIN)
 
 # `make test T=name` (or T="name1 name2") runs only those test programs.
-test: $(DEPS_STAMP) $(BUILD)/coupdepouce $(UNIT_BIN) $(TOOL_BIN)
+# The programs are built with one job per core even under a plain `make
+# test` (CI's command), then tests/run.sh runs them JOBS at a time, with
+# the quick torture, a short fuzz and the mutations (see the README).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+TEST_PROGS = $(DEPS_STAMP) $(BUILD)/coupdepouce $(UNIT_BIN) $(TOOL_BIN)
+.PHONY: test-progs
+test-progs: $(TEST_PROGS)
+
+test:
+	@$(MAKE) --no-print-directory -j$(NPROC) test-progs
 	@sh tests/run.sh $(BUILD) $(T)
 
 check:
@@ -121,11 +132,17 @@ bench: $(DEPS_STAMP) $(BUILD)/coupdepouce $(BUILD)/tools/outboxtool $(BUILD)/too
 	@sh scripts/bench.sh $(BUILD)
 
 # The torture suite: crashes, server faults, floods, a full or locked
-# database, hostile mail, against the real servers (minutes; exit 1 when
-# anything was lost or done twice).  TORTURE_LONG=1: the longer release run.
+# database, hostile mail, against the real servers, at full scale, beside
+# the fuzzing of every target (FUZZ_SECONDS each) and every mutation,
+# through tests/run.sh (logs in $(BUILD)/torture-logs); exit 1 when
+# anything was lost or done twice, crashed or survived.  TORTURE_LONG=1:
+# the longer release run, fuzzing 5 minutes per target.
 .PHONY: torture
-torture: $(DEPS_STAMP) $(BUILD)/coupdepouce
-	@sh scripts/torture.sh $(BUILD)
+TORTURE_LONG ?= 0
+torture: $(TEST_PROGS)
+	@TORTURE_QUICK=0 TORTURE_LONG=$(TORTURE_LONG) TEST_LOGS=$(BUILD)/torture-logs \
+	    FUZZ_SECONDS=$(if $(filter 1,$(TORTURE_LONG)),300,$(FUZZ_SECONDS)) \
+	    sh tests/run.sh $(BUILD) torture fuzz mutants
 
 # The installed tree (the README's administrator's guide and
 # tests/integration/install_tree.sh list it): the binary, the templates and
@@ -213,13 +230,18 @@ $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJS)
 fuzz: $(DEPS_STAMP) $(FUZZ_BIN)
 	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# The fuzz targets alone (tests/run.sh builds them so, beside the tests).
+.PHONY: fuzz-progs
+fuzz-progs: $(DEPS_STAMP) $(FUZZ_BIN)
+
 # Every unit test program under valgrind (scripts/memcheck.sh).
 memcheck: $(DEPS_STAMP) $(UNIT_BIN)
 	@sh scripts/memcheck.sh $(BUILD) $(T)
 
 # One-line mutations of the critical code, each built and tested in a
 # scratch copy of the tree (scripts/mutants.sh, scripts/mutants.list).
-mutants: $(DEPS_STAMP)
+# The programs built first: the scratch copy starts from their objects.
+mutants: $(TEST_PROGS)
 	@BUILD=$(BUILD) sh scripts/mutants.sh $(M)
 
 clean:

@@ -13,6 +13,9 @@
 # TARGET and the target goes on for the time left, so one run finds
 # several.  Copy a crash to tests/data/fuzz/TARGET/ once fixed: the unit
 # test test_fuzz_regress replays that folder.  Exit 1 if anything crashed.
+# Each target is one check for tests/run.sh (ok when it ran and nothing
+# crashed), the table's lines start with "| " and the last line is
+# "N passed, N failed".
 set -u
 FB=${1:?usage: run.sh FUZZ_BUILD SECONDS [TARGET...]}
 SECONDS_EACH=${2:-30}
@@ -38,7 +41,11 @@ seeds() {
 }
 
 total_crashes=0
-printf '%-10s %12s %9s %8s %8s\n' target executions exec/s seconds crashes
+pass=0
+fail=0
+CHECKS=$(mktemp) || exit 1
+trap 'rm -f "$CHECKS"' EXIT
+printf '| %-10s %12s %9s %8s %8s\n' target executions exec/s seconds crashes
 for bin in "$FB"/fuzz_*; do
 	[ -x "$bin" ] || continue
 	T=${bin##*/fuzz_}
@@ -79,12 +86,20 @@ for bin in "$FB"/fuzz_*; do
 	done
 	secs=$(($(date +%s) - start))
 	[ "$secs" -gt 0 ] || secs=1
-	printf '%-10s %12d %9d %8d %8d\n' "$T" "$execs" $((execs / secs)) \
+	printf '| %-10s %12d %9d %8d %8d\n' "$T" "$execs" $((execs / secs)) \
 	    "$secs" "$crashes"
 	total_crashes=$((total_crashes + crashes))
+	if [ "$crashes" -eq 0 ] && [ "$execs" -gt 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $((pass + fail)) - fuzz_$T: $execs executions, no crash"
+	else
+		fail=$((fail + 1))
+		echo "not ok $((pass + fail)) - fuzz_$T: $execs executions, $crashes crashes"
+	fi >>"$CHECKS"
 done
-if [ "$total_crashes" -ne 0 ]; then
+cat "$CHECKS"
+[ $((pass + fail)) -gt 0 ] || echo "# skip: no fuzz target built in $FB (make fuzz builds them)"
+[ "$total_crashes" -eq 0 ] ||
 	echo "crashing inputs in $FB/crashes/, logs in $FB/logs/"
-	exit 1
-fi
-exit 0
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

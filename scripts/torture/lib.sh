@@ -108,7 +108,7 @@ tt_crash() {
 
 # tt_row NAME MAILS FAULTS LOST DUP CRASHES NOTE: the scenario's line.
 tt_row() {
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$T/table"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"${TT_TABLE:-$T/table}"
 	echo "== $1: $2 mails, $3 faults, lost $4, duplicated $5, crashes $6; $7"
 }
 

@@ -29,6 +29,7 @@ _outage_stored() {	# SECONDS: ms until every mail is stored
 scenario_outage() {
 	_t0=$(tt_ms)
 	_rounds=$((TORTURE_SCALE * 2 / 100)) _users=""
+	[ "$_rounds" -ge 1 ] || _rounds=1
 	for w in $(seq 1 "$_rounds"); do
 		_users="$_users $(seq -f "i${w}x%03g" 1 30) $(seq -f "s${w}x%03g" 1 30)"
 	done

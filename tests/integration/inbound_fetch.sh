@@ -110,20 +110,29 @@ processed=$(count Processed)
 # --- IDLE wake-up and a Dovecot restart under a running daemon -----------------
 "$CDP" -c "$CONF" -v imap -d run 2>"$T/run.log" &
 pid=$!
-sleep 1
+# The mail goes in once the daemon idles: before, it first sends the
+# answers queued above, which on a loaded machine takes seconds.
+i=0
+while ! grep -q ": idling$" "$T/run.log" && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 gen_mails "$T/idle" 3 idle
 t0=$(date +%s%N)
 $MAILBOX deliver coupdepouce "$T/idle/idle-0.eml"
+# The delivery's own time (a Python start, slow on a loaded machine) is
+# not the daemon's: the bounds count from its end.
+delivered_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 wait_sql 1 0.02 500 "SELECT count(*) FROM messages WHERE message_id = 'idle.0@example.org'"
 stored_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 # The daemon's own time stamps (-d, milliseconds, Paris time) say when IDLE
 # woke it; the polling above only bounds when the row became visible.
 woke=$(grep -m1 "IDLE: activity" "$T/run.log" | cut -c1-23)
 woke_ms=$(( ($(TZ=Europe/Paris date -d "$woke" +%s%N) - t0) / 1000000 ))
-echo "# IDLE: woken $woke_ms ms after the delivery, row visible after $stored_ms ms"
-[ "$woke_ms" -ge 0 ] && [ "$woke_ms" -le 1000 ] && t_ok "IDLE wakes the daemon within 1 s ($woke_ms ms)" ||
-	t_not_ok "IDLE wakes the daemon within 1 s" "woken after $woke_ms ms ('$woke')"
-[ "$stored_ms" -le 3000 ] && t_ok "and the mail is stored soon after ($stored_ms ms)" ||
+echo "# IDLE: delivered in $delivered_ms ms, woken $woke_ms ms after its start, row visible after $stored_ms ms"
+[ "$woke_ms" -ge 0 ] && [ "$woke_ms" -le $((delivered_ms + 1000)) ] && t_ok "IDLE wakes the daemon within 1 s ($((woke_ms - delivered_ms)) ms after the delivery)" ||
+	t_not_ok "IDLE wakes the daemon within 1 s" "woken after $woke_ms ms ('$woke'), delivered in $delivered_ms ms"
+[ "$stored_ms" -le $((delivered_ms + 3000)) ] && t_ok "and the mail is stored soon after ($stored_ms ms)" ||
 	t_not_ok "and the mail is stored soon after" "took $stored_ms ms"
 bash "$MAILSERVER" stop-imap "$T/ms"
 sleep 2

@@ -72,7 +72,9 @@ def free(port):
 if sys.argv[1:]:
     sys.exit(0 if all(free(int(p)) for p in sys.argv[1:]) else 1)
 for _ in range(100):
-    base = random.randrange(10000, top - 5)
+    # Bases on multiples of 5: two runs starting at once either pick the
+    # same five ports or none in common, never an overlap.
+    base = random.randrange(2000, (top - 5) // 5) * 5
     if all(free(base + i) for i in range(5)):
         print(base)
         sys.exit(0)
@@ -353,14 +355,19 @@ cmd_start() {
     make_files || exit 1
 
     # Another program may take one of our ports between the check and the
-    # start (Postfix then fails without a word in its log): try other ports.
-    local attempt
+    # start (Postfix then fails without a word in its log), or two runs
+    # starting at once may both have found the same ports free: try other
+    # ports when they are taken now or a server said so.
+    local attempt logged
     for attempt in 1 2 3 4 5; do
         BASE=$(ports_free) || { say "cannot find free ports"; exit 1; }
         write_configs
+        logged=$(cat "$D/dovecot.log" "$D/postfix.log" 2>/dev/null | wc -l)
         launch && break
         stop_daemons
-        if ports_free "$IMAP_PORT" "$IMAPS_PORT" "$LMTP_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" ||
+        if { ports_free "$IMAP_PORT" "$IMAPS_PORT" "$LMTP_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" &&
+             ! cat "$D/dovecot.log" "$D/postfix.log" 2>/dev/null |
+               tail -n +$((logged + 1)) | grep -qi "address already in use"; } ||
            [ "$attempt" = 5 ]; then
             say "start failed (state kept in $D)"
             show_logs
