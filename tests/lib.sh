@@ -154,6 +154,25 @@ cdp_people_config() {
 	cat >"$T/cdp/people.csv"
 }
 
+# cdp_network: the start most mail tests share: the mail servers
+# (ms_start), D set to their domain, and the people file of
+# cdp_people_config ($CONF set) made of the lines read from stdin, each
+# "LOCAL,name,roles,themes,communes" with LOCAL an address's local part at
+# the servers' domain; Romane Référente, referent of alimentation in
+# Ambert, comes first unless a line gives "referent" itself.
+cdp_network() {
+	_people=$(cat)
+	ms_start
+	D=$MS_DOMAIN
+	{
+		echo "email,name,roles,themes,communes"
+		printf '%s\n' "$_people" | grep -q '^referent,' ||
+		    echo "referent,Romane Référente,referent,alimentation,Ambert"
+		[ -z "$_people" ] || printf '%s\n' "$_people"
+	} | sed "2,\$ s/^\([^,]*\),/\1@$D,/" >"$T/people.in"
+	cdp_people_config <"$T/people.in"
+}
+
 # gen_mails DIR N PREFIX: writes N distinct French test mails DIR/PREFIX-I.eml
 # (CRLF), from holder@, to the contact address.
 gen_mails() {
@@ -189,15 +208,22 @@ cdp_poll() {
 	cp "$T/err" "$T/poll.log"
 }
 
+# cdp_send USER FILE: USER@$MS_DOMAIN sends the mail in FILE to the contact
+# address; returns once it is in the contact mailbox (a mail newer than
+# the baseline taken before sending, whatever else the mailbox holds).
+cdp_send() {
+	mb_mark coupdepouce &&
+	    $MAILBOX send --as "$1" --to "coupdepouce@$MS_DOMAIN" "$2" &&
+	    mb_wait_new coupdepouce --timeout 20 >/dev/null
+}
+
 # cdp_answer USER ORIGINAL BODY: USER@$MS_DOMAIN replies BODY to the mail
-# in the file ORIGINAL (tests/tools/replymail.py); returns once the contact
-# mailbox holds one more mail.
+# in the file ORIGINAL (tests/tools/replymail.py); returns once the reply
+# is in the contact mailbox.
 cdp_answer() {
-	_n=$($MAILBOX count coupdepouce 2>/dev/null || echo 0)
 	printf '%s\n' "$3" | /usr/bin/python3 "$TOP/tests/tools/replymail.py" \
 	    "$2" "$1@$MS_DOMAIN" >"$T/reply.eml" &&
-	    $MAILBOX send --as "$1" --to "coupdepouce@$MS_DOMAIN" "$T/reply.eml" &&
-	    $MAILBOX wait coupdepouce --count $((_n + 1)) --timeout 20 >/dev/null
+	    cdp_send "$1" "$T/reply.eml"
 }
 
 # mb_mark USER...: notes where each USER's INBOX stands now ($T/mark.USER),
@@ -230,6 +256,59 @@ mb_count_new() {
 mb_settled() {
 	$MAILBOX settle --timeout 20
 }
+
+# t_got NAME USER FILE [WAIT OPTIONS]: a check that USER gets, after the
+# last mb_mark USER, a mail meeting the options (--subject RE...); the
+# mail is kept in FILE.
+t_got() {
+	_name=$1 _u=$2 _file=$3
+	shift 3
+	if mb_wait_new "$_u" --timeout 20 "$@" >"$_file" 2>"$T/got.err"; then
+		t_ok "$_name"
+	else
+		t_not_ok "$_name" "$(cat "$T/got.err")"
+	fi
+}
+
+# t_new NAME USER N [SUBJECT]: once Postfix is done (mb_settled), USER got
+# exactly N mails since the last mb_mark USER (N with exactly SUBJECT).
+t_new() {
+	if ! mb_settled 2>"$T/new.err"; then
+		t_not_ok "$1" "$(cat "$T/new.err")"
+		return 0
+	fi
+	$MAILBOX list "$2" --after "$(cat "$T/mark.$2")" >"$T/new.list"
+	if [ $# -ge 4 ]; then
+		_got=$(cut -f3 "$T/new.list" | grep -cxF -- "$4")
+	else
+		_got=$(wc -l <"$T/new.list")
+	fi
+	if [ "$_got" = "$3" ]; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "$_got mail(s), want $3; since the mark:
+$(cat "$T/new.list")"
+	fi
+}
+
+# t_line NAME FILE LINE: FILE holds LINE as a whole line (a value that is
+# only part of a line, "2" of "12", does not count).
+t_line() {
+	if grep -qxF -- "$3" "$2"; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "no line '$3' in $(basename "$2"):
+$(head -n 20 "$2")"
+	fi
+}
+
+# is NAME GOT WANT: GOT is exactly WANT.
+is() {
+	[ "$2" = "$3" ] && t_ok "$1" || t_not_ok "$1" "got '$2', want '$3'"
+}
+
+# rx TEXT: a regular expression matching exactly TEXT (a whole subject)
+rx() { printf '^%s$' "$(printf '%s' "$1" | sed 's/[][\\.*^$()+?{}|]/\\&/g')"; }
 
 # mail_text FILE: the decoded text part of a mail.
 mail_text() {

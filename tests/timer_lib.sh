@@ -34,16 +34,8 @@ request() {
 	$MAILBOX deliver coupdepouce "$T/request$3.eml" >/dev/null
 }
 
-# rx TEXT: a regular expression matching exactly TEXT (a whole subject)
-rx() { printf '^%s$' "$(printf '%s' "$1" | sed 's/[][\\.*^$()+?{}|]/\\&/g')"; }
-
 # n USER SUBJECT: how many mails with exactly that subject USER has
 n() { $MAILBOX list "$1" | cut -f3 | grep -cxF -- "$2"; }
-
-# is NAME GOT WANT
-is() {
-	[ "$2" = "$3" ] && t_ok "$1" || t_not_ok "$1" "got '$2', want '$3'"
-}
 
 # text FILE: the decoded text part of the mail in FILE, into FILE.txt
 text() {
