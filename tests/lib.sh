@@ -317,6 +317,106 @@ m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.
 print(m.get_body(preferencelist=("plain",)).get_content(), end="")' "$1"
 }
 
+# wait_line FILE LINE [TRIES]: FILE gets the exact LINE within TRIES/10 s
+# (200: 20 s); false when it never did.
+wait_line() {
+	_n=0
+	while ! grep -qxF -- "$2" "$1" 2>/dev/null; do
+		[ "$_n" -ge "${3:-200}" ] && return 1
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+}
+
+# wait_text FILE TEXT [TRIES]: as wait_line, TEXT anywhere in a line.
+wait_text() {
+	_n=0
+	while ! grep -qF -- "$2" "$1" 2>/dev/null; do
+		[ "$_n" -ge "${3:-200}" ] && return 1
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+}
+
+# notify_listen FILE: the service manager's side of sd_notify: binds the
+# datagram socket $T/notify.sock (for NOTIFY_SOCKET) and appends each
+# message the daemon sends to FILE, one line per field; NOTIFY_PID is the
+# listener's pid.
+notify_listen() {
+	rm -f "$T/notify.sock"
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(65536).decode() + "\n")
+        f.flush()' "$T/notify.sock" "$1" &
+	NOTIFY_PID=$!
+	_n=0
+	while [ ! -S "$T/notify.sock" ] && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+}
+
+# silent_server: a server on loopback that accepts connections and never
+# says a word (an IMAP server stuck before its greeting); SILENT_PORT is
+# its port, SILENT_PID its pid, and $T/silent.log gets a line for each
+# connection it accepted.
+silent_server() {
+	rm -f "$T/silent.port" "$T/silent.log"
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+conns = []
+while True:
+    c, _ = s.accept()
+    conns.append(c)
+    open(sys.argv[2], "a").write("accepted\n")' "$T/silent.port" "$T/silent.log" &
+	SILENT_PID=$!
+	_n=0
+	while [ ! -s "$T/silent.port" ] && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	SILENT_PORT=$(cat "$T/silent.port")
+}
+
+# run_start CONF LOG [NAME=VALUE...]: `coupdepouce -c CONF run` in the
+# background with NAME=VALUE... in its environment and its stderr in LOG;
+# RUN_PID is its pid.  WATCHDOG_PID is set to that pid, as a service
+# manager does (it only counts with WATCHDOG_USEC).
+run_start() {
+	_conf=$1 _log=$2
+	shift 2
+	env "$@" sh -c 'export WATCHDOG_PID=$$; exec "$0" -c "$1" run' \
+	    "$CDP" "$_conf" 2>"$_log" &
+	RUN_PID=$!
+}
+
+# run_stop NAME LIMIT_MS [STATUS]: SIGTERM to the daemon of run_start; the
+# check NAME passes when it is gone within LIMIT_MS and exited STATUS (0).
+# STOP_MS is how long it took.
+run_stop() {
+	_t0=$(date +%s%3N)
+	kill -TERM "$RUN_PID"
+	_n=0
+	while kill -0 "$RUN_PID" 2>/dev/null && [ $_n -lt 300 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	STOP_MS=$(($(date +%s%3N) - _t0))
+	wait "$RUN_PID"
+	_st=$?
+	if [ "$STOP_MS" -le "$2" ] && [ "$_st" = "${3:-0}" ]; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "took $STOP_MS ms (at most $2), exit $_st"
+	fi
+}
+
 t_done() {
 	echo "$t_pass passed, $t_fail failed"
 	[ "$t_fail" -eq 0 ] && [ "$t_pass" -gt 0 ]
