@@ -12,12 +12,8 @@
 . "$(dirname "$0")/../lib.sh"
 REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-volunteer1@$D,Valérie Un,volunteer,alimentation,
+cdp_network <<EOF
+volunteer1,Valérie Un,volunteer,alimentation,
 EOF
 NB=$(printf '\302\240')		# the non-breaking space before ':' and '?'
 # poll NAME TIME: marks the mailboxes, then polls: a wait after it only
