@@ -41,11 +41,17 @@ $(tail -n 5 "$T/err")"
 }
 
 # t_grep NAME FILE PATTERN: FILE contains PATTERN (fixed string).
-t_grep() {
-	if grep -qF -- "$3" "$2"; then
+t_grep() { _t_has "$1" "$2" "$3" -qF "'$3' not found"; }
+
+# t_line NAME FILE LINE: FILE holds LINE as a whole line (a value that is
+# only part of a line, "2" of "12", does not count).
+t_line() { _t_has "$1" "$2" "$3" -qxF "no line '$3'"; }
+
+_t_has() {	# NAME FILE TEXT GREP_OPTIONS WHY_NOT
+	if grep "$4" -- "$3" "$2"; then
 		t_ok "$1"
 	else
-		t_not_ok "$1" "'$3' not found in $(basename "$2"):
+		t_not_ok "$1" "$5 in $(basename "$2"):
 $(head -n 20 "$2")"
 	fi
 }
@@ -291,17 +297,6 @@ $(cat "$T/new.list")"
 	fi
 }
 
-# t_line NAME FILE LINE: FILE holds LINE as a whole line (a value that is
-# only part of a line, "2" of "12", does not count).
-t_line() {
-	if grep -qxF -- "$3" "$2"; then
-		t_ok "$1"
-	else
-		t_not_ok "$1" "no line '$3' in $(basename "$2"):
-$(head -n 20 "$2")"
-	fi
-}
-
 # is NAME GOT WANT: GOT is exactly WANT.
 is() {
 	[ "$2" = "$3" ] && t_ok "$1" || t_not_ok "$1" "got '$2', want '$3'"
@@ -319,20 +314,25 @@ print(m.get_body(preferencelist=("plain",)).get_content(), end="")' "$1"
 
 # wait_line FILE LINE [TRIES]: FILE gets the exact LINE within TRIES/10 s
 # (200: 20 s); false when it never did.
-wait_line() {
+wait_line() { _wait_grep -qxF "$@"; }
+
+# wait_text FILE TEXT [TRIES]: as wait_line, TEXT anywhere in a line.
+wait_text() { _wait_grep -qF "$@"; }
+
+_wait_grep() {	# GREP_OPTIONS FILE TEXT [TRIES]
 	_n=0
-	while ! grep -qxF -- "$2" "$1" 2>/dev/null; do
-		[ "$_n" -ge "${3:-200}" ] && return 1
+	while ! grep "$1" -- "$3" "$2" 2>/dev/null; do
+		[ "$_n" -ge "${4:-200}" ] && return 1
 		sleep 0.1
 		_n=$((_n + 1))
 	done
 }
 
-# wait_text FILE TEXT [TRIES]: as wait_line, TEXT anywhere in a line.
-wait_text() {
+# wait_path TEST FILE: returns once `test TEST FILE` holds, 5 s at most
+# (-S: a socket is bound there, -s: something was written).
+wait_path() {
 	_n=0
-	while ! grep -qF -- "$2" "$1" 2>/dev/null; do
-		[ "$_n" -ge "${3:-200}" ] && return 1
+	while ! test "$1" "$2" && [ $_n -lt 50 ]; do
 		sleep 0.1
 		_n=$((_n + 1))
 	done
@@ -352,11 +352,7 @@ with open(sys.argv[2], "a") as f:
         f.write(s.recv(65536).decode() + "\n")
         f.flush()' "$T/notify.sock" "$1" &
 	NOTIFY_PID=$!
-	_n=0
-	while [ ! -S "$T/notify.sock" ] && [ $_n -lt 50 ]; do
-		sleep 0.1
-		_n=$((_n + 1))
-	done
+	wait_path -S "$T/notify.sock"
 }
 
 # silent_server: a server on loopback that accepts connections and never
@@ -376,11 +372,7 @@ while True:
     conns.append(c)
     open(sys.argv[2], "a").write("accepted\n")' "$T/silent.port" "$T/silent.log" &
 	SILENT_PID=$!
-	_n=0
-	while [ ! -s "$T/silent.port" ] && [ $_n -lt 50 ]; do
-		sleep 0.1
-		_n=$((_n + 1))
-	done
+	wait_path -s "$T/silent.port"
 	SILENT_PORT=$(cat "$T/silent.port")
 }
 
