@@ -5,9 +5,6 @@
 # retry with one error line, as the daemon would not fetch it whole.
 . "$(dirname "$0")/../lib.sh"
 
-is() {	# name, got, want
-	if [ "$2" = "$3" ]; then t_ok "$1"; else t_not_ok "$1" "got '$2', want '$3'"; fi
-}
 CONF="$T/c.conf"
 offline_config "$CONF"
 sed -i "s|^url = imaps://127.0.0.1:1|&\nmax_message_size = 64M|" "$CONF"

@@ -39,9 +39,6 @@ body() { mail_text "$1"; }		# FILE: its decoded text
 sent() {
 	sql "SELECT count(*) FROM outbox o JOIN persons p ON p.id = o.person_id WHERE o.template = '$1' AND p.email = '$2@$D'"
 }
-is() {		# NAME GOT WANT
-	[ "$2" = "$3" ] && t_ok "$1" || t_not_ok "$1" "got '$2', want '$3'"
-}
 
 # --- A case up to its roadmap ----------------------------------------------
 printf 'From: Camille <holder@%s>\r\nTo: coupdepouce@%s\r\nSubject: Jardin partagé\r\nMessage-ID: <r1@%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nUn jardin partagé à Ambert.\r\n' "$D" "$D" "$D" >"$T/request.eml"
