@@ -41,11 +41,17 @@ $(tail -n 5 "$T/err")"
 }
 
 # t_grep NAME FILE PATTERN: FILE contains PATTERN (fixed string).
-t_grep() {
-	if grep -qF -- "$3" "$2"; then
+t_grep() { _t_has "$1" "$2" "$3" -qF "'$3' not found"; }
+
+# t_line NAME FILE LINE: FILE holds LINE as a whole line (a value that is
+# only part of a line, "2" of "12", does not count).
+t_line() { _t_has "$1" "$2" "$3" -qxF "no line '$3'"; }
+
+_t_has() {	# NAME FILE TEXT GREP_OPTIONS WHY_NOT
+	if grep "$4" -- "$3" "$2"; then
 		t_ok "$1"
 	else
-		t_not_ok "$1" "'$3' not found in $(basename "$2"):
+		t_not_ok "$1" "$5 in $(basename "$2"):
 $(head -n 20 "$2")"
 	fi
 }
@@ -154,6 +160,25 @@ cdp_people_config() {
 	cat >"$T/cdp/people.csv"
 }
 
+# cdp_network: the start most mail tests share: the mail servers
+# (ms_start), D set to their domain, and the people file of
+# cdp_people_config ($CONF set) made of the lines read from stdin, each
+# "LOCAL,name,roles,themes,communes" with LOCAL an address's local part at
+# the servers' domain; Romane Référente, referent of alimentation in
+# Ambert, comes first unless a line gives "referent" itself.
+cdp_network() {
+	_people=$(cat)
+	ms_start
+	D=$MS_DOMAIN
+	{
+		echo "email,name,roles,themes,communes"
+		printf '%s\n' "$_people" | grep -q '^referent,' ||
+		    echo "referent,Romane Référente,referent,alimentation,Ambert"
+		[ -z "$_people" ] || printf '%s\n' "$_people"
+	} | sed "2,\$ s/^\([^,]*\),/\1@$D,/" >"$T/people.in"
+	cdp_people_config <"$T/people.in"
+}
+
 # gen_mails DIR N PREFIX: writes N distinct French test mails DIR/PREFIX-I.eml
 # (CRLF), from holder@, to the contact address.
 gen_mails() {
@@ -189,15 +214,22 @@ cdp_poll() {
 	cp "$T/err" "$T/poll.log"
 }
 
+# cdp_send USER FILE: USER@$MS_DOMAIN sends the mail in FILE to the contact
+# address; returns once it is in the contact mailbox (a mail newer than
+# the baseline taken before sending, whatever else the mailbox holds).
+cdp_send() {
+	mb_mark coupdepouce &&
+	    $MAILBOX send --as "$1" --to "coupdepouce@$MS_DOMAIN" "$2" &&
+	    mb_wait_new coupdepouce --timeout 20 >/dev/null
+}
+
 # cdp_answer USER ORIGINAL BODY: USER@$MS_DOMAIN replies BODY to the mail
-# in the file ORIGINAL (tests/tools/replymail.py); returns once the contact
-# mailbox holds one more mail.
+# in the file ORIGINAL (tests/tools/replymail.py); returns once the reply
+# is in the contact mailbox.
 cdp_answer() {
-	_n=$($MAILBOX count coupdepouce 2>/dev/null || echo 0)
 	printf '%s\n' "$3" | /usr/bin/python3 "$TOP/tests/tools/replymail.py" \
 	    "$2" "$1@$MS_DOMAIN" >"$T/reply.eml" &&
-	    $MAILBOX send --as "$1" --to "coupdepouce@$MS_DOMAIN" "$T/reply.eml" &&
-	    $MAILBOX wait coupdepouce --count $((_n + 1)) --timeout 20 >/dev/null
+	    cdp_send "$1" "$T/reply.eml"
 }
 
 # mb_mark USER...: notes where each USER's INBOX stands now ($T/mark.USER),
@@ -231,11 +263,150 @@ mb_settled() {
 	$MAILBOX settle --timeout 20
 }
 
+# t_got NAME USER FILE [WAIT OPTIONS]: a check that USER gets, after the
+# last mb_mark USER, a mail meeting the options (--subject RE...); the
+# mail is kept in FILE.
+t_got() {
+	_name=$1 _u=$2 _file=$3
+	shift 3
+	if mb_wait_new "$_u" --timeout 20 "$@" >"$_file" 2>"$T/got.err"; then
+		t_ok "$_name"
+	else
+		t_not_ok "$_name" "$(cat "$T/got.err")"
+	fi
+}
+
+# t_new NAME USER N [SUBJECT]: once Postfix is done (mb_settled), USER got
+# exactly N mails since the last mb_mark USER (N with exactly SUBJECT).
+t_new() {
+	if ! mb_settled 2>"$T/new.err"; then
+		t_not_ok "$1" "$(cat "$T/new.err")"
+		return 0
+	fi
+	$MAILBOX list "$2" --after "$(cat "$T/mark.$2")" >"$T/new.list"
+	if [ $# -ge 4 ]; then
+		_got=$(cut -f3 "$T/new.list" | grep -cxF -- "$4")
+	else
+		_got=$(wc -l <"$T/new.list")
+	fi
+	if [ "$_got" = "$3" ]; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "$_got mail(s), want $3; since the mark:
+$(cat "$T/new.list")"
+	fi
+}
+
+# is NAME GOT WANT: GOT is exactly WANT.
+is() {
+	[ "$2" = "$3" ] && t_ok "$1" || t_not_ok "$1" "got '$2', want '$3'"
+}
+
+# rx TEXT: a regular expression matching exactly TEXT (a whole subject)
+rx() { printf '^%s$' "$(printf '%s' "$1" | sed 's/[][\\.*^$()+?{}|]/\\&/g')"; }
+
 # mail_text FILE: the decoded text part of a mail.
 mail_text() {
 	/usr/bin/python3 -c 'import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 print(m.get_body(preferencelist=("plain",)).get_content(), end="")' "$1"
+}
+
+# wait_line FILE LINE [TRIES]: FILE gets the exact LINE within TRIES/10 s
+# (200: 20 s); false when it never did.
+wait_line() { _wait_grep -qxF "$@"; }
+
+# wait_text FILE TEXT [TRIES]: as wait_line, TEXT anywhere in a line.
+wait_text() { _wait_grep -qF "$@"; }
+
+_wait_grep() {	# GREP_OPTIONS FILE TEXT [TRIES]
+	_n=0
+	while ! grep "$1" -- "$3" "$2" 2>/dev/null; do
+		[ "$_n" -ge "${4:-200}" ] && return 1
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+}
+
+# wait_path TEST FILE: returns once `test TEST FILE` holds, 5 s at most
+# (-S: a socket is bound there, -s: something was written).
+wait_path() {
+	_n=0
+	while ! test "$1" "$2" && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+}
+
+# notify_listen FILE: the service manager's side of sd_notify: binds the
+# datagram socket $T/notify.sock (for NOTIFY_SOCKET) and appends each
+# message the daemon sends to FILE, one line per field; NOTIFY_PID is the
+# listener's pid.
+notify_listen() {
+	rm -f "$T/notify.sock"
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(65536).decode() + "\n")
+        f.flush()' "$T/notify.sock" "$1" &
+	NOTIFY_PID=$!
+	wait_path -S "$T/notify.sock"
+}
+
+# silent_server: a server on loopback that accepts connections and never
+# says a word (an IMAP server stuck before its greeting); SILENT_PORT is
+# its port, SILENT_PID its pid, and $T/silent.log gets a line for each
+# connection it accepted.
+silent_server() {
+	rm -f "$T/silent.port" "$T/silent.log"
+	/usr/bin/python3 -c 'import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
+conns = []
+while True:
+    c, _ = s.accept()
+    conns.append(c)
+    open(sys.argv[2], "a").write("accepted\n")' "$T/silent.port" "$T/silent.log" &
+	SILENT_PID=$!
+	wait_path -s "$T/silent.port"
+	SILENT_PORT=$(cat "$T/silent.port")
+}
+
+# run_start CONF LOG [NAME=VALUE...]: `coupdepouce -c CONF run` in the
+# background with NAME=VALUE... in its environment and its stderr in LOG;
+# RUN_PID is its pid.  WATCHDOG_PID is set to that pid, as a service
+# manager does (it only counts with WATCHDOG_USEC).
+run_start() {
+	_conf=$1 _log=$2
+	shift 2
+	env "$@" sh -c 'export WATCHDOG_PID=$$; exec "$0" -c "$1" run' \
+	    "$CDP" "$_conf" 2>"$_log" &
+	RUN_PID=$!
+}
+
+# run_stop NAME LIMIT_MS [STATUS]: SIGTERM to the daemon of run_start; the
+# check NAME passes when it is gone within LIMIT_MS and exited STATUS (0).
+# STOP_MS is how long it took.
+run_stop() {
+	_t0=$(date +%s%3N)
+	kill -TERM "$RUN_PID"
+	_n=0
+	while kill -0 "$RUN_PID" 2>/dev/null && [ $_n -lt 300 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	STOP_MS=$(($(date +%s%3N) - _t0))
+	wait "$RUN_PID"
+	_st=$?
+	if [ "$STOP_MS" -le "$2" ] && [ "$_st" = "${3:-0}" ]; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "took $STOP_MS ms (at most $2), exit $_st"
+	fi
 }
 
 t_done() {

@@ -34,16 +34,8 @@ request() {
 	$MAILBOX deliver coupdepouce "$T/request$3.eml" >/dev/null
 }
 
-# rx TEXT: a regular expression matching exactly TEXT (a whole subject)
-rx() { printf '^%s$' "$(printf '%s' "$1" | sed 's/[][\\.*^$()+?{}|]/\\&/g')"; }
-
 # n USER SUBJECT: how many mails with exactly that subject USER has
 n() { $MAILBOX list "$1" | cut -f3 | grep -cxF -- "$2"; }
-
-# is NAME GOT WANT
-is() {
-	[ "$2" = "$3" ] && t_ok "$1" || t_not_ok "$1" "got '$2', want '$3'"
-}
 
 # text FILE: the decoded text part of the mail in FILE, into FILE.txt
 text() {
@@ -57,17 +49,17 @@ print(m.get_body(("plain",)).get_content())' "$1" >"$1.txt"
 # at 12:00; the assignment kept in $T/assign.eml
 with_group() {
 	request holder "Jardin partagé" 1
+	mb_mark referent
 	poll "poll: the request" "2026-11-30 10:00"
-	t_run "the referent gets the case" 0 $MAILBOX wait referent --subject "CDP-2026-0001" --timeout 20
-	cp "$T/out" "$T/assign.eml"
-	answer referent "$T/assign.eml" "ELIGIBLE
+	t_got "the referent gets the case" referent "$T/assign.eml" \
+	    --subject "^Nouvelle demande à étudier \[CDP-2026-0001\]( \(.*\))?\$"
+	cdp_answer referent "$T/assign.eml" "ELIGIBLE
 INVITER volunteer1@$D"
-	$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
+	mb_mark volunteer1
 	poll "poll: ELIGIBLE + INVITER" "2026-11-30 11:00"
-	t_run "the volunteer is invited" 0 $MAILBOX wait volunteer1 --subject "^Accepteriez-vous" --timeout 20
-	cp "$T/out" "$T/invite.eml"
-	answer volunteer1 "$T/invite.eml" "OUI"
-	$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
+	t_got "the volunteer is invited" volunteer1 "$T/invite.eml" \
+	    --subject "$(rx "Accepteriez-vous d'accompagner une initiative ? [CDP-2026-0001]")"
+	cdp_answer volunteer1 "$T/invite.eml" "OUI"
 	poll "poll: OUI" "2026-11-30 12:00"
 	is "the volunteer is in the group" "$(sql "SELECT status FROM case_members m JOIN persons p ON p.id = m.person_id WHERE p.email = 'volunteer1@$D'")" "accepted"
 }

@@ -11,13 +11,10 @@ REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 TZ=Europe/Paris
 export TZ
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF2
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,
-other@$D,Colette Coordination,coordinator,,
-EOF2
+cdp_network <<EOF
+referent,Romane Référente,referent,alimentation,
+other,Colette Coordination,coordinator,,
+EOF
 # This test is about the digest alone: the referent's decision reminders
 # (and the "decision late" news they would bring) are pushed beyond it.
 printf '[timers]\nreferent_reminder = 300\nreferent_flag = 365\n' >>"$CONF"

@@ -8,12 +8,9 @@
 . "$(dirname "$0")/../lib.sh"
 MSGIDS="/usr/bin/python3 $TOP/scripts/torture/msgids.py"
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<CSV
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,,
-CSV
+cdp_network <<EOF
+referent,Romane Référente,referent,,
+EOF
 poll() {	# NAME WANT TIME [ENV...]
 	_name=$1 _want=$2 _at=$3
 	shift 3

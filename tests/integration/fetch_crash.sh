@@ -10,9 +10,6 @@ cdp_config "batch_size = 3
 max_message_size = 64k"
 CONF="$T/cdp/coupdepouce.conf"
 count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
-is() {	# name, got, want
-	if [ "$2" = "$3" ]; then t_ok "$1"; else t_not_ok "$1" "got '$2', want '$3'"; fi
-}
 
 gen_mails "$T/mails" 5 crash
 $MAILBOX deliver coupdepouce "$T"/mails/crash-*.eml

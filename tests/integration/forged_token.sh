@@ -10,13 +10,9 @@
 # runs nothing.
 . "$(dirname "$0")/../lib.sh"
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF2
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-coordo@$D,Claude Coordination,coordinator,,
-EOF2
+cdp_network <<EOF
+coordo,Claude Coordination,coordinator,,
+EOF
 sed -i "s/^coordinators = .*/&\nauthserv_id = mx.cdp.test/" "$CONF"
 printf '[timers]\nreferent_reminder = 300\nreferent_flag = 365\n' >>"$CONF"
 . "$TOP/tests/timer_lib.sh"

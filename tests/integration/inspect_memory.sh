@@ -8,9 +8,6 @@
 # retry with one error line, as the daemon would not fetch it whole.
 . "$(dirname "$0")/../lib.sh"
 
-is() {	# name, got, want
-	if [ "$2" = "$3" ]; then t_ok "$1"; else t_not_ok "$1" "got '$2', want '$3'"; fi
-}
 # bounded NAME KB LIMIT: KB kilobytes are under LIMIT bytes.  An
 # AddressSanitizer build (`make check`) pads and keeps freed memory, so its
 # peaks say nothing about the parser's: the bound is not checked there.

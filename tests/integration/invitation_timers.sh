@@ -6,13 +6,9 @@
 . "$(dirname "$0")/../lib.sh"
 REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-volunteer1@$D,Valérie Un,volunteer,alimentation,
-volunteer2@$D,Victor Deux,volunteer,alimentation,
+cdp_network <<EOF
+volunteer1,Valérie Un,volunteer,alimentation,
+volunteer2,Victor Deux,volunteer,alimentation,
 EOF
 # No daily retention job: this test counts every job a poll runs.
 echo "keep_raw_days = 0" >>"$CONF"

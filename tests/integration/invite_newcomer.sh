@@ -19,13 +19,9 @@ export TZ
 
 MS_EXTRA_USERS="newcomer newcomer2 newcomer3"
 export MS_EXTRA_USERS
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-volunteer1@$D,Valérie Un,volunteer,alimentation,
-busy@$D,Bruno Occupé,volunteer,alimentation,
+cdp_network <<EOF
+volunteer1,Valérie Un,volunteer,alimentation,
+busy,Bruno Occupé,volunteer,alimentation,
 EOF
 NB=$(printf '\302\240')		# the non-breaking space before ':' and ';'
 # poll NAME TIME: marks the mailboxes, then polls: a wait after it only

@@ -12,12 +12,8 @@
 . "$(dirname "$0")/../lib.sh"
 REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-volunteer1@$D,Valérie Un,volunteer,alimentation,
+cdp_network <<EOF
+volunteer1,Valérie Un,volunteer,alimentation,
 EOF
 NB=$(printf '\302\240')		# the non-breaking space before ':' and '?'
 # poll NAME TIME: marks the mailboxes, then polls: a wait after it only
@@ -42,9 +38,6 @@ body() { mail_text "$1"; }		# FILE: its decoded text
 # sent TEMPLATE USER: rows of that template queued for that user.
 sent() {
 	sql "SELECT count(*) FROM outbox o JOIN persons p ON p.id = o.person_id WHERE o.template = '$1' AND p.email = '$2@$D'"
-}
-is() {		# NAME GOT WANT
-	[ "$2" = "$3" ] && t_ok "$1" || t_not_ok "$1" "got '$2', want '$3'"
 }
 
 # --- A case up to its roadmap ----------------------------------------------

@@ -6,13 +6,10 @@
 # only the address again is no name.
 . "$(dirname "$0")/../lib.sh"
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF2
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-EOF2
+cdp_network </dev/null
 . "$TOP/tests/timer_lib.sh"
+# Each poll marks these mailboxes: the waits after it only see its mail.
+MB_USERS="holder holder2 referent"
 name_of() { sql "SELECT name FROM persons WHERE email = '$1@$D'"; }
 to_of() { tr -d '\r' <"$1" | sed -n 's/^To: *//p' | head -n 1; }
 greeting() { head -n 1 "$1.txt"; }
@@ -28,33 +25,35 @@ new "\"holder@$D\" <holder@$D>" holder 2
 poll "poll: two requests" "2026-11-30 10:00"
 is "a bare address gives no name" "$(name_of holder2)" ""
 is "an address as display name is no name" "$(name_of holder)" ""
-t_run "holder2 is acknowledged" 0 $MAILBOX wait holder2 --subject "CDP-2026-0001" --timeout 20
-cp "$T/out" "$T/ack2.eml"; text "$T/ack2.eml"
+t_got "holder2 is acknowledged" holder2 "$T/ack2.eml" \
+    --subject "$(rx "Nous avons bien reçu votre message [CDP-2026-0001]")"
+text "$T/ack2.eml"
 is "the acknowledgement goes to the bare address" "$(to_of "$T/ack2.eml")" "holder2@$D"
 is "and greets without a name" "$(greeting "$T/ack2.eml")" "Bonjour,"
-t_run "holder is acknowledged" 0 $MAILBOX wait holder --subject "CDP-2026-0002" --timeout 20
-cp "$T/out" "$T/ack1.eml"; text "$T/ack1.eml"
+t_got "holder is acknowledged" holder "$T/ack1.eml" \
+    --subject "$(rx "Nous avons bien reçu votre message [CDP-2026-0002]")"
+text "$T/ack1.eml"
 is "an address as name: the bare address" "$(to_of "$T/ack1.eml")" "holder@$D"
 is "an address as name: no name in the greeting" "$(greeting "$T/ack1.eml")" "Bonjour,"
-t_run "the referent gets the first case" 0 $MAILBOX wait referent --subject "CDP-2026-0001" --timeout 20
-cp "$T/out" "$T/assign.eml"
+t_got "the referent gets the first case" referent "$T/assign.eml" \
+    --subject "$(rx "Nouvelle demande à étudier [CDP-2026-0001] (Ambert)")"
 
 # Both answer their acknowledgement: holder2 with a name, holder with
 # its address again.
 printf 'Merci, à bientôt.\n' | $REPLY "$T/ack2.eml" "Camille Martin <holder2@$D>" >"$T/reply2.eml" &&
-    $MAILBOX send --as holder2 --to "coupdepouce@$D" "$T/reply2.eml"
+    cdp_send holder2 "$T/reply2.eml"
 printf 'Merci.\n' | $REPLY "$T/ack1.eml" "\"holder@$D\" <holder@$D>" >"$T/reply1.eml" &&
-    $MAILBOX send --as holder --to "coupdepouce@$D" "$T/reply1.eml"
-$MAILBOX wait coupdepouce --count 2 --timeout 20 >/dev/null
+    cdp_send holder "$T/reply1.eml"
 poll "poll: the two replies" "2026-11-30 11:00"
 is "the name learnt from holder2's own mail" "$(name_of holder2)" "Camille Martin"
 is "an address as name is still no name" "$(name_of holder)" ""
 
-answer referent "$T/assign.eml" "ELIGIBLE"
-$MAILBOX wait coupdepouce --count 1 --timeout 20 >/dev/null
+cdp_answer referent "$T/assign.eml" "ELIGIBLE"
 poll "poll: ELIGIBLE" "2026-11-30 12:00"
-t_run "holder2 is told the decision" 0 $MAILBOX wait holder2 --subject "acceptée.*CDP-2026-0001" --timeout 20
-cp "$T/out" "$T/decision.eml"; text "$T/decision.eml"
+t_got "holder2 is told the decision" holder2 "$T/decision.eml" \
+    --subject "$(rx "Votre demande d'accompagnement est acceptée [CDP-2026-0001]")"
+text "$T/decision.eml"
+t_new "and that mail alone" holder2 1
 is "the decision goes to their name" "$(to_of "$T/decision.eml")" "Camille Martin <holder2@$D>"
 is "and greets them by name" "$(greeting "$T/decision.eml")" "Bonjour Camille Martin,"
 t_done

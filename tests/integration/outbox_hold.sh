@@ -8,9 +8,6 @@ ms_start
 cdp_config
 CONF="$T/cdp/coupdepouce.conf"
 printf 'Bonjour,\n\nUn message qui peut attendre le matin.\n' >"$T/body.txt"
-is() {	# name, got, want
-	if [ "$2" = "$3" ]; then t_ok "$1"; else t_not_ok "$1" "got '$2', want '$3'"; fi
-}
 
 t_run "a mail that is not urgent, queued at 23:00" 0 "$TOOL" -c "$CONF" \
     --now "2026-12-02 23:00" enqueue --to volunteer1@example.org \

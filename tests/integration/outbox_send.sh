@@ -26,6 +26,9 @@ flush() {
 msgid_of() {
 	tr -d '\r' <"$1" | sed -n 's/^[Mm]essage-[Ii][Dd]: *<\(.*\)>$/\1/p' | head -n 1
 }
+# flushed NAME WANT: the counts of the last flush are exactly WANT
+# ("recovered=N rows=N sent=N ...", the whole line).
+flushed() { is "$1" "$(head -n 1 "$T/flush")" "$2"; }
 # in_future MINUTES: local time MINUTES from now, for --now.
 in_future() {
 	TZ=Europe/Paris date -d "+$1 min" '+%Y-%m-%d %H:%M'
@@ -51,36 +54,41 @@ t_run "enqueue an urgent mail to two people" 0 "$TOOL" -c "$CONF" enqueue \
     --body-file "$T/body.txt" --urgent
 id1=$(awk '/^queued/ {print $2}' "$T/out")
 mid1=$(awk '/^queued/ {print $3}' "$T/out")
+mb_mark holder referent
 t0=$(ms_now)
 t_run "flush" 0 flush
 t1=$(ms_now)
-t_grep "one row, two recipients accepted" "$T/flush" "rows=1 sent=1 failed=0 deferred=0 accepted=2 refused=0"
+flushed "one row, two recipients accepted" "recovered=0 rows=1 sent=1 failed=0 deferred=0 accepted=2 refused=0 rate_limited=0 paused=0"
 echo "# flush of 1 mail to 2 recipients (connect, STARTTLS, AUTH): $((t1 - t0)) ms"
-t_run "the holder receives it, accents intact" 0 $MAILBOX wait holder \
+t_run "the holder receives it, accents intact" 0 mb_wait_new holder \
     --subject "^Accusé de réception — demande $$ « Thiers »\$" \
     --body "ÀÇÉÈÊËÎÏÔÙÛÜ àçéèêëîïôùûü œ — merci" --timeout 20
 cp "$T/out" "$T/holder.eml"
-t_run "the referent too (address case folded)" 0 $MAILBOX wait referent --subject "demande $$" --body "économie d’énergie" --timeout 20
+t_run "the referent too (address case folded)" 0 mb_wait_new referent --subject "$(rx "$subj")" --body "économie d’énergie" --timeout 20
+t_new "the holder gets it once" holder 1
+t_new "the referent too" referent 1
 got=$(msgid_of "$T/holder.eml")
 if [ "$got" = "$mid1" ]; then t_ok "Message-ID as queued ($mid1)"; else t_not_ok "Message-ID as queued" "got '$got', want '$mid1'"; fi
-t_run "row state" 0 sql "SELECT status, attempts, recipients, sent_at IS NOT NULL FROM outbox WHERE id = $id1"
-t_grep "sent, one attempt, nobody owed any more" "$T/out" 'sent|1|[]|1'
+t_sql "sent, one attempt, nobody owed any more" 'sent|1|[]|1' \
+    "SELECT status, attempts, recipients, sent_at IS NOT NULL FROM outbox WHERE id = $id1"
 
 # --- 2. One good and one unknown recipient ---------------------------------
 sql "INSERT INTO cases (id, ref, year, seq, kind, state_since, created_at, updated_at, last_activity_at) VALUES (1, 'CDP-2026-0001', 2026, 1, 'request', 1, 1, 1, 1)"
 t_run "enqueue to holder2 and nobody" 0 "$TOOL" -c "$CONF" enqueue --to holder2@example.org \
     --to nobody@example.org --subject "Groupe $$" --body-file "$T/body.txt" --urgent --case 1
 id2=$(awk '/^queued/ {print $2}' "$T/out")
+mb_mark holder2
 t_run "flush" 0 flush
-t_grep "one accepted, one refused" "$T/flush" "accepted=1 refused=1"
-t_run "holder2 receives it" 0 $MAILBOX wait holder2 --subject "^Groupe $$\$" --timeout 20
-t_run "row" 0 sql "SELECT status || ' ' || recipients FROM outbox WHERE id = $id2"
-t_grep "sent to the good one, nobody owed" "$T/out" 'sent []'
+flushed "one accepted, one refused" "recovered=0 rows=1 sent=1 failed=0 deferred=0 accepted=1 refused=1 rate_limited=0 paused=0"
+t_run "holder2 receives it" 0 mb_wait_new holder2 --subject "^Groupe $$\$" --timeout 20
+t_new "once" holder2 1
+t_sql "sent to the good one, nobody owed" 'sent []' \
+    "SELECT status || ' ' || recipients FROM outbox WHERE id = $id2"
 t_run "last_error" 0 sql "SELECT last_error FROM outbox WHERE id = $id2"
 t_grep "last_error names the refused address" "$T/out" "nobody@example.org: 550"
 t_grep "with the server's answer" "$T/out" "5.1.1"
-t_run "event" 0 sql "SELECT json_extract(details, '\$.recipient') || ' ' || json_extract(details, '\$.reason') || ' ' || json_extract(details, '\$.code') FROM events WHERE case_id = 1 AND kind = 'mail_failed'"
-t_grep "mail_failed event for that recipient only" "$T/out" "nobody@example.org refused 550"
+t_sql "mail_failed event for that recipient only" "nobody@example.org refused 550" \
+    "SELECT json_extract(details, '\$.recipient') || ' ' || json_extract(details, '\$.reason') || ' ' || json_extract(details, '\$.code') FROM events WHERE case_id = 1 AND kind = 'mail_failed'"
 if [ "$(sql "SELECT count(*) FROM events WHERE kind = 'mail_failed'")" = 1 ]; then
 	t_ok "exactly one failure event"
 else
@@ -91,8 +99,8 @@ fi
 "$TOOL" -c "$CONF" enqueue --to nobody@example.org --subject "Perdu $$" --body-file "$T/body.txt" --urgent >"$T/out"
 id3=$(awk '/^queued/ {print $2}' "$T/out")
 flush
-t_run "all refused: row failed" 0 sql "SELECT status || ' ' || attempts || ' ' || recipients FROM outbox WHERE id = $id3"
-t_grep "failed, recipients kept for a retry" "$T/out" 'failed 1 ["nobody@example.org"]'
+t_sql "all refused: row failed, recipients kept for a retry" 'failed 1 ["nobody@example.org"]' \
+    "SELECT status || ' ' || attempts || ' ' || recipients FROM outbox WHERE id = $id3"
 
 # --- 3. outbox list / retry -------------------------------------------------
 t_run "outbox list" 0 "$CDP" -c "$CONF" outbox list
@@ -123,10 +131,9 @@ t_run "outbox retry of a sent mail" 1 "$CDP" -c "$CONF" outbox retry "$id1"
 t_grep "says it was sent" "$T/err" "already sent"
 t_run "outbox retry abc is a usage error" 2 "$CDP" -c "$CONF" outbox retry abc
 t_run "outbox retry of the failed mail" 0 "$CDP" -c "$CONF" outbox retry "$id3"
-t_run "row queued again" 0 sql "SELECT status || ' ' || attempts FROM outbox WHERE id = $id3"
-t_grep "queued, attempts reset" "$T/out" "queued 0"
+t_sql "row queued again, attempts reset" "queued 0" "SELECT status || ' ' || attempts FROM outbox WHERE id = $id3"
 flush
-t_grep "the retried mail is attempted again" "$T/flush" "rows=1 sent=0 failed=1"
+flushed "the retried mail is attempted again" "recovered=0 rows=1 sent=0 failed=1 deferred=0 accepted=0 refused=1 rate_limited=0 paused=0"
 t_run "outbox --help" 0 "$CDP" outbox --help
 t_grep "help names retry" "$T/out" "outbox retry ID"
 
@@ -137,8 +144,9 @@ t_run "enqueue 3 mails while it is down" 0 "$TOOL" -c "$CONF" enqueue --to volun
 ids=$(awk '/^queued/ {print $2}' "$T/out" | tr '\n' ' ')
 set -- $ids
 idA=$1 idB=$2 idC=$3
+mb_mark volunteer2
 t_run "flush with the server down" 0 flush
-t_grep "all three deferred in one flush" "$T/flush" "rows=3 sent=0 failed=0 deferred=3"
+flushed "all three deferred in one flush" "recovered=0 rows=3 sent=0 failed=0 deferred=3 accepted=0 refused=0 rate_limited=0 paused=0"
 t_run "rows" 0 sql "SELECT status || ' ' || attempts FROM outbox WHERE id IN ($idA, $idB, $idC)"
 if [ "$(grep -c '^queued 1$' "$T/out")" = 3 ]; then t_ok "still queued, one attempt each"; else t_not_ok "still queued, one attempt each" "$(cat "$T/out")"; fi
 t_run "error" 0 sql "SELECT last_error FROM outbox WHERE id = $idA"
@@ -150,22 +158,20 @@ t_run "outbox list shows attempts and error" 0 "$CDP" -c "$CONF" outbox list --s
 row_has "list: attempts" "$idA" queued 1
 t_grep "list: error" "$T/out" "last error: smtp://127.0.0.1:$MS_SUBMISSION_PORT: Couldn't connect"
 flush
-t_grep "nothing due before the backoff" "$T/flush" "rows=0"
+flushed "nothing due before the backoff" "recovered=0 rows=0 sent=0 failed=0 deferred=0 accepted=0 refused=0 rate_limited=0 paused=0"
 t_run "start Postfix again" 0 bash "$MAILSERVER" start-smtp "$T/ms"
 t_run "retry one mail by hand" 0 "$CDP" -c "$CONF" outbox retry "$idA"
 flush
-t_grep "the retried one is sent, and with it the others: the server answered" "$T/flush" "rows=3 sent=3"
+flushed "the retried one is sent, and with it the others: the server answered" "recovered=0 rows=3 sent=3 failed=0 deferred=0 accepted=3 refused=0 rate_limited=0 paused=0"
 t_sql "all three sent" "sent sent sent" \
     "SELECT group_concat(status, ' ') FROM outbox WHERE id IN ($idA, $idB, $idC)"
 flush --now "$(in_future 10)"
-t_grep "none left for their next attempt" "$T/flush" "rows=0"
+flushed "none left for their next attempt" "recovered=0 rows=0 sent=0 failed=0 deferred=0 accepted=0 refused=0 rate_limited=0 paused=0"
 flush --now "$(in_future 20)"
-t_grep "and nothing is sent twice" "$T/flush" "rows=0"
-t_run "volunteer2 has the three" 0 $MAILBOX wait volunteer2 --subject "^Panne $$" --count 3 --timeout 20
-sleep 1
-n=$($MAILBOX count volunteer2)
-if [ "$n" = 3 ]; then t_ok "each delivered exactly once (3 in the mailbox)"; else t_not_ok "each delivered exactly once" "$n mails in the mailbox"; fi
-$MAILBOX list volunteer2 >"$T/list"
+flushed "and nothing is sent twice" "recovered=0 rows=0 sent=0 failed=0 deferred=0 accepted=0 refused=0 rate_limited=0 paused=0"
+t_run "volunteer2 has the three" 0 mb_wait_new volunteer2 --subject "^Panne $$ #[1-3]\$" --count 3 --timeout 20
+t_new "each delivered exactly once (3 in the mailbox)" volunteer2 3
+$MAILBOX list volunteer2 --after "$(cat "$T/mark.volunteer2")" >"$T/list"
 ok_ids=0
 for uid in $(cut -f1 "$T/list"); do
 	$MAILBOX fetch volunteer2 "$uid" >"$T/m.eml"
@@ -180,28 +186,32 @@ chmod 600 "$T/cdp/badpw.conf"
 "$TOOL" -c "$CONF" enqueue --to referent2@example.org --subject "Auth $$" --body-file "$T/body.txt" --urgent >"$T/out"
 idP=$(awk '/^queued/ {print $2}' "$T/out")
 t_run "flush with a wrong password" 0 flush "$T/cdp/badpw.conf"
-t_grep "flush paused" "$T/flush" "paused=1"
+flushed "flush paused" "recovered=0 rows=1 sent=0 failed=0 deferred=0 accepted=0 refused=0 rate_limited=0 paused=1"
 t_grep "logged loudly" "$T/flush.err" "check [smtp] in the configuration"
-t_run "row" 0 sql "SELECT status || ' ' || attempts FROM outbox WHERE id = $idP"
-t_grep "still queued, no attempt counted" "$T/out" "queued 0"
+t_sql "still queued, no attempt counted" "queued 0" "SELECT status || ' ' || attempts FROM outbox WHERE id = $idP"
 t_run "error" 0 sql "SELECT last_error FROM outbox WHERE id = $idP"
 t_grep "last_error says why" "$T/out" "smtp://127.0.0.1:$MS_SUBMISSION_PORT"
+mb_mark referent2
 flush
-t_grep "with the right password it goes" "$T/flush" "sent=1"
-t_run "referent2 receives it" 0 $MAILBOX wait referent2 --subject "^Auth $$\$" --timeout 20
+flushed "with the right password it goes" "recovered=0 rows=1 sent=1 failed=0 deferred=0 accepted=1 refused=0 rate_limited=0 paused=0"
+t_run "referent2 receives it" 0 mb_wait_new referent2 --subject "^Auth $$\$" --timeout 20
+t_new "once" referent2 1
 
 # --- 6. Per-minute budget ------------------------------------------------------
 sed "s/^max_per_minute = 1000/max_per_minute = 3/" "$CONF" >"$T/cdp/slow.conf"
 chmod 600 "$T/cdp/slow.conf"
 "$TOOL" -c "$CONF" enqueue --to volunteer1@example.org --subject "Budget $$" --body-file "$T/body.txt" --urgent --count 5 >/dev/null
+mb_mark volunteer1
 t_run "flush with max_per_minute = 3" 0 flush "$T/cdp/slow.conf"
-t_grep "stops after 3, rate limited" "$T/flush" "rows=3 sent=3 failed=0 deferred=0 accepted=3 refused=0 rate_limited=1"
-t_run "two left" 0 sql "SELECT count(*) FROM outbox WHERE status = 'queued'"
-t_grep "two mails wait for the next minute" "$T/out" "2"
+flushed "stops after 3, rate limited" "recovered=0 rows=3 sent=3 failed=0 deferred=0 accepted=3 refused=0 rate_limited=1 paused=0"
+t_sql "two mails wait for the next minute" 2 "SELECT count(*) FROM outbox WHERE status = 'queued'"
 flush "$T/cdp/slow.conf"
-t_grep "a new process has a new minute" "$T/flush" "sent=2"
+flushed "a new process has a new minute" "recovered=0 rows=2 sent=2 failed=0 deferred=0 accepted=2 refused=0 rate_limited=0 paused=0"
+t_run "volunteer1 has the five" 0 mb_wait_new volunteer1 --subject "^Budget $$ #" --count 5 --timeout 20
+t_new "and no more" volunteer1 5
 
 # --- 7. SIGKILL in the middle of a batch of 50 -------------------------------
+mb_mark volunteer3 other
 t_run "enqueue 50 mails to two people" 0 "$TOOL" -c "$CONF" enqueue --to volunteer3@example.org \
     --to other@example.org --subject "Lot $$" --body-file "$T/body.txt" --urgent --count 50
 lot=$(awk '/^queued/ {print $2; exit}' "$T/out")
@@ -226,13 +236,13 @@ t0=$(ms_now)
 t_run "flush again" 0 flush
 t1=$(ms_now)
 echo "# second flush after the kill: $(head -n 1 "$T/flush") in $((t1 - t0)) ms"
-t_run "every row sent" 0 sql "SELECT count(*) FROM outbox WHERE status <> 'sent' AND id >= $lot"
-t_grep "no row left unsent" "$T/out" "0"
+t_sql "no row left unsent" 0 "SELECT count(*) FROM outbox WHERE status <> 'sent' AND id >= $lot"
 for u in volunteer3 other; do
-	$MAILBOX wait "$u" --subject "^Lot $$ #" --count 50 --timeout 30 >/dev/null 2>&1
-	sleep 1
-	n=$($MAILBOX count "$u")
-	distinct=$($MAILBOX list "$u" | cut -f3 | sort -u | wc -l)
+	mb_wait_new "$u" --subject "^Lot $$ #" --count 50 --timeout 30 >/dev/null 2>&1
+	mb_settled
+	$MAILBOX list "$u" --after "$(cat "$T/mark.$u")" >"$T/list"
+	n=$(wc -l <"$T/list")
+	distinct=$(cut -f3 "$T/list" | sort -u | wc -l)
 	if [ "$n" -ge 50 ] && [ "$n" -le 51 ] && [ "$distinct" = 50 ]; then
 		t_ok "$u: all 50 delivered, none lost ($n in the mailbox, $((n - 50)) duplicate)"
 	else

@@ -20,13 +20,9 @@ TZ=Europe/Paris
 export TZ
 NB=$(printf '\302\240')
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF2
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-volunteer8@$D,Victor Huit,volunteer,dechets,
-EOF2
+cdp_network <<EOF
+volunteer8,Victor Huit,volunteer,dechets,
+EOF
 # Our receiving server's id, for the new mail below; decision reminders
 # pushed beyond the test.
 sed -i "s/^coordinators = .*/&\nauthserv_id = mx.pool.test/" "$CONF"

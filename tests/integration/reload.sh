@@ -9,7 +9,6 @@
 # keep one IMAP login; SIGHUP during a network call does not end it.  RELOADING=1 and READY=1 go to the
 # service manager around each reload.
 . "$(dirname "$0")/../lib.sh"
-PY=/usr/bin/python3
 
 ms_start
 cdp_config
@@ -22,29 +21,12 @@ ACK="$T/tpl/fr/ack.txt"
 OLD="et nous vous remercions de votre confiance. Votre demande est enregistrée"
 NEW="et nous vous remercions vivement de votre confiance. Votre demande est enregistrée"
 
-rm -f "$T/notify.sock"
-$PY -c 'import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "a") as f:
-    while True:
-        f.write(s.recv(65536).decode() + "\n")
-        f.flush()' "$T/notify.sock" "$T/notify.log" &
-lpid=$!
-_n=0; while [ ! -S "$T/notify.sock" ] && [ $_n -lt 50 ]; do sleep 0.1; _n=$((_n + 1)); done
-
-NOTIFY_SOCKET="$T/notify.sock" "$CDP" -c "$CONF" run 2>"$T/run.log" &
-pid=$!
+notify_listen "$T/notify.log"
+run_start "$CONF" "$T/run.log" NOTIFY_SOCKET="$T/notify.sock"
+pid=$RUN_PID
 
 # wait_log TEXT: the daemon's log gets a line with TEXT within 20 s.
-wait_log() {
-	_n=0
-	while ! grep -qF -- "$1" "$T/run.log"; do
-		[ $_n -ge 200 ] && return 1
-		sleep 0.1
-		_n=$((_n + 1))
-	done
-}
+wait_log() { wait_text "$T/run.log" "$1"; }
 
 # hup NAME TEXT: SIGHUP, then TEXT in the log (a check named NAME).
 hup() {
@@ -153,38 +135,24 @@ wait_log "reloaded $CONF" >/dev/null
 _n=0; while [ "$(grep -c "connected to imaps://" "$T/run.log")" -lt 2 ] && [ $_n -lt 100 ]; do sleep 0.1; _n=$((_n + 1)); done
 t_run "and logs in again" 0 test "$(grep -c "connected to imaps://" "$T/run.log")" = 2
 
-kill -TERM $pid
-wait $pid
-t_run "stops cleanly after the reloads" 0 test $? = 0
-kill $lpid; wait $lpid 2>/dev/null
+run_stop "stops cleanly after the reloads" 20000
+kill $NOTIFY_PID; wait $NOTIFY_PID 2>/dev/null
 
 # --- 8. SIGHUP during a network call does not break the call ------------------
 # libetpan takes an interrupted read for a lost connection: the daemon
 # lets SIGHUP in only while it waits.  A server that accepts and never
 # greets keeps the daemon in its first read for the whole timeout (20 s).
-$PY -c 'import socket, sys
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(5)
-open(sys.argv[1], "w").write("%d\n" % s.getsockname()[1])
-conns = []
-while True:
-    c, _ = s.accept()
-    conns.append(c)
-    open(sys.argv[2], "a").write("accepted\n")' "$T/hang.port" "$T/hang.log" &
-hpid=$!
-_n=0; while [ ! -s "$T/hang.port" ] && [ $_n -lt 50 ]; do sleep 0.1; _n=$((_n + 1)); done
-sed -e "s|^url = imaps://.*|url = imap://127.0.0.1:$(cat "$T/hang.port")|" \
+silent_server
+sed -e "s|^url = imaps://.*|url = imap://127.0.0.1:$SILENT_PORT|" \
     -e 's|^timeout = 10s|timeout = 20s|' "$T/conf.good" >"$T/cdp/hang.conf"
 chmod 600 "$T/cdp/hang.conf"
-"$CDP" -c "$T/cdp/hang.conf" run 2>"$T/hang.run.log" &
-pid=$!
-_n=0; while [ ! -s "$T/hang.log" ] && [ $_n -lt 100 ]; do sleep 0.1; _n=$((_n + 1)); done
+run_start "$T/cdp/hang.conf" "$T/hang.run.log"
+wait_line "$T/silent.log" accepted 100
 sleep 0.5
-kill -HUP $pid
+kill -HUP $RUN_PID
 sleep 1.5
 t_nogrep "the read of the greeting goes on after SIGHUP" "$T/hang.run.log" "no IMAP greeting"
-kill -TERM $pid
-wait $pid
-kill $hpid; wait $hpid 2>/dev/null
+kill -TERM $RUN_PID
+wait $RUN_PID
+kill $SILENT_PID; wait $SILENT_PID 2>/dev/null
 t_done

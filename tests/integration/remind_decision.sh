@@ -18,12 +18,8 @@
 #                 flag runs; then referent2 decides
 . "$(dirname "$0")/../lib.sh"
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-referent2@$D,Rémi Second,referent,alimentation,Thiers
+cdp_network <<EOF
+referent2,Rémi Second,referent,alimentation,Thiers
 EOF
 . "$TOP/tests/timer_lib.sh"
 flags() { sql "SELECT group_concat(ref || ':' || (flags & 2), ' ') FROM cases"; }

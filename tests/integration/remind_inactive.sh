@@ -17,12 +17,8 @@
 # Nothing is polled between 10/12/2026 and 15/03/2027.
 . "$(dirname "$0")/../lib.sh"
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation,Ambert
-volunteer1@$D,Valérie Un,volunteer,alimentation,
+cdp_network <<EOF
+volunteer1,Valérie Un,volunteer,alimentation,
 EOF
 . "$TOP/tests/timer_lib.sh"
 # Each poll marks these mailboxes: a follow-up waited for after it is the

@@ -18,11 +18,8 @@ REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 # Camille and Sacha need mailboxes of their own.
 MS_EXTRA_USERS="camille other2"
 export MS_EXTRA_USERS
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOF
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation;energie;lien_social;economie_locale;dechets,Ambert
+cdp_network <<EOF
+referent,Romane Référente,referent,alimentation;energie;lien_social;economie_locale;dechets,Ambert
 EOF
 DB="$T/cdp/coupdepouce.db"
 S1="Mon jardin partagé des Quatre-Vents à Ambert"

@@ -10,9 +10,6 @@ cdp_config
 CONF="$T/cdp/coupdepouce.conf"
 DB="$T/cdp/coupdepouce.db"
 count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
-is() {	# name, got, want
-	if [ "$2" = "$3" ]; then t_ok "$1"; else t_not_ok "$1" "got '$2', want '$3'"; fi
-}
 
 gen_mails "$T/mails" 2 lock
 $MAILBOX deliver coupdepouce "$T/mails/lock-0.eml"

@@ -9,19 +9,15 @@
 # case closed).  A generic check also finds no mail dated on a day off or
 # outside working hours.
 . "$(dirname "$0")/../lib.sh"
-REPLY="/usr/bin/python3 $TOP/tests/tools/replymail.py"
 MS_EXTRA_USERS="holder3 holder4"
 export MS_EXTRA_USERS
 
-ms_start
-D=$MS_DOMAIN
-cdp_people_config <<EOP
-email,name,roles,themes,communes
-referent@$D,Romane Référente,referent,alimentation;biodiversite;dechets,Ambert;Marsac-en-Livradois
-referent2@$D,Rémi Référent,referent,energie;habitat,Thiers
-volunteer1@$D,Valérie Jardinière,volunteer,alimentation,
-volunteer2@$D,Victor Composteur,volunteer,alimentation;dechets,
-volunteer3@$D,Vanessa Apicultrice,volunteer,biodiversite,
+cdp_network <<EOP
+referent,Romane Référente,referent,alimentation;biodiversite;dechets,Ambert;Marsac-en-Livradois
+referent2,Rémi Référent,referent,energie;habitat,Thiers
+volunteer1,Valérie Jardinière,volunteer,alimentation,
+volunteer2,Victor Composteur,volunteer,alimentation;dechets,
+volunteer3,Vanessa Apicultrice,volunteer,biodiversite,
 EOP
 printf '[timers]\ntestimony_delay = 2\n' >>"$CONF"
 LOG="$T/polls.log"
@@ -44,16 +40,19 @@ tick() {	# UNTIL_DAY: polls every day at 08:00, 12:00, 18:30 up to it
 write() {	# USER SUBJECT BODY: a new mail to the network
 	printf 'From: %s <%s@%s>\r\nTo: coupdepouce@%s\r\nSubject: %s\r\nMessage-ID: <%s.%s@%s>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s\r\n' \
 	    "$1" "$1" "$D" "$D" "$2" "$1" "$(date +%s%N)" "$D" "$3" >"$T/new.eml"
-	$MAILBOX send --as "$1" "$T/new.eml"
-	$MAILBOX wait coupdepouce --timeout 20 >/dev/null
+	cdp_send "$1" "$T/new.eml"
 }
-answer() {	# USER ORIGINAL BODY
-	printf '%s\n' "$3" | $REPLY "$2" "$1@$D" >"$T/reply.eml" &&
-	    $MAILBOX send --as "$1" --to "coupdepouce@$D" "$T/reply.eml"
-	$MAILBOX wait coupdepouce --timeout 20 >/dev/null
+answer() { cdp_answer "$@"; }		# USER ORIGINAL BODY
+# mark_poll TIME USER...: marks the mailboxes of USER..., then polls: a
+# got after it is met only by the mail sent since
+mark_poll() {
+	_at=$1
+	shift
+	mb_mark "$@"
+	poll "$_at"
 }
-last() {	# USER SUBJECT_RE FILE: the newest mail of USER matching
-	$MAILBOX wait "$1" --subject "$2" --timeout 20 >"$3" ||
+got() {	# USER SUBJECT_RE FILE: USER's mail matching, since the last mark
+	mb_wait_new "$1" --subject "$2" --timeout 20 >"$3" ||
 	    t_not_ok "$1 got '$2'"
 }
 
@@ -62,20 +61,20 @@ last() {	# USER SUBJECT_RE FILE: the newest mail of USER matching
 # at once and meets on Tuesday 30 March, the day after Easter Monday.
 NOW_DAY=2027-03-14
 write holder "Jardin partagé à Ambert" "Nous voulons créer un jardin partagé à Ambert avec l'école."
-poll "2027-03-15 09:00"
+mark_poll "2027-03-15 09:00" referent
 A=CDP-2027-0001
-last referent "^Nouvelle demande.*\\[$A\\]" "$T/assignA.eml"
+got referent "^Nouvelle demande.*\\[$A\\]" "$T/assignA.eml"
 answer referent "$T/assignA.eml" "ELIGIBLE
 INVITER volunteer1@$D, volunteer2@$D"
-poll "2027-03-15 09:10"
-last volunteer1 "\\[$A\\]" "$T/inv1.eml"
-last volunteer2 "\\[$A\\]" "$T/inv2.eml"
+mark_poll "2027-03-15 09:10" volunteer1 volunteer2
+got volunteer1 "^Accepteriez-vous.*\\[$A\\]$" "$T/inv1.eml"
+got volunteer2 "^Accepteriez-vous.*\\[$A\\]$" "$T/inv2.eml"
 answer volunteer1 "$T/inv1.eml" "Oui, avec plaisir !"
 answer volunteer2 "$T/inv2.eml" "OUI"
 poll "2027-03-15 09:20"
 answer referent "$T/assignA.eml" "INTERLOCUTEUR volunteer1@$D"
-poll "2027-03-15 09:30"
-last volunteer1 "^Présentation.*\\[$A\\]" "$T/introA.eml"
+mark_poll "2027-03-15 09:30" volunteer1
+got volunteer1 "^Présentation.*\\[$A\\]" "$T/introA.eml"
 answer volunteer1 "$T/introA.eml" "RENCONTRE 30/03/2027 18h30 à la mairie d'Ambert"
 poll "2027-03-15 09:40"
 tick 2027-03-16
@@ -90,13 +89,13 @@ tick 2027-03-17
 # Thursday 18 March.  Case C: beehives in Marsac-en-Livradois; the meeting
 # is set, moved, then cancelled, and the case falls silent.
 write holder3 "Ruches à Marsac-en-Livradois" "Installer des ruches pour la biodiversité à Marsac-en-Livradois."
-poll "2027-03-18 10:00"
+mark_poll "2027-03-18 10:00" referent
 C=CDP-2027-0003
-last referent "^Nouvelle demande.*\\[$C\\]" "$T/assignC.eml"
+got referent "^Nouvelle demande.*\\[$C\\]" "$T/assignC.eml"
 answer referent "$T/assignC.eml" "ELIGIBLE
 INVITER volunteer3@$D"
-poll "2027-03-18 10:10"
-last volunteer3 "\\[$C\\]" "$T/inv3.eml"
+mark_poll "2027-03-18 10:10" volunteer3
+got volunteer3 "^Accepteriez-vous.*\\[$C\\]$" "$T/inv3.eml"
 answer volunteer3 "$T/inv3.eml" "OUI"
 poll "2027-03-18 10:20"
 answer referent "$T/assignC.eml" "INTERLOCUTEUR volunteer3@$D
@@ -107,9 +106,9 @@ tick 2027-03-18
 # Friday 19 March.  Case D: a repair café in Ambert, accepted and closed the
 # same day; its holder is asked to testify two months later.
 write holder4 "Repair café à Ambert" "Un repair café pour réduire les déchets à Ambert."
-poll "2027-03-19 10:00"
+mark_poll "2027-03-19 10:00" referent
 DD=CDP-2027-0004
-last referent "^Nouvelle demande.*\\[$DD\\]" "$T/assignD.eml"
+got referent "^Nouvelle demande.*\\[$DD\\]" "$T/assignD.eml"
 answer referent "$T/assignD.eml" "ELIGIBLE"
 poll "2027-03-19 10:10"
 answer referent "$T/assignD.eml" "CLOTURER Le repair café tourne déjà très bien."
@@ -139,8 +138,9 @@ tick 2027-05-17
 
 # Tuesday 18 May (Monday 17 is Whit Monday): the "how did it go?" of the
 # first step, due on Sunday, goes at 08:00; the contact answers FAIT.
-poll "2027-05-18 08:00"
-last volunteer1 "^Comment s'est passée l'étape du 15/05/2027.*\\[$A\\]" "$T/askA.eml"
+mb_mark holder4
+mark_poll "2027-05-18 08:00" volunteer1
+got volunteer1 "^Comment s'est passée l'étape du 15/05/2027.*\\[$A\\]" "$T/askA.eml"
 answer volunteer1 "$T/askA.eml" "FAIT"
 poll "2027-05-18 10:00"
 poll "2027-05-18 12:00"
@@ -149,7 +149,7 @@ NOW_DAY=2027-05-18
 tick 2027-05-19
 
 # Thursday 20 May: the holder of case D agrees to testify.
-last holder4 "^Partager votre expérience.*\\[$DD\\]" "$T/testimony.eml"
+got holder4 "^Partager votre expérience.*\\[$DD\\]" "$T/testimony.eml"
 answer holder4 "$T/testimony.eml" "Oui, avec plaisir !"
 poll "2027-05-20 10:00"
 tick 2027-07-16
@@ -165,7 +165,7 @@ $C|4" "SELECT ref, flags FROM cases WHERE flags <> 0 ORDER BY ref"
 # (under load) keeps its place.  Mails of the same minute are ordered by
 # subject: two answers handled in one poll reach a mailbox in whatever order
 # the SMTP server delivers them.
-sleep 1
+mb_settled
 for u in holder holder2 holder3 holder4 referent referent2 volunteer1 volunteer2 volunteer3 coordinator; do
 	TZ=Europe/Paris $MAILBOX list "$u" --dates | sed "s/^/$u\t/"
 done | LC_ALL=C sort -s -t "$(printf '\t')" -k1,1 -k2,2 -k3 >"$T/mailboxes.txt"
