@@ -20,6 +20,8 @@
 #define DIGEST_LIST(l)							\
 	l, l "_count", "has_" l, l ".ref", l ".subject",		\
 	l ".referent_name", l ".date", l ".time"
+/* A list cut at DIGEST_LINES_MAX lines: how many more there are. */
+#define DIGEST_CUT_LIST(l)	DIGEST_LIST(l), l "_more", "has_" l "_more"
 
 const char *const template_theme_vars[] = {
 	THEME_FIELDS(""),
@@ -46,41 +48,41 @@ const char *const template_digest_vars[] = {
 	"agenda_days",		/* 14 */
 	"has_attention", "has_late", "has_news",	/* sections 1, 3, 4 */
 	/* 1. needs a human now; NAME_plural: NAME > 1 */
-	DIGEST_LIST("unassigned"), "unassigned.days",
+	DIGEST_CUT_LIST("unassigned"), "unassigned.days",
 	"unassigned.days_plural",
-	DIGEST_LIST("decision_late"), "decision_late.days",
+	DIGEST_CUT_LIST("decision_late"), "decision_late.days",
 	"decision_late.days_plural",
-	DIGEST_LIST("group_incomplete"), "group_incomplete.invited",
+	DIGEST_CUT_LIST("group_incomplete"), "group_incomplete.invited",
 	"group_incomplete.declined", "group_incomplete.expired",
 	"group_incomplete.invited_plural", "group_incomplete.declined_plural",
 	"group_incomplete.expired_plural",
-	DIGEST_LIST("untrusted"), "untrusted.sender_name",
+	DIGEST_CUT_LIST("untrusted"), "untrusted.sender_name",
 	"untrusted.sender_address",
-	DIGEST_LIST("bounced"), "bounced.name", "bounced.address",
+	DIGEST_CUT_LIST("bounced"), "bounced.name", "bounced.address",
 	"bounced.status",
-	DIGEST_LIST("quarantined"), "quarantined.reason",
+	DIGEST_CUT_LIST("quarantined"), "quarantined.reason",
 	"quarantined.message_id", "quarantined.id",
-	DIGEST_LIST("outbox_failed"), "outbox_failed.recipients",
+	DIGEST_CUT_LIST("outbox_failed"), "outbox_failed.recipients",
 	"outbox_failed.error", "outbox_failed.template", "outbox_failed.id",
-	DIGEST_LIST("capped"), "capped.address", "capped.day",
+	DIGEST_CUT_LIST("capped"), "capped.address", "capped.day",
 	"capped.count", "max_auto_per_day",
 	"bounced_older", "has_bounced_older",	/* reported before */
 	"bounced_older_plural", "quarantined_older",
 	"has_quarantined_older", "quarantined_older_plural",
 	"failed_older", "has_failed_older", "failed_older_plural",
 	/* 2. the coming days */
-	DIGEST_LIST("agenda"), "agenda.label", "agenda.is_meeting",
+	DIGEST_CUT_LIST("agenda"), "agenda.label", "agenda.is_meeting",
 	"agenda.is_milestone", "agenda.is_checkin", "agenda.has_time",
 	/* 3. late */
-	DIGEST_LIST("overdue"), "overdue.label", "overdue.is_meeting",
+	DIGEST_CUT_LIST("overdue"), "overdue.label", "overdue.is_meeting",
 	"overdue.is_milestone",
 	"overdue.is_checkin", "overdue.has_time", "overdue.days",
 	"overdue.days_plural",
-	DIGEST_LIST("inactive"), "inactive.days", "inactive.days_plural",
+	DIGEST_CUT_LIST("inactive"), "inactive.days", "inactive.days_plural",
 	/* 4. since the previous digest */
-	DIGEST_LIST("opened"), "opened.kind_request", "opened.kind_report",
+	DIGEST_CUT_LIST("opened"), "opened.kind_request", "opened.kind_report",
 	"opened.kind_volunteer", "opened.kind_other", STATE_FIELDS("opened."),
-	DIGEST_LIST("ended"), STATE_FIELDS("ended."),
+	DIGEST_CUT_LIST("ended"), STATE_FIELDS("ended."),
 	/* 5. the pool (not for_referent) */
 	"pool_themes", THEME_FIELDS("pool_themes."), "pool_themes.count",
 	"pool_themes.volunteers", "pool_themes.volunteers.name",
@@ -97,7 +99,7 @@ const char *const template_digest_vars[] = {
 	"pool_communes.volunteers.until",
 	/* who joined the pool (an invitation's OUI) or signed the charter;
 	 * ref: the case of the invitation */
-	DIGEST_LIST("joined"), "joined.name", "joined.address",
+	DIGEST_CUT_LIST("joined"), "joined.name", "joined.address",
 	"joined.is_newcomer", "joined.charter_signed",
 	DIGEST_LIST("witnesses"), "witnesses.name", "witnesses.commune",
 	"witnesses.is_new", "witnesses.themes", "witnesses.themes.first",

@@ -30,6 +30,10 @@ struct theme_labels;
  * of OUIs would otherwise fill the mail past what is read, and past the
  * templates' output limit. */
 #define DIGEST_WITNESSES_MAX	20
+/* Lines listed per section (cases waiting, mails failed, cases ended…);
+ * the heading counts them all and the others are only counted: a storm
+ * or a year without a digest must still give a mail one can read. */
+#define DIGEST_LINES_MAX	50
 
 /* One line.  ref, subject and referent describe a case ("" for a line
  * about no case); the rest is per section. */

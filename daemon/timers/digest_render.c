@@ -30,44 +30,48 @@ struct dg_section {
 	const char	*n1, *n2, *n3;	/* names of its numbers */
 	int		 a_theme;	/* a is a theme identifier */
 	int		 b_themes;	/* b is a comma-separated list of them */
+	int		 all;		/* every line listed: counts by state,
+					 * theme, commune (a few dozen at
+					 * most); witnesses, capped when
+					 * loaded (witnesses_more) */
 };
 
 #define OFF(f)	offsetof(struct digest, f)
 
 static const struct dg_section sections[] = {
 	{ "unassigned", OFF(unassigned), NULL, NULL, NULL, "days", NULL,
-	    NULL, 0, 0 },
+	    NULL, 0, 0, 0 },
 	{ "decision_late", OFF(decision_late), NULL, NULL, NULL, "days",
-	    NULL, NULL, 0, 0 },
+	    NULL, NULL, 0, 0, 0 },
 	{ "group_incomplete", OFF(group_incomplete), NULL, NULL, NULL,
-	    "invited", "declined", "expired", 0, 0 },
+	    "invited", "declined", "expired", 0, 0, 0 },
 	{ "untrusted", OFF(untrusted), "sender_name", "sender_address", NULL,
-	    NULL, NULL, NULL, 0, 0 },
+	    NULL, NULL, NULL, 0, 0, 0 },
 	{ "bounced", OFF(bounced), "name", "address", "status", NULL, NULL,
-	    NULL, 0, 0 },
+	    NULL, 0, 0, 0 },
 	{ "quarantined", OFF(quarantined), "reason", "message_id", NULL, "id",
-	    NULL, NULL, 0, 0 },
+	    NULL, NULL, 0, 0, 0 },
 	{ "outbox_failed", OFF(outbox_failed), "recipients", "error",
-	    "template", "id", NULL, NULL, 0, 0 },
+	    "template", "id", NULL, NULL, 0, 0, 0 },
 	{ "capped", OFF(capped), "address", "day", NULL, "count", NULL, NULL,
-	    0, 0 },
-	{ "agenda", OFF(agenda), "label", NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	    0, 0, 0 },
+	{ "agenda", OFF(agenda), "label", NULL, NULL, NULL, NULL, NULL, 0, 0, 0 },
 	{ "overdue", OFF(overdue), "label", NULL, NULL, "days", NULL, NULL,
-	    0, 0 },
+	    0, 0, 0 },
 	{ "inactive", OFF(inactive), NULL, NULL, NULL, "days", NULL, NULL,
-	    0, 0 },
-	{ "opened", OFF(opened), NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 },
-	{ "ended", OFF(ended), NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 },
+	    0, 0, 0 },
+	{ "opened", OFF(opened), NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 },
+	{ "ended", OFF(ended), NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 },
 	{ "joined", OFF(joined), "name", "address", NULL, NULL, NULL, NULL,
-	    0, 0 },
+	    0, 0, 0 },
 	{ "witnesses", OFF(witnesses), "name", NULL, "commune", NULL, NULL,
-	    NULL, 0, 1 },
+	    NULL, 0, 1, 1 },
 	{ "by_state", OFF(by_state), NULL, NULL, NULL, "count", NULL, NULL,
-	    0, 0 },
+	    0, 0, 1 },
 	{ "by_theme", OFF(by_theme), NULL, NULL, NULL, "count", NULL, NULL,
-	    1, 0 },
+	    1, 0, 1 },
 	{ "by_commune", OFF(by_commune), "commune", NULL, NULL, "count", NULL,
-	    NULL, 0, 0 },
+	    NULL, 0, 0, 1 },
 };
 
 static void
@@ -145,13 +149,21 @@ dg_section(struct tpl_data *t, const struct theme_labels *labels,
     const struct dg_section *s, const struct digest_list *l)
 {
 	char var[TEMPLATE_MAX_NAME + 1];
+	size_t shown = s->all || l->n <= DIGEST_LINES_MAX ? l->n :
+	    DIGEST_LINES_MAX;
 
 	tpl_list_init(t, s->list);
 	snprintf(var, sizeof(var), "%s_count", s->list);
 	tpl_set_int(t, var, (long long)l->n);
 	snprintf(var, sizeof(var), "has_%s", s->list);
 	tpl_set_bool(t, var, l->n > 0);
-	for (size_t i = 0; i < l->n; i++) {
+	if (!s->all) {
+		snprintf(var, sizeof(var), "%s_more", s->list);
+		tpl_set_int(t, var, (long long)(l->n - shown));
+		snprintf(var, sizeof(var), "has_%s_more", s->list);
+		tpl_set_bool(t, var, l->n > shown);
+	}
+	for (size_t i = 0; i < shown; i++) {
 		const struct digest_line *x = &l->v[i];
 		struct tpl_data *it = tpl_list_add(t, s->list);
 

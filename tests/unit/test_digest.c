@@ -270,6 +270,79 @@ test_witnesses(void)
 	store_close(st);
 }
 
+/* Occurrences of needle in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; p && (p = strstr(p, needle)) != NULL;
+	    p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* A year of cases ended since the last digest, far more than a mail can
+ * list: the heading counts them all, the first DIGEST_LINES_MAX are
+ * listed, the others counted, in the text and in the HTML. */
+static void
+test_ended_cap(void)
+{
+	long long since = local_time("2026-11-30 08:00");
+	long long now = local_time("2026-12-07 08:00");
+	struct template_set *ts = NULL;
+	struct tpl_data *t;
+	struct store *st = NULL;
+	struct digest d;
+	char err[4096], *subject = NULL, *body = NULL, *html = NULL;
+
+	if (store_open(path_in("ended.db"), &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		return;
+	}
+	exec_f(st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+	    "FROM n WHERE i < 120) INSERT INTO persons (id, email, name, "
+	    "created_at, updated_at) SELECT i, 'h' || i || '@x.fr', 'H' || i, "
+	    "0, 0 FROM n; INSERT INTO cases (id, ref, year, seq, kind, state, "
+	    "state_since, holder_id, themes, commune, created_at, updated_at, "
+	    "last_activity_at, closed_at) SELECT id, printf('CDP-2001-%%04d', "
+	    "id), 2001, id, 'request', 'closed', 0, id, '[\"eau\"]', "
+	    "'Thiers', 0, 0, %lld, %lld + id FROM persons", now, since);
+	if (!ok(digest_load(st, now, since, 0, 40, &d, err, sizeof(err)) ==
+	    0, "120 ended cases: the digest loads"))
+		printf("# %s\n", err);
+	is_int((long long)d.ended.n, 120, "all of them loaded");
+	t = tpl_data_new();
+	digest_render(&d, NULL, t);
+	tpl_set(t, "network_name", "Coup de pouce");
+	tpl_set(t, "contact", "c@x.fr");
+	if (template_load_dir("templates", &ts, err, sizeof(err)) != 0 ||
+	    template_render(ts, "digest", t, 0, &subject, &body, err,
+	    sizeof(err)) != 0 || template_render_html(ts, "digest", t, &html,
+	    err, sizeof(err)) != 0) {
+		ok(0, err);
+	} else {
+		is_str(body_line(body, "Dossiers terminés"), "Dossiers "
+		    "terminés (120)\xc2\xa0:", "the heading counts them all");
+		is_int(count_of(body, "CDP-2001-"), DIGEST_LINES_MAX,
+		    "the text lists the first 50");
+		is_str(body_line(body, "  … et encore"), "  … et encore 70, "
+		    "que cette synthèse ne détaille pas.",
+		    "then says how many more there are");
+		is_int(count_of(html, "CDP-2001-"), DIGEST_LINES_MAX,
+		    "the HTML lists the first 50");
+		is_int(count_of(html, "… et encore 70, que cette synthèse ne "
+		    "détaille pas."), 1, "and says how many more there are");
+	}
+	free(subject);
+	free(body);
+	free(html);
+	template_set_free(ts);
+	tpl_data_free(t);
+	digest_free(&d);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -320,6 +393,7 @@ main(void)
 
 	test_joined();
 	test_witnesses();
+	test_ended_cap();
 	config_free(cfg);
 	scratch_remove();
 	return tap_done();
