@@ -139,15 +139,30 @@ route_load(struct store *st, int default_max, long long now,
 {
 	struct store_stmt *s;
 	size_t cap = 0;
+	int64_t bound = default_max;
 	int rc;
 
 	memset(rs, 0, sizeof(*rs));
+	/*
+	 * A referent's open cases are counted up to the largest maximum of
+	 * any referent only: route_pick() skips a referent at or past their
+	 * own maximum whatever the excess, and an exact count would read
+	 * every open case of theirs for each new case, a cost that grows
+	 * with a storm of new cases.  (SQLite's LIMIT cannot name the
+	 * row's own maximum: it is evaluated once.)
+	 */
+	if (store_get_int64(st, &bound, "routing: largest maximum", "SELECT "
+	    "max(coalesce(p.max_open_cases, ?1)) FROM person_roles r JOIN "
+	    "persons p ON p.id = r.person_id WHERE r.role = 'referent'",
+	    STORE_ARGS(STORE_INT(default_max)), err, errlen) < 0)
+		return -1;
 	s = store_query(st, "SELECT p.id, "
 	    "(SELECT group_concat(value, char(31)) FROM json_each(p.communes)),"
 	    " (SELECT group_concat(value, char(31)) FROM json_each(p.themes)),"
 	    " coalesce(p.max_open_cases, ?1), "
-	    "(SELECT count(*) FROM cases c WHERE c.referent_id = p.id AND "
-	    "c.state NOT IN ('ineligible', 'closed', 'withdrawn')), "
+	    "(SELECT count(*) FROM (SELECT 1 FROM cases c WHERE "
+	    "c.referent_id = p.id AND c.state NOT IN ('ineligible', "
+	    "'closed', 'withdrawn') LIMIT ?3)), "
 	    "coalesce((SELECT max(e.at) FROM events e WHERE e.kind = "
 	    "'assigned' AND json_extract(e.details, '$.referent_id') = "
 	    "printf('%d', p.id)), 0), p.active AND NOT (p.unavailable = 1 "
@@ -155,7 +170,8 @@ route_load(struct store *st, int default_max, long long now,
 	    "FROM persons p JOIN person_roles r ON r.person_id = p.id "
 	    "AND r.role = 'referent' WHERE p.forgotten_at IS NULL AND "
 	    "p.failing_since IS NULL ORDER BY p.id",
-	    STORE_ARGS(STORE_INT(default_max), STORE_INT(now)), err, errlen);
+	    STORE_ARGS(STORE_INT(default_max), STORE_INT(now),
+	    STORE_INT(bound)), err, errlen);
 	if (s == NULL)
 		return -1;
 	while ((rc = store_step(s)) == STORE_ROW) {
