@@ -84,17 +84,40 @@ line_of(const struct digest_list *l, const char *address)
 	return NULL;
 }
 
+/* The digest of d as its coordinators get it: *body the text, and *html
+ * the HTML alternative when html is not NULL (both freed by the caller).
+ * 0, or -1 with err. */
+static int
+render(struct digest *d, char **body, char **html, char *err, size_t errlen)
+{
+	struct template_set *ts = NULL;
+	struct tpl_data *t = tpl_data_new();
+	char *subject = NULL;
+	int rc = -1;
+
+	digest_render(d, NULL, t);
+	tpl_set(t, "network_name", "Coup de pouce");
+	tpl_set(t, "contact", "c@x.fr");
+	if (template_load_dir("templates", &ts, err, errlen) == 0 &&
+	    template_render(ts, "digest", t, 0, &subject, body, err,
+	    errlen) == 0 && (html == NULL || template_render_html(ts,
+	    "digest", t, html, err, errlen) == 0))
+		rc = 0;
+	free(subject);
+	template_set_free(ts);
+	tpl_data_free(t);
+	return rc;
+}
+
 static void
 test_joined(void)
 {
 	long long since = local_time("2026-11-30 08:00");
 	long long now = local_time("2026-12-07 08:00");
 	const struct digest_line *x;
-	struct template_set *ts = NULL;
-	struct tpl_data *t;
 	struct store *st = NULL;
 	struct digest d;
-	char err[4096], *subject = NULL, *body = NULL;
+	char err[4096], *body = NULL;
 	int64_t newc, old, gone, busy, away, back;
 
 	if (store_open(path_in("digest.db"), &st, err, sizeof(err)) != 0) {
@@ -150,13 +173,7 @@ test_joined(void)
 	x = line_of(&d.pool_theme, "Rémi Revenu");
 	ok(x != NULL && x->flag1 == NULL, "available again after the date");
 
-	t = tpl_data_new();
-	digest_render(&d, NULL, t);
-	tpl_set(t, "network_name", "Coup de pouce");
-	tpl_set(t, "contact", "c@x.fr");
-	if (template_load_dir("templates", &ts, err, sizeof(err)) != 0 ||
-	    template_render(ts, "digest", t, 0, &subject, &body, err,
-	    sizeof(err)) != 0) {
+	if (render(&d, &body, NULL, err, sizeof(err)) != 0) {
 		ok(0, err);
 	} else {
 		like_str(body, "newcomer@x.fr, le 01/12/2026\xc2\xa0: a rejoint "
@@ -169,10 +186,7 @@ test_joined(void)
 		    "ordre)", "until further notice");
 		like_str(body, "Rémi Revenu (0),", "and not who is back");
 	}
-	free(subject);
 	free(body);
-	template_set_free(ts);
-	tpl_data_free(t);
 	digest_free(&d);
 
 	/* Nothing else happened: the newcomer's line alone makes it go. */
@@ -214,11 +228,9 @@ test_witnesses(void)
 {
 	long long since = local_time("2026-11-30 08:00");
 	long long now = local_time("2026-12-07 08:00");
-	struct template_set *ts = NULL;
-	struct tpl_data *t;
 	struct store *st = NULL;
 	struct digest d;
-	char err[4096], *subject = NULL, *body = NULL;
+	char err[4096], *body = NULL;
 
 	if (store_open(path_in("witnesses.db"), &st, err, sizeof(err)) != 0) {
 		ok(0, err);
@@ -247,13 +259,7 @@ test_witnesses(void)
 	    "the latest first");
 	is_int(d.witnesses_total, 25000, "all counted, not the forgotten one");
 	is_int(d.witnesses_new, 2, "the new ones counted");
-	t = tpl_data_new();
-	digest_render(&d, NULL, t);
-	tpl_set(t, "network_name", "Coup de pouce");
-	tpl_set(t, "contact", "c@x.fr");
-	if (template_load_dir("templates", &ts, err, sizeof(err)) != 0 ||
-	    template_render(ts, "digest", t, 0, &subject, &body, err,
-	    sizeof(err)) != 0) {
+	if (render(&d, &body, NULL, err, sizeof(err)) != 0) {
 		ok(0, err);
 	} else {
 		is_str(body_line(body, "Témoins prêts"), "Témoins prêts à "
@@ -262,10 +268,7 @@ test_witnesses(void)
 		is_str(body_line(body, "  … et"), "  … et 24980 autres, plus "
 		    "anciens.", "then says how many are not listed");
 	}
-	free(subject);
 	free(body);
-	template_set_free(ts);
-	tpl_data_free(t);
 	digest_free(&d);
 	store_close(st);
 }
@@ -290,11 +293,9 @@ test_ended_cap(void)
 {
 	long long since = local_time("2026-11-30 08:00");
 	long long now = local_time("2026-12-07 08:00");
-	struct template_set *ts = NULL;
-	struct tpl_data *t;
 	struct store *st = NULL;
 	struct digest d;
-	char err[4096], *subject = NULL, *body = NULL, *html = NULL;
+	char err[4096], *body = NULL, *html = NULL;
 
 	if (store_open(path_in("ended.db"), &st, err, sizeof(err)) != 0) {
 		ok(0, err);
@@ -312,14 +313,7 @@ test_ended_cap(void)
 	    0, "120 ended cases: the digest loads"))
 		printf("# %s\n", err);
 	is_int((long long)d.ended.n, 120, "all of them loaded");
-	t = tpl_data_new();
-	digest_render(&d, NULL, t);
-	tpl_set(t, "network_name", "Coup de pouce");
-	tpl_set(t, "contact", "c@x.fr");
-	if (template_load_dir("templates", &ts, err, sizeof(err)) != 0 ||
-	    template_render(ts, "digest", t, 0, &subject, &body, err,
-	    sizeof(err)) != 0 || template_render_html(ts, "digest", t, &html,
-	    err, sizeof(err)) != 0) {
+	if (render(&d, &body, &html, err, sizeof(err)) != 0) {
 		ok(0, err);
 	} else {
 		is_str(body_line(body, "Dossiers terminés"), "Dossiers "
@@ -334,11 +328,8 @@ test_ended_cap(void)
 		is_int(count_of(html, "… et encore 70, que cette synthèse ne "
 		    "détaille pas."), 1, "and says how many more there are");
 	}
-	free(subject);
 	free(body);
 	free(html);
-	template_set_free(ts);
-	tpl_data_free(t);
 	digest_free(&d);
 	store_close(st);
 }
