@@ -64,6 +64,15 @@ t_nogrep() {
 	fi
 }
 
+# t_eq NAME WANT GOT: GOT is exactly WANT.
+t_eq() {
+	if [ "$3" = "$2" ]; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "got '$3', want '$2'"
+	fi
+}
+
 # t_sql NAME WANT QUERY: QUERY on the daemon's database prints exactly WANT.
 t_sql() {
 	_got=$(sql "$3")

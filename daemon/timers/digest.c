@@ -78,19 +78,70 @@ digest_last_run(struct store *st, int64_t except, long long *at, char *err,
 	return rc;
 }
 
+/*
+ * The pending digest job follows the configuration: a digest_day,
+ * digest_time or digest_interval changed since it was planned (a reload,
+ * a restart) moves it to the slot the new settings give from the moment
+ * it was planned, or to the next one from now if that slot is past.  A
+ * job already due keeps its time when the settings did not change: it
+ * only waits for working time.
+ */
+static int
+digest_replan(struct casework *cw, int64_t id, long long due,
+    long long planned, int ran, char *err, size_t errlen)
+{
+	long long want = digest_next_slot(cw->cfg, planned, ran);
+	char when[32];
+	time_t w;
+	struct tm tm;
+
+	if (want == due)
+		return 0;
+	if (want < cw->now)
+		want = digest_next_slot(cw->cfg, cw->now, 0);
+	if (want == due)
+		return 0;
+	if (store_run(cw->st, "digest: re-plan", "UPDATE jobs SET due_at = ?2 "
+	    "WHERE id = ?1 AND done_at IS NULL", STORE_ARGS(STORE_INT(id),
+	    STORE_INT(want)), err, errlen) != 0)
+		return -1;
+	w = (time_t)want;
+	localtime_r(&w, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	log_info("digest: re-planned for %s (the settings changed)", when);
+	return 0;
+}
+
 int
 digest_plan_next(struct casework *cw, char *err, size_t errlen)
 {
 	char scratch[256];
-	long long last = 0;
-	int64_t one;
+	long long last = 0, due = 0, planned = 0;
+	struct store_stmt *s;
+	int64_t one, id = 0;
 	int rc, ran;
 
-	rc = store_get_int64(cw->st, &one, "digest: pending", "SELECT 1 FROM "
-	    "jobs WHERE kind = '" DIGEST_KIND "' AND done_at IS NULL LIMIT 1",
+	s = store_query(cw->st, "SELECT id, due_at, created_at FROM jobs "
+	    "WHERE kind = '" DIGEST_KIND "' AND done_at IS NULL LIMIT 1",
 	    NULL, 0, err, errlen);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
+	if (s == NULL)
+		return -1;
+	rc = store_step(s);
+	if (rc == STORE_ROW) {
+		id = store_col_int64(s, 0);
+		due = store_col_int64(s, 1);
+		planned = store_col_int64(s, 2);
+	} else if (rc < 0)
+		snprintf(err, errlen, "digest: pending: %s",
+		    store_errmsg(cw->st));
+	store_finalize(s);
+	if (rc < 0)
+		return -1;
+	if (id != 0) {
+		ran = digest_last_run(cw->st, id, &last, err, errlen);
+		return ran < 0 ? -1 : digest_replan(cw, id, due, planned, ran,
+		    err, errlen);
+	}
 	if (store_begin(cw->st, err, errlen) != 0)
 		return -1;
 	/* Checked again under the write lock: another process (a poll
