@@ -4,8 +4,8 @@
  * poll, cmd_check.c, cmd_inspect.c, cmd_case.c, cmd_person*.c (with
  * person_open.c, see cmd_person.h), cmd_outbox.c, cmd_quarantine.c,
  * cmd_digest.c, cmd_status.c, cmd_reprocess.c; cmd_case_admin.c for case
- * assign, note and close; cmd_export.c, cmd_forget.c, cmd_purge.c for
- * personal data; cmd_backup.c for the online copy); daemon.c is the loop of
+ * assign, note and close; cmd_export.c, cmd_forget.c (with
+ * forget_mailbox.c), cmd_purge.c for personal data; cmd_backup.c for the online copy); daemon.c is the loop of
  * `run` and the cycle of `poll` (fetch, timers, outbox, sent copies).
  * Only cli/ may call into every other folder.
  *

@@ -10,7 +10,9 @@
  * write-ahead log: secure_delete zeroes what the erasure frees, and the
  * file is rewritten and the log emptied after the commit.  A person the
  * people file or [network] coordinators lists is refused: the daemon would
- * bring them back at its next reading of the file.
+ * bring them back at its next reading of the file.  The copies of the
+ * erased mails in the mailbox go in the same run (forget_mailbox.c),
+ * before the commit, unless --database-only.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,12 +24,13 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "config/people_file.h"
+#include "cli/forget_mailbox.h"
 #include "store/forget_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
 
 const char cmd_forget_help[] =
-"usage: coupdepouce [-c FILE] forget EMAIL --yes\n"
+"usage: coupdepouce [-c FILE] forget EMAIL --yes [--database-only]\n"
 "\n"
 "Erases the personal data of the person with address EMAIL (RGPD right\n"
 "to erasure): their address becomes forgotten-ID@invalid and their name,\n"
@@ -37,8 +40,13 @@ const char cmd_forget_help[] =
 "commune and dates (statistics) but lose their subject, roadmap and\n"
 "closing text; events keep their kind and time but lose their text.\n"
 "Quarantined mails holding their address are deleted.  The database file\n"
-"is then rewritten so that nothing stays in free space.  Copies in the\n"
-"IMAP folders are not touched: delete them from the mailbox.\n"
+"is then rewritten so that nothing stays in free space.\n"
+"\n"
+"The copies of those mails in the [imap] mailbox (inbox, processed,\n"
+"quarantine and sent folders) are deleted too, found by Message-ID,\n"
+"before the database is changed: when the server cannot be reached,\n"
+"nothing is erased; run it again later.  --database-only erases the\n"
+"database alone and leaves the mailbox to you.\n"
 "\n"
 "Refused while they are the referent of an open case (the cases are\n"
 "named: hand them over first), and while the people file or [network]\n"
@@ -77,23 +85,56 @@ forget_listed(const struct config *cfg, const char *email, char *err,
 	return rc;
 }
 
+/* The mailbox half's line: how many copies went from which folder. */
+static void
+forget_print_mailbox(const char *email, const struct forget_mailbox_counts
+    *box, int db_only)
+{
+	long long total = 0;
+	const char *sep = " (";
+
+	if (db_only) {
+		printf("%s: the copies in the mailbox are left as they are "
+		    "(--database-only)\n", email);
+		return;
+	}
+	for (size_t f = 0; f < FORGET_FOLDERS; f++)
+		total += box->deleted[f];
+	printf("%s: %lld copies deleted from the mailbox", email, total);
+	for (size_t f = 0; f < FORGET_FOLDERS; f++)
+		if (box->deleted[f] > 0) {
+			printf("%s%s %lld", sep, box->folder[f],
+			    box->deleted[f]);
+			sep = ", ";
+		}
+	printf("%s\n", total > 0 ? ")" : "");
+}
+
 int
 cmd_forget(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "yes", no_argument, NULL, 'y' },
+		{ "database-only", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store *st = NULL;
 	struct forget_counts n;
+	struct forget_mailbox_counts box;
 	char err[1024], scratch[256], email[PERSON_EMAIL_MAX], *refs = NULL;
+	char **ids = NULL;
+	size_t nids = 0;
 	int64_t id = 0;
-	int c, yes = 0, rc = EXIT_ERR, found;
+	int c, yes = 0, db_only = 0, rc = EXIT_ERR, found;
 
+	memset(&box, 0, sizeof(box));
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'y')
+		if (c == 'y')
+			yes = 1;
+		else if (c == 'd')
+			db_only = 1;
+		else
 			return cli_usage_error("forget", "unknown option");
-		yes = 1;
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("forget", "give one EMAIL");
@@ -117,6 +158,17 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 		    "them over first (TRANSFERER or 'case assign')", email, refs);
 	else if (found == 0)
 		found = forget_listed(cli->cfg, email, err, sizeof(err));
+	if (found == 0)
+		found = forget_copies(st, &ids, &nids, err, sizeof(err));
+	if (found == 0 && !db_only && forget_mailbox(cli->cfg, ids, nids, &box,
+	    err, sizeof(err)) != 0) {
+		store_rollback(st, scratch, sizeof(scratch));
+		fprintf(stderr, "coupdepouce forget: %s\nNothing was erased; run "
+		    "it again when the mail server answers, or add "
+		    "--database-only and delete the copies from the mailbox "
+		    "yourself.\n", err);
+		goto out;
+	}
 	if (found != 0) {
 		store_rollback(st, scratch, sizeof(scratch));
 		if (found < 0)
@@ -142,6 +194,7 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 		    "cleaned; %lld cases emptied; %lld quarantined mails "
 		    "deleted\n", n.received, n.sent, n.events, n.cases,
 		    n.quarantine);
+		forget_print_mailbox(email, &box, db_only);
 	}
 	fflush(stdout);
 	/* The erasure is committed and said; what is left is the file. */
@@ -152,6 +205,7 @@ cmd_forget(struct cli *cli, int argc, char **argv)
 fail:
 	fprintf(stderr, "coupdepouce forget: %s\n", err);
 out:
+	forget_copies_free(ids, nids);
 	free(refs);
 	store_close(st);
 	return rc;

@@ -18,12 +18,14 @@
  *                           [imap] sent_folder
  *   imap.h                  the IMAP client's API: session, mailbox
  *                           commands, IDLE, return codes
- *   imap_private.h          struct imap_conn, shared by the three below
+ *   imap_private.h          struct imap_conn, shared by the four below
  *   imap_conn.c             connect, TLS and certificate check, login,
  *                           capabilities, NOOP, close
  *   imap_mailbox.c          SELECT, LIST/CREATE, APPEND, SEARCH, FETCH,
  *                           MOVE, \Seen
  *   imap_idle.c             IDLE: start, wait, done
+ *   imap_erase.c            search by Message-ID and delete for good
+ *                           (`forget`)
  *
  * In a pass, the order is what makes a crash harmless (DESIGN.md §7): a
  * batch of messages is fetched with BODY.PEEK[] (nothing changes on the

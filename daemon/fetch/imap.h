@@ -5,9 +5,10 @@
  * (TLS from the first byte) or imap:// with STARTTLS, which is always
  * required.  The server's certificate chain and host name are verified by
  * us (tls_verify.h) before the password is sent, because libetpan does not
- * verify anything.  libetpan is included by the three files behind this
+ * verify anything.  libetpan is included by the four files behind this
  * API only (imap_conn.c: the session; imap_mailbox.c: folder and message
- * commands; imap_idle.c: IDLE; they share imap_private.h); callers see
+ * commands; imap_idle.c: IDLE; imap_erase.c: deleting for good; they
+ * share imap_private.h); callers see
  * this API and our own return codes.
  *
  * Return codes: every function returns IMAP_OK (0) or one of the negative
@@ -207,6 +208,19 @@ int imap_move(struct imap_conn *c, const uint32_t *uids, size_t n,
 int imap_mark_seen(struct imap_conn *c, const uint32_t *uids, size_t n,
     char *err, size_t errlen);
 
+/*
+ * The right to erasure (imap_erase.c).  imap_search_message_id gives the
+ * UIDs of the selected folder whose Message-ID header is "<message_id>"
+ * (message_id without <>), \Deleted ones included; *out as for
+ * imap_search_all.  imap_erase deletes these UIDs for good: \Deleted,
+ * then UID EXPUNGE of exactly them (UIDPLUS) or else a plain EXPUNGE,
+ * which also removes what was already flagged \Deleted in the folder: it
+ * is meant for the daemon's own folders.
+ */
+int imap_search_message_id(struct imap_conn *c, const char *message_id,
+    struct imap_uids *out, char *err, size_t errlen);
+int imap_erase(struct imap_conn *c, const uint32_t *uids, size_t n,
+    char *err, size_t errlen);
 /*
  * IDLE (RFC 2177), on the selected folder; the server must offer it
  * (imap_has_idle), else IMAP_EPROTO.

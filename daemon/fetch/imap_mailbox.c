@@ -579,7 +579,7 @@ imap_msg_free(struct imap_msg *m, size_t n)
 /* ---------------------------------------------------------------- MOVE */
 
 /* UID STORE set +FLAGS.SILENT (flag); flag is consumed. */
-static int
+int
 imap_store_flag(struct imap_conn *c, struct mailimap_set *set,
     struct mailimap_flag *flag, const char *name, char *err, size_t errlen)
 {
@@ -605,7 +605,7 @@ imap_store_flag(struct imap_conn *c, struct mailimap_set *set,
  * stopping at the first error, which it returns.  n == 0 is IMAP_OK
  * without a command.
  */
-static int
+int
 imap_each_set(struct imap_conn *c, const uint32_t *uids, size_t n,
     int (*cmd)(struct imap_conn *, struct mailimap_set *, const char *,
     char *, size_t), const char *folder, size_t *m, char *err,

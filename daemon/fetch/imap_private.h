@@ -1,9 +1,10 @@
 /*
- * imap_private.h — what imap_conn.c, imap_mailbox.c and imap_idle.c share;
- * PRIVATE to those three files.  Everyone else includes imap.h.
+ * imap_private.h — what imap_conn.c, imap_mailbox.c, imap_idle.c and
+ * imap_erase.c share; PRIVATE to those four files.  Everyone else
+ * includes imap.h.
  *
- * The IMAP client is one module in three files (the connection, the
- * mailbox commands, IDLE) that all work on the same session.  The session
+ * The IMAP client is one module in four files (the connection, the
+ * mailbox commands, IDLE, erasure) that all work on the same session.  The session
  * struct and the error helper are declared here so that struct imap_conn
  * stays opaque outside, and so that libetpan, which this header includes,
  * is seen by these files only.
@@ -12,6 +13,7 @@
 #define CDP_IMAP_PRIVATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libetpan/libetpan.h>
 
@@ -45,5 +47,15 @@ int imap_usable(struct imap_conn *c, char *err, size_t errlen);
 
 /* imap_usable, and a folder must be selected (else IMAP_EPROTO). */
 int imap_usable_selected(struct imap_conn *c, char *err, size_t errlen);
+
+/* imap_mailbox.c's helpers for the other command files: UID STORE
+ * +FLAGS.SILENT of one flag (consumed) on a set, and a command run on
+ * these UIDs one set of ranges at a time (see imap_mailbox.c). */
+int imap_store_flag(struct imap_conn *c, struct mailimap_set *set,
+    struct mailimap_flag *flag, const char *name, char *err, size_t errlen);
+int imap_each_set(struct imap_conn *c, const uint32_t *uids, size_t n,
+    int (*cmd)(struct imap_conn *, struct mailimap_set *, const char *,
+    char *, size_t), const char *folder, size_t *m, char *err,
+    size_t errlen);
 
 #endif

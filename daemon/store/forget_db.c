@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/mem.h"
 #include "store/forget_db.h"
 #include "store/person_db.h"
 #include "store/store.h"
@@ -40,6 +41,16 @@
 #define NAMES(x) "(instr(lower(" x "), ?2) > 0 OR (?3 <> '' AND "		\
 	"instr(CAST(" x " AS BLOB), CAST(?3 AS BLOB)) > 0))"
 
+/* The outbox rows an erasure blanks: for the person, to them, of their
+ * cases, naming them, and not blanked yet. */
+#define OUTBOX_MATCH "((?1 <> 0 AND person_id IS ?1) OR EXISTS (SELECT 1 "	\
+	"FROM json_each(outbox.recipients) WHERE lower(value) = ?2) OR "	\
+	"case_id IN (SELECT id FROM forget_cases) OR " NAMES("message")	\
+	" OR EXISTS (SELECT 1 FROM forget_cases f WHERE instr(message, "	\
+	"CAST(f.ref AS BLOB)) > 0)) AND (length(message) > 0 OR EXISTS "	\
+	"(SELECT 1 FROM json_each(outbox.recipients) WHERE lower(value) = "	\
+	"?2))"
+
 enum forget_count { C_NONE, C_RECEIVED, C_SENT, C_EVENTS, C_QUARANTINE,
     C_CASES };
 
@@ -59,6 +70,9 @@ static const struct forget_step {
 	    NAMES("subject") " OR " NAMES("coalesce(new_text, '')") " OR "
 	    "EXISTS (SELECT 1 FROM forget_cases f WHERE instr(raw, CAST(f.ref "
 	    "AS BLOB)) > 0)" },
+	{ "copies received", C_NONE, "INSERT OR IGNORE INTO forget_copies "
+	    "SELECT message_id FROM messages WHERE id IN (SELECT id FROM "
+	    "forget_mails) AND message_id <> ''" },
 	{ "mails received", C_RECEIVED, "UPDATE messages SET raw = X'', "
 	    "new_text = NULL, subject = CASE WHEN (SELECT own FROM "
 	    "forget_mails f WHERE f.id = messages.id) OR case_id IN (SELECT id "
@@ -73,19 +87,16 @@ static const struct forget_step {
 	    "THEN '' ELSE message_id END WHERE id IN (SELECT id FROM "
 	    "forget_mails) AND (length(raw) > 0 OR new_text IS NOT NULL OR "
 	    NAMES("subject") " OR lower(from_address) = ?2)" },
+	{ "copies sent", C_NONE, "INSERT OR IGNORE INTO forget_copies "
+	    "SELECT message_id FROM outbox WHERE status = 'sent' AND "
+	    "message_id <> '' AND " OUTBOX_MATCH },
 	{ "mails sent", C_SENT, "UPDATE outbox SET message = X'', recipients "
 	    "= (SELECT json_group_array(CASE WHEN lower(value) = ?2 THEN ?5 "
 	    "ELSE value END) FROM json_each(outbox.recipients)), status = CASE "
 	    "WHEN status IN ('queued', 'sending') THEN 'failed' ELSE status "
 	    "END, last_error = CASE WHEN status IN ('queued', 'sending') THEN "
 	    "'erased (RGPD)' WHEN " NAMES("last_error") " THEN NULL ELSE "
-	    "last_error END WHERE ((?1 <> 0 AND person_id IS ?1) OR EXISTS "
-	    "(SELECT 1 FROM json_each(outbox.recipients) WHERE lower(value) = "
-	    "?2) OR case_id IN (SELECT id FROM forget_cases) OR "
-	    NAMES("message") " OR EXISTS (SELECT 1 FROM forget_cases f WHERE "
-	    "instr(message, CAST(f.ref AS BLOB)) > 0)) AND (length(message) > "
-	    "0 OR EXISTS (SELECT 1 FROM json_each(outbox.recipients) WHERE "
-	    "lower(value) = ?2))" },
+	    "last_error END WHERE " OUTBOX_MATCH },
 	{ "events", C_EVENTS, "UPDATE events SET details = (SELECT "
 	    "json_group_object(key, value) FROM json_each(events.details) "
 	    "WHERE key IN (" FORGET_KEPT_KEYS ") AND NOT "
@@ -93,6 +104,9 @@ static const struct forget_step {
 	    "details <> '{}' AND ((?1 <> 0 AND actor_id IS ?1) OR msg_id IN "
 	    "(SELECT id FROM forget_mails) OR case_id IN (SELECT id FROM "
 	    "forget_cases) OR " NAMES("details") ")" },
+	{ "copies quarantined", C_NONE, "INSERT OR IGNORE INTO "
+	    "forget_copies SELECT message_id FROM quarantine WHERE "
+	    "message_id <> '' AND " NAMES("raw") },
 	{ "quarantine", C_QUARANTINE, "DELETE FROM quarantine WHERE "
 	    NAMES("raw") },
 	{ "cases", C_CASES, "UPDATE cases SET subject = '', roadmap = NULL, "
@@ -172,7 +186,9 @@ forget_person(struct store *st, int64_t id, const char *email,
 	    (long long)id);
 	if (store_exec(st, "CREATE TEMP TABLE forget_cases (id INTEGER "
 	    "PRIMARY KEY, ref TEXT NOT NULL); CREATE TEMP TABLE forget_mails "
-	    "(id INTEGER PRIMARY KEY, own INTEGER NOT NULL)", err, errlen) != 0)
+	    "(id INTEGER PRIMARY KEY, own INTEGER NOT NULL); CREATE TEMP "
+	    "TABLE IF NOT EXISTS forget_copies (message_id TEXT PRIMARY KEY); "
+	    "DELETE FROM forget_copies", err, errlen) != 0)
 		goto out;
 	for (size_t i = 0; i < NSTEPS; i++) {
 		const struct forget_step *s = &forget_steps[i];
@@ -196,6 +212,50 @@ forget_person(struct store *st, int64_t id, const char *email,
 out:
 	buf_free(&sql);
 	return rc;
+}
+
+int
+forget_copies(struct store *st, char ***ids, size_t *n, char *err,
+    size_t errlen)
+{
+	struct store_stmt *s;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	s = store_query(st, "SELECT message_id FROM temp.forget_copies ORDER "
+	    "BY message_id", NULL, 0, err, errlen);
+	if (s == NULL)
+		return -1;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		}
+		(*ids)[(*n)++] = xstrdup(store_col_text(s, 0));
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "forget: copies: %s", store_errmsg(st));
+	store_finalize(s);
+	if (rc >= 0 && store_exec(st, "DROP TABLE temp.forget_copies", err,
+	    errlen) != 0)
+		rc = -1;
+	if (rc < 0) {
+		forget_copies_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+forget_copies_free(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
 }
 
 int

@@ -33,8 +33,8 @@
  * name written in another person's mail in an encoded form (base64,
  * quoted-printable cut at a line end, an RFC 2047 word) of a case they
  * did not carry is not found.  Copies in the mailboxes (the IMAP
- * processed, quarantine and sent folders) are outside the database and
- * are not touched.
+ * processed, quarantine and sent folders) are outside the database:
+ * forget_copies() names them by Message-ID for the caller to delete.
  */
 #ifndef CDP_FORGET_DB_H
 #define CDP_FORGET_DB_H
@@ -66,6 +66,15 @@ int forget_person(struct store *st, int64_t id, const char *email,
     long long now, struct forget_counts *n, char **refs, char *err,
     size_t errlen);
 
+/*
+ * After forget_person(), in the same transaction: the Message-IDs
+ * (without <>) of the mails it blanked or deleted, received, sent (those
+ * the server accepted) and quarantined, sorted and each once, in *ids
+ * (owned by the caller: forget_copies_free).  0, or -1 with err.
+ */
+int forget_copies(struct store *st, char ***ids, size_t *n, char *err,
+    size_t errlen);
+void forget_copies_free(char **ids, size_t n);
 /*
  * After the erasure has committed: rewrites the database file (VACUUM)
  * and empties the write-ahead log (checkpoint, TRUNCATE), so that the

@@ -21,6 +21,10 @@ export MS_EXTRA_USERS
 cdp_network <<EOF
 referent,Romane Référente,referent,alimentation;energie;lien_social;economie_locale;dechets,Ambert
 EOF
+# Copies of the sent mails go to a Sent folder, which forget empties too.
+sed -i '/^\[imap\]$/a sent_folder = Sent' "$CONF"
+# The same network with its mail server out of reach.
+(umask 077; sed 's|^url = imaps://127.0.0.1:[0-9]*$|url = imaps://127.0.0.1:1|' "$CONF" >"$T/down.conf")
 DB="$T/cdp/coupdepouce.db"
 S1="Mon jardin partagé des Quatre-Vents à Ambert"
 S2="Un poulailler collectif rue des Tilleuls-Bleus à Ambert"
@@ -60,6 +64,13 @@ request() {	# USER NAME ID SUBJECT TEXT [base64]
 	printf 'From: %s <%s@%s>\r\nTo: coupdepouce@%s\r\nSubject: %s\r\nMessage-ID: <%s.rgpd@%s>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: %s\r\n\r\n%s\r\n' \
 	    "$2" "$1" "$D" "$D" "$4" "$3" "$D" "$_cte" "$_body" >"$T/$3.eml"
 	$MAILBOX deliver coupdepouce "$T/$3.eml"
+}
+# boxes SUFFIX: the Message-IDs in the inbox, Processed and Sent, sorted,
+# in $T/box.FOLDER.SUFFIX
+boxes() {
+	for _f in INBOX Processed Sent; do
+		$MAILBOX list coupdepouce --folder $_f --ids | sort >"$T/box.$_f.$1"
+	done
 }
 # scan: the needles found in the database, its WAL and its shm, one line
 # each ("NEEDLE in FILE"): the plain UTF-8 text, its quoted-printable and
@@ -203,13 +214,33 @@ c.execute("COMMIT")
 c.close()' "$DB" "$T/held" &
 HOLD=$!
 while [ ! -e "$T/held" ]; do sleep 0.1; done
+boxes before
+t_run "forget Camille without the mail server" 1 "$CDP" -c "$T/down.conf" forget "$ADDR" --yes
+same "forget without the server: the reason, and nothing erased" "$T/err" <<EOF
+coupdepouce forget: imaps://127.0.0.1:1: connect to 127.0.0.1 port 1: Connection refused
+Nothing was erased; run it again when the mail server answers, or add --database-only and delete the copies from the mailbox yourself.
+EOF
+t_sql "nothing erased without the server" "$ADDR|$NAME" "SELECT email, name FROM persons WHERE id = (SELECT id FROM persons WHERE email = '$ADDR')"
 t_run "forget Camille while another process reads" 1 "$CDP" -c "$CONF" --now "2026-09-08 12:00" forget "$ADDR" --yes
 sed 's/^/# /' "$T/out"
+cp "$T/out" "$T/forget.out"
 t_grep "forget: says what it did" "$T/out" "$ADDR: forgotten, now forgotten-$CID@invalid; mails blanked: "
 same "forget: then that the log is in use" "$T/err" <<EOF
 coupdepouce forget: the write-ahead log is in use by another process (the daemon?); stop it or run this again to empty the log
 EOF
 t_sql "the erasure is committed" "forgotten-$CID@invalid" "SELECT email FROM persons WHERE id = $CID"
+# The copies of exactly the blanked mails left the mailbox.
+sql "SELECT '<' || message_id || '>' FROM messages WHERE length(raw) = 0 AND message_id <> '' UNION SELECT '<' || message_id || '>' FROM outbox WHERE length(message) = 0 AND status = 'sent'" | sort >"$T/blanked"
+boxes after
+for f in INBOX Processed Sent; do
+	comm -23 "$T/box.$f.before" "$T/blanked" >"$T/box.$f.want"
+	t_run "forget: $f holds exactly the mails not blanked" 0 cmp "$T/box.$f.want" "$T/box.$f.after"
+done
+NP=$(comm -12 "$T/box.Processed.before" "$T/blanked" | wc -l)
+NS=$(comm -12 "$T/box.Sent.before" "$T/blanked" | wc -l)
+t_run "forget: Camille's three mails were in Processed" 0 test "$(grep -c -e "^<r1.rgpd@$D>\$" -e "^<r2.rgpd@$D>\$" -e "^<$R3ID>\$" "$T/box.Processed.before")" = 3
+t_run "forget: mails to Camille were in Sent" 0 test "$NS" -gt 0
+t_line "forget: says how many copies went where" "$T/forget.out" "$ADDR: $((NP + NS)) copies deleted from the mailbox (Processed $NP, Sent $NS)"
 wait $HOLD
 t_run "forget again once it is gone" 0 "$CDP" -c "$CONF" forget "$ADDR" --yes
 same "forget again: nothing stored" "$T/out" <<EOF
@@ -284,4 +315,12 @@ poll "poll: the daily job after case 3 passed the delay" "2028-10-09 10:00"
 t_grep "the job logs what it purged" "$T/poll.log" "retention: $((R3 + S3N + NR + NS)) mails purged"
 t_sql "case 3's mails are blanked" "0|0" "SELECT (SELECT count(*) FROM messages WHERE case_id = 3 AND length(raw) > 0), (SELECT count(*) FROM outbox WHERE case_id = 3 AND status = 'sent' AND length(message) > 0 AND sent_at < strftime('%s', '2028-10-09 08:00'))"
 t_sql "one retention job pending, a day later" "$(sql "SELECT strftime('%s', '2028-10-10 08:00')")" "SELECT due_at FROM jobs WHERE kind = 'retention' AND done_at IS NULL"
+
+# --- forget, the database alone -----------------------------------------------
+boxes before2
+t_run "forget --database-only without the server" 0 "$CDP" -c "$T/down.conf" forget "other2@$D" --yes --database-only
+t_line "forget --database-only: says the mailbox is left" "$T/out" "other2@$D: the copies in the mailbox are left as they are (--database-only)"
+t_sql "forget --database-only: erased" "1" "SELECT count(*) FROM persons WHERE email LIKE 'forgotten-%@invalid' AND id = (SELECT holder_id FROM cases WHERE ref = 'CDP-2026-0004')"
+boxes after2
+t_run "forget --database-only: the mailbox is untouched" 0 sh -c "cmp '$T/box.Processed.before2' '$T/box.Processed.after2' && cmp '$T/box.Sent.before2' '$T/box.Sent.after2'"
 t_done

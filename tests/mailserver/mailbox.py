@@ -15,9 +15,10 @@ A USER is a local part ("holder") or a full address; its password is the
 local part.  Regular expressions are Python's (re.search); use (?i) etc.
 
   send --as USER [--smtp submission|plain] [--to ADDR ...] FILE|-
-  list USER [--folder F] [--after UID] [--dates]
+  list USER [--folder F] [--after UID] [--dates] [--ids]
                                     UID<TAB>From<TAB>Subject per message;
-                                    --dates: local Date<TAB>Subject
+                                    --dates: local Date<TAB>Subject;
+                                    --ids: the Message-ID
   fetch USER UID [--folder F]       the raw message
   count USER [--folder F] [--after UID]
   mark USER... [--folder F]         per USER, one line: the baseline UID, the
@@ -283,6 +284,10 @@ def cmd_list(env, args):
         for uid, msg in sorted(msgs.items()):
             print("%s\t%s" % (local_date(msg), header(msg, "Subject")))
         return
+    if args.ids:
+        for uid, msg in sorted(msgs.items()):
+            print(header(msg, "Message-ID"))
+        return
     for line in mailbox_lines(msgs):
         print(line)
 
@@ -454,6 +459,8 @@ def main():
         if name == "list":
             p.add_argument("--dates", action="store_true",
                            help="print DATE<TAB>Subject, the Date header in local time (TZ)")
+            p.add_argument("--ids", action="store_true",
+                           help="print each message's Message-ID")
         if name != "fetch":
             p.add_argument("--after", type=int, default=0, metavar="UID",
                            help="only messages whose UID is above UID (see mark)")

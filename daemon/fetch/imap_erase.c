@@ -1,0 +1,92 @@
+/*
+ * imap_erase.c — finding a message by its Message-ID and deleting
+ * messages for good, for the right to erasure (`coupdepouce forget`);
+ * see imap.h.
+ *
+ * The search key is the whole "<id>": IMAP's HEADER search matches a
+ * substring, and "abc@x" alone would also find "<xabc@x>".  Messages
+ * already flagged \Deleted are found too, since they are still on the
+ * server until an EXPUNGE.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+#include "fetch/imap_private.h"
+
+int
+imap_search_message_id(struct imap_conn *c, const char *message_id,
+    struct imap_uids *out, char *err, size_t errlen)
+{
+	struct mailimap_search_key *key;
+	clist *res = NULL;
+	clistiter *it;
+	size_t len = strlen(message_id);
+	char *field, *value;
+	int r, rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = imap_usable_selected(c, err, errlen)) != IMAP_OK)
+		return rc;
+	value = xmalloc(len + 3);
+	snprintf(value, len + 3, "<%s>", message_id);
+	field = xstrdup("Message-ID");
+	/* The key owns both strings from here. */
+	if ((key = mailimap_search_key_new_header(field, value)) == NULL)
+		fatalx("imap: out of memory");
+	r = mailimap_uid_search(c->imap, NULL, key, &res);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, err, errlen, "UID SEARCH HEADER "
+		    "Message-ID <%s>", message_id);
+	if (res != NULL && clist_count(res) > 0) {
+		out->uids = xcalloc((size_t)clist_count(res),
+		    sizeof(*out->uids));
+		for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
+			uint32_t *u = clist_content(it);
+
+			if (u != NULL && *u != 0)
+				out->uids[out->n++] = *u;
+		}
+	}
+	if (res != NULL)
+		mailimap_search_result_free(res);
+	if (out->n == 0)
+		imap_uids_free(out);
+	return IMAP_OK;
+}
+
+/* imap_each_set's command for imap_erase: \Deleted, then away. */
+static int
+imap_erase_set(struct imap_conn *c, struct mailimap_set *set,
+    const char *folder, char *err, size_t errlen)
+{
+	int r, rc;
+
+	(void)folder;
+	rc = imap_store_flag(c, set, mailimap_flag_new_deleted(), "\\Deleted",
+	    err, errlen);
+	if (rc != IMAP_OK)
+		return rc;
+	r = c->has_uidplus ? mailimap_uid_expunge(c->imap, set) :
+	    mailimap_expunge(c->imap);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, err, errlen, "%s", c->has_uidplus ?
+		    "UID EXPUNGE" : "EXPUNGE");
+	return IMAP_OK;
+}
+
+int
+imap_erase(struct imap_conn *c, const uint32_t *uids, size_t n, char *err,
+    size_t errlen)
+{
+	size_t m;
+	int rc;
+
+	rc = imap_each_set(c, uids, n, imap_erase_set, NULL, &m, err, errlen);
+	if (rc == IMAP_OK && n > 0)
+		log_debug(LOG_CAT_IMAP, "%s: %zu message(s) erased", c->url, m);
+	return rc;
+}
