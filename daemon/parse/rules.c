@@ -17,6 +17,8 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "parse/literals.h"
+#include "parse/prefilter.h"
 #include "parse/rules.h"
 
 struct rule {
@@ -30,11 +32,25 @@ struct rules {
 	size_t			 n;
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
+	struct prefilter	*pf;	/* the rules' literals */
 };
 
 /* Caps the work one pattern may do on one input: a rule with catastrophic
  * backtracking must not stall the daemon on a crafted mail. */
 #define RULES_MATCH_LIMIT	1000000
+
+/* Gives rule i the literals of its pattern, if any can be found. */
+static void
+rules_literals(struct rules *r, size_t i, const char *pat)
+{
+	struct literals lits;
+
+	literals_derive(pat, &lits);
+	if (r->pf == NULL)
+		r->pf = prefilter_new();
+	prefilter_add(r->pf, i, &lits);
+	literals_free(&lits);
+}
 
 static int
 rules_add_line(struct rules *r, const char *path, int lineno, char *line,
@@ -102,6 +118,8 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	r->items[r->n].line = lineno;
 	r->items[r->n].code = code;
 	r->n++;
+	if (jit)
+		rules_literals(r, r->n - 1, pat);
 	return 0;
 }
 
@@ -219,6 +237,7 @@ rules_free(struct rules *r)
 	free(r->items);
 	pcre2_match_data_free(r->md);
 	pcre2_match_context_free(r->mctx);
+	prefilter_free(r->pf);
 	free(r);
 }
 
@@ -275,4 +294,22 @@ rules_first_match(const struct rules *r, const char *label, const char *s,
 			return (long)i;
 	}
 	return -1;
+}
+
+int
+rules_prefiltered(const struct rules *r, size_t i)
+{
+	return r->pf != NULL && prefilter_has(r->pf, i);
+}
+
+void
+rules_scan(const struct rules *r, const char *folded, size_t flen,
+    unsigned char *may)
+{
+	if (r == NULL)
+		return;
+	if (r->pf == NULL)
+		memset(may, 1, r->n);
+	else
+		prefilter_scan(r->pf, folded, flen, may, r->n);
 }
