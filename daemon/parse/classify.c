@@ -12,6 +12,11 @@
  * Only the first CLASSIFY_MAX_INPUT bytes of the subject and of the text
  * are read: what a mail is about is said at its top, and a hundred
  * patterns over a huge pasted document must not stall the daemon.
+ *
+ * Most rules are alternations of words after \b, which PCRE2 tries at
+ * every place of a text.  So each input is case-folded once and scanned
+ * once per rule set for the literals of its rules (rules_scan()): a rule
+ * none of whose literals is in the input cannot match it and is not run.
  */
 #include <errno.h>
 #include <stdint.h>
