@@ -64,7 +64,6 @@ struct classify_input {
 	size_t		 len;
 	unsigned char	*kind;		/* rules_count(c->kind) bytes */
 	unsigned char	*themes;	/* rules_count(c->themes) bytes */
-	unsigned char	 commune;	/* c->communes_any may match */
 };
 
 static const char *const classify_kinds[] = {
@@ -97,6 +96,7 @@ classify_load_kind(struct classify *c, const char *dir, struct buf *errs)
 		classify_add_error(errs, msg);
 		goto out;
 	}
+	rules_prefilter(c->kind);
 	for (size_t i = 0; i < rules_count(c->kind); i++)
 		if (classify_kind_name(rules_label(c->kind, i)) == NULL)
 			buf_printf(errs, "%s%s:%d: label '%s': not a kind "
@@ -119,6 +119,7 @@ classify_load_themes(struct classify *c, const char *dir, struct buf *errs)
 		classify_add_error(errs, msg);
 		goto out;
 	}
+	rules_prefilter(c->themes);
 	n = rules_count(c->themes);
 	c->theme_of = xcalloc(n ? n : 1, sizeof(*c->theme_of));
 	c->theme_names = xcalloc(n ? n : 1, sizeof(*c->theme_names));
@@ -520,7 +521,6 @@ classify_input_init(const struct classify *c, const char *s,
     struct classify_input *in)
 {
 	struct buf folded;
-	unsigned char any = 1;
 
 	in->s = s;
 	in->len = classify_input_len(s);
@@ -529,9 +529,6 @@ classify_input_init(const struct classify *c, const char *s,
 	in->kind = classify_scan(c, c->kind, buf_str(&folded), folded.len);
 	in->themes = classify_scan(c, c->themes, buf_str(&folded),
 	    folded.len);
-	if (c->communes_any && !c->unfiltered)
-		rules_scan(c->communes_any, buf_str(&folded), folded.len, &any);
-	in->commune = any;
 	buf_free(&folded);
 }
 
@@ -562,7 +559,7 @@ classify_commune(const struct classify *c, const struct classify_input *in)
 	const char *s = in->s;
 	size_t start, end, a, b;
 
-	if (in->len == 0 || !in->commune || c->communes_any == NULL ||
+	if (in->len == 0 || c->communes_any == NULL ||
 	    rules_match(c->communes_any, 0, s, in->len, &start, &end) != 1)
 		return NULL;
 	/* Which name it was: the one whose own rule spans the same text

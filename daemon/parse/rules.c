@@ -25,6 +25,7 @@ struct rule {
 	char		*label;
 	int		 line;
 	pcre2_code	*code;
+	char		*pattern;	/* its source, for rules_prefilter() */
 };
 
 struct rules {
@@ -32,25 +33,13 @@ struct rules {
 	size_t			 n;
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
-	struct prefilter	*pf;	/* the rules' literals */
+	struct prefilter	*pf;	/* the rules' literals, once
+					 * rules_prefilter() made it */
 };
 
 /* Caps the work one pattern may do on one input: a rule with catastrophic
  * backtracking must not stall the daemon on a crafted mail. */
 #define RULES_MATCH_LIMIT	1000000
-
-/* Gives rule i the literals of its pattern, if any can be found. */
-static void
-rules_literals(struct rules *r, size_t i, const char *pat)
-{
-	struct literals lits;
-
-	literals_derive(pat, &lits);
-	if (r->pf == NULL)
-		r->pf = prefilter_new();
-	prefilter_add(r->pf, i, &lits);
-	literals_free(&lits);
-}
 
 static int
 rules_add_line(struct rules *r, const char *path, int lineno, char *line,
@@ -117,9 +106,8 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	r->items[r->n].label = xstrdup(label);
 	r->items[r->n].line = lineno;
 	r->items[r->n].code = code;
+	r->items[r->n].pattern = xstrdup(pat);
 	r->n++;
-	if (jit)
-		rules_literals(r, r->n - 1, pat);
 	return 0;
 }
 
@@ -232,6 +220,7 @@ rules_free(struct rules *r)
 		return;
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->items[i].label);
+		free(r->items[i].pattern);
 		pcre2_code_free(r->items[i].code);
 	}
 	free(r->items);
@@ -294,6 +283,21 @@ rules_first_match(const struct rules *r, const char *label, const char *s,
 			return (long)i;
 	}
 	return -1;
+}
+
+void
+rules_prefilter(struct rules *r)
+{
+	if (r == NULL || r->pf != NULL)
+		return;
+	r->pf = prefilter_new();
+	for (size_t i = 0; i < r->n; i++) {
+		struct literals lits;
+
+		literals_derive(r->items[i].pattern, &lits);
+		prefilter_add(r->pf, i, &lits);
+		literals_free(&lits);
+	}
 }
 
 int

@@ -34,8 +34,7 @@ int rules_load(const char *path, struct rules **out, char *err,
  * one line per source line gets errors pointing at the source.  Lines
  * are not limited to RULES_MAX_LINE here.  jit 0 leaves the patterns to
  * PCRE2's interpreter: JIT code takes memory for as long as the rules
- * live, which rules only ever run on a few bytes do not repay; nor do
- * they get the literal prefilter (rules_scan() lets them all run). */
+ * live, which rules only ever run on a few bytes do not repay. */
 int rules_load_text(const char *name, const char *text, int jit,
     struct rules **out, char *err, size_t errlen);
 void rules_free(struct rules *r);
@@ -60,12 +59,16 @@ long rules_first_match(const struct rules *r, const char *label,
     const char *s, size_t len, size_t *start, size_t *end);
 
 /*
- * The literal prefilter (prefilter.h): sets may[i], for each rule i, to 0
+ * The literal prefilter (prefilter.h), for a caller that runs many rules
+ * on each text: rules_prefilter() derives once the literals of every
+ * rule (literals.h); then rules_scan() sets may[i], for each rule i, to 0
  * when rule i cannot match the text whose fold by casefold_text() is
  * folded[0..flen), 1 when it may (it then has to be run).  One pass over
  * the text for all the rules; `may` holds rules_count(r) bytes.  Running
  * only the rules it allows gives the same matches as running them all.
+ * Without rules_prefilter(), rules_scan() allows every rule.
  */
+void rules_prefilter(struct rules *r);
 void rules_scan(const struct rules *r, const char *folded, size_t flen,
     unsigned char *may);
 /* 1 if rule i has literals, i.e. rules_scan() may rule it out. */

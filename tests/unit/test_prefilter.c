@@ -466,6 +466,7 @@ main(void)
 			printf("# %s\n", err);
 			return 1;
 		}
+		rules_prefilter(sets[i]);
 		free(path);
 	}
 	if (classify_load(RULES_DIR, &c, err, sizeof(err)) != 0) {
