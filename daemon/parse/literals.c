@@ -35,11 +35,13 @@ struct lit_set {
 	size_t	  n;
 };
 
+/* What one part of a pattern matches: exactly one of `exact` (when
+ * exact_ok), and, in any case, text holding a string of each of `all`. */
 struct lit_sum {
-	int		exact_ok;	/* matches exactly one of `exact` */
+	int		exact_ok;
 	struct lit_set	exact;
-	int		must_ok;	/* every match contains one of `must` */
-	struct lit_set	must;
+	struct lit_set	all[LITERALS_MAX_GROUPS];
+	size_t		nall;
 };
 
 struct lit_reader {
@@ -116,11 +118,19 @@ set_product(const struct lit_set *a, const struct lit_set *b,
 }
 
 static void
+sum_free_all(struct lit_sum *s)
+{
+	for (size_t i = 0; i < s->nall; i++)
+		set_free(&s->all[i]);
+	s->nall = 0;
+}
+
+static void
 sum_free(struct lit_sum *s)
 {
 	set_free(&s->exact);
-	set_free(&s->must);
-	s->exact_ok = s->must_ok = 0;
+	sum_free_all(s);
+	s->exact_ok = 0;
 }
 
 /* 1 if set a is more selective than set b: longer strings, then fewer. */
@@ -136,18 +146,56 @@ set_better(const struct lit_set *a, const struct lit_set *b)
 	return la != lb ? la > lb : a->n < b->n;
 }
 
-/* Makes cand the must set of s if it is a usable one (no empty string)
- * and better than the one s has. */
+/* 1 if a and b hold the same strings. */
+static int
+set_same(const struct lit_set *a, const struct lit_set *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = 0;
+
+		while (j < b->n && strcmp(a->s[i], b->s[j]) != 0)
+			j++;
+		if (j == b->n)
+			return 0;
+	}
+	return 1;
+}
+
+/* Adds cand (copied) to the sets of which s requires one string each,
+ * if it is a usable one (no empty string); when s has the most it keeps,
+ * cand replaces the least selective if it is better. */
 static void
 sum_consider(struct lit_sum *s, const struct lit_set *cand)
 {
+	size_t worst = 0;
+
 	if (cand->n == 0 || set_minlen(cand) == 0)
 		return;
-	if (s->must_ok && !set_better(cand, &s->must))
+	for (size_t i = 0; i < s->nall; i++)
+		if (set_same(&s->all[i], cand))
+			return;
+	if (s->nall < LITERALS_MAX_GROUPS) {
+		memset(&s->all[s->nall], 0, sizeof(s->all[0]));
+		set_copy(&s->all[s->nall++], cand);
 		return;
-	set_free(&s->must);
-	set_copy(&s->must, cand);
-	s->must_ok = 1;
+	}
+	for (size_t i = 1; i < s->nall; i++)
+		if (set_better(&s->all[worst], &s->all[i]))
+			worst = i;
+	if (!set_better(cand, &s->all[worst]))
+		return;
+	set_free(&s->all[worst]);
+	set_copy(&s->all[worst], cand);
+}
+
+/* Adds every required set of `from` to s. */
+static void
+sum_consider_all(struct lit_sum *s, const struct lit_sum *from)
+{
+	for (size_t i = 0; i < from->nall; i++)
+		sum_consider(s, &from->all[i]);
 }
 
 /* A summary of exactly the strings of set (taken). */
@@ -160,16 +208,20 @@ sum_exact(struct lit_sum *s, struct lit_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-/* The set of s that any match contains, the better of its exact strings
- * (when none is empty) and its must set; NULL if neither. */
+/* The most selective set of which any match of s contains a string:
+ * its exact strings (when none is empty) or one it requires; NULL if
+ * none. */
 static const struct lit_set *
 sum_best(const struct lit_sum *s)
 {
-	int exact = s->exact_ok && s->exact.n > 0 && set_minlen(&s->exact) > 0;
+	const struct lit_set *b = NULL;
 
-	if (exact && (!s->must_ok || set_better(&s->exact, &s->must)))
-		return &s->exact;
-	return s->must_ok ? &s->must : NULL;
+	if (s->exact_ok && s->exact.n > 0 && set_minlen(&s->exact) > 0)
+		b = &s->exact;
+	for (size_t i = 0; i < s->nall; i++)
+		if (b == NULL || set_better(&s->all[i], b))
+			b = &s->all[i];
+	return b;
 }
 
 /* A summary matching only the empty string (assertions). */
@@ -526,25 +578,16 @@ lit_quantifier(struct lit_reader *rd, struct lit_sum *s)
 		rd->p++;
 	if (min == 1 && max == 1)
 		return;
-	if (min >= 1 && sum_best(s) == &s->exact) {
-		/* One or more: still contains one of the strings. */
-		struct lit_set m = { NULL, 0 };
-
-		set_copy(&m, &s->exact);
-		set_free(&s->must);
-		s->must = m;
-		s->must_ok = 1;
-	}
+	if (min >= 1 && s->exact_ok)	/* still holds one of them */
+		sum_consider(s, &s->exact);
 	if (min == 0 && max == 1 && s->exact_ok)
 		set_add(&s->exact, "", 0);
 	else {
 		set_free(&s->exact);
 		s->exact_ok = 0;
 	}
-	if (min == 0) {
-		set_free(&s->must);
-		s->must_ok = 0;
-	}
+	if (min == 0)
+		sum_free_all(s);
 }
 
 /* One atom and its quantifier. */
@@ -604,6 +647,7 @@ lit_seq(struct lit_reader *rd, struct lit_sum *out)
 			sum_free(&it);
 			continue;
 		}
+		sum_consider_all(out, &it);
 		if (it.exact_ok && set_product(&run, &it.exact, &next) == 0) {
 			set_free(&run);
 			run = next;
@@ -612,11 +656,8 @@ lit_seq(struct lit_reader *rd, struct lit_sum *out)
 			set_free(&run);
 			if (it.exact_ok)
 				set_copy(&run, &it.exact);
-			else {
-				if (sum_best(&it))
-					sum_consider(out, sum_best(&it));
+			else
 				set_add(&run, "", 0);
-			}
 			whole = 0;
 		}
 		sum_free(&it);
@@ -639,6 +680,8 @@ lit_alt(struct lit_reader *rd, struct lit_sum *out)
 	int must_ok, skip = rd->skip;
 
 	lit_seq(rd, out);
+	if (*rd->p != '|')	/* one branch: all it requires */
+		return;
 	if ((must_ok = (b = sum_best(out)) != NULL))
 		set_copy(&must, b);
 	while (!rd->bad && *rd->p == '|') {
@@ -664,45 +707,54 @@ lit_alt(struct lit_reader *rd, struct lit_sum *out)
 		sum_free(&br);
 	}
 	rd->skip = skip;
-	set_free(&out->must);
-	out->must = must;
-	out->must_ok = must_ok;
+	/* Any match holds a string of one branch's set: their union. */
+	sum_free_all(out);
+	if (must_ok) {
+		out->all[0] = must;
+		out->nall = 1;
+	}
 }
 
-/* 1 if a contains b. */
-static int
-lit_contains(const char *a, const char *b)
+/* Appends to out the strings of set, but those that hold another one of
+ * it (a text with them has the other), as group g. */
+static void
+lit_output(struct literals *out, const struct lit_set *set, unsigned g)
 {
-	return strstr(a, b) != NULL;
+	for (size_t i = 0; i < set->n; i++) {
+		int redundant = 0;
+
+		for (size_t j = 0; j < set->n && !redundant; j++)
+			redundant = j != i && strstr(set->s[i],
+			    set->s[j]) != NULL && (strlen(set->s[i]) >
+			    strlen(set->s[j]) || j < i);
+		if (redundant)
+			continue;
+		out->items = xrealloc(out->items, (out->n + 1) *
+		    sizeof(*out->items));
+		out->group = xrealloc(out->group, (out->n + 1) *
+		    sizeof(*out->group));
+		out->items[out->n] = xstrdup(set->s[i]);
+		out->group[out->n++] = g;
+	}
 }
 
 void
 literals_derive(const char *pattern, struct literals *out)
 {
 	struct lit_reader rd = { (const unsigned char *)pattern, 0, 0 };
-	const struct lit_set *best;
 	struct lit_sum top;
 
 	memset(out, 0, sizeof(*out));
 	lit_alt(&rd, &top);
-	if (rd.bad || *rd.p != '\0' || (best = sum_best(&top)) == NULL ||
-	    set_minlen(best) < LITERALS_MIN_LEN)
+	if (rd.bad || *rd.p != '\0')
 		goto out;
-	/* A string that holds another of the set adds nothing: a text
-	 * with it has the other. */
-	for (size_t i = 0; i < best->n; i++) {
-		int redundant = 0;
-
-		for (size_t j = 0; j < best->n && !redundant; j++)
-			redundant = j != i && lit_contains(best->s[i],
-			    best->s[j]) && (strlen(best->s[i]) >
-			    strlen(best->s[j]) || j < i);
-		if (redundant)
-			continue;
-		out->items = xrealloc(out->items, (out->n + 1) *
-		    sizeof(*out->items));
-		out->items[out->n++] = xstrdup(best->s[i]);
-	}
+	if (top.exact_ok)
+		sum_consider(&top, &top.exact);
+	/* A set with a string too short to be telling is left out: the
+	 * others still hold. */
+	for (size_t i = 0; i < top.nall; i++)
+		if (set_minlen(&top.all[i]) >= LITERALS_MIN_LEN)
+			lit_output(out, &top.all[i], (unsigned)out->ngroups++);
 out:
 	sum_free(&top);
 }
@@ -714,7 +766,7 @@ literals_free(struct literals *l)
 		free(l->items[i]);
 	if (l) {
 		free(l->items);
-		l->items = NULL;
-		l->n = 0;
+		free(l->group);
+		memset(l, 0, sizeof(*l));
 	}
 }

@@ -1,6 +1,7 @@
 /*
  * prefilter.c — the one-pass literal scan; see prefilter.h.
  *
+ * A rule may match when the text holds a literal of each of its groups.
  * Every literal has at least LITERALS_MIN_LEN = 3 bytes.  A bitmap of the
  * pairs of bytes literals start with rejects most places of a text with
  * one load; at the others, the literals are found by a hash of their
@@ -23,6 +24,7 @@
 
 struct pf_entry {
 	size_t		 rule;
+	unsigned char	 bit;		/* of its group in need[rule] */
 	size_t		 off;		/* in pool */
 	size_t		 len;
 	int32_t		 next;		/* in the same bucket, or -1 */
@@ -36,8 +38,9 @@ struct prefilter {
 	struct pf_entry	*entries;
 	size_t		 nentries;
 	struct buf	 pool;		/* the literals, back to back */
-	unsigned char	*has;		/* has[rule]: the rule has literals */
-	size_t		 nhas;
+	unsigned char	*need;		/* need[rule]: a bit per group of the
+					 * rule's literals, 0 for none */
+	size_t		 nneed;
 };
 
 static inline unsigned
@@ -71,17 +74,18 @@ prefilter_free(struct prefilter *pf)
 	free(pf->heads);
 	free(pf->entries);
 	buf_free(&pf->pool);
-	free(pf->has);
+	free(pf->need);
 	free(pf);
 }
 
 void
 prefilter_add(struct prefilter *pf, size_t rule, const struct literals *lits)
 {
-	if (lits->n == 0 || prefilter_has(pf, rule))
+	if (lits->n == 0 || lits->ngroups > 8 || prefilter_has(pf, rule))
 		return;
 	for (size_t i = 0; i < lits->n; i++)
-		if (strlen(lits->items[i]) < LITERALS_MIN_LEN)
+		if (strlen(lits->items[i]) < LITERALS_MIN_LEN ||
+		    lits->group[i] >= lits->ngroups)
 			return;
 	if (pf->heads == NULL) {
 		pf->pairs = xcalloc(65536 / 64, sizeof(*pf->pairs));
@@ -89,12 +93,12 @@ prefilter_add(struct prefilter *pf, size_t rule, const struct literals *lits)
 		for (size_t b = 0; b < PF_BUCKETS; b++)
 			pf->heads[b] = -1;
 	}
-	if (rule >= pf->nhas) {
-		pf->has = xrealloc(pf->has, rule + 1);
-		memset(pf->has + pf->nhas, 0, rule + 1 - pf->nhas);
-		pf->nhas = rule + 1;
+	if (rule >= pf->nneed) {
+		pf->need = xrealloc(pf->need, rule + 1);
+		memset(pf->need + pf->nneed, 0, rule + 1 - pf->nneed);
+		pf->nneed = rule + 1;
 	}
-	pf->has[rule] = 1;
+	pf->need[rule] = (unsigned char)((1u << lits->ngroups) - 1);
 	pf->entries = xrealloc(pf->entries, (pf->nentries + lits->n) *
 	    sizeof(*pf->entries));
 	for (size_t i = 0; i < lits->n; i++) {
@@ -103,6 +107,7 @@ prefilter_add(struct prefilter *pf, size_t rule, const struct literals *lits)
 		unsigned h = pf_hash(s), pair = pf_pair(s);
 
 		e->rule = rule;
+		e->bit = (unsigned char)(1u << lits->group[i]);
 		e->off = pf->pool.len;
 		e->len = strlen(lits->items[i]);
 		e->next = pf->heads[h];
@@ -115,7 +120,7 @@ prefilter_add(struct prefilter *pf, size_t rule, const struct literals *lits)
 int
 prefilter_has(const struct prefilter *pf, size_t rule)
 {
-	return rule < pf->nhas && pf->has[rule];
+	return rule < pf->nneed && pf->need[rule] != 0;
 }
 
 void
@@ -125,10 +130,11 @@ prefilter_scan(const struct prefilter *pf, const char *folded, size_t len,
 	const unsigned char *t = (const unsigned char *)folded;
 	size_t left = 0;
 
-	for (size_t i = 0; i < nrules; i++) {
-		may[i] = !prefilter_has(pf, i);
-		left += !may[i];
-	}
+	/* may[i] gathers the bits of the groups found, then says whether
+	 * they are all of rule i's. */
+	memset(may, 0, nrules);
+	for (size_t i = 0; i < nrules; i++)
+		left += prefilter_has(pf, i);
 	for (size_t p = 0; left > 0 && p + LITERALS_MIN_LEN <= len; p++) {
 		unsigned pair = pf_pair(t + p);
 		int32_t k;
@@ -139,12 +145,14 @@ prefilter_scan(const struct prefilter *pf, const char *folded, size_t len,
 		    k = pf->entries[k].next) {
 			const struct pf_entry *e = &pf->entries[k];
 
-			if (e->rule >= nrules || may[e->rule] ||
+			if (e->rule >= nrules || (may[e->rule] & e->bit) ||
 			    e->len > len - p || memcmp(pf->pool.data +
 			    e->off, t + p, e->len) != 0)
 				continue;
-			may[e->rule] = 1;
-			left--;
+			may[e->rule] |= e->bit;
+			left -= may[e->rule] == pf->need[e->rule];
 		}
 	}
+	for (size_t i = 0; i < nrules; i++)
+		may[i] = !prefilter_has(pf, i) || may[i] == pf->need[i];
 }

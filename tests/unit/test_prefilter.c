@@ -389,7 +389,8 @@ test_fold_exact(void)
 	buf_free(&fc);
 }
 
-/* The literals of pattern, joined by '|' ("" for none), are want. */
+/* The literals of pattern are want: the strings of a group joined by
+ * '|', the groups by " & " ("" for none). */
 static void
 check_literals(const char *pattern, const char *want)
 {
@@ -400,7 +401,8 @@ check_literals(const char *pattern, const char *want)
 	literals_derive(pattern, &l);
 	buf_init(&got, 0);
 	for (size_t i = 0; i < l.n; i++)
-		buf_printf(&got, "%s%s", i ? "|" : "", l.items[i]);
+		buf_printf(&got, "%s%s", i == 0 ? "" : l.group[i] !=
+		    l.group[i - 1] ? " & " : "|", l.items[i]);
 	snprintf(name, sizeof(name), "literals of %.200s", pattern);
 	is_str(buf_str(&got), want, name);
 	buf_free(&got);
@@ -416,14 +418,16 @@ test_derive(void)
 	    "eau");
 	check_literals("\\btrains?\\b(?!\\s+(?:de|d['’])\\b)", "train");
 	check_literals("\\b(?:je|j['’])\\s*(?:peux|veux)\\s+aider",
-	    "aider");
+	    "peux|veux & aider");
+	check_literals("\\b(?:mon|ton)\\s+voisin\\s+(?:a|porte)\\s+un\\s+"
+	    "projet", "mon|ton & voisin & projet");
 	check_literals("personnes?[- ]ressources?", "personnes-ressource|"
 	    "personnes ressource|personne-ressource|personne ressource");
 	check_literals("\\b(?:tiers-?lieux?|tiers\\s+lieux?)\\b", "tiers");
 	check_literals("ÉLAN|Straße|ŒUVRE", "élan|straße|œuvre");
 	check_literals("(?-i:ESS)|Kilo", "ess|kilo");
 	check_literals("(?:abc)+x|(?:def){2,}", "abc|def");
-	check_literals("[^x]abc[a-z]+\\d\\.com", ".com");
+	check_literals("[^x]abc[a-z]+\\d\\.com", "abc & .com");
 	check_literals("(?|abc|abd)", "abc|abd");
 	check_literals("(?<n>wxyz)\\s(?P<m>uv)", "wxyz");
 	check_literals("(?#note)abcd", "abcd");
