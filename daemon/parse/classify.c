@@ -12,6 +12,11 @@
  * Only the first CLASSIFY_MAX_INPUT bytes of the subject and of the text
  * are read: what a mail is about is said at its top, and a hundred
  * patterns over a huge pasted document must not stall the daemon.
+ *
+ * Most rules are alternations of words after \b, which PCRE2 tries at
+ * every place of a text.  So each input is case-folded once and scanned
+ * once per rule set for the literals of its rules (rules_scan()): a rule
+ * none of whose literals is in the input cannot match it and is not run.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,6 +26,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "parse/casefold.h"
 #include "parse/classify.h"
 #include "base/mem.h"
 #include "parse/mailcmd.h"
@@ -45,6 +51,19 @@ struct classify {
 					 * names first */
 	char		**names;
 	size_t		 nnames;
+	int		 unfiltered;	/* classify_prefilter(c, 0) */
+};
+
+/*
+ * One input of a mail (subject or text) as the rules read it: its first
+ * CLASSIFY_MAX_INPUT bytes, and which rules of each set may match them
+ * (rules_scan(): the others are not run).
+ */
+struct classify_input {
+	const char	*s;
+	size_t		 len;
+	unsigned char	*kind;		/* rules_count(c->kind) bytes */
+	unsigned char	*themes;	/* rules_count(c->themes) bytes */
 };
 
 static const char *const classify_kinds[] = {
@@ -77,6 +96,7 @@ classify_load_kind(struct classify *c, const char *dir, struct buf *errs)
 		classify_add_error(errs, msg);
 		goto out;
 	}
+	rules_prefilter(c->kind);
 	for (size_t i = 0; i < rules_count(c->kind); i++)
 		if (classify_kind_name(rules_label(c->kind, i)) == NULL)
 			buf_printf(errs, "%s%s:%d: label '%s': not a kind "
@@ -99,6 +119,7 @@ classify_load_themes(struct classify *c, const char *dir, struct buf *errs)
 		classify_add_error(errs, msg);
 		goto out;
 	}
+	rules_prefilter(c->themes);
 	n = rules_count(c->themes);
 	c->theme_of = xcalloc(n ? n : 1, sizeof(*c->theme_of));
 	c->theme_names = xcalloc(n ? n : 1, sizeof(*c->theme_names));
@@ -478,25 +499,68 @@ classify_input_len(const char *s)
 	return len;
 }
 
-/* Rule i matches the subject or the text; a matching error (PCRE2's match
- * limit) counts as no match. */
-static int
-classify_match(const struct rules *r, size_t i, const char *subject,
-    size_t slen, const char *text, size_t tlen)
+/* Which rules of r may match the text folded[0..flen): a new array of
+ * rules_count(r) bytes (at least one). */
+static unsigned char *
+classify_scan(const struct classify *c, const struct rules *r,
+    const char *folded, size_t flen)
 {
-	return (slen && rules_match(r, i, subject, slen, NULL, NULL) == 1) ||
-	    (tlen && rules_match(r, i, text, tlen, NULL, NULL) == 1);
+	size_t n = rules_count(r);
+	unsigned char *may = xmalloc(n ? n : 1);
+
+	if (c->unfiltered)
+		memset(may, 1, n ? n : 1);
+	else
+		rules_scan(r, folded, flen, may);
+	return may;
 }
 
-/* The commune named first in s (the longest at the same place), or
- * NULL. */
-static const char *
-classify_commune(const struct classify *c, const char *s, size_t len)
+/* Reads s (may be NULL) into in: one fold, one scan per rule set. */
+static void
+classify_input_init(const struct classify *c, const char *s,
+    struct classify_input *in)
 {
+	struct buf folded;
+
+	in->s = s;
+	in->len = classify_input_len(s);
+	buf_init(&folded, 0);
+	casefold_text(s ? s : "", in->len, &folded);
+	in->kind = classify_scan(c, c->kind, buf_str(&folded), folded.len);
+	in->themes = classify_scan(c, c->themes, buf_str(&folded),
+	    folded.len);
+	buf_free(&folded);
+}
+
+static void
+classify_input_free(struct classify_input *in)
+{
+	free(in->kind);
+	free(in->themes);
+}
+
+/* Rule i of r matches the subject or the text (may: their scans for r);
+ * a matching error (PCRE2's match limit) counts as no match. */
+static int
+classify_match(const struct rules *r, size_t i,
+    const struct classify_input *sub, const unsigned char *smay,
+    const struct classify_input *txt, const unsigned char *tmay)
+{
+	return (sub->len && smay[i] && rules_match(r, i, sub->s, sub->len,
+	    NULL, NULL) == 1) || (txt->len && tmay[i] && rules_match(r, i,
+	    txt->s, txt->len, NULL, NULL) == 1);
+}
+
+/* The commune named first in the input (the longest at the same place),
+ * or NULL. */
+static const char *
+classify_commune(const struct classify *c, const struct classify_input *in)
+{
+	const char *s = in->s;
 	size_t start, end, a, b;
 
-	if (len == 0 || c->communes_any == NULL || rules_match(
-	    c->communes_any, 0, s, len, &start, &end) != 1)
+	if (in->len == 0 || c->communes_any == NULL ||
+	    rules_match(c->communes_any, 0, s, in->len, &start, &end) != 1)
 		return NULL;
 	/* Which name it was: the one whose own rule spans the same text
 	 * (the boundaries hold at the ends of the excerpt). */
@@ -511,8 +575,7 @@ void
 classify_run(const struct classify *c, const char *subject,
     const char *text, struct classify_result *out)
 {
-	size_t slen = classify_input_len(subject);
-	size_t tlen = classify_input_len(text);
+	struct classify_input sub, txt;
 	const char *commune;
 	char *found;
 
@@ -520,8 +583,11 @@ classify_run(const struct classify *c, const char *subject,
 	out->kind = "request";
 	if (c == NULL)
 		return;
+	classify_input_init(c, subject, &sub);
+	classify_input_init(c, text, &txt);
 	for (size_t i = 0; i < rules_count(c->kind); i++)
-		if (classify_match(c->kind, i, subject, slen, text, tlen)) {
+		if (classify_match(c->kind, i, &sub, sub.kind, &txt,
+		    txt.kind)) {
 			out->kind = classify_kind_name(rules_label(c->kind, i));
 			break;
 		}
@@ -529,7 +595,7 @@ classify_run(const struct classify *c, const char *subject,
 	found = xcalloc(c->nthemes ? c->nthemes : 1, 1);
 	for (size_t i = 0; i < rules_count(c->themes); i++)
 		if (!found[c->theme_of[i]] && classify_match(c->themes, i,
-		    subject, slen, text, tlen))
+		    &sub, sub.themes, &txt, txt.themes))
 			found[c->theme_of[i]] = 1;
 	for (size_t t = 0; t < c->nthemes; t++)
 		if (found[t]) {
@@ -540,10 +606,18 @@ classify_run(const struct classify *c, const char *subject,
 		}
 	free(found);
 
-	commune = classify_commune(c, subject, slen);
+	commune = classify_commune(c, &sub);
 	if (commune == NULL)
-		commune = classify_commune(c, text, tlen);
+		commune = classify_commune(c, &txt);
 	out->commune = commune ? xstrdup(commune) : NULL;
+	classify_input_free(&sub);
+	classify_input_free(&txt);
+}
+
+void
+classify_prefilter(struct classify *c, int on)
+{
+	c->unfiltered = !on;
 }
 
 void

@@ -58,6 +58,11 @@ void classify_run(const struct classify *c, const char *subject,
     const char *text, struct classify_result *out);
 void classify_result_free(struct classify_result *r);
 
+/* With on = 0, classify_run() runs every rule on both inputs instead of
+ * only those the literal prefilter allows (rules_scan()): the reference
+ * the tests compare the prefilter with.  On by default. */
+void classify_prefilter(struct classify *c, int on);
+
 /* The themes as a JSON array string, e.g. ["energie","habitat"] (new
  * string), for the database. */
 char *classify_themes_json(const struct classify_result *r);

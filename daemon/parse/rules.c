@@ -17,12 +17,15 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "parse/literals.h"
+#include "parse/prefilter.h"
 #include "parse/rules.h"
 
 struct rule {
 	char		*label;
 	int		 line;
 	pcre2_code	*code;
+	char		*pattern;	/* its source, for rules_prefilter() */
 };
 
 struct rules {
@@ -30,6 +33,8 @@ struct rules {
 	size_t			 n;
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
+	struct prefilter	*pf;	/* the rules' literals, once
+					 * rules_prefilter() made it */
 };
 
 /* Caps the work one pattern may do on one input: a rule with catastrophic
@@ -101,6 +106,7 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	r->items[r->n].label = xstrdup(label);
 	r->items[r->n].line = lineno;
 	r->items[r->n].code = code;
+	r->items[r->n].pattern = xstrdup(pat);
 	r->n++;
 	return 0;
 }
@@ -214,11 +220,13 @@ rules_free(struct rules *r)
 		return;
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->items[i].label);
+		free(r->items[i].pattern);
 		pcre2_code_free(r->items[i].code);
 	}
 	free(r->items);
 	pcre2_match_data_free(r->md);
 	pcre2_match_context_free(r->mctx);
+	prefilter_free(r->pf);
 	free(r);
 }
 
@@ -275,4 +283,37 @@ rules_first_match(const struct rules *r, const char *label, const char *s,
 			return (long)i;
 	}
 	return -1;
+}
+
+void
+rules_prefilter(struct rules *r)
+{
+	if (r == NULL || r->pf != NULL)
+		return;
+	r->pf = prefilter_new();
+	for (size_t i = 0; i < r->n; i++) {
+		struct literals lits;
+
+		literals_derive(r->items[i].pattern, &lits);
+		prefilter_add(r->pf, i, &lits);
+		literals_free(&lits);
+	}
+}
+
+int
+rules_prefiltered(const struct rules *r, size_t i)
+{
+	return r->pf != NULL && prefilter_has(r->pf, i);
+}
+
+void
+rules_scan(const struct rules *r, const char *folded, size_t flen,
+    unsigned char *may)
+{
+	if (r == NULL)
+		return;
+	if (r->pf == NULL)
+		memset(may, 1, r->n);
+	else
+		prefilter_scan(r->pf, folded, flen, may, r->n);
 }

@@ -58,4 +58,20 @@ int rules_match(const struct rules *r, size_t i, const char *s, size_t len,
 long rules_first_match(const struct rules *r, const char *label,
     const char *s, size_t len, size_t *start, size_t *end);
 
+/*
+ * The literal prefilter (prefilter.h), for a caller that runs many rules
+ * on each text: rules_prefilter() derives once the literals of every
+ * rule (literals.h); then rules_scan() sets may[i], for each rule i, to 0
+ * when rule i cannot match the text whose fold by casefold_text() is
+ * folded[0..flen), 1 when it may (it then has to be run).  One pass over
+ * the text for all the rules; `may` holds rules_count(r) bytes.  Running
+ * only the rules it allows gives the same matches as running them all.
+ * Without rules_prefilter(), rules_scan() allows every rule.
+ */
+void rules_prefilter(struct rules *r);
+void rules_scan(const struct rules *r, const char *folded, size_t flen,
+    unsigned char *may);
+/* 1 if rule i has literals, i.e. rules_scan() may rule it out. */
+int rules_prefiltered(const struct rules *r, size_t i);
+
 #endif
