@@ -376,6 +376,11 @@ CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 -- nor the years of sent ones.
 CREATE INDEX outbox_pending ON outbox(id)
   WHERE status IN ('queued', 'sending') AND message_id IS NOT NULL;
+-- When the next mail is due (the daemon's sleep): the earliest of the
+-- mail still to send, one seek, not a walk of the whole queue.
+CREATE INDEX outbox_wake ON outbox(CASE WHEN status = 'queued'
+  THEN max(next_attempt_at, coalesce(hold_until, 0)) ELSE next_attempt_at END)
+  WHERE status IN ('queued', 'sending') AND message_id IS NOT NULL;
 -- Mail still to copy into the sent folder: keeps each copy pass from
 -- reading every sent row (copied_at sits after the message blob).
 CREATE INDEX outbox_to_copy ON outbox(sent_at)

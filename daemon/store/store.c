@@ -95,7 +95,8 @@ static const struct store_migration store_migrations[] = {
 	    "CREATE INDEX outbox_kept ON outbox(case_id)\n"
 	    "  WHERE status IN ('sent', 'failed') AND length(message) > 0;\n" },
 	/* 7: a volunteer's load from their open memberships only, the next
-	 * mails to send without sorting the whole queue, and a person's
+	 * mails to send and when the next is due without reading the whole
+	 * queue, and a person's
 	 * acknowledgement or duplicate notice of the day without reading
 	 * every mail of the day (schema.sql). */
 	{ 7, "ALTER TABLE case_members ADD COLUMN ended INTEGER NOT NULL\n"
@@ -122,6 +123,11 @@ static const struct store_migration store_migrations[] = {
 	    "    'withdrawn') WHERE case_id = new.id;\n"
 	    "END;\n"
 	    "CREATE INDEX outbox_pending ON outbox(id)\n"
+	    "  WHERE status IN ('queued', 'sending') AND message_id IS NOT "
+	    "NULL;\n"
+	    "CREATE INDEX outbox_wake ON outbox(CASE WHEN status = 'queued'\n"
+	    "  THEN max(next_attempt_at, coalesce(hold_until, 0)) ELSE "
+	    "next_attempt_at END)\n"
 	    "  WHERE status IN ('queued', 'sending') AND message_id IS NOT "
 	    "NULL;\n"
 	    "DROP INDEX outbox_person;\n"

@@ -503,6 +503,13 @@ test_plans(void)
 	is_str(got, "SEARCH outbox USING INDEX outbox_pending (id>?)",
 	    "next due mails: the queue in order, no sort");
 	free(got);
+	got = plan_of(st, "SELECT min(CASE WHEN status = 'queued' THEN "
+	    "max(next_attempt_at, coalesce(hold_until, 0)) ELSE "
+	    "next_attempt_at END) FROM outbox INDEXED BY outbox_wake WHERE "
+	    "status IN ('queued', 'sending') AND message_id IS NOT NULL");
+	is_str(got, "SEARCH outbox USING INDEX outbox_wake",
+	    "when the next mail is due: one end of the index");
+	free(got);
 	got = plan_of(st, "SELECT 1 FROM outbox WHERE template IN (?1, ?2) "
 	    "AND (?3 = 0 OR case_id = ?3) AND created_at >= ?5 LIMIT 1");
 	is_str(got, "SEARCH outbox USING INDEX outbox_template (template=? "

@@ -325,7 +325,8 @@ tu_q_int(struct store *st, const char *sql, int bind, long long arg)
  * a person's mail of a template by day, the duplicates of a case. */
 #define V7_DROP "DROP TRIGGER cases_ended; "				\
 	"DROP TRIGGER case_members_ended; DROP INDEX case_members_open; " \
-	"DROP INDEX outbox_pending; DROP INDEX events_duplicate; "	\
+	"DROP INDEX outbox_pending; DROP INDEX outbox_wake; "		\
+	"DROP INDEX events_duplicate; "					\
 	"DROP INDEX outbox_person; "					\
 	"CREATE INDEX outbox_person ON outbox(person_id); "		\
 	"ALTER TABLE case_members DROP COLUMN ended; "
