@@ -52,8 +52,10 @@ intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
 {
 	int64_t one;
 	/* With a person, "person_id = ?4" alone lets SQLite take the
-	 * outbox_person index: the "?4 = 0 OR" form read the whole outbox,
-	 * raw mails included, for every new mail. */
+	 * outbox_person index (person, template, day): the "?4 = 0 OR" form
+	 * read the whole outbox, raw mails included, for every new mail,
+	 * and an index on the template alone every mail of the day, which
+	 * a storm makes thousands. */
 	const char *sql = person_id != 0 ? "SELECT 1 FROM outbox WHERE "
 	    "person_id = ?4 AND template IN (?1, ?2) AND (?3 = 0 OR case_id = "
 	    "?3) AND created_at >= ?5 LIMIT 1" : "SELECT 1 FROM outbox WHERE "
@@ -68,18 +70,21 @@ intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
 
 /* Whether a duplicate notice about case other_ref went today: one a day
  * per case, so that a flood of mails from one address does not become a
- * flood of notices.  1, 0 or -1. */
+ * flood of notices.  The cases flagged as duplicates of other_ref come
+ * first (index events_duplicate), then their mails by case (the CROSS
+ * JOIN and the unary + keep that order and index): the day's notices of
+ * a storm are not all read for each new case.  1, 0 or -1. */
 static int
 intake_noticed_today(struct intake *in, const char *other_ref, char *err,
     size_t errlen)
 {
 	int64_t one;
 
-	return store_get_int64(in->cw->st, &one, NULL, "SELECT 1 FROM outbox "
-	    "o JOIN events e ON e.case_id = o.case_id AND e.kind = "
+	return store_get_int64(in->cw->st, &one, NULL, "SELECT 1 FROM events "
+	    "e CROSS JOIN outbox o ON o.case_id = e.case_id AND +o.template = "
+	    "'duplicate_notice' AND o.created_at >= ?2 WHERE e.kind = "
 	    "'possible_duplicate' AND json_extract(e.details, '$.other_ref') "
-	    "= ?1 WHERE o.template = 'duplicate_notice' AND o.created_at >= "
-	    "?2 LIMIT 1", STORE_ARGS(STORE_TEXT(other_ref),
+	    "= ?1 LIMIT 1", STORE_ARGS(STORE_TEXT(other_ref),
 	    STORE_INT(clock_day_start(in->cw->now))), err, errlen);
 }
 

@@ -272,21 +272,21 @@ route_volunteers(struct store *st, const char *themes_json, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	/* The volunteers' loads, counted once from the open cases (index
-	 * cases_open; CROSS JOIN keeps that order), rather than from every
-	 * case of each volunteer's years in the network. */
+	/* Each volunteer's load is their memberships of open cases, read
+	 * in the index case_members_open (schema.sql) that holds only
+	 * those: neither the years of ended cases nor the other volunteers'
+	 * cases nor a storm of open cases with no volunteer are read.  The
+	 * primary key makes one row per case, so count(*) counts cases. */
 	s = store_query(st, "SELECT id, name, email, skills, load FROM "
 	    "(SELECT p.id, p.name, p.email, "
 	    "(SELECT group_concat(value, ', ') FROM json_each(p.themes)) "
 	    "AS skills, (SELECT count(*) FROM json_each(p.themes) t WHERE "
 	    "t.value IN (SELECT value FROM json_each(?1))) AS shared, "
-	    "coalesce(ld.n, 0) AS load FROM persons p JOIN person_roles r "
-	    "ON r.person_id = p.id AND r.role = 'volunteer' LEFT JOIN "
-	    "(SELECT m.person_id AS pid, count(DISTINCT m.case_id) AS n "
-	    "FROM cases c CROSS JOIN case_members m ON m.case_id = c.id "
-	    "WHERE m.role = 'volunteer' AND m.status IN ('invited', "
-	    "'accepted') AND c.state NOT IN ('ineligible', 'closed', "
-	    "'withdrawn') GROUP BY m.person_id) ld ON ld.pid = p.id WHERE p.active = 1 AND p.forgotten_at "
+	    "(SELECT count(*) FROM case_members m WHERE m.person_id = p.id "
+	    "AND m.ended = 0 AND m.role = 'volunteer' AND m.status IN "
+	    "('invited', 'accepted')) AS load FROM persons p JOIN "
+	    "person_roles r ON r.person_id = p.id AND r.role = 'volunteer' "
+	    "WHERE p.active = 1 AND p.forgotten_at "
 	    "IS NULL AND p.failing_since IS NULL AND NOT (p.unavailable = 1 "
 	    "AND (p.unavailable_until IS NULL OR p.unavailable_until > ?3))) "
 	    "WHERE shared > 0 "

@@ -128,7 +128,10 @@ outbox_abort(struct store *st)
 	"(hold_until IS NULL OR hold_until <= ?1)))"
 
 /* Due rows read ahead, so that finding the next one is not a walk of
- * the whole queue per mail (the OR of OUTBOX_DUE sorts every due row). */
+ * the whole queue per mail.  They are read in id order in the index
+ * outbox_pending (schema.sql), which holds only the mail still to send:
+ * the walk stops at the OUTBOX_AHEAD-th due row, where the index
+ * outbox_due would gather and sort every due row of a storm's queue. */
 #define OUTBOX_AHEAD	64
 
 struct outbox_ahead {
@@ -149,7 +152,9 @@ outbox_pick(struct store *st, long long now, int64_t after,
 
 	a->n = a->next = 0;
 	if ((s = store_query(st, "SELECT id, json_array_length(recipients) "
-	    "FROM outbox WHERE " OUTBOX_DUE " AND id > ?2 ORDER BY id LIMIT ?3",
+	    "FROM outbox INDEXED BY outbox_pending WHERE status IN ('queued', "
+	    "'sending') AND message_id IS NOT NULL AND " OUTBOX_DUE " AND id > "
+	    "?2 ORDER BY id LIMIT ?3",
 	    STORE_ARGS(STORE_INT(now), STORE_INT(after),
 	    STORE_INT(OUTBOX_AHEAD)), err, errlen)) == NULL)
 		return -1;
@@ -484,10 +489,13 @@ outbox_next_due(struct store *st, long long *when)
 	long long t, mono = outbox_mono(), now = clock_now();
 	int r;
 
+	/* One seek of the index outbox_wake, written with this very
+	 * expression: without it, every queued row was read. */
 	if ((s = store_prepare(st, "SELECT min(CASE WHEN status = 'queued' "
 	    "THEN max(next_attempt_at, coalesce(hold_until, 0)) ELSE "
-	    "next_attempt_at END) FROM outbox WHERE message_id IS NOT NULL "
-	    "AND status IN ('queued', 'sending')", err, sizeof(err))) == NULL)
+	    "next_attempt_at END) FROM outbox INDEXED BY outbox_wake WHERE "
+	    "status IN ('queued', 'sending') AND message_id IS NOT NULL", err,
+	    sizeof(err))) == NULL)
 		return -1;
 	r = store_step(s);
 	if (r != STORE_ROW) {

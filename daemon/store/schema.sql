@@ -1,4 +1,4 @@
--- schema.sql — the whole coupdepouce database, schema version 4.
+-- schema.sql — the whole coupdepouce database, schema version 7.
 --
 -- Compiled into the binary (scripts/embed.sh) and run by store.c on an
 -- empty database, in one transaction with its `PRAGMA user_version`.  A
@@ -152,9 +152,31 @@ CREATE TABLE case_members (
   invited_at   INTEGER,
   answered_at  INTEGER,
   reminders    INTEGER NOT NULL DEFAULT 0,      -- invitation reminders sent
+  ended        INTEGER NOT NULL DEFAULT 0,      -- 1 while the case is ended
   PRIMARY KEY (case_id, person_id, role)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX case_members_person ON case_members(person_id);
+-- A volunteer's load (routing) is their memberships of cases still open.
+-- A membership stays 'accepted' when its case ends, so `ended` marks it
+-- and this index holds only the open ones: counting them reads neither
+-- the years of ended cases nor every open case of a storm.  Triggers
+-- keep `ended` equal to the case's state whoever writes it.
+CREATE INDEX case_members_open ON case_members(person_id)
+  WHERE ended = 0 AND role = 'volunteer' AND status IN ('invited', 'accepted');
+CREATE TRIGGER case_members_ended AFTER INSERT ON case_members
+  WHEN (SELECT state FROM cases WHERE id = new.case_id)
+    IN ('ineligible', 'closed', 'withdrawn')
+BEGIN
+  UPDATE case_members SET ended = 1 WHERE case_id = new.case_id
+    AND person_id = new.person_id AND role = new.role;
+END;
+CREATE TRIGGER cases_ended AFTER UPDATE OF state ON cases
+  WHEN (old.state IN ('ineligible', 'closed', 'withdrawn'))
+    <> (new.state IN ('ineligible', 'closed', 'withdrawn'))
+BEGIN
+  UPDATE case_members SET ended = new.state IN ('ineligible', 'closed',
+    'withdrawn') WHERE case_id = new.id;
+END;
 
 -- Every mail received or sent, raw bytes kept.  message_id is the
 -- Message-ID without angle brackets, '' when there is none; with the
@@ -225,6 +247,12 @@ CREATE INDEX events_at ON events(at);
 CREATE INDEX events_assigned ON events
   (json_extract(details, '$.referent_id'), at)
   WHERE kind = 'assigned';
+-- Whether a duplicate notice about a case went today (one a day): the
+-- cases flagged as its possible duplicates, then their mails, rather
+-- than every notice of the day, which a storm makes thousands.
+CREATE INDEX events_duplicate ON events
+  (json_extract(details, '$.other_ref'))
+  WHERE kind = 'possible_duplicate';
 
 -- Meetings of a case's group.  uid and sequence are the iCalendar UID and
 -- SEQUENCE: moving a meeting keeps the uid and bumps the sequence;
@@ -343,6 +371,16 @@ CREATE TABLE outbox (
                                     -- more than 7 days before the pass
 ) STRICT;
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+-- The mail still to send, oldest first: finding the next due ones reads
+-- these rows, not every queued row sorted (a storm queues thousands)
+-- nor the years of sent ones.
+CREATE INDEX outbox_pending ON outbox(id)
+  WHERE status IN ('queued', 'sending') AND message_id IS NOT NULL;
+-- When the next mail is due (the daemon's sleep): the earliest of the
+-- mail still to send, one seek, not a walk of the whole queue.
+CREATE INDEX outbox_wake ON outbox(CASE WHEN status = 'queued'
+  THEN max(next_attempt_at, coalesce(hold_until, 0)) ELSE next_attempt_at END)
+  WHERE status IN ('queued', 'sending') AND message_id IS NOT NULL;
 -- Mail still to copy into the sent folder: keeps each copy pass from
 -- reading every sent row (copied_at sits after the message blob).
 CREATE INDEX outbox_to_copy ON outbox(sent_at)
@@ -352,7 +390,10 @@ CREATE INDEX outbox_case ON outbox(case_id);
 -- outbox, as messages_kept.
 CREATE INDEX outbox_kept ON outbox(case_id)
   WHERE status IN ('sent', 'failed') AND length(message) > 0;
-CREATE INDEX outbox_person ON outbox(person_id);
+-- Whether a person was sent a mail of a template today (one
+-- acknowledgement a day): their rows of that template since the day's
+-- start, not every mail queued today by a storm.
+CREATE INDEX outbox_person ON outbox(person_id, template, created_at);
 -- Whether a mail of a template went today (one acknowledgement a day).
 CREATE INDEX outbox_template ON outbox(template, created_at);
 

@@ -94,6 +94,48 @@ static const struct store_migration store_migrations[] = {
 	    "NOT NULL);\n"
 	    "CREATE INDEX outbox_kept ON outbox(case_id)\n"
 	    "  WHERE status IN ('sent', 'failed') AND length(message) > 0;\n" },
+	/* 7: a volunteer's load from their open memberships only, the next
+	 * mails to send and when the next is due without reading the whole
+	 * queue, and a person's
+	 * acknowledgement or duplicate notice of the day without reading
+	 * every mail of the day (schema.sql). */
+	{ 7, "ALTER TABLE case_members ADD COLUMN ended INTEGER NOT NULL\n"
+	    "  DEFAULT 0;\n"
+	    "UPDATE case_members SET ended = 1 WHERE case_id IN (SELECT id\n"
+	    "  FROM cases WHERE state IN ('ineligible', 'closed', "
+	    "'withdrawn'));\n"
+	    "CREATE INDEX case_members_open ON case_members(person_id)\n"
+	    "  WHERE ended = 0 AND role = 'volunteer' AND status IN "
+	    "('invited', 'accepted');\n"
+	    "CREATE TRIGGER case_members_ended AFTER INSERT ON case_members\n"
+	    "  WHEN (SELECT state FROM cases WHERE id = new.case_id)\n"
+	    "    IN ('ineligible', 'closed', 'withdrawn')\n"
+	    "BEGIN\n"
+	    "  UPDATE case_members SET ended = 1 WHERE case_id = new.case_id\n"
+	    "    AND person_id = new.person_id AND role = new.role;\n"
+	    "END;\n"
+	    "CREATE TRIGGER cases_ended AFTER UPDATE OF state ON cases\n"
+	    "  WHEN (old.state IN ('ineligible', 'closed', 'withdrawn'))\n"
+	    "    <> (new.state IN ('ineligible', 'closed', 'withdrawn'))\n"
+	    "BEGIN\n"
+	    "  UPDATE case_members SET ended = new.state IN ('ineligible', "
+	    "'closed',\n"
+	    "    'withdrawn') WHERE case_id = new.id;\n"
+	    "END;\n"
+	    "CREATE INDEX outbox_pending ON outbox(id)\n"
+	    "  WHERE status IN ('queued', 'sending') AND message_id IS NOT "
+	    "NULL;\n"
+	    "CREATE INDEX outbox_wake ON outbox(CASE WHEN status = 'queued'\n"
+	    "  THEN max(next_attempt_at, coalesce(hold_until, 0)) ELSE "
+	    "next_attempt_at END)\n"
+	    "  WHERE status IN ('queued', 'sending') AND message_id IS NOT "
+	    "NULL;\n"
+	    "DROP INDEX outbox_person;\n"
+	    "CREATE INDEX outbox_person ON outbox(person_id, template, "
+	    "created_at);\n"
+	    "CREATE INDEX events_duplicate ON events\n"
+	    "  (json_extract(details, '$.other_ref'))\n"
+	    "  WHERE kind = 'possible_duplicate';\n" },
 	{ 0, NULL }	/* end marker (C has no empty arrays) */
 };
 #define STORE_N_MIGRATIONS \

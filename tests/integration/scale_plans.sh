@@ -11,7 +11,9 @@
 # than the 100 000 steps `-v store` reports, nor when no witness shares
 # the new case's theme, nor the next day's purge of raw mails with the
 # witnesses' 50 000 ended cases; the digest lists the latest witnesses
-# and says how many others there are.  No timing is asserted
+# and says how many others there are.  Last, a storm of 30 000 open
+# cases and 60 000 mails queued the same day: a new request then reads
+# neither its open cases nor its queue.  No timing is asserted
 # (scripts/bench_scale.sh measures).
 . "$(dirname "$0")/../lib.sh"
 DATA="$TOP/tests/data/cases"
@@ -168,6 +170,40 @@ t_run "the witnesses listed" 0 sh -c "sed -n '/^Témoins prêts/,/^  … et/p' '
 t_run "its scans" 0 sh -c "grep -o 'full scan of [^:]*' '$T/digest.log' | sort"
 [ "$(cat "$T/out")" = "full scan of cases" ] && t_ok "digest: the count of cases by state only" ||
     t_not_ok "digest: the count of cases by state only" "$(cat "$T/out")"
+
+# --- A storm: 30 000 open cases, their mails queued today ------------------------
+# A loop or a spam wave opens thousands of cases in a day and queues
+# their acknowledgements and notices; the send step is held back by
+# max_per_minute.  A new request must not read them all: a volunteer's
+# load counts their own open cases, "acknowledged today" the sender's
+# own mails, "duplicate notice today" the case's own duplicates, and the
+# send step reads the first due mails, not the whole queue.  Any walk of
+# the storm runs over the 100 000 steps `-v store` reports.
+sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)
+INSERT INTO cases (id, ref, year, seq, kind, state, state_since, holder_id,
+    themes, commune, created_at, updated_at, last_activity_at)
+  SELECT 200000 + i, printf('CDP-2001-%04d', i), 2001, i, 'request', 'new',
+    $NOWS, 100000 + i, '[\"energie\"]', 'Ambert', $NOWS, $NOWS, $NOWS FROM n;
+INSERT INTO outbox (case_id, person_id, template, sender, recipients,
+    message_id, message, next_attempt_at, created_at)
+  SELECT id, holder_id, t.template, 'coupdepouce@$MS_DOMAIN',
+    '[\"holder@$MS_DOMAIN\"]', t.template || '-' || id || '@storm.example',
+    CAST('Subject: storm' || char(13, 10, 13, 10) || 'storm' AS BLOB),
+    $NOWS - 60, $NOWS - 60
+  FROM cases, (SELECT 'ack' AS template UNION ALL
+    SELECT 'duplicate_notice') t WHERE id > 200000 ORDER BY id, t.template"
+t_sql "the storm: 30 000 open cases, 60 000 mails queued" "30000|60000" "SELECT (SELECT count(*) FROM cases WHERE id > 200000 AND state = 'new'), (SELECT count(*) FROM outbox WHERE status = 'queued' AND message_id LIKE '%@storm.example')"
+sed 's/^\[smtp\]$/[smtp]\nmax_per_minute = 1/' "$CONF" >"$T/storm.conf"
+chmod 600 "$T/storm.conf"
+sed -e 's/^Message-ID: <req-1\./Message-ID: <req-3./' "$DATA/request.eml" >"$T/req3.eml"
+t_run "holder sends a third request" 0 $MAILBOX send --as holder "$T/req3.eml"
+t_run "it reaches the contact mailbox" 0 $MAILBOX wait coupdepouce --subject "panneaux solaires" --timeout 20
+"$CDP" -c "$T/storm.conf" --now "$NOW" -v store poll >"$T/out" 2>"$T/storm.log"
+CID3=$(sql "SELECT max(id) FROM cases")
+t_sql "a third case, routed, a possible duplicate" "1|1|1" "SELECT $CID3 > 230000, referent_id BETWEEN 1 AND 60, EXISTS (SELECT 1 FROM events WHERE case_id = $CID3 AND kind = 'possible_duplicate') FROM cases WHERE id = $CID3"
+t_sql "the send step took the oldest due mail, once" "ack-200001@storm.example" "SELECT group_concat(message_id) FROM outbox WHERE status = 'sent' AND message_id LIKE '%@storm.example'"
+no_scan "the storm: no table read whole" "$T/storm.log"
+no_steps "the storm: its open cases and queued mails are not all read" "$T/storm.log"
 
 # --- The check itself sees a scan -------------------------------------------------
 cdp "case list (no filter)" case list

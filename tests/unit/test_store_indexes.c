@@ -102,7 +102,7 @@ test_upgrade_from_3(void)
 	    "'milestones_planned', "
 	    "'testimonies_yes', 'jobs_done', 'outbox_template', "
 	    "'quarantine_created')"), 13, "fresh: the 13 indexes of v4");
-	exec_ok(st, V6_DROP V5_DROP V4_DROP "PRAGMA user_version = 3");
+	exec_ok(st, V7_DROP V6_DROP V5_DROP V4_DROP "PRAGMA user_version = 3");
 	fill(st);
 	is_int(q_int(st, "SELECT count(*) FROM sqlite_schema WHERE name = "
 	    "'events_assigned'"), 0, "v3: no events_assigned");
@@ -206,7 +206,7 @@ test_upgrade_from_4(void)
 		return;
 	}
 	fresh = xstrdup(q_text(st, INDEXES));
-	exec_ok(st, V6_DROP V5_DROP "PRAGMA user_version = 4");
+	exec_ok(st, V7_DROP V6_DROP V5_DROP "PRAGMA user_version = 4");
 	witnesses_fill(st);
 	got = witness_names(st, "[\"eau\"]", "thiers");
 	is_str(got, "Chloé, Ana, Eva", "v4: Thiers first (any case), then the "
@@ -290,7 +290,7 @@ test_upgrade_from_5(void)
 		return;
 	}
 	fresh = xstrdup(q_text(st, INDEXES));
-	exec_ok(st, V6_DROP "PRAGMA user_version = 5");
+	exec_ok(st, V7_DROP V6_DROP "PRAGMA user_version = 5");
 	kept_fill(st);
 	store_close(st);
 	st = NULL;
@@ -349,6 +349,123 @@ test_upgrade_from_5(void)
 	free(fresh);
 }
 
+#define TRIGGERS "SELECT group_concat(name || ': ' || sql, char(10)) " \
+	"FROM (SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' " \
+	"ORDER BY name)"
+
+/* The loads of the volunteers route_volunteers() proposes for energy,
+ * "email:load ..." (owned). */
+static char *
+loads(struct store *st)
+{
+	struct route_volunteer *v = NULL;
+	char err[256], *out = xcalloc(1, 512);
+	size_t n = 0, len = 0;
+
+	if (route_volunteers(st, "[\"energie\"]", 10, 0, &v, &n, err,
+	    sizeof(err)) != 0) {
+		snprintf(out, 512, "(error: %.256s)", err);
+		return out;
+	}
+	for (size_t i = 0; i < n && len < 400; i++)
+		len += (size_t)snprintf(out + len, 512 - len, "%s%s:%d",
+		    i ? " " : "", v[i].email, v[i].load);
+	route_volunteers_free(v, n);
+	return out;
+}
+
+/* Migration 7: a version 6 database with volunteers in open and ended
+ * cases gets the `ended` marks, the index of open memberships and the
+ * triggers of a fresh database; the loads are the same before and
+ * after, and follow the cases' ends and reopenings and the memberships
+ * added to an ended case. */
+static void
+test_upgrade_from_6(void)
+{
+	const char *path = path_in("v6.db");
+	struct store *st = NULL;
+	char err[1024], *fresh, *fresh_trg, *got;
+
+	if (store_open(path, &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		return;
+	}
+	fresh = xstrdup(q_text(st, INDEXES));
+	fresh_trg = xstrdup(q_text(st, TRIGGERS));
+	exec_ok(st, V7_DROP "PRAGMA user_version = 6");
+	/* v1 in cases 1 (open) and 2 (closed), v2 invited to 1 and 3
+	 * (open), declined 4 (open), v3 in 2 only. */
+	exec_ok(st, "INSERT INTO persons (id, email, themes, created_at, "
+	    "updated_at) VALUES (1, 'v1@example.org', '[\"energie\"]', 1, 1), "
+	    "(2, 'v2@example.org', '[\"energie\"]', 1, 1), "
+	    "(3, 'v3@example.org', '[\"energie\"]', 1, 1); "
+	    "INSERT INTO person_roles (person_id, role, since) VALUES "
+	    "(1, 'volunteer', 1), (2, 'volunteer', 1), (3, 'volunteer', 1); "
+	    "INSERT INTO cases (id, ref, year, seq, kind, state, state_since, "
+	    "created_at, updated_at, last_activity_at) VALUES "
+	    "(1, 'CDP-2020-0001', 2020, 1, 'request', 'new', 1, 1, 1, 1), "
+	    "(2, 'CDP-2020-0002', 2020, 2, 'request', 'closed', 1, 1, 1, 1), "
+	    "(3, 'CDP-2020-0003', 2020, 3, 'request', 'active', 1, 1, 1, 1), "
+	    "(4, 'CDP-2020-0004', 2020, 4, 'request', 'new', 1, 1, 1, 1); "
+	    "INSERT INTO case_members (case_id, person_id, role, status) "
+	    "VALUES (1, 1, 'volunteer', 'accepted'), "
+	    "(2, 1, 'volunteer', 'accepted'), (1, 2, 'volunteer', 'invited'), "
+	    "(3, 2, 'volunteer', 'accepted'), (4, 2, 'volunteer', 'declined'), "
+	    "(2, 3, 'volunteer', 'accepted')");
+	store_close(st);
+	st = NULL;
+	if (store_open(path, &st, err, sizeof(err)) != 0) {
+		ok(0, err);
+		free(fresh);
+		free(fresh_trg);
+		return;
+	}
+	is_int(store_version(st), STORE_SCHEMA_VERSION, "v6: migrated to "
+	    "the current version");
+	is_str(q_text(st, INDEXES), fresh, "v6: the indexes of a fresh "
+	    "database, written the same");
+	is_str(q_text(st, TRIGGERS), fresh_trg, "v6: the triggers of a fresh "
+	    "database, written the same");
+	is_str(q_text(st, "SELECT group_concat(case_id || ':' || person_id, "
+	    "' ') FROM (SELECT case_id, person_id FROM case_members INDEXED BY "
+	    "case_members_open WHERE ended = 0 AND role = 'volunteer' AND "
+	    "status IN ('invited', 'accepted') ORDER BY case_id, person_id)"),
+	    "1:1 1:2 3:2", "v6: the open memberships indexed, the closed "
+	    "case's and the declined one not");
+	/* What the count over every open case gave before migration 7. */
+	got = loads(st);
+	is_str(got, "v3@example.org:0 v1@example.org:1 v2@example.org:2",
+	    "v7: the loads, least loaded first, as before the migration");
+	free(got);
+	got = plan_of(st, "SELECT count(*) FROM case_members m WHERE "
+	    "m.person_id = ?1 AND m.ended = 0 AND m.role = 'volunteer' AND "
+	    "m.status IN ('invited', 'accepted')");
+	is_str(got, "SEARCH m USING INDEX case_members_open (person_id=?)",
+	    "a volunteer's load: their open memberships only");
+	free(got);
+	exec_ok(st, "UPDATE cases SET state = 'withdrawn' WHERE id = 3");
+	got = loads(st);
+	is_str(got, "v3@example.org:0 v1@example.org:1 v2@example.org:1",
+	    "v7: a case that ends leaves its volunteers' loads");
+	free(got);
+	exec_ok(st, "UPDATE cases SET state = 'active' WHERE id = 2");
+	got = loads(st);
+	is_str(got, "v2@example.org:1 v3@example.org:1 v1@example.org:2",
+	    "v7: a case reopened counts again");
+	free(got);
+	exec_ok(st, "UPDATE cases SET state = 'closed' WHERE id = 2; "
+	    "INSERT INTO case_members (case_id, person_id, role, status) "
+	    "VALUES (3, 3, 'volunteer', 'accepted')");
+	is_str(q_text(st, "SELECT group_concat(case_id || ':' || person_id "
+	    "|| ':' || ended, ' ') FROM (SELECT * FROM case_members ORDER BY "
+	    "case_id, person_id)"), "1:1:0 1:2:0 2:1:1 2:3:1 3:2:1 3:3:1 "
+	    "4:2:0", "v7: ended follows the state, also for a membership "
+	    "added to an ended case");
+	store_close(st);
+	free(fresh);
+	free(fresh_trg);
+}
+
 /* Statements run for every new mail or every digest: their plans. */
 static void
 test_plans(void)
@@ -361,20 +478,37 @@ test_plans(void)
 		return;
 	}
 	/* casework/intake.c: the daily limits. */
-	got = plan_of(st, "SELECT 1 FROM outbox o JOIN events e ON e.case_id "
-	    "= o.case_id AND e.kind = 'possible_duplicate' AND "
-	    "json_extract(e.details, '$.other_ref') = ?1 WHERE o.template = "
-	    "'duplicate_notice' AND o.created_at >= ?2 LIMIT 1");
-	is_str(got, "SEARCH o USING INDEX outbox_template (template=? AND "
-	    "created_at>?) / SEARCH e USING INDEX events_case (case_id=?)",
-	    "duplicate notice today: today's notices only");
+	got = plan_of(st, "SELECT 1 FROM events e CROSS JOIN outbox o ON "
+	    "o.case_id = e.case_id AND +o.template = 'duplicate_notice' AND "
+	    "o.created_at >= ?2 WHERE e.kind = 'possible_duplicate' AND "
+	    "json_extract(e.details, '$.other_ref') = ?1 LIMIT 1");
+	is_str(got, "SEARCH e USING INDEX events_duplicate (<expr>=?) / "
+	    "SEARCH o USING INDEX outbox_case (case_id=?)",
+	    "duplicate notice today: the case's duplicates, then their mails");
 	free(got);
 	got = plan_of(st, "SELECT 1 FROM outbox WHERE person_id = ?4 AND "
 	    "template IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND "
 	    "created_at >= ?5 LIMIT 1");
-	is_str(got, "SEARCH outbox USING INDEX outbox_template (template=? "
-	    "AND created_at>?)", "acknowledged today, a person: today's mail "
-	    "of the template only");
+	is_str(got, "SEARCH outbox USING INDEX outbox_person (person_id=? "
+	    "AND template=? AND created_at>?)", "acknowledged today, a "
+	    "person: their mail of the template today only");
+	free(got);
+	/* out/outbox_send.c: the next due mails, oldest first. */
+	got = plan_of(st, "SELECT id, json_array_length(recipients) FROM "
+	    "outbox INDEXED BY outbox_pending WHERE status IN ('queued', "
+	    "'sending') AND message_id IS NOT NULL AND message_id IS NOT NULL "
+	    "AND next_attempt_at <= ?1 AND (status = 'sending' OR (status = "
+	    "'queued' AND (hold_until IS NULL OR hold_until <= ?1))) AND id > "
+	    "?2 ORDER BY id LIMIT ?3");
+	is_str(got, "SEARCH outbox USING INDEX outbox_pending (id>?)",
+	    "next due mails: the queue in order, no sort");
+	free(got);
+	got = plan_of(st, "SELECT min(CASE WHEN status = 'queued' THEN "
+	    "max(next_attempt_at, coalesce(hold_until, 0)) ELSE "
+	    "next_attempt_at END) FROM outbox INDEXED BY outbox_wake WHERE "
+	    "status IN ('queued', 'sending') AND message_id IS NOT NULL");
+	is_str(got, "SEARCH outbox USING INDEX outbox_wake",
+	    "when the next mail is due: one end of the index");
 	free(got);
 	got = plan_of(st, "SELECT 1 FROM outbox WHERE template IN (?1, ?2) "
 	    "AND (?3 = 0 OR case_id = ?3) AND created_at >= ?5 LIMIT 1");
@@ -397,6 +531,7 @@ main(void)
 	test_upgrade_from_3();
 	test_upgrade_from_4();
 	test_upgrade_from_5();
+	test_upgrade_from_6();
 	test_plans();
 	scratch_remove();
 	return tap_done();

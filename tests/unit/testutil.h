@@ -321,6 +321,15 @@ tu_q_int(struct store *st, const char *sql, int bind, long long arg)
 	"DROP INDEX outbox_template; DROP INDEX quarantine_created; "
 /* Undoes migration 6: the indexes of the mails still kept. */
 #define V6_DROP "DROP INDEX messages_kept; DROP INDEX outbox_kept; "
+/* Undoes migration 7: the open memberships, the mail still to send,
+ * a person's mail of a template by day, the duplicates of a case. */
+#define V7_DROP "DROP TRIGGER cases_ended; "				\
+	"DROP TRIGGER case_members_ended; DROP INDEX case_members_open; " \
+	"DROP INDEX outbox_pending; DROP INDEX outbox_wake; "		\
+	"DROP INDEX events_duplicate; "					\
+	"DROP INDEX outbox_person; "					\
+	"CREATE INDEX outbox_person ON outbox(person_id); "		\
+	"ALTER TABLE case_members DROP COLUMN ended; "
 
 /* Runs statements that return nothing; a failure is printed (the checks
  * that follow say what it broke). */
