@@ -204,14 +204,17 @@ CID=$(sql "SELECT id FROM persons WHERE email = '$ADDR'")
 # Another process (the daemon, say) reading the database keeps the log
 # from being emptied (forget waits for it 5 s, the busy timeout): the
 # erasure is committed, the file is not clean yet.
-/usr/bin/python3 -c 'import sqlite3, sys, time
+/usr/bin/python3 -c 'import os, sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN")
 c.execute("SELECT count(*) FROM messages").fetchall()
 open(sys.argv[2], "w").close()
-time.sleep(8)
+for _ in range(1200):		# until released, two minutes at most
+    if os.path.exists(sys.argv[3]):
+        break
+    time.sleep(0.1)
 c.execute("COMMIT")
-c.close()' "$DB" "$T/held" &
+c.close()' "$DB" "$T/held" "$T/release" &
 HOLD=$!
 while [ ! -e "$T/held" ]; do sleep 0.1; done
 boxes before
@@ -241,6 +244,7 @@ NS=$(comm -12 "$T/box.Sent.before" "$T/blanked" | wc -l)
 t_run "forget: Camille's three mails were in Processed" 0 test "$(grep -c -e "^<r1.rgpd@$D>\$" -e "^<r2.rgpd@$D>\$" -e "^<$R3ID>\$" "$T/box.Processed.before")" = 3
 t_run "forget: mails to Camille were in Sent" 0 test "$NS" -gt 0
 t_line "forget: says how many copies went where" "$T/forget.out" "$ADDR: $((NP + NS)) copies deleted from the mailbox (Processed $NP, Sent $NS)"
+touch "$T/release"
 wait $HOLD
 t_run "forget again once it is gone" 0 "$CDP" -c "$CONF" forget "$ADDR" --yes
 same "forget again: nothing stored" "$T/out" <<EOF
