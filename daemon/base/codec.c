@@ -158,33 +158,51 @@ codec_b64_encode_lines(struct buf *out, const void *data, size_t n)
 	}
 }
 
+/* Room the encoder keeps free in its chunk for one step: a token of a
+ * four-byte character (12) or a soft break, and a line end. */
+#define QP_STEP_ROOM	16
+
+/*
+ * One character (or CRLF) at a time, as RFC 2045 §6.7 asks, but written
+ * into a chunk on the stack that goes to the buf when nearly full: the
+ * acknowledgements of a storm are mostly this loop, and a buf_add per
+ * character cost more than the encoding itself.
+ */
 void
 codec_qp_encode(struct buf *out, const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t n = strlen(text), i = 0, col = 0;
+	size_t n = strlen(text), i = 0, col = 0, o = 0;
+	char chunk[2048];
 
 	while (i < n) {
-		char tok[16];
-		size_t tl = 0, cl;
+		unsigned char c = s[i];
+		size_t tl = 0, cl = 1;
+		char *tok;
 		int eol;
 
-		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
-			buf_add(out, "\r\n", 2);
+		if (o + QP_STEP_ROOM > sizeof(chunk)) {
+			buf_add(out, chunk, o);
+			o = 0;
+		}
+		if (c == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			chunk[o++] = '\r';
+			chunk[o++] = '\n';
 			col = 0;
 			i += 2;
 			continue;
 		}
-		cl = s[i] < 0x80 ? 1 : charset_utf8_seq(text + i, n - i);
-		if (cl == 0)
+		if (c >= 0x80 && (cl = charset_utf8_seq(text + i, n - i)) == 0)
 			cl = 1;
 		eol = i + cl >= n || (s[i + cl] == '\r' && i + cl + 1 < n &&
 		    s[i + cl + 1] == '\n');
+		tok = chunk + o;
 		for (size_t j = i; j < i + cl; j++) {
-			unsigned char c = s[j];
-			int lit = (c >= 33 && c <= 126 && c != '=') ||
-			    ((c == ' ' || c == '\t') && !eol);
+			int lit;
 
+			c = s[j];
+			lit = (c >= 33 && c <= 126 && c != '=') ||
+			    ((c == ' ' || c == '\t') && !eol);
 			if (col == 0 && tl == 0 && (c == '.' || (c == 'F' &&
 			    n - j >= 5 && memcmp(s + j, "From ", 5) == 0)))
 				lit = 0;
@@ -199,15 +217,20 @@ codec_qp_encode(struct buf *out, const char *text)
 		/* Room for the token, and for a soft break unless the line
 		 * ends right after it. */
 		if (col + tl > (eol ? QP_MAX_COLS : QP_MAX_COLS - 1)) {
-			buf_add(out, "=\r\n", 3);
+			memcpy(tok, "=\r\n", 3);
+			o += 3;
 			col = 0;
 			continue;	/* re-encode: a new line may start with
 					 * a "." to protect */
 		}
-		buf_add(out, tok, tl);
+		o += tl;
 		col += tl;
 		i += cl;
 	}
-	if (col > 0)
-		buf_add(out, "\r\n", 2);
+	if (col > 0) {
+		chunk[o++] = '\r';
+		chunk[o++] = '\n';
+	}
+	if (o > 0)
+		buf_add(out, chunk, o);
 }
