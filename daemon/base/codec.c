@@ -162,6 +162,33 @@ codec_b64_encode_lines(struct buf *out, const void *data, size_t n)
  * four-byte character (12) or a soft break, and a line end. */
 #define QP_STEP_ROOM	16
 
+/* Copies from s[*i] the characters the general rule would write as
+ * themselves without a soft break (col stays below 75, no line start,
+ * nothing that could end a line), up to `room` bytes of chunk; returns
+ * how many. */
+static size_t
+qp_plain_run(const unsigned char *s, size_t n, size_t *i, size_t *col,
+    char *chunk, size_t *o, size_t room)
+{
+	size_t k = *i, c0 = *col, w = *o;
+
+	while (c0 < QP_MAX_COLS - 1 && k + 1 < n && w < room) {
+		unsigned char c = s[k];
+
+		if ((c < 33 || c > 126 || c == '=') && ((c != ' ' &&
+		    c != '\t') || s[k + 1] == '\r'))
+			break;
+		chunk[w++] = (char)c;
+		c0++;
+		k++;
+	}
+	k -= *i;
+	*i += k;
+	*col = c0;
+	*o = w;
+	return k;
+}
+
 /*
  * One character (or CRLF) at a time, as RFC 2045 §6.7 asks, but written
  * into a chunk on the stack that goes to the buf when nearly full: the
@@ -185,6 +212,11 @@ codec_qp_encode(struct buf *out, const char *text)
 			buf_add(out, chunk, o);
 			o = 0;
 		}
+		/* Inside a line, far from its end: printable ASCII (and a blank
+		 * that no line end follows) is itself, no more to decide. */
+		if (col > 0 && qp_plain_run(s, n, &i, &col, chunk, &o,
+		    sizeof(chunk) - QP_STEP_ROOM) > 0)
+			continue;
 		if (c == '\r' && i + 1 < n && s[i + 1] == '\n') {
 			chunk[o++] = '\r';
 			chunk[o++] = '\n';
