@@ -32,21 +32,24 @@ codec_hex_value(int c)
 	return -1;
 }
 
-static int
-codec_b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+/* 1 + the value of each base64 digit; 0 for a byte outside the alphabet.
+ * A table rather than comparisons: attachments are most of the bytes the
+ * reader decodes. */
+static const unsigned char codec_b64_rev[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
+	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
+	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17,
+	['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
+	['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27,
+	['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+	['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37,
+	['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47,
+	['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52,
+	['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
+	['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62,
+	['+'] = 63, ['/'] = 64
+};
 
 char *
 codec_b64_decode(const char *in, size_t len, size_t *outlen)
@@ -65,9 +68,9 @@ codec_b64_decode(const char *in, size_t len, size_t *outlen)
 			nbits = 0;
 			continue;
 		}
-		if ((v = codec_b64_value(c)) < 0)
+		if ((v = codec_b64_rev[c]) == 0)
 			continue;
-		acc = ((acc << 6) | (unsigned long)v) & 0xFFFFFF;
+		acc = ((acc << 6) | (unsigned long)(v - 1)) & 0xFFFFFF;
 		nbits += 6;
 		if (nbits >= 8) {
 			nbits -= 8;
