@@ -5,7 +5,9 @@
  * The quoted-printable encoder and the body cleaner of composition, the
  * base64 decoder and the taming of nested comments before MIME parsing
  * were rewritten for speed (a storm of acknowledgements is mostly the
- * first two; the others read every byte of every mail or attachment).  The
+ * first two; the others read every byte of every mail or attachment).
+ * buf_printf now formats straight into the buffer's room; it must still
+ * give what formatting apart and appending gives, cap included.  The
  * old versions, one byte or one character at a time through buf_add, are
  * kept here as the reference; both run on tricky inputs (lines of 75 to 77
  * columns, blanks and '=' at the break, "." and "From " after a soft
@@ -383,6 +385,43 @@ test_b64_decode(void)
 	is_int(same, runs, "base64: generated blobs decode alike");
 }
 
+static void
+test_buf_printf(void)
+{
+	int same = 0;
+	const int runs = 2000;
+
+	for (int k = 0; k < runs; k++) {
+		struct buf a, r;
+		size_t limit = k % 3 == 0 ? 0 : rng() % 400;
+		int steps = (int)(rng() % 40);
+
+		buf_init(&a, limit);
+		buf_init(&r, limit);
+		for (int j = 0; j < steps; j++) {
+			char word[100], tmp[200];
+			size_t wl = rng() % sizeof(word);
+			int n;
+
+			memset(word, 'a' + (int)(rng() % 26), wl);
+			word[wl] = '\0';
+			if (rng() % 4 == 0)
+				buf_adds(&a, word), buf_adds(&r, word);
+			buf_printf(&a, "%s:%d;", word, j);
+			n = snprintf(tmp, sizeof(tmp), "%s:%d;", word, j);
+			buf_add(&r, tmp, (size_t)n);
+		}
+		if (a.len == r.len && a.overflow == r.overflow &&
+		    strcmp(buf_str(&a), buf_str(&r)) == 0 &&
+		    strlen(buf_str(&a)) == a.len)
+			same++;
+		buf_free(&a);
+		buf_free(&r);
+	}
+	is_int(same, runs, "buf_printf: as formatting apart and appending, "
+	    "under a cap too");
+}
+
 int
 main(void)
 {
@@ -390,5 +429,6 @@ main(void)
 	test_generated();
 	test_tame_parens();
 	test_b64_decode();
+	test_buf_printf();
 	return tap_done();
 }
