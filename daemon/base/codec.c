@@ -168,28 +168,35 @@ codec_b64_encode_lines(struct buf *out, const void *data, size_t n)
 /* Copies from s[*i] the characters the general rule would write as
  * themselves without a soft break (col stays below 75, no line start,
  * nothing that could end a line), up to `room` bytes of chunk; returns
- * how many. */
+ * how many.  The bounds are worked out once, so that the loop only looks
+ * at each character. */
 static size_t
 qp_plain_run(const unsigned char *s, size_t n, size_t *i, size_t *col,
     char *chunk, size_t *o, size_t room)
 {
-	size_t k = *i, c0 = *col, w = *o;
+	const unsigned char *p = s + *i;
+	char *w = chunk + *o;
+	size_t left, j;
 
-	while (c0 < QP_MAX_COLS - 1 && k + 1 < n && w < room) {
-		unsigned char c = s[k];
+	if (*col >= QP_MAX_COLS - 1 || *o >= room)
+		return 0;
+	left = QP_MAX_COLS - 1 - *col;
+	if (left > n - 1 - *i)		/* the last character may end a line */
+		left = n - 1 - *i;
+	if (left > room - *o)
+		left = room - *o;
+	for (j = 0; j < left; j++) {
+		unsigned char c = p[j];
 
 		if ((c < 33 || c > 126 || c == '=') && ((c != ' ' &&
-		    c != '\t') || s[k + 1] == '\r'))
+		    c != '\t') || p[j + 1] == '\r'))
 			break;
-		chunk[w++] = (char)c;
-		c0++;
-		k++;
+		w[j] = (char)c;
 	}
-	k -= *i;
-	*i += k;
-	*col = c0;
-	*o = w;
-	return k;
+	*i += j;
+	*col += j;
+	*o += j;
+	return j;
 }
 
 /*
