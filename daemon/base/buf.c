@@ -47,6 +47,13 @@ buf_grow(struct buf *b, size_t need)
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
+	/* The common case first: no cap, and room enough. */
+	if (!b->limit && b->len + n < b->cap) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
 	if (b->limit && b->len + n > b->limit) {
 		b->overflow = 1;
 		n = b->limit > b->len ? b->limit - b->len : 0;
@@ -70,17 +77,26 @@ buf_addc(struct buf *b, char c)
 	buf_add(b, &c, 1);
 }
 
+/* Formats straight into the room the buffer has: only what does not fit
+ * is formatted a second time (headers and template lines are built with
+ * many small printfs). */
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list aq;
+	size_t room = b->data ? b->cap - b->len : 0;
 	int n;
 
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, aq);
 	va_end(aq);
 	if (n <= 0)
 		return;
+	if ((size_t)n < room && (!b->limit || b->len + (size_t)n <=
+	    b->limit)) {
+		b->len += (size_t)n;
+		return;
+	}
 	if (b->limit && b->len + (size_t)n > b->limit) {
 		char *tmp = xmalloc((size_t)n + 1);
 

@@ -322,6 +322,45 @@ charset_to_utf8(const char *charset, const char *in, size_t len,
 	return out;
 }
 
+/* Copies runs of bytes that stay as they are with one buf_add each: a
+ * body is long, and most of it is such a run. */
+char *
+charset_clean_text(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct buf b;
+	size_t len = strlen(s), i = 0, run = 0;
+
+	buf_init(&b, 0);
+	while (i < len) {
+		unsigned char c = u[i];
+		size_t n;
+
+		if (c < 0x80 && c != '\r' && c != '\n') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (n = charset_utf8_seq(s + i, len - i)) > 0) {
+			i += n;
+			continue;
+		}
+		if (i > run)
+			buf_add(&b, s + run, i - run);
+		if (c >= 0x80) {
+			buf_adds(&b, "\xEF\xBF\xBD");
+			i++;
+		} else {
+			buf_add(&b, "\r\n", 2);
+			i += (c == '\r' && i + 1 < len && u[i + 1] == '\n') ?
+			    2 : 1;
+		}
+		run = i;
+	}
+	if (i > run)
+		buf_add(&b, s + run, i - run);
+	return buf_steal(&b);
+}
+
 char *
 charset_clean_line(const char *s)
 {

@@ -62,6 +62,13 @@ size_t charset_put_utf8(unsigned long cp, char *out);
  */
 char *charset_clean_line(const char *s);
 
+/*
+ * Text for the body of a mail: valid UTF-8 (each byte that starts no valid
+ * sequence becomes U+FFFD) with every line end (CR, LF or CRLF) as CRLF.
+ * New string.
+ */
+char *charset_clean_text(const char *s);
+
 /* The most characters a value may take in a subject line. */
 #define CHARSET_SUBJECT_PART_MAX	60
 

@@ -36,36 +36,6 @@ static const char hex[] = "0123456789ABCDEF";
 
 /* ---- Strings from outside ----------------------------------------------- */
 
-/* Body text: valid UTF-8 (U+FFFD for bad bytes), CRLF line ends. */
-static char *
-clean_body(const char *s)
-{
-	struct buf b;
-	size_t len = strlen(s), i = 0;
-
-	buf_init(&b, 0);
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n;
-
-		if (c == '\r' || c == '\n') {
-			buf_add(&b, "\r\n", 2);
-			i += (c == '\r' && i + 1 < len && s[i + 1] == '\n') ?
-			    2 : 1;
-			continue;
-		}
-		n = c < 0x80 ? 1 : charset_utf8_seq(s + i, len - i);
-		if (n == 0) {
-			buf_adds(&b, "\xEF\xBF\xBD");
-			i++;
-			continue;
-		}
-		buf_add(&b, s + i, n);
-		i += n;
-	}
-	return buf_steal(&b);
-}
-
 /* Refuses a field of the mail: WHAT "value" WHY in err, the value (it may
  * come from outside) cut to 60 bytes, non-printables as '?'.  -1. */
 static int
@@ -416,7 +386,7 @@ part_free(struct part *p)
 static void
 part_text(struct part *p, const char *subtype, const char *text)
 {
-	char *clean = clean_body(text);
+	char *clean = charset_clean_text(text);
 
 	part_init(p);
 	buf_printf(&p->head, "Content-Type: text/%s; charset=UTF-8\r\n"
@@ -720,7 +690,7 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 	if (m->body_html)
 		part_text(&alt[nalt++], "html", m->body_html);
 	if (m->calendar) {
-		char *cal = clean_body(m->calendar);
+		char *cal = charset_clean_text(m->calendar);
 
 		buf_adds(&ics, cal);
 		free(cal);

@@ -31,13 +31,22 @@
 						 * header given to libetpan */
 
 /* Parentheses nested deeper than MIME_MAX_PARENS in one (unfolded) line
- * become brackets: libetpan parses comments recursively. */
+ * become brackets: libetpan parses comments recursively.  Outside any
+ * comment only the next '(' matters: memchr skips to it, so that a whole
+ * mail costs little more than a look at its bytes. */
 void
 mime_tame_parens(char *s, size_t len, int per_line)
 {
 	size_t depth = 0;
 
 	for (size_t i = 0; i < len; i++) {
+		if (depth == 0) {
+			char *open = memchr(s + i, '(', len - i);
+
+			if (open == NULL)
+				break;
+			i = (size_t)(open - s);
+		}
 		if (per_line && s[i] == '\n' && (i + 1 >= len ||
 		    !mime_is_wsp((unsigned char)s[i + 1])))
 			depth = 0;
