@@ -499,10 +499,11 @@ daemon_status_idle(struct daemon_ctx *d)
 		    (long long)n, n > 1 ? "s" : "");
 }
 
-/* Before a wait: what the cycle's sending, timers and copies used (SQLite's
- * page cache and statements, the heap) goes back to the system, as
- * fetch_pass gives back a batch's.  Without it a storm's 2 000
- * acknowledgements leave the cache full for the whole idle time after. */
+/* Just before a wait: what the cycle's sending, timers and copies and the
+ * wait's own queries used (SQLite's page cache and statements, the heap)
+ * goes back to the system, as fetch_pass gives back a batch's.  Without
+ * it the cache stays full (1 MiB after a storm's 2 000 acknowledgements)
+ * for the whole idle time. */
 static void
 daemon_release(struct daemon_ctx *d)
 {
@@ -518,19 +519,23 @@ daemon_wait(struct daemon_ctx *d)
 {
 	const struct config *cfg = d->cfg;
 	char err[1024];
+	long ms;
 	int rc;
 
 	daemon_status_idle(d);
 	if (!cfg->imap.idle || d->imap == NULL || !imap_has_idle(d->imap)) {
-		daemon_sleep(d, daemon_until_due(d, cfg->imap.poll_interval *
-		    1000L));
+		ms = daemon_until_due(d, cfg->imap.poll_interval * 1000L);
+		daemon_release(d);
+		daemon_sleep(d, ms);
 		return;
 	}
+	ms = daemon_until_due(d, IDLE_REISSUE_MS);
+	daemon_release(d);
 	if (imap_idle_start(d->imap, err, sizeof(err)) != IMAP_OK) {
 		log_warnx("imap: IDLE: %s", err);
 		goto drop;
 	}
-	rc = daemon_idle(d, daemon_until_due(d, IDLE_REISSUE_MS));
+	rc = daemon_idle(d, ms);
 	if (rc < 0 && rc != IMAP_EINTR) {
 		log_warnx("imap: connection lost while idle");
 		goto drop;
@@ -609,12 +614,12 @@ daemon_run(const struct config *cfg)
 		daemon_ping(&d);
 		(void)daemon_copy_sent(&d);	/* sentcopy */
 		daemon_ping(&d);
-		daemon_release(&d);
 		if (rc != 0) {
 			backoff = daemon_backoff_next(backoff);
 			log_info("retrying in about %ld s", backoff / 1000);
 			daemon_status(&d, "reconnecting in about %ld s: %s",
 			    backoff / 1000, why);
+			daemon_release(&d);
 			daemon_sleep(&d, daemon_jitter(backoff));
 			continue;
 		}
