@@ -20,7 +20,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD   ?= build
 
 CC      ?= cc
-PKGS     = libcurl sqlite3 libpcre2-8 gnutls jansson libical libsystemd
+PKGS     = libcurl sqlite3 libpcre2-8 gnutls jansson libical
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-format-nonliteral
 HARDEN   = -fstack-protector-strong -D_FORTIFY_SOURCE=2

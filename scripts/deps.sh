@@ -5,7 +5,7 @@
 set -eu
 
 BUILD="gcc make pkg-config libetpan-dev libcurl4-gnutls-dev libsqlite3-dev
-libpcre2-dev libgnutls28-dev libjansson-dev libical-dev libsystemd-dev"
+libpcre2-dev libgnutls28-dev libjansson-dev libical-dev"
 TEST="dovecot-imapd dovecot-lmtpd postfix openssl ca-certificates sqlite3
 python3 procps tzdata systemd python3-icalendar time chromium
 fonts-dejavu-core groff-base isync"

@@ -3,11 +3,12 @@
  * (sd_notify(3)): ready, reloading, stopping, a status line, and the
  * watchdog's keep-alive.
  *
- * This file is the only one that includes libsystemd: the rest of the code
- * calls these functions and needs no systemd header.  Every call is a no-op
- * when the daemon was not started by systemd (NOTIFY_SOCKET unset), so the
- * daemon runs the same from a terminal or a test.  Nothing here is kept
- * between calls: libsystemd reads the environment each time.
+ * notify.c speaks the protocol itself (a datagram to $NOTIFY_SOCKET), so
+ * the daemon needs neither libsystemd nor a systemd header.  Every call is
+ * a no-op when the daemon was not started by a service manager
+ * (NOTIFY_SOCKET unset), so the daemon runs the same from a terminal or a
+ * test.  Nothing here is kept between calls: the environment is read each
+ * time.
  */
 #ifndef CDP_NOTIFY_H
 #define CDP_NOTIFY_H

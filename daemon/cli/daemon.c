@@ -5,6 +5,7 @@
  * configuration and the log: a signal handler can only reach a global.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
@@ -498,6 +499,19 @@ daemon_status_idle(struct daemon_ctx *d)
 		    (long long)n, n > 1 ? "s" : "");
 }
 
+/* Just before a wait: what the cycle's sending, timers and copies and the
+ * wait's own queries used (SQLite's page cache and statements, the heap)
+ * goes back to the system, as fetch_pass gives back a batch's.  Without
+ * it the cache stays full (1 MiB after a storm's 2 000 acknowledgements)
+ * for the whole idle time. */
+static void
+daemon_release(struct daemon_ctx *d)
+{
+	if (d->st != NULL)
+		store_trim(d->st);
+	malloc_trim(0);
+}
+
 /* Waits for new mail, the next due outgoing mail or the next due job:
  * IDLE if offered, else sleeps poll_interval at most. */
 static void
@@ -505,19 +519,23 @@ daemon_wait(struct daemon_ctx *d)
 {
 	const struct config *cfg = d->cfg;
 	char err[1024];
+	long ms;
 	int rc;
 
 	daemon_status_idle(d);
 	if (!cfg->imap.idle || d->imap == NULL || !imap_has_idle(d->imap)) {
-		daemon_sleep(d, daemon_until_due(d, cfg->imap.poll_interval *
-		    1000L));
+		ms = daemon_until_due(d, cfg->imap.poll_interval * 1000L);
+		daemon_release(d);
+		daemon_sleep(d, ms);
 		return;
 	}
+	ms = daemon_until_due(d, IDLE_REISSUE_MS);
+	daemon_release(d);
 	if (imap_idle_start(d->imap, err, sizeof(err)) != IMAP_OK) {
 		log_warnx("imap: IDLE: %s", err);
 		goto drop;
 	}
-	rc = daemon_idle(d, daemon_until_due(d, IDLE_REISSUE_MS));
+	rc = daemon_idle(d, ms);
 	if (rc < 0 && rc != IMAP_EINTR) {
 		log_warnx("imap: connection lost while idle");
 		goto drop;
@@ -601,6 +619,7 @@ daemon_run(const struct config *cfg)
 			log_info("retrying in about %ld s", backoff / 1000);
 			daemon_status(&d, "reconnecting in about %ld s: %s",
 			    backoff / 1000, why);
+			daemon_release(&d);
 			daemon_sleep(&d, daemon_jitter(backoff));
 			continue;
 		}

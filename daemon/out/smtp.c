@@ -18,6 +18,7 @@
  * - libcurl silently skips AUTH when the server offers none; with a user
  *   configured that is an error here, not an unauthenticated session.
  */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,11 +59,31 @@ struct smtp_session {
 
 static int smtp_global_done;
 
+/*
+ * curl_global_init starts every backend libcurl was built with; Debian's
+ * has libssh2 (SCP, SFTP), whose start loads OpenSSL's configuration and
+ * all its algorithms: 1.5 MiB of resident memory for protocols the daemon
+ * never speaks.  libssh2_init counts its callers and sets its crypto up
+ * only for the first, so a first call with LIBSSH2_INIT_NO_CRYPTO (1)
+ * leaves curl's own one nothing to do.  The symbol is looked up, not
+ * linked: a libcurl without libssh2 simply has none.
+ */
+static void
+smtp_skip_ssh_crypto(void)
+{
+	int (*ssh_init)(int);
+
+	*(void **)&ssh_init = dlsym(RTLD_DEFAULT, "libssh2_init");
+	if (ssh_init != NULL)
+		(void)ssh_init(1);
+}
+
 int
 smtp_global_init(void)
 {
 	if (smtp_global_done)
 		return 0;
+	smtp_skip_ssh_crypto();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -1;
 	smtp_global_done = 1;
