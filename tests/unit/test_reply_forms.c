@@ -228,6 +228,7 @@ main(void)
 		printf("# %s\n", err);
 		return tap_done();
 	}
+	rules_prefilter(rules);		/* as the daemon loads them */
 	test_wrapped_attributions();
 	test_separators();
 	test_signatures();
