@@ -472,6 +472,58 @@ test_fold_exact(void)
 	buf_free(&fc);
 }
 
+/*
+ * reply.rules matches its Chinese, Korean and Japanese words with (?-i:),
+ * which lets PCRE2 turn away at once a line without them: the same
+ * matches only if none of their characters has a case.  Each matched
+ * caselessly over every code point is found once, itself.
+ */
+static void
+test_caseless_cjk(void)
+{
+	static const char words[] = "写道寫작성のメッセージ";
+	const unsigned char *w = (const unsigned char *)words;
+	struct buf all, text;
+	struct rules *r = NULL;
+	size_t n = 0, wrong = 0;
+	char err[1024], u[4];
+
+	buf_init(&all, 0);
+	buf_init(&text, 0);
+	for (size_t i = 0; i + 3 <= sizeof(words) - 1; i += 3) {
+		buf_adds(&text, "c ");
+		buf_add(&text, w + i, 3);
+		buf_addc(&text, '\n');
+	}
+	if (rules_load_text("cjk", buf_str(&text), 1, &r, err,
+	    sizeof(err)) != 0) {
+		printf("# %s\n", err);
+		exit(1);
+	}
+	for (unsigned cp = 1; cp <= 0x10FFFF; cp++)
+		if (cp < 0xD800 || cp > 0xDFFF)
+			buf_add(&all, u, utf8_put(cp, u));
+	for (size_t i = 0; i < rules_count(r); i++) {
+		size_t off = 0, start, end, found = 0;
+
+		while (off < all.len && rules_match(r, i, all.data + off,
+		    all.len - off, &start, &end) == 1) {
+			found++;
+			if (end - start != 3 || memcmp(all.data + off + start,
+			    w + 3 * i, 3) != 0)
+				wrong++;
+			off += end;
+		}
+		wrong += found != 1;
+		n++;
+	}
+	is_int(n, 11, "cjk: the characters of reply.rules' words read");
+	is_int(wrong, 0, "cjk: each matches caselessly only itself");
+	rules_free(r);
+	buf_free(&all);
+	buf_free(&text);
+}
+
 /* The literals of pattern are want: the strings of a group joined by
  * '|', the groups by " & " ("" for none). */
 static void
@@ -544,6 +596,7 @@ main(void)
 	size_t with;
 
 	test_fold_exact();
+	test_caseless_cjk();
 	test_derive();
 
 	for (int i = 0; i < 4; i++) {
