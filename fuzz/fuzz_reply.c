@@ -25,6 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rules_load(path, &fuzz_reply_rules, err,
 		    sizeof(err)) != 0)
 			abort();
+		rules_prefilter(fuzz_reply_rules);	/* as the daemon */
 	}
 	if (size == 0)
 		return 0;

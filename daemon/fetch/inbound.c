@@ -35,6 +35,7 @@ inbound_rules_load(const char *dir, struct inbound_rules *out, char *err,
 	path = xasprintf("%s/reply.rules", dir);
 	if (rules_load(path, &out->reply, err, errlen) != 0)
 		goto out;
+	rules_prefilter(out->reply);	/* reply.c runs fewer rules */
 	free(path);
 	path = xasprintf("%s/auto.rules", dir);
 	if (rules_load(path, &out->autodetect, err, errlen) != 0 ||

@@ -186,6 +186,8 @@ reply_index_rules(struct reply_scan *sc)
 		sc->idx[l] = xcalloc(n ? n : 1, sizeof(size_t));
 		sc->nidx[l] = 0;
 	}
+	sc->may = xcalloc(n ? n : 1, 1);
+	sc->mayj = xcalloc(n ? n : 1, 1);
 	for (size_t i = 0; i < n; i++) {
 		int l = reply_label_of(rules_label(sc->rules, i));
 
@@ -260,8 +262,7 @@ reply_quote_header(struct reply_scan *sc, size_t i, size_t *end,
 		buf_addc(&sc->join, ' ');
 		buf_add(&sc->join, reply_line_str(sc, j), sc->lines[j].len);
 		last = j;
-		r = reply_match(sc, RL_QUOTE_HEADER, sc->join.data,
-		    sc->join.len, &start);
+		r = reply_match_join(sc, RL_QUOTE_HEADER, &start);
 		if (r >= 0 && start < sc->lines[i].len) {
 			*end = last + 1;
 			*prefix = start;
@@ -432,11 +433,9 @@ reply_drop_intro(struct reply_scan *sc, size_t i)
 		buf_addc(&sc->join, ' ');
 		buf_add(&sc->join, reply_line_str(sc, (size_t)p),
 		    sc->lines[p].len);
-		r = reply_match(sc, RL_QUOTE_INTRO, sc->join.data,
-		    sc->join.len, NULL);
+		r = reply_match_join(sc, RL_QUOTE_INTRO, NULL);
 		if (r < 0)
-			r = reply_match(sc, RL_QUOTE_HEADER, sc->join.data,
-			    sc->join.len, NULL);
+			r = reply_match_join(sc, RL_QUOTE_HEADER, NULL);
 		if (r >= 0)
 			first = (size_t)q;
 	}
@@ -663,11 +662,13 @@ reply_extract_ex(const struct rules *rules, const char *text, size_t len,
 	sc.rules = rules;
 	sc.flags = flags;
 	buf_init(&sc.join, 0);
+	buf_init(&sc.fold, 0);
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		bom = 3;
 	sc.text = text + bom;
 	reply_index_rules(&sc);
 	reply_split_lines(&sc, sc.text, len - bom);
+	reply_scan_lines(&sc);
 	reply_pass(&sc);
 	if (!(flags & REPLY_KEEP_SIGNATURE))
 		reply_cut_closing(&sc);
@@ -680,7 +681,10 @@ reply_extract_ex(const struct rules *rules, const char *text, size_t len,
 	free(sc.lines);
 	for (int l = 0; l < RL_COUNT; l++)
 		free(sc.idx[l]);
+	free(sc.may);
+	free(sc.mayj);
 	buf_free(&sc.join);
+	buf_free(&sc.fold);
 	return 0;
 }
 

@@ -55,7 +55,9 @@ struct reply_info {
 /*
  * Extracts the new text of `len` bytes of `text` (borrowed, untrusted;
  * UTF-8, LF or CRLF line ends, need not be NUL-terminated) with the reply
- * rules `rules` (borrowed, loaded from reply.rules).  On success returns 0
+ * rules `rules` (borrowed, loaded from reply.rules; after rules_prefilter()
+ * only the rules whose literals the text holds run, with the same
+ * result).  On success returns 0
  * and a new NUL-terminated string in *out, owned by the caller: the kept
  * lines joined with LF, leading and trailing blank space removed; "" when
  * the mail is only history.  Returns -1 (and *out untouched) when rules is

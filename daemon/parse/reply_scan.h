@@ -4,8 +4,9 @@
  *
  *   reply.c            lines, quote headers, header blocks, quote blocks,
  *                      the one pass and the public functions
- *   reply_scan.c       a line matched against the rules of one label,
- *                      the first cut recorded
+ *   reply_scan.c       a line matched against the rules of one label
+ *                      (only those the literal prefilter allows), the
+ *                      first cut recorded
  *   reply_signature.c  signatures without a "-- " delimiter: a closing
  *                      formula, then a name, contact lines and a legal
  *                      disclaimer
@@ -60,6 +61,12 @@ struct reply_scan {
 	const struct rules	*rules;
 	size_t			*idx[RL_COUNT];	/* rule indices per label */
 	size_t			 nidx[RL_COUNT];
+	/* may[i] is 0 when rule i matches no line of the text: its literals
+	 * (rules_scan()) are not all in the folded lines; mayj the same for
+	 * the string in join.  Every byte 1 without a prefilter. */
+	unsigned char		*may;
+	unsigned char		*mayj;
+	struct buf		 fold;		/* folded text, for the scans */
 	const char		*text;
 	struct line		*lines;
 	size_t			 n;
@@ -77,11 +84,16 @@ reply_line_str(const struct reply_scan *sc, size_t i)
 	return sc->text + sc->lines[i].off;
 }
 
-/* First rule of `label` matching s[0..len): its index, or -1; *start (may
- * be NULL) gets the match start.  Over-long strings never match; a
- * matching error (PCRE2's limit) counts as no match. */
-long reply_match(struct reply_scan *sc, int label, const char *s, size_t len,
-    size_t *start);
+/* Finds which rules may match a line of the text (sc->may), in one pass
+ * over the lines the rules may run on, before any is matched. */
+void reply_scan_lines(struct reply_scan *sc);
+
+/* First rule of `label` matching the string in sc->join: its index, or
+ * -1; *start (may be NULL) gets the match start.  Over-long strings never
+ * match; a matching error (PCRE2's limit) counts as no match.  Joined
+ * lines may hold a literal across a line end: the join is scanned on its
+ * own. */
+long reply_match_join(struct reply_scan *sc, int label, size_t *start);
 
 /* First rule of `label` matching line i: its index, or -1; *start (may be
  * NULL) gets the match start.  Lines over REPLY_MAX_RULE_LINE never

@@ -306,6 +306,15 @@ rules_prefiltered(const struct rules *r, size_t i)
 	return r->pf != NULL && prefilter_has(r->pf, i);
 }
 
+int
+rules_have_literals(const struct rules *r)
+{
+	for (size_t i = 0; r != NULL && i < r->n; i++)
+		if (rules_prefiltered(r, i))
+			return 1;
+	return 0;
+}
+
 void
 rules_scan(const struct rules *r, const char *folded, size_t flen,
     unsigned char *may)

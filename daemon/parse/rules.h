@@ -73,5 +73,7 @@ void rules_scan(const struct rules *r, const char *folded, size_t flen,
     unsigned char *may);
 /* 1 if rule i has literals, i.e. rules_scan() may rule it out. */
 int rules_prefiltered(const struct rules *r, size_t i);
+/* 1 if some rule of r has literals: else a scan is not worth the fold. */
+int rules_have_literals(const struct rules *r);
 
 #endif

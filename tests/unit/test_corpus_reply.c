@@ -680,6 +680,7 @@ main(void)
 		ok(0, "reply rules load");
 		return tap_done();
 	}
+	rules_prefilter(rules);		/* as the daemon loads them */
 	scratch_make("corpus");
 	run_talon(&talon);
 	run_fragments(&crisp, "crisp_email_reply_parser", "fixture", "test",

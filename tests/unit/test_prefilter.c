@@ -10,8 +10,11 @@
  * shipped rule (kind, themes, auto, reply) run on the mails of the bench
  * corpus (scripts/bench/corpus.py) and on every fixture of tests/data,
  * also upper-cased and spelt with the Unicode look-alikes (KELVIN SIGN,
- * LONG S...), matches only where the scan allowed it; and classify_run()
- * gives the same kind, themes and commune with the prefilter and without.
+ * LONG S...), matches only where the scan allowed it; classify_run()
+ * gives the same kind, themes and commune with the prefilter and without;
+ * and reply_extract_ex() the same new text and cut with it and without,
+ * on the same texts, the bench's replies and wrapped quote headers whose
+ * literal spans the lines joined.
  * Run from the project root, as tests/run.sh does.
  */
 #include <stdio.h>
@@ -31,6 +34,7 @@
 
 #define RULES_DIR	"config/rules"
 #define BENCH_MAILS	120		/* of scripts/bench/corpus.py */
+#define BENCH_REPLIES	40
 #define TEXT_MAX	(64 * 1024)	/* as classify.c reads */
 
 /* Sentences of each kind, as people write them (the mails of the bench
@@ -48,6 +52,19 @@ static const char *const sentences[] = {
 	"Candidature spontanée : vous trouverez ci-joint mon CV.",
 	"Communiqué de presse : inauguration de la chaufferie bois.",
 	"Devis gratuit et sans engagement de votre part !",
+};
+
+/* Replies whose quote header a client wrapped: the literal of its rule
+ * ("ha scritto", "đã viết") is only whole in the lines joined. */
+static const char *const wrapped[] = {
+	"Va bene, grazie.\n\nIl giorno lun 3 giu 2024 alle ore 10:12 Mario "
+	"Rossi <mario@example.it> ha\nscritto:\n> Buongiorno\n",
+	"Merci, c'est noté.\n\nLe lun. 3 juin 2024 à 10:12, Marie Dupont "
+	"<marie@example.fr> a\nécrit :\n> Bonjour\n",
+	"OK\n\nVào Th 2, 3 thg 6, 2024 lúc 10:12 Minh <minh@example.vn> đã\n"
+	"viết:\n> Xin chào\n",
+	"Thanks!\n\nOn Mon, Jun 3, 2024 at 10:12 AM Jane Doe\n"
+	"<jane@example.com> wrote:\n> Hello\n",
 };
 
 struct corpus {
@@ -249,6 +266,72 @@ check_classify(struct classify *c, const struct corpus *mails)
 	    "the prefilter as without, each text as subject and as text");
 }
 
+/* reply_extract_ex() with rules `pf` (prefiltered) and `all` (not): the
+ * same new text, cut, line and rule on every text, with signatures cut
+ * and kept. */
+static void
+check_reply(const struct rules *pf, const struct rules *all,
+    const struct corpus *c)
+{
+	size_t differ = 0, cuts = 0;
+
+	for (size_t t = 0; t < c->n; t++)
+		for (unsigned flags = 0; flags <= REPLY_KEEP_SIGNATURE;
+		    flags += REPLY_KEEP_SIGNATURE) {
+			const char *s = c->texts[t];
+			struct reply_info a, b;
+			char *ra = NULL, *rb = NULL;
+			int ea, eb;
+
+			ea = reply_extract_ex(pf, s, strlen(s), flags, &ra,
+			    &a);
+			eb = reply_extract_ex(all, s, strlen(s), flags, &rb,
+			    &b);
+			cuts += eb == 0 && b.cut_by != NULL;
+			if (ea != eb || (ea == 0 && (strcmp(ra, rb) != 0 ||
+			    strcmp(a.cut_by ? a.cut_by : "", b.cut_by ?
+			    b.cut_by : "") != 0 || a.cut_line != b.cut_line ||
+			    a.rule_line != b.rule_line))) {
+				if (differ++ < 5)
+					printf("#   text %zu (%.60s): cut by %s "
+					    "line %d, unfiltered %s line %d\n",
+					    t, s, a.cut_by ? a.cut_by : "-",
+					    a.cut_line, b.cut_by ? b.cut_by :
+					    "-", b.cut_line);
+			}
+			free(ra);
+			free(rb);
+		}
+	is_int(differ, 0, "reply_extract_ex: same new text and cut with the "
+	    "prefilter as without, signatures cut and kept");
+	ok(cuts > c->n / 4, "reply_extract_ex: the texts cut somewhere");
+}
+
+/* Each wrapped header is cut where its rule says, with the prefilter. */
+static void
+check_wrapped(const struct rules *pf)
+{
+	for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
+		struct reply_info info;
+		char *r = NULL, name[100];
+		const char *nl = strchr(wrapped[i], '\n');
+
+		reply_extract_ex(pf, wrapped[i], strlen(wrapped[i]), 0, &r,
+		    &info);
+		snprintf(name, sizeof(name), "wrapped header %zu: only the "
+		    "new text is kept", i);
+		is_str(r ? r : "", i == 0 ? "Va bene, grazie." :
+		    i == 1 ? "Merci, c'est noté." : i == 2 ? "OK" : "Thanks!",
+		    name);
+		snprintf(name, sizeof(name), "wrapped header %zu: cut by a "
+		    "quote_header at line 3", i);
+		ok(nl != NULL && info.cut_by != NULL &&
+		    strcmp(info.cut_by, "quote_header") == 0 &&
+		    info.cut_line == 3, name);
+		free(r);
+	}
+}
+
 /* The UTF-8 encoding of cp into out (4 bytes at most); its length. */
 static size_t
 utf8_put(unsigned cp, char *out)
@@ -389,6 +472,58 @@ test_fold_exact(void)
 	buf_free(&fc);
 }
 
+/*
+ * reply.rules matches its Chinese, Korean and Japanese words with (?-i:),
+ * which lets PCRE2 turn away at once a line without them: the same
+ * matches only if none of their characters has a case.  Each matched
+ * caselessly over every code point is found once, itself.
+ */
+static void
+test_caseless_cjk(void)
+{
+	static const char words[] = "写道寫작성のメッセージ";
+	const unsigned char *w = (const unsigned char *)words;
+	struct buf all, text;
+	struct rules *r = NULL;
+	size_t n = 0, wrong = 0;
+	char err[1024], u[4];
+
+	buf_init(&all, 0);
+	buf_init(&text, 0);
+	for (size_t i = 0; i + 3 <= sizeof(words) - 1; i += 3) {
+		buf_adds(&text, "c ");
+		buf_add(&text, w + i, 3);
+		buf_addc(&text, '\n');
+	}
+	if (rules_load_text("cjk", buf_str(&text), 1, &r, err,
+	    sizeof(err)) != 0) {
+		printf("# %s\n", err);
+		exit(1);
+	}
+	for (unsigned cp = 1; cp <= 0x10FFFF; cp++)
+		if (cp < 0xD800 || cp > 0xDFFF)
+			buf_add(&all, u, utf8_put(cp, u));
+	for (size_t i = 0; i < rules_count(r); i++) {
+		size_t off = 0, start, end, found = 0;
+
+		while (off < all.len && rules_match(r, i, all.data + off,
+		    all.len - off, &start, &end) == 1) {
+			found++;
+			if (end - start != 3 || memcmp(all.data + off + start,
+			    w + 3 * i, 3) != 0)
+				wrong++;
+			off += end;
+		}
+		wrong += found != 1;
+		n++;
+	}
+	is_int(n, 11, "cjk: the characters of reply.rules' words read");
+	is_int(wrong, 0, "cjk: each matches caselessly only itself");
+	rules_free(r);
+	buf_free(&all);
+	buf_free(&text);
+}
+
 /* The literals of pattern are want: the strings of a group joined by
  * '|', the groups by " & " ("" for none). */
 static void
@@ -451,16 +586,17 @@ test_derive(void)
 int
 main(void)
 {
-	struct rules *sets[4] = { NULL, NULL, NULL, NULL };
+	struct rules *sets[4] = { NULL, NULL, NULL, NULL }, *reply_all = NULL;
 	static const char *const names[4] = {
 		"kind.rules", "themes.rules", "auto.rules", "reply.rules"
 	};
 	struct corpus mails = { NULL, 0 }, all = { NULL, 0 };
 	struct classify *c = NULL;
-	char err[8192], cmd[1024];
+	char err[8192], cmd[2048];
 	size_t with;
 
 	test_fold_exact();
+	test_caseless_cjk();
 	test_derive();
 
 	for (int i = 0; i < 4; i++) {
@@ -472,6 +608,11 @@ main(void)
 		}
 		rules_prefilter(sets[i]);
 		free(path);
+	}
+	if (rules_load(RULES_DIR "/reply.rules", &reply_all, err,
+	    sizeof(err)) != 0) {
+		printf("# %s\n", err);
+		return 1;
 	}
 	if (classify_load(RULES_DIR, &c, err, sizeof(err)) != 0) {
 		printf("# %s\n", err);
@@ -497,12 +638,25 @@ main(void)
 		printf("# %s failed\n", cmd);
 		return 1;
 	}
+	/* Replies by token to made-up acknowledgements: new text on top,
+	 * the quoted acknowledgement below its header. */
+	snprintf(cmd, sizeof(cmd), "for i in 1 2 3; do printf "
+	    "'h%%s@example.net\\tack%%s@example.org\\n' $i $i; done "
+	    ">'%s/acks' && /usr/bin/python3 scripts/bench/corpus.py replies "
+	    "'%s' %d pfr example.org '%s/acks' && rm '%s/acks'", scratch,
+	    scratch, BENCH_REPLIES, scratch, scratch);
+	if (system(cmd) != 0) {
+		printf("# %s failed\n", cmd);
+		return 1;
+	}
 	snprintf(cmd, sizeof(cmd), "find '%s' tests/data -type f | sort",
 	    scratch);
 	corpus_files(&mails, sets[3], cmd);
 	scratch_remove();
-	ok(mails.n > 3 * BENCH_MAILS, "corpus: the bench mails and the "
-	    "fixtures read");
+	ok(mails.n > 3 * (BENCH_MAILS + BENCH_REPLIES), "corpus: the bench "
+	    "mails, its replies and the fixtures read");
+	for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++)
+		corpus_add(&mails, wrapped[i], strlen(wrapped[i]));
 	for (size_t i = 0; i < sizeof(sentences) / sizeof(sentences[0]); i++)
 		corpus_add(&mails, sentences[i], strlen(sentences[i]));
 	for (size_t i = 0; i < mails.n; i++)
@@ -514,11 +668,14 @@ main(void)
 	check_sound("auto.rules", sets[2], &mails);
 	check_sound("reply.rules", sets[3], &mails);
 	check_classify(c, &all);
+	check_reply(sets[3], reply_all, &all);
+	check_wrapped(sets[3]);
 
 	corpus_free(&mails);
 	corpus_free(&all);
 	classify_free(c);
 	for (int i = 0; i < 4; i++)
 		rules_free(sets[i]);
+	rules_free(reply_all);
 	return tap_done();
 }

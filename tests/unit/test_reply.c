@@ -482,6 +482,7 @@ main(void)
 		ok(0, "reply rules load");
 		return tap_done();
 	}
+	rules_prefilter(rules);		/* as the daemon loads them */
 	test_fixtures();
 	test_commands_above_quote();
 	test_history_never_leaks();

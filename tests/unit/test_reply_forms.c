@@ -7,7 +7,8 @@
  * but is the person's own text and must stay, because losing a person's
  * words is worse than keeping a signature.  The texts are written for this
  * file (names and addresses are made up); French first, then English,
- * German, Spanish, Italian and Dutch.  Expected texts are exact.
+ * German, Spanish, Italian and Dutch, and the Chinese, Korean and
+ * Japanese attributions.  Expected texts are exact.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,31 @@ test_top_attribution(void)
 	    "De : Camille Roux <camille@example.fr>\n\nSTATUT\n", "");
 }
 
+/* Chinese, Korean and Japanese attributions, with a full-width or an
+ * ASCII colon, above unquoted history; without the colon the line is
+ * the person's. */
+static void
+test_cjk_attributions(void)
+{
+	check("zh: \"写道：\", full-width colon, history unquoted",
+	    "好的，我会来。\n\n2026年11月30日 10:12，Camille "
+	    "<camille@example.cn> 写道：\n你来吗？\nSTATUT\n",
+	    "好的，我会来。");
+	check("zh: \"寫道:\", ASCII colon",
+	    "好。\n\n2026年11月30日 上午10:12 Camille <camille@example.tw> "
+	    "寫道:\n你來嗎？\n", "好。");
+	check("ko: \"작성:\"",
+	    "네, 갈게요.\n\n2026년 11월 30일 (월) 오전 10:12, Camille "
+	    "<camille@example.kr>님이 작성:\n오시나요?\n", "네, 갈게요.");
+	check("ja: \"のメッセージ：\"",
+	    "はい、行きます。\n\n2026/11/30 10:12、Camille "
+	    "<camille@example.jp> のメッセージ：\n来ますか？\n",
+	    "はい、行きます。");
+	check("zh: no colon at the end: the person's own line",
+	    "好。\n2026年我写道理由很多\n谢谢\n",
+	    "好。\n2026年我写道理由很多\n谢谢");
+}
+
 int
 main(void)
 {
@@ -228,10 +254,12 @@ main(void)
 		printf("# %s\n", err);
 		return tap_done();
 	}
+	rules_prefilter(rules);		/* as the daemon loads them */
 	test_wrapped_attributions();
 	test_separators();
 	test_signatures();
 	test_top_attribution();
+	test_cjk_attributions();
 	rules_free(rules);
 	return tap_done();
 }
