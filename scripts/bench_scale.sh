@@ -14,6 +14,9 @@
 #     acknowledgement and assignment queued and sent;
 #   - a poll taking a reply by token (In-Reply-To our acknowledgement)
 #     and one taking a reply by subject tag, each forwarded;
+#   - for each of those three, the mail's own processing apart: the
+#     batch's store time that `-v imap` logs (a poll that sends also
+#     opens an SMTP session, which the idle poll does not);
 #   - case show, case list --state open, status, digest --print;
 #   - the size of the database per 1 000 mails with 2 KB raw mails and
 #     without raw mails, from two databases of 10 000 mails: the large
@@ -103,6 +106,14 @@ row() {	# LABEL FIGURE TARGET
 	printf 'bench_scale: %s: %s\n' "$1" "$2" >&2
 }
 cdp() { "$CDP" -c "$CONF" "$@"; }
+# stored_ms: the store time of the last batch of the last `-v imap` poll
+# (its log in $T/err), in ms: the mail's own processing (parse, thread,
+# route, the case's mails queued, one commit), without the IMAP and SMTP
+# sessions that a poll which sends also opens and an idle one does not.
+stored_ms() {
+	sed -n 's/.*batch of [0-9]*: fetch [0-9.]* s, store \([0-9.]*\) s,.*/\1/p' \
+	    "$T/err" | tail -n 1 | awk '{ printf "%d", $1 * 1000 + 0.5 }'
+}
 # status exits 1 when unhealthy (the generated mail was never sent).
 cdp_status() { cdp status || [ $? -eq 1 ]; }
 # deliver FILE: puts FILE, with a Message-ID of this run, in the contact
@@ -125,7 +136,8 @@ row "poll, nothing new (IMAP + SMTP)" "$(best cdp poll) ms" "-"
 
 DATA="$TOP/tests/data/cases"
 deliver "$DATA/request.eml"
-row "new request: routed, acknowledged (poll)" "$(timed cdp poll) ms" "50 ms + idle poll"
+row "new request: routed, acknowledged (poll)" "$(timed cdp -v imap poll) ms" "50 ms + idle poll"
+row "new request: its processing (the batch's store time)" "$(stored_ms) ms" "50 ms"
 REF=$(sed -n 's/.*\(CDP-[0-9]*-[0-9]*\): new request case.*/\1/p' "$T/err" | tail -n 1)
 [ -n "$REF" ] || { echo "bench_scale: no new case in the poll's log" >&2; tail -n 5 "$T/err" >&2; exit 1; }
 # The replies answer the first mail the case sent (the acknowledgement,
@@ -135,9 +147,11 @@ ACKID=$(sqlite3 "$DB" "SELECT o.message_id FROM outbox o JOIN cases c ON
 sed -e "s/@REF@/$REF/g" -e "s/@ACKID@/$ACKID/g" "$DATA/thunderbird.eml" >"$T/tb.eml"
 sed -e "s/@REF@/$REF/g" -e "s/@ACKID@/$ACKID/g" "$DATA/outlook.eml" >"$T/ol.eml"
 deliver "$T/tb.eml"
-row "reply by token: threaded, forwarded (poll)" "$(timed cdp poll) ms" "50 ms + idle poll"
+row "reply by token: threaded, forwarded (poll)" "$(timed cdp -v imap poll) ms" "50 ms + idle poll"
+row "reply by token: its processing (the batch's store time)" "$(stored_ms) ms" "50 ms"
 deliver "$T/ol.eml"
-row "reply by tag: threaded, forwarded (poll)" "$(timed cdp poll) ms" "50 ms + idle poll"
+row "reply by tag: threaded, forwarded (poll)" "$(timed cdp -v imap poll) ms" "50 ms + idle poll"
+row "reply by tag: its processing (the batch's store time)" "$(stored_ms) ms" "50 ms"
 
 row "case show" "$(best cdp case show "$REF") ms" "50 ms"
 row "case list --state open" "$(best cdp case list --state open) ms" "50 ms"
