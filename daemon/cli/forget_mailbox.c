@@ -28,8 +28,9 @@ forget_folder(struct imap_conn *c, const char *folder, char **ids,
 	int rc;
 
 	/* A folder the daemon has not made yet holds nothing to erase. */
-	if ((rc = imap_ensure_folder(c, folder, NULL, err, errlen)) != IMAP_OK ||
-	    (rc = imap_select(c, folder, &validity, err, errlen)) != IMAP_OK)
+	if ((rc = imap_folder_exists(c, folder, err, errlen)) != 1)
+		return rc < 0 ? rc : IMAP_OK;
+	if ((rc = imap_select(c, folder, &validity, err, errlen)) != IMAP_OK)
 		return rc;
 	for (size_t i = 0; i < nids && rc == IMAP_OK; i++) {
 		struct imap_uids u;
@@ -65,12 +66,12 @@ forget_mailbox(const struct config *cfg, char **ids, size_t nids,
 	if ((rc = imap_open(&p, &c, err, errlen)) != IMAP_OK)
 		return -1;
 	for (size_t f = 0; f < FORGET_FOLDERS && rc == IMAP_OK; f++) {
-		int seen = folders[f] == NULL || folders[f][0] == '\0';
+		int skip = folders[f] == NULL || folders[f][0] == '\0';
 
 		/* The same folder named twice is searched once. */
-		for (size_t g = 0; g < f && !seen; g++)
-			seen = strcmp(folders[g], folders[f]) == 0;
-		if (!seen)
+		for (size_t g = 0; g < f && !skip; g++)
+			skip = strcmp(folders[g], folders[f]) == 0;
+		if (!skip)
 			rc = forget_folder(c, folders[f], ids, nids,
 			    &out->deleted[f], err, errlen);
 	}

@@ -90,6 +90,11 @@ int imap_select(struct imap_conn *c, const char *folder,
 int imap_select_info(const struct imap_conn *c, uint32_t *exists,
     uint32_t *uidnext);
 
+/* LISTs the exact name `folder`: 1 it exists, 0 it does not, or a
+ * negative imap_status. */
+int imap_folder_exists(struct imap_conn *c, const char *folder, char *err,
+    size_t errlen);
+
 /*
  * Makes sure `folder` exists: LIST, then CREATE when it is missing.
  * *created (may be NULL) is set to 1 when it was created now.

@@ -46,8 +46,7 @@ imap_select(struct imap_conn *c, const char *folder, uint32_t *uidvalidity,
 	return IMAP_OK;
 }
 
-/* LIST the exact name; 1 found, 0 not found, <0 an imap_status. */
-static int
+int
 imap_folder_exists(struct imap_conn *c, const char *folder, char *err,
     size_t errlen)
 {
@@ -55,6 +54,8 @@ imap_folder_exists(struct imap_conn *c, const char *folder, char *err,
 	clistiter *it;
 	int r, found = 0;
 
+	if ((r = imap_usable(c, err, errlen)) != IMAP_OK)
+		return r;
 	r = mailimap_list(c->imap, "", folder, &list);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, err, errlen, "LIST %s", folder);
