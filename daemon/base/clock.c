@@ -138,6 +138,15 @@ clock_iso8601(time_t t, char *out, size_t outlen)
 	    tm.tm_min, tm.tm_sec, z, z + 3);
 }
 
+void
+clock_local_minute(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, outlen, "%Y-%m-%d %H:%M", &tm);
+}
+
 long long
 clock_day_start(long long t)
 {

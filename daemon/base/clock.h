@@ -58,5 +58,8 @@ long long clock_months_after(long long t, int months);
 long long clock_days_after(long long t, int days);
 /* Formats `t` as ISO 8601 local time with offset: 2026-11-29T10:15:00+01:00 */
 void clock_iso8601(time_t t, char *out, size_t outlen);
+/* Formats `t` as local time to the minute, for logs and the command line:
+ * 2026-11-29 10:15 */
+void clock_local_minute(time_t t, char *out, size_t outlen);
 
 #endif

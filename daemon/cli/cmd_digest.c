@@ -92,8 +92,6 @@ static int
 digest_print(struct casework *cw, const struct digest_target *t, int html)
 {
 	char err[1024], when[32], *subject = NULL, *body = NULL;
-	time_t now = (time_t)cw->now;
-	struct tm tm;
 	int empty = 0;
 
 	if (digest_preview(cw, t, html, &subject, &body, &empty, err,
@@ -101,8 +99,7 @@ digest_print(struct casework *cw, const struct digest_target *t, int html)
 		fprintf(stderr, "coupdepouce digest: %s\n", err);
 		return EXIT_ERR;
 	}
-	localtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	clock_local_minute((time_t)cw->now, when, sizeof(when));
 	if (empty)
 		printf("nothing to report on %s%s%s: no digest would be "
 		    "sent\n", when, t ? " for " : "", t ? t->p.email : "");

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "casework/case_mail.h"
@@ -92,8 +93,6 @@ digest_replan(struct casework *cw, int64_t id, long long due,
 {
 	long long want = digest_next_slot(cw->cfg, planned, ran);
 	char when[32];
-	time_t w;
-	struct tm tm;
 
 	if (want == due)
 		return 0;
@@ -105,9 +104,7 @@ digest_replan(struct casework *cw, int64_t id, long long due,
 	    "WHERE id = ?1 AND done_at IS NULL", STORE_ARGS(STORE_INT(id),
 	    STORE_INT(want)), err, errlen) != 0)
 		return -1;
-	w = (time_t)want;
-	localtime_r(&w, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	clock_local_minute((time_t)want, when, sizeof(when));
 	log_info("digest: re-planned for %s (the settings changed)", when);
 	return 0;
 }
