@@ -96,9 +96,8 @@ static const struct store_migration store_migrations[] = {
 	    "  WHERE status IN ('sent', 'failed') AND length(message) > 0;\n" },
 	/* 7: a volunteer's load from their open memberships only, the next
 	 * mails to send and when the next is due without reading the whole
-	 * queue, and a person's
-	 * acknowledgement or duplicate notice of the day without reading
-	 * every mail of the day (schema.sql). */
+	 * queue, and a person's acknowledgement or duplicate notice of the
+	 * day without reading every mail of the day (schema.sql). */
 	{ 7, "ALTER TABLE case_members ADD COLUMN ended INTEGER NOT NULL\n"
 	    "  DEFAULT 0;\n"
 	    "UPDATE case_members SET ended = 1 WHERE case_id IN (SELECT id\n"
