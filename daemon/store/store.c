@@ -262,10 +262,15 @@ store_configure(struct store *st, int memory, char *err, size_t errlen)
 	}
 	/* 1 MiB of page cache instead of SQLite's 2: the daemon's memory
 	 * is counted on a small machine, and a batch of new mail touches
-	 * few pages but the ends of its tables and indexes. */
+	 * few pages but the ends of its tables and indexes.  Each mail of a
+	 * batch runs in its own savepoint, whose journal (the pages it
+	 * touched, about 100 KB) SQLite would otherwise spill to a temporary
+	 * file past 64 KB: a third of a storm's system time. */
 	if (store_do(st, "PRAGMA synchronous = FULL", "PRAGMA synchronous",
 	    err, errlen) == -1 ||
 	    store_do(st, "PRAGMA cache_size = -1024", "PRAGMA cache_size",
+	    err, errlen) == -1 ||
+	    store_do(st, "PRAGMA temp_store = MEMORY", "PRAGMA temp_store",
 	    err, errlen) == -1 ||
 	    store_do(st, "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys",
 	    err, errlen) == -1)

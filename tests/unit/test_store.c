@@ -91,6 +91,8 @@ test_fresh(void)
 	is_str(q_text(st, "PRAGMA journal_mode"), "wal", "journal mode WAL");
 	is_int(q_int(st, "PRAGMA synchronous"), 2, "synchronous = FULL");
 	is_int(q_int(st, "PRAGMA foreign_keys"), 1, "foreign keys on");
+	is_int(q_int(st, "PRAGMA temp_store"), 2,
+	    "savepoint journals in memory");
 	is_int(q_int(st, "PRAGMA busy_timeout"), 5000, "busy timeout 5 s");
 	is_int(store_in_transaction(st), 0, "not left in a transaction");
 
