@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "config/config.h"
 #include "base/log.h"
+#include "store/store.h"
 
 #define DEFAULT_CONFIG "/etc/coupdepouce/coupdepouce.conf"
 
@@ -115,6 +116,9 @@ main(int argc, char **argv)
 	/* A server closing the connection must give an error, not kill us:
 	 * libetpan writes to sockets without MSG_NOSIGNAL. */
 	signal(SIGPIPE, SIG_IGN);
+	/* No thread of this program touches the database. */
+	if (store_library_setup() != 0)
+		fatalx("cannot set SQLite up for a single thread");
 	/* journald sets JOURNAL_STREAM for the units it reads. */
 	log_init(getenv("JOURNAL_STREAM") ? LOG_JOURNAL : LOG_PLAIN, 0);
 	/* "+" stops at the first non-option: the subcommand's own options. */

@@ -228,6 +228,15 @@ store_create_file(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+int
+store_library_setup(void)
+{
+	if (sqlite3_config(SQLITE_CONFIG_SINGLETHREAD) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
 /* WAL, durability, foreign keys.  journal_mode is the first statement that
  * reads the file, so a file that is not a database fails here. */
 static int

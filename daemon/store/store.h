@@ -86,6 +86,14 @@ enum store_step_result {
  * timeout (worth trying again).
  * On success *out is owned by the caller (store_close()).
  */
+/*
+ * Sets SQLite up for a single-threaded program, before any database is
+ * opened: no mutexes and no memory statistics, which took a lock on every
+ * one of SQLite's allocations.  Once per process, from main(); a program
+ * that skips it keeps SQLite's thread-safe defaults.
+ */
+int store_library_setup(void);
+
 int store_open(const char *path, struct store **out, char *err,
     size_t errlen);
 /* Closes the database.  Every statement should have been finalized first:

@@ -13,8 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "base/mem.h"
 #include "store/store.h"
+#include "store/store_private.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -65,6 +68,25 @@ static const char *expected_tables =
 	"case_members,case_seq,cases,events,imap_state,jobs,meetings,"
 	"messages,milestones,outbox,person_roles,persons,quarantine,rate,"
 	"testimonies";
+
+/* Before any database is opened, as main() does: no connection mutex and
+ * no memory statistics afterwards, and too late once SQLite is running. */
+static void
+test_library_setup(void)
+{
+	struct store *st;
+
+	is_int(store_library_setup(), 0, "library setup before any open");
+	st = open_ok(path_in("setup.db"), "opens after the setup");
+	if (st == NULL)
+		return;
+	is_int(run(st, ADD_PERSON("setup@example.org")), STORE_DONE,
+	    "a write after the setup");
+	ok(sqlite3_db_mutex(st->db) == NULL, "no connection mutex");
+	is_int((int)sqlite3_memory_used(), 0, "no memory statistics kept");
+	is_int(store_library_setup(), -1, "a second setup is refused");
+	store_close(st);
+}
 
 static void
 test_fresh(void)
@@ -784,6 +806,7 @@ int
 main(void)
 {
 	scratch_make("store");
+	test_library_setup();
 	test_fresh();
 	test_reopen();
 	test_memory();
