@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "casework/route.h"
 #include "store/store.h"
+#include "store/case_db.h"
 
 /* Separator of the lists SQLite's group_concat() hands us: a control
  * character no commune or theme name contains. */
@@ -161,8 +162,8 @@ route_load(struct store *st, int default_max, long long now,
 	    " (SELECT group_concat(value, char(31)) FROM json_each(p.themes)),"
 	    " coalesce(p.max_open_cases, ?1), "
 	    "(SELECT count(*) FROM (SELECT 1 FROM cases c WHERE "
-	    "c.referent_id = p.id AND c.state NOT IN ('ineligible', "
-	    "'closed', 'withdrawn') LIMIT ?3)), "
+	    "c.referent_id = p.id AND " CASE_SQL_OPEN("c.state")
+	    " LIMIT ?3)), "
 	    "coalesce((SELECT max(e.at) FROM events e WHERE e.kind = "
 	    "'assigned' AND json_extract(e.details, '$.referent_id') = "
 	    "printf('%d', p.id)), 0), p.active AND NOT (p.unavailable = 1 "

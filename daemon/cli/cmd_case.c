@@ -19,6 +19,7 @@
 #include "parse/rules.h"
 #include "store/person_db.h"
 #include "store/store.h"
+#include "store/case_db.h"
 
 /* What `case list` keeps (NULL: any); all must hold. */
 struct case_filter {
@@ -149,8 +150,7 @@ case_state_where(const char *state)
 	if (state == NULL)
 		return "?1 IS NULL";
 	if (strcmp(state, "open") == 0)
-		return "?1 = 'open' AND c.state NOT IN ('ineligible', 'closed', "
-		    "'withdrawn')";
+		return "?1 = 'open' AND " CASE_SQL_OPEN("c.state");
 	return "c.state = ?1";
 }
 

@@ -30,6 +30,7 @@
 #include "store/people_import.h"
 #include "store/person_db.h"
 #include "store/store.h"
+#include "store/case_db.h"
 
 const char cmd_person_help[] =
 "usage: coupdepouce [-c FILE] person add EMAIL [--name NAME] [--role R]...\n"
@@ -375,7 +376,7 @@ person_list(struct store *st, const char *role, int json)
 	    "(SELECT group_concat(value, char(31)) FROM "
 	    "json_each(p.communes)), p.max_open_cases, p.active, "
 	    "(SELECT count(*) FROM cases c WHERE c.referent_id = p.id AND "
-	    "c.state NOT IN ('ineligible', 'closed', 'withdrawn')), "
+	    CASE_SQL_OPEN("c.state") "), "
 	    "p.failing_since, p.last_bounce_status, p.unavailable, "
 	    "p.unavailable_until FROM persons p WHERE p.forgotten_at IS NULL AND (?1 IS NULL OR "
 	    "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id "

@@ -273,12 +273,12 @@ case_open_for(struct store *st, int64_t person_id, int64_t except,
 	 * ORDER BY id walks the holder index in order and stops at the
 	 * first open case, even for a sender with thousands of cases. */
 	s = store_query(st, "SELECT min(x) FROM (SELECT (SELECT id FROM "
-	    "cases WHERE holder_id = ?1 AND id <> ?2 AND state NOT IN "
-	    "('ineligible', 'closed', 'withdrawn') ORDER BY id LIMIT 1) AS x "
+	    "cases WHERE holder_id = ?1 AND id <> ?2 AND "
+	    CASE_SQL_OPEN("state") " ORDER BY id LIMIT 1) AS x "
 	    "UNION ALL SELECT (SELECT c.id FROM case_members m JOIN cases c "
 	    "ON c.id = m.case_id WHERE m.person_id = ?1 AND m.role = "
-	    "'reporter' AND c.id <> ?2 AND c.state NOT IN ('ineligible', "
-	    "'closed', 'withdrawn') ORDER BY c.id LIMIT 1))",
+	    "'reporter' AND c.id <> ?2 AND " CASE_SQL_OPEN("c.state")
+	    " ORDER BY c.id LIMIT 1))",
 	    STORE_ARGS(STORE_INT(person_id), STORE_INT(except)), err, errlen);
 	if (s == NULL)
 		return -1;

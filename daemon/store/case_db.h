@@ -25,6 +25,13 @@ enum case_flag {
 	CASE_FLAG_UNTRUSTED	= 1 << 4	/* commands refused for trust */
 };
 
+/* SQL: the case whose state is the column `state` (e.g. "c.state") is
+ * still open.  Written exactly as the WHERE of the index cases_open
+ * (schema.sql) so that SQLite can use it, and with <> rather than NOT IN,
+ * which builds a temporary table each time the query runs. */
+#define CASE_SQL_OPEN(state)	state " <> 'ineligible' AND " state	\
+	" <> 'closed' AND " state " <> 'withdrawn'"
+
 /* A case reference, "CDP-2026-0042" + NUL; sequences over 9999 print
  * wider, hence the margin kept by the arrays below. */
 #define CASE_REF_MAX	16

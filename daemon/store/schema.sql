@@ -21,7 +21,11 @@
 --     part of a case, SET NULL where only history points at them.  Rows
 --     that belong to a case go with it (CASCADE); mail outlives it
 --     (SET NULL), since no mail is ever lost;
---   * tables are STRICT: a value of the wrong type is an error.
+--   * tables are STRICT: a value of the wrong type is an error;
+--   * a value among three or more is checked with OR, not IN: SQLite
+--     builds a temporary table for an IN list of three constants or more
+--     each time it checks a row, a tenth of a mail's handling (store.c,
+--     migration 8).
 
 -- People the network knows: holders, reporters, referents, volunteers,
 -- coordinators.  One row per address.
@@ -67,8 +71,8 @@ CREATE INDEX persons_charter ON persons(charter_signed_at)
 -- whom the charter asks to share their experience later.
 CREATE TABLE person_roles (
   person_id  INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
-  role       TEXT NOT NULL CHECK (role IN
-               ('holder', 'referent', 'volunteer', 'coordinator')),
+  role       TEXT NOT NULL CHECK (role = 'holder' OR role = 'referent' OR
+               role = 'volunteer' OR role = 'coordinator'),
   since      INTEGER NOT NULL,
   -- Where the role came from, shown by `person list`: 'file' for the
   -- people file ([paths] people; a 'db' role the file also lists is
@@ -95,11 +99,13 @@ CREATE TABLE cases (
   ref               TEXT NOT NULL UNIQUE,       -- 'CDP-2025-0042'
   year              INTEGER NOT NULL,
   seq               INTEGER NOT NULL CHECK (seq > 0),
-  kind              TEXT NOT NULL CHECK (kind IN
-                      ('request', 'report', 'volunteer', 'other')),
-  state             TEXT NOT NULL DEFAULT 'new' CHECK (state IN
-                      ('new', 'analysis', 'ineligible', 'forming',
-                       'meeting', 'active', 'closed', 'withdrawn')),
+  kind              TEXT NOT NULL CHECK (kind = 'request' OR
+                      kind = 'report' OR kind = 'volunteer' OR kind = 'other'),
+  state             TEXT NOT NULL DEFAULT 'new' CHECK (state = 'new' OR
+                      state = 'analysis' OR state = 'ineligible' OR
+                      state = 'forming' OR state = 'meeting' OR
+                      state = 'active' OR state = 'closed' OR
+                      state = 'withdrawn'),
   state_since       INTEGER NOT NULL,           -- when state was entered
   -- Whom the case is about: the initiative's holder, or the applicant of
   -- a volunteer case; NULL while unknown (a report).
@@ -133,7 +139,7 @@ CREATE INDEX cases_contact ON cases(contact_id);
 -- hundred, however many ended.  Queries name open cases with this very
 -- WHERE so that SQLite can use the index.
 CREATE INDEX cases_open ON cases(referent_id)
-  WHERE state NOT IN ('ineligible', 'closed', 'withdrawn');
+  WHERE state <> 'ineligible' AND state <> 'closed' AND state <> 'withdrawn';
 -- The digest's "opened / ended since" and its 12-month trend.
 CREATE INDEX cases_created ON cases(created_at);
 CREATE INDEX cases_closed ON cases(closed_at)
@@ -145,10 +151,12 @@ CREATE INDEX cases_closed ON cases(closed_at)
 CREATE TABLE case_members (
   case_id      INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
   person_id    INTEGER NOT NULL REFERENCES persons(id) ON DELETE RESTRICT,
-  role         TEXT NOT NULL CHECK (role IN ('holder', 'referent',
-                 'volunteer', 'coordinator', 'reporter')),
-  status       TEXT NOT NULL DEFAULT 'accepted' CHECK (status IN
-                 ('invited', 'accepted', 'declined', 'expired', 'removed')),
+  role         TEXT NOT NULL CHECK (role = 'holder' OR role = 'referent' OR
+                 role = 'volunteer' OR role = 'coordinator' OR
+                 role = 'reporter'),
+  status       TEXT NOT NULL DEFAULT 'accepted' CHECK (status = 'invited' OR
+                 status = 'accepted' OR status = 'declined' OR
+                 status = 'expired' OR status = 'removed'),
   invited_at   INTEGER,
   answered_at  INTEGER,
   reminders    INTEGER NOT NULL DEFAULT 0,      -- invitation reminders sent
@@ -164,18 +172,19 @@ CREATE INDEX case_members_person ON case_members(person_id);
 CREATE INDEX case_members_open ON case_members(person_id)
   WHERE ended = 0 AND role = 'volunteer' AND status IN ('invited', 'accepted');
 CREATE TRIGGER case_members_ended AFTER INSERT ON case_members
-  WHEN (SELECT state FROM cases WHERE id = new.case_id)
-    IN ('ineligible', 'closed', 'withdrawn')
+  WHEN EXISTS (SELECT 1 FROM cases WHERE id = new.case_id AND
+    (state = 'ineligible' OR state = 'closed' OR state = 'withdrawn'))
 BEGIN
   UPDATE case_members SET ended = 1 WHERE case_id = new.case_id
     AND person_id = new.person_id AND role = new.role;
 END;
 CREATE TRIGGER cases_ended AFTER UPDATE OF state ON cases
-  WHEN (old.state IN ('ineligible', 'closed', 'withdrawn'))
-    <> (new.state IN ('ineligible', 'closed', 'withdrawn'))
+  WHEN (old.state = 'ineligible' OR old.state = 'closed' OR
+    old.state = 'withdrawn') <> (new.state = 'ineligible' OR
+    new.state = 'closed' OR new.state = 'withdrawn')
 BEGIN
-  UPDATE case_members SET ended = new.state IN ('ineligible', 'closed',
-    'withdrawn') WHERE case_id = new.id;
+  UPDATE case_members SET ended = (new.state = 'ineligible' OR
+    new.state = 'closed' OR new.state = 'withdrawn') WHERE case_id = new.id;
 END;
 
 -- Every mail received or sent, raw bytes kept.  message_id is the
@@ -194,11 +203,13 @@ CREATE TABLE messages (
   from_name         TEXT NOT NULL DEFAULT '',
   from_address      TEXT NOT NULL DEFAULT '',
   date              INTEGER,        -- Date: header; NULL if absent/invalid
-  auto              TEXT NOT NULL DEFAULT 'none' CHECK (auto IN
-                      ('none', 'auto-reply', 'bounce', 'list')),
+  auto              TEXT NOT NULL DEFAULT 'none' CHECK (auto = 'none' OR
+                      auto = 'auto-reply' OR auto = 'bounce' OR
+                      auto = 'list'),
   -- How it was matched (DESIGN.md §4): verified token, subject tag, new
   -- case, or not at all.
-  matched_by        TEXT CHECK (matched_by IN ('token', 'tag', 'new', 'none')),
+  matched_by        TEXT CHECK (matched_by = 'token' OR matched_by = 'tag' OR
+                      matched_by = 'new' OR matched_by = 'none'),
   content_hash      TEXT NOT NULL   -- sha256 of raw, lower-case hex
                     CHECK (length(content_hash) = 64),
   raw               BLOB NOT NULL,  -- X'' once forgotten (RGPD)
@@ -285,7 +296,8 @@ CREATE TABLE milestones (
   has_time     INTEGER NOT NULL DEFAULT 0 CHECK (has_time IN (0, 1)),
   label        TEXT NOT NULL DEFAULT '',
   state        TEXT NOT NULL DEFAULT 'planned'
-               CHECK (state IN ('planned', 'done', 'cancelled')),
+               CHECK (state = 'planned' OR state = 'done' OR
+                 state = 'cancelled'),
   reminded_at  INTEGER,             -- reminder before it sent
   asked_at     INTEGER,             -- "how did it go?" sent the day after
   created_at   INTEGER NOT NULL
@@ -357,8 +369,9 @@ CREATE TABLE outbox (
                    CHECK (json_valid(recipients) AND recipients LIKE '[%'),
   message_id       TEXT UNIQUE,     -- without <>; NULL only while composing
   message          BLOB NOT NULL,   -- complete RFC 5322 message, CRLF
-  status           TEXT NOT NULL DEFAULT 'queued' CHECK (status IN
-                     ('queued', 'sending', 'sent', 'failed')),
+  status           TEXT NOT NULL DEFAULT 'queued' CHECK (status = 'queued' OR
+                     status = 'sending' OR status = 'sent' OR
+                     status = 'failed'),
   attempts         INTEGER NOT NULL DEFAULT 0,
   next_attempt_at  INTEGER NOT NULL,
   hold_until       INTEGER,         -- not before (working hours); NULL: now

@@ -56,17 +56,12 @@
 #include <stdint.h>
 
 /* The schema version daemon/store/schema.sql creates and the migrations reach. */
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 struct store;		/* an open database; opaque */
 struct store_stmt;	/* a prepared statement; opaque */
 
-/* One schema step: running `sql` (one or more statements) on a database at
- * version `version - 1` brings it to `version`. */
-struct store_migration {
-	int		 version;
-	const char	*sql;
-};
+struct store_migration;	/* one schema step (migrations.h) */
 
 /* Results of store_step() (besides -1). */
 enum store_step_result {

@@ -20,11 +20,12 @@
 #include "base/mem.h"
 #include "store/store.h"
 #include "timers/digest_data.h"
+#include "store/case_db.h"
 
 /* The case columns of a line, and the join they need. */
 #define DG_CASE	"c.ref, c.subject, coalesce(nullif(rp.name, ''), rp.email, '')"
 #define DG_REFERENT "LEFT JOIN persons rp ON rp.id = c.referent_id"
-#define DG_OPEN	"c.state NOT IN ('ineligible', 'closed', 'withdrawn')"
+#define DG_OPEN	CASE_SQL_OPEN("c.state")
 
 static char *
 dg_dup(struct store_stmt *s, int col)

@@ -15,8 +15,9 @@
 #include "base/clock.h"
 #include "store/store.h"
 #include "timers/digest_data.h"
+#include "store/case_db.h"
 
-#define DG_OPEN_CASE	"state NOT IN ('ineligible', 'closed', 'withdrawn')"
+#define DG_OPEN_CASE	CASE_SQL_OPEN("state")
 
 /* The volunteers of the pool (active, role volunteer), one row per item
  * of their JSON list `col` (themes or communes; NULL for an empty list),

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "base/mem.h"
+#include "store/migrations.h"
 #include "store/store.h"
 #include "store/store_private.h"
 #include "tap.h"
@@ -631,30 +632,30 @@ test_savepoints(void)
 static const struct store_migration mig_ok[] = {
 	/* Listed out of order on purpose: versions decide the order. */
 	{ 3, "ALTER TABLE mlog ADD COLUMN note TEXT;"
-	     "INSERT INTO mlog (v, note) VALUES (3, 'three');" },
+	     "INSERT INTO mlog (v, note) VALUES (3, 'three');", NULL },
 	{ 2, "CREATE TABLE mlog (v INTEGER);"
-	     "INSERT INTO mlog (v) VALUES (2);" },
+	     "INSERT INTO mlog (v) VALUES (2);", NULL },
 };
 
 static const struct store_migration mig_bad_sql[] = {
 	{ 4, "INSERT INTO mlog (v) VALUES (4);"
-	     "CREATE TABLE broken (;" },
+	     "CREATE TABLE broken (;", NULL },
 };
 
 static const struct store_migration mig_half[] = {
-	{ 4, "INSERT INTO mlog (v) VALUES (4);" },
+	{ 4, "INSERT INTO mlog (v) VALUES (4);", NULL },
 	{ 5, "INSERT INTO mlog (v) VALUES (5);"
-	     "INSERT INTO nowhere VALUES (1);" },
+	     "INSERT INTO nowhere VALUES (1);", NULL },
 };
 
 static const struct store_migration mig_fk[] = {
 	{ 5, "INSERT INTO mlog (v) VALUES (5);"
 	     "INSERT INTO case_members (case_id, person_id, role) "
-	     "VALUES (12345, 67890, 'holder');" },
+	     "VALUES (12345, 67890, 'holder');", NULL },
 };
 
 static const struct store_migration mig_gap[] = {
-	{ 6, "INSERT INTO mlog (v) VALUES (6);" },
+	{ 6, "INSERT INTO mlog (v) VALUES (6);", NULL },
 };
 
 static void
