@@ -547,6 +547,8 @@ store_rollback(struct store *st, char *err, size_t errlen)
 	return store_tx(st, "ROLLBACK", "rollback", err, errlen);
 }
 
+/* Savepoints open and close around every mail: their statements are
+ * kept compiled like any other (store_stmt.c). */
 int
 store_savepoint(struct store *st, const char *name, char *err,
     size_t errlen)
@@ -556,7 +558,7 @@ store_savepoint(struct store *st, const char *name, char *err,
 	if (store_check_name(name, err, errlen) == -1)
 		return -1;
 	snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
-	return store_tx(st, sql, "savepoint", err, errlen);
+	return store_run(st, "savepoint", sql, NULL, 0, err, errlen);
 }
 
 int
@@ -567,7 +569,7 @@ store_release(struct store *st, const char *name, char *err, size_t errlen)
 	if (store_check_name(name, err, errlen) == -1)
 		return -1;
 	snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT %s", name);
-	return store_tx(st, sql, "release savepoint", err, errlen);
+	return store_run(st, "release savepoint", sql, NULL, 0, err, errlen);
 }
 
 int

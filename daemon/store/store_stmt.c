@@ -32,6 +32,9 @@
  * when it is free. */
 struct store_cached {
 	char			*sql;
+	const char		*given;		/* the caller's text, for a
+						 * quick match (compared too:
+						 * the address may be reused) */
 	uint64_t		 hash;
 	sqlite3_stmt		*stmt;
 	struct store_stmt	*holder;
@@ -63,28 +66,45 @@ store_sql_hash(const char *sql)
 	return h;
 }
 
-/* A free kept statement for `sql`, now held by a new handle; NULL if
- * none. */
 static struct store_stmt *
-store_cache_take(struct store *st, const char *sql, uint64_t hash)
+store_cache_hold(struct store_cache *c, struct store_cached *k)
+{
+	struct store_stmt *s = xmalloc(sizeof(*s));
+
+	s->stmt = k->stmt;
+	s->cached = k;
+	k->holder = s;
+	k->used = ++c->tick;
+	return s;
+}
+
+/* A free kept statement for `sql`, now held by a new handle; NULL if
+ * none.  Most texts are the program's constants, found by their address
+ * before any hashing: hashing a long text for every statement run was a
+ * percent of a mail's handling. */
+static struct store_stmt *
+store_cache_take(struct store *st, const char *sql, uint64_t *hash)
 {
 	struct store_cache *c = st->cache;
-	struct store_stmt *s;
 
 	if (c == NULL)
 		return NULL;
 	for (size_t i = 0; i < c->n; i++) {
 		struct store_cached *k = &c->slot[i];
 
-		if (k->sql == NULL || k->hash != hash || k->holder != NULL ||
+		if (k->given == sql && k->sql != NULL && k->holder == NULL &&
+		    strcmp(k->sql, sql) == 0)
+			return store_cache_hold(c, k);
+	}
+	*hash = store_sql_hash(sql);
+	for (size_t i = 0; i < c->n; i++) {
+		struct store_cached *k = &c->slot[i];
+
+		if (k->sql == NULL || k->hash != *hash || k->holder != NULL ||
 		    strcmp(k->sql, sql) != 0)
 			continue;
-		s = xmalloc(sizeof(*s));
-		s->stmt = k->stmt;
-		s->cached = k;
-		k->holder = s;
-		k->used = ++c->tick;
-		return s;
+		k->given = sql;
+		return store_cache_hold(c, k);
 	}
 	return NULL;
 }
@@ -118,6 +138,7 @@ store_cache_put(struct store *st, const char *sql, uint64_t hash,
 		free(k->sql);
 	}
 	k->sql = xstrdup(sql);
+	k->given = sql;
 	k->hash = hash;
 	k->stmt = s->stmt;
 	k->holder = s;
@@ -198,10 +219,12 @@ store_prepare(struct store *st, const char *sql, char *err, size_t errlen)
 	struct store_stmt *s = NULL;
 	sqlite3_stmt *stmt = NULL;
 	const char *tail = NULL;
-	uint64_t hash = store_sql_hash(sql);
+	uint64_t hash = 0;
 
-	if ((s = store_cache_take(st, sql, hash)) != NULL)
+	if ((s = store_cache_take(st, sql, &hash)) != NULL)
 		return s;
+	if (st->cache == NULL)
+		hash = store_sql_hash(sql);
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    &stmt, &tail) != SQLITE_OK) {
 		store_seterr(err, errlen, "%s", sqlite3_errmsg(st->db));

@@ -2,8 +2,9 @@
  * test_store_stmt.c — compiled statements kept for reuse (store_stmt.c):
  * a statement given back holds no value nor half-read result, the same
  * SQL in use twice at once runs twice independently, more texts than the
- * cache holds still run right, a schema change is seen, and store_trim()
- * leaves a statement in use working.
+ * cache holds still run right, a text found by its address is the text
+ * it holds now (a buffer written again), a schema change is seen, and
+ * store_trim() leaves a statement in use working.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -102,6 +103,30 @@ test_many_texts(struct store *st)
 	is_int(bad, 0, "500 texts, twice: every statement gives its value");
 }
 
+/* The cache finds the program's constant texts by their address first;
+ * a buffer that held one text and now holds another runs the new one. */
+static void
+test_same_address(struct store *st)
+{
+	char sql[64];
+	struct store_stmt *s;
+
+	snprintf(sql, sizeof(sql), "SELECT 'first'");
+	s = store_prepare(st, sql, err, sizeof(err));
+	is_str(s ? next_text(s) : "ERROR", "first", "a text in a buffer");
+	store_finalize(s);
+	snprintf(sql, sizeof(sql), "SELECT 'other'");
+	s = store_prepare(st, sql, err, sizeof(err));
+	is_str(s ? next_text(s) : "ERROR", "other",
+	    "the same buffer with another text runs the new text");
+	store_finalize(s);
+	snprintf(sql, sizeof(sql), "SELECT 'first'");
+	s = store_prepare(st, sql, err, sizeof(err));
+	is_str(s ? next_text(s) : "ERROR", "first",
+	    "... and the first text again, from the cache");
+	store_finalize(s);
+}
+
 static void
 test_schema_change(struct store *st)
 {
@@ -154,7 +179,8 @@ main(void)
 		test_given_back_clean(st);
 		test_nested(st);
 		test_many_texts(st);
-		test_schema_change(st);
+		test_same_address(st);
+	test_schema_change(st);
 		test_trim(st);
 		store_close(st);
 	}
