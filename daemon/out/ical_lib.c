@@ -84,7 +84,7 @@ ical_lib_find_key(struct ical_lib *lib, char *err, size_t errlen)
 	pthread_key_t probe;
 
 	if (pthread_key_create(&probe, NULL) != 0) {
-		snprintf(err, errlen, "ical: no thread-specific key left for "
+		snprintf(err, errlen, "no thread-specific key left for "
 		    "%s", CDP_LIBICAL_SONAME);
 		return -1;
 	}
@@ -92,7 +92,7 @@ ical_lib_find_key(struct ical_lib *lib, char *err, size_t errlen)
 	lib->started = 1;
 	/* Makes libical create its key and ring now. */
 	if (lib->icalmemory_tmp_buffer(1) == NULL) {
-		snprintf(err, errlen, "ical: %s: out of memory",
+		snprintf(err, errlen, "%s: out of memory",
 		    CDP_LIBICAL_SONAME);
 		return -1;
 	}
@@ -110,7 +110,7 @@ ical_lib_open(struct ical_lib *lib, char *err, size_t errlen)
 	dlerror();
 	lib->handle = dlopen(CDP_LIBICAL_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (lib->handle == NULL) {
-		snprintf(err, errlen, "ical: cannot load %s: %s",
+		snprintf(err, errlen, "cannot load %s: %s",
 		    CDP_LIBICAL_SONAME, dlerror());
 		return -1;
 	}
@@ -121,7 +121,7 @@ ical_lib_open(struct ical_lib *lib, char *err, size_t errlen)
 	ICAL_LIB_FUNCTIONS(ICAL_LIB_SYM)
 #undef ICAL_LIB_SYM
 	if (missing != NULL) {
-		snprintf(err, errlen, "ical: %s has no %s: %s",
+		snprintf(err, errlen, "%s has no %s: %s",
 		    CDP_LIBICAL_SONAME, missing, dlerror());
 		goto fail;
 	}

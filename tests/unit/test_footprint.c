@@ -189,7 +189,7 @@ test_ical_absent(void)
 
 	is_int(absent_lib_open(&lib, err, sizeof(err)), -1,
 	    "a missing libical is refused");
-	is_str(err, "ical: cannot load libcdp-absent.so.0: libcdp-absent.so.0: "
+	is_str(err, "cannot load libcdp-absent.so.0: libcdp-absent.so.0: "
 	    "cannot open shared object file: No such file or directory",
 	    "the error names the library and says why");
 	ok(lib.handle == NULL, "nothing stays open");
