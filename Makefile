@@ -110,9 +110,11 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 # The file name that ical_lib.c loads is the one of the libical whose
-# headers are compiled in (the SONAME of its development link).
+# headers are compiled in (the SONAME of its development link); the fuzz
+# build below compiles it the same way.
+ICAL_DEFS = -DCDP_LIBICAL_SONAME='"$(LIBICAL_SONAME)"'
 $(BUILD)/out/ical_lib.o: $(BUILD)/pkg.mk
-$(BUILD)/out/ical_lib.o: CFLAGS += -DCDP_LIBICAL_SONAME='"$(LIBICAL_SONAME)"'
+$(BUILD)/out/ical_lib.o: CFLAGS += $(ICAL_DEFS)
 
 # Only main.c prints the version: a new VERSION rebuilds it alone.
 $(BUILD)/cli/main.o: VERSION
@@ -232,6 +234,9 @@ FUZZ_BIN     = $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard fuzz/fuzz_*.c))
 $(FUZZ_BUILD)/%.o: daemon/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/out/ical_lib.o: $(BUILD)/pkg.mk
+$(FUZZ_BUILD)/out/ical_lib.o: FUZZ_CFLAGS += $(ICAL_DEFS)
 
 $(FUZZ_BUILD)/store/schema.o: $(BUILD)/store/schema.c
 	@mkdir -p $(@D)
