@@ -20,7 +20,11 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 BUILD   ?= build
 
 CC      ?= cc
-PKGS     = libcurl sqlite3 libpcre2-8 gnutls jansson libical
+# libical is compiled against but not linked: out/ical_lib.c loads it with
+# dlopen() only while a calendar object is built or read, since it brings
+# ICU and libstdc++ (3 MiB resident) that nothing else needs.
+PKGS_LINKED = libcurl sqlite3 libpcre2-8 gnutls jansson
+PKGS     = $(PKGS_LINKED) libical
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-format-nonliteral
 HARDEN   = -fstack-protector-strong -D_FORTIFY_SOURCE=2
@@ -37,7 +41,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -DCDP_DATADIR='"$(DATADIR)"' $(OPT) $(WARN) $(
            -MMD -MP -I$(BUILD) -Idaemon $(PKG_CFLAGS)
 LDFLAGS += -Wl,-z,relro,-z,now $(SANITIZE)
 # Debian's libetpan pkg-config adds a non-PIE specs file: link it plainly.
-LDLIBS  += -letpan $(PKG_LIBS) -lm
+LDLIBS  += -letpan $(PKG_LIBS) -ldl -lm
 
 # Sources live in one folder per stage of a mail's way through the daemon
 # (see the README's source tour); main.c is left out of the test programs.
@@ -70,8 +74,12 @@ $(DEPS_STAMP): scripts/deps.sh
 $(BUILD)/pkg.mk: $(DEPS_STAMP) Makefile
 	@pkg-config --exists --print-errors $(PKGS) || \
 	    { echo "pkg-config cannot find: $(PKGS) (run 'make deps' as root)" >&2; exit 1; }
-	@{ echo "PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))"; \
-	   echo "PKG_LIBS = $$(pkg-config --libs $(PKGS))"; } > $@
+	@soname=$$(objdump -p "$$(pkg-config --variable=libdir libical)/libical.so" | \
+	    awk '$$1 == "SONAME" { print $$2 }'); \
+	[ -n "$$soname" ] || { echo "cannot read libical's SONAME (is binutils installed?)" >&2; exit 1; }; \
+	{ echo "PKG_CFLAGS = $$(pkg-config --cflags $(PKGS))"; \
+	   echo "PKG_LIBS = $$(pkg-config --libs $(PKGS_LINKED))"; \
+	   echo "LIBICAL_SONAME = $$soname"; } > $@
 
 ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
 include $(BUILD)/pkg.mk
@@ -100,6 +108,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h)
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+# The file name that ical_lib.c loads is the one of the libical whose
+# headers are compiled in (the SONAME of its development link); the fuzz
+# build below compiles it the same way.
+ICAL_DEFS = -DCDP_LIBICAL_SONAME='"$(LIBICAL_SONAME)"'
+$(BUILD)/out/ical_lib.o: $(BUILD)/pkg.mk
+$(BUILD)/out/ical_lib.o: CFLAGS += $(ICAL_DEFS)
 
 # Only main.c prints the version: a new VERSION rebuilds it alone.
 $(BUILD)/cli/main.o: VERSION
@@ -219,6 +234,9 @@ FUZZ_BIN     = $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard fuzz/fuzz_*.c))
 $(FUZZ_BUILD)/%.o: daemon/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/out/ical_lib.o: $(BUILD)/pkg.mk
+$(FUZZ_BUILD)/out/ical_lib.o: FUZZ_CFLAGS += $(ICAL_DEFS)
 
 $(FUZZ_BUILD)/store/schema.o: $(BUILD)/store/schema.c
 	@mkdir -p $(@D)

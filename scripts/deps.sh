@@ -6,6 +6,9 @@ set -eu
 
 BUILD="gcc make pkg-config libetpan-dev libcurl4-gnutls-dev libsqlite3-dev
 libpcre2-dev libgnutls28-dev libjansson-dev libical-dev"
+# libical is loaded by name at run time (dlopen), not linked: its runtime
+# package is named here rather than left to libical-dev's dependencies.
+RUN="libical3"
 TEST="dovecot-imapd dovecot-lmtpd postfix openssl ca-certificates sqlite3
 python3 procps tzdata systemd python3-icalendar time chromium
 fonts-dejavu-core groff-base isync"
@@ -13,7 +16,7 @@ fonts-dejavu-core groff-base isync"
 CHECK="clang libclang-rt-14-dev valgrind"
 
 missing=""
-for p in $BUILD $TEST $CHECK; do
+for p in $BUILD $RUN $TEST $CHECK; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
 		missing="$missing $p"
 	fi
