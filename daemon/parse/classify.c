@@ -429,6 +429,7 @@ bad_name:
 		classify_add_error(errs, msg);
 		goto out;
 	}
+	rules_prefilter(c->communes);
 	classify_load_any(c, path, (const char *const *)pats, errs);
 out:
 	for (size_t i = 0; pats && i < c->nnames; i++)
@@ -556,19 +557,28 @@ classify_match(const struct rules *r, size_t i,
 static const char *
 classify_commune(const struct classify *c, const struct classify_input *in)
 {
-	const char *s = in->s;
+	const char *s = in->s, *found = NULL;
 	size_t start, end, a, b;
+	unsigned char *may;
+	struct buf folded;
 
 	if (in->len == 0 || c->communes_any == NULL ||
 	    rules_match(c->communes_any, 0, s, in->len, &start, &end) != 1)
 		return NULL;
-	/* Which name it was: the one whose own rule spans the same text
-	 * (the boundaries hold at the ends of the excerpt). */
-	for (size_t i = 0; i < c->nnames; i++)
-		if (rules_match(c->communes, i, s + start, end - start, &a,
-		    &b) == 1 && a == 0 && b == end - start)
-			return c->names[i];
-	return NULL;
+	/* Which name it was: the first whose own rule spans the same text
+	 * (the boundaries hold at the ends of the excerpt).  Those rules
+	 * run in PCRE2's interpreter, a few hundred instructions each: the
+	 * literals of the excerpt leave only the names it may be. */
+	buf_init(&folded, 0);
+	casefold_text(s + start, end - start, &folded);
+	may = classify_scan(c, c->communes, buf_str(&folded), folded.len);
+	for (size_t i = 0; i < c->nnames && found == NULL; i++)
+		if (may[i] && rules_match(c->communes, i, s + start,
+		    end - start, &a, &b) == 1 && a == 0 && b == end - start)
+			found = c->names[i];
+	free(may);
+	buf_free(&folded);
+	return found;
 }
 
 void

@@ -266,6 +266,72 @@ check_classify(struct classify *c, const struct corpus *mails)
 	    "the prefilter as without, each text as subject and as text");
 }
 
+/*
+ * Every name of communes.txt, in a sentence as written, upper-cased,
+ * with look-alikes, with blanks for hyphens and "St" for "Saint": the
+ * scan of the excerpt the pattern of all names found leaves the name's
+ * own rule, so classify_run() finds the same commune with the prefilter
+ * as without, and the name itself where it is written as it is.
+ */
+static void
+check_communes(struct classify *c)
+{
+	FILE *f = fopen(RULES_DIR "/communes.txt", "re");
+	size_t names = 0, itself = 0, differ = 0;
+	char line[512];
+	struct buf t;
+
+	buf_init(&t, 0);
+	while (f != NULL && fgets(line, sizeof(line), f)) {
+		char *forms[5];
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		names++;
+		buf_reset(&t);
+		buf_printf(&t, "Rendez-vous à %s demain.", line);
+		forms[0] = xstrdup(buf_str(&t));
+		forms[1] = respell(forms[0], 0);
+		forms[2] = respell(forms[0], 1);
+		forms[3] = xstrdup(forms[0]);
+		for (char *p = forms[3] + 12; *p; p++)
+			if (*p == '-')
+				*p = ' ';
+		buf_reset(&t);
+		buf_printf(&t, "Rendez-vous à %s%s demain.",
+		    strncmp(line, "Saint", 5) == 0 ? "St" : "",
+		    strncmp(line, "Saint", 5) == 0 ? line + 5 : line);
+		forms[4] = xstrdup(buf_str(&t));
+		for (int k = 0; k < 5; k++) {
+			struct classify_result a, b;
+
+			classify_prefilter(c, 1);
+			classify_run(c, NULL, forms[k], &a);
+			classify_prefilter(c, 0);
+			classify_run(c, NULL, forms[k], &b);
+			itself += k == 0 && a.commune != NULL &&
+			    strcmp(a.commune, line) == 0;
+			if (strcmp(a.commune ? a.commune : "", b.commune ?
+			    b.commune : "") != 0 && differ++ < 5)
+				printf("#   %s: %s, unfiltered %s\n", forms[k],
+				    a.commune ? a.commune : "-", b.commune ?
+				    b.commune : "-");
+			classify_result_free(&a);
+			classify_result_free(&b);
+			free(forms[k]);
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	classify_prefilter(c, 1);
+	buf_free(&t);
+	is_int(differ, 0, "communes: the same commune with the prefilter as "
+	    "without, every name in five spellings");
+	ok(names > 100 && itself == names, "communes: each name written as "
+	    "it is is found");
+}
+
 /* reply_extract_ex() with rules `pf` (prefiltered) and `all` (not): the
  * same new text, cut, line and rule on every text, with signatures cut
  * and kept. */
@@ -668,6 +734,7 @@ main(void)
 	check_sound("auto.rules", sets[2], &mails);
 	check_sound("reply.rules", sets[3], &mails);
 	check_classify(c, &all);
+	check_communes(c);
 	check_reply(sets[3], reply_all, &all);
 	check_wrapped(sets[3]);
 
