@@ -30,6 +30,7 @@
 #include "parse/classify.h"
 #include "base/mem.h"
 #include "parse/mailcmd.h"
+#include "parse/prefilter.h"
 #include "parse/rules.h"
 
 #define CLASSIFY_MAX_INPUT	(64 * 1024)	/* bytes read of each input */
@@ -46,6 +47,8 @@ struct classify {
 	size_t		*theme_of;	/* theme index of each themes rule */
 	const char	**theme_names;	/* borrowed from `themes` */
 	size_t		 nthemes;
+	struct prefilter *pf;		/* the kind rules' literals, then the
+					 * themes rules' */
 	struct rules	*communes;	/* rule i matches names[i] */
 	struct rules	*communes_any;	/* one rule: any of them, longest
 					 * names first */
@@ -62,7 +65,7 @@ struct classify {
 struct classify_input {
 	const char	*s;
 	size_t		 len;
-	unsigned char	*kind;		/* rules_count(c->kind) bytes */
+	unsigned char	*kind;		/* rules_count(c->kind) bytes, then */
 	unsigned char	*themes;	/* rules_count(c->themes) bytes */
 };
 
@@ -96,7 +99,6 @@ classify_load_kind(struct classify *c, const char *dir, struct buf *errs)
 		classify_add_error(errs, msg);
 		goto out;
 	}
-	rules_prefilter(c->kind);
 	for (size_t i = 0; i < rules_count(c->kind); i++)
 		if (classify_kind_name(rules_label(c->kind, i)) == NULL)
 			buf_printf(errs, "%s%s:%d: label '%s': not a kind "
@@ -119,7 +121,6 @@ classify_load_themes(struct classify *c, const char *dir, struct buf *errs)
 		classify_add_error(errs, msg);
 		goto out;
 	}
-	rules_prefilter(c->themes);
 	n = rules_count(c->themes);
 	c->theme_of = xcalloc(n ? n : 1, sizeof(*c->theme_of));
 	c->theme_names = xcalloc(n ? n : 1, sizeof(*c->theme_names));
@@ -459,6 +460,10 @@ classify_load(const char *dir, struct classify **out, char *err,
 		snprintf(err, errlen, "%s", buf_str(&errs));
 		goto out;
 	}
+	/* Both sets run on the same texts: one scan finds for both. */
+	c->pf = prefilter_new();
+	rules_prefilter_into(c->kind, c->pf, 0);
+	rules_prefilter_into(c->themes, c->pf, rules_count(c->kind));
 	*out = c;
 	c = NULL;
 	rc = 0;
@@ -475,6 +480,7 @@ classify_free(struct classify *c)
 		return;
 	rules_free(c->kind);
 	rules_free(c->themes);
+	prefilter_free(c->pf);
 	free(c->theme_of);
 	free(c->theme_names);
 	rules_free(c->communes);
@@ -516,20 +522,25 @@ classify_scan(const struct classify *c, const struct rules *r,
 	return may;
 }
 
-/* Reads s (may be NULL) into in: one fold, one scan per rule set. */
+/* Reads s (may be NULL) into in: one fold, one scan for both sets. */
 static void
 classify_input_init(const struct classify *c, const char *s,
     struct classify_input *in)
 {
+	size_t nk = rules_count(c->kind), n = nk + rules_count(c->themes);
 	struct buf folded;
 
 	in->s = s;
 	in->len = classify_input_len(s);
+	in->kind = xmalloc(n ? n : 1);
+	in->themes = in->kind + nk;
+	if (c->unfiltered) {
+		memset(in->kind, 1, n ? n : 1);
+		return;
+	}
 	buf_init(&folded, 0);
 	casefold_text(s ? s : "", in->len, &folded);
-	in->kind = classify_scan(c, c->kind, buf_str(&folded), folded.len);
-	in->themes = classify_scan(c, c->themes, buf_str(&folded),
-	    folded.len);
+	prefilter_scan(c->pf, buf_str(&folded), folded.len, in->kind, n);
 	buf_free(&folded);
 }
 
@@ -537,7 +548,6 @@ static void
 classify_input_free(struct classify_input *in)
 {
 	free(in->kind);
-	free(in->themes);
 }
 
 /* Rule i of r matches the subject or the text (may: their scans for r);
