@@ -99,7 +99,7 @@ br_shape(const char *pat, struct br_shape *sh)
 			depth--;
 			if (depth == 0 && sh->close == 0 && inner_bar &&
 			    strncmp(pat + open, "(?:", 3) == 0 &&
-			    strchr("?*+{", p[1]) == NULL) {
+			    (p[1] == '\0' || strchr("?*+{", p[1]) == NULL)) {
 				sh->open = open;
 				sh->close = (size_t)(p - pat);
 			}

@@ -28,6 +28,7 @@
 #include "base/buf.h"
 #include "parse/casefold.h"
 #include "parse/classify.h"
+#include "parse/commune_any.h"
 #include "base/mem.h"
 #include "parse/mailcmd.h"
 #include "parse/prefilter.h"
@@ -52,6 +53,10 @@ struct classify {
 	struct rules	*communes;	/* rule i matches names[i] */
 	struct rules	*communes_any;	/* one rule: any of them, longest
 					 * names first */
+	struct rules	*communes_plain; /* the same as a plain alternation,
+					 * compiled by classify_prefilter(c, 0) */
+	char		*any_plain;	/* its rules text */
+	char		*any_name;	/* the file name of both */
 	char		**names;
 	size_t		 nnames;
 	int		 unfiltered;	/* classify_prefilter(c, 0) */
@@ -324,8 +329,7 @@ classify_load_any(struct classify *c, const char *path,
     const char *const *pats, struct buf *errs)
 {
 	size_t *order;
-	struct buf text;
-	char *name, msg[1024];
+	char *text, msg[1024];
 
 	if (c->nnames == 0)
 		return;
@@ -335,21 +339,17 @@ classify_load_any(struct classify *c, const char *path,
 	classify_sort_names = (const char *const *)c->names;
 	qsort(order, c->nnames, sizeof(*order), classify_by_length);
 	classify_sort_names = NULL;
-	buf_init(&text, 0);
-	buf_adds(&text, "any " CLASSIFY_BEFORE "(?:");
-	for (size_t i = 0; i < c->nnames; i++) {
-		const char *p = pats[order[i]] + strlen(CLASSIFY_BEFORE);
-
-		buf_printf(&text, "%s%.*s", i ? "|" : "", (int)(strlen(p) -
-		    strlen(CLASSIFY_AFTER)), p);
-	}
-	buf_adds(&text, ")" CLASSIFY_AFTER "\n");
-	name = xasprintf("%s (all communes)", path);
-	if (rules_load_text(name, buf_str(&text), 1, &c->communes_any, msg,
+	/* Gathered by first letter (commune_any.h); the plain alternation
+	 * is kept for classify_prefilter(c, 0), the reference. */
+	text = commune_any_text(pats, order, c->nnames, CLASSIFY_BEFORE,
+	    CLASSIFY_AFTER, 1);
+	c->any_plain = commune_any_text(pats, order, c->nnames,
+	    CLASSIFY_BEFORE, CLASSIFY_AFTER, 0);
+	c->any_name = xasprintf("%s (all communes)", path);
+	if (rules_load_text(c->any_name, text, 1, &c->communes_any, msg,
 	    sizeof(msg)) != 0)
 		classify_add_error(errs, msg);
-	free(name);
-	buf_free(&text);
+	free(text);
 	free(order);
 }
 
@@ -485,6 +485,9 @@ classify_free(struct classify *c)
 	free(c->theme_names);
 	rules_free(c->communes);
 	rules_free(c->communes_any);
+	rules_free(c->communes_plain);
+	free(c->any_plain);
+	free(c->any_name);
 	for (size_t i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
@@ -571,9 +574,11 @@ classify_commune(const struct classify *c, const struct classify_input *in)
 	size_t start, end, a, b;
 	unsigned char *may;
 	struct buf folded;
+	const struct rules *any = c->unfiltered && c->communes_plain ?
+	    c->communes_plain : c->communes_any;
 
-	if (in->len == 0 || c->communes_any == NULL ||
-	    rules_match(c->communes_any, 0, s, in->len, &start, &end) != 1)
+	if (in->len == 0 || any == NULL ||
+	    rules_match(any, 0, s, in->len, &start, &end) != 1)
 		return NULL;
 	/* Which name it was: the first whose own rule spans the same text
 	 * (the boundaries hold at the ends of the excerpt).  Those rules
@@ -637,7 +642,13 @@ classify_run(const struct classify *c, const char *subject,
 void
 classify_prefilter(struct classify *c, int on)
 {
+	char msg[1024];
+
 	c->unfiltered = !on;
+	if (!on && c->communes_plain == NULL && c->any_plain != NULL &&
+	    rules_load_text(c->any_name, c->any_plain, 1, &c->communes_plain,
+	    msg, sizeof(msg)) != 0)
+		c->communes_plain = NULL;	/* the gathered one serves */
 }
 
 void

@@ -23,8 +23,10 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "parse/branches.h"
 #include "parse/casefold.h"
 #include "parse/classify.h"
+#include "parse/commune_any.h"
 #include "parse/literals.h"
 #include "parse/message.h"
 #include "parse/reply.h"
@@ -649,6 +651,135 @@ test_derive(void)
 	check_literals("µabc|µdef", "abc|def");
 }
 
+/* The alternatives of pattern are want, joined by " || ". */
+static void
+check_branches(const char *pattern, const char *want)
+{
+	char **b, name[300];
+	size_t n = branches_expand(pattern, &b);
+	struct buf got;
+
+	buf_init(&got, 0);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&got, "%s%s", i ? " || " : "", b[i]);
+	snprintf(name, sizeof(name), "alternatives of %.200s", pattern);
+	is_str(buf_str(&got), want, name);
+	buf_free(&got);
+	branches_free(b, n);
+}
+
+/* Rule `pattern` alone: whether the scan allows it on text. */
+static int
+scan_allows(const char *pattern, const char *text)
+{
+	struct rules *r = NULL;
+	unsigned char may = 1;
+	char *line = xasprintf("r %s\n", pattern), err[512];
+	struct buf f;
+
+	if (rules_load_text("t", line, 0, &r, err, sizeof(err)) != 0) {
+		printf("# %s\n", err);
+		exit(1);
+	}
+	rules_prefilter(r);
+	buf_init(&f, 0);
+	casefold_text(text, strlen(text), &f);
+	rules_scan(r, buf_str(&f), f.len, &may);
+	buf_free(&f);
+	rules_free(r);
+	free(line);
+	return may;
+}
+
+static void
+test_alternatives(void)
+{
+	static const char *const alt = "\\b(?:personnes?\\s+(?:âgées|"
+	    "isolées)|centres?\\s+sociaux|des\\s+voisins)\\b";
+	char many[400];
+	struct buf p;
+
+	check_branches("ab|cd", "ab || cd");
+	check_branches("\\b(?:foo|bar)\\s+baz", "\\bfoo\\s+baz || "
+	    "\\bbar\\s+baz");
+	check_branches("x(?:a(?:b|c)|d)y", "xaby || xacy || xdy");
+	check_branches("[|)]a(?:b|c)", "[|)]ab || [|)]ac");
+	check_branches("[]|]a(?:b|c)", "[]|]ab || []|]ac");
+	check_branches("(?#a|b)(?:c|d)", "(?#a|b)c || (?#a|b)d");
+	/* Left whole: quantified, an assertion, a capturing group, syntax
+	 * that hides the structure. */
+	check_branches("(?:ab|cd)+x", "(?:ab|cd)+x");
+	check_branches("(?=ab|cd)x", "(?=ab|cd)x");
+	check_branches("(ab|cd)x", "(ab|cd)x");
+	check_branches("\\Q(|\\E(?:a|b)", "\\Q(|\\E(?:a|b)");
+	check_branches("(?x)(?:a|b)", "(?x)(?:a|b)");
+	check_branches("[[:alpha:]](?:a|b)", "[[:alpha:]](?:a|b)");
+	buf_init(&p, 0);
+	buf_adds(&p, "(?:");
+	for (int i = 0; i <= BRANCHES_MAX; i++)
+		buf_printf(&p, "%sw%d", i ? "|" : "", i);
+	buf_adds(&p, ")");
+	snprintf(many, sizeof(many), "%s", buf_str(&p));
+	check_branches(many, many);
+	buf_free(&p);
+	{
+		char **b;
+		size_t n = branches_expand("(?:a|b)(?:c|d)(?:e|f)(?:g|h)"
+		    "(?:i|j)(?:k|l)", &b);
+
+		ok(n > 1 && n <= BRANCHES_MAX, "alternatives: no more than "
+		    "BRANCHES_MAX");
+		branches_free(b, n);
+	}
+
+	/* Each alternative with all it requires: a text with a word of
+	 * each branch but no branch whole is ruled out. */
+	is_int(scan_allows(alt, "Une personne seule au centre du bourg."),
+	    0, "alternatives: 'personne' and 'centre' without their "
+	    "second words: ruled out");
+	is_int(scan_allows(alt, "Des PERSONNES ÂGÉES."), 1,
+	    "alternatives: a branch whole: allowed");
+	is_int(scan_allows(alt, "le centre sociaux"), 1,
+	    "alternatives: another branch whole: allowed");
+	/* "des" beside "voisins" is left out: "voisins" alone allows. */
+	is_int(scan_allows(alt, "nos voisins"), 1, "alternatives: a "
+	    "three-byte word beside a longer one is not required");
+	is_int(scan_allows("\\b(?:bus|gare)\\b", "un pédibus"), 1,
+	    "alternatives: short words alone are still required");
+	is_int(scan_allows("\\b(?:bus|gare)\\b", "un vélo"), 0,
+	    "alternatives: short words alone: ruled out without them");
+}
+
+/* The pattern of all communes gathered by first letter, exactly; a name
+ * of another first letter leaves the plain alternation. */
+static void
+test_commune_any(void)
+{
+	static const char *const pats[] = {
+		"<[aàáâãäå]mbert>", "<(?:saint|st)[-\\s]+x>",
+		"<[aàáâãäå]rlanc>", "<s[aàáâãäå]uxill>", "<(?:æ|ae)zy>",
+	};
+	static const char *const odd[] = { "<b>", "<łódź>" };
+	static const size_t order[] = { 0, 1, 2, 3, 4 };
+	char *t;
+
+	t = commune_any_text(pats, order, 5, "<", ">", 1);
+	is_str(t, "any <(?:(?=[aàáâãäå]|(?:æ|ae))(?:[aàáâãäå]mbert|"
+	    "[aàáâãäå]rlanc|(?:æ|ae)zy)|(?=(?:saint|st)|s)(?:(?:saint|st)"
+	    "[-\\s]+x|s[aàáâãäå]uxill))>\n", "commune pattern: gathered "
+	    "by first letter, names in their order");
+	free(t);
+	t = commune_any_text(pats, order, 5, "<", ">", 0);
+	is_str(t, "any <(?:[aàáâãäå]mbert|(?:saint|st)[-\\s]+x|"
+	    "[aàáâãäå]rlanc|s[aàáâãäå]uxill|(?:æ|ae)zy)>\n",
+	    "commune pattern: plain");
+	free(t);
+	t = commune_any_text(odd, order, 2, "<", ">", 1);
+	is_str(t, "any <(?:b|łódź)>\n", "commune pattern: a first letter "
+	    "of unknown case: plain");
+	free(t);
+}
+
 int
 main(void)
 {
@@ -664,6 +795,8 @@ main(void)
 	test_fold_exact();
 	test_caseless_cjk();
 	test_derive();
+	test_alternatives();
+	test_commune_any();
 
 	for (int i = 0; i < 4; i++) {
 		char *path = xasprintf("%s/%s", RULES_DIR, names[i]);
