@@ -23,8 +23,6 @@
 #include "parse/prefilter.h"
 
 #define PF_BUCKETS	4096		/* power of two */
-#define PF_WEAK_LEN	3		/* bytes of a string too common to
-					 * be worth a group beside others */
 
 /* One string, once however many alternatives hold it ("vous" is in
  * dozens): a text's scan looks at it only until it is first found. */
@@ -110,47 +108,6 @@ pf_usable(const struct literals *lits)
 		    lits->group[i] >= lits->ngroups)
 			return 0;
 	return 1;
-}
-
-/* The shortest string of group g of l. */
-static size_t
-pf_group_min(const struct literals *l, unsigned g)
-{
-	size_t m = (size_t)-1;
-
-	for (size_t i = 0; i < l->n; i++)
-		if (l->group[i] == g && strlen(l->items[i]) < m)
-			m = strlen(l->items[i]);
-	return m;
-}
-
-/*
- * A copy of lits (borrowing its strings) without the groups of short
- * strings ("des", "mon") when it has a group of longer ones: most French
- * texts hold those words, so they rule little out, and every place they
- * start at costs the scan a look-up.  Fewer groups allow more: sound.
- */
-static void
-pf_prune(const struct literals *lits, struct literals *out)
-{
-	unsigned keep[8], nkeep = 0, strong = 0;
-
-	memset(out, 0, sizeof(*out));
-	for (unsigned g = 0; g < lits->ngroups; g++)
-		strong += pf_group_min(lits, g) > PF_WEAK_LEN;
-	for (unsigned g = 0; g < lits->ngroups; g++)
-		if (strong == 0 || pf_group_min(lits, g) > PF_WEAK_LEN)
-			keep[g] = nkeep++;
-		else
-			keep[g] = 8;
-	out->items = xcalloc(lits->n ? lits->n : 1, sizeof(*out->items));
-	out->group = xcalloc(lits->n ? lits->n : 1, sizeof(*out->group));
-	for (size_t i = 0; i < lits->n; i++)
-		if (keep[lits->group[i]] < 8) {
-			out->items[out->n] = lits->items[i];
-			out->group[out->n++] = keep[lits->group[i]];
-		}
-	out->ngroups = nkeep;
 }
 
 /* 1 if group g of a and group h of b hold the same strings. */
@@ -262,7 +219,6 @@ void
 prefilter_add_any(struct prefilter *pf, size_t rule,
     const struct literals *alts, size_t n)
 {
-	struct literals pruned[PREFILTER_MAX_ALTS];
 	size_t strings = 0;
 
 	if (n == 0 || n > PREFILTER_MAX_ALTS || prefilter_has(pf, rule) ||
@@ -275,8 +231,6 @@ prefilter_add_any(struct prefilter *pf, size_t rule,
 	}
 	if (pf->nentries + strings > PREFILTER_MAX_STRINGS)
 		return;
-	for (size_t k = 0; k < n; k++)
-		pf_prune(&alts[k], &pruned[k]);
 	if (pf->heads == NULL) {
 		pf->starts = xcalloc(65536 / 64, sizeof(*pf->starts));
 		pf->heads = xmalloc(PF_BUCKETS * sizeof(*pf->heads));
@@ -294,16 +248,11 @@ prefilter_add_any(struct prefilter *pf, size_t rule,
 	for (size_t k = 0; k < n; k++) {
 		size_t j = 0;
 
-		while (j < n && (j == k || !pf_implied(&pruned[k],
-		    &pruned[j]) || (j > k && pf_implied(&pruned[j],
-		    &pruned[k]))))
+		while (j < n && (j == k || !pf_implied(&alts[k], &alts[j]) ||
+		    (j > k && pf_implied(&alts[j], &alts[k]))))
 			j++;
 		if (j == n)
-			pf_add_slot(pf, rule, &pruned[k]);
-	}
-	for (size_t k = 0; k < n; k++) {
-		free(pruned[k].items);
-		free(pruned[k].group);
+			pf_add_slot(pf, rule, &alts[k]);
 	}
 }
 

@@ -741,9 +741,10 @@ test_alternatives(void)
 	    "alternatives: a branch whole: allowed");
 	is_int(scan_allows(alt, "le centre sociaux"), 1,
 	    "alternatives: another branch whole: allowed");
-	/* "des" beside "voisins" is left out: "voisins" alone allows. */
-	is_int(scan_allows(alt, "nos voisins"), 1, "alternatives: a "
-	    "three-byte word beside a longer one is not required");
+	is_int(scan_allows(alt, "nos voisins"), 0, "alternatives: a "
+	    "three-byte word beside a longer one is required too");
+	is_int(scan_allows(alt, "DES VOISINS"), 1, "alternatives: both "
+	    "words of a branch: allowed");
 	is_int(scan_allows("\\b(?:bus|gare)\\b", "un pédibus"), 1,
 	    "alternatives: short words alone are still required");
 	is_int(scan_allows("\\b(?:bus|gare)\\b", "un vélo"), 0,
