@@ -2,16 +2,16 @@
  * prefilter.c — the one-pass literal scan; see prefilter.h.
  *
  * A rule may match when the text holds a literal of each group of one of
- * its alternatives (a slot each: most rules have one).
- * Every literal has at least LITERALS_MIN_LEN = 3 bytes.  A bitmap of a
- * hash of the three bytes literals start with rejects most places of a
- * text with one load (of pairs of bytes, too many French words start as
- * one of the literals does); at the others, the literals are found by a hash of their
- * first three bytes and compared.  The scan thus costs a few
- * instructions per byte of text, where a pattern that cannot use PCRE2's
- * start-of-match optimisation (an alternation of words after \b) is tried
- * at every place of the text.  It stops once every rule with literals is
- * known to be possible.
+ * its alternatives (a slot each: most rules have one).  Every literal
+ * has at least LITERALS_MIN_LEN = 3 bytes.  A bitmap of a hash of the
+ * three bytes literals start with rejects most places of a text with one
+ * load (one of the pairs of bytes they start with begins too many French
+ * words); at the others, the literals are found by a hash of their
+ * first three bytes and compared, each once per text.  The scan thus
+ * costs a few instructions per byte of text, where a pattern that cannot
+ * use PCRE2's start-of-match optimisation (an alternation of words after
+ * \b) is tried at every place of the text.  It stops once every rule
+ * with literals is known to be possible.
  */
 #include <stdint.h>
 #include <stdlib.h>
