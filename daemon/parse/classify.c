@@ -28,8 +28,10 @@
 #include "base/buf.h"
 #include "parse/casefold.h"
 #include "parse/classify.h"
+#include "parse/commune_any.h"
 #include "base/mem.h"
 #include "parse/mailcmd.h"
+#include "parse/prefilter.h"
 #include "parse/rules.h"
 
 #define CLASSIFY_MAX_INPUT	(64 * 1024)	/* bytes read of each input */
@@ -46,9 +48,15 @@ struct classify {
 	size_t		*theme_of;	/* theme index of each themes rule */
 	const char	**theme_names;	/* borrowed from `themes` */
 	size_t		 nthemes;
+	struct prefilter *pf;		/* the kind rules' literals, then the
+					 * themes rules' */
 	struct rules	*communes;	/* rule i matches names[i] */
 	struct rules	*communes_any;	/* one rule: any of them, longest
 					 * names first */
+	struct rules	*communes_plain; /* the same as a plain alternation,
+					 * compiled by classify_prefilter(c, 0) */
+	char		*any_plain;	/* its rules text */
+	char		*any_name;	/* the file name of both */
 	char		**names;
 	size_t		 nnames;
 	int		 unfiltered;	/* classify_prefilter(c, 0) */
@@ -62,7 +70,7 @@ struct classify {
 struct classify_input {
 	const char	*s;
 	size_t		 len;
-	unsigned char	*kind;		/* rules_count(c->kind) bytes */
+	unsigned char	*kind;		/* rules_count(c->kind) bytes, then */
 	unsigned char	*themes;	/* rules_count(c->themes) bytes */
 };
 
@@ -96,7 +104,6 @@ classify_load_kind(struct classify *c, const char *dir, struct buf *errs)
 		classify_add_error(errs, msg);
 		goto out;
 	}
-	rules_prefilter(c->kind);
 	for (size_t i = 0; i < rules_count(c->kind); i++)
 		if (classify_kind_name(rules_label(c->kind, i)) == NULL)
 			buf_printf(errs, "%s%s:%d: label '%s': not a kind "
@@ -119,7 +126,6 @@ classify_load_themes(struct classify *c, const char *dir, struct buf *errs)
 		classify_add_error(errs, msg);
 		goto out;
 	}
-	rules_prefilter(c->themes);
 	n = rules_count(c->themes);
 	c->theme_of = xcalloc(n ? n : 1, sizeof(*c->theme_of));
 	c->theme_names = xcalloc(n ? n : 1, sizeof(*c->theme_names));
@@ -323,8 +329,7 @@ classify_load_any(struct classify *c, const char *path,
     const char *const *pats, struct buf *errs)
 {
 	size_t *order;
-	struct buf text;
-	char *name, msg[1024];
+	char *text, msg[1024];
 
 	if (c->nnames == 0)
 		return;
@@ -334,21 +339,17 @@ classify_load_any(struct classify *c, const char *path,
 	classify_sort_names = (const char *const *)c->names;
 	qsort(order, c->nnames, sizeof(*order), classify_by_length);
 	classify_sort_names = NULL;
-	buf_init(&text, 0);
-	buf_adds(&text, "any " CLASSIFY_BEFORE "(?:");
-	for (size_t i = 0; i < c->nnames; i++) {
-		const char *p = pats[order[i]] + strlen(CLASSIFY_BEFORE);
-
-		buf_printf(&text, "%s%.*s", i ? "|" : "", (int)(strlen(p) -
-		    strlen(CLASSIFY_AFTER)), p);
-	}
-	buf_adds(&text, ")" CLASSIFY_AFTER "\n");
-	name = xasprintf("%s (all communes)", path);
-	if (rules_load_text(name, buf_str(&text), 1, &c->communes_any, msg,
+	/* Gathered by first letter (commune_any.h); the plain alternation
+	 * is kept for classify_prefilter(c, 0), the reference. */
+	text = commune_any_text(pats, order, c->nnames, CLASSIFY_BEFORE,
+	    CLASSIFY_AFTER, 1);
+	c->any_plain = commune_any_text(pats, order, c->nnames,
+	    CLASSIFY_BEFORE, CLASSIFY_AFTER, 0);
+	c->any_name = xasprintf("%s (all communes)", path);
+	if (rules_load_text(c->any_name, text, 1, &c->communes_any, msg,
 	    sizeof(msg)) != 0)
 		classify_add_error(errs, msg);
-	free(name);
-	buf_free(&text);
+	free(text);
 	free(order);
 }
 
@@ -429,6 +430,7 @@ bad_name:
 		classify_add_error(errs, msg);
 		goto out;
 	}
+	rules_prefilter(c->communes);
 	classify_load_any(c, path, (const char *const *)pats, errs);
 out:
 	for (size_t i = 0; pats && i < c->nnames; i++)
@@ -458,6 +460,10 @@ classify_load(const char *dir, struct classify **out, char *err,
 		snprintf(err, errlen, "%s", buf_str(&errs));
 		goto out;
 	}
+	/* Both sets run on the same texts: one scan finds for both. */
+	c->pf = prefilter_new();
+	rules_prefilter_into(c->kind, c->pf, 0);
+	rules_prefilter_into(c->themes, c->pf, rules_count(c->kind));
 	*out = c;
 	c = NULL;
 	rc = 0;
@@ -474,10 +480,14 @@ classify_free(struct classify *c)
 		return;
 	rules_free(c->kind);
 	rules_free(c->themes);
+	prefilter_free(c->pf);
 	free(c->theme_of);
 	free(c->theme_names);
 	rules_free(c->communes);
 	rules_free(c->communes_any);
+	rules_free(c->communes_plain);
+	free(c->any_plain);
+	free(c->any_name);
 	for (size_t i = 0; i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
@@ -515,20 +525,25 @@ classify_scan(const struct classify *c, const struct rules *r,
 	return may;
 }
 
-/* Reads s (may be NULL) into in: one fold, one scan per rule set. */
+/* Reads s (may be NULL) into in: one fold, one scan for both sets. */
 static void
 classify_input_init(const struct classify *c, const char *s,
     struct classify_input *in)
 {
+	size_t nk = rules_count(c->kind), n = nk + rules_count(c->themes);
 	struct buf folded;
 
 	in->s = s;
 	in->len = classify_input_len(s);
+	in->kind = xmalloc(n ? n : 1);
+	in->themes = in->kind + nk;
+	if (c->unfiltered) {
+		memset(in->kind, 1, n ? n : 1);
+		return;
+	}
 	buf_init(&folded, 0);
 	casefold_text(s ? s : "", in->len, &folded);
-	in->kind = classify_scan(c, c->kind, buf_str(&folded), folded.len);
-	in->themes = classify_scan(c, c->themes, buf_str(&folded),
-	    folded.len);
+	prefilter_scan(c->pf, buf_str(&folded), folded.len, in->kind, n);
 	buf_free(&folded);
 }
 
@@ -536,7 +551,6 @@ static void
 classify_input_free(struct classify_input *in)
 {
 	free(in->kind);
-	free(in->themes);
 }
 
 /* Rule i of r matches the subject or the text (may: their scans for r);
@@ -556,19 +570,30 @@ classify_match(const struct rules *r, size_t i,
 static const char *
 classify_commune(const struct classify *c, const struct classify_input *in)
 {
-	const char *s = in->s;
+	const char *s = in->s, *found = NULL;
 	size_t start, end, a, b;
+	unsigned char *may;
+	struct buf folded;
+	const struct rules *any = c->unfiltered && c->communes_plain ?
+	    c->communes_plain : c->communes_any;
 
-	if (in->len == 0 || c->communes_any == NULL ||
-	    rules_match(c->communes_any, 0, s, in->len, &start, &end) != 1)
+	if (in->len == 0 || any == NULL ||
+	    rules_match(any, 0, s, in->len, &start, &end) != 1)
 		return NULL;
-	/* Which name it was: the one whose own rule spans the same text
-	 * (the boundaries hold at the ends of the excerpt). */
-	for (size_t i = 0; i < c->nnames; i++)
-		if (rules_match(c->communes, i, s + start, end - start, &a,
-		    &b) == 1 && a == 0 && b == end - start)
-			return c->names[i];
-	return NULL;
+	/* Which name it was: the first whose own rule spans the same text
+	 * (the boundaries hold at the ends of the excerpt).  Those rules
+	 * run in PCRE2's interpreter, a few hundred instructions each: the
+	 * literals of the excerpt leave only the names it may be. */
+	buf_init(&folded, 0);
+	casefold_text(s + start, end - start, &folded);
+	may = classify_scan(c, c->communes, buf_str(&folded), folded.len);
+	for (size_t i = 0; i < c->nnames && found == NULL; i++)
+		if (may[i] && rules_match(c->communes, i, s + start,
+		    end - start, &a, &b) == 1 && a == 0 && b == end - start)
+			found = c->names[i];
+	free(may);
+	buf_free(&folded);
+	return found;
 }
 
 void
@@ -617,7 +642,13 @@ classify_run(const struct classify *c, const char *subject,
 void
 classify_prefilter(struct classify *c, int on)
 {
+	char msg[1024];
+
 	c->unfiltered = !on;
+	if (!on && c->communes_plain == NULL && c->any_plain != NULL &&
+	    rules_load_text(c->any_name, c->any_plain, 1, &c->communes_plain,
+	    msg, sizeof(msg)) != 0)
+		c->communes_plain = NULL;	/* the gathered one serves */
 }
 
 void

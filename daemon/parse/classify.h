@@ -59,8 +59,10 @@ void classify_run(const struct classify *c, const char *subject,
 void classify_result_free(struct classify_result *r);
 
 /* With on = 0, classify_run() runs every rule on both inputs instead of
- * only those the literal prefilter allows (rules_scan()): the reference
- * the tests compare the prefilter with.  On by default. */
+ * only those the literal prefilter allows (rules_scan()), and finds the
+ * commune with the plain alternation of all names rather than the one
+ * gathered by first letter (commune_any.h): the reference the tests
+ * compare with.  On by default. */
 void classify_prefilter(struct classify *c, int on);
 
 /* The themes as a JSON array string, e.g. ["energie","habitat"] (new

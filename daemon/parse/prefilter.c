@@ -1,15 +1,17 @@
 /*
  * prefilter.c — the one-pass literal scan; see prefilter.h.
  *
- * A rule may match when the text holds a literal of each of its groups.
- * Every literal has at least LITERALS_MIN_LEN = 3 bytes.  A bitmap of the
- * pairs of bytes literals start with rejects most places of a text with
- * one load; at the others, the literals are found by a hash of their
- * first three bytes and compared.  The scan thus costs a few
- * instructions per byte of text, where a pattern that cannot use PCRE2's
- * start-of-match optimisation (an alternation of words after \b) is tried
- * at every place of the text.  It stops once every rule with literals is
- * known to be possible.
+ * A rule may match when the text holds a literal of each group of one of
+ * its alternatives (a slot each: most rules have one).  Every literal
+ * has at least LITERALS_MIN_LEN = 3 bytes.  A bitmap of a hash of the
+ * three bytes literals start with rejects most places of a text with one
+ * load (one of the pairs of bytes they start with begins too many French
+ * words); at the others, the literals are found by a hash of their
+ * first three bytes and compared, each once per text.  The scan thus
+ * costs a few instructions per byte of text, where a pattern that cannot
+ * use PCRE2's start-of-match optimisation (an alternation of words after
+ * \b) is tried at every place of the text.  It stops once every rule
+ * with literals is known to be possible.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,31 +24,45 @@
 
 #define PF_BUCKETS	4096		/* power of two */
 
+/* One string, once however many alternatives hold it ("vous" is in
+ * dozens): a text's scan looks at it only until it is first found. */
 struct pf_entry {
-	size_t		 rule;
-	unsigned char	 bit;		/* of its group in need[rule] */
 	size_t		 off;		/* in pool */
 	size_t		 len;
 	int32_t		 next;		/* in the same bucket, or -1 */
+	int32_t		 target;	/* its first, or -1 */
+};
+
+/* A group of an alternative that holds an entry. */
+struct pf_target {
+	size_t		 slot;		/* the alternative */
+	unsigned char	 bit;		/* of its group in need[slot] */
+	int32_t		 next;		/* of the same entry, or -1 */
 };
 
 struct prefilter {
-	uint64_t	*pairs;		/* 65536 bits: a literal starts with
-					 * these two bytes; NULL until a
-					 * literal is added */
+	uint64_t	*starts;	/* 65536 bits: a literal starts with
+					 * three bytes of this pf_start();
+					 * NULL until a literal is added */
 	int32_t		*heads;		/* PF_BUCKETS, -1 = empty */
 	struct pf_entry	*entries;
 	size_t		 nentries;
+	struct pf_target *targets;
+	size_t		 ntargets;
 	struct buf	 pool;		/* the literals, back to back */
-	unsigned char	*need;		/* need[rule]: a bit per group of the
-					 * rule's literals, 0 for none */
-	size_t		 nneed;
+	unsigned char	*need;		/* need[slot]: a bit per group of the
+					 * alternative's literals */
+	size_t		*rule_of;	/* rule_of[slot] */
+	size_t		 nslots;
+	unsigned char	*has;		/* has[rule]: it has slots */
+	size_t		 nhas;
 };
 
 static inline unsigned
-pf_pair(const unsigned char *s)
+pf_start(const unsigned char *s)
 {
-	return (unsigned)s[0] << 8 | s[1];
+	return ((unsigned)s[0] << 8 ^ (unsigned)s[1] << 4 ^ s[2] ^
+	    (unsigned)s[2] << 12) & 0xFFFF;
 }
 
 static inline unsigned
@@ -70,57 +86,180 @@ prefilter_free(struct prefilter *pf)
 {
 	if (pf == NULL)
 		return;
-	free(pf->pairs);
+	free(pf->starts);
 	free(pf->heads);
 	free(pf->entries);
+	free(pf->targets);
 	buf_free(&pf->pool);
 	free(pf->need);
+	free(pf->rule_of);
+	free(pf->has);
 	free(pf);
+}
+
+/* 1 if lits can be added: some groups, few enough, none too short. */
+static int
+pf_usable(const struct literals *lits)
+{
+	if (lits->n == 0 || lits->ngroups > 8)
+		return 0;
+	for (size_t i = 0; i < lits->n; i++)
+		if (strlen(lits->items[i]) < LITERALS_MIN_LEN ||
+		    lits->group[i] >= lits->ngroups)
+			return 0;
+	return 1;
+}
+
+/* 1 if group g of a and group h of b hold the same strings. */
+static int
+pf_same_group(const struct literals *a, unsigned g, const struct literals *b,
+    unsigned h)
+{
+	size_t na = 0, nb = 0;
+
+	for (size_t i = 0; i < a->n; i++)
+		na += a->group[i] == g;
+	for (size_t j = 0; j < b->n; j++)
+		nb += b->group[j] == h;
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = 0;
+
+		if (a->group[i] != g)
+			continue;
+		while (j < b->n && (b->group[j] != h ||
+		    strcmp(a->items[i], b->items[j]) != 0))
+			j++;
+		if (j == b->n)
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 if every group of y is one of x: a text x allows, y allows too. */
+static int
+pf_implied(const struct literals *x, const struct literals *y)
+{
+	for (unsigned h = 0; h < y->ngroups; h++) {
+		unsigned g = 0;
+
+		while (g < x->ngroups && !pf_same_group(y, h, x, g))
+			g++;
+		if (g == x->ngroups)
+			return 0;
+	}
+	return 1;
+}
+
+/* Adds str (a string of group `bit` of alternative `slot`) to the
+ * entries, once. */
+static void
+pf_add_string(struct prefilter *pf, const char *str, size_t slot,
+    unsigned char bit)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len = strlen(str);
+	unsigned h = pf_hash(s), start = pf_start(s);
+	struct pf_target *t;
+	int32_t k;
+
+	for (k = pf->heads[h]; k >= 0; k = pf->entries[k].next)
+		if (pf->entries[k].len == len && memcmp(pf->pool.data +
+		    pf->entries[k].off, s, len) == 0)
+			break;
+	if (k < 0) {
+		struct pf_entry *e;
+
+		if (pf->nentries == PREFILTER_MAX_STRINGS)
+			return;		/* never: prefilter_add_any checks */
+		pf->entries = xrealloc(pf->entries, (pf->nentries + 1) *
+		    sizeof(*pf->entries));
+		e = &pf->entries[pf->nentries];
+		e->off = pf->pool.len;
+		e->len = len;
+		e->next = pf->heads[h];
+		e->target = -1;
+		k = (int32_t)pf->nentries++;
+		pf->heads[h] = k;
+		pf->starts[start / 64] |= (uint64_t)1 << (start % 64);
+		buf_add(&pf->pool, s, len);
+	}
+	pf->targets = xrealloc(pf->targets, (pf->ntargets + 1) *
+	    sizeof(*pf->targets));
+	t = &pf->targets[pf->ntargets];
+	t->slot = slot;
+	t->bit = bit;
+	t->next = pf->entries[k].target;
+	pf->entries[k].target = (int32_t)pf->ntargets++;
+}
+
+static void
+pf_add_slot(struct prefilter *pf, size_t rule, const struct literals *lits)
+{
+	size_t slot = pf->nslots++;
+
+	pf->need = xrealloc(pf->need, pf->nslots);
+	pf->rule_of = xrealloc(pf->rule_of, pf->nslots *
+	    sizeof(*pf->rule_of));
+	pf->need[slot] = (unsigned char)((1u << lits->ngroups) - 1);
+	pf->rule_of[slot] = rule;
+	for (size_t i = 0; i < lits->n; i++)
+		pf_add_string(pf, lits->items[i], slot, (unsigned char)(1u <<
+		    lits->group[i]));
 }
 
 void
 prefilter_add(struct prefilter *pf, size_t rule, const struct literals *lits)
 {
-	if (lits->n == 0 || lits->ngroups > 8 || prefilter_has(pf, rule))
+	prefilter_add_any(pf, rule, lits, 1);
+}
+
+void
+prefilter_add_any(struct prefilter *pf, size_t rule,
+    const struct literals *alts, size_t n)
+{
+	size_t strings = 0;
+
+	if (n == 0 || n > PREFILTER_MAX_ALTS || prefilter_has(pf, rule) ||
+	    pf->nslots + n > PREFILTER_MAX_SLOTS)
 		return;
-	for (size_t i = 0; i < lits->n; i++)
-		if (strlen(lits->items[i]) < LITERALS_MIN_LEN ||
-		    lits->group[i] >= lits->ngroups)
+	for (size_t k = 0; k < n; k++) {
+		if (!pf_usable(&alts[k]))
 			return;
+		strings += alts[k].n;
+	}
+	if (pf->nentries + strings > PREFILTER_MAX_STRINGS)
+		return;
 	if (pf->heads == NULL) {
-		pf->pairs = xcalloc(65536 / 64, sizeof(*pf->pairs));
+		pf->starts = xcalloc(65536 / 64, sizeof(*pf->starts));
 		pf->heads = xmalloc(PF_BUCKETS * sizeof(*pf->heads));
 		for (size_t b = 0; b < PF_BUCKETS; b++)
 			pf->heads[b] = -1;
 	}
-	if (rule >= pf->nneed) {
-		pf->need = xrealloc(pf->need, rule + 1);
-		memset(pf->need + pf->nneed, 0, rule + 1 - pf->nneed);
-		pf->nneed = rule + 1;
+	if (rule >= pf->nhas) {
+		pf->has = xrealloc(pf->has, rule + 1);
+		memset(pf->has + pf->nhas, 0, rule + 1 - pf->nhas);
+		pf->nhas = rule + 1;
 	}
-	pf->need[rule] = (unsigned char)((1u << lits->ngroups) - 1);
-	pf->entries = xrealloc(pf->entries, (pf->nentries + lits->n) *
-	    sizeof(*pf->entries));
-	for (size_t i = 0; i < lits->n; i++) {
-		const unsigned char *s = (const unsigned char *)lits->items[i];
-		struct pf_entry *e = &pf->entries[pf->nentries];
-		unsigned h = pf_hash(s), pair = pf_pair(s);
+	pf->has[rule] = 1;
+	/* An alternative another one implies adds only work to the scan:
+	 * of two that imply each other, the first is kept. */
+	for (size_t k = 0; k < n; k++) {
+		size_t j = 0;
 
-		e->rule = rule;
-		e->bit = (unsigned char)(1u << lits->group[i]);
-		e->off = pf->pool.len;
-		e->len = strlen(lits->items[i]);
-		e->next = pf->heads[h];
-		pf->heads[h] = (int32_t)pf->nentries++;
-		pf->pairs[pair / 64] |= (uint64_t)1 << (pair % 64);
-		buf_add(&pf->pool, s, e->len);
+		while (j < n && (j == k || !pf_implied(&alts[k], &alts[j]) ||
+		    (j > k && pf_implied(&alts[j], &alts[k]))))
+			j++;
+		if (j == n)
+			pf_add_slot(pf, rule, &alts[k]);
 	}
 }
 
 int
 prefilter_has(const struct prefilter *pf, size_t rule)
 {
-	return rule < pf->nneed && pf->need[rule] != 0;
+	return rule < pf->nhas && pf->has[rule] != 0;
 }
 
 void
@@ -128,31 +267,45 @@ prefilter_scan(const struct prefilter *pf, const char *folded, size_t len,
     unsigned char *may, size_t nrules)
 {
 	const unsigned char *t = (const unsigned char *)folded;
+	unsigned char found[PREFILTER_MAX_SLOTS];
+	unsigned char seen[PREFILTER_MAX_STRINGS];
 	size_t left = 0;
 
-	/* may[i] gathers the bits of the groups found, then says whether
-	 * they are all of rule i's. */
+	/* found[slot] gathers the bits of the groups found; may[i] is 1
+	 * once one of rule i's slots has them all. */
 	memset(may, 0, nrules);
+	memset(found, 0, pf->nslots);
+	memset(seen, 0, pf->nentries);
 	for (size_t i = 0; i < nrules; i++)
 		left += prefilter_has(pf, i);
 	for (size_t p = 0; left > 0 && p + LITERALS_MIN_LEN <= len; p++) {
-		unsigned pair = pf_pair(t + p);
-		int32_t k;
+		unsigned start = pf_start(t + p);
+		int32_t k, j;
 
-		if (!(pf->pairs[pair / 64] & ((uint64_t)1 << (pair % 64))))
+		if (!(pf->starts[start / 64] & ((uint64_t)1 << (start % 64))))
 			continue;
 		for (k = pf->heads[pf_hash(t + p)]; k >= 0;
 		    k = pf->entries[k].next) {
 			const struct pf_entry *e = &pf->entries[k];
 
-			if (e->rule >= nrules || (may[e->rule] & e->bit) ||
-			    e->len > len - p || memcmp(pf->pool.data +
-			    e->off, t + p, e->len) != 0)
+			if (seen[k] || e->len > len - p || memcmp(
+			    pf->pool.data + e->off, t + p, e->len) != 0)
 				continue;
-			may[e->rule] |= e->bit;
-			left -= may[e->rule] == pf->need[e->rule];
+			seen[k] = 1;
+			for (j = e->target; j >= 0; j = pf->targets[j].next) {
+				const struct pf_target *g = &pf->targets[j];
+				size_t rule = pf->rule_of[g->slot];
+
+				if (rule >= nrules || may[rule])
+					continue;
+				found[g->slot] |= g->bit;
+				if (found[g->slot] == pf->need[g->slot]) {
+					may[rule] = 1;
+					left--;
+				}
+			}
 		}
 	}
 	for (size_t i = 0; i < nrules; i++)
-		may[i] = !prefilter_has(pf, i) || may[i] == pf->need[i];
+		may[i] = !prefilter_has(pf, i) || may[i];
 }

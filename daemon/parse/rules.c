@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "parse/branches.h"
 #include "parse/literals.h"
 #include "parse/prefilter.h"
 #include "parse/rules.h"
@@ -285,19 +286,52 @@ rules_first_match(const struct rules *r, const char *label, const char *s,
 	return -1;
 }
 
+/*
+ * The literals of one rule: of each alternative of its pattern
+ * (branches.h) when every one has some, else of the pattern whole.
+ */
+static void
+rules_prefilter_one(struct prefilter *pf, size_t i, const char *pattern)
+{
+	char **alt;
+	size_t n = branches_expand(pattern, &alt), k;
+	struct literals *lits = xcalloc(n, sizeof(*lits));
+
+	for (k = 0; k < n; k++) {
+		literals_derive(alt[k], &lits[k]);
+		if (lits[k].n == 0)
+			break;
+	}
+	if (k == n)
+		prefilter_add_any(pf, i, lits, n);
+	else {
+		struct literals whole;
+
+		literals_derive(pattern, &whole);
+		prefilter_add(pf, i, &whole);
+		literals_free(&whole);
+	}
+	for (k = 0; k < n; k++)
+		literals_free(&lits[k]);
+	free(lits);
+	branches_free(alt, n);
+}
+
 void
 rules_prefilter(struct rules *r)
 {
 	if (r == NULL || r->pf != NULL)
 		return;
 	r->pf = prefilter_new();
-	for (size_t i = 0; i < r->n; i++) {
-		struct literals lits;
+	rules_prefilter_into(r, r->pf, 0);
+}
 
-		literals_derive(r->items[i].pattern, &lits);
-		prefilter_add(r->pf, i, &lits);
-		literals_free(&lits);
-	}
+void
+rules_prefilter_into(const struct rules *r, struct prefilter *pf,
+    size_t base)
+{
+	for (size_t i = 0; r != NULL && i < r->n; i++)
+		rules_prefilter_one(pf, base + i, r->items[i].pattern);
 }
 
 int

@@ -71,6 +71,11 @@ long rules_first_match(const struct rules *r, const char *label,
 void rules_prefilter(struct rules *r);
 void rules_scan(const struct rules *r, const char *folded, size_t flen,
     unsigned char *may);
+/* The same literals into pf, rule i of r as rule base + i of pf: one
+ * scan for several rule sets run on the same text (prefilter.h). */
+struct prefilter;
+void rules_prefilter_into(const struct rules *r, struct prefilter *pf,
+    size_t base);
 /* 1 if rule i has literals, i.e. rules_scan() may rule it out. */
 int rules_prefiltered(const struct rules *r, size_t i);
 /* 1 if some rule of r has literals: else a scan is not worth the fold. */

@@ -23,8 +23,10 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "parse/branches.h"
 #include "parse/casefold.h"
 #include "parse/classify.h"
+#include "parse/commune_any.h"
 #include "parse/literals.h"
 #include "parse/message.h"
 #include "parse/reply.h"
@@ -264,6 +266,72 @@ check_classify(struct classify *c, const struct corpus *mails)
 	classify_prefilter(c, 1);
 	is_int(differ, 0, "classify_run: same kind, themes and commune with "
 	    "the prefilter as without, each text as subject and as text");
+}
+
+/*
+ * Every name of communes.txt, in a sentence as written, upper-cased,
+ * with look-alikes, with blanks for hyphens and "St" for "Saint": the
+ * scan of the excerpt the pattern of all names found leaves the name's
+ * own rule, so classify_run() finds the same commune with the prefilter
+ * as without, and the name itself where it is written as it is.
+ */
+static void
+check_communes(struct classify *c)
+{
+	FILE *f = fopen(RULES_DIR "/communes.txt", "re");
+	size_t names = 0, itself = 0, differ = 0;
+	char line[512];
+	struct buf t;
+
+	buf_init(&t, 0);
+	while (f != NULL && fgets(line, sizeof(line), f)) {
+		char *forms[5];
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		names++;
+		buf_reset(&t);
+		buf_printf(&t, "Rendez-vous à %s demain.", line);
+		forms[0] = xstrdup(buf_str(&t));
+		forms[1] = respell(forms[0], 0);
+		forms[2] = respell(forms[0], 1);
+		forms[3] = xstrdup(forms[0]);
+		for (char *p = forms[3] + 12; *p; p++)
+			if (*p == '-')
+				*p = ' ';
+		buf_reset(&t);
+		buf_printf(&t, "Rendez-vous à %s%s demain.",
+		    strncmp(line, "Saint", 5) == 0 ? "St" : "",
+		    strncmp(line, "Saint", 5) == 0 ? line + 5 : line);
+		forms[4] = xstrdup(buf_str(&t));
+		for (int k = 0; k < 5; k++) {
+			struct classify_result a, b;
+
+			classify_prefilter(c, 1);
+			classify_run(c, NULL, forms[k], &a);
+			classify_prefilter(c, 0);
+			classify_run(c, NULL, forms[k], &b);
+			itself += k == 0 && a.commune != NULL &&
+			    strcmp(a.commune, line) == 0;
+			if (strcmp(a.commune ? a.commune : "", b.commune ?
+			    b.commune : "") != 0 && differ++ < 5)
+				printf("#   %s: %s, unfiltered %s\n", forms[k],
+				    a.commune ? a.commune : "-", b.commune ?
+				    b.commune : "-");
+			classify_result_free(&a);
+			classify_result_free(&b);
+			free(forms[k]);
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	classify_prefilter(c, 1);
+	buf_free(&t);
+	is_int(differ, 0, "communes: the same commune with the prefilter as "
+	    "without, every name in five spellings");
+	ok(names > 100 && itself == names, "communes: each name written as "
+	    "it is is found");
 }
 
 /* reply_extract_ex() with rules `pf` (prefiltered) and `all` (not): the
@@ -583,6 +651,136 @@ test_derive(void)
 	check_literals("µabc|µdef", "abc|def");
 }
 
+/* The alternatives of pattern are want, joined by " || ". */
+static void
+check_branches(const char *pattern, const char *want)
+{
+	char **b, name[300];
+	size_t n = branches_expand(pattern, &b);
+	struct buf got;
+
+	buf_init(&got, 0);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&got, "%s%s", i ? " || " : "", b[i]);
+	snprintf(name, sizeof(name), "alternatives of %.200s", pattern);
+	is_str(buf_str(&got), want, name);
+	buf_free(&got);
+	branches_free(b, n);
+}
+
+/* Rule `pattern` alone: whether the scan allows it on text. */
+static int
+scan_allows(const char *pattern, const char *text)
+{
+	struct rules *r = NULL;
+	unsigned char may = 1;
+	char *line = xasprintf("r %s\n", pattern), err[512];
+	struct buf f;
+
+	if (rules_load_text("t", line, 0, &r, err, sizeof(err)) != 0) {
+		printf("# %s\n", err);
+		exit(1);
+	}
+	rules_prefilter(r);
+	buf_init(&f, 0);
+	casefold_text(text, strlen(text), &f);
+	rules_scan(r, buf_str(&f), f.len, &may);
+	buf_free(&f);
+	rules_free(r);
+	free(line);
+	return may;
+}
+
+static void
+test_alternatives(void)
+{
+	static const char *const alt = "\\b(?:personnes?\\s+(?:âgées|"
+	    "isolées)|centres?\\s+sociaux|des\\s+voisins)\\b";
+	char many[400];
+	struct buf p;
+
+	check_branches("ab|cd", "ab || cd");
+	check_branches("\\b(?:foo|bar)\\s+baz", "\\bfoo\\s+baz || "
+	    "\\bbar\\s+baz");
+	check_branches("x(?:a(?:b|c)|d)y", "xaby || xacy || xdy");
+	check_branches("[|)]a(?:b|c)", "[|)]ab || [|)]ac");
+	check_branches("[]|]a(?:b|c)", "[]|]ab || []|]ac");
+	check_branches("(?#a|b)(?:c|d)", "(?#a|b)c || (?#a|b)d");
+	/* Left whole: quantified, an assertion, a capturing group, syntax
+	 * that hides the structure. */
+	check_branches("(?:ab|cd)+x", "(?:ab|cd)+x");
+	check_branches("(?=ab|cd)x", "(?=ab|cd)x");
+	check_branches("(ab|cd)x", "(ab|cd)x");
+	check_branches("\\Q(|\\E(?:a|b)", "\\Q(|\\E(?:a|b)");
+	check_branches("(?x)(?:a|b)", "(?x)(?:a|b)");
+	check_branches("[[:alpha:]](?:a|b)", "[[:alpha:]](?:a|b)");
+	buf_init(&p, 0);
+	buf_adds(&p, "(?:");
+	for (int i = 0; i <= BRANCHES_MAX; i++)
+		buf_printf(&p, "%sw%d", i ? "|" : "", i);
+	buf_adds(&p, ")");
+	snprintf(many, sizeof(many), "%s", buf_str(&p));
+	check_branches(many, many);
+	buf_free(&p);
+	{
+		char **b;
+		size_t n = branches_expand("(?:a|b)(?:c|d)(?:e|f)(?:g|h)"
+		    "(?:i|j)(?:k|l)", &b);
+
+		ok(n > 1 && n <= BRANCHES_MAX, "alternatives: no more than "
+		    "BRANCHES_MAX");
+		branches_free(b, n);
+	}
+
+	/* Each alternative with all it requires: a text with a word of
+	 * each branch but no branch whole is ruled out. */
+	is_int(scan_allows(alt, "Une personne seule au centre du bourg."),
+	    0, "alternatives: 'personne' and 'centre' without their "
+	    "second words: ruled out");
+	is_int(scan_allows(alt, "Des PERSONNES ÂGÉES."), 1,
+	    "alternatives: a branch whole: allowed");
+	is_int(scan_allows(alt, "le centre sociaux"), 1,
+	    "alternatives: another branch whole: allowed");
+	is_int(scan_allows(alt, "nos voisins"), 0, "alternatives: a "
+	    "three-byte word beside a longer one is required too");
+	is_int(scan_allows(alt, "DES VOISINS"), 1, "alternatives: both "
+	    "words of a branch: allowed");
+	is_int(scan_allows("\\b(?:bus|gare)\\b", "un pédibus"), 1,
+	    "alternatives: short words alone are still required");
+	is_int(scan_allows("\\b(?:bus|gare)\\b", "un vélo"), 0,
+	    "alternatives: short words alone: ruled out without them");
+}
+
+/* The pattern of all communes gathered by first letter, exactly; a name
+ * of another first letter leaves the plain alternation. */
+static void
+test_commune_any(void)
+{
+	static const char *const pats[] = {
+		"<[aàáâãäå]mbert>", "<(?:saint|st)[-\\s]+x>",
+		"<[aàáâãäå]rlanc>", "<s[aàáâãäå]uxill>", "<(?:æ|ae)zy>",
+	};
+	static const char *const odd[] = { "<b>", "<łódź>" };
+	static const size_t order[] = { 0, 1, 2, 3, 4 };
+	char *t;
+
+	t = commune_any_text(pats, order, 5, "<", ">", 1);
+	is_str(t, "any <(?:(?=[aàáâãäå]|(?:æ|ae))(?:[aàáâãäå]mbert|"
+	    "[aàáâãäå]rlanc|(?:æ|ae)zy)|(?=(?:saint|st)|s)(?:(?:saint|st)"
+	    "[-\\s]+x|s[aàáâãäå]uxill))>\n", "commune pattern: gathered "
+	    "by first letter, names in their order");
+	free(t);
+	t = commune_any_text(pats, order, 5, "<", ">", 0);
+	is_str(t, "any <(?:[aàáâãäå]mbert|(?:saint|st)[-\\s]+x|"
+	    "[aàáâãäå]rlanc|s[aàáâãäå]uxill|(?:æ|ae)zy)>\n",
+	    "commune pattern: plain");
+	free(t);
+	t = commune_any_text(odd, order, 2, "<", ">", 1);
+	is_str(t, "any <(?:b|łódź)>\n", "commune pattern: a first letter "
+	    "of unknown case: plain");
+	free(t);
+}
+
 int
 main(void)
 {
@@ -598,6 +796,8 @@ main(void)
 	test_fold_exact();
 	test_caseless_cjk();
 	test_derive();
+	test_alternatives();
+	test_commune_any();
 
 	for (int i = 0; i < 4; i++) {
 		char *path = xasprintf("%s/%s", RULES_DIR, names[i]);
@@ -668,6 +868,7 @@ main(void)
 	check_sound("auto.rules", sets[2], &mails);
 	check_sound("reply.rules", sets[3], &mails);
 	check_classify(c, &all);
+	check_communes(c);
 	check_reply(sets[3], reply_all, &all);
 	check_wrapped(sets[3]);
 
