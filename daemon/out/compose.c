@@ -99,9 +99,12 @@ struct hdr {
 static void
 hdr_start(struct hdr *h, struct buf *b, const char *name)
 {
+	size_t n = strlen(name);
+
 	h->b = b;
-	buf_printf(b, "%s:", name);
-	h->col = strlen(name) + 1;
+	buf_add(b, name, n);
+	buf_addc(b, ':');
+	h->col = n + 1;
 }
 
 /* Adds an atom after a space, or on a new folded line if it would pass
@@ -337,7 +340,9 @@ hdr_msgid(struct buf *b, const char *name, const char *id, struct buf *tmp)
 	struct hdr h;
 
 	buf_reset(tmp);
-	buf_printf(tmp, "<%s>", id);
+	buf_addc(tmp, '<');
+	buf_adds(tmp, id);
+	buf_addc(tmp, '>');
 	hdr_start(&h, b, name);
 	hdr_atom(&h, tmp->data, tmp->len);
 	hdr_end(&h);
@@ -383,16 +388,24 @@ part_free(struct part *p)
 	buf_free(&p->body);
 }
 
+/* The header lines of a text part. */
+static void
+text_head(struct buf *head, const char *subtype)
+{
+	buf_adds(head, "Content-Type: text/");
+	buf_adds(head, subtype);
+	buf_adds(head, "; charset=UTF-8\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n");
+}
+
+/* A text part; the body is cleaned (charset_clean_text()) as it is
+ * encoded. */
 static void
 part_text(struct part *p, const char *subtype, const char *text)
 {
-	char *clean = charset_clean_text(text);
-
 	part_init(p);
-	buf_printf(&p->head, "Content-Type: text/%s; charset=UTF-8\r\n"
-	    "Content-Transfer-Encoding: quoted-printable\r\n", subtype);
-	codec_qp_encode(&p->body, clean);
-	free(clean);
+	text_head(&p->head, subtype);
+	codec_qp_encode_text(&p->body, text);
 }
 
 /* A MIME token (RFC 2045): printable ASCII but tspecials and blanks. */
@@ -562,6 +575,61 @@ part_multipart(struct part *p, const char *subtype, struct part *kids,
 	buf_printf(&p->body, "--%s--\r\n", boundary);
 }
 
+/* The body of a mail with more than a text part: the MIME tree of
+ * compose.h, its head and body appended to msg. */
+static void
+body_multipart(const struct compose_mail *m, const char *id,
+    const char *method, struct buf *msg)
+{
+	struct part alt[3], mixed[2 + COMPOSE_MAX_ATTACHMENTS], top;
+	struct buf ics;
+	size_t nalt = 0, nmixed = 0;
+	int counter = 0;
+
+	buf_init(&ics, 0);
+	part_text(&alt[nalt++], "plain", m->body_text);
+	if (m->body_html)
+		part_text(&alt[nalt++], "html", m->body_html);
+	if (m->calendar) {
+		char *cal = charset_clean_text(m->calendar);
+
+		buf_adds(&ics, cal);
+		free(cal);
+		part_init(&alt[nalt]);
+		buf_printf(&alt[nalt].head, "Content-Type: text/calendar; "
+		    "charset=UTF-8; method=%s\r\n"
+		    "Content-Transfer-Encoding: quoted-printable\r\n", method);
+		codec_qp_encode(&alt[nalt].body, buf_str(&ics));
+		nalt++;
+	}
+	if (nalt > 1)
+		part_multipart(&mixed[nmixed++], "alternative", alt, nalt, id,
+		    &counter);
+	else
+		mixed[nmixed++] = alt[0];
+	for (size_t i = 0; i < m->nattachments; i++) {
+		const struct compose_attachment *a = &m->attachments[i];
+
+		part_file(&mixed[nmixed++], a->filename, a->content_type,
+		    a->data ? a->data : "", a->data ? a->len : 0);
+	}
+	if (m->calendar)
+		part_file(&mixed[nmixed++], m->calendar_filename ?
+		    m->calendar_filename : "invitation.ics",
+		    "application/ics", buf_str(&ics), ics.len);
+	if (nmixed > 1)
+		part_multipart(&top, "mixed", mixed, nmixed, id, &counter);
+	else {
+		top = mixed[0];
+		part_init(&mixed[0]);
+	}
+	buf_add(msg, top.head.data, top.head.len);
+	buf_add(msg, "\r\n", 2);
+	buf_add(msg, buf_str(&top.body), top.body.len);
+	part_free(&top);
+	buf_free(&ics);
+}
+
 /* ---- The message -------------------------------------------------------- */
 
 /* what: e.g. "To address". */
@@ -593,25 +661,22 @@ int
 compose_build(const struct compose_mail *m, char **out, size_t *outlen,
     char *err, size_t errlen)
 {
-	struct part alt[3], mixed[2 + COMPOSE_MAX_ATTACHMENTS], top;
 	struct compose_addr from = { NULL, m->from_addr };
 	struct compose_addr reply_to = { NULL, m->reply_to };
-	size_t nalt = 0, nmixed = 0, nrefs = 0;
-	struct buf msg, ics, ref;
+	size_t nrefs = 0;
+	struct buf msg, ref;
 	struct hdr h;
 	char *id = NULL, *irt = NULL, *subject = NULL;
 	const char *autosub = m->auto_submitted ? m->auto_submitted :
 	    "auto-generated";
 	const char *method = m->calendar_method ? m->calendar_method :
 	    "REQUEST";
-	int counter = 0, rc = -1;
+	int rc = -1;
 
 	*out = NULL;
 	*outlen = 0;
 	buf_init(&msg, COMPOSE_MAX_SIZE);
-	buf_init(&ics, 0);
 	buf_init(&ref, 0);
-	part_init(&top);
 	if (m->nattachments > COMPOSE_MAX_ATTACHMENTS) {
 		snprintf(err, errlen, "more than %d attachments",
 		    COMPOSE_MAX_ATTACHMENTS);
@@ -675,58 +740,28 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 		if (nrefs++ == 0)
 			hdr_start(&h, &msg, "References");
 		buf_reset(&ref);
-		buf_printf(&ref, "<%s>", r);
+		buf_addc(&ref, '<');
+		buf_adds(&ref, r);
+		buf_addc(&ref, '>');
 		hdr_atom(&h, ref.data, ref.len);
 		free(r);
 	}
 	if (nrefs > 0)
 		hdr_end(&h);
-	buf_printf(&msg, "Auto-Submitted: %s\r\n", autosub);
-	buf_adds(&msg, "X-Auto-Response-Suppress: All\r\n");
-	buf_adds(&msg, "MIME-Version: 1.0\r\n");
+	buf_adds(&msg, "Auto-Submitted: ");
+	buf_adds(&msg, autosub);
+	buf_adds(&msg, "\r\nX-Auto-Response-Suppress: All\r\n"
+	    "MIME-Version: 1.0\r\n");
 
-	/* Body parts. */
-	part_text(&alt[nalt++], "plain", m->body_text);
-	if (m->body_html)
-		part_text(&alt[nalt++], "html", m->body_html);
-	if (m->calendar) {
-		char *cal = charset_clean_text(m->calendar);
-
-		buf_adds(&ics, cal);
-		free(cal);
-		part_init(&alt[nalt]);
-		buf_printf(&alt[nalt].head, "Content-Type: text/calendar; "
-		    "charset=UTF-8; method=%s\r\n"
-		    "Content-Transfer-Encoding: quoted-printable\r\n", method);
-		codec_qp_encode(&alt[nalt].body, buf_str(&ics));
-		nalt++;
-	}
-	if (nalt > 1)
-		part_multipart(&mixed[nmixed++], "alternative", alt, nalt, id,
-		    &counter);
-	else
-		mixed[nmixed++] = alt[0];
-	nalt = 0;
-	for (size_t i = 0; i < m->nattachments; i++) {
-		const struct compose_attachment *a = &m->attachments[i];
-
-		part_file(&mixed[nmixed++], a->filename, a->content_type,
-		    a->data ? a->data : "", a->data ? a->len : 0);
-	}
-	if (m->calendar)
-		part_file(&mixed[nmixed++], m->calendar_filename ?
-		    m->calendar_filename : "invitation.ics",
-		    "application/ics", buf_str(&ics), ics.len);
-	if (nmixed > 1)
-		part_multipart(&top, "mixed", mixed, nmixed, id, &counter);
-	else {
-		top = mixed[0];
-		part_init(&mixed[0]);
-	}
-	nmixed = 0;
-	buf_add(&msg, top.head.data, top.head.len);
-	buf_add(&msg, "\r\n", 2);
-	buf_add(&msg, buf_str(&top.body), top.body.len);
+	if (m->body_html == NULL && m->calendar == NULL &&
+	    m->nattachments == 0) {
+		/* Most mail is one text part: encoded straight into the
+		 * message, the bytes body_multipart() would give it. */
+		text_head(&msg, "plain");
+		buf_add(&msg, "\r\n", 2);
+		codec_qp_encode_text(&msg, m->body_text);
+	} else
+		body_multipart(m, id, method, &msg);
 	if (msg.len < 2 || memcmp(msg.data + msg.len - 2, "\r\n", 2) != 0)
 		buf_add(&msg, "\r\n", 2);
 	if (msg.overflow) {
@@ -738,13 +773,7 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 	*out = buf_steal(&msg);
 	rc = 0;
 out:
-	for (size_t i = 0; i < nalt; i++)
-		part_free(&alt[i]);
-	for (size_t i = 0; i < nmixed; i++)
-		part_free(&mixed[i]);
-	part_free(&top);
 	buf_free(&msg);
-	buf_free(&ics);
 	buf_free(&ref);
 	free(id);
 	free(irt);
