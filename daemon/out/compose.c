@@ -348,6 +348,14 @@ hdr_msgid(struct buf *b, const char *name, const char *id, struct buf *tmp)
 	hdr_end(&h);
 }
 
+/* Two decimal digits of v (0..99) at p. */
+static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 /* RFC 5322 date in local time (the network's zone). */
 static void
 hdr_date(struct buf *b, time_t t)
@@ -358,13 +366,34 @@ hdr_date(struct buf *b, time_t t)
 	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
 	long off;
+	char d[40];
+	int year;
 
 	localtime_r(&t, &tm);
 	off = tm.tm_gmtoff / 60;
-	buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld\r\n",
-	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+	year = tm.tm_year + 1900;
+	if (year < 1000 || year > 9999 || labs(off) >= 100 * 60) {
+		buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d "
+		    "%c%02ld%02ld\r\n", days[tm.tm_wday], tm.tm_mday,
+		    months[tm.tm_mon], year, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+		return;
+	}
+	/* By hand: printf of eight numbers cost more than the rest of the
+	 * header. */
+	memcpy(d, "Date: Ddd, 00 Mmm 0000 00:00:00 +0000\r\n", 39);
+	memcpy(d + 6, days[tm.tm_wday], 3);
+	put2(d + 11, tm.tm_mday);
+	memcpy(d + 14, months[tm.tm_mon], 3);
+	put2(d + 18, year / 100);
+	put2(d + 20, year % 100);
+	put2(d + 23, tm.tm_hour);
+	put2(d + 26, tm.tm_min);
+	put2(d + 29, tm.tm_sec);
+	d[32] = off < 0 ? '-' : '+';
+	put2(d + 33, (int)(labs(off) / 60));
+	put2(d + 35, (int)(labs(off) % 60));
+	buf_add(b, d, 39);
 }
 
 /* ---- MIME parts --------------------------------------------------------- */
@@ -709,7 +738,8 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 		goto out;
 	}
 
-	/* Headers. */
+	/* Headers, and the text of a text-only mail: one allocation. */
+	buf_reserve(&msg, 2048 + strlen(m->body_text) * 5 / 4);
 	hdr_date(&msg, m->date);
 	hdr_start(&h, &msg, "From");
 	hdr_mailbox(&h, m->from_name, m->from_addr, "");

@@ -11,12 +11,14 @@
  * line ends, LF, CR and CRLF, broken UTF-8), the same with more than one
  * chunk of the encoder, an empty body, a plain ASCII one with a name to
  * quote, a text and HTML mail (the digest), and an invitation with
- * attachments and Cc.  CDP_COMPOSE_WRITE=1 writes the files instead (how
+ * attachments and Cc; the Date line, now written without printf, in
+ * several zones against strftime.  CDP_COMPOSE_WRITE=1 writes the files instead (how
  * they were made, with the code of the time).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
@@ -128,6 +130,49 @@ check(const char *name, const struct compose_mail *m)
 	free(out);
 }
 
+/* The Date line in several zones and seasons, against strftime. */
+static void
+check_dates(void)
+{
+	static const char *const zones[] = { "Europe/Paris", "UTC",
+	    "America/St_Johns", "Asia/Kolkata", "Pacific/Chatham" };
+	static const long long when[] = { DATE, 1784980799, 946684800,
+	    4102444799LL };
+	struct compose_addr to = { NULL, "a@example.org" };
+	struct compose_mail m;
+	int all = 1;
+
+	memset(&m, 0, sizeof(m));
+	m.from_addr = "coupdepouce@example.org";
+	m.to = &to;
+	m.nto = 1;
+	m.body_text = "x";
+	m.message_id = "cdp.1.1.1.9c39569ebc127f9f42461278@example.org";
+	for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++)
+		for (size_t w = 0; w < sizeof(when) / sizeof(when[0]); w++) {
+			char want[64], err[256], *out = NULL;
+			time_t t = (time_t)when[w];
+			struct tm tm;
+			size_t len;
+
+			clock_set_zone(zones[z]);
+			m.date = t;
+			localtime_r(&t, &tm);
+			strftime(want, sizeof(want), "Date: %a, %d %b %Y "
+			    "%H:%M:%S %z\r\n", &tm);
+			if (compose_build(&m, &out, &len, err,
+			    sizeof(err)) != 0 || strncmp(out, want,
+			    strlen(want)) != 0) {
+				all = 0;
+				printf("#   %s %lld: want %s", zones[z],
+				    when[w], want);
+			}
+			free(out);
+		}
+	ok(all, "Date: as strftime gives it, in five zones and seasons");
+	clock_set_zone("Europe/Paris");
+}
+
 int
 main(void)
 {
@@ -190,6 +235,7 @@ main(void)
 	m.nattachments = sizeof(att) / sizeof(att[0]);
 	check("invitation", &m);
 
+	check_dates();
 	free(text);
 	free(big);
 	return tap_done();

@@ -445,6 +445,8 @@ test_buf_printf(void)
 			word[wl] = '\0';
 			if (rng() % 4 == 0)
 				buf_adds(&a, word), buf_adds(&r, word);
+			if (rng() % 5 == 0)	/* room only: same bytes */
+				buf_reserve(&a, rng() % 500);
 			buf_printf(&a, "%s:%d;", word, j);
 			n = snprintf(tmp, sizeof(tmp), "%s:%d;", word, j);
 			buf_add(&r, tmp, (size_t)n);
@@ -456,8 +458,8 @@ test_buf_printf(void)
 		buf_free(&a);
 		buf_free(&r);
 	}
-	is_int(same, runs, "buf_printf: as formatting apart and appending, "
-	    "under a cap too");
+	is_int(same, runs, "buf_printf and buf_reserve: as formatting apart "
+	    "and appending, under a cap too");
 }
 
 int
