@@ -6,6 +6,7 @@
  * still gives what it holds, and they never refuse input.  The encoders
  * come from composition.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -186,6 +187,19 @@ static const unsigned char qp_class[256] = {
 #undef L4
 };
 
+/* 1 when each byte of w is printable ASCII or a space, but not '=' (exact
+ * tests of "some byte < 32", "> 126", "== '='", eight bytes at once). */
+static int
+qp_word_plain(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t eq = w ^ (ones * '=');
+
+	return (((w - ones * 32) & ~w) | (w + ones) | w |
+	    ((eq - ones) & ~eq)) & high ? 0 : 1;
+}
+
 /*
  * One encoder for both entry points.  With `clean`, the text is read as
  * charset_clean_text() would give it (any line end is CRLF, a byte that
@@ -225,6 +239,19 @@ qp_encode(struct buf *out, const char *text, int clean)
 
 			if (left > sizeof(chunk) - QP_STEP_ROOM - o)
 				left = sizeof(chunk) - QP_STEP_ROOM - o;
+			/* Eight bytes at a time while they are plain; a blank
+			 * last may end the line: the byte loop decides. */
+			for (; j + 8 <= i + left && j + 8 <= n; j += 8) {
+				uint64_t w;
+
+				memcpy(&w, s + j, 8);
+				if (!qp_word_plain(w) || (s[j + 7] == ' ' &&
+				    (s[j + 8] == '\r' || s[j + 8] == '\n' ||
+				    s[j + 8] == '\0')))
+					break;
+				memcpy(chunk + o, s + j, 8);
+				o += 8;
+			}
 			/* Stops at the NUL too: its class is QP_ENC. */
 			for (; j < i + left; j++) {
 				unsigned char b = s[j], kb = qp_class[b];
