@@ -22,6 +22,7 @@
  *     template_tree.h         the tree they share (private)
  *   compose.h, compose.c      the RFC 5322 / MIME message, headers safe
  *                             against anything that came from outside
+ *     compose_mime.c          the bodies of more than one text part
  *   ical.h, ical.c            iCalendar invitations and replies (iMIP)
  *   outbox.h                  the queue's API, row life cycle and policy
  *     outbox.c                queueing in the caller's transaction,
