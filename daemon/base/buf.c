@@ -45,6 +45,20 @@ buf_grow(struct buf *b, size_t need)
 }
 
 void
+buf_reserve(struct buf *b, size_t n)
+{
+	if (b->limit) {
+		size_t room = b->limit > b->len ? b->limit - b->len : 0;
+
+		if (n > room)
+			n = room;
+	}
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, b->len + n + 1);
+	b->data[b->len] = '\0';
+}
+
+void
 buf_add(struct buf *b, const void *p, size_t n)
 {
 	/* The common case first: no cap, and room enough. */

@@ -22,6 +22,9 @@ struct buf {
 void buf_init(struct buf *b, size_t limit);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b);
+/* Makes room for n more bytes at once (never past the cap), so that a
+ * text of about known size is not grown and copied step by step. */
+void buf_reserve(struct buf *b, size_t n);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);

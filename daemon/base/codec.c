@@ -6,6 +6,7 @@
  * still gives what it holds, and they never refuse input.  The encoders
  * come from composition.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -165,56 +166,64 @@ codec_b64_encode_lines(struct buf *out, const void *data, size_t n)
  * four-byte character (12) or a soft break, and a line end. */
 #define QP_STEP_ROOM	16
 
-/* Copies from s[*i] the characters the general rule would write as
- * themselves without a soft break (col stays below 75, no line start,
- * nothing that could end a line), up to `room` bytes of chunk; returns
- * how many.  The bounds are worked out once, so that the loop only looks
- * at each character. */
-static size_t
-qp_plain_run(const unsigned char *s, size_t n, size_t *i, size_t *col,
-    char *chunk, size_t *o, size_t room)
+/* What the encoder does with a byte, looked up once per byte. */
+enum {
+	QP_ENC = 0,	/* always =XX (controls, '=', 8-bit) */
+	QP_LIT,		/* printable ASCII: itself */
+	QP_BLANK,	/* space, tab: itself unless a line end follows */
+	QP_CR,
+	QP_LF
+};
+
+static const unsigned char qp_class[256] = {
+	['\t'] = QP_BLANK, [' '] = QP_BLANK, ['\r'] = QP_CR, ['\n'] = QP_LF,
+#define L4(c)	[c] = QP_LIT, [c + 1] = QP_LIT, [c + 2] = QP_LIT, [c + 3] = QP_LIT
+	L4(33), L4(37), L4(41), L4(45), L4(49), L4(53), L4(57),
+	/* '=' (61) is left out */
+	[62] = QP_LIT, [63] = QP_LIT, [64] = QP_LIT,
+	L4(65), L4(69), L4(73), L4(77), L4(81), L4(85), L4(89), L4(93),
+	L4(97), L4(101), L4(105), L4(109), L4(113), L4(117), L4(121),
+	[125] = QP_LIT, [126] = QP_LIT
+#undef L4
+};
+
+/* 1 when each byte of w is printable ASCII or a space, but not '=' (exact
+ * tests of "some byte < 32", "> 126", "== '='", eight bytes at once). */
+static int
+qp_word_plain(uint64_t w)
 {
-	const unsigned char *p = s + *i;
-	char *w = chunk + *o;
-	size_t left, j;
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t eq = w ^ (ones * '=');
 
-	if (*col >= QP_MAX_COLS - 1 || *o >= room)
-		return 0;
-	left = QP_MAX_COLS - 1 - *col;
-	if (left > n - 1 - *i)		/* the last character may end a line */
-		left = n - 1 - *i;
-	if (left > room - *o)
-		left = room - *o;
-	for (j = 0; j < left; j++) {
-		unsigned char c = p[j];
-
-		if ((c < 33 || c > 126 || c == '=') && ((c != ' ' &&
-		    c != '\t') || p[j + 1] == '\r'))
-			break;
-		w[j] = (char)c;
-	}
-	*i += j;
-	*col += j;
-	*o += j;
-	return j;
+	return (((w - ones * 32) & ~w) | (w + ones) | w |
+	    ((eq - ones) & ~eq)) & high ? 0 : 1;
 }
 
 /*
- * One character (or CRLF) at a time, as RFC 2045 §6.7 asks, but written
- * into a chunk on the stack that goes to the buf when nearly full: the
- * acknowledgements of a storm are mostly this loop, and a buf_add per
- * character cost more than the encoding itself.
+ * One encoder for both entry points.  With `clean`, the text is read as
+ * charset_clean_text() would give it (any line end is CRLF, a byte that
+ * is not part of valid UTF-8 is U+FFFD) without making that copy: the
+ * bodies of a storm's mails are read once instead of twice.  Without it,
+ * only CRLF ends a line and every other byte is encoded as it is.
+ *
+ * One character (or line end) at a time, as RFC 2045 §6.7 asks, into a
+ * chunk on the stack that goes to the buf when nearly full (a buf_add
+ * per character cost more than the encoding itself); runs of printable
+ * ASCII inside a line are copied by a tight loop.
  */
-void
-codec_qp_encode(struct buf *out, const char *text)
+static void
+qp_encode(struct buf *out, const char *text, int clean)
 {
+	static const unsigned char fffd[] = { 0xEF, 0xBF, 0xBD };
 	const unsigned char *s = (const unsigned char *)text;
 	size_t n = strlen(text), i = 0, col = 0, o = 0;
-	char chunk[2048];
+	char chunk[4096];
 
 	while (i < n) {
-		unsigned char c = s[i];
-		size_t tl = 0, cl = 1;
+		const unsigned char *ch = s + i;
+		unsigned char c = s[i], k = qp_class[c], nx;
+		size_t tl = 0, cl = 1, used = 1;
 		char *tok;
 		int eol;
 
@@ -222,40 +231,81 @@ codec_qp_encode(struct buf *out, const char *text)
 			buf_add(out, chunk, o);
 			o = 0;
 		}
-		/* Inside a line, far from its end: printable ASCII (and a blank
-		 * that no line end follows) is itself, no more to decide. */
-		if (col > 0 && qp_plain_run(s, n, &i, &col, chunk, &o,
-		    sizeof(chunk) - QP_STEP_ROOM) > 0)
-			continue;
-		if (c == '\r' && i + 1 < n && s[i + 1] == '\n') {
+		/* Inside a line, far from its end: printable ASCII (and a
+		 * blank no line end follows) is itself, no more to decide. */
+		if (col > 0) {
+			size_t left = col < QP_MAX_COLS - 1 ?
+			    QP_MAX_COLS - 1 - col : 0, j = i;
+
+			if (left > sizeof(chunk) - QP_STEP_ROOM - o)
+				left = sizeof(chunk) - QP_STEP_ROOM - o;
+			/* Eight bytes at a time while they are plain; a blank
+			 * last may end the line: the byte loop decides. */
+			for (; j + 8 <= i + left && j + 8 <= n; j += 8) {
+				uint64_t w;
+
+				memcpy(&w, s + j, 8);
+				if (!qp_word_plain(w) || (s[j + 7] == ' ' &&
+				    (s[j + 8] == '\r' || s[j + 8] == '\n' ||
+				    s[j + 8] == '\0')))
+					break;
+				memcpy(chunk + o, s + j, 8);
+				o += 8;
+			}
+			/* Stops at the NUL too: its class is QP_ENC. */
+			for (; j < i + left; j++) {
+				unsigned char b = s[j], kb = qp_class[b];
+
+				if (kb != QP_LIT && (kb != QP_BLANK ||
+				    s[j + 1] == '\r' || s[j + 1] == '\0' ||
+				    (clean && s[j + 1] == '\n')))
+					break;
+				chunk[o++] = (char)b;
+			}
+			if (j > i) {
+				col += j - i;
+				i = j;
+				continue;
+			}
+		}
+		if (k == QP_CR && s[i + 1] == '\n') {
 			chunk[o++] = '\r';
 			chunk[o++] = '\n';
 			col = 0;
 			i += 2;
 			continue;
 		}
-		if (c >= 0x80 && (cl = charset_utf8_seq(text + i, n - i)) == 0)
-			cl = 1;
-		eol = i + cl >= n || (s[i + cl] == '\r' && i + cl + 1 < n &&
-		    s[i + cl + 1] == '\n');
-		tok = chunk + o;
-		for (size_t j = i; j < i + cl; j++) {
-			int lit;
-
-			c = s[j];
-			lit = (c >= 33 && c <= 126 && c != '=') ||
-			    ((c == ' ' || c == '\t') && !eol);
-			if (col == 0 && tl == 0 && (c == '.' || (c == 'F' &&
-			    n - j >= 5 && memcmp(s + j, "From ", 5) == 0)))
-				lit = 0;
-			if (lit)
-				tok[tl++] = (char)c;
-			else {
-				tok[tl++] = '=';
-				tok[tl++] = codec_hex[c >> 4];
-				tok[tl++] = codec_hex[c & 15];
-			}
+		if (clean && (k == QP_CR || k == QP_LF)) {
+			chunk[o++] = '\r';
+			chunk[o++] = '\n';
+			col = 0;
+			i++;
+			continue;
 		}
+		if (c >= 0x80) {
+			cl = charset_utf8_seq(text + i, n - i);
+			if (cl == 0 && clean) {
+				ch = fffd;
+				cl = 3;
+			} else if (cl == 0)
+				cl = 1;
+			else
+				used = cl;
+		}
+		nx = s[i + used];
+		eol = nx == '\0' || (nx == '\r' && s[i + used + 1] == '\n') ||
+		    (clean && (nx == '\r' || nx == '\n'));
+		tok = chunk + o;
+		if (cl == 1 && (k == QP_LIT || (k == QP_BLANK && !eol)) &&
+		    !(col == 0 && (c == '.' || (c == 'F' &&
+		    strncmp((const char *)s + i, "From ", 5) == 0))))
+			tok[tl++] = (char)c;
+		else
+			for (size_t j = 0; j < cl; j++) {
+				tok[tl++] = '=';
+				tok[tl++] = codec_hex[ch[j] >> 4];
+				tok[tl++] = codec_hex[ch[j] & 15];
+			}
 		/* Room for the token, and for a soft break unless the line
 		 * ends right after it. */
 		if (col + tl > (eol ? QP_MAX_COLS : QP_MAX_COLS - 1)) {
@@ -267,7 +317,7 @@ codec_qp_encode(struct buf *out, const char *text)
 		}
 		o += tl;
 		col += tl;
-		i += cl;
+		i += used;
 	}
 	if (col > 0) {
 		chunk[o++] = '\r';
@@ -275,4 +325,16 @@ codec_qp_encode(struct buf *out, const char *text)
 	}
 	if (o > 0)
 		buf_add(out, chunk, o);
+}
+
+void
+codec_qp_encode(struct buf *out, const char *text)
+{
+	qp_encode(out, text, 0);
+}
+
+void
+codec_qp_encode_text(struct buf *out, const char *text)
+{
+	qp_encode(out, text, 1);
 }

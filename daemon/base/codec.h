@@ -54,4 +54,11 @@ void codec_b64_encode_lines(struct buf *out, const void *s, size_t n);
  */
 void codec_qp_encode(struct buf *out, const char *text);
 
+/*
+ * The same of any UTF-8 text, in one pass: exactly what
+ * codec_qp_encode(charset_clean_text(text)) gives, so CR, LF and CRLF
+ * each end a line and a byte that is not part of valid UTF-8 is U+FFFD.
+ */
+void codec_qp_encode_text(struct buf *out, const char *text);
+
 #endif

@@ -8,7 +8,8 @@
  * addresses) placed with a fold before any atom that would pass column 78.
  * Every outside string goes through charset_clean_line() before it reaches a
  * header, and every body is encoded, so no input can end a header or
- * start a MIME part.
+ * start a MIME part.  The usual mail, one text part, is encoded here
+ * straight into the message; compose_mime.c builds bodies of more parts.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -22,7 +23,6 @@
 #include "base/buf.h"
 #include "base/charset.h"
 #include "out/compose.h"
-#include "base/hash.h"
 #include "base/mem.h"
 
 #define LINE_MAX_COLS		78
@@ -30,7 +30,6 @@
 #define EW_OVERHEAD		12	/* =?UTF-8?Q?...?= */
 #define PLAIN_WORD_MAX		70	/* longer words go into encoded words,
 					 * which can be split */
-#define FILENAME_MAX_BYTES	200
 
 static const char hex[] = "0123456789ABCDEF";
 
@@ -54,15 +53,6 @@ refuse(const char *what, const char *s, const char *why, char *err,
 	shown[k] = '\0';
 	snprintf(err, errlen, "%s \"%s\" %s", what, shown, why);
 	return -1;
-}
-
-static int
-is_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
 }
 
 /* The msg-id in s, without <> and blanks, if valid; else NULL.  New
@@ -99,9 +89,12 @@ struct hdr {
 static void
 hdr_start(struct hdr *h, struct buf *b, const char *name)
 {
+	size_t n = strlen(name);
+
 	h->b = b;
-	buf_printf(b, "%s:", name);
-	h->col = strlen(name) + 1;
+	buf_add(b, name, n);
+	buf_addc(b, ':');
+	h->col = n + 1;
 }
 
 /* Adds an atom after a space, or on a new folded line if it would pass
@@ -286,7 +279,7 @@ hdr_mailbox(struct hdr *h, const char *rawname, const char *addr,
 		free(name);
 		return;
 	}
-	if (!is_ascii(name) || strstr(name, "=?") ||
+	if (!compose_mime_ascii(name) || strstr(name, "=?") ||
 	    strlen(name) > PLAIN_WORD_MAX)
 		hdr_encoded(h, name);
 	else if (phrase_plain(name)) {
@@ -337,10 +330,20 @@ hdr_msgid(struct buf *b, const char *name, const char *id, struct buf *tmp)
 	struct hdr h;
 
 	buf_reset(tmp);
-	buf_printf(tmp, "<%s>", id);
+	buf_addc(tmp, '<');
+	buf_adds(tmp, id);
+	buf_addc(tmp, '>');
 	hdr_start(&h, b, name);
 	hdr_atom(&h, tmp->data, tmp->len);
 	hdr_end(&h);
+}
+
+/* Two decimal digits of v (0..99) at p. */
+static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
 }
 
 /* RFC 5322 date in local time (the network's zone). */
@@ -353,213 +356,34 @@ hdr_date(struct buf *b, time_t t)
 	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
 	long off;
+	char d[40];
+	int year;
 
 	localtime_r(&t, &tm);
 	off = tm.tm_gmtoff / 60;
-	buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld\r\n",
-	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
-}
-
-/* ---- MIME parts --------------------------------------------------------- */
-
-struct part {
-	struct buf	 head;		/* Content-* header lines, CRLF */
-	struct buf	 body;		/* encoded body, CRLF */
-};
-
-static void
-part_init(struct part *p)
-{
-	buf_init(&p->head, 0);
-	buf_init(&p->body, 0);
-}
-
-static void
-part_free(struct part *p)
-{
-	buf_free(&p->head);
-	buf_free(&p->body);
-}
-
-static void
-part_text(struct part *p, const char *subtype, const char *text)
-{
-	char *clean = charset_clean_text(text);
-
-	part_init(p);
-	buf_printf(&p->head, "Content-Type: text/%s; charset=UTF-8\r\n"
-	    "Content-Transfer-Encoding: quoted-printable\r\n", subtype);
-	codec_qp_encode(&p->body, clean);
-	free(clean);
-}
-
-/* A MIME token (RFC 2045): printable ASCII but tspecials and blanks. */
-static int
-mime_token(const char *s, size_t n)
-{
-	if (n == 0)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] >= 0x7f || strchr("()<>@,;:\\\"/[]?=",
-		    s[i]))
-			return 0;
-	return 1;
-}
-
-/* "type/subtype" in lower case if valid, else application/octet-stream. */
-static char *
-clean_content_type(const char *ct)
-{
-	const char *slash = ct ? strchr(ct, '/') : NULL;
-	char *r;
-
-	if (slash == NULL || strlen(ct) > 100 ||
-	    !mime_token(ct, (size_t)(slash - ct)) ||
-	    !mime_token(slash + 1, strlen(slash + 1)))
-		return xstrdup("application/octet-stream");
-	r = xstrdup(ct);
-	for (char *p = r; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return r;
-}
-
-/* A file name: one line, no path separators, quotes or backslashes, at
- * most FILENAME_MAX_BYTES (cut between characters). */
-static char *
-clean_filename(const char *name)
-{
-	char *s = charset_clean_line(name);
-	size_t n = strlen(s), cut = 0, i = 0;
-
-	for (char *p = s; *p; p++)
-		if (*p == '/' || *p == '\\' || *p == '"')
-			*p = '_';
-	while (i < n) {
-		size_t cl = (unsigned char)s[i] < 0x80 ? 1 :
-		    charset_utf8_seq(s + i, n - i);
-
-		if (cl == 0)
-			cl = 1;
-		if (i + cl > FILENAME_MAX_BYTES)
-			break;
-		i += cl;
-		cut = i;
-	}
-	s[cut] = '\0';
-	return s;
-}
-
-/*
- * Appends ";" and the parameter `attr` for a file name to a header: a
- * quoted string when it is plain ASCII, else RFC 2231 (UTF-8,
- * percent-encoded, in continuations of at most 60 characters, each on its
- * own folded line, cut between characters).
- */
-static void
-param_filename(struct buf *b, const char *attr, const char *fn)
-{
-	static const char keep[] = "!#$&+-.^_`|~";
-	const unsigned char *s = (const unsigned char *)fn;
-	size_t n = strlen(fn), i = 0;
-	int k = 0;
-
-	if (is_ascii(fn) && n <= 60) {
-		buf_printf(b, ";\r\n %s=\"%s\"", attr, fn);
+	year = tm.tm_year + 1900;
+	if (year < 1000 || year > 9999 || labs(off) >= 100 * 60) {
+		buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d "
+		    "%c%02ld%02ld\r\n", days[tm.tm_wday], tm.tm_mday,
+		    months[tm.tm_mon], year, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
 		return;
 	}
-	while (i < n) {
-		size_t col = 0;
-
-		buf_printf(b, ";\r\n %s*%d*=%s", attr, k++, i == 0 ?
-		    "UTF-8''" : "");
-		while (i < n) {
-			size_t cl = s[i] < 0x80 ? 1 :
-			    charset_utf8_seq(fn + i, n - i);
-			size_t el = 0;
-
-			if (cl == 0)
-				cl = 1;
-			for (size_t j = i; j < i + cl; j++)
-				el += (isalnum(s[j]) || strchr(keep, s[j])) ?
-				    1 : 3;
-			if (col + el > 60 && col > 0)
-				break;
-			for (size_t j = i; j < i + cl; j++) {
-				if (isalnum(s[j]) || strchr(keep, s[j]))
-					buf_addc(b, (char)s[j]);
-				else {
-					buf_addc(b, '%');
-					buf_addc(b, hex[s[j] >> 4]);
-					buf_addc(b, hex[s[j] & 15]);
-				}
-			}
-			col += el;
-			i += cl;
-		}
-	}
-}
-
-static void
-part_file(struct part *p, const char *filename, const char *content_type,
-    const void *data, size_t len)
-{
-	char *ct = clean_content_type(content_type);
-	char *fn = clean_filename(filename);
-
-	part_init(p);
-	buf_printf(&p->head, "Content-Type: %s", ct);
-	if (*fn)
-		param_filename(&p->head, "name", fn);
-	buf_adds(&p->head, "\r\nContent-Disposition: attachment");
-	if (*fn)
-		param_filename(&p->head, "filename", fn);
-	buf_adds(&p->head, "\r\nContent-Transfer-Encoding: base64\r\n");
-	codec_b64_encode_lines(&p->body, data, len);
-	free(ct);
-	free(fn);
-}
-
-/* 1 if `needle` occurs in any of the parts. */
-static int
-parts_contain(const struct part *kids, size_t n, const char *needle)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strstr(buf_str(&kids[i].head), needle) ||
-		    strstr(buf_str(&kids[i].body), needle))
-			return 1;
-	return 0;
-}
-
-/*
- * Wraps kids (consumed) into a multipart/subtype part.  The boundary is
- * "=_cdp_" + a hash of the Message-ID + a counter, changed until it
- * occurs in no part.
- */
-static void
-part_multipart(struct part *p, const char *subtype, struct part *kids,
-    size_t n, const char *seed, int *counter)
-{
-	char hash[HASH_SHA256_HEX], boundary[64];
-
-	hash_sha256_hex(seed, strlen(seed), hash);
-	do
-		snprintf(boundary, sizeof(boundary), "=_cdp_%.16s_%d", hash,
-		    (*counter)++);
-	while (parts_contain(kids, n, boundary));
-	part_init(p);
-	buf_printf(&p->head, "Content-Type: multipart/%s;\r\n"
-	    " boundary=\"%s\"\r\n", subtype, boundary);
-	for (size_t i = 0; i < n; i++) {
-		buf_printf(&p->body, "--%s\r\n", boundary);
-		buf_add(&p->body, kids[i].head.data, kids[i].head.len);
-		buf_add(&p->body, "\r\n", 2);
-		buf_add(&p->body, buf_str(&kids[i].body), kids[i].body.len);
-		buf_add(&p->body, "\r\n", 2);
-		part_free(&kids[i]);
-	}
-	buf_printf(&p->body, "--%s--\r\n", boundary);
+	/* By hand: printf of eight numbers cost more than the rest of the
+	 * header. */
+	memcpy(d, "Date: Ddd, 00 Mmm 0000 00:00:00 +0000\r\n", 39);
+	memcpy(d + 6, days[tm.tm_wday], 3);
+	put2(d + 11, tm.tm_mday);
+	memcpy(d + 14, months[tm.tm_mon], 3);
+	put2(d + 18, year / 100);
+	put2(d + 20, year % 100);
+	put2(d + 23, tm.tm_hour);
+	put2(d + 26, tm.tm_min);
+	put2(d + 29, tm.tm_sec);
+	d[32] = off < 0 ? '-' : '+';
+	put2(d + 33, (int)(labs(off) / 60));
+	put2(d + 35, (int)(labs(off) % 60));
+	buf_add(b, d, 39);
 }
 
 /* ---- The message -------------------------------------------------------- */
@@ -593,25 +417,22 @@ int
 compose_build(const struct compose_mail *m, char **out, size_t *outlen,
     char *err, size_t errlen)
 {
-	struct part alt[3], mixed[2 + COMPOSE_MAX_ATTACHMENTS], top;
 	struct compose_addr from = { NULL, m->from_addr };
 	struct compose_addr reply_to = { NULL, m->reply_to };
-	size_t nalt = 0, nmixed = 0, nrefs = 0;
-	struct buf msg, ics, ref;
+	size_t nrefs = 0;
+	struct buf msg, ref;
 	struct hdr h;
 	char *id = NULL, *irt = NULL, *subject = NULL;
 	const char *autosub = m->auto_submitted ? m->auto_submitted :
 	    "auto-generated";
 	const char *method = m->calendar_method ? m->calendar_method :
 	    "REQUEST";
-	int counter = 0, rc = -1;
+	int rc = -1;
 
 	*out = NULL;
 	*outlen = 0;
 	buf_init(&msg, COMPOSE_MAX_SIZE);
-	buf_init(&ics, 0);
 	buf_init(&ref, 0);
-	part_init(&top);
 	if (m->nattachments > COMPOSE_MAX_ATTACHMENTS) {
 		snprintf(err, errlen, "more than %d attachments",
 		    COMPOSE_MAX_ATTACHMENTS);
@@ -644,7 +465,8 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 		goto out;
 	}
 
-	/* Headers. */
+	/* Headers, and the text of a text-only mail: one allocation. */
+	buf_reserve(&msg, 2048 + strlen(m->body_text) * 5 / 4);
 	hdr_date(&msg, m->date);
 	hdr_start(&h, &msg, "From");
 	hdr_mailbox(&h, m->from_name, m->from_addr, "");
@@ -675,58 +497,28 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 		if (nrefs++ == 0)
 			hdr_start(&h, &msg, "References");
 		buf_reset(&ref);
-		buf_printf(&ref, "<%s>", r);
+		buf_addc(&ref, '<');
+		buf_adds(&ref, r);
+		buf_addc(&ref, '>');
 		hdr_atom(&h, ref.data, ref.len);
 		free(r);
 	}
 	if (nrefs > 0)
 		hdr_end(&h);
-	buf_printf(&msg, "Auto-Submitted: %s\r\n", autosub);
-	buf_adds(&msg, "X-Auto-Response-Suppress: All\r\n");
-	buf_adds(&msg, "MIME-Version: 1.0\r\n");
+	buf_adds(&msg, "Auto-Submitted: ");
+	buf_adds(&msg, autosub);
+	buf_adds(&msg, "\r\nX-Auto-Response-Suppress: All\r\n"
+	    "MIME-Version: 1.0\r\n");
 
-	/* Body parts. */
-	part_text(&alt[nalt++], "plain", m->body_text);
-	if (m->body_html)
-		part_text(&alt[nalt++], "html", m->body_html);
-	if (m->calendar) {
-		char *cal = charset_clean_text(m->calendar);
-
-		buf_adds(&ics, cal);
-		free(cal);
-		part_init(&alt[nalt]);
-		buf_printf(&alt[nalt].head, "Content-Type: text/calendar; "
-		    "charset=UTF-8; method=%s\r\n"
-		    "Content-Transfer-Encoding: quoted-printable\r\n", method);
-		codec_qp_encode(&alt[nalt].body, buf_str(&ics));
-		nalt++;
-	}
-	if (nalt > 1)
-		part_multipart(&mixed[nmixed++], "alternative", alt, nalt, id,
-		    &counter);
-	else
-		mixed[nmixed++] = alt[0];
-	nalt = 0;
-	for (size_t i = 0; i < m->nattachments; i++) {
-		const struct compose_attachment *a = &m->attachments[i];
-
-		part_file(&mixed[nmixed++], a->filename, a->content_type,
-		    a->data ? a->data : "", a->data ? a->len : 0);
-	}
-	if (m->calendar)
-		part_file(&mixed[nmixed++], m->calendar_filename ?
-		    m->calendar_filename : "invitation.ics",
-		    "application/ics", buf_str(&ics), ics.len);
-	if (nmixed > 1)
-		part_multipart(&top, "mixed", mixed, nmixed, id, &counter);
-	else {
-		top = mixed[0];
-		part_init(&mixed[0]);
-	}
-	nmixed = 0;
-	buf_add(&msg, top.head.data, top.head.len);
-	buf_add(&msg, "\r\n", 2);
-	buf_add(&msg, buf_str(&top.body), top.body.len);
+	if (m->body_html == NULL && m->calendar == NULL &&
+	    m->nattachments == 0) {
+		/* Most mail is one text part: encoded straight into the
+		 * message, the bytes compose_mime_body() would give it. */
+		compose_mime_text_head(&msg, "plain");
+		buf_add(&msg, "\r\n", 2);
+		codec_qp_encode_text(&msg, m->body_text);
+	} else
+		compose_mime_body(m, id, method, &msg);
 	if (msg.len < 2 || memcmp(msg.data + msg.len - 2, "\r\n", 2) != 0)
 		buf_add(&msg, "\r\n", 2);
 	if (msg.overflow) {
@@ -738,13 +530,7 @@ compose_build(const struct compose_mail *m, char **out, size_t *outlen,
 	*out = buf_steal(&msg);
 	rc = 0;
 out:
-	for (size_t i = 0; i < nalt; i++)
-		part_free(&alt[i]);
-	for (size_t i = 0; i < nmixed; i++)
-		part_free(&mixed[i]);
-	part_free(&top);
 	buf_free(&msg);
-	buf_free(&ics);
 	buf_free(&ref);
 	free(id);
 	free(irt);

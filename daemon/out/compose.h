@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <time.h>
 
+struct buf;
+
 #define COMPOSE_MAX_SIZE	(32 * 1024 * 1024)	/* whole message */
 #define COMPOSE_MAX_REFERENCES	20	/* first + the most recent 19 */
 #define COMPOSE_MAX_ATTACHMENTS	64
@@ -94,5 +96,21 @@ int compose_build(const struct compose_mail *m, char **out, size_t *outlen,
  * unless it already carries it (in any letter case).  New string.
  */
 char *compose_tag_subject(const char *ref, const char *subject);
+
+/*
+ * Private to out/compose*.c: compose.c writes the header block and the
+ * usual single text part itself, compose_mime.c the bodies of more parts.
+ */
+/* 1 when s is plain ASCII. */
+int compose_mime_ascii(const char *s);
+/* The Content-Type and Content-Transfer-Encoding lines of a text part
+ * (text/SUBTYPE, UTF-8, quoted-printable), appended to head. */
+void compose_mime_text_head(struct buf *head, const char *subtype);
+/* The body of m when it has more than a text part (HTML, calendar,
+ * attachments): the MIME tree above, its header lines, a blank line and
+ * its body appended to msg.  id (the cleaned Message-ID) seeds the
+ * boundaries; method is the calendar's METHOD. */
+void compose_mime_body(const struct compose_mail *m, const char *id,
+    const char *method, struct buf *msg);
 
 #endif

@@ -91,11 +91,11 @@ mailer_queue(struct mailer *m, struct store *st,
 	const char *rcpts[1] = { mail->to_addr };
 	struct compose_addr to = { mail->to_name, mail->to_addr };
 	struct outbox_item item;
+	struct outbox_slot slot;
 	struct compose_mail cm;
 	char msgid[TOKEN_MSGID_MAX], *subject = NULL, *body = NULL;
 	char *tagged = NULL, *msg = NULL, *html = NULL;
 	size_t len = 0;
-	int64_t id = 0;
 	int rc = OUTBOX_ERR, res;
 
 	memset(&item, 0, sizeof(item));
@@ -107,13 +107,13 @@ mailer_queue(struct mailer *m, struct store *st,
 	item.nrcpt = 1;
 	item.urgent = mail->urgent;
 	item.automatic = mailer_counted(mail);
-	res = outbox_reserve(st, &item, &id, err, errlen);
+	/* The row is written once, composed: outbox_slot_open gives its id
+	 * for the token.  A mail over the daily cap costs no rendering. */
+	res = outbox_slot_open(st, &item, &slot, err, errlen);
 	if (res != OUTBOX_OK) {
 		rc = res;
 		goto out;
 	}
-	/* Rendered once the row is granted: a mail over the daily cap
-	 * costs no rendering. */
 	tpl_set(mail->data, "network_name", cfg->network.name);
 	tpl_set(mail->data, "contact", cfg->network.contact);
 	if (template_render(m->templates, mail->template, mail->data, 0,
@@ -125,10 +125,10 @@ mailer_queue(struct mailer *m, struct store *st,
 		goto out;
 	if (mail->case_ref)
 		tagged = compose_tag_subject(mail->case_ref, subject);
-	if (token_make(m->key, m->keylen, id, mail->case_id, mail->person_id,
-	    cfg->network.domain, msgid, sizeof(msgid)) != 0) {
+	if (token_make(m->key, m->keylen, slot.id, mail->case_id,
+	    mail->person_id, cfg->network.domain, msgid, sizeof(msgid)) != 0) {
 		snprintf(err, errlen, "cannot make a Message-ID for outbox "
-		    "row %lld", (long long)id);
+		    "row %lld", (long long)slot.id);
 		goto out;
 	}
 	memset(&cm, 0, sizeof(cm));
@@ -156,11 +156,12 @@ mailer_queue(struct mailer *m, struct store *st,
 	cm.nattachments = mail->nattachments;
 	cm.date = clock_now();
 	if (compose_build(&cm, &msg, &len, err, errlen) != 0 ||
-	    outbox_fill(st, id, msgid, msg, len, err, errlen) != 0)
+	    outbox_slot_put(st, &slot, msgid, msg, len, err, errlen) != 0)
 		goto out;
-	*outbox_id = id;
+	*outbox_id = slot.id;
 	rc = OUTBOX_OK;
 out:
+	outbox_slot_free(&slot);
 	free(subject);
 	free(body);
 	free(tagged);

@@ -22,6 +22,7 @@
  *     template_tree.h         the tree they share (private)
  *   compose.h, compose.c      the RFC 5322 / MIME message, headers safe
  *                             against anything that came from outside
+ *     compose_mime.c          the bodies of more than one text part
  *   ical.h, ical.c            iCalendar invitations and replies (iMIP)
  *   outbox.h                  the queue's API, row life cycle and policy
  *     outbox.c                queueing in the caller's transaction,
@@ -35,11 +36,11 @@
  *                             per recipient, temporary vs permanent
  *
  * mailer_queue() renders a French template from templates/fr/ (and its
- * HTML alternative, when the template has one), reserves the
- * outbox row (the daily cap per address applies to answers only), makes
- * the signed Message-ID token that binds the mail to its case and
- * recipient (DESIGN.md §4), composes the MIME message (subject tag, RFC
- * 3834 headers, Reply-To the contact address) and stores it in the row.
+ * HTML alternative, when the template has one), takes the outbox row's
+ * id (the daily cap per address applies to answers only), makes the
+ * signed Message-ID token that binds the mail to its case and recipient
+ * (DESIGN.md §4), composes the MIME message (subject tag, RFC 3834
+ * headers, Reply-To the contact address) and writes the row, once.
  * Everything happens in the caller's transaction, so a mail exists exactly
  * when the state change that caused it was committed.
  */

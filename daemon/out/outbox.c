@@ -5,12 +5,16 @@
  *
  * How it is built:
  * - All SQL goes through store.h.  Recipient lists are JSON arrays of
- *   strings; they are read with json_each() and written with json_insert()
+ *   strings; they are read with json_each() and written with json_array()
  *   (outbox_rcpts_get/set, shared with the send loop and the listing
  *   through outbox_rows.h), so no file of the outbox quotes JSON itself.
- * - A mail is queued in two steps (reserve, then fill) because its
- *   Message-ID holds the row id; both run in a savepoint so a failure
- *   leaves the caller's transaction as it was.
+ * - A mail's Message-ID holds its row id, so the id is taken first
+ *   (outbox_slot_open: the next rowid, kept free by the transaction's
+ *   write lock) and the row written once with its message and
+ *   recipients (outbox_slot_put): every write of a row rewrites its
+ *   whole record, message included.  The older reserve-then-fill and
+ *   outbox_enqueue run in a savepoint so a failure leaves the caller's
+ *   transaction as it was.
  * - The policy that decides when a mail may leave (working hours, the
  *   daily cap on automatic mail, the backoff) lives here, with the rows;
  *   the send loop (outbox_send.c) only applies it.
@@ -69,21 +73,54 @@ outbox_local_day(long long t, char out[16])
 	strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
+/* Appends "json_array(?first, ?first+1, ...)" for n values to the SQL in
+ * b: a list of addresses becomes its JSON array in the statement that
+ * writes it, with one write of the row. */
+static void
+outbox_sql_json_array(struct buf *b, int first, size_t n)
+{
+	buf_adds(b, "json_array(");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(b, "%s?%d", i ? ", " : "", first + (int)i);
+	buf_addc(b, ')');
+}
+
+/* Binds addrs[0..n) from parameter `first` on. */
+static int
+outbox_bind_addrs(struct store_stmt *s, int first, char *const *addrs,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (store_bind_text(s, first + (int)i, addrs[i]) != 0)
+			return -1;
+	return 0;
+}
+
 int
 outbox_rcpts_set(struct store *st, int64_t id, char *const *addrs, size_t n,
     char *err, size_t errlen)
 {
-	if (store_run(st, "outbox: recipients", "UPDATE outbox SET "
-	    "recipients = '[]' WHERE id = ?1", STORE_ARGS(STORE_INT(id)), err,
-	    errlen) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (store_run(st, "outbox: recipients", "UPDATE outbox SET "
-		    "recipients = json_insert(recipients, '$[#]', ?2) WHERE "
-		    "id = ?1", STORE_ARGS(STORE_INT(id), STORE_TEXT(addrs[i])),
-		    err, errlen) != 0)
-			return -1;
-	return 0;
+	struct store_stmt *s;
+	struct buf sql;
+	int rc = -1;
+
+	/* One UPDATE: each write rewrites the whole row, message included. */
+	buf_init(&sql, 0);
+	buf_adds(&sql, "UPDATE outbox SET recipients = ");
+	outbox_sql_json_array(&sql, 2, n);
+	buf_adds(&sql, " WHERE id = ?1");
+	if ((s = store_query(st, buf_str(&sql), STORE_ARGS(STORE_INT(id)),
+	    err, errlen)) == NULL)
+		goto out;
+	if (outbox_bind_addrs(s, 2, addrs, n) != 0) {
+		snprintf(err, errlen, "outbox: recipients: cannot bind");
+		store_finalize(s);
+		goto out;
+	}
+	rc = store_step_done(s, "outbox: recipients", err, errlen);
+out:
+	buf_free(&sql);
+	return rc;
 }
 
 int
@@ -142,52 +179,122 @@ outbox_backoff(int n)
 /* ------------------------------------------------------------------ */
 /* Queueing.                                                           */
 
-/* Increments today's automatic-mail count of addr, unless it is at max:
- * then 1 and nothing changed.  0 counted, -1 error. */
+/* Takes one of today's automatic mails of addr, unless it already got
+ * max: then 1 and nothing changed.  One statement, so a capped address
+ * leaves nothing to undo.  0 counted, -1 error. */
 static int
 outbox_rate_take(struct store *st, const char *addr, const char *day,
     int max, char *err, size_t errlen)
 {
-	int64_t count;
-	int r;
-
-	r = store_get_int64(st, &count, "outbox: rate", "SELECT count FROM "
-	    "rate WHERE address = ?1 AND day = ?2",
-	    STORE_ARGS(STORE_TEXT(addr), STORE_TEXT(day)), err, errlen);
-	if (r < 0)
-		return -1;
-	if (r == 1 && count >= max)
-		return 1;
-	return store_run(st, "outbox: rate", "INSERT INTO rate (address, day, "
+	if (store_run(st, "outbox: rate", "INSERT INTO rate (address, day, "
 	    "count) VALUES (?1, ?2, 1) ON CONFLICT (address, day) DO UPDATE "
-	    "SET count = count + 1", STORE_ARGS(STORE_TEXT(addr),
-	    STORE_TEXT(day)), err, errlen);
+	    "SET count = count + 1 WHERE count < ?3",
+	    STORE_ARGS(STORE_TEXT(addr), STORE_TEXT(day), STORE_INT(max)),
+	    err, errlen) != 0)
+		return -1;
+	return store_changes(st) == 1 ? 0 : 1;
+}
+
+void
+outbox_slot_free(struct outbox_slot *slot)
+{
+	for (size_t i = 0; i < slot->naddrs; i++)
+		free(slot->addrs[i]);
+	free(slot->addrs);
+	memset(slot, 0, sizeof(*slot));
+}
+
+/* The recipients of item, lower case, without duplicates, into slot. */
+static int
+outbox_slot_addrs(struct outbox_slot *slot, const struct outbox_item *item,
+    char *err, size_t errlen)
+{
+	slot->addrs = xcalloc(item->nrcpt, sizeof(*slot->addrs));
+	for (size_t i = 0; i < item->nrcpt; i++) {
+		const char *a = item->rcpts[i] ? item->rcpts[i] : "";
+		char *low;
+		int dup = 0;
+
+		if (!smtp_addr_ok(a, 0)) {
+			snprintf(err, errlen, "outbox: invalid recipient "
+			    "address '%s'", a);
+			return -1;
+		}
+		low = outbox_lower(a);
+		for (size_t j = 0; j < slot->naddrs && !dup; j++)
+			dup = strcmp(slot->addrs[j], low) == 0;
+		if (dup)
+			free(low);
+		else
+			slot->addrs[slot->naddrs++] = low;
+	}
+	return 0;
+}
+
+/* Leaves out of slot the recipients at the daily cap (counting the
+ * others); OUTBOX_OK, OUTBOX_PARTIAL or OUTBOX_LIMITED with err naming
+ * them, or OUTBOX_ERR. */
+static int
+outbox_slot_cap(struct store *st, struct outbox_slot *slot, int max,
+    char *err, size_t errlen)
+{
+	struct buf capped;
+	char day[16];
+	size_t kept = 0, ncapped = 0;
+	int rc = OUTBOX_ERR, r;
+
+	buf_init(&capped, 0);
+	outbox_local_day(slot->now, day);
+	for (size_t i = 0; i < slot->naddrs; i++) {
+		if ((r = outbox_rate_take(st, slot->addrs[i], day, max, err,
+		    errlen)) < 0) {
+			/* Those not looked at yet stay for slot_free. */
+			for (size_t j = i; j < slot->naddrs; j++)
+				slot->addrs[kept++] = slot->addrs[j];
+			slot->naddrs = kept;
+			goto out;
+		}
+		if (r == 1) {
+			buf_printf(&capped, "%s%s", ncapped++ ? ", " : "",
+			    slot->addrs[i]);
+			free(slot->addrs[i]);
+		} else
+			slot->addrs[kept++] = slot->addrs[i];
+	}
+	slot->naddrs = kept;
+	if (kept == 0) {
+		snprintf(err, errlen, "automatic mail not queued: %s already "
+		    "got %d automatic mails on %s", buf_str(&capped), max,
+		    day);
+		rc = OUTBOX_LIMITED;
+	} else if (ncapped > 0) {
+		snprintf(err, errlen, "automatic mail not sent to %s: already "
+		    "%d automatic mails on %s", buf_str(&capped), max, day);
+		rc = OUTBOX_PARTIAL;
+	} else
+		rc = OUTBOX_OK;
+out:
+	buf_free(&capped);
+	return rc;
 }
 
 int
-outbox_reserve(struct store *st, const struct outbox_item *item,
-    int64_t *id, char *err, size_t errlen)
+outbox_slot_open(struct store *st, const struct outbox_item *item,
+    struct outbox_slot *slot, char *err, size_t errlen)
 {
-	static const char sp[] = "outbox_reserve";
 	const struct config *cfg = item->cfg;
-	struct buf capped;
-	char **addrs = NULL, day[16];
-	const char *sender;
-	size_t n = 0, ncapped = 0;
-	long long now = clock_now(), hold;
-	int rc = OUTBOX_ERR, r;
+	int rc = OUTBOX_OK;
 
-	*id = 0;
-	buf_init(&capped, 0);
+	memset(slot, 0, sizeof(*slot));
 	if (cfg == NULL || item->rcpts == NULL || item->nrcpt == 0) {
 		snprintf(err, errlen, "outbox: a mail needs a configuration "
 		    "and at least one recipient");
 		return OUTBOX_ERR;
 	}
-	sender = item->sender ? item->sender : cfg->smtp.from;
-	if (sender == NULL || !smtp_addr_ok(sender, 1)) {
+	slot->sender = item->sender ? item->sender : cfg->smtp.from;
+	if (slot->sender == NULL || !smtp_addr_ok(slot->sender, 1)) {
 		snprintf(err, errlen, "outbox: invalid envelope sender '%s'",
-		    sender ? sender : "(none)");
+		    slot->sender ? slot->sender : "(none)");
 		return OUTBOX_ERR;
 	}
 	if (!store_in_transaction(st)) {
@@ -195,112 +302,52 @@ outbox_reserve(struct store *st, const struct outbox_item *item,
 		    "the transaction that decides it");
 		return OUTBOX_ERR;
 	}
-	addrs = xcalloc(item->nrcpt, sizeof(*addrs));
-	for (size_t i = 0; i < item->nrcpt; i++) {
-		const char *a = item->rcpts[i] ? item->rcpts[i] : "";
-		int dup = 0;
-
-		if (!smtp_addr_ok(a, 0)) {
-			snprintf(err, errlen, "outbox: invalid recipient "
-			    "address '%s'", a);
-			goto out;
-		}
-		addrs[n] = outbox_lower(a);
-		for (size_t j = 0; j < n && !dup; j++)
-			dup = strcmp(addrs[j], addrs[n]) == 0;
-		if (dup)
-			free(addrs[n]);
-		else
-			n++;
-	}
-	if (store_savepoint(st, sp, err, errlen) != 0)
-		goto out;
-
+	slot->case_id = item->case_id;
+	slot->person_id = item->person_id;
+	slot->template = item->template;
+	slot->now = clock_now();
+	if (outbox_slot_addrs(slot, item, err, errlen) != 0)
+		goto fail;
 	/* Flood and loop protection, counted in this transaction. */
-	if (item->automatic) {
-		size_t kept = 0;
-
-		outbox_local_day(now, day);
-		for (size_t i = 0; i < n; i++) {
-			r = outbox_rate_take(st, addrs[i], day,
-			    cfg->network.max_auto_per_day, err, errlen);
-			if (r < 0)
-				goto undo;
-			if (r == 1) {
-				buf_printf(&capped, "%s%s", ncapped ? ", " :
-				    "", addrs[i]);
-				ncapped++;
-				free(addrs[i]);
-				addrs[i] = NULL;
-			}
-		}
-		for (size_t i = 0; i < n; i++)
-			if (addrs[i] != NULL)
-				addrs[kept++] = addrs[i];
-		n = kept;
-		if (n == 0) {
-			outbox_undo(st, sp);
-			snprintf(err, errlen, "automatic mail not queued: %s "
-			    "already got %d automatic mails on %s",
-			    buf_str(&capped), cfg->network.max_auto_per_day,
-			    day);
-			rc = OUTBOX_LIMITED;
-			goto out;
-		}
+	if (item->automatic && (rc = outbox_slot_cap(st, slot,
+	    cfg->network.max_auto_per_day, err, errlen)) != OUTBOX_OK &&
+	    rc != OUTBOX_PARTIAL) {
+		outbox_slot_free(slot);
+		return rc;
 	}
-
-	hold = item->urgent ? 0 : outbox_hold_until(cfg, now);
-	if (store_run(st, "outbox: queueing", "INSERT INTO outbox (case_id, "
-	    "person_id, template, sender, recipients, message_id, message, "
-	    "status, attempts, next_attempt_at, hold_until, created_at) VALUES "
-	    "(?1, ?2, ?3, ?4, '[]', NULL, X'', 'queued', 0, ?5, ?6, ?5)",
-	    STORE_ARGS(item->case_id > 0 ? STORE_INT(item->case_id) :
-	    STORE_NULL, item->person_id > 0 ? STORE_INT(item->person_id) :
-	    STORE_NULL, STORE_TEXT(item->template), STORE_TEXT(sender),
-	    STORE_INT(now), hold > 0 ? STORE_INT(hold) : STORE_NULL), err,
-	    errlen) != 0)
-		goto undo;
-	*id = store_last_insert_id(st);
-	if (outbox_rcpts_set(st, *id, addrs, n, err, errlen) != 0)
-		goto undo;
-	if (store_release(st, sp, err, errlen) != 0)
-		goto undo;
-	if (ncapped > 0) {
-		snprintf(err, errlen, "automatic mail not sent to %s: already "
-		    "%d automatic mails on %s", buf_str(&capped),
-		    cfg->network.max_auto_per_day, day);
-		rc = OUTBOX_PARTIAL;
-	} else
-		rc = OUTBOX_OK;
-	goto out;
-undo:
-	*id = 0;
-	outbox_undo(st, sp);
-out:
-	for (size_t i = 0; i < n; i++)
-		free(addrs[i]);
-	free(addrs);
-	buf_free(&capped);
+	slot->hold = item->urgent ? 0 : outbox_hold_until(cfg, slot->now);
+	/* The id SQLite would give the row: the caller's transaction holds
+	 * the write lock, so nobody takes it before outbox_slot_put.  max()
+	 * of the rowid is one seek; the WHERE shows it in the plan as the
+	 * range it is (a bare max() reads like a walk to store_plan.c). */
+	if (store_get_int64(st, &slot->id, "outbox: queueing", "SELECT "
+	    "max(id) FROM outbox WHERE id > 0", NULL, 0, err, errlen) != 1)
+		goto fail;
+	slot->id++;
 	return rc;
+fail:
+	outbox_slot_free(slot);
+	return OUTBOX_ERR;
 }
 
-/* The header block of a message: up to the empty line (excluded). */
+/* The header block of a message: up to the empty line (excluded); 0
+ * when there is none. */
 static size_t
 outbox_header_len(const char *msg, size_t len)
 {
-	for (size_t i = 0; i + 3 < len; i++)
-		if (memcmp(msg + i, "\r\n\r\n", 4) == 0)
-			return i + 2;
-	return 0;
+	const char *sep = memmem(msg, len, "\r\n\r\n", 4);
+
+	return sep ? (size_t)(sep - msg) + 2 : 0;
 }
 
-int
-outbox_fill(struct store *st, int64_t id, const char *message_id,
+/* -1 with err unless message_id is valid and, as <message_id>, in the
+ * header of message. */
+static int
+outbox_check_message(int64_t id, const char *message_id,
     const char *message, size_t len, char *err, size_t errlen)
 {
-	char *bracketed = NULL, what[64];
+	char bracketed[OUTBOX_MSGID_MAX + 3];
 	size_t hlen, n;
-	int rc = -1;
 
 	n = message_id ? strlen(message_id) : 0;
 	if (n == 0 || n > OUTBOX_MSGID_MAX ||
@@ -314,39 +361,77 @@ outbox_fill(struct store *st, int64_t id, const char *message_id,
 		    "header/body separator (CRLF CRLF)", (long long)id);
 		return -1;
 	}
-	bracketed = xasprintf("<%s>", message_id);
+	snprintf(bracketed, sizeof(bracketed), "<%s>", message_id);
 	if (memmem(message, hlen, bracketed, n + 2) == NULL) {
 		snprintf(err, errlen, "outbox: row %lld: %s is not in the "
 		    "message's header", (long long)id, bracketed);
+		return -1;
+	}
+	return 0;
+}
+
+/* The row of slot, written once; message_id NULL (and an empty message)
+ * for a row reserved the old way, filled later. */
+static int
+outbox_insert(struct store *st, const struct outbox_slot *slot,
+    const char *message_id, const char *message, size_t len, char *err,
+    size_t errlen)
+{
+	struct store_stmt *s;
+	struct buf sql;
+	char what[64];
+	int rc = -1;
+
+	snprintf(what, sizeof(what), "outbox: row %lld", (long long)slot->id);
+	buf_init(&sql, 0);
+	buf_adds(&sql, "INSERT INTO outbox (id, case_id, person_id, template, "
+	    "sender, message_id, message, status, attempts, next_attempt_at, "
+	    "hold_until, created_at, recipients) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, 'queued', 0, ?8, ?9, ?8, ");
+	outbox_sql_json_array(&sql, 10, slot->naddrs);
+	buf_addc(&sql, ')');
+	if ((s = store_query(st, buf_str(&sql), STORE_ARGS(STORE_INT(slot->id),
+	    STORE_ID(slot->case_id), STORE_ID(slot->person_id),
+	    STORE_TEXT(slot->template), STORE_TEXT(slot->sender),
+	    STORE_TEXT(message_id), STORE_BLOB(message ? message : "", len),
+	    STORE_INT(slot->now), slot->hold > 0 ? STORE_INT(slot->hold) :
+	    STORE_NULL), err, errlen)) == NULL)
+		goto out;
+	if (outbox_bind_addrs(s, 10, slot->addrs, slot->naddrs) != 0) {
+		snprintf(err, errlen, "%s: cannot bind the recipients", what);
+		store_finalize(s);
 		goto out;
 	}
-	snprintf(what, sizeof(what), "outbox: row %lld", (long long)id);
-	if (store_run(st, what, "UPDATE outbox SET message_id = ?2, message = "
-	    "?3 WHERE id = ?1 AND message_id IS NULL AND status = 'queued'",
-	    STORE_ARGS(STORE_INT(id), STORE_TEXT(message_id),
-	    STORE_BLOB(message, len)), err, errlen) != 0) {
-		if (store_constraint_failed(st))
+	if (store_step_done(s, what, err, errlen) != 0) {
+		if (store_constraint_failed(st) && message_id != NULL)
 			snprintf(err, errlen, "outbox: row %lld: Message-ID "
-			    "%s is already used by another mail",
-			    (long long)id, bracketed);
-		goto out;
-	}
-	if (store_changes(st) != 1) {
-		snprintf(err, errlen, "outbox: row %lld is not a reserved row "
-		    "waiting for its message", (long long)id);
+			    "<%s> is already used by another mail",
+			    (long long)slot->id, message_id);
 		goto out;
 	}
 	rc = 0;
 out:
-	free(bracketed);
+	buf_free(&sql);
 	return rc;
 }
 
 int
-outbox_enqueue(struct store *st, const struct outbox_item *item,
+outbox_slot_put(struct store *st, const struct outbox_slot *slot,
+    const char *message_id, const char *message, size_t len, char *err,
+    size_t errlen)
+{
+	if (outbox_check_message(slot->id, message_id, message, len, err,
+	    errlen) != 0)
+		return -1;
+	return outbox_insert(st, slot, message_id, message, len, err, errlen);
+}
+
+int
+outbox_reserve(struct store *st, const struct outbox_item *item,
     int64_t *id, char *err, size_t errlen)
 {
-	static const char sp[] = "outbox_enqueue";
+	static const char sp[] = "outbox_reserve";
+	struct outbox_slot slot;
 	char partial[512];
 	int rc;
 
@@ -358,22 +443,91 @@ outbox_enqueue(struct store *st, const struct outbox_item *item,
 	}
 	if (store_savepoint(st, sp, err, errlen) != 0)
 		return OUTBOX_ERR;
-	rc = outbox_reserve(st, item, id, err, errlen);
-	if (rc != OUTBOX_OK && rc != OUTBOX_PARTIAL) {
-		outbox_undo(st, sp);
-		return rc;
-	}
+	rc = outbox_slot_open(st, item, &slot, err, errlen);
+	if (rc != OUTBOX_OK && rc != OUTBOX_PARTIAL)
+		goto undo;
 	snprintf(partial, sizeof(partial), "%s", rc == OUTBOX_PARTIAL ? err :
 	    "");
-	if (outbox_fill(st, *id, item->message_id, item->message,
-	    item->message_len, err, errlen) != 0 ||
+	if (outbox_insert(st, &slot, NULL, NULL, 0, err, errlen) != 0 ||
 	    store_release(st, sp, err, errlen) != 0) {
-		*id = 0;
-		outbox_undo(st, sp);
-		return OUTBOX_ERR;
+		rc = OUTBOX_ERR;
+		goto undo;
 	}
+	*id = slot.id;
 	if (rc == OUTBOX_PARTIAL)
 		snprintf(err, errlen, "%s", partial);
+	outbox_slot_free(&slot);
+	return rc;
+undo:
+	outbox_slot_free(&slot);
+	outbox_undo(st, sp);
+	return rc;
+}
+
+int
+outbox_fill(struct store *st, int64_t id, const char *message_id,
+    const char *message, size_t len, char *err, size_t errlen)
+{
+	char what[64];
+
+	if (outbox_check_message(id, message_id, message, len, err,
+	    errlen) != 0)
+		return -1;
+	snprintf(what, sizeof(what), "outbox: row %lld", (long long)id);
+	if (store_run(st, what, "UPDATE outbox SET message_id = ?2, message = "
+	    "?3 WHERE id = ?1 AND message_id IS NULL AND status = 'queued'",
+	    STORE_ARGS(STORE_INT(id), STORE_TEXT(message_id),
+	    STORE_BLOB(message, len)), err, errlen) != 0) {
+		if (store_constraint_failed(st))
+			snprintf(err, errlen, "outbox: row %lld: Message-ID "
+			    "<%s> is already used by another mail",
+			    (long long)id, message_id);
+		return -1;
+	}
+	if (store_changes(st) != 1) {
+		snprintf(err, errlen, "outbox: row %lld is not a reserved row "
+		    "waiting for its message", (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+outbox_enqueue(struct store *st, const struct outbox_item *item,
+    int64_t *id, char *err, size_t errlen)
+{
+	static const char sp[] = "outbox_enqueue";
+	struct outbox_slot slot;
+	char partial[512];
+	int rc;
+
+	*id = 0;
+	if (!store_in_transaction(st)) {
+		snprintf(err, errlen, "outbox: a mail must be queued inside "
+		    "the transaction that decides it");
+		return OUTBOX_ERR;
+	}
+	if (store_savepoint(st, sp, err, errlen) != 0)
+		return OUTBOX_ERR;
+	rc = outbox_slot_open(st, item, &slot, err, errlen);
+	if (rc != OUTBOX_OK && rc != OUTBOX_PARTIAL)
+		goto undo;
+	snprintf(partial, sizeof(partial), "%s", rc == OUTBOX_PARTIAL ? err :
+	    "");
+	if (outbox_slot_put(st, &slot, item->message_id, item->message,
+	    item->message_len, err, errlen) != 0 ||
+	    store_release(st, sp, err, errlen) != 0) {
+		rc = OUTBOX_ERR;
+		goto undo;
+	}
+	*id = slot.id;
+	if (rc == OUTBOX_PARTIAL)
+		snprintf(err, errlen, "%s", partial);
+	outbox_slot_free(&slot);
+	return rc;
+undo:
+	outbox_slot_free(&slot);
+	outbox_undo(st, sp);
 	return rc;
 }
 

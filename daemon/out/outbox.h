@@ -10,16 +10,30 @@
  *
  * Queueing (inside the caller's transaction, which must be open):
  *   Because the Message-ID token (DESIGN.md §4) contains the row id, the
- *   mail is queued in two steps:
+ *   id is known before the message is composed:
+ *     outbox_slot_open(st, &item, &slot, ...)
+ *         checks the item and applies the daily cap; slot.id is the id
+ *         the row will have
+ *     ... compose the message with slot.id ...
+ *     outbox_slot_put(st, &slot, message_id, msg, len, ...)
+ *         the complete row, written once
+ *     outbox_slot_free(&slot)
+ *   This is the mailer's way: a row holds a message of several KB, and
+ *   each write of it rewrites the whole record, so it is written once,
+ *   and without a savepoint of its own (one costs about as much as the
+ *   row): on OUTBOX_ERR from either step the caller rolls back (to its
+ *   own savepoint), as part of the work (a count of the daily cap) may
+ *   be done.  Nothing else may be queued between the two steps.
+ *   The older two steps remain, for tools and tests:
  *     outbox_reserve(st, &item, &id, ...)   row inserted, message empty,
  *                                           message_id NULL (never sent)
  *     ... compose the message with id ...
  *     outbox_fill(st, id, message_id, msg, len, ...)
- *   outbox_enqueue() does both for a message that is already complete
+ *   outbox_enqueue() queues a message that is already complete
  *   (item.message_id and item.message set).  A row left unfilled is
  *   skipped by the sender; rolling the transaction back removes it.
- *   Both steps run in a savepoint: on failure the caller's transaction is
- *   as it was before the call.
+ *   outbox_reserve and outbox_enqueue run in a savepoint: on failure the
+ *   caller's transaction is as it was before the call.
  *
  * Policy applied when queueing (from item.cfg):
  *   - working hours: a mail that is not urgent, queued outside
@@ -108,12 +122,52 @@ struct outbox_item {
 	size_t		 nrcpt;		/* >= 1 */
 	int		 urgent;	/* 1: not held to working hours */
 	int		 automatic;	/* 1: counts against max_auto_per_day */
-	/* outbox_enqueue only (outbox_reserve ignores them): */
+	/* outbox_enqueue only (the other ways ignore them): */
 	const char	*message_id;	/* without <>; must appear in the
 					 * message's header */
 	const char	*message;	/* complete RFC 5322 message, CRLF */
 	size_t		 message_len;
 };
+
+/* A row about to be queued (outbox_slot_open .. outbox_slot_put). */
+struct outbox_slot {
+	int64_t		 id;		/* the row's id, for the token */
+	/* Private to outbox.c. */
+	int64_t		 case_id;
+	int64_t		 person_id;
+	const char	*template;	/* borrowed from the item */
+	const char	*sender;	/* borrowed from the item or cfg */
+	char		**addrs;	/* the envelope, lower case */
+	size_t		 naddrs;
+	long long	 now;
+	long long	 hold;		/* 0: none */
+};
+
+/*
+ * Checks item, takes the daily cap's count of an automatic mail and
+ * fills *slot (slot->id: the id the row will have; item's strings stay
+ * borrowed until outbox_slot_put).  Must run inside the caller's
+ * transaction.
+ * Returns OUTBOX_OK, OUTBOX_PARTIAL (some recipients capped, named in
+ * err), OUTBOX_LIMITED (all capped: nothing written, *slot empty) or
+ * OUTBOX_ERR (the caller rolls back).  outbox_slot_free() after any
+ * return.
+ */
+int outbox_slot_open(struct store *st, const struct outbox_item *item,
+    struct outbox_slot *slot, char *err, size_t errlen);
+
+/*
+ * Writes the row of slot with its complete message, as outbox_fill()
+ * checks it (message_id without angle brackets, as <message_id> in the
+ * header).  0, or -1 with err (e.g. a duplicate Message-ID; the caller
+ * rolls back).
+ */
+int outbox_slot_put(struct store *st, const struct outbox_slot *slot,
+    const char *message_id, const char *message, size_t len, char *err,
+    size_t errlen);
+
+/* Frees what outbox_slot_open() kept in slot; an empty slot is fine. */
+void outbox_slot_free(struct outbox_slot *slot);
 
 /*
  * Reserves a row for item (message empty, message_id NULL) and sets *id.

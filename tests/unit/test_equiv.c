@@ -2,9 +2,10 @@
  * test_equiv.c — the fast versions give the very bytes of the
  * straightforward ones they replaced.
  *
- * The quoted-printable encoder and the body cleaner of composition, the
- * base64 decoder and the taming of nested comments before MIME parsing
- * were rewritten for speed (a storm of acknowledgements is mostly the
+ * The quoted-printable encoder and the body cleaner of composition (and
+ * the two fused into one pass, codec_qp_encode_text), the base64 decoder
+ * and the taming of nested comments before MIME parsing were rewritten
+ * for speed (a storm of acknowledgements is mostly the
  * first two; the others read every byte of every mail or attachment).
  * buf_printf now formats straight into the buffer's room; it must still
  * give what formatting apart and appending gives, cap included.  The
@@ -160,6 +161,31 @@ same_qp(const char *text, size_t limit)
 	return same;
 }
 
+/* The fused encoder of composition against cleaning, then encoding with
+ * the reference encoder. */
+static int
+same_qp_text(const char *text, size_t limit)
+{
+	struct buf a, r;
+	char *clean = ref_clean_text(text);
+	int same;
+
+	buf_init(&a, limit);
+	buf_init(&r, limit);
+	codec_qp_encode_text(&a, text);
+	ref_qp_encode(&r, clean);
+	same = a.len == r.len && a.overflow == r.overflow &&
+	    memcmp(buf_str(&a), buf_str(&r), a.len) == 0;
+	if (!same)
+		printf("#   qp text differs on \"%s\" (limit %zu):\n#   got  "
+		    "\"%s\"\n#   want \"%s\"\n", text, limit, buf_str(&a),
+		    buf_str(&r));
+	free(clean);
+	buf_free(&a);
+	buf_free(&r);
+	return same;
+}
+
 static int
 same_clean(const char *text)
 {
@@ -193,7 +219,7 @@ test_tricky(void)
 		"From here", ".dot", "\r\n.\r\nFrom x", "\r", "\n", "\xC3",
 		"  \r\n", "a b", " é",
 	};
-	int all = 1, allc = 1;
+	int all = 1, allc = 1, allt = 1;
 
 	for (size_t n = 70; n <= 80; n++)
 		for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
@@ -205,21 +231,27 @@ test_tricky(void)
 			strcat(twice, s);
 			all &= same_qp(s, 0) & same_qp(twice, 0);
 			allc &= same_clean(s) & same_clean(twice);
+			allt &= same_qp_text(s, 0) & same_qp_text(twice, 0);
 			free(twice);
 			free(s);
 		}
 	ok(all, "quoted-printable: lines of 70 to 80 columns, every tail");
 	ok(allc, "clean text: lines of 70 to 80 columns, every tail");
-	ok(same_qp("", 0) && same_clean(""), "empty text");
+	ok(allt, "quoted-printable of any text: lines of 70 to 80 columns, "
+	    "every tail");
+	ok(same_qp("", 0) && same_clean("") && same_qp_text("", 0),
+	    "empty text");
 	ok(same_qp(".\r\nFrom me\r\nfin \r\ncafé = 1", 0),
 	    "dot, From, trailing blank, UTF-8 and =");
+	ok(same_qp_text(".\nFrom me\rfin \ncafé = 1 \xff\n\xC3 \r\r\n", 0),
+	    "any text: dot, From, blanks before LF and CR, broken UTF-8");
 }
 
 static void
 test_generated(void)
 {
 	struct buf in;
-	int qp = 0, qpl = 0, clean = 0;
+	int qp = 0, qpl = 0, clean = 0, qpt = 0, qptl = 0;
 	const int runs = 3000;
 
 	buf_init(&in, 0);
@@ -230,12 +262,18 @@ test_generated(void)
 		qp += same_qp(buf_str(&in), 0);
 		qpl += same_qp(buf_str(&in), 1 + rng() % 300);
 		clean += same_clean(buf_str(&in));
+		qpt += same_qp_text(buf_str(&in), 0);
+		qptl += same_qp_text(buf_str(&in), 1 + rng() % 300);
 	}
 	buf_free(&in);
 	is_int(qp, runs, "quoted-printable: generated texts agree");
 	is_int(qpl, runs, "quoted-printable: same bytes and overflow under a "
 	    "limit");
 	is_int(clean, runs, "clean text: generated texts agree");
+	is_int(qpt, runs, "quoted-printable of any text: as cleaning, then "
+	    "encoding");
+	is_int(qptl, runs, "quoted-printable of any text: same bytes and "
+	    "overflow under a limit");
 }
 
 /* The comment taming as it was: every byte looked at. */
@@ -407,6 +445,8 @@ test_buf_printf(void)
 			word[wl] = '\0';
 			if (rng() % 4 == 0)
 				buf_adds(&a, word), buf_adds(&r, word);
+			if (rng() % 5 == 0)	/* room only: same bytes */
+				buf_reserve(&a, rng() % 500);
 			buf_printf(&a, "%s:%d;", word, j);
 			n = snprintf(tmp, sizeof(tmp), "%s:%d;", word, j);
 			buf_add(&r, tmp, (size_t)n);
@@ -418,8 +458,8 @@ test_buf_printf(void)
 		buf_free(&a);
 		buf_free(&r);
 	}
-	is_int(same, runs, "buf_printf: as formatting apart and appending, "
-	    "under a cap too");
+	is_int(same, runs, "buf_printf and buf_reserve: as formatting apart "
+	    "and appending, under a cap too");
 }
 
 int

@@ -22,6 +22,7 @@
 #include "out/outbox.h"
 #include "out/template.h"
 #include "store/store.h"
+#include "thread/token.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -321,13 +322,37 @@ mail_one(struct mailer *m, struct store *st, int answer)
 	return rc;
 }
 
+/* A mailer on the shipped templates, with max_auto_per_day 3; NULL
+ * (and a failed check) if it does not open. */
+static struct mailer *
+mailer_on(const char *dir, struct config **c)
+{
+	struct mailer *m = NULL;
+
+	*c = config_from("[network]\ncontact = coupdepouce@example.org\n"
+	    "max_auto_per_day = 3\nsecret_file = %s/secret\n"
+	    "[imap]\nurl = imaps://127.0.0.1:1\n"
+	    "[smtp]\nurl = smtp://127.0.0.1:1\n"
+	    "[storage]\ndatabase = %s/outbox.db\n"
+	    "[paths]\ntemplates = %s/templates\n", path_in(""), path_in(""),
+	    dir);
+	if (!ok(*c != NULL && mailer_open(*c, &m, err, sizeof(err)) == 0,
+	    "mailer opens on the shipped templates")) {
+		printf("# %s\n", err);
+		config_free(*c);
+		*c = NULL;
+		return NULL;
+	}
+	return m;
+}
+
 /* The daily cap counts only answers (RFC 3834 loops); the mail a person
  * waits for is never counted nor dropped. */
 static void
 test_cap_rule(struct store *st, const char *dir)
 {
 	struct config *c;
-	struct mailer *m = NULL;
+	struct mailer *m;
 	struct mailer_mail mm;
 
 	memset(&mm, 0, sizeof(mm));
@@ -336,19 +361,8 @@ test_cap_rule(struct store *st, const char *dir)
 	mm.auto_replied = 1;
 	is_int(mailer_counted(&mm), 1, "an answer (auto-replied) is counted");
 
-	c = config_from("[network]\ncontact = coupdepouce@example.org\n"
-	    "max_auto_per_day = 3\nsecret_file = %s/secret\n"
-	    "[imap]\nurl = imaps://127.0.0.1:1\n"
-	    "[smtp]\nurl = smtp://127.0.0.1:1\n"
-	    "[storage]\ndatabase = %s/outbox.db\n"
-	    "[paths]\ntemplates = %s/templates\n", path_in(""), path_in(""),
-	    dir);
-	if (!ok(c != NULL && mailer_open(c, &m, err, sizeof(err)) == 0,
-	    "mailer opens on the shipped templates")) {
-		printf("# %s\n", err);
-		config_free(c);
+	if ((m = mailer_on(dir, &c)) == NULL)
 		return;
-	}
 	clock_fix(local_time("2026-03-25 10:00"));
 	for (int i = 0; i < 3; i++)
 		is_int(mail_one(m, st, 1), OUTBOX_OK, "answer under the cap");
@@ -365,6 +379,71 @@ test_cap_rule(struct store *st, const char *dir)
 	mailer_close(m);
 	config_free(c);
 	exec_ok(st, "DELETE FROM outbox; DELETE FROM rate");
+}
+
+/* 1 when row id's Message-ID is the token of that very id, and is the
+ * one in its message's header. */
+static int
+token_names_row(struct mailer *m, struct store *st, int64_t id)
+{
+	const unsigned char *key;
+	size_t keylen;
+	int64_t tid = 0;
+	char mid[TOKEN_MSGID_MAX], hdr[TOKEN_MSGID_MAX + 32];
+
+	key = mailer_key(m, &keylen);
+	snprintf(mid, sizeof(mid), "%s", q_text(st, "SELECT message_id FROM "
+	    "outbox WHERE id = ?1", id));
+	snprintf(hdr, sizeof(hdr), "\r\nMessage-ID: <%s>\r\n", mid);
+	return token_verify(key, keylen, mid, NULL, &tid, NULL, NULL) == 1 &&
+	    tid == id && strstr(q_text(st, "SELECT CAST(message AS TEXT) "
+	    "FROM outbox WHERE id = ?1", id), hdr) != NULL;
+}
+
+/* The mailer writes each row once, complete: the id its token holds is
+ * taken before the row exists, and is the one the row gets. */
+static void
+test_one_write(struct store *st, const char *dir)
+{
+	struct config *c;
+	struct mailer *m;
+	int64_t id, id2, id3;
+
+	if ((m = mailer_on(dir, &c)) == NULL)
+		return;
+	exec_ok(st, "DELETE FROM outbox; DELETE FROM rate; "
+	    "CREATE TEMP TABLE rewrites (n INTEGER NOT NULL); "
+	    "INSERT INTO rewrites VALUES (0); "
+	    "CREATE TEMP TRIGGER outbox_rewrite AFTER UPDATE ON main.outbox "
+	    "BEGIN UPDATE rewrites SET n = n + 1; END");
+	clock_fix(local_time("2026-03-25 10:00"));
+	is_int(mail_one(m, st, 1), OUTBOX_OK, "an answer queued");
+	is_int(mail_one(m, st, 0), OUTBOX_OK, "a mail that is no answer "
+	    "queued");
+	is_int(q_int(st, "SELECT n FROM rewrites", 0), 0,
+	    "no row written twice: no UPDATE of the outbox");
+	id = q_int(st, "SELECT min(id) FROM outbox", 0);
+	id2 = q_int(st, "SELECT max(id) FROM outbox", 0);
+	is_int(id, 1, "the first row of an empty outbox has id 1");
+	is_int(id2, 2, "the next one id 2");
+	ok(token_names_row(m, st, id) && token_names_row(m, st, id2),
+	    "each row's Message-ID is the token of its own id, in its header");
+	is_str(q_text(st, "SELECT recipients || ' ' || status || ' ' || "
+	    "coalesce(hold_until, 'now') || ' ' || template FROM outbox "
+	    "WHERE id = ?1", id), "[\"loop@example.org\"] queued now ack",
+	    "recipients, status, hold and template written with it");
+	/* SQLite gives the highest id again once its row is gone. */
+	exec_ok(st, "DELETE FROM outbox WHERE id = 2");
+	is_int(mail_one(m, st, 0), OUTBOX_OK, "queued after the last row "
+	    "was deleted");
+	id3 = q_int(st, "SELECT max(id) FROM outbox", 0);
+	is_int(id3, 2, "it gets the id SQLite gives");
+	ok(token_names_row(m, st, id3), "and its token names that id");
+	is_int(q_int(st, "SELECT n FROM rewrites", 0), 0, "still no UPDATE");
+	exec_ok(st, "DROP TRIGGER outbox_rewrite; DROP TABLE rewrites; "
+	    "DELETE FROM outbox; DELETE FROM rate");
+	mailer_close(m);
+	config_free(c);
 }
 
 static void
@@ -577,6 +656,7 @@ main(void)
 	test_enqueue(st);
 	test_rate(st);
 	test_cap_rule(st, dir);
+	test_one_write(st, dir);
 	test_backoff(st);
 	test_list(st);
 	store_close(st);
