@@ -205,16 +205,22 @@ ingest_rows() {
 stage ingest
 out=$(ingest $SMALL s) || exit 1
 set -- $out
-s_poll=$1
+s_poll=$1 s_cpu=$2
 ingest_rows $SMALL "" "$@"
 out=$(ingest $LARGE l) || exit 1
 set -- $out
-l_poll=$1
+l_poll=$1 l_cpu=$2
 ingest_rows $LARGE "" "$@"
 s_ms=$(calc %.3f "1000 * $s_poll / $SMALL")
 l_ms=$(calc %.3f "1000 * $l_poll / $LARGE")
 growth=$(calc %.2f "$l_ms / ($s_ms > 0 ? $s_ms : 0.001)")
 row "ingest: ms per mail at $LARGE / at $SMALL ($l_ms / $s_ms)" "$growth x" "<= 1.1 x" "$(meets "$growth" '<=' 1.1)"
+# The same with our own CPU time only: what the server takes longer for
+# with a larger mailbox shows in the row above, not in this one.
+s_ms=$(calc %.3f "1000 * $s_cpu / $SMALL")
+l_ms=$(calc %.3f "1000 * $l_cpu / $LARGE")
+growth=$(calc %.2f "$l_ms / ($s_ms > 0 ? $s_ms : 0.001)")
+row "ingest: CPU ms per mail at $LARGE / at $SMALL ($l_ms / $s_ms)" "$growth x" "<= 1.1 x" "$(meets "$growth" '<=' 1.1)"
 # The systemd unit sets MemoryDenyWriteExecute=yes, which refuses PCRE2's
 # JIT: the small storm again that way, as the daemon runs in production.
 stage "ingest without JIT"
