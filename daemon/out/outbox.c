@@ -426,11 +426,12 @@ outbox_slot_put(struct store *st, const struct outbox_slot *slot,
 	return outbox_insert(st, slot, message_id, message, len, err, errlen);
 }
 
-int
-outbox_reserve(struct store *st, const struct outbox_item *item,
-    int64_t *id, char *err, size_t errlen)
+/* Queues `item` in savepoint `sp`, with its message when `whole`, or as
+ * a row reserved for outbox_fill() when not. */
+static int
+outbox_queue(struct store *st, const struct outbox_item *item, int whole,
+    const char *sp, int64_t *id, char *err, size_t errlen)
 {
-	static const char sp[] = "outbox_reserve";
 	struct outbox_slot slot;
 	char partial[512];
 	int rc;
@@ -448,7 +449,9 @@ outbox_reserve(struct store *st, const struct outbox_item *item,
 		goto undo;
 	snprintf(partial, sizeof(partial), "%s", rc == OUTBOX_PARTIAL ? err :
 	    "");
-	if (outbox_insert(st, &slot, NULL, NULL, 0, err, errlen) != 0 ||
+	if ((whole ? outbox_slot_put(st, &slot, item->message_id,
+	    item->message, item->message_len, err, errlen) :
+	    outbox_insert(st, &slot, NULL, NULL, 0, err, errlen)) != 0 ||
 	    store_release(st, sp, err, errlen) != 0) {
 		rc = OUTBOX_ERR;
 		goto undo;
@@ -462,6 +465,13 @@ undo:
 	outbox_slot_free(&slot);
 	outbox_undo(st, sp);
 	return rc;
+}
+
+int
+outbox_reserve(struct store *st, const struct outbox_item *item,
+    int64_t *id, char *err, size_t errlen)
+{
+	return outbox_queue(st, item, 0, "outbox_reserve", id, err, errlen);
 }
 
 int
@@ -496,39 +506,7 @@ int
 outbox_enqueue(struct store *st, const struct outbox_item *item,
     int64_t *id, char *err, size_t errlen)
 {
-	static const char sp[] = "outbox_enqueue";
-	struct outbox_slot slot;
-	char partial[512];
-	int rc;
-
-	*id = 0;
-	if (!store_in_transaction(st)) {
-		snprintf(err, errlen, "outbox: a mail must be queued inside "
-		    "the transaction that decides it");
-		return OUTBOX_ERR;
-	}
-	if (store_savepoint(st, sp, err, errlen) != 0)
-		return OUTBOX_ERR;
-	rc = outbox_slot_open(st, item, &slot, err, errlen);
-	if (rc != OUTBOX_OK && rc != OUTBOX_PARTIAL)
-		goto undo;
-	snprintf(partial, sizeof(partial), "%s", rc == OUTBOX_PARTIAL ? err :
-	    "");
-	if (outbox_slot_put(st, &slot, item->message_id, item->message,
-	    item->message_len, err, errlen) != 0 ||
-	    store_release(st, sp, err, errlen) != 0) {
-		rc = OUTBOX_ERR;
-		goto undo;
-	}
-	*id = slot.id;
-	if (rc == OUTBOX_PARTIAL)
-		snprintf(err, errlen, "%s", partial);
-	outbox_slot_free(&slot);
-	return rc;
-undo:
-	outbox_slot_free(&slot);
-	outbox_undo(st, sp);
-	return rc;
+	return outbox_queue(st, item, 1, "outbox_enqueue", id, err, errlen);
 }
 
 /* ------------------------------------------------------------------ */
