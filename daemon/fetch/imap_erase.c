@@ -22,7 +22,6 @@ imap_search_message_id(struct imap_conn *c, const char *message_id,
 {
 	struct mailimap_search_key *key;
 	clist *res = NULL;
-	clistiter *it;
 	size_t len = strlen(message_id);
 	char *field, *value;
 	int r, rc;
@@ -41,20 +40,7 @@ imap_search_message_id(struct imap_conn *c, const char *message_id,
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(c, r, err, errlen, "UID SEARCH HEADER "
 		    "Message-ID <%s>", message_id);
-	if (res != NULL && clist_count(res) > 0) {
-		out->uids = xcalloc((size_t)clist_count(res),
-		    sizeof(*out->uids));
-		for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
-			uint32_t *u = clist_content(it);
-
-			if (u != NULL && *u != 0)
-				out->uids[out->n++] = *u;
-		}
-	}
-	if (res != NULL)
-		mailimap_search_result_free(res);
-	if (out->n == 0)
-		imap_uids_free(out);
+	imap_uids_from_search(res, 1, out);
 	return IMAP_OK;
 }
 

@@ -248,6 +248,30 @@ imap_key_undeleted(void)
 	return k;
 }
 
+void
+imap_uids_from_search(clist *res, uint32_t from, struct imap_uids *out)
+{
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (res != NULL && clist_count(res) > 0) {
+		out->uids = xcalloc((size_t)clist_count(res),
+		    sizeof(*out->uids));
+		for (clistiter *it = clist_begin(res); it != NULL;
+		    it = clist_next(it)) {
+			uint32_t *u = clist_content(it);
+
+			if (u != NULL && *u >= from)
+				out->uids[n++] = *u;
+		}
+	}
+	if (res != NULL)
+		mailimap_search_result_free(res);
+	out->n = imap_uids_normalize(out->uids, n);
+	if (out->n == 0)
+		imap_uids_free(out);
+}
+
 /* UID SEARCH [UID from:*] UNDELETED, keeping UIDs >= from; from 0: all. */
 static int
 imap_uid_search(struct imap_conn *c, uint32_t from, struct imap_uids *out,
@@ -256,8 +280,6 @@ imap_uid_search(struct imap_conn *c, uint32_t from, struct imap_uids *out,
 	struct mailimap_search_key *key, *k;
 	struct mailimap_set *set;
 	clist *res = NULL;
-	clistiter *it;
-	size_t n = 0;
 	int r, rc;
 
 	memset(out, 0, sizeof(*out));
@@ -284,22 +306,8 @@ imap_uid_search(struct imap_conn *c, uint32_t from, struct imap_uids *out,
 			    "%u:*", from);
 		return imap_fail(c, r, err, errlen, "UID SEARCH");
 	}
-	if (res != NULL && clist_count(res) > 0) {
-		out->uids = xcalloc((size_t)clist_count(res),
-		    sizeof(*out->uids));
-		for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
-			uint32_t *u = clist_content(it);
-
-			/* "n:*" always matches the highest UID, even < n. */
-			if (u != NULL && *u >= from)
-				out->uids[n++] = *u;
-		}
-	}
-	if (res != NULL)
-		mailimap_search_result_free(res);
-	out->n = imap_uids_normalize(out->uids, n);
-	if (out->n == 0)
-		imap_uids_free(out);
+	/* "n:*" always matches the highest UID, even < n. */
+	imap_uids_from_search(res, from, out);
 	log_debug(LOG_CAT_IMAP, "%s: UID SEARCH from %u: %zu message(s)",
 	    c->url, from, out->n);
 	return IMAP_OK;

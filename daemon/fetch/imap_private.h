@@ -53,6 +53,9 @@ int imap_usable_selected(struct imap_conn *c, char *err, size_t errlen);
  * these UIDs one set of ranges at a time (see imap_mailbox.c). */
 int imap_store_flag(struct imap_conn *c, struct mailimap_set *set,
     struct mailimap_flag *flag, const char *name, char *err, size_t errlen);
+/* The UIDs >= from of a UID SEARCH result (consumed), sorted, without
+ * zeros and duplicates, into *out. */
+void imap_uids_from_search(clist *res, uint32_t from, struct imap_uids *out);
 int imap_each_set(struct imap_conn *c, const uint32_t *uids, size_t n,
     int (*cmd)(struct imap_conn *, struct mailimap_set *, const char *,
     char *, size_t), const char *folder, size_t *m, char *err,
