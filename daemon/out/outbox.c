@@ -370,6 +370,17 @@ outbox_check_message(int64_t id, const char *message_id,
 	return 0;
 }
 
+/* After a failed write of row id with message_id: says so plainly when
+ * it failed on the unique Message-ID. */
+static void
+outbox_msgid_taken(struct store *st, int64_t id, const char *message_id,
+    char *err, size_t errlen)
+{
+	if (store_constraint_failed(st))
+		snprintf(err, errlen, "outbox: row %lld: Message-ID <%s> is "
+		    "already used by another mail", (long long)id, message_id);
+}
+
 /* The row of slot, written once; message_id NULL (and an empty message)
  * for a row reserved the old way, filled later. */
 static int
@@ -403,10 +414,9 @@ outbox_insert(struct store *st, const struct outbox_slot *slot,
 		goto out;
 	}
 	if (store_step_done(s, what, err, errlen) != 0) {
-		if (store_constraint_failed(st) && message_id != NULL)
-			snprintf(err, errlen, "outbox: row %lld: Message-ID "
-			    "<%s> is already used by another mail",
-			    (long long)slot->id, message_id);
+		if (message_id != NULL)
+			outbox_msgid_taken(st, slot->id, message_id, err,
+			    errlen);
 		goto out;
 	}
 	rc = 0;
@@ -488,10 +498,7 @@ outbox_fill(struct store *st, int64_t id, const char *message_id,
 	    "?3 WHERE id = ?1 AND message_id IS NULL AND status = 'queued'",
 	    STORE_ARGS(STORE_INT(id), STORE_TEXT(message_id),
 	    STORE_BLOB(message, len)), err, errlen) != 0) {
-		if (store_constraint_failed(st))
-			snprintf(err, errlen, "outbox: row %lld: Message-ID "
-			    "<%s> is already used by another mail",
-			    (long long)id, message_id);
+		outbox_msgid_taken(st, id, message_id, err, errlen);
 		return -1;
 	}
 	if (store_changes(st) != 1) {
