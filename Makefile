@@ -41,7 +41,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -DCDP_DATADIR='"$(DATADIR)"' $(OPT) $(WARN) $(
            -MMD -MP -I$(BUILD) -Idaemon $(PKG_CFLAGS)
 LDFLAGS += -Wl,-z,relro,-z,now $(SANITIZE)
 # Debian's libetpan pkg-config adds a non-PIE specs file: link it plainly.
-LDLIBS  += -letpan $(PKG_LIBS) -ldl -lm
+LDLIBS  += -letpan $(PKG_LIBS) -ldl -lm -pthread
 
 # Sources live in one folder per stage of a mail's way through the daemon
 # (see the README's source tour); main.c is left out of the test programs.

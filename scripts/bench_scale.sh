@@ -111,7 +111,7 @@ cdp() { "$CDP" -c "$CONF" "$@"; }
 # route, the case's mails queued, one commit), without the IMAP and SMTP
 # sessions that a poll which sends also opens and an idle one does not.
 stored_ms() {
-	sed -n 's/.*batch of [0-9]*: fetch [0-9.]* s, store \([0-9.]*\) s,.*/\1/p' \
+	sed -n 's/.*batch of [0-9]*: fetch wait [0-9.]* s, store \([0-9.]*\) s$/\1/p' \
 	    "$T/err" | tail -n 1 | awk '{ printf "%d", $1 * 1000 + 0.5 }'
 }
 # status exits 1 when unhealthy (the generated mail was never sent).

@@ -42,6 +42,11 @@ int clock_local_time(int year, int month, int day, int hour, int minute,
 /* Fixes the clock at `t` (the --now option); 0 returns to the real clock. */
 void clock_fix(time_t t);
 time_t clock_now(void);
+/* Seconds on a clock that only goes forward and --now does not fix: for
+ * timeouts, pacing and the debug timings. */
+double clock_mono(void);
+/* The same in whole milliseconds. */
+long long clock_mono_ms(void);
 /* Start (00:00) of the local day of `t`. */
 long long clock_day_start(long long t);
 /* The same local time `days` calendar days earlier: a reminder "1 day

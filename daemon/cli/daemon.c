@@ -122,15 +122,6 @@ daemon_interrupted(void)
 	return daemon_stop || daemon_hup;
 }
 
-static long long
-daemon_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* WATCHDOG=1, at most every half interval.  Called only from the loop,
  * between network calls, never from a timer: a call stuck in the network
  * stops the pings, and systemd restarts the daemon. */
@@ -141,7 +132,7 @@ daemon_ping(struct daemon_ctx *d)
 
 	if (d->ping_ms == 0)
 		return;
-	now = daemon_now_ms();
+	now = clock_mono_ms();
 	if (now - d->last_ping < d->ping_ms / 2)
 		return;
 	notify_watchdog();
@@ -180,9 +171,9 @@ daemon_status(struct daemon_ctx *d, const char *fmt, ...)
 static void
 daemon_sleep(struct daemon_ctx *d, long ms)
 {
-	long long end = daemon_now_ms() + ms, left;
+	long long end = clock_mono_ms() + ms, left;
 
-	while (!daemon_interrupted() && (left = end - daemon_now_ms()) > 0) {
+	while (!daemon_interrupted() && (left = end - clock_mono_ms()) > 0) {
 		long slice = left < daemon_slice(d) ? left : daemon_slice(d);
 		struct timespec ts = { slice / 1000,
 		    (slice % 1000) * 1000000L };
@@ -454,13 +445,13 @@ daemon_until_due(struct daemon_ctx *d, long cap)
 static int
 daemon_idle(struct daemon_ctx *d, long ms)
 {
-	long long end = daemon_now_ms() + ms, left;
+	long long end = clock_mono_ms() + ms, left;
 	int rc;
 
 	for (;;) {
 		long slice;
 
-		left = end - daemon_now_ms();
+		left = end - clock_mono_ms();
 		slice = left < daemon_slice(d) ? (left > 0 ? left : 0) :
 		    daemon_slice(d);
 		daemon_hup_mask(SIG_UNBLOCK);

@@ -6,13 +6,13 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/charset.h"
 #include "base/clock.h"
 #include "base/fault.h"
 #include "config/config.h"
 #include "fetch/fetch.h"
+#include "fetch/fetch_pipe.h"
 #include "fetch/imap.h"
 #include "fetch/inbound.h"
 #include "base/log.h"
@@ -169,129 +169,159 @@ out:
 	return rc;
 }
 
-/* libetpan holds a whole FETCH answer in memory: one command fetches at
- * most this many bytes (or one message, whatever its size). */
-#define FETCH_MAX_BYTES	(32L * 1024 * 1024)
+/* Mails fetched by one command of the worker: the unit that travels
+ * while the one before it is stored.  Small, so that two of them in memory
+ * stay well below one batch of group commit. */
+#define FETCH_PIECE	20
 
-/* Fetches the bodies (or, for too-large ones, only the headers) of the
- * messages in msgs[0..n) whose size is known, keeping msgs in UID order. */
-static int
-fetch_contents(struct imap_conn *c, struct imap_msg *msgs, size_t n,
-    long max_size, char *err, size_t errlen)
+/* What the worker has been asked to fetch so far. */
+struct fetch_ahead {
+	struct fetch_pipe	*pipe;
+	const struct imap_uids	*fresh;
+	size_t			 batch;
+	size_t			 queued;	/* fresh->uids[0..queued) */
+	double			 waited;	/* seconds, for -v imap */
+};
+
+/* End of the piece that starts at fresh->uids[x]: pieces never straddle
+ * two batches, so a batch's commit never waits for the next one. */
+static size_t
+ahead_piece_end(const struct fetch_ahead *a, size_t x)
 {
-	uint32_t *uids = xcalloc(n, sizeof(*uids));
-	size_t *at = xcalloc(n, sizeof(*at));
-	struct imap_msg *got = xcalloc(n, sizeof(*got));
-	int rc = IMAP_OK;
+	size_t end = (x / a->batch + 1) * a->batch;
 
-	for (int big = 0; big <= 1 && rc == IMAP_OK; big++) {
-		size_t i = 0;
+	if (end > x + FETCH_PIECE)
+		end = x + FETCH_PIECE;
+	return end < a->fresh->n ? end : a->fresh->n;
+}
 
-		while (i < n && rc == IMAP_OK) {
-			size_t k = 0, bytes = 0;
+/* Takes the piece that starts at x, once the worker has been asked for
+ * the one after it. */
+static int
+ahead_take(struct fetch_ahead *a, size_t x, struct imap_msg **msgs,
+    char *err, size_t errlen)
+{
+	size_t want = ahead_piece_end(a, x);
+	double t0 = clock_mono();
+	int rc;
 
-			for (; i < n; i++) {
-				if (msgs[i].uid == 0 ||
-				    (msgs[i].size > (size_t)max_size) != big)
-					continue;
-				if (k > 0 && !big && bytes + msgs[i].size >
-				    (size_t)FETCH_MAX_BYTES)
-					break;
-				bytes += msgs[i].size;
-				at[k] = i;
-				uids[k++] = msgs[i].uid;
-			}
-			if (k == 0)
-				break;
-			memset(got, 0, k * sizeof(*got));
-			rc = imap_fetch_bodies(c, uids, k, big, got, err,
-			    errlen);
-			for (size_t j = 0; rc == IMAP_OK && j < k; j++) {
-				msgs[at[j]].data = got[j].data;
-				msgs[at[j]].len = got[j].len;
-				got[j].data = NULL;
-			}
-			imap_msg_free(got, k);
-		}
+	if (want < a->fresh->n)
+		want = ahead_piece_end(a, want);
+	while (a->queued < want) {
+		size_t end = ahead_piece_end(a, a->queued);
+
+		fetch_pipe_fetch(a->pipe, a->fresh->uids + a->queued,
+		    end - a->queued);
+		a->queued = end;
 	}
-	free(got);
-	free(at);
-	free(uids);
+	rc = fetch_pipe_take(a->pipe, msgs, err, errlen);
+	a->waited += clock_mono() - t0;
 	return rc;
 }
 
-/* Stores msgs[0..n) in one transaction, sorting them into the processed
- * and quarantine lists.  Returns 0 or FETCH_ESTORE (rolled back). */
+/* Stores one fetched message in its own savepoint, or quarantines it with
+ * the reason; *res says which.  Returns 0 or -1 (the transaction must be
+ * rolled back). */
+static int
+fetch_store_one(struct store *st, const struct config *cfg,
+    const struct inbound_rules *rules, const struct inbound_source *src,
+    const struct imap_msg *m, long long now, enum inbound_result *res,
+    char *err, size_t errlen)
+{
+	char merr[512], *reason = NULL;
+	int rc;
+
+	*res = INBOUND_QUARANTINED;
+	if (store_savepoint(st, "msg", err, errlen) != 0)
+		return -1;
+	merr[0] = '\0';
+	if (m->size > (size_t)cfg->imap.max_message_size) {
+		reason = xasprintf("too large: %zu bytes (max_message_size is "
+		    "%ld); only the headers are kept", m->size,
+		    cfg->imap.max_message_size);
+		rc = inbound_quarantine(st, src, m->data, m->len, reason, now,
+		    merr, sizeof(merr));
+	} else
+		rc = inbound_store(st, rules, src, m->data, m->len, now, res,
+		    merr, sizeof(merr));
+	if (rc != 0) {
+		/* This message's work is undone; the others stay.  The
+		 * reason is shown to people (quarantine list): one clean
+		 * line, never an empty or garbled one. */
+		char *why = charset_clean_line(merr[0] != '\0' ? merr :
+		    "no reason given (a bug: please report it)");
+
+		log_warnx("uid %u: %s", m->uid, why);
+		free(reason);
+		reason = xasprintf("could not be stored: %s", why);
+		free(why);
+		*res = INBOUND_QUARANTINED;
+		if (store_rollback_to(st, "msg", err, errlen) != 0 ||
+		    store_savepoint(st, "msg", err, errlen) != 0 ||
+		    inbound_quarantine(st, src, m->data, m->len, reason, now,
+		    err, errlen) != 0)
+			rc = -1;
+		else
+			rc = 0;
+	}
+	free(reason);
+	if (rc == 0 && store_release(st, "msg", err, errlen) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Stores the batch fresh->uids[off..off+n) in one transaction, a piece at
+ * a time as the worker brings them, sorting the UIDs into the processed
+ * and quarantine lists.  Returns 0, FETCH_ESTORE (rolled back) or the
+ * worker's IMAP error (rolled back too: the batch stays in the inbox). */
 static int
 fetch_store_batch(struct store *st, const struct config *cfg,
     const struct inbound_rules *rules, uint32_t uidvalidity,
-    struct imap_msg *msgs, size_t n, struct uid_list *done,
+    struct fetch_ahead *ahead, size_t off, size_t n, struct uid_list *done,
     struct uid_list *bad, struct fetch_stats *stats, char *err,
     size_t errlen)
 {
 	long long now = (long long)clock_now();
+	struct imap_msg *msgs = NULL;
 	uint32_t max_uid = 0;
-	char merr[512];
+	size_t k = 0;
+	char rerr[512];
+	int rc = FETCH_ESTORE;
 
 	if (store_begin(st, err, errlen) != 0)
 		return FETCH_ESTORE;
-	for (size_t i = 0; i < n; i++) {
-		struct inbound_source src = { cfg->imap.folder, uidvalidity,
-		    msgs[i].uid };
-		enum inbound_result res = INBOUND_QUARANTINED;
-		char *reason = NULL;
-		int rc;
-
-		if (msgs[i].uid == 0 || msgs[i].data == NULL)
-			continue;	/* expunged by someone meanwhile */
-		if (msgs[i].uid > max_uid)
-			max_uid = msgs[i].uid;
-		stats->fetched++;
-		if (store_savepoint(st, "msg", err, errlen) != 0)
+	for (size_t x = off; x < off + n; x += k) {
+		k = ahead_piece_end(ahead, x) - x;
+		if ((rc = ahead_take(ahead, x, &msgs, err, errlen)) != IMAP_OK)
 			goto fail;
-		merr[0] = '\0';
-		if (msgs[i].size > (size_t)cfg->imap.max_message_size) {
-			reason = xasprintf("too large: %zu bytes (max_message_"
-			    "size is %ld); only the headers are kept",
-			    msgs[i].size, cfg->imap.max_message_size);
-			rc = inbound_quarantine(st, &src, msgs[i].data,
-			    msgs[i].len, reason, now, merr, sizeof(merr));
-		} else
-			rc = inbound_store(st, rules, &src, msgs[i].data,
-			    msgs[i].len, now, &res, merr, sizeof(merr));
-		if (rc != 0) {
-			/* This message's work is undone; the others stay.  The
-			 * reason is shown to people (quarantine list): one
-			 * clean line, never an empty or garbled one. */
-			char *why = charset_clean_line(merr[0] != '\0' ? merr :
-			    "no reason given (a bug: please report it)");
+		rc = FETCH_ESTORE;
+		for (size_t i = 0; i < k; i++) {
+			struct inbound_source src = { cfg->imap.folder,
+			    uidvalidity, msgs[i].uid };
+			enum inbound_result res;
 
-			log_warnx("uid %u: %s", msgs[i].uid, why);
-			free(reason);
-			reason = xasprintf("could not be stored: %s", why);
-			free(why);
-			res = INBOUND_QUARANTINED;
-			if (store_rollback_to(st, "msg", err, errlen) != 0 ||
-			    store_savepoint(st, "msg", err, errlen) != 0 ||
-			    inbound_quarantine(st, &src, msgs[i].data,
-			    msgs[i].len, reason, now, err, errlen) != 0) {
-				free(reason);
+			if (msgs[i].uid == 0 || msgs[i].data == NULL)
+				continue;   /* expunged by someone meanwhile */
+			if (msgs[i].uid > max_uid)
+				max_uid = msgs[i].uid;
+			stats->fetched++;
+			if (fetch_store_one(st, cfg, rules, &src, &msgs[i],
+			    now, &res, err, errlen) != 0)
 				goto fail;
+			if (res == INBOUND_QUARANTINED) {
+				stats->quarantined++;
+				uid_list_add(bad, msgs[i].uid);
+			} else {
+				if (res == INBOUND_STORED)
+					stats->stored++;
+				else
+					stats->duplicates++;
+				uid_list_add(done, msgs[i].uid);
 			}
 		}
-		free(reason);
-		if (store_release(st, "msg", err, errlen) != 0)
-			goto fail;
-		if (res == INBOUND_QUARANTINED) {
-			stats->quarantined++;
-			uid_list_add(bad, msgs[i].uid);
-		} else {
-			if (res == INBOUND_STORED)
-				stats->stored++;
-			else
-				stats->duplicates++;
-			uid_list_add(done, msgs[i].uid);
-		}
+		imap_msg_free(msgs, k);
+		free(msgs);
+		msgs = NULL;
 	}
 	if (max_uid && fetch_save_state(st, cfg->imap.folder, max_uid, err,
 	    errlen) != 0)
@@ -300,19 +330,13 @@ fetch_store_batch(struct store *st, const struct config *cfg,
 		goto fail;
 	return 0;
 fail:
-	store_rollback(st, merr, sizeof(merr));
+	if (msgs != NULL) {
+		imap_msg_free(msgs, k);
+		free(msgs);
+	}
+	store_rollback(st, rerr, sizeof(rerr));
 	done->n = bad->n = 0;
-	return FETCH_ESTORE;
-}
-
-/* Seconds on a clock that only goes forward, for the debug timings. */
-static double
-fetch_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return rc;
 }
 
 int
@@ -323,7 +347,10 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 	struct imap_uids fresh = { NULL, 0 };
 	uint32_t uidvalidity = 0, last_uid = 0;
 	size_t batch = (size_t)cfg->imap.batch_size;
-	int rc;
+	struct fetch_pipe *pipe = NULL;
+	struct fetch_ahead ahead = { NULL, NULL, 0, 0, 0 };
+	char scratch[512];
+	int rc, end;
 
 	memset(stats, 0, sizeof(*stats));
 	rc = imap_select(c, cfg->imap.folder, &uidvalidity, err, errlen);
@@ -340,39 +367,37 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 	rc = imap_search_from(c, last_uid + 1, &fresh, err, errlen);
 	if (rc != IMAP_OK)
 		return rc;
+	if (fresh.n > 0)
+		rc = fetch_pipe_start(c, cfg->imap.max_message_size, &pipe,
+		    err, errlen);
+	ahead.pipe = pipe;
+	ahead.fresh = &fresh;
+	ahead.batch = batch;
 	for (size_t off = 0; off < fresh.n && rc == IMAP_OK; off += batch) {
 		size_t n = fresh.n - off < batch ? fresh.n - off : batch;
-		struct imap_msg *msgs = xcalloc(n, sizeof(*msgs));
 		struct uid_list done = { NULL, 0 }, bad = { NULL, 0 };
-		/* Where a batch's time goes (-v imap): the IMAP floor of a
-		 * storm is the fetch, the rest is ours. */
-		double t0 = fetch_seconds(), t1, t2;
+		/* Where a batch's time goes (-v imap): waiting for the
+		 * server, and our own work. */
+		double t0 = clock_mono(), t1;
 
-		rc = imap_fetch_sizes(c, fresh.uids + off, n, msgs, err,
-		    errlen);
-		if (rc == IMAP_OK)
-			rc = fetch_contents(c, msgs, n,
-			    cfg->imap.max_message_size, err, errlen);
-		t1 = fetch_seconds();
-		if (rc == IMAP_OK)
-			rc = fetch_store_batch(st, cfg, rules, uidvalidity,
-			    msgs, n, &done, &bad, stats, err, errlen);
-		t2 = fetch_seconds();
+		ahead.waited = 0;
+		rc = fetch_store_batch(st, cfg, rules, uidvalidity, &ahead,
+		    off, n, &done, &bad, stats, err, errlen);
+		t1 = clock_mono();
 		/* A crash here leaves committed mail in the inbox, for
 		 * fetch_move_pending() of the next pass (tests only). */
 		if (rc == IMAP_OK)
 			fault_point("fetch.committed", (long)(off / batch + 1));
-		if (rc == IMAP_OK)
-			rc = fetch_move(c, &done, cfg->imap.processed_folder,
-			    stats, err, errlen);
-		if (rc == IMAP_OK)
-			rc = fetch_move(c, &bad, cfg->imap.quarantine_folder,
-			    stats, err, errlen);
-		log_debug(LOG_CAT_IMAP, "batch of %zu: fetch %.3f s, store "
-		    "%.3f s, move %.3f s", n, t1 - t0, t2 - t1,
-		    fetch_seconds() - t2);
-		imap_msg_free(msgs, n);
-		free(msgs);
+		/* Queued only now, after the commit: the worker runs its
+		 * jobs in order. */
+		if (rc == IMAP_OK) {
+			fetch_pipe_move(pipe, done.uids, done.n,
+			    cfg->imap.processed_folder);
+			fetch_pipe_move(pipe, bad.uids, bad.n,
+			    cfg->imap.quarantine_folder);
+		}
+		log_debug(LOG_CAT_IMAP, "batch of %zu: fetch wait %.3f s, "
+		    "store %.3f s", n, ahead.waited, t1 - t0 - ahead.waited);
 		uid_list_free(&done);
 		uid_list_free(&bad);
 		/* What a batch used (the mails, parsed and stored, SQLite's
@@ -381,7 +406,7 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 		store_trim(st);
 		malloc_trim(0);
 		/* Only here, between batches: the one just stored is
-		 * committed and out of the inbox. */
+		 * committed, and its move queued. */
 		if (rc == IMAP_OK && stop != NULL && *stop &&
 		    off + n < fresh.n) {
 			stats->left = fresh.n - off - n;
@@ -390,6 +415,12 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 			break;
 		}
 	}
+	/* Waits for the last moves; what was fetched ahead of a stop or an
+	 * error is dropped and stays in the inbox. */
+	end = fetch_pipe_end(pipe, &stats->moved, rc == IMAP_OK ? err : scratch,
+	    rc == IMAP_OK ? errlen : sizeof(scratch));
+	if (rc == IMAP_OK)
+		rc = end;
 	imap_uids_free(&fresh);
 	/* updated_at is the last pass that read the whole inbox, new mail
 	 * or not: `coupdepouce status` tells a quiet mailbox from a dead

@@ -10,6 +10,8 @@
  * imap_conn, and libetpan's IMAP client is used by the imap_* files only.
  * The files, in reading order:
  *   fetch.h, fetch.c        one pass, below
+ *   fetch_pipe.h, .c        its IMAP commands, run by a second thread
+ *                           while this one stores (fetch_pipe.h)
  *   inbound.h, inbound.c    one fetched mail inside the batch transaction:
  *                           parse, recognise, store or quarantine
  *   replay.h, replay.c      a stored mail read again with the current

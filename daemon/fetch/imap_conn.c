@@ -37,11 +37,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fetch/imap_private.h"
 #include "config/config.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/tls_verify.h"
@@ -293,15 +293,6 @@ imap_keepalive(int fd)
 #endif
 }
 
-static double
-imap_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * libetpan returns only NULL when a handshake fails (GnuTLS prints its
  * reason on stderr itself).  A failure that took the whole timeout is a
@@ -313,7 +304,7 @@ imap_handshake_failed(struct imap_conn *c, double started, const char *what,
     char *err, size_t errlen)
 {
 	c->broken = 1;
-	if (imap_now() - started >= c->timeout - 0.5) {
+	if (clock_mono() - started >= c->timeout - 0.5) {
 		snprintf(err, errlen, "%s: %s: timed out after %d s", c->url,
 		    what, c->timeout);
 		return IMAP_ETEMP;
@@ -427,7 +418,7 @@ imap_starttls(struct imap_conn *c, const char *sni, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: STARTTLS: lost the socket", c->url);
 		return IMAP_ETEMP;
 	}
-	started = imap_now();
+	started = clock_mono();
 	tls = mailstream_low_tls_open_with_callback_timeout(fd, c->timeout,
 	    imap_tls_setup, (void *)sni);
 	if (tls == NULL)
@@ -491,7 +482,7 @@ imap_open(const struct imap_params *p, struct imap_conn **out, char *err,
 	}
 	imap_keepalive(fd);
 	if (c->u.tls_implicit) {
-		double started = imap_now();
+		double started = clock_mono();
 
 		stream = mailstream_ssl_open_with_callback_timeout(fd,
 		    c->timeout, imap_tls_setup, (void *)sni);

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "fetch/imap_private.h"
+#include "base/clock.h"
 #include "base/log.h"
 
 /*
@@ -131,15 +131,6 @@ imap_idle_start(struct imap_conn *c, char *err, size_t errlen)
 	return IMAP_OK;
 }
 
-static long long
-imap_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 imap_idle_wait(struct imap_conn *c, int timeout_ms)
 {
@@ -163,10 +154,10 @@ imap_idle_wait(struct imap_conn *c, int timeout_ms)
 		return IMAP_ETEMP;
 	}
 	if (timeout_ms >= 0)
-		deadline = imap_now_ms() + timeout_ms;
+		deadline = clock_mono_ms() + timeout_ms;
 	for (;;) {
 		left = -1;
-		if (timeout_ms >= 0 && (left = deadline - imap_now_ms()) < 0)
+		if (timeout_ms >= 0 && (left = deadline - clock_mono_ms()) < 0)
 			left = 0;
 		pfd.fd = fd;
 		pfd.events = POLLIN;

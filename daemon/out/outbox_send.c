@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
@@ -58,15 +57,6 @@ static long long outbox_rate_until;	/* monotonic s the budget frees */
 static long long outbox_pause_until;	/* monotonic s; 0: not paused */
 static long long outbox_pause_len;	/* s, grows while failures go on */
 static char outbox_pause_reason[512];
-
-static long long
-outbox_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec;
-}
 
 /* Sends counted in the last 60 s. */
 static int
@@ -323,7 +313,7 @@ outbox_pause(const char *why)
 	    OUTBOX_PAUSE_MIN;
 	if (outbox_pause_len > OUTBOX_PAUSE_MAX)
 		outbox_pause_len = OUTBOX_PAUSE_MAX;
-	outbox_pause_until = outbox_mono() + outbox_pause_len;
+	outbox_pause_until = (long long)clock_mono() + outbox_pause_len;
 	smtp_text_copy(outbox_pause_reason, sizeof(outbox_pause_reason),
 	    why);
 	log_warnx("outbox: cannot send mail, check [smtp] in the "
@@ -355,14 +345,14 @@ outbox_flush(struct store *st, const struct config *cfg,
 		    "transaction");
 		return -1;
 	}
-	if (outbox_pause_until > outbox_mono()) {
+	if (outbox_pause_until > (long long)clock_mono()) {
 		stats->paused = 1;
 		smtp_text_copy(stats->error, sizeof(stats->error),
 		    outbox_pause_reason);
 		return 0;
 	}
 	for (;;) {
-		long long mono = outbox_mono();
+		long long mono = (long long)clock_mono();
 		int left = max - outbox_window_used(mono);
 
 		if (left <= 0) {
@@ -449,7 +439,7 @@ outbox_flush(struct store *st, const struct config *cfg,
 		st_send = smtp_session_send(sess, r.sender,
 		    (const char *const *)r.rcpts, r.nrcpt, r.msg, r.msglen,
 		    r.res, why, sizeof(why));
-		outbox_window_add(outbox_mono(), (int)r.nrcpt);
+		outbox_window_add((long long)clock_mono(), (int)r.nrcpt);
 		/* The server has the mail, the row does not know yet: the
 		 * one window where a crash sends a mail twice, until the
 		 * next commit. */
@@ -486,7 +476,7 @@ outbox_next_due(struct store *st, long long *when)
 {
 	struct store_stmt *s;
 	char err[256];
-	long long t, mono = outbox_mono(), now = clock_now();
+	long long t, mono = (long long)clock_mono(), now = clock_now();
 	int r;
 
 	/* One seek of the index outbox_wake, written with this very
