@@ -28,17 +28,6 @@
 #include "thread/match.h"
 #include "thread/token.h"
 
-/* Mail from our own addresses (a loop through a forward, a copy of
- * what we sent) is never a request. */
-static int
-dispatch_from_self(const struct casework *cw, const struct message *m)
-{
-	const char *from = m->from.address;
-
-	return strcasecmp(from, cw->cfg->network.contact) == 0 ||
-	    (cw->cfg->smtp.from && strcasecmp(from, cw->cfg->smtp.from) == 0);
-}
-
 /* The Message-ID of the returned copy in a bounce, if any (new string). */
 static char *
 dispatch_returned_message_id(const struct message *m)
@@ -170,7 +159,7 @@ dispatch_mail(struct casework *cw, const struct cw_mail *mail, char *err,
 	const unsigned char *key = mailer_key(cw->mailer, &keylen);
 	int handled;
 
-	if (m->from.address[0] == '\0' || dispatch_from_self(cw, m)) {
+	if (m->from.address[0] == '\0' || config_own_address(cw->cfg, m->from.address)) {
 		log_notice("message <%s> from %s: %s, not handled",
 		    m->message_id ? m->message_id : "",
 		    m->from.address[0] ? m->from.address : "nobody",

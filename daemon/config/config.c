@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -717,6 +718,13 @@ config_free(struct config *cfg)
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg);
+}
+
+int
+config_own_address(const struct config *cfg, const char *addr)
+{
+	return strcasecmp(addr, cfg->network.contact) == 0 ||
+	    (cfg->smtp.from != NULL && strcasecmp(addr, cfg->smtp.from) == 0);
 }
 
 void

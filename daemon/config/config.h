@@ -144,6 +144,11 @@ void config_free(struct config *cfg);
 int config_check_credentials(const struct config *cfg, char *err,
     size_t errlen);
 
+/* 1 when addr (compared without case) is the network's own: its contact
+ * address or [smtp] from.  Mail from it is a loop through a forward or a
+ * copy of what we sent, never a request. */
+int config_own_address(const struct config *cfg, const char *addr);
+
 /* Writes every key with its effective value (passwords masked) to stdout,
  * in INI form; used by "check --verbose". */
 void config_dump(const struct config *cfg);

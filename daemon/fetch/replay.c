@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/mem.h"
 #include "config/config.h"
@@ -25,14 +24,6 @@
 #include "store/store.h"
 #include "thread/match.h"
 
-/* 1 if the mail comes from the network's own address. */
-static int
-replay_from_self(const struct config *cfg, const char *from)
-{
-	return strcasecmp(from, cfg->network.contact) == 0 ||
-	    (cfg->smtp.from && strcasecmp(from, cfg->smtp.from) == 0);
-}
-
 static int
 replay_match(struct store *st, const struct config *cfg,
     const unsigned char *key, size_t keylen, const struct message *m,
@@ -44,7 +35,7 @@ replay_match(struct store *st, const struct config *cfg,
 	char addr[PERSON_EMAIL_MAX];
 	int rc;
 
-	if (m->from.address[0] == '\0' || replay_from_self(cfg,
+	if (m->from.address[0] == '\0' || config_own_address(cfg,
 	    m->from.address)) {
 		snprintf(out->match, sizeof(out->match), "none");
 		return 0;

@@ -300,6 +300,13 @@ test_display_names(void)
 	is_str(cfg->smtp.from, "envoi@example.org", "from: bare address");
 	is_str(cfg->smtp.from_name, "Coup de pouce, le réseau",
 	    "from: its name, quotes removed");
+	ok(config_own_address(cfg, "CDP@Example.org") == 1,
+	    "own address: the contact, in any case");
+	ok(config_own_address(cfg, "envoi@example.org") == 1,
+	    "own address: [smtp] from");
+	ok(config_own_address(cfg, "envoi@example.org.") == 0 &&
+	    config_own_address(cfg, "holder@example.org") == 0,
+	    "own address: no other");
 	config_free(cfg);
 	cfg = NULL;
 	is_str(load(BASE, 0644, &cfg), "", "bare addresses load");
@@ -307,6 +314,9 @@ test_display_names(void)
 		return;
 	is_str(cfg->smtp.from_name, "", "from: no name written, none kept");
 	is_str(cfg->network.contact_name, "", "contact: no name written");
+	ok(config_own_address(cfg, "cdp@example.org") == 1 &&
+	    config_own_address(cfg, "envoi@example.org") == 0,
+	    "own address: without [smtp] from, only the contact");
 	config_free(cfg);
 	like_str(load("[network]\ncontact = Coup <cdp@example.org\n"
 	    "[imap]\nurl = imaps://h\n[smtp]\nurl = smtp://h\n", 0644, NULL),
