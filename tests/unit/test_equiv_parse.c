@@ -10,6 +10,10 @@
  * the same place and end as the scan over every rule on the texts,
  * subjects and senders of every fixture mail, for every label of
  * auto.rules.
+ * The fold: casefold_inplace() folds eight ASCII bytes at once; the
+ * reference is the character-at-a-time fold it was, run on every byte
+ * value at every place of a word, on random strings of the characters
+ * it folds, their broken prefixes and other bytes, and on the fixtures.
  * Run from the project root, as tests/run.sh does.
  */
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "parse/bounce.h"
+#include "parse/casefold.h"
 #include "parse/message.h"
 #include "parse/rules.h"
 #include "tap.h"
@@ -209,11 +214,155 @@ test_earliest(void)
 	rules_free(rules);
 }
 
+/* ---- the fold ----------------------------------------------------------- */
+
+/* casefold_inplace() as it was: one character at a time. */
+static size_t
+ref_casefold(char *s, size_t n)
+{
+	unsigned char *d = (unsigned char *)s;
+	size_t r = 0, w = 0;
+
+	while (r < n) {
+		unsigned char b = d[r];
+
+		if (b < 0x80) {
+			d[w++] = (b >= 'A' && b <= 'Z') ? (unsigned char)(b |
+			    0x20) : b;
+			r++;
+		} else if (b == 0xC3 && r + 1 < n && d[r + 1] >= 0x80 &&
+		    d[r + 1] <= 0x9E && d[r + 1] != 0x97) {
+			d[w++] = 0xC3;
+			d[w++] = (unsigned char)(d[r + 1] + 0x20);
+			r += 2;
+		} else if (b == 0xC5 && r + 1 < n && d[r + 1] == 0x92) {
+			d[w++] = 0xC5;
+			d[w++] = 0x93;
+			r += 2;
+		} else if (b == 0xC5 && r + 1 < n && d[r + 1] == 0xB8) {
+			d[w++] = 0xC3;
+			d[w++] = 0xBF;
+			r += 2;
+		} else if (b == 0xC5 && r + 1 < n && d[r + 1] == 0xBF) {
+			d[w++] = 's';
+			r += 2;
+		} else if (b == 0xE2 && r + 2 < n && d[r + 1] == 0x84 &&
+		    d[r + 2] == 0xAA) {
+			d[w++] = 'k';
+			r += 3;
+		} else if (b == 0xE2 && r + 2 < n && d[r + 1] == 0x84 &&
+		    d[r + 2] == 0xAB) {
+			d[w++] = 0xC3;
+			d[w++] = 0xA5;
+			r += 3;
+		} else if (b == 0xE1 && r + 2 < n && d[r + 1] == 0xBA &&
+		    d[r + 2] == 0x9E) {
+			d[w++] = 0xC3;
+			d[w++] = 0x9F;
+			r += 3;
+		} else
+			d[w++] = d[r++];
+	}
+	return w;
+}
+
+/* 1 if both folds of s[0..n) give the same bytes; says where not. */
+static int
+same_fold(const char *s, size_t n)
+{
+	char *a = xmalloc(n + 1), *b = xmalloc(n + 1);
+	size_t na, nb;
+	int same;
+
+	memcpy(a, s, n);
+	memcpy(b, s, n);
+	na = casefold_inplace(a, n);
+	nb = ref_casefold(b, n);
+	same = na == nb && memcmp(a, b, na) == 0;
+	if (!same) {
+		printf("#   input:");
+		for (size_t i = 0; i < n; i++)
+			printf(" %02x", (unsigned char)s[i]);
+		printf("\n#   length %zu, want %zu\n", na, nb);
+	}
+	free(a);
+	free(b);
+	return same;
+}
+
+static uint32_t
+prng(uint32_t *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 8;
+}
+
+static void
+test_fold(void)
+{
+	/* What the fold changes, what it must not, and broken sequences. */
+	static const char *const pieces[] = {
+		"A", "Z", "M", "a", "z", "@", "[", "`", "{", " ", "\n", "\x7f",
+		"\x01", "\xC3\x80", "\xC3\x89", "\xC3\x9E", "\xC3\x97",
+		"\xC3\x9F", "\xC3\xA9", "\xC5\x92", "\xC5\x93", "\xC5\xB8",
+		"\xC5\xBF", "\xE2\x84\xAA", "\xE2\x84\xAB", "\xE1\xBA\x9E",
+		"\xE2\x80\x99", "\xC3", "\xC5", "\xE2", "\xE2\x84", "\xE1\xBA",
+		"\x80", "\xFF", "BONJOUR", "Deux MOTS", "\xC3\x89T\xC3\x89",
+	};
+	size_t np = sizeof(pieces) / sizeof(pieces[0]), checked = 0;
+	char word[32], path[1024], *text;
+	uint32_t seed = 15;
+	int same = 1;
+	FILE *p;
+
+	/* Every byte value at every place of a word of upper-case ASCII,
+	 * the words cut at every length. */
+	for (int c = 0; c < 256 && same; c++)
+		for (size_t at = 0; at < 24 && same; at++) {
+			memset(word, 'Q', sizeof(word));
+			word[at] = (char)c;
+			for (size_t n = at + 1; n <= 24 && same; n++, checked++)
+				same = same_fold(word, n);
+		}
+	ok(same && checked > 70000, "fold: every byte at every place of a "
+	    "word of up to 24 bytes, as the reference");
+	same = 1;
+	for (int t = 0; t < 50000 && same; t++) {
+		struct buf b;
+
+		buf_init(&b, 0);
+		for (uint32_t k = prng(&seed) % 24; k > 0; k--)
+			buf_adds(&b, pieces[prng(&seed) % np]);
+		same = same_fold(b.data ? b.data : "", b.len);
+		buf_free(&b);
+	}
+	ok(same, "fold: 50 000 random strings of folded characters, broken "
+	    "sequences and others, as the reference");
+	same = 1;
+	checked = 0;
+	p = popen("find tests/data -name '*.eml' | sort", "r");
+	while (p != NULL && fgets(path, sizeof(path), p) != NULL && same) {
+		size_t len;
+
+		path[strcspn(path, "\n")] = '\0';
+		if ((text = read_file(path, &len)) == NULL)
+			continue;
+		same = same_fold(text, len);
+		checked++;
+		free(text);
+	}
+	if (p != NULL)
+		pclose(p);
+	ok(same && checked >= 20, "fold: every fixture mail, as the "
+	    "reference");
+}
+
 int
 main(void)
 {
 	test_groups_shipped();
 	test_groups_generated();
 	test_earliest();
+	test_fold();
 	return tap_done();
 }
