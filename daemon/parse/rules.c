@@ -26,6 +26,7 @@ struct rule {
 	char		*label;
 	int		 line;
 	pcre2_code	*code;
+	int		 jit;		/* code was JIT-compiled */
 	char		*pattern;	/* its source, for rules_prefilter() */
 };
 
@@ -105,8 +106,8 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	 * Its code reads ahead of the subject with wide loads, which
 	 * valgrind reports as errors it cannot trace: `make memcheck`
 	 * turns it off with CDP_NO_JIT. */
-	if (jit && getenv("CDP_NO_JIT") == NULL)
-		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	jit = jit && getenv("CDP_NO_JIT") == NULL &&
+	    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	if (r->n == RULES_MAX_RULES) {
 		pcre2_code_free(code);
 		buf_printf(errs, "%s%s:%d: %s: more than %d rules in one file",
@@ -118,6 +119,7 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	r->items[r->n].label = xstrdup(label);
 	r->items[r->n].line = lineno;
 	r->items[r->n].code = code;
+	r->items[r->n].jit = jit;
 	r->items[r->n].pattern = xstrdup(pat);
 	r->n++;
 	return 0;
@@ -311,8 +313,13 @@ int
 rules_match(const struct rules *r, size_t i, const char *s, size_t len,
     size_t *start, size_t *end)
 {
-	int rc = pcre2_match(r->items[i].code, (PCRE2_SPTR)s, len, 0, 0,
-	    r->md, r->mctx);
+	const struct rule *ru = &r->items[i];
+	/* pcre2_match() would run the same JIT code after checks that
+	 * cost more than a short line's match: the rules' options never
+	 * need them (invalid UTF-8 is allowed at compile time). */
+	int rc = ru->jit ? pcre2_jit_match(ru->code, (PCRE2_SPTR)s, len, 0,
+	    0, r->md, r->mctx) : pcre2_match(ru->code, (PCRE2_SPTR)s, len, 0,
+	    0, r->md, r->mctx);
 
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;

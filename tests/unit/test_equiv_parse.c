@@ -10,6 +10,10 @@
  * the same place and end as the scan over every rule on the texts,
  * subjects and senders of every fixture mail, for every label of
  * auto.rules.
+ * Matching: a JIT-compiled rule runs through pcre2_jit_match(), not
+ * pcre2_match(); every shipped rule, loaded with JIT and without it,
+ * gives the same result, start and end on every fixture's text, subject
+ * and sender.
  * The fold: casefold_inplace() folds eight ASCII bytes at once; the
  * reference is the character-at-a-time fold it was, run on every byte
  * value at every place of a word, on random strings of the characters
@@ -214,6 +218,109 @@ test_earliest(void)
 	rules_free(rules);
 }
 
+/* ---- matching -------------------------------------------------------- */
+
+/* The strings of the fixture mails the rules read: a new array of
+ * borrowed and owned strings, freed by strings_free(). */
+struct strings {
+	char	**s;
+	size_t	  n;
+};
+
+static void
+strings_add(struct strings *v, const char *s)
+{
+	if (s == NULL)
+		return;
+	v->s = xrealloc(v->s, (v->n + 1) * sizeof(*v->s));
+	v->s[v->n++] = xstrdup(s);
+}
+
+static void
+strings_free(struct strings *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->s[i]);
+	free(v->s);
+}
+
+static void
+fixture_strings(struct strings *v)
+{
+	char path[1024];
+	FILE *p = popen("find tests/data -name '*.eml' | sort", "r");
+
+	while (p != NULL && fgets(path, sizeof(path), p) != NULL) {
+		struct message *m = NULL;
+		char *raw, perr[256];
+		size_t len;
+
+		path[strcspn(path, "\n")] = '\0';
+		raw = read_file(path, &len);
+		if (raw != NULL && message_parse(raw, len, &m, perr,
+		    sizeof(perr)) == 0) {
+			strings_add(v, m->text);
+			strings_add(v, m->subject);
+			strings_add(v, m->from.address);
+		}
+		message_free(m);
+		free(raw);
+	}
+	if (p != NULL)
+		pclose(p);
+}
+
+static void
+test_jit_match(void)
+{
+	static const char *const files[] = {
+		"auto.rules", "reply.rules", "kind.rules", "themes.rules"
+	};
+	struct strings v = { NULL, 0 };
+	size_t hits = 0;
+
+	fixture_strings(&v);
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		struct rules *jit = NULL, *interp = NULL;
+		char path[256], err[4096], name[128], *text;
+		int same = 1;
+
+		snprintf(path, sizeof(path), "%s/%s", RULES_DIR, files[f]);
+		snprintf(name, sizeof(name), "%s: each rule matches alike "
+		    "with JIT and without, on every fixture string", files[f]);
+		text = read_file(path, NULL);
+		if (text == NULL || rules_load(path, &jit, err,
+		    sizeof(err)) != 0 || rules_load_text(path, text, 0,
+		    &interp, err, sizeof(err)) != 0) {
+			ok(0, name);
+			goto next;
+		}
+		for (size_t i = 0; i < rules_count(jit) && same; i++)
+			for (size_t k = 0; k < v.n && same; k++) {
+				size_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+				size_t len = strlen(v.s[k]);
+				int a = rules_match(jit, i, v.s[k], len, &a0,
+				    &a1);
+				int b = rules_match(interp, i, v.s[k], len,
+				    &b0, &b1);
+
+				same = a == b && a0 == b0 && a1 == b1;
+				hits += a == 1;
+				if (!same)
+					printf("#   rule %zu on string %zu: "
+					    "%d %zu..%zu, want %d %zu..%zu\n",
+					    i, k, a, a0, a1, b, b0, b1);
+			}
+		ok(same, name);
+next:
+		free(text);
+		rules_free(jit);
+		rules_free(interp);
+	}
+	ok(v.n >= 60 && hits >= 50, "fixture strings read, rules matched");
+	strings_free(&v);
+}
+
 /* ---- the fold ----------------------------------------------------------- */
 
 /* casefold_inplace() as it was: one character at a time. */
@@ -363,6 +470,7 @@ main(void)
 	test_groups_shipped();
 	test_groups_generated();
 	test_earliest();
+	test_jit_match();
 	test_fold();
 	return tap_done();
 }
