@@ -18,6 +18,10 @@
  * reference is the character-at-a-time fold it was, run on every byte
  * value at every place of a word, on random strings of the characters
  * it folds, their broken prefixes and other bytes, and on the fixtures.
+ * Line ends: mime_normalize_text() copies the runs between CRs and NULs
+ * whole, found eight bytes at a time; the reference is the byte loop it
+ * was, on CR, LF, CRLF, NUL and BOMs at every place and on random
+ * strings of them.
  * Run from the project root, as tests/run.sh does.
  */
 #include <stdio.h>
@@ -29,6 +33,7 @@
 #include "parse/bounce.h"
 #include "parse/casefold.h"
 #include "parse/message.h"
+#include "parse/mime_private.h"
 #include "parse/rules.h"
 #include "tap.h"
 #include "testutil.h"
@@ -464,6 +469,96 @@ test_fold(void)
 	    "reference");
 }
 
+/* ---- line ends ---------------------------------------------------------- */
+
+/* mime_normalize_text() as it was: one byte at a time. */
+static char *
+ref_normalize(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1);
+	size_t o = 0, i = 0;
+
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (; i < len; i++) {
+		if (s[i] == '\0')
+			continue;
+		if (s[i] == '\r') {
+			out[o++] = '\n';
+			if (i + 1 < len && s[i + 1] == '\n')
+				i++;
+			continue;
+		}
+		out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* 1 if both give the same string for s[0..n) (NUL-free results). */
+static int
+same_normalize(const char *s, size_t n)
+{
+	char *a = mime_normalize_text(s, n), *b = ref_normalize(s, n);
+	int same = strcmp(a, b) == 0;
+
+	if (!same) {
+		printf("#   input:");
+		for (size_t i = 0; i < n; i++)
+			printf(" %02x", (unsigned char)s[i]);
+		printf("\n#   got  \"%s\"\n#   want \"%s\"\n", a, b);
+	}
+	free(a);
+	free(b);
+	return same;
+}
+
+static void
+test_normalize(void)
+{
+	static const char *const pieces[] = {
+		"a", "Zz", "\r", "\n", "\r\n", "\n\r", "\x0d", "\x0c", "\x0e",
+		"\xEF\xBB\xBF", "\xC3\xA9", "\xFF", "\x8D", "\x01", "ligne\r\n",
+	};
+	static const char specials[] = { '\r', '\n', '\0', '\x0d', '\xEF' };
+	size_t np = sizeof(pieces) / sizeof(pieces[0]), checked = 0;
+	char word[40];
+	uint32_t seed = 77;
+	int same = 1;
+
+	for (size_t c = 0; c < sizeof(specials) && same; c++)
+		for (size_t at = 0; at < 20 && same; at++)
+			for (size_t at2 = at; at2 < 20 && same; at2++) {
+				memset(word, 'x', sizeof(word));
+				word[at] = specials[c];
+				word[at2] = specials[(c + at2) %
+				    sizeof(specials)];
+				for (size_t n = 0; n <= 24 && same; n++,
+				    checked++)
+					same = same_normalize(word, n);
+			}
+	ok(same && checked > 20000, "line ends: CR, LF, NUL and BOM bytes at "
+	    "every place of words of up to 24 bytes, as the reference");
+	same = 1;
+	for (int t = 0; t < 50000 && same; t++) {
+		struct buf b;
+
+		buf_init(&b, 0);
+		for (uint32_t k = prng(&seed) % 30; k > 0; k--) {
+			uint32_t r = prng(&seed) % (np + 1);
+
+			if (r == np)
+				buf_add(&b, "\0", 1);
+			else
+				buf_adds(&b, pieces[r]);
+		}
+		same = same_normalize(b.data ? b.data : "", b.len);
+		buf_free(&b);
+	}
+	ok(same, "line ends: 50 000 random strings of CR, LF, NUL, BOM and "
+	    "text, as the reference");
+}
+
 int
 main(void)
 {
@@ -472,5 +567,6 @@ main(void)
 	test_earliest();
 	test_jit_match();
 	test_fold();
+	test_normalize();
 	return tap_done();
 }
