@@ -131,11 +131,12 @@ autodetect_match(const struct rules *rules, const char *label,
 static int
 autodetect_header_rules(const struct message *msg, const struct rules *rules)
 {
+	const size_t *idx;
+	size_t i, k, n = rules_with_label(rules, "auto_header", &idx);
 	struct buf line;
-	size_t i;
 	int hit = 0;
 
-	if (rules == NULL)
+	if (n == 0)
 		return 0;
 	buf_init(&line, 0);
 	for (i = 0; i < msg->nheaders && !hit; i++) {
@@ -151,8 +152,9 @@ autodetect_header_rules(const struct message *msg, const struct rules *rules)
 		buf_adds(&line, msg->headers[i].name);
 		buf_adds(&line, ": ");
 		buf_add(&line, v, vlen);
-		hit = bounce_rules_earliest(rules, "auto_header",
-		    buf_str(&line), line.len, NULL) >= 0;
+		for (k = 0; k < n && !hit; k++)
+			hit = rules_match(rules, idx[k], buf_str(&line),
+			    line.len, NULL, NULL) == 1;
 	}
 	buf_free(&line);
 	return hit;

@@ -40,16 +40,15 @@ long
 bounce_rules_earliest(const struct rules *rules, const char *label,
     const char *s, size_t len, size_t *end)
 {
-	size_t i, n, st, en;
+	const size_t *idx;
+	size_t k, n, st, en;
 	long best = -1;
 
 	if (rules == NULL || s == NULL)
 		return -1;
-	n = rules_count(rules);
-	for (i = 0; i < n; i++) {
-		if (strcmp(rules_label(rules, i), label) != 0)
-			continue;
-		if (rules_match(rules, i, s, len, &st, &en) != 1)
+	n = rules_with_label(rules, label, &idx);
+	for (k = 0; k < n; k++) {
+		if (rules_match(rules, idx[k], s, len, &st, &en) != 1)
 			continue;
 		if (best < 0 || (long)st < best) {
 			best = (long)st;
@@ -539,17 +538,14 @@ static char *
 bounce_rule_capture(const struct rules *rules, const char *label,
     const char *s, size_t len)
 {
-	size_t i, n, st, en;
+	const size_t *idx;
+	size_t k, n, st, en;
 
-	if (rules == NULL)
-		return NULL;
-	n = rules_count(rules);
-	for (i = 0; i < n; i++) {
-		if (strcmp(rules_label(rules, i), label) != 0)
-			continue;
-		if (rules_match(rules, i, s, len, &st, &en) == 1 && en > st)
+	n = rules_with_label(rules, label, &idx);
+	for (k = 0; k < n; k++)
+		if (rules_match(rules, idx[k], s, len, &st, &en) == 1 &&
+		    en > st)
 			return xstrndup(s + st, en - st);
-	}
 	return NULL;
 }
 
@@ -562,16 +558,14 @@ static char *
 bounce_rule_recipient(const struct message *msg, const struct rules *rules,
     const char *s, size_t len)
 {
-	size_t i, n, st, en;
+	const size_t *idx;
+	size_t k, n, st, en;
 	char *addr;
 
-	if (rules == NULL)
-		return NULL;
-	n = rules_count(rules);
-	for (i = 0; i < n; i++) {
-		if (strcmp(rules_label(rules, i), "bounce_recipient") != 0)
-			continue;
-		if (rules_match(rules, i, s, len, &st, &en) != 1 || en <= st)
+	n = rules_with_label(rules, "bounce_recipient", &idx);
+	for (k = 0; k < n; k++) {
+		if (rules_match(rules, idx[k], s, len, &st, &en) != 1 ||
+		    en <= st)
 			continue;
 		addr = bounce_clean_addr(s + st, en - st);
 		if (addr == NULL)

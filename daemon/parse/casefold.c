@@ -8,6 +8,7 @@
  * character is read, since PCRE2 (PCRE2_MATCH_INVALID_UTF) matches only
  * within valid UTF-8 and a valid character starts at a lead byte.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -23,6 +24,85 @@ casefold_known(unsigned cp)
 	return cp == 0x152 || cp == 0x153 || cp == 0x178 || cp == 0x2019;
 }
 
+/* The first high byte of a word is its lowest one only in little-endian
+ * order; elsewhere every character goes by itself. */
+#define CF_LITTLE_ENDIAN	(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#define CF_HIGH	0x8080808080808080ULL
+#define CF_LOW7	0x7F7F7F7F7F7F7F7FULL
+
+/*
+ * The ASCII fold of eight bytes at once: each byte under 0x80 in 'A'..'Z'
+ * gets its 0x20 bit; bytes from 0x80 are left as they are.  Adding to
+ * the low seven bits of a byte never carries into the next one.
+ */
+static inline uint64_t
+casefold_ascii8(uint64_t v)
+{
+	uint64_t h = v & CF_LOW7;
+	uint64_t ge_a = h + 0x3F3F3F3F3F3F3F3FULL;	/* byte >= 'A' */
+	uint64_t gt_z = h + 0x2525252525252525ULL;	/* byte > 'Z' */
+
+	return v | ((ge_a & ~gt_z & ~v & CF_HIGH) >> 2);
+}
+
+/* One character of s[r..n) folded to d[w..): the bytes read. */
+static size_t
+casefold_char(unsigned char *d, size_t r, size_t n, size_t *w)
+{
+	unsigned char b = d[r];
+
+	if (b < 0x80) {
+		d[(*w)++] = (b >= 'A' && b <= 'Z') ? (unsigned char)(b | 0x20) :
+		    b;
+		return 1;
+	}
+	if (b == 0xC3 && r + 1 < n && d[r + 1] >= 0x80 && d[r + 1] <= 0x9E &&
+	    d[r + 1] != 0x97) {
+		/* À..Þ but × → à..þ */
+		d[(*w)++] = 0xC3;
+		d[(*w)++] = (unsigned char)(d[r + 1] + 0x20);
+		return 2;
+	}
+	if (b == 0xC5 && r + 1 < n && d[r + 1] == 0x92) {
+		d[(*w)++] = 0xC5;			/* Œ → œ */
+		d[(*w)++] = 0x93;
+		return 2;
+	}
+	if (b == 0xC5 && r + 1 < n && d[r + 1] == 0xB8) {
+		d[(*w)++] = 0xC3;			/* Ÿ → ÿ */
+		d[(*w)++] = 0xBF;
+		return 2;
+	}
+	if (b == 0xC5 && r + 1 < n && d[r + 1] == 0xBF) {
+		d[(*w)++] = 's';			/* ſ LONG S */
+		return 2;
+	}
+	if (b == 0xE2 && r + 2 < n && d[r + 1] == 0x84 && d[r + 2] == 0xAA) {
+		d[(*w)++] = 'k';			/* KELVIN SIGN */
+		return 3;
+	}
+	if (b == 0xE2 && r + 2 < n && d[r + 1] == 0x84 && d[r + 2] == 0xAB) {
+		d[(*w)++] = 0xC3;			/* ANGSTROM SIGN → å */
+		d[(*w)++] = 0xA5;
+		return 3;
+	}
+	if (b == 0xE1 && r + 2 < n && d[r + 1] == 0xBA && d[r + 2] == 0x9E) {
+		d[(*w)++] = 0xC3;			/* ẞ → ß */
+		d[(*w)++] = 0x9F;
+		return 3;
+	}
+	d[(*w)++] = b;
+	return 1;
+}
+
+/*
+ * Mail text is mostly ASCII: eight bytes are folded at once up to the
+ * first byte from 0x80, which starts a character folded by itself.  The
+ * eight bytes are read before any is written, and w never passes r, so
+ * writing them back never overwrites a byte not yet read; where w is
+ * behind r (a character folded shorter), only the bytes before the first
+ * high one are written.
+ */
 size_t
 casefold_inplace(char *s, size_t n)
 {
@@ -30,45 +110,24 @@ casefold_inplace(char *s, size_t n)
 	size_t r = 0, w = 0;
 
 	while (r < n) {
-		unsigned char b = d[r];
+		if (CF_LITTLE_ENDIAN && n - r >= 8) {
+			uint64_t v, high;
+			size_t k;
 
-		if (b < 0x80) {
-			d[w++] = (b >= 'A' && b <= 'Z') ? (unsigned char)(b |
-			    0x20) : b;
-			r++;
-		} else if (b == 0xC3 && r + 1 < n && d[r + 1] >= 0x80 &&
-		    d[r + 1] <= 0x9E && d[r + 1] != 0x97) {
-			/* À..Þ but × → à..þ */
-			d[w++] = 0xC3;
-			d[w++] = (unsigned char)(d[r + 1] + 0x20);
-			r += 2;
-		} else if (b == 0xC5 && r + 1 < n && d[r + 1] == 0x92) {
-			d[w++] = 0xC5;			/* Œ → œ */
-			d[w++] = 0x93;
-			r += 2;
-		} else if (b == 0xC5 && r + 1 < n && d[r + 1] == 0xB8) {
-			d[w++] = 0xC3;			/* Ÿ → ÿ */
-			d[w++] = 0xBF;
-			r += 2;
-		} else if (b == 0xC5 && r + 1 < n && d[r + 1] == 0xBF) {
-			d[w++] = 's';			/* ſ LONG S */
-			r += 2;
-		} else if (b == 0xE2 && r + 2 < n && d[r + 1] == 0x84 &&
-		    d[r + 2] == 0xAA) {
-			d[w++] = 'k';			/* KELVIN SIGN */
-			r += 3;
-		} else if (b == 0xE2 && r + 2 < n && d[r + 1] == 0x84 &&
-		    d[r + 2] == 0xAB) {
-			d[w++] = 0xC3;			/* ANGSTROM SIGN → å */
-			d[w++] = 0xA5;
-			r += 3;
-		} else if (b == 0xE1 && r + 2 < n && d[r + 1] == 0xBA &&
-		    d[r + 2] == 0x9E) {
-			d[w++] = 0xC3;			/* ẞ → ß */
-			d[w++] = 0x9F;
-			r += 3;
-		} else
-			d[w++] = d[r++];
+			memcpy(&v, d + r, 8);
+			high = v & CF_HIGH;
+			v = casefold_ascii8(v);
+			k = high ? (size_t)__builtin_ctzll(high) / 8 : 8;
+			if (k == 8 || w == r)
+				memcpy(d + w, &v, 8);
+			else
+				memcpy(d + w, &v, k);
+			r += k;
+			w += k;
+			if (k == 8)
+				continue;
+		}
+		r += casefold_char(d, r, n, &w);
 	}
 	return w;
 }

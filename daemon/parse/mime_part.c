@@ -11,6 +11,7 @@
  * UTF-8 with LF line ends, format=flowed undone.  See mime_private.h.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,24 +246,51 @@ mime_info_from(struct mime_info *pi, const char *ctype, const char *cte,
 		pi->content_id = mime_strip_angles(cid);
 }
 
+#define MIME_ONES	0x0101010101010101ULL
+#define MIME_HIGHS	0x8080808080808080ULL
+/* Nonzero when a byte of v is zero (exact: no false alarm). */
+#define MIME_HAS_ZERO(v)	(((v) - MIME_ONES) & ~(v) & MIME_HIGHS)
+
+/* Bytes of s[0..n) before the first CR or NUL, eight at a time: text
+ * has a line end every few dozen bytes and hardly ever a NUL. */
+static size_t
+mime_plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, s + i, 8);
+		if (MIME_HAS_ZERO(v) || MIME_HAS_ZERO(v ^ (MIME_ONES * '\r')))
+			break;
+	}
+	while (i < n && s[i] != '\r' && s[i] != '\0')
+		i++;
+	return i;
+}
+
 char *
 mime_normalize_text(const char *s, size_t len)
 {
 	char *out = xmalloc(len + 1);
-	size_t o = 0, i = 0;
+	size_t o = 0, i = 0, run;
 
 	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
-	for (; i < len; i++) {
-		if (s[i] == '\0')
-			continue;
+	while (i < len) {
+		run = mime_plain_run(s + i, len - i);
+		memcpy(out + o, s + i, run);
+		o += run;
+		i += run;
+		if (i == len)
+			break;
 		if (s[i] == '\r') {
 			out[o++] = '\n';
 			if (i + 1 < len && s[i + 1] == '\n')
 				i++;
-			continue;
 		}
-		out[o++] = s[i];
+		i++;	/* the CR, or a NUL dropped */
 	}
 	out[o] = '\0';
 	return out;

@@ -177,23 +177,17 @@ reply_label_of(const char *name)
 	return -1;
 }
 
+/* The rules of each label, gathered by rules.c at load (borrowed). */
 static void
 reply_index_rules(struct reply_scan *sc)
 {
 	size_t n = rules_count(sc->rules);
 
-	for (int l = 0; l < RL_COUNT; l++) {
-		sc->idx[l] = xcalloc(n ? n : 1, sizeof(size_t));
-		sc->nidx[l] = 0;
-	}
+	for (int l = 0; l < RL_COUNT; l++)
+		sc->nidx[l] = rules_with_label(sc->rules,
+		    reply_label_names[l], &sc->idx[l]);
 	sc->may = xcalloc(n ? n : 1, 1);
 	sc->mayj = xcalloc(n ? n : 1, 1);
-	for (size_t i = 0; i < n; i++) {
-		int l = reply_label_of(rules_label(sc->rules, i));
-
-		if (l >= 0)
-			sc->idx[l][sc->nidx[l]++] = i;
-	}
 }
 
 /* ---- quote headers ---------------------------------------------------- */
@@ -679,8 +673,6 @@ reply_extract_ex(const struct rules *rules, const char *text, size_t len,
 		info->rule_line = sc.rule_line;
 	}
 	free(sc.lines);
-	for (int l = 0; l < RL_COUNT; l++)
-		free(sc.idx[l]);
 	free(sc.may);
 	free(sc.mayj);
 	buf_free(&sc.join);

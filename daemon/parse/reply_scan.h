@@ -59,7 +59,8 @@ struct line {
 
 struct reply_scan {
 	const struct rules	*rules;
-	size_t			*idx[RL_COUNT];	/* rule indices per label */
+	const size_t		*idx[RL_COUNT];	/* rule indices per label,
+						 * borrowed from rules */
 	size_t			 nidx[RL_COUNT];
 	/* may[i] is 0 when rule i matches no line of the text: its literals
 	 * (rules_scan()) are not all in the folded lines; mayj the same for

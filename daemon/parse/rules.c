@@ -26,12 +26,24 @@ struct rule {
 	char		*label;
 	int		 line;
 	pcre2_code	*code;
+	int		 jit;		/* code was JIT-compiled */
 	char		*pattern;	/* its source, for rules_prefilter() */
+};
+
+/* The rules of one label, in file order: gathered at load, so that a
+ * caller running one label on every mail compares its label with the
+ * few distinct ones, not with every rule. */
+struct rules_group {
+	const char		*label;		/* the first rule's */
+	size_t			*idx;
+	size_t			 n;
 };
 
 struct rules {
 	struct rule		*items;
 	size_t			 n;
+	struct rules_group	*groups;
+	size_t			 ngroups;
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
 	struct prefilter	*pf;	/* the rules' literals, once
@@ -94,8 +106,8 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	 * Its code reads ahead of the subject with wide loads, which
 	 * valgrind reports as errors it cannot trace: `make memcheck`
 	 * turns it off with CDP_NO_JIT. */
-	if (jit && getenv("CDP_NO_JIT") == NULL)
-		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	jit = jit && getenv("CDP_NO_JIT") == NULL &&
+	    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	if (r->n == RULES_MAX_RULES) {
 		pcre2_code_free(code);
 		buf_printf(errs, "%s%s:%d: %s: more than %d rules in one file",
@@ -107,14 +119,58 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	r->items[r->n].label = xstrdup(label);
 	r->items[r->n].line = lineno;
 	r->items[r->n].code = code;
+	r->items[r->n].jit = jit;
 	r->items[r->n].pattern = xstrdup(pat);
 	r->n++;
 	return 0;
 }
 
+static unsigned
+rules_label_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Gathers the rules of each label (rules_with_label()), with a hash of
+ * the labels so that a file of many labels loads in linear time. */
+static void
+rules_group_labels(struct rules *r)
+{
+	size_t cap = 16, mask, *slot;
+
+	while (cap < 2 * r->n)
+		cap *= 2;
+	mask = cap - 1;
+	slot = xmalloc(cap * sizeof(*slot));	/* group + 1, 0 = empty */
+	memset(slot, 0, cap * sizeof(*slot));
+	r->groups = xcalloc(r->n ? r->n : 1, sizeof(*r->groups));
+	for (size_t i = 0; i < r->n; i++) {
+		const char *label = r->items[i].label;
+		size_t h = rules_label_hash(label) & mask;
+		struct rules_group *g;
+
+		while (slot[h] != 0 &&
+		    strcmp(r->groups[slot[h] - 1].label, label) != 0)
+			h = (h + 1) & mask;
+		if (slot[h] == 0) {
+			slot[h] = ++r->ngroups;
+			r->groups[r->ngroups - 1].label = label;
+		}
+		g = &r->groups[slot[h] - 1];
+		g->idx = xrealloc(g->idx, (g->n + 1) * sizeof(*g->idx));
+		g->idx[g->n++] = i;
+	}
+	free(slot);
+}
+
 /*
  * The end of a load: every error collected in errs is the caller's, else
- * the match data is made and *out set.  Frees r on failure.
+ * the label groups and the match data are made and *out set.  Frees r on
+ * failure.
  */
 static int
 rules_finish(struct rules *r, const char *name, struct buf *errs,
@@ -131,6 +187,7 @@ rules_finish(struct rules *r, const char *name, struct buf *errs,
 		goto fail;
 	}
 	pcre2_set_match_limit(r->mctx, RULES_MATCH_LIMIT);
+	rules_group_labels(r);
 	*out = r;
 	return 0;
 fail:
@@ -225,6 +282,9 @@ rules_free(struct rules *r)
 		pcre2_code_free(r->items[i].code);
 	}
 	free(r->items);
+	for (size_t g = 0; g < r->ngroups; g++)
+		free(r->groups[g].idx);
+	free(r->groups);
 	pcre2_match_data_free(r->md);
 	pcre2_match_context_free(r->mctx);
 	prefilter_free(r->pf);
@@ -253,8 +313,13 @@ int
 rules_match(const struct rules *r, size_t i, const char *s, size_t len,
     size_t *start, size_t *end)
 {
-	int rc = pcre2_match(r->items[i].code, (PCRE2_SPTR)s, len, 0, 0,
-	    r->md, r->mctx);
+	const struct rule *ru = &r->items[i];
+	/* pcre2_match() would run the same JIT code after checks that
+	 * cost more than a short line's match: the rules' options never
+	 * need them (invalid UTF-8 is allowed at compile time). */
+	int rc = ru->jit ? pcre2_jit_match(ru->code, (PCRE2_SPTR)s, len, 0,
+	    0, r->md, r->mctx) : pcre2_match(ru->code, (PCRE2_SPTR)s, len, 0,
+	    0, r->md, r->mctx);
 
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
@@ -271,18 +336,38 @@ rules_match(const struct rules *r, size_t i, const char *s, size_t len,
 	return 1;
 }
 
+size_t
+rules_with_label(const struct rules *r, const char *label,
+    const size_t **idx)
+{
+	*idx = NULL;
+	for (size_t g = 0; r != NULL && g < r->ngroups; g++)
+		if (strcmp(r->groups[g].label, label) == 0) {
+			*idx = r->groups[g].idx;
+			return r->groups[g].n;
+		}
+	return 0;
+}
+
 long
 rules_first_match(const struct rules *r, const char *label, const char *s,
     size_t len, size_t *start, size_t *end)
 {
+	const size_t *idx;
+	size_t n;
+
 	if (r == NULL)
 		return -1;
-	for (size_t i = 0; i < r->n; i++) {
-		if (label && strcmp(r->items[i].label, label) != 0)
-			continue;
-		if (rules_match(r, i, s, len, start, end) == 1)
-			return (long)i;
+	if (label == NULL) {
+		for (size_t i = 0; i < r->n; i++)
+			if (rules_match(r, i, s, len, start, end) == 1)
+				return (long)i;
+		return -1;
 	}
+	n = rules_with_label(r, label, &idx);
+	for (size_t k = 0; k < n; k++)
+		if (rules_match(r, idx[k], s, len, start, end) == 1)
+			return (long)idx[k];
 	return -1;
 }
 

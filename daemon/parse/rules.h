@@ -53,6 +53,13 @@ int rules_line(const struct rules *r, size_t i);
 int rules_match(const struct rules *r, size_t i, const char *s, size_t len,
     size_t *start, size_t *end);
 
+/* The rules labelled `label`, in file order: how many, and their indices
+ * in *idx (borrowed from r; NULL when none).  The labels are gathered at
+ * load: a lookup compares `label` with each distinct label once, never
+ * with every rule. */
+size_t rules_with_label(const struct rules *r, const char *label,
+    const size_t **idx);
+
 /* Index of the first rule with `label` (NULL = any label) that matches s,
  * or -1 if none.  start and end as in rules_match. */
 long rules_first_match(const struct rules *r, const char *label,
