@@ -128,15 +128,20 @@ pf_string_hash(const char *s)
 	return h;
 }
 
+/* mask[k] has a bit for each signature of alternative k: when y's has a
+ * bit x's lacks, a group of y is none of x's. */
 static void
 pf_signatures(const struct literals *alts, size_t n,
-    uint64_t (*sig)[PF_MAX_GROUPS])
+    uint64_t (*sig)[PF_MAX_GROUPS], uint64_t *mask)
 {
 	for (size_t k = 0; k < n; k++) {
 		memset(sig[k], 0, sizeof(sig[k]));
 		for (size_t i = 0; i < alts[k].n; i++)
 			sig[k][alts[k].group[i]] += pf_string_hash(
 			    alts[k].items[i]);
+		mask[k] = 0;
+		for (size_t g = 0; g < alts[k].ngroups; g++)
+			mask[k] |= (uint64_t)1 << (sig[k][g] % 64);
 	}
 }
 
@@ -262,6 +267,7 @@ prefilter_add_any(struct prefilter *pf, size_t rule,
     const struct literals *alts, size_t n)
 {
 	uint64_t sig[PREFILTER_MAX_ALTS][PF_MAX_GROUPS];
+	uint64_t mask[PREFILTER_MAX_ALTS];
 	size_t strings = 0;
 
 	if (n == 0 || n > PREFILTER_MAX_ALTS || prefilter_has(pf, rule) ||
@@ -288,13 +294,14 @@ prefilter_add_any(struct prefilter *pf, size_t rule,
 	pf->has[rule] = 1;
 	/* An alternative another one implies adds only work to the scan:
 	 * of two that imply each other, the first is kept. */
-	pf_signatures(alts, n, sig);
+	pf_signatures(alts, n, sig, mask);
 	for (size_t k = 0; k < n; k++) {
 		size_t j = 0;
 
-		while (j < n && (j == k || !pf_implied(&alts[k], sig[k],
-		    &alts[j], sig[j]) || (j > k && pf_implied(&alts[j], sig[j],
-		    &alts[k], sig[k]))))
+		while (j < n && (j == k || (mask[j] & ~mask[k]) != 0 ||
+		    !pf_implied(&alts[k], sig[k], &alts[j], sig[j]) ||
+		    (j > k && pf_implied(&alts[j], sig[j], &alts[k],
+		    sig[k]))))
 			j++;
 		if (j == n)
 			pf_add_slot(pf, rule, &alts[k]);
