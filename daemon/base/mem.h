@@ -3,6 +3,7 @@
  * world: it includes no other folder of daemon/.
  *
  *   mem.h      allocation that never returns NULL (this file)
+ *   arena.h    many small allocations freed at once
  *   log.h      one line per event on stderr, with journald levels
  *   buf.h      growable NUL-terminated buffer with an optional cap
  *   clock.h    "now", --now, Paris time and date arithmetic

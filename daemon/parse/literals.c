@@ -15,13 +15,18 @@
  *
  * The pattern is read only after PCRE2 compiled it, so it is valid; the
  * reader still refuses anything it does not know rather than guess.
+ *
+ * Reading one long rule makes and drops thousands of small sets: they
+ * all live in one arena (lit_set.h), freed when the pattern is done, and
+ * the literals kept are copied out into one block.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
+#include "base/arena.h"
 #include "base/mem.h"
 #include "parse/casefold.h"
+#include "parse/lit_set.h"
 #include "parse/literals.h"
 
 #define LIT_MAX_EXACT		16	/* strings of an exact set */
@@ -29,11 +34,6 @@
 #define LIT_MAX_CLASS		5	/* characters of a class spelled out */
 #define LIT_SCORE_CAP		8	/* bytes past which a longer literal
 					 * is not deemed more selective */
-
-struct lit_set {
-	char	**s;
-	size_t	  n;
-};
 
 /* What one part of a pattern matches: exactly one of `exact` (when
  * exact_ok), and, in any case, text holding a string of each of `all`. */
@@ -45,157 +45,62 @@ struct lit_sum {
 };
 
 struct lit_reader {
+	struct arena		*a;	/* every set and string of the reading */
 	const unsigned char	*p;
 	int			 bad;	/* unknown syntax: no literals */
 	int			 skip;	/* only read: the result is lost */
 };
 
 static void
-set_free(struct lit_set *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->s[i]);
-	free(s->s);
-	s->s = NULL;
-	s->n = 0;
-}
-
-/* Adds a copy of str[0..len) unless present. */
-static void
-set_add(struct lit_set *s, const char *str, size_t len)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strlen(s->s[i]) == len && memcmp(s->s[i], str, len) == 0)
-			return;
-	s->s = xrealloc(s->s, (s->n + 1) * sizeof(*s->s));
-	s->s[s->n++] = xstrndup(str, len);
-}
-
-static void
-set_copy(struct lit_set *dst, const struct lit_set *src)
-{
-	for (size_t i = 0; i < src->n; i++)
-		set_add(dst, src->s[i], strlen(src->s[i]));
-}
-
-static size_t
-set_minlen(const struct lit_set *s)
-{
-	size_t m = (size_t)-1;
-
-	for (size_t i = 0; i < s->n; i++)
-		if (strlen(s->s[i]) < m)
-			m = strlen(s->s[i]);
-	return s->n ? m : 0;
-}
-
-/* The concatenations of a string of a and one of b, into *out; -1 when
- * there would be too many or too long ones. */
-static int
-set_product(const struct lit_set *a, const struct lit_set *b,
-    struct lit_set *out)
-{
-	struct buf one;
-
-	memset(out, 0, sizeof(*out));
-	if (a->n * b->n > LIT_MAX_EXACT)
-		return -1;
-	buf_init(&one, 0);
-	for (size_t i = 0; i < a->n; i++)
-		for (size_t j = 0; j < b->n; j++) {
-			buf_reset(&one);
-			buf_adds(&one, a->s[i]);
-			buf_adds(&one, b->s[j]);
-			if (one.len > LIT_MAX_EXACT_LEN) {
-				buf_free(&one);
-				set_free(out);
-				return -1;
-			}
-			set_add(out, buf_str(&one), one.len);
-		}
-	buf_free(&one);
-	return 0;
-}
-
-static void
 sum_free_all(struct lit_sum *s)
 {
 	for (size_t i = 0; i < s->nall; i++)
-		set_free(&s->all[i]);
+		lit_set_clear(&s->all[i]);
 	s->nall = 0;
 }
 
 static void
 sum_free(struct lit_sum *s)
 {
-	set_free(&s->exact);
+	lit_set_clear(&s->exact);
 	sum_free_all(s);
 	s->exact_ok = 0;
-}
-
-/* 1 if set a is more selective than set b: longer strings, then fewer. */
-static int
-set_better(const struct lit_set *a, const struct lit_set *b)
-{
-	size_t la = set_minlen(a), lb = set_minlen(b);
-
-	if (la > LIT_SCORE_CAP)
-		la = LIT_SCORE_CAP;
-	if (lb > LIT_SCORE_CAP)
-		lb = LIT_SCORE_CAP;
-	return la != lb ? la > lb : a->n < b->n;
-}
-
-/* 1 if a and b hold the same strings. */
-static int
-set_same(const struct lit_set *a, const struct lit_set *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++) {
-		size_t j = 0;
-
-		while (j < b->n && strcmp(a->s[i], b->s[j]) != 0)
-			j++;
-		if (j == b->n)
-			return 0;
-	}
-	return 1;
 }
 
 /* Adds cand (copied) to the sets of which s requires one string each,
  * if it is a usable one (no empty string); when s has the most it keeps,
  * cand replaces the least selective if it is better. */
 static void
-sum_consider(struct lit_sum *s, const struct lit_set *cand)
+sum_consider(struct arena *a, struct lit_sum *s, const struct lit_set *cand)
 {
 	size_t worst = 0;
 
-	if (cand->n == 0 || set_minlen(cand) == 0)
+	if (cand->n == 0 || cand->min == 0)
 		return;
 	for (size_t i = 0; i < s->nall; i++)
-		if (set_same(&s->all[i], cand))
+		if (lit_set_same(&s->all[i], cand))
 			return;
 	if (s->nall < LITERALS_MAX_GROUPS) {
-		memset(&s->all[s->nall], 0, sizeof(s->all[0]));
-		set_copy(&s->all[s->nall++], cand);
+		lit_set_clear(&s->all[s->nall]);
+		lit_set_copy(a, &s->all[s->nall++], cand);
 		return;
 	}
 	for (size_t i = 1; i < s->nall; i++)
-		if (set_better(&s->all[worst], &s->all[i]))
+		if (lit_set_better(&s->all[worst], &s->all[i], LIT_SCORE_CAP))
 			worst = i;
-	if (!set_better(cand, &s->all[worst]))
+	if (!lit_set_better(cand, &s->all[worst], LIT_SCORE_CAP))
 		return;
-	set_free(&s->all[worst]);
-	set_copy(&s->all[worst], cand);
+	lit_set_clear(&s->all[worst]);
+	lit_set_copy(a, &s->all[worst], cand);
 }
 
 /* Adds every required set of `from` to s. */
 static void
-sum_consider_all(struct lit_sum *s, const struct lit_sum *from)
+sum_consider_all(struct arena *a, struct lit_sum *s,
+    const struct lit_sum *from)
 {
 	for (size_t i = 0; i < from->nall; i++)
-		sum_consider(s, &from->all[i]);
+		sum_consider(a, s, &from->all[i]);
 }
 
 /* A summary of exactly the strings of set (taken). */
@@ -216,21 +121,21 @@ sum_best(const struct lit_sum *s)
 {
 	const struct lit_set *b = NULL;
 
-	if (s->exact_ok && s->exact.n > 0 && set_minlen(&s->exact) > 0)
+	if (s->exact_ok && s->exact.n > 0 && s->exact.min > 0)
 		b = &s->exact;
 	for (size_t i = 0; i < s->nall; i++)
-		if (b == NULL || set_better(&s->all[i], b))
+		if (b == NULL || lit_set_better(&s->all[i], b, LIT_SCORE_CAP))
 			b = &s->all[i];
 	return b;
 }
 
 /* A summary matching only the empty string (assertions). */
 static void
-sum_empty(struct lit_sum *s)
+sum_empty(struct arena *a, struct lit_sum *s)
 {
-	struct lit_set e = { NULL, 0 };
+	struct lit_set e = LIT_SET_EMPTY;
 
-	set_add(&e, "", 0);
+	lit_set_add(a, &e, "", 0);
 	sum_exact(s, &e);
 }
 
@@ -263,15 +168,15 @@ lit_utf8(const unsigned char *p, unsigned *cp)
 /* Adds the fold of the character p[0..n) to set when the fold of
  * code point cp is known; 0 if it is not. */
 static int
-lit_add_char(struct lit_set *set, const unsigned char *p, size_t n,
-    unsigned cp)
+lit_add_char(struct arena *a, struct lit_set *set, const unsigned char *p,
+    size_t n, unsigned cp)
 {
 	char f[4];
 
 	if (!casefold_known(cp))
 		return 0;
 	memcpy(f, p, n);
-	set_add(set, f, casefold_inplace(f, n));
+	lit_set_add(a, set, f, casefold_inplace(f, n));
 	return 1;
 }
 
@@ -299,7 +204,7 @@ lit_plain(const unsigned char *p)
 static void
 lit_char(struct lit_reader *rd, struct lit_sum *out)
 {
-	struct lit_set set = { NULL, 0 };
+	struct lit_set set = LIT_SET_EMPTY;
 	unsigned cp;
 	size_t n = lit_utf8(rd->p, &cp), len;
 	char chunk[LIT_MAX_EXACT_LEN + 4];
@@ -323,7 +228,7 @@ lit_char(struct lit_reader *rd, struct lit_sum *out)
 		len += n;
 		rd->p += n;
 	}
-	set_add(&set, chunk, casefold_inplace(chunk, len));
+	lit_set_add(rd->a, &set, chunk, casefold_inplace(chunk, len));
 	sum_exact(out, &set);
 }
 
@@ -373,7 +278,7 @@ lit_range(struct lit_reader *rd)
 static void
 lit_class(struct lit_reader *rd, struct lit_sum *out)
 {
-	struct lit_set set = { NULL, 0 };
+	struct lit_set set = LIT_SET_EMPTY;
 	int listed = 1, first = 1;
 	unsigned cp;
 	size_t n;
@@ -402,7 +307,8 @@ lit_class(struct lit_reader *rd, struct lit_sum *out)
 				if (lit_range(rd))
 					listed = 0;
 				else if (listed)
-					lit_add_char(&set, c + 1, 1, c[1]);
+					lit_add_char(rd->a, &set, c + 1, 1,
+					    c[1]);
 			} else if (c[1] != '\0' && strchr("sSwWdDhHvV",
 			    c[1]) != NULL) {
 				listed = 0;
@@ -426,12 +332,12 @@ lit_class(struct lit_reader *rd, struct lit_sum *out)
 		rd->p += n;
 		if (lit_range(rd))
 			listed = 0;
-		else if (listed && !lit_add_char(&set, c, n, cp))
+		else if (listed && !lit_add_char(rd->a, &set, c, n,
+		    cp))
 			listed = 0;
 	}
 	if (!rd->bad && listed && set.n >= 1 && set.n <= LIT_MAX_CLASS)
 		sum_exact(out, &set);
-	set_free(&set);
 }
 
 /* A backslash sequence outside a class. */
@@ -443,7 +349,7 @@ lit_escape(struct lit_reader *rd, struct lit_sum *out)
 	memset(out, 0, sizeof(*out));
 	if (c != '\0' && strchr("bBAZzG", c) != NULL) {
 		rd->p += 2;
-		sum_empty(out);
+		sum_empty(rd->a, out);
 	} else if (c != '\0' && strchr("sSwWdDhHvVRX", c) != NULL) {
 		rd->p += 2;		/* some character(s): no literal */
 	} else if (c == 'N' && rd->p[2] != '{') {
@@ -507,7 +413,7 @@ lit_group(struct lit_reader *rd, struct lit_sum *out)
 				return;
 			}
 			rd->p = (const unsigned char *)end + 1;
-			sum_empty(out);
+			sum_empty(rd->a, out);
 			return;
 		} else {
 			rd->p = p;
@@ -518,7 +424,7 @@ lit_group(struct lit_reader *rd, struct lit_sum *out)
 			p = rd->p;
 			if (*p == ')') {	/* (?-i): for what follows */
 				rd->p = p + 1;
-				sum_empty(out);
+				sum_empty(rd->a, out);
 				return;
 			}
 			p++;			/* (?i:...) */
@@ -535,7 +441,7 @@ lit_group(struct lit_reader *rd, struct lit_sum *out)
 	rd->p++;
 	if (assertion) {		/* consumes nothing */
 		sum_free(out);
-		sum_empty(out);
+		sum_empty(rd->a, out);
 	}
 }
 
@@ -579,11 +485,11 @@ lit_quantifier(struct lit_reader *rd, struct lit_sum *s)
 	if (min == 1 && max == 1)
 		return;
 	if (min >= 1 && s->exact_ok)	/* still holds one of them */
-		sum_consider(s, &s->exact);
+		sum_consider(rd->a, s, &s->exact);
 	if (min == 0 && max == 1 && s->exact_ok)
-		set_add(&s->exact, "", 0);
+		lit_set_add(rd->a, &s->exact, "", 0);
 	else {
-		set_free(&s->exact);
+		lit_set_clear(&s->exact);
 		s->exact_ok = 0;
 	}
 	if (min == 0)
@@ -611,7 +517,7 @@ lit_item(struct lit_reader *rd, struct lit_sum *out)
 	case '^':
 	case '$':
 		rd->p++;
-		sum_empty(out);
+		sum_empty(rd->a, out);
 		break;
 	case '*':
 	case '+':
@@ -635,46 +541,42 @@ lit_item(struct lit_reader *rd, struct lit_sum *out)
 static void
 lit_seq(struct lit_reader *rd, struct lit_sum *out)
 {
-	struct lit_set run = { NULL, 0 }, next;
+	struct lit_set run = LIT_SET_EMPTY, next;
 	struct lit_sum it;
 	int whole = 1;
 
 	memset(out, 0, sizeof(*out));
-	set_add(&run, "", 0);
+	lit_set_add(rd->a, &run, "", 0);
 	while (!rd->bad && *rd->p != '\0' && *rd->p != '|' && *rd->p != ')') {
 		lit_item(rd, &it);
-		if (rd->skip) {
-			sum_free(&it);
+		if (rd->skip)
 			continue;
-		}
-		sum_consider_all(out, &it);
-		if (it.exact_ok && set_product(&run, &it.exact, &next) == 0) {
-			set_free(&run);
+		sum_consider_all(rd->a, out, &it);
+		if (it.exact_ok && lit_set_product(rd->a, &run, &it.exact,
+		    LIT_MAX_EXACT, LIT_MAX_EXACT_LEN, &next) == 0)
 			run = next;
-		} else {
-			sum_consider(out, &run);
-			set_free(&run);
+		else {
+			sum_consider(rd->a, out, &run);
+			lit_set_clear(&run);
 			if (it.exact_ok)
-				set_copy(&run, &it.exact);
+				run = it.exact;
 			else
-				set_add(&run, "", 0);
+				lit_set_add(rd->a, &run, "", 0);
 			whole = 0;
 		}
-		sum_free(&it);
 	}
-	sum_consider(out, &run);
+	sum_consider(rd->a, out, &run);
 	if (whole) {
 		out->exact = run;
 		out->exact_ok = 1;
-	} else
-		set_free(&run);
+	}
 }
 
 /* Branches separated by '|', up to ')' or the end. */
 static void
 lit_alt(struct lit_reader *rd, struct lit_sum *out)
 {
-	struct lit_set must = { NULL, 0 };
+	struct lit_set must = LIT_SET_EMPTY;
 	const struct lit_set *b;
 	struct lit_sum br;
 	int must_ok, skip = rd->skip;
@@ -683,7 +585,7 @@ lit_alt(struct lit_reader *rd, struct lit_sum *out)
 	if (*rd->p != '|')	/* one branch: all it requires */
 		return;
 	if ((must_ok = (b = sum_best(out)) != NULL))
-		set_copy(&must, b);
+		lit_set_copy(rd->a, &must, b);
 	while (!rd->bad && *rd->p == '|') {
 		/* Once neither set can be had, the other branches are
 		 * only read (a long list of names costs no sets). */
@@ -692,19 +594,18 @@ lit_alt(struct lit_reader *rd, struct lit_sum *out)
 		lit_seq(rd, &br);
 		if (out->exact_ok && br.exact_ok &&
 		    out->exact.n + br.exact.n <= LIT_MAX_EXACT)
-			set_copy(&out->exact, &br.exact);
+			lit_set_copy(rd->a, &out->exact, &br.exact);
 		else {
-			set_free(&out->exact);
+			lit_set_clear(&out->exact);
 			out->exact_ok = 0;
 		}
 		b = sum_best(&br);
 		if (must_ok && b && must.n + b->n <= LITERALS_MAX)
-			set_copy(&must, b);
+			lit_set_copy(rd->a, &must, b);
 		else {
-			set_free(&must);
+			lit_set_clear(&must);
 			must_ok = 0;
 		}
-		sum_free(&br);
 	}
 	rd->skip = skip;
 	/* Any match holds a string of one branch's set: their union. */
@@ -715,58 +616,84 @@ lit_alt(struct lit_reader *rd, struct lit_sum *out)
 	}
 }
 
-/* Appends to out the strings of set, but those that hold another one of
- * it (a text with them has the other), as group g. */
-static void
-lit_output(struct literals *out, const struct lit_set *set, unsigned g)
+/* 1 if string i of set holds another one of it, which makes it useless
+ * (a text with it has the other).  The strings of a set are distinct, so
+ * the other is shorter. */
+static int
+lit_redundant(const struct lit_set *set, size_t i)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		int redundant = 0;
+	const struct lit_str *x = &set->v[i];
 
-		for (size_t j = 0; j < set->n && !redundant; j++)
-			redundant = j != i && strstr(set->s[i],
-			    set->s[j]) != NULL && (strlen(set->s[i]) >
-			    strlen(set->s[j]) || j < i);
-		if (redundant)
-			continue;
-		out->items = xrealloc(out->items, (out->n + 1) *
-		    sizeof(*out->items));
-		out->group = xrealloc(out->group, (out->n + 1) *
-		    sizeof(*out->group));
-		out->items[out->n] = xstrdup(set->s[i]);
-		out->group[out->n++] = g;
+	for (size_t j = 0; j < set->n; j++) {
+		const struct lit_str *y = &set->v[j];
+
+		if (y->len < x->len && memmem(x->s, x->len, y->s, y->len) !=
+		    NULL)
+			return 1;
 	}
+	return 0;
 }
 
 void
 literals_derive(const char *pattern, struct literals *out)
 {
-	struct lit_reader rd = { (const unsigned char *)pattern, 0, 0 };
+	struct arena a;
+	struct lit_reader rd = { &a, (const unsigned char *)pattern, 0, 0 };
 	struct lit_sum top;
+	size_t n = 0, bytes = 0, at = 0;
+	unsigned char *keep = NULL;
 
 	memset(out, 0, sizeof(*out));
+	arena_init(&a);
 	lit_alt(&rd, &top);
 	if (rd.bad || *rd.p != '\0')
 		goto out;
 	if (top.exact_ok)
-		sum_consider(&top, &top.exact);
+		sum_consider(&a, &top, &top.exact);
 	/* A set with a string too short to be telling is left out: the
-	 * others still hold. */
-	for (size_t i = 0; i < top.nall; i++)
-		if (set_minlen(&top.all[i]) >= LITERALS_MIN_LEN)
-			lit_output(out, &top.all[i], (unsigned)out->ngroups++);
+	 * others still hold.  The strings kept go to one block. */
+	for (size_t g = 0; g < top.nall; g++)
+		if (top.all[g].min >= LITERALS_MIN_LEN)
+			n += top.all[g].n;
+	if (n == 0)
+		goto out;
+	keep = arena_alloc(&a, n);
+	n = 0;
+	for (size_t g = 0; g < top.nall; g++)
+		for (size_t i = 0; top.all[g].min >= LITERALS_MIN_LEN &&
+		    i < top.all[g].n; i++)
+			if ((keep[n++] = !lit_redundant(&top.all[g], i)))
+				bytes += top.all[g].v[i].len + 1;
+	out->items = xmalloc(n * sizeof(*out->items));
+	out->group = xmalloc(n * sizeof(*out->group));
+	out->strings = xmalloc(bytes);
+	n = 0;
+	for (size_t g = 0; g < top.nall; g++) {
+		const struct lit_set *set = &top.all[g];
+
+		if (set->min < LITERALS_MIN_LEN)
+			continue;
+		for (size_t i = 0; i < set->n; i++) {
+			if (!keep[n++])
+				continue;
+			out->items[out->n] = memcpy(out->strings + at,
+			    set->v[i].s, set->v[i].len + 1);
+			out->group[out->n++] = (unsigned)out->ngroups;
+			at += set->v[i].len + 1;
+		}
+		out->ngroups++;
+	}
 out:
-	sum_free(&top);
+	arena_free(&a);
 }
 
 void
 literals_free(struct literals *l)
 {
-	for (size_t i = 0; l && i < l->n; i++)
-		free(l->items[i]);
-	if (l) {
-		free(l->items);
-		free(l->group);
-		memset(l, 0, sizeof(*l));
-	}
+	if (l == NULL)
+		return;
+	free(l->items);
+	free(l->group);
+	free(l->strings);
+	memset(l, 0, sizeof(*l));
 }

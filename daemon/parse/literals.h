@@ -27,9 +27,11 @@
 					 * selective are kept */
 
 struct literals {
-	char	**items;	/* owned, folded, NUL-terminated; none is a
+	char	**items;	/* owned array of folded, NUL-terminated
+				 * strings (in `strings`); none is a
 				 * substring of another of its group */
 	unsigned *group;	/* owned: the group of each item, 0.. */
+	char	 *strings;	/* owned: the items, back to back */
 	size_t	  n;		/* 0: nothing found, the rule always runs */
 	size_t	  ngroups;
 };

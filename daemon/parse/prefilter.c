@@ -23,6 +23,7 @@
 #include "parse/prefilter.h"
 
 #define PF_BUCKETS	4096		/* power of two */
+#define PF_MAX_GROUPS	8		/* of an alternative: bits of need[] */
 
 /* One string, once however many alternatives hold it ("vous" is in
  * dozens): a text's scan looks at it only until it is first found. */
@@ -46,14 +47,14 @@ struct prefilter {
 					 * NULL until a literal is added */
 	int32_t		*heads;		/* PF_BUCKETS, -1 = empty */
 	struct pf_entry	*entries;
-	size_t		 nentries;
+	size_t		 nentries, centries;	/* used, allocated */
 	struct pf_target *targets;
-	size_t		 ntargets;
+	size_t		 ntargets, ctargets;
 	struct buf	 pool;		/* the literals, back to back */
 	unsigned char	*need;		/* need[slot]: a bit per group of the
 					 * alternative's literals */
 	size_t		*rule_of;	/* rule_of[slot] */
-	size_t		 nslots;
+	size_t		 nslots, cslots;
 	unsigned char	*has;		/* has[rule]: it has slots */
 	size_t		 nhas;
 };
@@ -101,13 +102,47 @@ prefilter_free(struct prefilter *pf)
 static int
 pf_usable(const struct literals *lits)
 {
-	if (lits->n == 0 || lits->ngroups > 8)
+	if (lits->n == 0 || lits->ngroups > PF_MAX_GROUPS)
 		return 0;
 	for (size_t i = 0; i < lits->n; i++)
 		if (strlen(lits->items[i]) < LITERALS_MIN_LEN ||
 		    lits->group[i] >= lits->ngroups)
 			return 0;
 	return 1;
+}
+
+/*
+ * A signature of each group of alts[0..n): the sum of a hash of each of
+ * its strings, whatever their order.  Two groups with the same strings
+ * have the same signature, so groups are compared string by string only
+ * when their signatures are equal.
+ */
+
+static uint64_t
+pf_string_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* mask[k] has a bit for each signature of alternative k: when y's has a
+ * bit x's lacks, a group of y is none of x's. */
+static void
+pf_signatures(const struct literals *alts, size_t n,
+    uint64_t (*sig)[PF_MAX_GROUPS], uint64_t *mask)
+{
+	for (size_t k = 0; k < n; k++) {
+		memset(sig[k], 0, sizeof(sig[k]));
+		for (size_t i = 0; i < alts[k].n; i++)
+			sig[k][alts[k].group[i]] += pf_string_hash(
+			    alts[k].items[i]);
+		mask[k] = 0;
+		for (size_t g = 0; g < alts[k].ngroups; g++)
+			mask[k] |= (uint64_t)1 << (sig[k][g] % 64);
+	}
 }
 
 /* 1 if group g of a and group h of b hold the same strings. */
@@ -137,14 +172,17 @@ pf_same_group(const struct literals *a, unsigned g, const struct literals *b,
 	return 1;
 }
 
-/* 1 if every group of y is one of x: a text x allows, y allows too. */
+/* 1 if every group of y is one of x: a text x allows, y allows too.
+ * sx and sy are their signatures. */
 static int
-pf_implied(const struct literals *x, const struct literals *y)
+pf_implied(const struct literals *x, const uint64_t *sx,
+    const struct literals *y, const uint64_t *sy)
 {
 	for (unsigned h = 0; h < y->ngroups; h++) {
 		unsigned g = 0;
 
-		while (g < x->ngroups && !pf_same_group(y, h, x, g))
+		while (g < x->ngroups && (sx[g] != sy[h] ||
+		    !pf_same_group(y, h, x, g)))
 			g++;
 		if (g == x->ngroups)
 			return 0;
@@ -173,8 +211,11 @@ pf_add_string(struct prefilter *pf, const char *str, size_t slot,
 
 		if (pf->nentries == PREFILTER_MAX_STRINGS)
 			return;		/* never: prefilter_add_any checks */
-		pf->entries = xrealloc(pf->entries, (pf->nentries + 1) *
-		    sizeof(*pf->entries));
+		if (pf->nentries == pf->centries) {
+			pf->centries = pf->centries ? 2 * pf->centries : 64;
+			pf->entries = xrealloc(pf->entries, pf->centries *
+			    sizeof(*pf->entries));
+		}
 		e = &pf->entries[pf->nentries];
 		e->off = pf->pool.len;
 		e->len = len;
@@ -185,8 +226,11 @@ pf_add_string(struct prefilter *pf, const char *str, size_t slot,
 		pf->starts[start / 64] |= (uint64_t)1 << (start % 64);
 		buf_add(&pf->pool, s, len);
 	}
-	pf->targets = xrealloc(pf->targets, (pf->ntargets + 1) *
-	    sizeof(*pf->targets));
+	if (pf->ntargets == pf->ctargets) {
+		pf->ctargets = pf->ctargets ? 2 * pf->ctargets : 64;
+		pf->targets = xrealloc(pf->targets, pf->ctargets *
+		    sizeof(*pf->targets));
+	}
 	t = &pf->targets[pf->ntargets];
 	t->slot = slot;
 	t->bit = bit;
@@ -199,9 +243,12 @@ pf_add_slot(struct prefilter *pf, size_t rule, const struct literals *lits)
 {
 	size_t slot = pf->nslots++;
 
-	pf->need = xrealloc(pf->need, pf->nslots);
-	pf->rule_of = xrealloc(pf->rule_of, pf->nslots *
-	    sizeof(*pf->rule_of));
+	if (pf->nslots > pf->cslots) {
+		pf->cslots = pf->cslots ? 2 * pf->cslots : 16;
+		pf->need = xrealloc(pf->need, pf->cslots);
+		pf->rule_of = xrealloc(pf->rule_of, pf->cslots *
+		    sizeof(*pf->rule_of));
+	}
 	pf->need[slot] = (unsigned char)((1u << lits->ngroups) - 1);
 	pf->rule_of[slot] = rule;
 	for (size_t i = 0; i < lits->n; i++)
@@ -219,6 +266,8 @@ void
 prefilter_add_any(struct prefilter *pf, size_t rule,
     const struct literals *alts, size_t n)
 {
+	uint64_t sig[PREFILTER_MAX_ALTS][PF_MAX_GROUPS];
+	uint64_t mask[PREFILTER_MAX_ALTS];
 	size_t strings = 0;
 
 	if (n == 0 || n > PREFILTER_MAX_ALTS || prefilter_has(pf, rule) ||
@@ -245,11 +294,14 @@ prefilter_add_any(struct prefilter *pf, size_t rule,
 	pf->has[rule] = 1;
 	/* An alternative another one implies adds only work to the scan:
 	 * of two that imply each other, the first is kept. */
+	pf_signatures(alts, n, sig, mask);
 	for (size_t k = 0; k < n; k++) {
 		size_t j = 0;
 
-		while (j < n && (j == k || !pf_implied(&alts[k], &alts[j]) ||
-		    (j > k && pf_implied(&alts[j], &alts[k]))))
+		while (j < n && (j == k || (mask[j] & ~mask[k]) != 0 ||
+		    !pf_implied(&alts[k], sig[k], &alts[j], sig[j]) ||
+		    (j > k && pf_implied(&alts[j], sig[j], &alts[k],
+		    sig[k]))))
 			j++;
 		if (j == n)
 			pf_add_slot(pf, rule, &alts[k]);
@@ -260,6 +312,18 @@ int
 prefilter_has(const struct prefilter *pf, size_t rule)
 {
 	return rule < pf->nhas && pf->has[rule] != 0;
+}
+
+size_t
+prefilter_alternatives(const struct prefilter *pf)
+{
+	return pf->nslots;
+}
+
+size_t
+prefilter_strings(const struct prefilter *pf)
+{
+	return pf->nentries;
 }
 
 void

@@ -42,6 +42,10 @@ void prefilter_add_any(struct prefilter *pf, size_t rule,
 
 /* 1 if rule `rule` has literals. */
 int prefilter_has(const struct prefilter *pf, size_t rule);
+/* How many alternatives of all rules are kept (one implied by another
+ * is not), and how many distinct strings: what a scan may look at. */
+size_t prefilter_alternatives(const struct prefilter *pf);
+size_t prefilter_strings(const struct prefilter *pf);
 
 /*
  * Sets may[i], for every i < nrules: 0 when rule i has literals and a

@@ -2,9 +2,14 @@
  * rules.c — loading and matching PCRE2 rule files; see rules.h.
  *
  * Each pattern is compiled once at load and, when the platform allows it,
- * JIT-compiled: rules run on every line of every incoming mail.  One match
- * data block per rule set is reused, so matching allocates nothing; a rules
- * object is therefore used by one thread at a time (the daemon has one).
+ * JIT-compiled once it has been run on enough text: rules run on every
+ * line of every incoming mail, but of the hundreds loaded by each `poll`
+ * most run on none of a few mails (the prefilter rules them out) or only
+ * on short header lines, and compiling them all took most of the
+ * start-up.  One match data block per rule set is
+ * reused, so matching allocates nothing; a rules object is therefore used
+ * by one thread at a time (the daemon has one), which also makes the
+ * count of runs safe to keep in it.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -28,6 +33,8 @@ struct rule {
 	pcre2_code	*code;
 	int		 jit;		/* code was JIT-compiled */
 	char		*pattern;	/* its source, for rules_prefilter() */
+	size_t		 interpreted;	/* bytes run on without JIT, up to
+					 * RULES_JIT_AFTER */
 };
 
 /* The rules of one label, in file order: gathered at load, so that a
@@ -48,15 +55,30 @@ struct rules {
 	pcre2_match_context	*mctx;
 	struct prefilter	*pf;	/* the rules' literals, once
 					 * rules_prefilter() made it */
+	int			 jit;	/* JIT-compile the rules that run */
 };
 
 /* Caps the work one pattern may do on one input: a rule with catastrophic
  * backtracking must not stall the daemon on a crafted mail. */
 #define RULES_MATCH_LIMIT	1000000
 
+/* An empty rule set; jit 0 leaves its rules to the interpreter. */
+static struct rules *
+rules_new(int jit)
+{
+	struct rules *r = xcalloc(1, sizeof(*r));
+
+	/* JIT is an optimisation only; without it matching still works.
+	 * Its code reads ahead of the subject with wide loads, which
+	 * valgrind reports as errors it cannot trace: `make memcheck`
+	 * turns it off with CDP_NO_JIT. */
+	r->jit = jit && getenv("CDP_NO_JIT") == NULL;
+	return r;
+}
+
 static int
 rules_add_line(struct rules *r, const char *path, int lineno, char *line,
-    int jit, struct buf *errs)
+    struct buf *errs)
 {
 	char *p = line, *label, *pat, *end;
 	int errcode;
@@ -102,12 +124,6 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 		    (char *)msg, (size_t)erroff);
 		return -1;
 	}
-	/* JIT is an optimisation only; without it matching still works.
-	 * Its code reads ahead of the subject with wide loads, which
-	 * valgrind reports as errors it cannot trace: `make memcheck`
-	 * turns it off with CDP_NO_JIT. */
-	jit = jit && getenv("CDP_NO_JIT") == NULL &&
-	    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	if (r->n == RULES_MAX_RULES) {
 		pcre2_code_free(code);
 		buf_printf(errs, "%s%s:%d: %s: more than %d rules in one file",
@@ -119,8 +135,9 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	r->items[r->n].label = xstrdup(label);
 	r->items[r->n].line = lineno;
 	r->items[r->n].code = code;
-	r->items[r->n].jit = jit;
+	r->items[r->n].jit = 0;
 	r->items[r->n].pattern = xstrdup(pat);
+	r->items[r->n].interpreted = 0;
 	r->n++;
 	return 0;
 }
@@ -205,7 +222,7 @@ rules_too_long(struct buf *errs, const char *name, int lineno)
 int
 rules_load(const char *path, struct rules **out, char *err, size_t errlen)
 {
-	struct rules *r = xcalloc(1, sizeof(*r));
+	struct rules *r = rules_new(1);
 	struct buf errs;
 	char line[RULES_MAX_LINE + 2];
 	FILE *f;
@@ -227,7 +244,7 @@ rules_load(const char *path, struct rules **out, char *err, size_t errlen)
 				;
 			continue;
 		}
-		rules_add_line(r, path, lineno, line, 1, &errs);
+		rules_add_line(r, path, lineno, line, &errs);
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -247,7 +264,7 @@ int
 rules_load_text(const char *name, const char *text, int jit,
     struct rules **out, char *err, size_t errlen)
 {
-	struct rules *r = xcalloc(1, sizeof(*r));
+	struct rules *r = rules_new(jit);
 	struct buf errs;
 	const char *p = text, *nl;
 	char *line;
@@ -262,7 +279,7 @@ rules_load_text(const char *name, const char *text, int jit,
 		nl = strchr(p, '\n');
 		n = nl ? (size_t)(nl - p) : strlen(p);
 		line = xstrndup(p, n);
-		rules_add_line(r, name, lineno, line, jit, &errs);
+		rules_add_line(r, name, lineno, line, &errs);
 		free(line);
 		p += n + (nl != NULL);
 	}
@@ -310,16 +327,36 @@ rules_line(const struct rules *r, size_t i)
 }
 
 int
+rules_jitted(const struct rules *r, size_t i)
+{
+	size_t size = 0;
+
+	return pcre2_pattern_info(r->items[i].code, PCRE2_INFO_JITSIZE,
+	    &size) == 0 && size > 0;
+}
+
+int
 rules_match(const struct rules *r, size_t i, const char *s, size_t len,
     size_t *start, size_t *end)
 {
-	const struct rule *ru = &r->items[i];
+	struct rule *ru = &r->items[i];
+	int rc;
+
+	/* A failed JIT compilation (no executable memory under the
+	 * systemd unit) leaves the interpreter, and is not tried again. */
+	if (ru->interpreted < RULES_JIT_AFTER) {
+		ru->interpreted += len < RULES_JIT_AFTER ? len :
+		    RULES_JIT_AFTER;
+		if (ru->interpreted >= RULES_JIT_AFTER && r->jit)
+			ru->jit = pcre2_jit_compile(ru->code,
+			    PCRE2_JIT_COMPLETE) == 0;
+	}
 	/* pcre2_match() would run the same JIT code after checks that
 	 * cost more than a short line's match: the rules' options never
 	 * need them (invalid UTF-8 is allowed at compile time). */
-	int rc = ru->jit ? pcre2_jit_match(ru->code, (PCRE2_SPTR)s, len, 0,
-	    0, r->md, r->mctx) : pcre2_match(ru->code, (PCRE2_SPTR)s, len, 0,
-	    0, r->md, r->mctx);
+	rc = ru->jit ? pcre2_jit_match(ru->code, (PCRE2_SPTR)s, len, 0, 0,
+	    r->md, r->mctx) : pcre2_match(ru->code, (PCRE2_SPTR)s, len, 0, 0,
+	    r->md, r->mctx);
 
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;

@@ -72,8 +72,12 @@ with open(t + "/manyhdr.eml", "wb") as f:
         f.write(b"X-Header-%05d: %s\r\n" % (i, b"v" * 90))
     f.write(rest)
 PY
+# Rules are JIT-compiled once they have run on 1 KiB of text (rules.h): the
+# long subject compiles those it runs, the small mail none.  That code is
+# the rules' and bounded by them, not by the mail, so both run under the
+# interpreter here.
 rss() {	# FILE: peak RSS in KB of inspect --json
-	/usr/bin/time -f %M -o "$T/rss" "$CDP" -c "$CONF" inspect --json "$1" >"$T/json" 2>"$T/err"
+	CDP_NO_JIT=1 /usr/bin/time -f %M -o "$T/rss" "$CDP" -c "$CONF" inspect --json "$1" >"$T/json" 2>"$T/err"
 	tail -n 1 "$T/rss"
 }
 base=$(rss "$T/small.eml")

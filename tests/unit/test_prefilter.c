@@ -649,6 +649,10 @@ test_derive(void)
 	check_literals("(?(1)abc|def)", "");
 	check_literals("ab(?R)?cd", "");
 	check_literals("µabc|µdef", "abc|def");
+	/* A literal holding another of its group is left out. */
+	check_literals("\\b(?:projets?|leprojet|projet)\\b", "projet");
+	check_literals("(?:xabcx|abcd|abce)", "xabcx|abcd|abce");
+	check_literals("(?:abcd|abc|zabc)", "abc");
 }
 
 /* The alternatives of pattern are want, joined by " || ". */

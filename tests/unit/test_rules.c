@@ -1,6 +1,7 @@
 /*
  * test_rules.c — rule files: matching (caseless, UTF-8 aware), labels and
- * lines, and errors that name the file, the line and the label.
+ * lines, errors that name the file, the line and the label, and JIT
+ * compilation once a rule has run on enough text.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,69 @@
 #include "parse/rules.h"
 #include "tap.h"
 #include "testutil.h"
+
+/* Rules are JIT-compiled once they have run on RULES_JIT_AFTER bytes, not
+ * at load, and match the same before and after. */
+static void
+test_jit_after_enough_text(void)
+{
+	char text[RULES_JIT_AFTER / 4 + 1], big[RULES_JIT_AFTER + 1];
+	struct rules *r = NULL;
+	char err[512];
+	size_t len = RULES_JIT_AFTER / 4 - 24, s[5], e[5];
+	int found = 0, same = 1;
+
+	memset(text, '.', len);
+	memcpy(text + 100, "Des PANNEAUX solaires", 21);
+	text[len] = '\0';
+	memset(big, '.', RULES_JIT_AFTER);
+	big[RULES_JIT_AFTER] = '\0';
+	unsetenv("CDP_NO_JIT");
+	if (rules_load_text("t", "a \\bsolaires?\\b\nb \\bbois\\b\n"
+	    "c \\bbois\\b\n", 1, &r, err, sizeof(err)) != 0) {
+		ok(0, err);
+		return;
+	}
+	is_int(rules_jitted(r, 0) + rules_jitted(r, 1), 0, "jit: none "
+	    "compiled at load");
+	for (int i = 0; i < 4; i++)
+		found += rules_match(r, 0, text, len, &s[i], &e[i]);
+	is_int(rules_jitted(r, 0), 0, "jit: not compiled before "
+	    "RULES_JIT_AFTER bytes");
+	found += rules_match(r, 0, text, len, &s[4], &e[4]);
+	is_int(rules_jitted(r, 0), 1, "jit: compiled by the run that "
+	    "reaches them");
+	is_int(found, 5, "jit: each run matches");
+	for (int i = 0; i < 5; i++)
+		same &= s[i] == 113 && e[i] == 121;
+	ok(same, "jit: the same bounds interpreted and compiled");
+	is_int(rules_jitted(r, 1), 0, "jit: a rule not run stays as it was");
+	is_int(rules_match(r, 1, big, RULES_JIT_AFTER, NULL, NULL), 0,
+	    "jit: a long text, no match");
+	is_int(rules_jitted(r, 1), 1, "jit: compiled at once for a text of "
+	    "RULES_JIT_AFTER bytes, even with no match");
+	is_int(rules_match(r, 2, big, RULES_JIT_AFTER - 1, NULL, NULL), 0,
+	    "jit: a byte shorter, no match");
+	is_int(rules_jitted(r, 2), 0, "jit: a byte short of them: not "
+	    "compiled");
+	rules_free(r);
+
+	if (rules_load_text("t", "a solaire\n", 0, &r, err, sizeof(err)) ==
+	    0) {
+		rules_match(r, 0, big, RULES_JIT_AFTER, NULL, NULL);
+		is_int(rules_jitted(r, 0), 0, "jit: never for rules loaded "
+		    "without it");
+		rules_free(r);
+	}
+	setenv("CDP_NO_JIT", "1", 1);
+	if (rules_load_text("t", "a solaire\n", 1, &r, err, sizeof(err)) ==
+	    0) {
+		rules_match(r, 0, big, RULES_JIT_AFTER, NULL, NULL);
+		is_int(rules_jitted(r, 0), 0, "jit: never with CDP_NO_JIT");
+		rules_free(r);
+	}
+	unsetenv("CDP_NO_JIT");
+}
 
 int
 main(void)
@@ -64,5 +128,6 @@ main(void)
 	    "missing file refused");
 	like_str(err, "/nonexistent/x.rules: No such file", "and named");
 	scratch_remove();
+	test_jit_after_enough_text();
 	return tap_done();
 }
