@@ -42,28 +42,22 @@ struct intake {
 };
 
 /*
- * 1 if a mail from template tpl_a or tpl_b was queued today for case_id
- * (0: any) to person_id (0: anyone), 0 if not, -1 on error: the daily
- * limits on acknowledgements and duplicate notices.
+ * 1 if a mail from template tpl_a or tpl_b was queued today to person_id,
+ * 0 if not, -1 on error: the daily limit on acknowledgements.
  */
 static int
 intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
-    int64_t case_id, int64_t person_id, char *err, size_t errlen)
+    int64_t person_id, char *err, size_t errlen)
 {
 	int64_t one;
-	/* With a person, "person_id = ?4" alone lets SQLite take the
-	 * outbox_person index (person, template, day): the "?4 = 0 OR" form
-	 * read the whole outbox, raw mails included, for every new mail,
-	 * and an index on the template alone every mail of the day, which
-	 * a storm makes thousands. */
-	const char *sql = person_id != 0 ? "SELECT 1 FROM outbox WHERE "
-	    "person_id = ?4 AND template IN (?1, ?2) AND (?3 = 0 OR case_id = "
-	    "?3) AND created_at >= ?5 LIMIT 1" : "SELECT 1 FROM outbox WHERE "
-	    "template IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND "
-	    "created_at >= ?5 LIMIT 1";
 
-	return store_get_int64(in->cw->st, &one, NULL, sql,
-	    STORE_ARGS(STORE_TEXT(tpl_a), STORE_TEXT(tpl_b), STORE_INT(case_id),
+	/* The person's rows of the two templates since the day's start,
+	 * by the outbox_person index (person, template, day): not the
+	 * whole outbox, raw mails included, nor every mail of the day,
+	 * which a storm makes thousands. */
+	return store_get_int64(in->cw->st, &one, NULL, "SELECT 1 FROM outbox "
+	    "WHERE person_id = ?3 AND template IN (?1, ?2) AND created_at >= "
+	    "?4 LIMIT 1", STORE_ARGS(STORE_TEXT(tpl_a), STORE_TEXT(tpl_b),
 	    STORE_INT(person_id), STORE_INT(clock_day_start(in->cw->now))),
 	    err, errlen);
 }
@@ -105,8 +99,8 @@ intake_ack(struct intake *in, char *err, size_t errlen)
 	struct tpl_data *d;
 	int rc;
 
-	rc = intake_sent_today(in, "ack", "ack_volunteer", 0, in->sender.id,
-	    err, errlen);
+	rc = intake_sent_today(in, "ack", "ack_volunteer", in->sender.id, err,
+	    errlen);
 	if (rc != 0)
 		return rc < 0 ? -1 : intake_event(in, "ack_skipped", skipped,
 		    2, err, errlen);

@@ -250,15 +250,17 @@ person_open_referent_cases(struct store *st, int64_t id, char **refs,
 	int rc;
 
 	*refs = NULL;
-	s = store_query(st, "SELECT ref, state FROM cases WHERE referent_id "
-	    "= ?1 ORDER BY ref", STORE_ARGS(STORE_INT(id)), err, errlen);
+	/* The open ones only, by the index cases_open: not the years of
+	 * cases the referent ended. */
+	s = store_query(st, "SELECT ref FROM cases WHERE referent_id = ?1 "
+	    "AND " CASE_SQL_OPEN("state") " ORDER BY ref",
+	    STORE_ARGS(STORE_INT(id)), err, errlen);
 	if (s == NULL)
 		return -1;
 	buf_init(&b, 0);
 	while ((rc = store_step(s)) == STORE_ROW)
-		if (case_state_open(store_col_text(s, 1)))
-			buf_printf(&b, "%s%s", b.len ? ", " : "",
-			    store_col_text(s, 0));
+		buf_printf(&b, "%s%s", b.len ? ", " : "",
+		    store_col_text(s, 0));
 	if (rc < 0)
 		snprintf(err, errlen, "open cases: %s", store_errmsg(st));
 	store_finalize(s);
