@@ -416,11 +416,9 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 	in.themes_json = classify_themes_json(&in.cr);
 	in.themes_text = casemail_list_text(cw, in.themes_json);
 	in.subject = tag_strip_prefixes(m->subject);
-	if (person_ensure(cw->st, in.sender.email, m->from.name, cw->now,
-	    &in.sender.id, err, errlen) != 0 ||
-	    casemail_person(cw, in.sender.id, &in.sender, err, errlen) != 0 ||
-	    person_mark_working(cw->st, in.sender.id, cw->now, err,
-	    errlen) != 0)
+	if (person_ensure_sender(cw->st, in.sender.email, m->from.name,
+	    cw->now, &in.sender.id, in.sender.name, sizeof(in.sender.name),
+	    in.sender.email, sizeof(in.sender.email), err, errlen) != 0)
 		goto out;
 	has_open = case_open_for(cw->st, in.sender.id, 0, &open_id, err,
 	    errlen);
