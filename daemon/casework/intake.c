@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "casework/assign.h"
@@ -389,6 +390,22 @@ intake_create(struct intake *in, char *err, size_t errlen)
 	return 0;
 }
 
+/* The themes found, "a, b" (owned): what the case's JSON list reads as
+ * text, joined here rather than decoded again by SQL. */
+static char *
+intake_themes_text(const struct classify_result *cr)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (size_t i = 0; i < cr->nthemes; i++) {
+		if (i > 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, cr->themes[i]);
+	}
+	return buf_steal(&b);
+}
+
 int
 intake_new_case(struct casework *cw, const struct cw_mail *mail,
     const struct thread_match *tm, char *err, size_t errlen)
@@ -414,7 +431,7 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 	classify_run(cw->classify, m->subject, mail->new_text[0] ?
 	    mail->new_text : m->text, &in.cr);
 	in.themes_json = classify_themes_json(&in.cr);
-	in.themes_text = casemail_list_text(cw, in.themes_json);
+	in.themes_text = intake_themes_text(&in.cr);
 	in.subject = tag_strip_prefixes(m->subject);
 	if (person_ensure_sender(cw->st, in.sender.email, m->from.name,
 	    cw->now, &in.sender.id, in.sender.name, sizeof(in.sender.name),
