@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "casework/assign.h"
@@ -42,28 +43,22 @@ struct intake {
 };
 
 /*
- * 1 if a mail from template tpl_a or tpl_b was queued today for case_id
- * (0: any) to person_id (0: anyone), 0 if not, -1 on error: the daily
- * limits on acknowledgements and duplicate notices.
+ * 1 if a mail from template tpl_a or tpl_b was queued today to person_id,
+ * 0 if not, -1 on error: the daily limit on acknowledgements.
  */
 static int
 intake_sent_today(struct intake *in, const char *tpl_a, const char *tpl_b,
-    int64_t case_id, int64_t person_id, char *err, size_t errlen)
+    int64_t person_id, char *err, size_t errlen)
 {
 	int64_t one;
-	/* With a person, "person_id = ?4" alone lets SQLite take the
-	 * outbox_person index (person, template, day): the "?4 = 0 OR" form
-	 * read the whole outbox, raw mails included, for every new mail,
-	 * and an index on the template alone every mail of the day, which
-	 * a storm makes thousands. */
-	const char *sql = person_id != 0 ? "SELECT 1 FROM outbox WHERE "
-	    "person_id = ?4 AND template IN (?1, ?2) AND (?3 = 0 OR case_id = "
-	    "?3) AND created_at >= ?5 LIMIT 1" : "SELECT 1 FROM outbox WHERE "
-	    "template IN (?1, ?2) AND (?3 = 0 OR case_id = ?3) AND "
-	    "created_at >= ?5 LIMIT 1";
 
-	return store_get_int64(in->cw->st, &one, NULL, sql,
-	    STORE_ARGS(STORE_TEXT(tpl_a), STORE_TEXT(tpl_b), STORE_INT(case_id),
+	/* The person's rows of the two templates since the day's start,
+	 * by the outbox_person index (person, template, day): not the
+	 * whole outbox, raw mails included, nor every mail of the day,
+	 * which a storm makes thousands. */
+	return store_get_int64(in->cw->st, &one, NULL, "SELECT 1 FROM outbox "
+	    "WHERE person_id = ?3 AND template IN (?1, ?2) AND created_at >= "
+	    "?4 LIMIT 1", STORE_ARGS(STORE_TEXT(tpl_a), STORE_TEXT(tpl_b),
 	    STORE_INT(person_id), STORE_INT(clock_day_start(in->cw->now))),
 	    err, errlen);
 }
@@ -105,8 +100,8 @@ intake_ack(struct intake *in, char *err, size_t errlen)
 	struct tpl_data *d;
 	int rc;
 
-	rc = intake_sent_today(in, "ack", "ack_volunteer", 0, in->sender.id,
-	    err, errlen);
+	rc = intake_sent_today(in, "ack", "ack_volunteer", in->sender.id, err,
+	    errlen);
 	if (rc != 0)
 		return rc < 0 ? -1 : intake_event(in, "ack_skipped", skipped,
 		    2, err, errlen);
@@ -395,6 +390,22 @@ intake_create(struct intake *in, char *err, size_t errlen)
 	return 0;
 }
 
+/* The themes found, "a, b" (owned): what the case's JSON list reads as
+ * text, joined here rather than decoded again by SQL. */
+static char *
+intake_themes_text(const struct classify_result *cr)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (size_t i = 0; i < cr->nthemes; i++) {
+		if (i > 0)
+			buf_adds(&b, ", ");
+		buf_adds(&b, cr->themes[i]);
+	}
+	return buf_steal(&b);
+}
+
 int
 intake_new_case(struct casework *cw, const struct cw_mail *mail,
     const struct thread_match *tm, char *err, size_t errlen)
@@ -420,13 +431,11 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 	classify_run(cw->classify, m->subject, mail->new_text[0] ?
 	    mail->new_text : m->text, &in.cr);
 	in.themes_json = classify_themes_json(&in.cr);
-	in.themes_text = casemail_list_text(cw, in.themes_json);
+	in.themes_text = intake_themes_text(&in.cr);
 	in.subject = tag_strip_prefixes(m->subject);
-	if (person_ensure(cw->st, in.sender.email, m->from.name, cw->now,
-	    &in.sender.id, err, errlen) != 0 ||
-	    casemail_person(cw, in.sender.id, &in.sender, err, errlen) != 0 ||
-	    person_mark_working(cw->st, in.sender.id, cw->now, err,
-	    errlen) != 0)
+	if (person_ensure_sender(cw->st, in.sender.email, m->from.name,
+	    cw->now, &in.sender.id, in.sender.name, sizeof(in.sender.name),
+	    in.sender.email, sizeof(in.sender.email), err, errlen) != 0)
 		goto out;
 	has_open = case_open_for(cw->st, in.sender.id, 0, &open_id, err,
 	    errlen);

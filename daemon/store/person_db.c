@@ -65,15 +65,78 @@ person_find(struct store *st, const char *email, int64_t *id, char *err,
 	return person_lookup(st, norm, id, err, errlen);
 }
 
-int
-person_ensure(struct store *st, const char *email, const char *name,
-    long long now, int64_t *id, char *err, size_t errlen)
+/*
+ * person_ensure() of an address already normalized and a name already
+ * cleaned.  One read of the row gives the id, the name it holds and
+ * whether the address is failing, so that the sender of a mail needs no
+ * second read (person_ensure_sender): into stored (may be NULL) the name
+ * the row holds now, into *failing (may be NULL) whether it was failing.
+ */
+static int
+person_ensure_clean(struct store *st, const char *norm, const char *clean,
+    long long now, int64_t *id, char *stored, size_t storedlen,
+    int *failing, char *err, size_t errlen)
 {
-	char norm[PERSON_EMAIL_MAX];
-	char *clean = NULL;
-	int found, rc = -1;
+	struct store_stmt *s;
+	int step, empty = 0, cut = 0, was_failing = 0;
 
-	if (person_normalize_email(email, norm, sizeof(norm)) != 0) {
+	s = store_query(st, "SELECT id, name, failing_since IS NOT NULL FROM "
+	    "persons WHERE email = ?1 AND forgotten_at IS NULL",
+	    STORE_ARGS(STORE_TEXT(norm)), err, errlen);
+	if (s == NULL)
+		return -1;
+	if ((step = store_step(s)) == STORE_ROW) {
+		const char *have = store_col_text(s, 1);
+
+		*id = store_col_int64(s, 0);
+		empty = have[0] == '\0';
+		was_failing = store_col_int64(s, 2) != 0;
+		if (stored != NULL)
+			cut = snprintf(stored, storedlen, "%s", have) >=
+			    (int)storedlen;
+	} else if (step < 0)
+		snprintf(err, errlen, "finding %s: %s", norm,
+		    store_errmsg(st));
+	store_finalize(s);
+	if (step < 0)
+		return -1;
+	if (step == STORE_ROW && (!empty || *clean == '\0'))
+		goto done;
+	if (step == STORE_ROW) {
+		if (store_run(st, norm, "UPDATE persons SET name = ?2, "
+		    "updated_at = ?3 WHERE id = ?1 AND name = ''",
+		    STORE_ARGS(STORE_INT(*id), STORE_TEXT(clean),
+		    STORE_INT(now)), err, errlen) != 0)
+			return -1;
+	} else {
+		if (store_run(st, norm, "INSERT INTO persons (email, name, "
+		    "created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+		    STORE_ARGS(STORE_TEXT(norm), STORE_TEXT(clean),
+		    STORE_INT(now)), err, errlen) != 0)
+			return -1;
+		*id = store_last_insert_id(st);
+	}
+	if (stored != NULL)
+		cut = snprintf(stored, storedlen, "%s", clean) >= (int)storedlen;
+done:
+	if (failing != NULL)
+		*failing = was_failing;
+	if (cut) {
+		/* A cut name would be shown: refuse, as person_get does. */
+		snprintf(err, errlen, "person %lld: name longer than the "
+		    "buffer", (long long)*id);
+		return -1;
+	}
+	return 0;
+}
+
+/* The address normalized into norm and the name cleaned (owned), as
+ * person_ensure() stores them; -1 when the address is none. */
+static int
+person_prepare(const char *email, const char *name, char *norm,
+    size_t normlen, char **clean, char *err, size_t errlen)
+{
+	if (person_normalize_email(email, norm, normlen) != 0) {
 		snprintf(err, errlen, "'%s' is not a mail address",
 		    email ? email : "");
 		return -1;
@@ -81,28 +144,49 @@ person_ensure(struct store *st, const char *email, const char *name,
 	/* Names come from From: headers and files: one clean line.  Some
 	 * clients put the address itself as display name: that is no name,
 	 * and kept it would show "a@b <a@b>" on every mail. */
-	clean = charset_clean_line(name);
-	if (addr_valid(clean))
-		*clean = '\0';
-	if ((found = person_lookup(st, norm, id, err, errlen)) < 0)
+	*clean = charset_clean_line(name);
+	if (addr_valid(*clean))
+		**clean = '\0';
+	return 0;
+}
+
+int
+person_ensure(struct store *st, const char *email, const char *name,
+    long long now, int64_t *id, char *err, size_t errlen)
+{
+	char norm[PERSON_EMAIL_MAX];
+	char *clean = NULL;
+	int rc;
+
+	if (person_prepare(email, name, norm, sizeof(norm), &clean, err,
+	    errlen) != 0)
+		return -1;
+	rc = person_ensure_clean(st, norm, clean, now, id, NULL, 0, NULL, err,
+	    errlen);
+	free(clean);
+	return rc;
+}
+
+int
+person_ensure_sender(struct store *st, const char *email, const char *name,
+    long long now, int64_t *id, char *name_out, size_t namelen,
+    char *email_out, size_t emaillen, char *err, size_t errlen)
+{
+	char norm[PERSON_EMAIL_MAX];
+	char *clean = NULL;
+	int failing = 0, rc = -1;
+
+	if (person_prepare(email, name, norm, sizeof(norm), &clean, err,
+	    errlen) != 0)
+		return -1;
+	if (person_ensure_clean(st, norm, clean, now, id, name_out, namelen,
+	    &failing, err, errlen) != 0 ||
+	    (failing && person_mark_working(st, *id, now, err, errlen) != 0))
 		goto out;
-	if (found) {
-		if (*clean == '\0') {
-			rc = 0;
-			goto out;
-		}
-		if (store_run(st, norm, "UPDATE persons SET name = ?2, "
-		    "updated_at = ?3 WHERE id = ?1 AND name = ''",
-		    STORE_ARGS(STORE_INT(*id), STORE_TEXT(clean),
-		    STORE_INT(now)), err, errlen) != 0)
-			goto out;
-	} else {
-		if (store_run(st, norm, "INSERT INTO persons (email, name, "
-		    "created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-		    STORE_ARGS(STORE_TEXT(norm), STORE_TEXT(clean),
-		    STORE_INT(now)), err, errlen) != 0)
-			goto out;
-		*id = store_last_insert_id(st);
+	if (snprintf(email_out, emaillen, "%s", norm) >= (int)emaillen) {
+		snprintf(err, errlen, "person %lld: address longer than the "
+		    "buffer", (long long)*id);
+		goto out;
 	}
 	rc = 0;
 out:
@@ -250,15 +334,17 @@ person_open_referent_cases(struct store *st, int64_t id, char **refs,
 	int rc;
 
 	*refs = NULL;
-	s = store_query(st, "SELECT ref, state FROM cases WHERE referent_id "
-	    "= ?1 ORDER BY ref", STORE_ARGS(STORE_INT(id)), err, errlen);
+	/* The open ones only, by the index cases_open: not the years of
+	 * cases the referent ended. */
+	s = store_query(st, "SELECT ref FROM cases WHERE referent_id = ?1 "
+	    "AND " CASE_SQL_OPEN("state") " ORDER BY ref",
+	    STORE_ARGS(STORE_INT(id)), err, errlen);
 	if (s == NULL)
 		return -1;
 	buf_init(&b, 0);
 	while ((rc = store_step(s)) == STORE_ROW)
-		if (case_state_open(store_col_text(s, 1)))
-			buf_printf(&b, "%s%s", b.len ? ", " : "",
-			    store_col_text(s, 0));
+		buf_printf(&b, "%s%s", b.len ? ", " : "",
+		    store_col_text(s, 0));
 	if (rc < 0)
 		snprintf(err, errlen, "open cases: %s", store_errmsg(st));
 	store_finalize(s);

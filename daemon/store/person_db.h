@@ -54,6 +54,18 @@ int person_find(struct store *st, const char *email, int64_t *id,
 int person_ensure(struct store *st, const char *email, const char *name,
     long long now, int64_t *id, char *err, size_t errlen);
 
+/*
+ * The sender of a mail: person_ensure(), then what person_get() and
+ * person_mark_working() would do, from the one read of the row that
+ * finds them (a mail runs these for every new request): the name now
+ * stored and the address into the buffers (a value that does not fit is
+ * -1, never cut), the address no longer failing.  0 or -1.
+ */
+int person_ensure_sender(struct store *st, const char *email,
+    const char *name, long long now, int64_t *id, char *name_out,
+    size_t namelen, char *email_out, size_t emaillen, char *err,
+    size_t errlen);
+
 /* 1 if the person has network role `role`, 0 if not, -1 on error. */
 int person_has_role(struct store *st, int64_t id, const char *role,
     char *err, size_t errlen);

@@ -1,4 +1,4 @@
--- schema.sql — the whole coupdepouce database, schema version 7.
+-- schema.sql — the whole coupdepouce database, schema version 9.
 --
 -- Compiled into the binary (scripts/embed.sh) and run by store.c on an
 -- empty database, in one transaction with its `PRAGMA user_version`.  A
@@ -132,8 +132,10 @@ CREATE TABLE cases (
 ) STRICT;
 CREATE INDEX cases_state ON cases(state);
 CREATE INDEX cases_holder ON cases(holder_id);
-CREATE INDEX cases_referent ON cases(referent_id);
-CREATE INDEX cases_contact ON cases(contact_id);
+-- Every index written on a mail's way costs each mail.  None on
+-- referent_id or contact_id: the queries by referent want the open cases
+-- (cases_open), none looks cases up by their privileged contact, and
+-- persons are never deleted, so the foreign keys never search (schema 9).
 -- Ten years of cases must not slow the way of a mail down.  Routing and
 -- the digest count each referent's open cases: the open ones are a few
 -- hundred, however many ended.  Queries name open cases with this very
@@ -223,8 +225,10 @@ CREATE TABLE messages (
   purged_at         INTEGER,
   UNIQUE (message_id, content_hash)
 ) STRICT;
-CREATE INDEX messages_case ON messages(case_id, received_at);
-CREATE INDEX messages_person ON messages(person_id);
+CREATE INDEX messages_case ON messages(case_id, received_at)
+  WHERE case_id IS NOT NULL;
+CREATE INDEX messages_person ON messages(person_id)
+  WHERE person_id IS NOT NULL;
 -- The mails whose content is still kept: the daily purge
 -- (retention_db.c) reads these, not every mail of the years.
 CREATE INDEX messages_kept ON messages(case_id, received_at)
@@ -245,8 +249,10 @@ CREATE TABLE events (
   details   TEXT CHECK (details IS NULL OR json_valid(details))
 ) STRICT;
 CREATE INDEX events_case ON events(case_id, at);
-CREATE INDEX events_actor ON events(actor_id);
-CREATE INDEX events_msg ON events(msg_id);
+-- No index on actor_id or msg_id, though each mail writes two or three
+-- events: no query looks events up by them (a person's export and
+-- erasure read every event for their name anyway), and persons and mails
+-- are never deleted, so their foreign keys never search them (schema 9).
 -- Events since a date (the digest's refused commands, capped answers,
 -- newcomers): a week of them, not every event of a kind since the start.
 CREATE INDEX events_at ON events(at);
@@ -407,8 +413,6 @@ CREATE INDEX outbox_kept ON outbox(case_id)
 -- acknowledgement a day): their rows of that template since the day's
 -- start, not every mail queued today by a storm.
 CREATE INDEX outbox_person ON outbox(person_id, template, created_at);
--- Whether a mail of a template went today (one acknowledgement a day).
-CREATE INDEX outbox_template ON outbox(template, created_at);
 
 -- Per IMAP folder: the UIDVALIDITY seen and the highest UID handled, so
 -- each mail is fetched once.

@@ -56,7 +56,7 @@
 #include <stdint.h>
 
 /* The schema version daemon/store/schema.sql creates and the migrations reach. */
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 struct store;		/* an open database; opaque */
 struct store_stmt;	/* a prepared statement; opaque */

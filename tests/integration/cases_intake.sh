@@ -64,6 +64,9 @@ got_themes=$(grep '^  Thèmes ' "$T/assign.txt")
     t_ok "assignment names the themes by their labels" ||
     t_not_ok "assignment names the themes by their labels" "$got_themes"
 t_nogrep "assignment does not list a volunteer of another theme" "$T/assign.eml" "volunteer2@$MS_DOMAIN"
+t_sql "the timeline's creation lists the themes found, as in the case" \
+    "energie, economie_locale|[\"energie\",\"economie_locale\"]" \
+    "SELECT json_extract(e.details, '$.themes'), c.themes FROM events e JOIN cases c ON c.id = e.case_id WHERE e.kind = 'created' AND c.ref = '$REF'"
 mb_settled
 [ "$(count referent)" = 0 ] && t_ok "the other referent gets nothing" || t_not_ok "the other referent gets nothing" "$(count referent) mails"
 t_run "case list --json" 0 "$CDP" -c "$CONF" case list --json

@@ -190,7 +190,7 @@ test_upgrade_from_1(void)
 		return;
 	for (size_t i = 0; i < 3; i++)
 		fresh[i] = columns_of(st, tables[i]);
-	exec_ok(st, V7_DROP V6_DROP V4_DROP "DROP TABLE testimonies; "
+	exec_ok(st, V9_UNDO V7_DROP V6_DROP V4_DROP "DROP TABLE testimonies; "
 	    "ALTER TABLE persons DROP COLUMN unavailable; ALTER TABLE persons DROP COLUMN "
 	    "unavailable_until; ALTER TABLE messages DROP COLUMN purged_at; "
 	    "PRAGMA user_version = 1");
