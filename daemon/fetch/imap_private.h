@@ -17,6 +17,13 @@
 
 #include <libetpan/libetpan.h>
 
+/* A pass runs these commands in a second thread (fetch_pipe.h) while the
+ * main thread parses MIME with libetpan: both use libetpan's shared table
+ * of referenced strings, which only a reentrant build guards with a lock. */
+#if !defined(LIBETPAN_REENTRANT) || !LIBETPAN_REENTRANT
+#error "libetpan must be built reentrant (LIBETPAN_REENTRANT)"
+#endif
+
 #include "base/url.h"
 #include "fetch/imap.h"
 
