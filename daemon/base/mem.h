@@ -12,6 +12,7 @@
  *   addr.h     the one mail address validator
  *   fileio.h   the capped whole-file reader
  *   hash.h     SHA-256 and HMAC (GnuTLS)
+ *   strhash.h  the string hash of in-memory tables
  *   url.h      imap://, imaps://, smtp://, smtps:// server addresses
  *   tls_verify.h  certificate chain and host name checks (GnuTLS)
  *   json_out.h    JSON for --json (jansson)

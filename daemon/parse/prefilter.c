@@ -19,6 +19,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/strhash.h"
 #include "parse/literals.h"
 #include "parse/prefilter.h"
 
@@ -115,21 +116,10 @@ pf_usable(const struct literals *lits)
  * A signature of each group of alts[0..n): the sum of a hash of each of
  * its strings, whatever their order.  Two groups with the same strings
  * have the same signature, so groups are compared string by string only
- * when their signatures are equal.
+ * when their signatures are equal.  mask[k] has a bit for each signature
+ * of alternative k: when y's has a bit x's lacks, a group of y is none
+ * of x's.
  */
-
-static uint64_t
-pf_string_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
-/* mask[k] has a bit for each signature of alternative k: when y's has a
- * bit x's lacks, a group of y is none of x's. */
 static void
 pf_signatures(const struct literals *alts, size_t n,
     uint64_t (*sig)[PF_MAX_GROUPS], uint64_t *mask)
@@ -137,7 +127,7 @@ pf_signatures(const struct literals *alts, size_t n,
 	for (size_t k = 0; k < n; k++) {
 		memset(sig[k], 0, sizeof(sig[k]));
 		for (size_t i = 0; i < alts[k].n; i++)
-			sig[k][alts[k].group[i]] += pf_string_hash(
+			sig[k][alts[k].group[i]] += strhash(
 			    alts[k].items[i]);
 		mask[k] = 0;
 		for (size_t g = 0; g < alts[k].ngroups; g++)

@@ -22,6 +22,7 @@
 
 #include "base/buf.h"
 #include "base/mem.h"
+#include "base/strhash.h"
 #include "parse/branches.h"
 #include "parse/literals.h"
 #include "parse/prefilter.h"
@@ -142,16 +143,6 @@ rules_add_line(struct rules *r, const char *path, int lineno, char *line,
 	return 0;
 }
 
-static unsigned
-rules_label_hash(const char *s)
-{
-	unsigned h = 2166136261u;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
 /* Gathers the rules of each label (rules_with_label()), with a hash of
  * the labels so that a file of many labels loads in linear time. */
 static void
@@ -167,7 +158,7 @@ rules_group_labels(struct rules *r)
 	r->groups = xcalloc(r->n ? r->n : 1, sizeof(*r->groups));
 	for (size_t i = 0; i < r->n; i++) {
 		const char *label = r->items[i].label;
-		size_t h = rules_label_hash(label) & mask;
+		size_t h = strhash(label) & mask;
 		struct rules_group *g;
 
 		while (slot[h] != 0 &&

@@ -25,6 +25,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/strhash.h"
 #include "store/store.h"
 #include "store/store_private.h"
 
@@ -56,16 +57,6 @@ struct store_stmt {
 	struct store_cached	*cached;	/* NULL: finalized at the end */
 };
 
-static uint64_t
-store_sql_hash(const char *sql)
-{
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-
-	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
-}
-
 static struct store_stmt *
 store_cache_hold(struct store_cache *c, struct store_cached *k)
 {
@@ -96,7 +87,7 @@ store_cache_take(struct store *st, const char *sql, uint64_t *hash)
 		    strcmp(k->sql, sql) == 0)
 			return store_cache_hold(c, k);
 	}
-	*hash = store_sql_hash(sql);
+	*hash = strhash(sql);
 	for (size_t i = 0; i < c->n; i++) {
 		struct store_cached *k = &c->slot[i];
 
@@ -224,7 +215,7 @@ store_prepare(struct store *st, const char *sql, char *err, size_t errlen)
 	if ((s = store_cache_take(st, sql, &hash)) != NULL)
 		return s;
 	if (st->cache == NULL)
-		hash = store_sql_hash(sql);
+		hash = strhash(sql);
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    &stmt, &tail) != SQLITE_OK) {
 		store_seterr(err, errlen, "%s", sqlite3_errmsg(st->db));
