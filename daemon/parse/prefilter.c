@@ -29,6 +29,8 @@
 /* One string, once however many alternatives hold it ("vous" is in
  * dozens): a text's scan looks at it only until it is first found. */
 struct pf_entry {
+	uint64_t	 head;		/* its first 8 bytes (pf_load) */
+	uint64_t	 mask;		/* those of them it has */
 	size_t		 off;		/* in pool */
 	size_t		 len;
 	int32_t		 next;		/* in the same bucket, or -1 */
@@ -72,6 +74,20 @@ pf_hash(const unsigned char *s)
 {
 	return ((unsigned)s[0] * 961u + (unsigned)s[1] * 31u + s[2]) &
 	    (PF_BUCKETS - 1);
+}
+
+/* The n < 8 or first 8 bytes of s as one word, the others zero: one
+ * comparison then rejects a literal that merely shares the bucket or its
+ * first three bytes, where a call to memcmp costs a mispredicted branch. */
+static inline uint64_t
+pf_load(const unsigned char *s, size_t n)
+{
+	unsigned char b[8] = { 0 };
+	uint64_t w;
+
+	memcpy(b, s, n < 8 ? n : 8);
+	memcpy(&w, b, 8);
+	return w;
 }
 
 struct prefilter *
@@ -207,6 +223,9 @@ pf_add_string(struct prefilter *pf, const char *str, size_t slot,
 			    sizeof(*pf->entries));
 		}
 		e = &pf->entries[pf->nentries];
+		e->head = pf_load(s, len);
+		e->mask = pf_load((const unsigned char *)"\377\377\377\377"
+		    "\377\377\377\377", len);
 		e->off = pf->pool.len;
 		e->len = len;
 		e->next = pf->heads[h];
@@ -334,16 +353,23 @@ prefilter_scan(const struct prefilter *pf, const char *folded, size_t len,
 		left += prefilter_has(pf, i);
 	for (size_t p = 0; left > 0 && p + LITERALS_MIN_LEN <= len; p++) {
 		unsigned start = pf_start(t + p);
+		uint64_t w;
 		int32_t k, j;
 
 		if (!(pf->starts[start / 64] & ((uint64_t)1 << (start % 64))))
 			continue;
+		w = pf_load(t + p, len - p);
 		for (k = pf->heads[pf_hash(t + p)]; k >= 0;
 		    k = pf->entries[k].next) {
 			const struct pf_entry *e = &pf->entries[k];
 
-			if (seen[k] || e->len > len - p || memcmp(
-			    pf->pool.data + e->off, t + p, e->len) != 0)
+			/* Past the text's end w holds zeros, which no literal
+			 * has (a folded text has no NUL): the length test
+			 * can come after. */
+			if (seen[k] || (w & e->mask) != e->head ||
+			    e->len > len - p || (e->len > 8 && memcmp(
+			    pf->pool.data + e->off + 8, t + p + 8,
+			    e->len - 8) != 0))
 				continue;
 			seen[k] = 1;
 			for (j = e->target; j >= 0; j = pf->targets[j].next) {
