@@ -173,6 +173,54 @@ out:
  * while the one before it is stored.  Small, so that two of them in memory
  * stay well below one batch of group commit. */
 #define FETCH_PIECE	20
+/* Pieces asked for beyond the one being stored: two, so that a piece the
+ * worker takes longer to fetch and read does not stop the storing. */
+#define FETCH_AHEAD	2
+
+/* The worker reads each mail it fetched (inbound_prepare) but one over
+ * max_message_size, whose headers only are kept: the main thread then
+ * only stores it.  The rules it runs are the worker's alone during the
+ * pass: the main thread's dispatch uses only rules->classify. */
+struct fetch_reader {
+	const struct config		*cfg;
+	const struct inbound_rules	*rules;
+};
+
+static void *
+fetch_read(void *arg, const struct imap_msg *m)
+{
+	const struct fetch_reader *r = arg;
+
+	if (m->size > (size_t)r->cfg->imap.max_message_size)
+		return NULL;
+	return inbound_prepare(r->rules, m->data, m->len);
+}
+
+static void
+fetch_read_free(void *prepared)
+{
+	inbound_mail_free(prepared);
+}
+
+/* A piece as the worker hands it over. */
+struct fetch_piece {
+	struct imap_msg	*msgs;
+	void		**read;		/* inbound_mail each, or NULL */
+	size_t		 n;
+};
+
+static void
+piece_free(struct fetch_piece *pc)
+{
+	if (pc->read != NULL)
+		for (size_t i = 0; i < pc->n; i++)
+			inbound_mail_free(pc->read[i]);
+	free(pc->read);
+	if (pc->msgs != NULL)
+		imap_msg_free(pc->msgs, pc->n);
+	free(pc->msgs);
+	memset(pc, 0, sizeof(*pc));
+}
 
 /* What the worker has been asked to fetch so far. */
 struct fetch_ahead {
@@ -198,14 +246,15 @@ ahead_piece_end(const struct fetch_ahead *a, size_t x)
 /* Takes the piece that starts at x, once the worker has been asked for
  * the one after it. */
 static int
-ahead_take(struct fetch_ahead *a, size_t x, struct imap_msg **msgs,
+ahead_take(struct fetch_ahead *a, size_t x, struct fetch_piece *pc,
     char *err, size_t errlen)
 {
 	size_t want = ahead_piece_end(a, x);
 	double t0 = clock_mono();
 	int rc;
 
-	if (want < a->fresh->n)
+	pc->n = want - x;
+	for (int i = 0; i < FETCH_AHEAD && want < a->fresh->n; i++)
 		want = ahead_piece_end(a, want);
 	while (a->queued < want) {
 		size_t end = ahead_piece_end(a, a->queued);
@@ -214,19 +263,19 @@ ahead_take(struct fetch_ahead *a, size_t x, struct imap_msg **msgs,
 		    end - a->queued);
 		a->queued = end;
 	}
-	rc = fetch_pipe_take(a->pipe, msgs, err, errlen);
+	rc = fetch_pipe_take(a->pipe, &pc->msgs, &pc->read, err, errlen);
 	a->waited += clock_mono() - t0;
 	return rc;
 }
 
-/* Stores one fetched message in its own savepoint, or quarantines it with
- * the reason; *res says which.  Returns 0 or -1 (the transaction must be
- * rolled back). */
+/* Stores one fetched message, read by the worker into im (NULL when too
+ * large), in its own savepoint, or quarantines it with the reason; *res
+ * says which.  Returns 0 or -1 (the transaction must be rolled back). */
 static int
 fetch_store_one(struct store *st, const struct config *cfg,
     const struct inbound_rules *rules, const struct inbound_source *src,
-    const struct imap_msg *m, long long now, enum inbound_result *res,
-    char *err, size_t errlen)
+    const struct imap_msg *m, const struct inbound_mail *im, long long now,
+    enum inbound_result *res, char *err, size_t errlen)
 {
 	char merr[512], *reason = NULL;
 	int rc;
@@ -241,7 +290,10 @@ fetch_store_one(struct store *st, const struct config *cfg,
 		    cfg->imap.max_message_size);
 		rc = inbound_quarantine(st, src, m->data, m->len, reason, now,
 		    merr, sizeof(merr));
-	} else
+	} else if (im != NULL)
+		rc = inbound_store_prepared(st, rules, src, im, now, res,
+		    merr, sizeof(merr));
+	else
 		rc = inbound_store(st, rules, src, m->data, m->len, now, res,
 		    merr, sizeof(merr));
 	if (rc != 0) {
@@ -282,20 +334,20 @@ fetch_store_batch(struct store *st, const struct config *cfg,
     size_t errlen)
 {
 	long long now = (long long)clock_now();
-	struct imap_msg *msgs = NULL;
+	struct fetch_piece pc = { NULL, NULL, 0 };
+	struct imap_msg *msgs;
 	uint32_t max_uid = 0;
-	size_t k = 0;
 	char rerr[512];
 	int rc = FETCH_ESTORE;
 
 	if (store_begin(st, err, errlen) != 0)
 		return FETCH_ESTORE;
-	for (size_t x = off; x < off + n; x += k) {
-		k = ahead_piece_end(ahead, x) - x;
-		if ((rc = ahead_take(ahead, x, &msgs, err, errlen)) != IMAP_OK)
+	for (size_t x = off; x < off + n; x += pc.n, piece_free(&pc)) {
+		if ((rc = ahead_take(ahead, x, &pc, err, errlen)) != IMAP_OK)
 			goto fail;
 		rc = FETCH_ESTORE;
-		for (size_t i = 0; i < k; i++) {
+		msgs = pc.msgs;
+		for (size_t i = 0; i < pc.n; i++) {
 			struct inbound_source src = { cfg->imap.folder,
 			    uidvalidity, msgs[i].uid };
 			enum inbound_result res;
@@ -306,7 +358,8 @@ fetch_store_batch(struct store *st, const struct config *cfg,
 				max_uid = msgs[i].uid;
 			stats->fetched++;
 			if (fetch_store_one(st, cfg, rules, &src, &msgs[i],
-			    now, &res, err, errlen) != 0)
+			    pc.read != NULL ? pc.read[i] : NULL, now, &res,
+			    err, errlen) != 0)
 				goto fail;
 			if (res == INBOUND_QUARANTINED) {
 				stats->quarantined++;
@@ -319,9 +372,6 @@ fetch_store_batch(struct store *st, const struct config *cfg,
 				uid_list_add(done, msgs[i].uid);
 			}
 		}
-		imap_msg_free(msgs, k);
-		free(msgs);
-		msgs = NULL;
 	}
 	if (max_uid && fetch_save_state(st, cfg->imap.folder, max_uid, err,
 	    errlen) != 0)
@@ -330,10 +380,7 @@ fetch_store_batch(struct store *st, const struct config *cfg,
 		goto fail;
 	return 0;
 fail:
-	if (msgs != NULL) {
-		imap_msg_free(msgs, k);
-		free(msgs);
-	}
+	piece_free(&pc);
 	store_rollback(st, rerr, sizeof(rerr));
 	done->n = bad->n = 0;
 	return rc;
@@ -349,6 +396,8 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 	size_t batch = (size_t)cfg->imap.batch_size;
 	struct fetch_pipe *pipe = NULL;
 	struct fetch_ahead ahead = { NULL, NULL, 0, 0, 0 };
+	struct fetch_reader reader = { cfg, rules };
+	struct fetch_prep prep = { fetch_read, fetch_read_free, &reader };
 	char scratch[512];
 	int rc, end;
 
@@ -368,8 +417,8 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 	if (rc != IMAP_OK)
 		return rc;
 	if (fresh.n > 0)
-		rc = fetch_pipe_start(c, cfg->imap.max_message_size, &pipe,
-		    err, errlen);
+		rc = fetch_pipe_start(c, cfg->imap.max_message_size, &prep,
+		    &pipe, err, errlen);
 	ahead.pipe = pipe;
 	ahead.fresh = &fresh;
 	ahead.batch = batch;

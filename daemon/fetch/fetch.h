@@ -11,9 +11,11 @@
  * The files, in reading order:
  *   fetch.h, fetch.c        one pass, below
  *   fetch_pipe.h, .c        its IMAP commands, run by a second thread
- *                           while this one stores (fetch_pipe.h)
- *   inbound.h, inbound.c    one fetched mail inside the batch transaction:
- *                           parse, recognise, store or quarantine
+ *                           that also reads each mail, while this one
+ *                           stores (fetch_pipe.h)
+ *   inbound.h, inbound.c    one fetched mail: read (parse, recognise),
+ *                           then inside the batch transaction stored or
+ *                           quarantined
  *   replay.h, replay.c      a stored mail read again with the current
  *                           rules, storing nothing (`reprocess`)
  *   sentcopy.h, sentcopy.c  copies of what the outbox sent, APPENDed to

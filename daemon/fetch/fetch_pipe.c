@@ -23,6 +23,7 @@ struct pipe_job {
 	size_t		 n;
 	const char	*folder;	/* JOB_MOVE: borrowed */
 	struct imap_msg	*msgs;		/* JOB_FETCH, once done: owned */
+	void		**prepared;	/* beside msgs, or NULL: owned */
 	int		 rc;
 };
 
@@ -37,6 +38,7 @@ struct fetch_pipe {
 	pthread_cond_t	 cv;		/* any change below */
 	struct imap_conn *c;		/* the worker's alone */
 	long		 max_size;
+	const struct fetch_prep *prep;	/* or NULL */
 	/* Under mu: */
 	struct job_list	 todo;		/* queued, not started */
 	struct job_list	 fetched;	/* done fetches, not taken */
@@ -73,10 +75,16 @@ job_pop(struct job_list *l)
 }
 
 static void
-job_free(struct pipe_job *j)
+job_free(const struct fetch_pipe *p, struct pipe_job *j)
 {
 	if (j == NULL)
 		return;
+	if (j->prepared != NULL) {
+		for (size_t i = 0; i < j->n; i++)
+			if (j->prepared[i] != NULL)
+				p->prep->release(j->prepared[i]);
+		free(j->prepared);
+	}
 	if (j->msgs != NULL) {
 		imap_msg_free(j->msgs, j->n);
 		free(j->msgs);
@@ -136,7 +144,7 @@ pipe_fetch_contents(struct imap_conn *c, struct imap_msg *msgs, size_t n,
 static int
 pipe_run(struct fetch_pipe *p, struct pipe_job *j, char *err, size_t errlen)
 {
-	double t0 = clock_mono();
+	double t0 = clock_mono(), t1;
 	const char *how = "";
 	int rc;
 
@@ -158,9 +166,18 @@ pipe_run(struct fetch_pipe *p, struct pipe_job *j, char *err, size_t errlen)
 		imap_msg_free(j->msgs, j->n);
 		free(j->msgs);
 		j->msgs = NULL;
-	} else
-		log_debug(LOG_CAT_IMAP, "fetched %zu message(s) in %.3f s",
-		    j->n, clock_mono() - t0);
+		return rc;
+	}
+	t1 = clock_mono();
+	if (p->prep != NULL) {
+		j->prepared = xcalloc(j->n, sizeof(*j->prepared));
+		for (size_t i = 0; i < j->n; i++)
+			if (j->msgs[i].data != NULL)
+				j->prepared[i] = p->prep->prepare(p->prep->arg,
+				    &j->msgs[i]);
+	}
+	log_debug(LOG_CAT_IMAP, "fetched %zu message(s) in %.3f s, read in "
+	    "%.3f s", j->n, t1 - t0, clock_mono() - t1);
 	return rc;
 }
 
@@ -195,7 +212,7 @@ pipe_main(void *arg)
 		} else {
 			if (rc == IMAP_OK)
 				p->moved += j->n;
-			job_free(j);
+			job_free(p, j);
 		}
 		pthread_cond_broadcast(&p->cv);
 	}
@@ -205,7 +222,8 @@ pipe_main(void *arg)
 
 int
 fetch_pipe_start(struct imap_conn *c, long max_size,
-    struct fetch_pipe **out, char *err, size_t errlen)
+    const struct fetch_prep *prep, struct fetch_pipe **out, char *err,
+    size_t errlen)
 {
 	struct fetch_pipe *p = xcalloc(1, sizeof(*p));
 	sigset_t all, old;
@@ -214,6 +232,7 @@ fetch_pipe_start(struct imap_conn *c, long max_size,
 	*out = NULL;
 	p->c = c;
 	p->max_size = max_size;
+	p->prep = prep;
 	p->rc = IMAP_OK;
 	if ((e = pthread_mutex_init(&p->mu, NULL)) != 0)
 		goto fail;
@@ -276,13 +295,14 @@ fetch_pipe_move(struct fetch_pipe *p, const uint32_t *uids, size_t n,
 }
 
 int
-fetch_pipe_take(struct fetch_pipe *p, struct imap_msg **msgs, char *err,
-    size_t errlen)
+fetch_pipe_take(struct fetch_pipe *p, struct imap_msg **msgs,
+    void ***prepared, char *err, size_t errlen)
 {
 	struct pipe_job *j;
 	int rc;
 
 	*msgs = NULL;
+	*prepared = NULL;
 	pthread_mutex_lock(&p->mu);
 	while (p->fetched.head == NULL && p->fetching > 0)
 		pthread_cond_wait(&p->cv, &p->mu);
@@ -296,8 +316,10 @@ fetch_pipe_take(struct fetch_pipe *p, struct imap_msg **msgs, char *err,
 		snprintf(err, errlen, "%s", p->err);
 	pthread_mutex_unlock(&p->mu);
 	*msgs = j->msgs;
+	*prepared = j->prepared;
 	j->msgs = NULL;
-	job_free(j);
+	j->prepared = NULL;
+	job_free(p, j);
 	return rc;
 }
 
@@ -316,7 +338,7 @@ fetch_pipe_end(struct fetch_pipe *p, size_t *moved, char *err,
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);
 	while ((j = job_pop(&p->fetched)) != NULL)
-		job_free(j);
+		job_free(p, j);
 	*moved += p->moved;
 	if ((rc = p->rc) != IMAP_OK)
 		snprintf(err, errlen, "%s", p->err);

@@ -15,8 +15,9 @@
  * inbox only once the transaction that stored it has committed.  Once a
  * job fails, the later ones fail with the same error without a command.
  * Only the caller's thread touches SQLite and the stop flag; the worker
- * touches the connection, the messages it fetches and the log, and takes
- * no signal (they reach the caller's thread, whose waits they interrupt).
+ * touches the connection, the messages it fetches, what its struct
+ * fetch_prep reads them with, and the log, and takes no signal (they reach
+ * the caller's thread, whose waits they interrupt).
  */
 #ifndef CDP_FETCH_PIPE_H
 #define CDP_FETCH_PIPE_H
@@ -29,12 +30,28 @@ struct imap_msg;
 struct fetch_pipe;
 
 /*
+ * What the worker does to each fetched message before handing its piece
+ * over, so that the caller's thread finds it ready: prepare(arg, m) is
+ * called for every message that has data, in the worker, and returns what
+ * the caller gets beside it (NULL for nothing); release frees what was
+ * prepared and never taken.  prepare must touch nothing the caller's
+ * thread uses during the pass but m and its own result.
+ */
+struct fetch_prep {
+	void	*(*prepare)(void *arg, const struct imap_msg *m);
+	void	 (*release)(void *prepared);
+	void	 *arg;
+};
+
+/*
  * Starts the worker on c (borrowed, and lent to the worker until
  * fetch_pipe_end).  max_size: messages larger than this are fetched as
- * their headers only.  IMAP_ETEMP when no thread can be started.
+ * their headers only.  prep (borrowed until fetch_pipe_end) may be NULL.
+ * IMAP_ETEMP when no thread can be started.
  */
 int fetch_pipe_start(struct imap_conn *c, long max_size,
-    struct fetch_pipe **out, char *err, size_t errlen);
+    const struct fetch_prep *prep, struct fetch_pipe **out, char *err,
+    size_t errlen);
 
 /* Queues fetching uids[0..n) (copied, n > 0): their sizes, then in UID
  * order the bodies, or only the headers of those over max_size. */
@@ -45,11 +62,13 @@ void fetch_pipe_fetch(struct fetch_pipe *p, const uint32_t *uids,
  * Waits for the oldest fetch not yet taken.  On IMAP_OK *msgs is a new
  * array of the n entries queued, as imap_fetch_sizes and imap_fetch_bodies
  * fill them (a vanished UID has uid 0 and no data); the caller frees it
- * with imap_msg_free then free.  Otherwise *msgs is NULL and err holds the
+ * with imap_msg_free then free.  *prepared is a new array of n of what
+ * prep->prepare returned for each (NULL without prep), the caller's to
+ * free, entries and array.  Otherwise both are NULL and err holds the
  * pass's first error.
  */
 int fetch_pipe_take(struct fetch_pipe *p, struct imap_msg **msgs,
-    char *err, size_t errlen);
+    void ***prepared, char *err, size_t errlen);
 
 /* Queues moving uids[0..n) (copied; n == 0 queues nothing) to folder,
  * which stays borrowed until fetch_pipe_end. */

@@ -90,45 +90,80 @@ join_references(const struct message *m)
 	return buf_steal(&b);
 }
 
+/* A fetched mail, read: see inbound_prepare(). */
+struct inbound_mail {
+	const char	*raw;		/* borrowed */
+	size_t		 len;
+	char		 hash[HASH_SHA256_HEX];
+	struct message	*m;		/* NULL: unreadable, for perr */
+	char		 perr[512];
+	enum msg_auto	 kind;
+	struct bounce_info bounce;
+	char		*reply;		/* new text; NULL when unknown */
+	char		*refs;
+};
+
+struct inbound_mail *
+inbound_prepare(const struct inbound_rules *rules, const char *raw,
+    size_t len)
+{
+	struct inbound_mail *im = xcalloc(1, sizeof(*im));
+
+	im->raw = raw;
+	im->len = len;
+	hash_sha256_hex(raw, len, im->hash);
+	if (message_parse(raw, len, &im->m, im->perr, sizeof(im->perr)) != 0) {
+		im->m = NULL;
+		return im;
+	}
+	im->kind = autodetect_classify(im->m, rules->autodetect, &im->bounce);
+	if (reply_extract(rules->reply, im->m->text, strlen(im->m->text),
+	    &im->reply) != 0)
+		im->reply = NULL;	/* keep the message; new text unknown */
+	im->refs = join_references(im->m);
+	return im;
+}
+
+void
+inbound_mail_free(struct inbound_mail *im)
+{
+	if (im == NULL)
+		return;
+	bounce_info_free(&im->bounce);
+	free(im->reply);
+	free(im->refs);
+	message_free(im->m);
+	free(im);
+}
+
 int
-inbound_store(struct store *st, const struct inbound_rules *rules,
-    const struct inbound_source *src, const char *raw, size_t len,
+inbound_store_prepared(struct store *st, const struct inbound_rules *rules,
+    const struct inbound_source *src, const struct inbound_mail *im,
     long long now, enum inbound_result *result, char *err, size_t errlen)
 {
-	struct message *m = NULL;
-	struct bounce_info bounce;
-	char hash[HASH_SHA256_HEX], perr[512], *reply = NULL, *refs = NULL;
+	const struct message *m = im->m;
 	char what[32];
-	enum msg_auto kind;
-	int rc = -1, seen;
+	int seen;
 
-	memset(&bounce, 0, sizeof(bounce));
-	hash_sha256_hex(raw, len, hash);
-	if (message_parse(raw, len, &m, perr, sizeof(perr)) != 0) {
-		char *reason = xasprintf("unreadable message: %s", perr);
+	if (m == NULL) {
+		char *reason = xasprintf("unreadable message: %s", im->perr);
+		int rc = inbound_quarantine(st, src, im->raw, im->len, reason,
+		    now, err, errlen);
 
-		rc = inbound_quarantine(st, src, raw, len, reason, now, err,
-		    errlen);
 		free(reason);
 		*result = INBOUND_QUARANTINED;
-		goto out;
+		return rc;
 	}
-	seen = inbound_seen(st, m->message_id ? m->message_id : "", hash, err,
-	    errlen);
+	seen = inbound_seen(st, m->message_id ? m->message_id : "", im->hash,
+	    err, errlen);
 	if (seen < 0)
-		goto out;
+		return -1;
 	if (seen) {
 		log_debug(LOG_CAT_IMAP, "uid %u <%s>: already stored, skipped",
 		    src->uid, m->message_id ? m->message_id : "");
 		*result = INBOUND_DUPLICATE;
-		rc = 0;
-		goto out;
+		return 0;
 	}
-	kind = autodetect_classify(m, rules->autodetect, &bounce);
-	if (reply_extract(rules->reply, m->text, strlen(m->text), &reply) != 0)
-		reply = NULL;	/* keep the message; new text unknown */
-	refs = join_references(m);
-
 	snprintf(what, sizeof(what), "storing uid %u", src->uid);
 	if (store_run(st, what, "INSERT INTO messages (direction, message_id, "
 	    "in_reply_to, refs, subject, from_name, from_address, date, auto, "
@@ -136,33 +171,41 @@ inbound_store(struct store *st, const struct inbound_rules *rules,
 	    "imap_uid, received_at) VALUES ('in', ?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	    STORE_ARGS(STORE_TEXT(m->message_id ? m->message_id : ""),
-	    STORE_TEXT(m->in_reply_to), STORE_TEXT(refs),
+	    STORE_TEXT(m->in_reply_to), STORE_TEXT(im->refs),
 	    STORE_TEXT(m->subject), STORE_TEXT(m->from.name),
 	    STORE_TEXT(m->from.address),
 	    m->has_date ? STORE_INT(m->date) : STORE_NULL,
-	    STORE_TEXT(autodetect_name(kind)), STORE_TEXT(hash),
-	    STORE_BLOB(raw, len), STORE_TEXT(reply), SOURCE_ARGS(src),
-	    STORE_INT(now)), err, errlen) != 0)
-		goto out;
+	    STORE_TEXT(autodetect_name(im->kind)), STORE_TEXT(im->hash),
+	    STORE_BLOB(im->raw, im->len), STORE_TEXT(im->reply),
+	    SOURCE_ARGS(src), STORE_INT(now)), err, errlen) != 0)
+		return -1;
 	log_info("stored uid %u <%s> from %s (%s)", src->uid,
 	    m->message_id ? m->message_id : "", m->from.address,
-	    autodetect_name(kind));
+	    autodetect_name(im->kind));
 	if (rules->mailer != NULL) {
 		struct casework cw = { rules->cfg, rules->mailer,
 		    rules->classify, st, now };
-		struct cw_mail cm = { m, store_last_insert_id(st), kind,
-		    &bounce, reply ? reply : m->text };
+		struct cw_mail cm = { m, store_last_insert_id(st), im->kind,
+		    &im->bounce, im->reply ? im->reply : m->text };
 
 		if (dispatch_mail(&cw, &cm, err, errlen) != 0)
-			goto out;
+			return -1;
 	}
 	*result = INBOUND_STORED;
-	rc = 0;
-out:
-	bounce_info_free(&bounce);
-	free(reply);
-	free(refs);
-	message_free(m);
+	return 0;
+}
+
+int
+inbound_store(struct store *st, const struct inbound_rules *rules,
+    const struct inbound_source *src, const char *raw, size_t len,
+    long long now, enum inbound_result *result, char *err, size_t errlen)
+{
+	struct inbound_mail *im = inbound_prepare(rules, raw, len);
+	int rc;
+
+	rc = inbound_store_prepared(st, rules, src, im, now, result, err,
+	    errlen);
+	inbound_mail_free(im);
 	return rc;
 }
 

@@ -55,6 +55,28 @@ int inbound_rules_load(const char *dir, struct inbound_rules *out,
 void inbound_rules_free(struct inbound_rules *r);
 
 /*
+ * The part of handling a mail that needs no database: its SHA-256, the
+ * parse, automatic mail recognised, the new text of a reply.  Costs as
+ * much as the storing, so a pass runs it in its IMAP thread while the
+ * main thread stores the mail before (fetch_pipe.h).  It may run in any
+ * thread, as long as no other one uses the same rules meanwhile: a rule
+ * set keeps its own match data.  Never fails: a mail that cannot be
+ * parsed carries the reason, for inbound_store_prepared to quarantine it.
+ * raw stays borrowed by the result until inbound_mail_free.
+ */
+struct inbound_mail;
+struct inbound_mail *inbound_prepare(const struct inbound_rules *rules,
+    const char *raw, size_t len);
+void inbound_mail_free(struct inbound_mail *im);
+
+/* inbound_store, on a mail inbound_prepare has read (with the same
+ * rules). */
+int inbound_store_prepared(struct store *st,
+    const struct inbound_rules *rules, const struct inbound_source *src,
+    const struct inbound_mail *im, long long now,
+    enum inbound_result *result, char *err, size_t errlen);
+
+/*
  * Handles one raw message within the caller's transaction.  Sets *result;
  * a message that cannot be parsed is quarantined here (result
  * INBOUND_QUARANTINED, return 0).  Returns -1 only on a database error,

@@ -26,9 +26,9 @@ is "fetched in pieces of at most 20 that end with each batch" \
 is "each batch moved after its commit" \
     "$(sed -n 's/^moved \([0-9]*\) message(s) to Processed (move) in .*/\1/p' "$T/log" | tr '\n' ' ')" \
     "50 50 30 "
-is "the worker's commands in order: a batch's move after the piece fetched ahead" \
+is "the worker's commands in order: a batch's move after the two pieces fetched ahead" \
     "$(sed -n 's/^\(fetched\|moved\) \([0-9]*\) .*/\1 \2/p' "$T/log" | tr '\n' ',')" \
-    "fetched 20,fetched 20,fetched 10,fetched 20,moved 50,fetched 20,fetched 10,fetched 20,moved 50,fetched 10,moved 30,"
+    "fetched 20,fetched 20,fetched 10,fetched 20,fetched 20,moved 50,fetched 10,fetched 20,fetched 10,moved 50,moved 30,"
 is "stored in UID order" \
     "$(sql "SELECT group_concat(imap_uid) FROM (SELECT imap_uid FROM messages ORDER BY id)")" \
     "$(seq_uids 1 $N)"
@@ -38,7 +38,7 @@ is "the summary counts them once" "$(sed -n 's/.*\(fetched [0-9]*: .*\)/\1/p' "$
     "fetched $N: $N stored, 0 already known, 0 quarantined; $N moved"
 
 # A stop just after the first batch's commit: that batch is moved, the
-# piece fetched ahead of the second one is dropped, and stays in the inbox.
+# pieces fetched ahead of the second one are dropped, and stay in the inbox.
 gen_mails "$T/mails2" $N again
 find "$T/mails2" -name '*.eml' | sort -t- -k2 -n | xargs $MAILBOX deliver coupdepouce
 CDP_FAULT=fetch.committed:1:term "$CDP" -v imap -c "$CONF" run 2>"$T/run.log"
