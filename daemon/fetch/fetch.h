@@ -35,7 +35,8 @@
  * batch of messages is fetched with BODY.PEEK[] (nothing changes on the
  * server), processed in one transaction with a savepoint per message,
  * committed with the new last UID, and only then moved to the processed or
- * quarantine folder.  A crash before the commit leaves the messages in the
+ * quarantine folder (ten committed batches per MOVE, the rest at the end
+ * of the pass).  A crash before the commit leaves the messages in the
  * inbox to be fetched again; a crash after it leaves them in the inbox
  * below the last UID, and the next pass moves them without processing them
  * again.

@@ -1,8 +1,9 @@
 # fetch_pipe.sh — a pass's IMAP commands run in a second thread
 # (fetch/fetch_pipe.h): mails come in pieces of 20 that never straddle two
-# batches of group commit, each batch is stored in UID order and moved
-# only after its commit, and a stop drops what was fetched ahead, which
-# stays in the inbox for the next pass.
+# batches of group commit, each batch is stored in UID order, moved only
+# after its commit, ten batches per MOVE and the rest at the end of the
+# pass, and a stop drops what was fetched ahead, which stays in the inbox
+# for the next pass.
 . "$(dirname "$0")/../lib.sh"
 
 N=130
@@ -23,12 +24,12 @@ is "three batches of group commit" \
 is "fetched in pieces of at most 20 that end with each batch" \
     "$(sed -n 's/^fetched \([0-9]*\) message(s) in .*/\1/p' "$T/log" | tr '\n' ' ')" \
     "20 20 10 20 20 10 20 10 "
-is "each batch moved after its commit" \
+is "fewer than ten batches moved by one command" \
     "$(sed -n 's/^moved \([0-9]*\) message(s) to Processed (move) in .*/\1/p' "$T/log" | tr '\n' ' ')" \
-    "50 50 30 "
-is "the worker's commands in order: a batch's move after the two pieces fetched ahead" \
+    "130 "
+is "the worker's commands in order: two pieces fetched ahead, the move after the last commit" \
     "$(sed -n 's/^\(fetched\|moved\) \([0-9]*\) .*/\1 \2/p' "$T/log" | tr '\n' ',')" \
-    "fetched 20,fetched 20,fetched 10,fetched 20,fetched 20,moved 50,fetched 10,fetched 20,fetched 10,moved 50,moved 30,"
+    "fetched 20,fetched 20,fetched 10,fetched 20,fetched 20,fetched 10,fetched 20,fetched 10,moved 130,"
 is "stored in UID order" \
     "$(sql "SELECT group_concat(imap_uid) FROM (SELECT imap_uid FROM messages ORDER BY id)")" \
     "$(seq_uids 1 $N)"
@@ -55,4 +56,20 @@ is "takes the rest: the inbox is empty" "$(count INBOX)" 0
 is "each stored once, in UID order" \
     "$(sql "SELECT count(DISTINCT message_id) || ' ' || group_concat(imap_uid) FROM (SELECT message_id, imap_uid FROM messages ORDER BY id)")" \
     "$((2 * N)) $(seq_uids 1 $((2 * N)))"
+
+# Batches of 5: every ten committed batches are moved by one command, the
+# rest at the end of the pass.
+gen_mails "$T/mails3" $N third
+find "$T/mails3" -name '*.eml' | sort -t- -k2 -n | xargs $MAILBOX deliver coupdepouce
+sed -i 's/^batch_size = 50$/batch_size = 5/' "$CONF"
+t_run "a poll in batches of 5" 0 "$CDP" -v imap -c "$CONF" poll
+sed 's/^coupdepouce: debug: //' "$T/err" >"$T/log3"
+is "26 batches" "$(grep -c '^batch of 5: ' "$T/log3")" 26
+is "moved ten batches at a time" \
+    "$(sed -n 's/^moved \([0-9]*\) message(s) to Processed (move) in .*/\1/p' "$T/log3" | tr '\n' ' ')" \
+    "50 50 30 "
+is "the first move queued after the tenth commit, when 60 mails were asked for" \
+    "$(awk '/^fetched [0-9]+ message/ { n += $2 } /^moved / { print n; exit }' "$T/log3")" 60
+is "the inbox is empty again" "$(count INBOX)" 0
+is "all $((3 * N)) in Processed" "$(count Processed)" $((3 * N))
 t_done
