@@ -62,6 +62,7 @@
 
 struct bounce_info;
 struct classify;
+struct classify_result;
 struct config;
 struct mailer;
 struct message;
@@ -85,6 +86,9 @@ struct cw_mail {
 	const struct bounce_info *bounce;	/* when autokind is bounce */
 	const char		*new_text;	/* reply without quotes, or the
 						 * whole text; never NULL */
+	const struct classify_result *classified; /* of the subject and
+						 * new_text, when done ahead;
+						 * NULL: not done */
 };
 
 /* A person a case mail names or goes to. */

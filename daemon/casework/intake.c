@@ -33,7 +33,8 @@
 struct intake {
 	struct casework		*cw;
 	const struct cw_mail	*mail;
-	struct classify_result	 cr;
+	const struct classify_result *cr;	/* own, or the mail's */
+	struct classify_result	 own;
 	char			*themes_json;
 	char			*themes_text;
 	char			*subject;	/* without Re:/TR: and tags */
@@ -94,7 +95,7 @@ intake_event(struct intake *in, const char *kind, const char *const *kv,
 static int
 intake_ack(struct intake *in, char *err, size_t errlen)
 {
-	int volunteer = strcmp(in->cr.kind, "volunteer") == 0;
+	int volunteer = strcmp(in->cr->kind, "volunteer") == 0;
 	const char *skipped[] = { "reason", "already acknowledged today" };
 	const char *capped[] = { "reason", "daily cap of automatic mail" };
 	struct tpl_data *d;
@@ -111,7 +112,7 @@ intake_ack(struct intake *in, char *err, size_t errlen)
 	    in->sender.name);
 	tpl_set(d, "subject", in->subject);
 	tpl_set_int(d, "reply_days", in->cw->cfg->timers.referent_reminder);
-	tpl_set_bool(d, "is_report", strcmp(in->cr.kind, "report") == 0);
+	tpl_set_bool(d, "is_report", strcmp(in->cr->kind, "report") == 0);
 	rc = casemail_reply(in->cw, in->mail->m, volunteer ? "ack_volunteer" :
 	    "ack", d, in->ref, in->case_id, &in->sender, err, errlen);
 	tpl_data_free(d);
@@ -136,7 +137,7 @@ intake_case_data(struct intake *in)
 
 	tpl_set(d, "ref", in->ref);
 	tpl_set(d, "subject", in->subject);
-	tpl_set(d, "commune", in->cr.commune);
+	tpl_set(d, "commune", in->cr->commune);
 	char *themes = theme_labels_join(intake_labels(in), in->themes_text);
 
 	tpl_set(d, "themes", themes);
@@ -183,7 +184,7 @@ intake_witnesses(struct intake *in, struct tpl_data *d, char *err,
 	size_t n = 0;
 	char *themes;
 
-	if (testimony_witnesses(in->cw->st, in->themes_json, in->cr.commune,
+	if (testimony_witnesses(in->cw->st, in->themes_json, in->cr->commune,
 	    in->sender.id, INTAKE_MAX_WITNESSES, &w, &n, err, errlen) != 0)
 		return -1;
 	tpl_list_init(d, "witnesses");
@@ -214,7 +215,7 @@ intake_assignment(struct intake *in, const struct cw_person *to, size_t nto,
 	tpl_set(d, "holder_name", in->sender.name);
 	tpl_set(d, "holder_address", in->sender.email);
 	tpl_set(d, "request_text", in->mail->new_text);
-	tpl_set_bool(d, "is_report", strcmp(in->cr.kind, "report") == 0);
+	tpl_set_bool(d, "is_report", strcmp(in->cr->kind, "report") == 0);
 	tpl_set_int(d, "decision_days", in->cw->cfg->timers.referent_reminder);
 	tpl_set_bool(d, "unassigned", unassigned);
 	tpl_set_bool(d, "triage", triage);
@@ -244,7 +245,7 @@ intake_to_coordinators(struct intake *in, int unassigned, char *err,
 		rc = intake_event(in, "unrouted", NULL, 0, err, errlen);
 		goto out;
 	}
-	if (strcmp(in->cr.kind, "volunteer") != 0) {
+	if (strcmp(in->cr->kind, "volunteer") != 0) {
 		rc = intake_assignment(in, co, n, unassigned, !unassigned, err,
 		    errlen);
 		goto out;
@@ -268,10 +269,10 @@ intake_route(struct intake *in, char *err, size_t errlen)
 	int64_t id = 0;
 	int rc;
 
-	if (strcmp(in->cr.kind, "request") != 0 &&
-	    strcmp(in->cr.kind, "report") != 0)
+	if (strcmp(in->cr->kind, "request") != 0 &&
+	    strcmp(in->cr->kind, "report") != 0)
 		return intake_to_coordinators(in, 0, err, errlen);
-	rc = route_referent(in->cw->st, in->cr.commune, in->themes_json,
+	rc = route_referent(in->cw->st, in->cr->commune, in->themes_json,
 	    in->cw->cfg->network.max_open_cases, in->cw->now, &id, err,
 	    errlen);
 	if (rc < 0)
@@ -356,7 +357,7 @@ intake_plan_followup(struct intake *in, char *err, size_t errlen)
 {
 	struct casework *cw = in->cw;
 
-	if (strcmp(in->cr.kind, "volunteer") == 0)
+	if (strcmp(in->cr->kind, "volunteer") == 0)
 		return 0;
 	return job_add(cw->st, "inactivity_followup", in->case_id, 0,
 	    clock_days_after(cw->now, cw->cfg->timers.inactivity_followup),
@@ -367,11 +368,11 @@ static int
 intake_create(struct intake *in, char *err, size_t errlen)
 {
 	const struct message *m = in->mail->m;
-	int report = strcmp(in->cr.kind, "report") == 0;
-	struct case_new cn = { in->cr.kind, in->themes_json, in->cr.commune,
+	int report = strcmp(in->cr->kind, "report") == 0;
+	struct case_new cn = { in->cr->kind, in->themes_json, in->cr->commune,
 	    in->subject, report ? 0 : in->sender.id };
-	const char *kv[] = { "kind", in->cr.kind, "themes", in->themes_text,
-	    "commune", in->cr.commune, "from", in->sender.email };
+	const char *kv[] = { "kind", in->cr->kind, "themes", in->themes_text,
+	    "commune", in->cr->commune, "from", in->sender.email };
 
 	if (case_create(in->cw->st, &cn, in->cw->now, &in->case_id, in->ref,
 	    sizeof(in->ref), err, errlen) != 0 ||
@@ -384,9 +385,9 @@ intake_create(struct intake *in, char *err, size_t errlen)
 	    in->mail->msg_id, kv, 8, in->cw->now, err, errlen) != 0 ||
 	    intake_plan_followup(in, err, errlen) != 0)
 		return -1;
-	log_info("%s: new %s case from %s (<%s>)%s%s", in->ref, in->cr.kind,
+	log_info("%s: new %s case from %s (<%s>)%s%s", in->ref, in->cr->kind,
 	    in->sender.email, m->message_id ? m->message_id : "",
-	    in->cr.commune ? ", " : "", in->cr.commune ? in->cr.commune : "");
+	    in->cr->commune ? ", " : "", in->cr->commune ? in->cr->commune : "");
 	return 0;
 }
 
@@ -428,10 +429,15 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 	}
 	/* As inspect does: a mail that is only quoted history is still
 	 * about what its text says. */
-	classify_run(cw->classify, m->subject, mail->new_text[0] ?
-	    mail->new_text : m->text, &in.cr);
-	in.themes_json = classify_themes_json(&in.cr);
-	in.themes_text = intake_themes_text(&in.cr);
+	if (mail->classified != NULL)
+		in.cr = mail->classified;
+	else {
+		classify_run(cw->classify, m->subject, mail->new_text[0] ?
+		    mail->new_text : m->text, &in.own);
+		in.cr = &in.own;
+	}
+	in.themes_json = classify_themes_json(in.cr);
+	in.themes_text = intake_themes_text(in.cr);
 	in.subject = tag_strip_prefixes(m->subject);
 	if (person_ensure_sender(cw->st, in.sender.email, m->from.name,
 	    cw->now, &in.sender.id, in.sender.name, sizeof(in.sender.name),
@@ -450,7 +456,7 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 		goto out;
 	rc = 0;
 out:
-	classify_result_free(&in.cr);
+	classify_result_free(&in.own);
 	free(in.themes_json);
 	free(in.themes_text);
 	free(in.subject);

@@ -194,8 +194,9 @@ out:
 
 /* The worker reads each mail it fetched (inbound_prepare) but one over
  * max_message_size, whose headers only are kept: the main thread then
- * only stores it.  The rules it runs are the worker's alone during the
- * pass: the main thread's dispatch uses only rules->classify. */
+ * only threads and stores it.  The reply and automatic-mail rules are the
+ * worker's alone during the pass; the classifier, which the main thread
+ * runs on a mail not classified ahead, takes turns by itself. */
 struct fetch_reader {
 	const struct config		*cfg;
 	const struct inbound_rules	*rules;

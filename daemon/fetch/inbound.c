@@ -22,7 +22,10 @@
 #include "parse/message.h"
 #include "parse/reply.h"
 #include "parse/rules.h"
+#include "store/case_db.h"
 #include "store/store.h"
+#include "thread/tag.h"
+#include "thread/token.h"
 
 int
 inbound_rules_load(const char *dir, struct inbound_rules *out, char *err,
@@ -101,7 +104,27 @@ struct inbound_mail {
 	struct bounce_info bounce;
 	char		*reply;		/* new text; NULL when unknown */
 	char		*refs;
+	struct classify_result cr;	/* when classified: */
+	int		 classified;
 };
+
+/* Whether the mail may open a case, as far as can be told without the
+ * database: it is not automatic, answers no mail of ours and names no
+ * case in its subject.  Only decides whether to classify it ahead: a
+ * mail misjudged is classified when it opens a case after all. */
+static int
+inbound_may_open_case(const struct message *m, enum msg_auto kind)
+{
+	char ref[CASE_REF_MAX + 8];
+
+	if (kind != MSG_AUTO_NONE || token_shaped(m->in_reply_to) ||
+	    tag_find(m->subject, ref, sizeof(ref)))
+		return 0;
+	for (size_t i = 0; i < m->nreferences; i++)
+		if (token_shaped(m->references[i]))
+			return 0;
+	return 1;
+}
 
 struct inbound_mail *
 inbound_prepare(const struct inbound_rules *rules, const char *raw,
@@ -121,6 +144,11 @@ inbound_prepare(const struct inbound_rules *rules, const char *raw,
 	    &im->reply) != 0)
 		im->reply = NULL;	/* keep the message; new text unknown */
 	im->refs = join_references(im->m);
+	if (rules->classify != NULL && inbound_may_open_case(im->m, im->kind)) {
+		classify_run(rules->classify, im->m->subject, im->reply &&
+		    im->reply[0] ? im->reply : im->m->text, &im->cr);
+		im->classified = 1;
+	}
 	return im;
 }
 
@@ -130,6 +158,7 @@ inbound_mail_free(struct inbound_mail *im)
 	if (im == NULL)
 		return;
 	bounce_info_free(&im->bounce);
+	classify_result_free(&im->cr);
 	free(im->reply);
 	free(im->refs);
 	message_free(im->m);
@@ -186,7 +215,8 @@ inbound_store_prepared(struct store *st, const struct inbound_rules *rules,
 		struct casework cw = { rules->cfg, rules->mailer,
 		    rules->classify, st, now };
 		struct cw_mail cm = { m, store_last_insert_id(st), im->kind,
-		    &im->bounce, im->reply ? im->reply : m->text };
+		    &im->bounce, im->reply ? im->reply : m->text,
+		    im->classified ? &im->cr : NULL };
 
 		if (dispatch_mail(&cw, &cm, err, errlen) != 0)
 			return -1;

@@ -56,13 +56,16 @@ void inbound_rules_free(struct inbound_rules *r);
 
 /*
  * The part of handling a mail that needs no database: its SHA-256, the
- * parse, automatic mail recognised, the new text of a reply.  Costs as
- * much as the storing, so a pass runs it in its IMAP thread while the
- * main thread stores the mail before (fetch_pipe.h).  It may run in any
- * thread, as long as no other one uses the same rules meanwhile: a rule
- * set keeps its own match data.  Never fails: a mail that cannot be
- * parsed carries the reason, for inbound_store_prepared to quarantine it.
- * raw stays borrowed by the result until inbound_mail_free.
+ * parse, automatic mail recognised, the new text of a reply, and the
+ * classification of one that looks like it opens a case (not automatic,
+ * no Message-ID of ours in its references, no case tag in its subject).
+ * Costs as much as the storing, so a pass runs it in its IMAP thread while
+ * the main thread stores the mail before (fetch_pipe.h).  It may run in
+ * any thread, as long as no other one uses the reply and automatic-mail
+ * rules meanwhile (a rule set keeps its own match data; the classifier
+ * takes turns by itself).  Never fails: a mail that cannot be parsed
+ * carries the reason, for inbound_store_prepared to quarantine it.  raw
+ * stays borrowed by the result until inbound_mail_free.
  */
 struct inbound_mail;
 struct inbound_mail *inbound_prepare(const struct inbound_rules *rules,

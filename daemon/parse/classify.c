@@ -19,6 +19,7 @@
  * none of whose literals is in the input cannot match it and is not run.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,11 @@
 #define CLASSIFY_MAX_NAME	200		/* bytes of a commune name */
 
 struct classify {
+	/* classify_run's: the rules keep their match data and compile
+	 * their JIT code on first use, so two threads may not run them at
+	 * once (a pass classifies ahead in its IMAP thread, fetch_pipe.h,
+	 * and the main thread a mail that was not). */
+	pthread_mutex_t	*lock;
 	struct rules	*kind;
 	struct rules	*themes;
 	size_t		*theme_of;	/* theme index of each themes rule */
@@ -450,6 +456,13 @@ classify_load(const char *dir, struct classify **out, char *err,
 	struct buf errs;
 	int rc = -1;
 
+	c->lock = xmalloc(sizeof(*c->lock));
+	if (pthread_mutex_init(c->lock, NULL) != 0) {
+		free(c->lock);
+		free(c);
+		snprintf(err, errlen, "classify: cannot create a lock");
+		return -1;
+	}
 	buf_init(&errs, 0);
 	/* All three are read even after an error: `check` lists every
 	 * problem at once. */
@@ -478,6 +491,8 @@ classify_free(struct classify *c)
 {
 	if (c == NULL)
 		return;
+	pthread_mutex_destroy(c->lock);
+	free(c->lock);
 	rules_free(c->kind);
 	rules_free(c->themes);
 	prefilter_free(c->pf);
@@ -608,6 +623,7 @@ classify_run(const struct classify *c, const char *subject,
 	out->kind = "request";
 	if (c == NULL)
 		return;
+	pthread_mutex_lock(c->lock);
 	classify_input_init(c, subject, &sub);
 	classify_input_init(c, text, &txt);
 	for (size_t i = 0; i < rules_count(c->kind); i++)
@@ -637,6 +653,7 @@ classify_run(const struct classify *c, const char *subject,
 	out->commune = commune ? xstrdup(commune) : NULL;
 	classify_input_free(&sub);
 	classify_input_free(&txt);
+	pthread_mutex_unlock(c->lock);
 }
 
 void

@@ -53,7 +53,8 @@ struct classify_result {
 /* Classifies a mail from its decoded subject and new text (either may be
  * NULL; c may be NULL: a request about nothing).  Always fills *out (never
  * fails: a matching error, e.g. PCRE2's match limit, counts as no match);
- * free it with classify_result_free. */
+ * free it with classify_result_free.  Threads calling it with the same c
+ * take turns. */
 void classify_run(const struct classify *c, const char *subject,
     const char *text, struct classify_result *out);
 void classify_result_free(struct classify_result *r);

@@ -120,6 +120,40 @@ hexval(char c)
 	return -1;
 }
 
+/* Sets [*pp, *endp) to message_id without its blanks and <>, just after
+ * our prefix.  -1 when it does not start with the prefix. */
+static int
+token_body(const char *message_id, const char **pp, const char **endp)
+{
+	const char *p = message_id, *end = p + strlen(p);
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	if (p < end && *p == '<') {
+		if (end[-1] != '>')
+			return -1;
+		p++;
+		end--;
+	}
+	if ((size_t)(end - p) < strlen(TOKEN_PREFIX) ||
+	    strncasecmp(p, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0)
+		return -1;
+	*pp = p + strlen(TOKEN_PREFIX);
+	*endp = end;
+	return 0;
+}
+
+int
+token_shaped(const char *message_id)
+{
+	const char *p, *end;
+
+	return message_id != NULL && token_body(message_id, &p, &end) == 0;
+}
+
 int
 token_verify(const unsigned char *key, size_t keylen,
     const char *message_id, const char *domain, int64_t *outbox_id,
@@ -130,25 +164,9 @@ token_verify(const unsigned char *key, size_t keylen,
 	int64_t o, c, pe;
 	unsigned diff = 0;
 
-	if (key == NULL || keylen == 0 || message_id == NULL)
+	if (key == NULL || keylen == 0 || message_id == NULL ||
+	    token_body(message_id, &p, &end) != 0)
 		return 0;
-	p = message_id;
-	end = p + strlen(p);
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\r' || end[-1] == '\n'))
-		end--;
-	if (p < end && *p == '<') {
-		if (end[-1] != '>')
-			return 0;
-		p++;
-		end--;
-	}
-	if ((size_t)(end - p) < strlen(TOKEN_PREFIX) ||
-	    strncasecmp(p, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0)
-		return 0;
-	p += strlen(TOKEN_PREFIX);
 	if (parse_id(&p, end, '.', &o) != 0 || o <= 0 ||
 	    parse_id(&p, end, '.', &c) != 0 ||
 	    parse_id(&p, end, '.', &pe) != 0)

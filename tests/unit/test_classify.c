@@ -10,6 +10,8 @@
  * accents sometimes missing.  Each theme has positives and the look-alikes
  * that must not count ("nouveau bureau" is not water).
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,6 +368,98 @@ test_shipped(void)
 	    "Je vous écris pour une question.", "[]");
 }
 
+/* Two threads classifying with one classifier at once (a pass's IMAP
+ * thread classifies ahead, the main thread a mail that was not) get what
+ * one thread gets: the rules keep their match data and compile their JIT
+ * code on first use, so classify_run takes turns. */
+static const char *const race_texts[] = {
+	"Nous voulons créer un jardin partagé et un composteur à Ambert.",
+	"Je propose mon aide comme bénévole pour du covoiturage vers "
+	    "Thiers, le samedi matin.",
+	"Signalement : des déchets abandonnés au bord de la Dore près de "
+	    "Courpière, depuis une semaine.",
+	"Une ressourcerie à Saint-Anthème cherche des bénévoles pour trier "
+	    "les dons et réparer des vélos.",
+	"Bonjour, rien de précis, juste une question sur le réseau.",
+};
+#define RACE_N		(sizeof(race_texts) / sizeof(race_texts[0]))
+#define RACE_ROUNDS	1000
+
+struct race {
+	struct classify	*c;
+	char		*want[RACE_N];
+	int		 wrong;
+};
+
+/* kind, themes and commune in one line. */
+static char *
+race_line(const struct classify *c, const char *text)
+{
+	struct classify_result r;
+	char *json, *line;
+
+	classify_run(c, "Projet", text, &r);
+	json = classify_themes_json(&r);
+	line = xasprintf("%s %s %s", r.kind, json, r.commune ? r.commune :
+	    "-");
+	free(json);
+	classify_result_free(&r);
+	return line;
+}
+
+static void *
+race_run(void *arg)
+{
+	struct race *x = arg;
+	int wrong = 0;
+
+	for (int k = 0; k < RACE_ROUNDS; k++)
+		for (size_t i = 0; i < RACE_N; i++) {
+			char *got = race_line(x->c, race_texts[i]);
+
+			wrong += strcmp(got, x->want[i]) != 0;
+			free(got);
+		}
+	return (void *)(intptr_t)wrong;
+}
+
+static void
+test_two_threads(void)
+{
+	struct race x;
+	struct classify *one = NULL;
+	pthread_t t[2];
+	char err[8192];
+	void *res;
+	int started = 0;
+
+	memset(&x, 0, sizeof(x));
+	if (!ok(classify_load(RULES_DIR, &one, err, sizeof(err)) == 0 &&
+	    classify_load(RULES_DIR, &x.c, err, sizeof(err)) == 0,
+	    "two classifiers load")) {
+		classify_free(one);
+		return;
+	}
+	for (size_t i = 0; i < RACE_N; i++)
+		x.want[i] = race_line(one, race_texts[i]);
+	ok(strstr(x.want[0], "Ambert") != NULL && strcmp(x.want[0],
+	    x.want[4]) != 0, "the texts classify apart");
+	/* The second one is fresh: its rules compile their JIT code while
+	 * both threads run. */
+	for (int i = 0; i < 2; i++)
+		started += pthread_create(&t[i], NULL, race_run, &x) == 0;
+	is_int(started, 2, "two threads started");
+	for (int i = 0; i < started; i++) {
+		pthread_join(t[i], &res);
+		x.wrong += (int)(intptr_t)res;
+	}
+	is_int(x.wrong, 0, "each thread got what one thread gets, every time");
+	for (size_t i = 0; i < RACE_N; i++)
+		free(x.want[i]);
+	classify_free(one);
+	classify_free(x.c);
+}
+
 static void
 test_mechanism(void)
 {
@@ -505,6 +599,7 @@ main(void)
 		printf("#   %s\n", err);
 	else {
 		test_shipped();
+		test_two_threads();
 	}
 	classify_free(shipped);
 	test_mechanism();

@@ -216,12 +216,35 @@ test_secret(void)
 	scratch_remove();
 }
 
+/* token_shaped(): the guess without the key, as the IMAP thread makes it
+ * before classifying a mail ahead. */
+static void
+test_shaped(void)
+{
+	char id[TOKEN_MSGID_MAX], wrapped[TOKEN_MSGID_MAX + 8];
+
+	ok(token_make(key, KEYLEN, 3, 4, 5, "example.org", id,
+	    sizeof(id)) == 0, "a token to guess");
+	is_int(token_shaped(id), 1, "ours is shaped");
+	snprintf(wrapped, sizeof(wrapped), " <%s>\r\n", id);
+	is_int(token_shaped(wrapped), 1, "with blanks and <> too");
+	is_int(token_shaped("<CDP.1.2.3.x@y>"), 1,
+	    "any letter case, mac unchecked");
+	is_int(token_shaped("<cdp@example.org>"), 0, "\"cdp\" alone is not");
+	is_int(token_shaped("<CAFEBABE.1234@mail.gmail.com>"), 0,
+	    "someone else's is not");
+	is_int(token_shaped("<cdp.1.2.3.x@y"), 0, "an unclosed < is not");
+	is_int(token_shaped(""), 0, "empty is not");
+	is_int(token_shaped(NULL), 0, "NULL is not");
+}
+
 int
 main(void)
 {
 	test_round_trip();
 	test_tampering();
 	test_garbage();
+	test_shaped();
 	test_secret();
 	return tap_done();
 }
