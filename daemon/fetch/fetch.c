@@ -213,6 +213,14 @@ fetch_read(void *arg, const struct imap_msg *m)
 }
 
 static void
+fetch_read_ahead(void *arg, void *prepared)
+{
+	const struct fetch_reader *r = arg;
+
+	inbound_classify_ahead(r->rules, prepared);
+}
+
+static void
 fetch_read_free(void *prepared)
 {
 	inbound_mail_free(prepared);
@@ -431,7 +439,8 @@ fetch_pass(struct imap_conn *c, struct store *st, const struct config *cfg,
 	struct uid_list moving = { NULL, 0 }, failing = { NULL, 0 };
 	int unmoved = 0;	/* batches committed in moving, failing */
 	struct fetch_reader reader = { cfg, rules };
-	struct fetch_prep prep = { fetch_read, fetch_read_free, &reader };
+	struct fetch_prep prep = { fetch_read, fetch_read_ahead,
+	    fetch_read_free, &reader };
 	char scratch[512];
 	int rc, end;
 

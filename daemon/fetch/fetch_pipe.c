@@ -24,6 +24,7 @@ struct pipe_job {
 	const char	*folder;	/* JOB_MOVE: borrowed */
 	struct imap_msg	*msgs;		/* JOB_FETCH, once done: owned */
 	void		**prepared;	/* beside msgs, or NULL: owned */
+	int		 ahead;		/* prep->ahead was done on them */
 	int		 rc;
 };
 
@@ -43,6 +44,7 @@ struct fetch_pipe {
 	struct job_list	 todo;		/* queued, not started */
 	struct job_list	 fetched;	/* done fetches, not taken */
 	size_t		 fetching;	/* queued or running fetches */
+	int		 taking;	/* the caller waits in fetch_pipe_take */
 	int		 closing;
 	int		 rc;		/* the first error, or IMAP_OK */
 	char		 err[512];
@@ -140,6 +142,27 @@ pipe_fetch_contents(struct imap_conn *c, struct imap_msg *msgs, size_t n,
 	return rc;
 }
 
+/* Prepares a fetched piece, and does the work ahead on it when the
+ * caller is busy with an earlier piece: while the worker lags, the caller
+ * does that work itself. */
+static void
+pipe_prepare(struct fetch_pipe *p, struct pipe_job *j)
+{
+	j->prepared = xcalloc(j->n, sizeof(*j->prepared));
+	for (size_t i = 0; i < j->n; i++)
+		if (j->msgs[i].data != NULL)
+			j->prepared[i] = p->prep->prepare(p->prep->arg,
+			    &j->msgs[i]);
+	if (p->prep->ahead == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	j->ahead = p->fetched.head != NULL && !p->taking;
+	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; j->ahead && i < j->n; i++)
+		if (j->prepared[i] != NULL)
+			p->prep->ahead(p->prep->arg, j->prepared[i]);
+}
+
 /* Runs one job on the server, outside the lock. */
 static int
 pipe_run(struct fetch_pipe *p, struct pipe_job *j, char *err, size_t errlen)
@@ -169,15 +192,11 @@ pipe_run(struct fetch_pipe *p, struct pipe_job *j, char *err, size_t errlen)
 		return rc;
 	}
 	t1 = clock_mono();
-	if (p->prep != NULL) {
-		j->prepared = xcalloc(j->n, sizeof(*j->prepared));
-		for (size_t i = 0; i < j->n; i++)
-			if (j->msgs[i].data != NULL)
-				j->prepared[i] = p->prep->prepare(p->prep->arg,
-				    &j->msgs[i]);
-	}
+	if (p->prep != NULL)
+		pipe_prepare(p, j);
 	log_debug(LOG_CAT_IMAP, "fetched %zu message(s) in %.3f s, read in "
-	    "%.3f s", j->n, t1 - t0, clock_mono() - t1);
+	    "%.3f s%s", j->n, t1 - t0, clock_mono() - t1, j->ahead ?
+	    ", ahead" : "");
 	return rc;
 }
 
@@ -304,8 +323,10 @@ fetch_pipe_take(struct fetch_pipe *p, struct imap_msg **msgs,
 	*msgs = NULL;
 	*prepared = NULL;
 	pthread_mutex_lock(&p->mu);
+	p->taking = 1;
 	while (p->fetched.head == NULL && p->fetching > 0)
 		pthread_cond_wait(&p->cv, &p->mu);
+	p->taking = 0;
 	if ((j = job_pop(&p->fetched)) == NULL) {
 		pthread_mutex_unlock(&p->mu);
 		snprintf(err, errlen, "no fetch queued (a bug)");

@@ -35,10 +35,15 @@ struct fetch_pipe;
  * called for every message that has data, in the worker, and returns what
  * the caller gets beside it (NULL for nothing); release frees what was
  * prepared and never taken.  prepare must touch nothing the caller's
- * thread uses during the pass but m and its own result.
+ * thread uses during the pass but m and its own result.  ahead (may be
+ * NULL) is more work on a prepared message that the caller would do
+ * otherwise: the worker does it only when it is ahead (a piece is waiting
+ * for the caller, who is not waiting for it), so that whichever thread
+ * has time left takes it.
  */
 struct fetch_prep {
 	void	*(*prepare)(void *arg, const struct imap_msg *m);
+	void	 (*ahead)(void *arg, void *prepared);
 	void	 (*release)(void *prepared);
 	void	 *arg;
 };

@@ -144,12 +144,19 @@ inbound_prepare(const struct inbound_rules *rules, const char *raw,
 	    &im->reply) != 0)
 		im->reply = NULL;	/* keep the message; new text unknown */
 	im->refs = join_references(im->m);
-	if (rules->classify != NULL && inbound_may_open_case(im->m, im->kind)) {
-		classify_run(rules->classify, im->m->subject, im->reply &&
-		    im->reply[0] ? im->reply : im->m->text, &im->cr);
-		im->classified = 1;
-	}
 	return im;
+}
+
+void
+inbound_classify_ahead(const struct inbound_rules *rules,
+    struct inbound_mail *im)
+{
+	if (im->m == NULL || im->classified || rules->classify == NULL ||
+	    !inbound_may_open_case(im->m, im->kind))
+		return;
+	classify_run(rules->classify, im->m->subject, im->reply &&
+	    im->reply[0] ? im->reply : im->m->text, &im->cr);
+	im->classified = 1;
 }
 
 void

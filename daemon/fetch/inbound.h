@@ -56,11 +56,12 @@ void inbound_rules_free(struct inbound_rules *r);
 
 /*
  * The part of handling a mail that needs no database: its SHA-256, the
- * parse, automatic mail recognised, the new text of a reply, and the
- * classification of one that looks like it opens a case (not automatic,
- * no Message-ID of ours in its references, no case tag in its subject).
- * Costs as much as the storing, so a pass runs it in its IMAP thread while
- * the main thread stores the mail before (fetch_pipe.h).  It may run in
+ * parse, automatic mail recognised, the new text of a reply, and, with
+ * inbound_classify_ahead, the classification of one that looks like it
+ * opens a case (not automatic, no Message-ID of ours in its references,
+ * no case tag in its subject).  Costs as much as the storing, so a pass
+ * runs it in its IMAP thread while the main thread stores the mail before
+ * (fetch_pipe.h).  It may run in
  * any thread, as long as no other one uses the reply and automatic-mail
  * rules meanwhile (a rule set keeps its own match data; the classifier
  * takes turns by itself).  Never fails: a mail that cannot be parsed
@@ -70,6 +71,10 @@ void inbound_rules_free(struct inbound_rules *r);
 struct inbound_mail;
 struct inbound_mail *inbound_prepare(const struct inbound_rules *rules,
     const char *raw, size_t len);
+/* Classifies im ahead (only one that looks like it opens a case), so that
+ * storing it need not. */
+void inbound_classify_ahead(const struct inbound_rules *rules,
+    struct inbound_mail *im);
 void inbound_mail_free(struct inbound_mail *im);
 
 /* inbound_store, on a mail inbound_prepare has read (with the same
