@@ -37,6 +37,14 @@ is "the inbox is empty" "$(count INBOX)" 0
 is "all are in Processed" "$(count Processed)" $N
 is "the summary counts them once" "$(sed -n 's/.*\(fetched [0-9]*: .*\)/\1/p' "$T/err")" \
     "fetched $N: $N stored, 0 already known, 0 quarantined; $N moved"
+# The worker classifies a piece ahead only while this thread is busy with
+# an earlier one; this thread classifies the others.
+is "the first piece is not classified ahead: the main thread waits for it" \
+    "$(sed -n 's/^fetched [0-9]* message(s) in [0-9.]* s, read in [0-9.]* s\(.*\)/[\1]/p' "$T/log" | head -n 1)" "[]"
+is "every case classified alike, by whichever thread did it" \
+    "$(sql "SELECT count(*) || ' ' || group_concat(DISTINCT themes) || ' ' || group_concat(DISTINCT commune) FROM cases")" \
+    "$N [\"energie\"] Thiers"
+echo "# pieces classified ahead: $(grep -c ', ahead$' "$T/log")"
 
 # A stop just after the first batch's commit: that batch is moved, the
 # pieces fetched ahead of the second one are dropped, and stay in the inbox.
