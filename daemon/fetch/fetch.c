@@ -180,8 +180,8 @@ out:
 }
 
 /* Mails fetched by one command of the worker: the unit that travels
- * while the one before it is stored.  Small, so that two of them in memory
- * stay well below one batch of group commit. */
+ * while the one before it is stored.  Small, so that the three in memory
+ * (the one stored, two ahead) stay well below one batch of group commit. */
 #define FETCH_PIECE	20
 /* Pieces asked for beyond the one being stored: two, so that a piece the
  * worker takes longer to fetch and read does not stop the storing. */
@@ -268,7 +268,7 @@ ahead_piece_end(const struct fetch_ahead *a, size_t x)
 }
 
 /* Takes the piece that starts at x, once the worker has been asked for
- * the one after it. */
+ * the FETCH_AHEAD after it. */
 static int
 ahead_take(struct fetch_ahead *a, size_t x, struct fetch_piece *pc,
     char *err, size_t errlen)

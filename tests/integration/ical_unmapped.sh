@@ -6,6 +6,9 @@
 
 cdp_network <<EOF2
 EOF2
+# The daemon runs on the real clock: outside the default working hours
+# (evenings, weekends) the assignment would wait for the morning.
+sed -i 's/^\[network\]$/&\nworking_hours = 00:00-24:00/' "$CONF"
 D=$MS_DOMAIN
 REF=CDP-2026-0001
 # A date to come, whenever the test runs.
