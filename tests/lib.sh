@@ -266,6 +266,12 @@ mb_count_new() {
 	$MAILBOX count "$1" --after "$(cat "$T/mark.$1")"
 }
 
+# folder_count FOLDER: how many mails FOLDER of the contact mailbox holds,
+# "?" when it cannot be read.
+folder_count() {
+	$MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"
+}
+
 # mb_settled: returns once Postfix holds no more mail, i.e. all the mail
 # sent so far is in the mailboxes; what a check of absence waits for.
 mb_settled() {

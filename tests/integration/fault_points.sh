@@ -17,7 +17,6 @@ poll() {	# NAME WANT TIME [ENV...]
 	t_run "$_name" "$_want" env "$@" "$CDP" -c "$CONF" --now "$_at" poll
 	cp "$T/err" "$T/poll.log"
 }
-count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
 request() {	# USER N
 	printf 'From: <%s@%s>\r\nTo: coupdepouce@%s\r\nSubject: Projet %s\r\nMessage-ID: <fp%s@%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nUn composteur collectif à Ambert.\r\n' \
 	    "$1" "$D" "$D" "$2" "$2" "$D" | $MAILBOX deliver coupdepouce -
@@ -32,14 +31,14 @@ request other 3
 poll "poll killed between the commit and the move" 137 "2026-11-30 10:00" CDP_FAULT=fetch.committed:1
 t_sql "the three mails are stored" 3 "SELECT count(*) FROM messages"
 t_sql "three cases opened" 3 "SELECT count(*) FROM cases"
-[ "$(count INBOX)" = 3 ] && t_ok "still in the inbox: the move had not run" ||
-	t_not_ok "still in the inbox: the move had not run" "$(count INBOX)"
+[ "$(folder_count INBOX)" = 3 ] && t_ok "still in the inbox: the move had not run" ||
+	t_not_ok "still in the inbox: the move had not run" "$(folder_count INBOX)"
 t_sql "nothing sent yet" 0 "SELECT count(*) FROM outbox WHERE status <> 'queued'"
 queued=$(sql "SELECT count(*) FROM outbox")
 poll "poll after the crash" 0 "2026-11-30 10:01"
 t_grep "the next pass moves them" "$T/poll.log" "moved"
-[ "$(count INBOX)" = 0 ] && t_ok "inbox empty" || t_not_ok "inbox empty" "$(count INBOX)"
-[ "$(count Processed)" = 3 ] && t_ok "three in Processed" || t_not_ok "three in Processed" "$(count Processed)"
+[ "$(folder_count INBOX)" = 0 ] && t_ok "inbox empty" || t_not_ok "inbox empty" "$(folder_count INBOX)"
+[ "$(folder_count Processed)" = 3 ] && t_ok "three in Processed" || t_not_ok "three in Processed" "$(folder_count Processed)"
 t_sql "no mail stored twice" 3 "SELECT count(*) FROM messages"
 t_sql "no case opened twice" 3 "SELECT count(*) FROM cases"
 t_sql "no mail queued twice" "$queued" "SELECT count(*) FROM outbox"

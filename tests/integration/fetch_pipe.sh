@@ -10,12 +10,11 @@ N=130
 ms_start
 cdp_config "batch_size = 50"
 CONF="$T/cdp/coupdepouce.conf"
-count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
 seq_uids() { awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i <= b; i++) printf "%s%d", (i > a ? "," : ""), i }'; }
 
 gen_mails "$T/mails" $N pipe
 find "$T/mails" -name '*.eml' | sort -t- -k2 -n | xargs $MAILBOX deliver coupdepouce
-is "the mails are in the inbox" "$(count INBOX)" $N
+is "the mails are in the inbox" "$(folder_count INBOX)" $N
 
 t_run "poll with -v imap" 0 "$CDP" -v imap -c "$CONF" poll
 sed 's/^coupdepouce: debug: //' "$T/err" >"$T/log"
@@ -33,8 +32,8 @@ is "the worker's commands in order: two pieces fetched ahead, the move after the
 is "stored in UID order" \
     "$(sql "SELECT group_concat(imap_uid) FROM (SELECT imap_uid FROM messages ORDER BY id)")" \
     "$(seq_uids 1 $N)"
-is "the inbox is empty" "$(count INBOX)" 0
-is "all are in Processed" "$(count Processed)" $N
+is "the inbox is empty" "$(folder_count INBOX)" 0
+is "all are in Processed" "$(folder_count Processed)" $N
 is "the summary counts them once" "$(sed -n 's/.*\(fetched [0-9]*: .*\)/\1/p' "$T/err")" \
     "fetched $N: $N stored, 0 already known, 0 quarantined; $N moved"
 # The worker classifies a piece ahead only while this thread is busy with
@@ -57,10 +56,10 @@ t_grep "and says what it left" "$T/run.log" \
 t_grep "after fetching the next piece ahead" "$T/run.log" \
     "fetched 20 message(s) in"
 is "fifty more are stored" "$(sql "SELECT count(*) FROM messages")" $((N + 50))
-is "and moved" "$(count Processed)" $((N + 50))
-is "the rest is still in the inbox" "$(count INBOX)" $((N - 50))
+is "and moved" "$(folder_count Processed)" $((N + 50))
+is "the rest is still in the inbox" "$(folder_count INBOX)" $((N - 50))
 t_run "the next poll" 0 "$CDP" -c "$CONF" poll
-is "takes the rest: the inbox is empty" "$(count INBOX)" 0
+is "takes the rest: the inbox is empty" "$(folder_count INBOX)" 0
 is "each stored once, in UID order" \
     "$(sql "SELECT count(DISTINCT message_id) || ' ' || group_concat(imap_uid) FROM (SELECT message_id, imap_uid FROM messages ORDER BY id)")" \
     "$((2 * N)) $(seq_uids 1 $((2 * N)))"
@@ -78,6 +77,6 @@ is "moved ten batches at a time" \
     "50 50 30 "
 is "the first move queued after the tenth commit, when 60 mails were asked for" \
     "$(awk '/^fetched [0-9]+ message/ { n += $2 } /^moved / { print n; exit }' "$T/log3")" 60
-is "the inbox is empty again" "$(count INBOX)" 0
-is "all $((3 * N)) in Processed" "$(count Processed)" $((3 * N))
+is "the inbox is empty again" "$(folder_count INBOX)" 0
+is "all $((3 * N)) in Processed" "$(folder_count Processed)" $((3 * N))
 t_done

@@ -7,11 +7,10 @@
 
 N=300
 ms_start
-# Batches of one mail: a pass over the storm is long (a commit and a
-# move per mail), the batch a stop waits for is short.
+# Batches of one mail: a pass over the storm is long (a commit per mail,
+# a move per ten), the batch a stop waits for is short.
 cdp_config "batch_size = 1"
 CONF="$T/cdp/coupdepouce.conf"
-count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
 is() {	# name, got, want
 	if [ "$2" = "$3" ]; then t_ok "$1"; else t_not_ok "$1" "got '$2', want '$3'"; fi
 }
@@ -19,7 +18,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 gen_mails "$T/mails" $N storm
 find "$T/mails" -name '*.eml' | xargs $MAILBOX deliver coupdepouce
-is "the storm is in the inbox" "$(count INBOX)" $N
+is "the storm is in the inbox" "$(folder_count INBOX)" $N
 
 # A stop that comes just after the fifth batch's commit, before its move:
 # the batch is moved, then the pass ends.
@@ -28,8 +27,8 @@ is "run stopped at the fifth batch exits with status 0" "$?" 0
 t_grep "and says it stopped the pass" "$T/run.log" \
     "stopping the pass: $((N - 5)) new message(s) left in the inbox"
 is "the five stored mails" "$(sql "SELECT count(*) FROM messages")" 5
-is "are out of the inbox" "$(count Processed)" 5
-is "the others are still in it" "$(count INBOX)" $((N - 5))
+is "are out of the inbox" "$(folder_count Processed)" 5
+is "the others are still in it" "$(folder_count INBOX)" $((N - 5))
 
 # A stop from outside, whenever it comes.
 "$CDP" -c "$CONF" run 2>"$T/run.log" &
@@ -56,8 +55,8 @@ t_nogrep "not through the grace kill" "$T/run.log" "stopping took more than"
 # A signal that lands in a network call ends that call (the daemon is
 # leaving): the batch is then stored but not moved yet, for the next pass.
 stored=$(sql "SELECT count(*) FROM messages")
-left=$(count INBOX)
-moved=$(count Processed)
+left=$(folder_count INBOX)
+moved=$(folder_count Processed)
 if [ "$moved" -eq "$stored" ] || [ "$moved" -eq $((stored - 1)) ]; then
 	t_ok "the stored mails are out of the inbox, but for the last batch"
 else
@@ -72,8 +71,8 @@ fi
 
 cdp_config "batch_size = 100"
 t_run "the next poll" 0 "$CDP" -c "$CONF" poll
-is "takes the rest: the inbox is empty" "$(count INBOX)" 0
-is "all are in Processed" "$(count Processed)" $N
+is "takes the rest: the inbox is empty" "$(folder_count INBOX)" 0
+is "all are in Processed" "$(folder_count Processed)" $N
 is "each stored once" \
     "$(sql "SELECT count(*) || ' ' || count(DISTINCT message_id) FROM messages")" "$N $N"
 t_done

@@ -10,7 +10,6 @@
 ms_start
 cdp_config "batch_size = 10"
 CONF="$T/cdp/coupdepouce.conf"
-count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
 . "$TOP/tests/cutproxy.sh"
 # bigger mails (2 KB of text each), so that the fetch is most of the bytes
 mails() {	# DIR PREFIX
@@ -49,8 +48,8 @@ t_run "the next poll" 0 "$CDP" -c "$CONF" poll
 t_sql "every mail stored exactly once" "50|50" \
     "SELECT count(*), count(DISTINCT message_id) FROM messages WHERE message_id LIKE 'cut.%'"
 t_sql "none quarantined" 0 "SELECT count(*) FROM quarantine"
-[ "$(count INBOX)" = 0 ] && t_ok "inbox empty" || t_not_ok "inbox empty" "$(count INBOX) left"
-[ "$(count Processed)" = 50 ] && t_ok "50 in Processed" || t_not_ok "50 in Processed" "$(count Processed)"
+[ "$(folder_count INBOX)" = 0 ] && t_ok "inbox empty" || t_not_ok "inbox empty" "$(folder_count INBOX) left"
+[ "$(folder_count Processed)" = 50 ] && t_ok "50 in Processed" || t_not_ok "50 in Processed" "$(folder_count Processed)"
 
 # --- run: the line dropped twice, the daemon reconnects ----------------------
 mails "$T/b" run
@@ -72,7 +71,7 @@ t_grep "the loss was logged, with a retry" "$T/run.log" "retrying in about"
 t_sql "every mail stored exactly once" "50|50" \
     "SELECT count(*), count(DISTINCT message_id) FROM messages WHERE message_id LIKE 'run.%'"
 t_sql "none quarantined" 0 "SELECT count(*) FROM quarantine"
-[ "$(count INBOX)" = 0 ] && t_ok "inbox empty" || t_not_ok "inbox empty" "$(count INBOX) left"
-[ "$(count Processed)" = 100 ] && t_ok "100 in Processed" || t_not_ok "100 in Processed" "$(count Processed)"
+[ "$(folder_count INBOX)" = 0 ] && t_ok "inbox empty" || t_not_ok "inbox empty" "$(folder_count INBOX) left"
+[ "$(folder_count Processed)" = 100 ] && t_ok "100 in Processed" || t_not_ok "100 in Processed" "$(folder_count Processed)"
 proxy_stop
 t_done

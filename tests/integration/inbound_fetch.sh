@@ -10,7 +10,6 @@ cdp_config "batch_size = 50
 max_message_size = 64k
 poll_interval = 5s"
 CONF="$T/cdp/coupdepouce.conf"
-count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
 
 # --- 500 messages, one poll -------------------------------------------------
 gen_mails "$T/mails" 500 bulk
@@ -22,8 +21,8 @@ echo "# 500 messages fetched, stored and moved in $ms ms"
 t_grep "poll reports what it did" "$T/err" "fetched 500: 500 stored, 0 already known, 0 quarantined; 500 moved"
 t_sql "500 rows stored" 500 "SELECT count(*) FROM messages"
 t_sql "each with its raw message" 500 "SELECT count(DISTINCT message_id) FROM messages WHERE raw != X''"
-[ "$(count INBOX)" = 0 ] && t_ok "inbox emptied" || t_not_ok "inbox emptied" "$(count INBOX) left"
-[ "$(count Processed)" = 500 ] && t_ok "500 in Processed" || t_not_ok "500 in Processed" "$(count Processed)"
+[ "$(folder_count INBOX)" = 0 ] && t_ok "inbox emptied" || t_not_ok "inbox emptied" "$(folder_count INBOX) left"
+[ "$(folder_count Processed)" = 500 ] && t_ok "500 in Processed" || t_not_ok "500 in Processed" "$(folder_count Processed)"
 subj=$(sql "SELECT subject FROM messages WHERE message_id = 'bulk.7@example.org'")
 [ "$subj" = "Demande n° 7" ] && t_ok "subject decoded" || t_not_ok "subject decoded" "got '$subj'"
 
@@ -35,7 +34,7 @@ $MAILBOX deliver coupdepouce "$T/mails/bulk-3.eml"
 t_run "poll with a known mail" 0 "$CDP" -c "$CONF" poll
 t_grep "recognised as known" "$T/err" "1 already known"
 t_sql "no duplicate row" 500 "SELECT count(*) FROM messages"
-[ "$(count INBOX)" = 0 ] && t_ok "known mail moved out too" || t_not_ok "known mail moved out too"
+[ "$(folder_count INBOX)" = 0 ] && t_ok "known mail moved out too" || t_not_ok "known mail moved out too"
 
 # --- too large -> quarantine, with its reason --------------------------------
 /usr/bin/python3 - "$T/big.eml" <<'PY'
@@ -51,7 +50,7 @@ case $reason in
 "too large: "*"bytes (max_message_size is 65536)"*) t_ok "quarantined as too large" ;;
 *) t_not_ok "quarantined as too large" "reason: '$reason'" ;;
 esac
-[ "$(count Quarantine)" = 1 ] && t_ok "moved to Quarantine" || t_not_ok "moved to Quarantine" "$(count Quarantine)"
+[ "$(folder_count Quarantine)" = 1 ] && t_ok "moved to Quarantine" || t_not_ok "moved to Quarantine" "$(folder_count Quarantine)"
 # A reason is read by people (quarantine list): one line, no control
 # character, never empty.
 t_sql "every quarantine reason is one printable line" 0 \
@@ -101,9 +100,9 @@ t_run "restart after SIGKILL" 0 "$CDP" -c "$CONF" poll
 t_sql "every message stored after restart" 500 "SELECT count(*) FROM messages WHERE message_id LIKE 'kill$attempt.%'"
 q=$(sql "SELECT count(*) FROM quarantine")
 [ "$q" = 1 ] && t_ok "none quarantined by the crash" || t_not_ok "none quarantined by the crash" "quarantine has $q"
-[ "$(count INBOX)" = 0 ] && t_ok "inbox empty after restart" || t_not_ok "inbox empty after restart" "$(count INBOX)"
+[ "$(folder_count INBOX)" = 0 ] && t_ok "inbox empty after restart" || t_not_ok "inbox empty after restart" "$(folder_count INBOX)"
 total=$(sql "SELECT count(*) FROM messages")
-processed=$(count Processed)
+processed=$(folder_count Processed)
 [ "$processed" -ge "$total" ] && t_ok "every stored message left the inbox ($processed in Processed)" ||
 	t_not_ok "every stored message left the inbox" "$processed in Processed for $total rows"
 

@@ -9,7 +9,6 @@ ms_start
 cdp_config
 CONF="$T/cdp/coupdepouce.conf"
 DB="$T/cdp/coupdepouce.db"
-count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
 
 gen_mails "$T/mails" 2 lock
 $MAILBOX deliver coupdepouce "$T/mails/lock-0.eml"
@@ -45,7 +44,7 @@ kill -TERM $pid
 wait $pid
 is "run stops cleanly" "$?" 0
 t_run "poll once run has stopped" 0 "$CDP" -c "$CONF" poll
-is "the inbox is empty" "$(count INBOX)" 0
+is "the inbox is empty" "$(folder_count INBOX)" 0
 
 # A run killed outright leaves no stale lock.
 "$CDP" -c "$CONF" run 2>"$T/run2.log" &

@@ -9,7 +9,6 @@
 ms_start
 cdp_config "batch_size = 50"
 CONF="$T/cdp/coupdepouce.conf"
-count() { $MAILBOX count coupdepouce --folder "$1" 2>/dev/null || echo "?"; }
 INBOX_DIR="$MS_MAIL_ROOT/$MS_DOMAIN/coupdepouce/Maildir"
 
 gen_mails "$T/mails" 20 reset
@@ -30,8 +29,8 @@ rm -f "$INBOX_DIR"/cur/* "$INBOX_DIR"/new/* "$INBOX_DIR"/dovecot-uidlist \
     "$INBOX_DIR"/dovecot.index.log
 gen_mails "$T/new" 1 fresh
 $MAILBOX deliver coupdepouce "$T"/mails/*.eml "$T/new/fresh-0.eml"
-[ "$(count INBOX)" = 22 ] && t_ok "22 mails in the re-created inbox" ||
-	t_not_ok "22 mails in the re-created inbox" "$(count INBOX)"
+[ "$(folder_count INBOX)" = 22 ] && t_ok "22 mails in the re-created inbox" ||
+	t_not_ok "22 mails in the re-created inbox" "$(folder_count INBOX)"
 t_run "poll after the reset" 0 "$CDP" -c "$CONF" poll
 t_grep "the change is logged" "$T/err" "INBOX: UIDVALIDITY changed from $v1 to "
 t_grep "only the new mail stored, the 21 others known" "$T/err" \
@@ -46,9 +45,9 @@ v2=$(sql "SELECT uidvalidity FROM imap_state WHERE folder = 'INBOX'")
 [ -n "$v2" ] && [ "$v2" != "$v1" ] && t_ok "the new UIDVALIDITY is kept ($v1 -> $v2)" ||
 	t_not_ok "the new UIDVALIDITY is kept" "before $v1, after $v2"
 t_sql "from UID 1 again, up to 22" 22 "SELECT last_uid FROM imap_state WHERE folder = 'INBOX'"
-[ "$(count INBOX)" = 0 ] && t_ok "inbox empty" || t_not_ok "inbox empty" "$(count INBOX) left"
-[ "$(count Processed)" = 43 ] && t_ok "43 in Processed (21 + 22)" ||
-	t_not_ok "43 in Processed (21 + 22)" "$(count Processed)"
+[ "$(folder_count INBOX)" = 0 ] && t_ok "inbox empty" || t_not_ok "inbox empty" "$(folder_count INBOX) left"
+[ "$(folder_count Processed)" = 43 ] && t_ok "43 in Processed (21 + 22)" ||
+	t_not_ok "43 in Processed (21 + 22)" "$(folder_count Processed)"
 t_run "a third poll" 0 "$CDP" -c "$CONF" poll
 t_nogrep "finds nothing to fetch" "$T/err" "fetched"
 t_sql "still 22 rows" 22 "SELECT count(*) FROM messages"
