@@ -432,8 +432,8 @@ intake_new_case(struct casework *cw, const struct cw_mail *mail,
 	if (mail->classified != NULL)
 		in.cr = mail->classified;
 	else {
-		classify_run(cw->classify, m->subject, mail->new_text[0] ?
-		    mail->new_text : m->text, &in.own);
+		classify_run(cw->classify, m->subject,
+		    classify_text(mail->new_text, m->text), &in.own);
 		in.cr = &in.own;
 	}
 	in.themes_json = classify_themes_json(in.cr);

@@ -112,11 +112,8 @@ inspect_analyse(const struct message *msg, const struct inbound_rules *rules,
 	if (reply_extract(rules->reply, msg->text, strlen(msg->text),
 	    &r->reply) != 0)
 		r->reply = xstrdup(msg->text);
-	/* What a mail is about is in what its sender wrote, not in the
-	 * history it quotes; a mail that is only history still has a
-	 * subject and a text to go by. */
 	classify_run(rules->classify, msg->subject,
-	    r->reply[0] != '\0' ? r->reply : msg->text, &r->cls);
+	    classify_text(r->reply, msg->text), &r->cls);
 	mailcmd_parse(r->reply, clock_now(), &r->cmds);
 }
 

@@ -154,8 +154,8 @@ inbound_classify_ahead(const struct inbound_rules *rules,
 	if (im->m == NULL || im->classified || rules->classify == NULL ||
 	    !inbound_may_open_case(im->m, im->kind))
 		return;
-	classify_run(rules->classify, im->m->subject, im->reply &&
-	    im->reply[0] ? im->reply : im->m->text, &im->cr);
+	classify_run(rules->classify, im->m->subject,
+	    classify_text(im->reply, im->m->text), &im->cr);
 	im->classified = 1;
 }
 

@@ -76,7 +76,6 @@ replay_message(struct store *st, const struct config *cfg,
 	struct bounce_info bounce;
 	struct classify_result cr;
 	enum msg_auto autokind;
-	const char *text;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -89,10 +88,8 @@ replay_message(struct store *st, const struct config *cfg,
 	if (reply_extract(rules->reply, m->text, strlen(m->text),
 	    &out->new_text) != 0)
 		out->new_text = NULL;
-	/* As intake: the new text, or the whole text when the mail is only
-	 * quoted history. */
-	text = out->new_text && out->new_text[0] ? out->new_text : m->text;
-	classify_run(rules->classify, m->subject, text, &cr);
+	classify_run(rules->classify, m->subject,
+	    classify_text(out->new_text, m->text), &cr);
 	snprintf(out->kind, sizeof(out->kind), "%s", cr.kind);
 	out->themes = classify_themes_json(&cr);
 	out->commune = cr.commune ? xstrdup(cr.commune) : NULL;

@@ -656,6 +656,12 @@ classify_run(const struct classify *c, const char *subject,
 	pthread_mutex_unlock(c->lock);
 }
 
+const char *
+classify_text(const char *new_text, const char *text)
+{
+	return new_text != NULL && new_text[0] != '\0' ? new_text : text;
+}
+
 void
 classify_prefilter(struct classify *c, int on)
 {

@@ -59,6 +59,13 @@ void classify_run(const struct classify *c, const char *subject,
     const char *text, struct classify_result *out);
 void classify_result_free(struct classify_result *r);
 
+/* What a mail is classified on: what its sender wrote (new_text, the
+ * reply without its quotes), or its whole text when that is empty or NULL
+ * (a mail that is only quoted history still has a text to go by).  Every
+ * caller of classify_run on a received mail goes through it, so that a
+ * mail classified ahead and at intake reads the same. */
+const char *classify_text(const char *new_text, const char *text);
+
 /* With on = 0, classify_run() runs every rule on both inputs instead of
  * only those the literal prefilter allows (rules_scan()), and finds the
  * commune with the plain alternation of all names rather than the one

@@ -460,6 +460,21 @@ test_two_threads(void)
 	classify_free(x.c);
 }
 
+/* The text a received mail is classified on, whichever thread does it. */
+static void
+test_text(void)
+{
+	const char *whole = "> Bonjour\nle texte entier";
+
+	ok(classify_text("Un jardin à Ambert", whole) != whole &&
+	    strcmp(classify_text("Un jardin à Ambert", whole),
+	    "Un jardin à Ambert") == 0, "classify_text: the new text");
+	ok(classify_text("", whole) == whole,
+	    "classify_text: only quoted history: the whole text");
+	ok(classify_text(NULL, whole) == whole,
+	    "classify_text: no new text known: the whole text");
+}
+
 static void
 test_mechanism(void)
 {
@@ -602,6 +617,7 @@ main(void)
 		test_two_threads();
 	}
 	classify_free(shipped);
+	test_text();
 	test_mechanism();
 	test_rules_text();
 
