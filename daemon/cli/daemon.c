@@ -28,6 +28,7 @@
 #include "out/mailer.h"
 #include "out/outbox.h"
 #include "store/people_import.h"
+#include "fetch/retention_erase.h"
 #include "fetch/sentcopy.h"
 #include "out/smtp.h"
 #include "store/store.h"
@@ -364,6 +365,33 @@ daemon_copy_sent(struct daemon_ctx *d)
 	return rc;
 }
 
+/* The mailbox copies of mails the retention purged, over the fetch
+ * connection when it is up; as daemon_copy_sent. */
+static int
+daemon_erase_copies(struct daemon_ctx *d)
+{
+	long long erased = 0;
+	char err[2048];
+	int rc;
+
+	if (d->imap == NULL)
+		return 0;
+	rc = retention_erase_pass(d->imap, d->st, d->cfg, &daemon_stop,
+	    &erased, err, sizeof(err));
+	if (erased)
+		log_info("retention: %lld mailbox cop%s of purged mails "
+		    "deleted", erased, erased == 1 ? "y" : "ies");
+	if (rc != 0) {
+		daemon_warn(d, "retention: %s: %s", rc ==
+		    RETENTION_ERASE_ESTORE ? "store" : "imap", err);
+		if (rc == IMAP_ETEMP) {
+			imap_close(d->imap);
+			d->imap = NULL;
+		}
+	}
+	return rc;
+}
+
 /* Connects if needed and runs one fetch pass.  Returns 0, or an IMAP or
  * FETCH status after logging it; on a network error the connection is
  * closed so the next attempt starts afresh. */
@@ -605,6 +633,8 @@ daemon_run(const struct config *cfg)
 		daemon_ping(&d);
 		(void)daemon_copy_sent(&d);	/* sentcopy */
 		daemon_ping(&d);
+		(void)daemon_erase_copies(&d);
+		daemon_ping(&d);
 		if (rc != 0) {
 			backoff = daemon_backoff_next(backoff);
 			log_info("retrying in about %ld s", backoff / 1000);
@@ -635,6 +665,8 @@ daemon_poll_once(const struct config *cfg)
 	rc = daemon_cycle(&d);
 	daemon_send(&d);
 	if (daemon_copy_sent(&d) != 0)	/* sentcopy */
+		rc = 1;
+	if (daemon_erase_copies(&d) != 0)
 		rc = 1;
 	if (rc != 0)
 		log_errorx("poll did not complete: %s", d.last_err[0] ?

@@ -19,31 +19,6 @@
 #include "config/config.h"
 #include "fetch/imap.h"
 
-/* Deletes the copies of ids[] in one folder; adds their number to *n. */
-static int
-forget_folder(struct imap_conn *c, const char *folder, char **ids,
-    size_t nids, long long *n, char *err, size_t errlen)
-{
-	uint32_t validity;
-	int rc;
-
-	/* A folder the daemon has not made yet holds nothing to erase. */
-	if ((rc = imap_folder_exists(c, folder, err, errlen)) != 1)
-		return rc < 0 ? rc : IMAP_OK;
-	if ((rc = imap_select(c, folder, &validity, err, errlen)) != IMAP_OK)
-		return rc;
-	for (size_t i = 0; i < nids && rc == IMAP_OK; i++) {
-		struct imap_uids u;
-
-		rc = imap_search_message_id(c, ids[i], &u, err, errlen);
-		if (rc == IMAP_OK && u.n > 0 &&
-		    (rc = imap_erase(c, u.uids, u.n, err, errlen)) == IMAP_OK)
-			*n += (long long)u.n;
-		imap_uids_free(&u);
-	}
-	return rc;
-}
-
 int
 forget_mailbox(const struct config *cfg, char **ids, size_t nids,
     struct forget_mailbox_counts *out, char *err, size_t errlen)
@@ -72,7 +47,7 @@ forget_mailbox(const struct config *cfg, char **ids, size_t nids,
 		for (size_t g = 0; g < f && !skip; g++)
 			skip = strcmp(folders[g], folders[f]) == 0;
 		if (!skip)
-			rc = forget_folder(c, folders[f], ids, nids,
+			rc = imap_erase_message_ids(c, folders[f], ids, nids,
 			    &out->deleted[f], err, errlen);
 	}
 	imap_close(c);

@@ -226,6 +226,11 @@ int imap_search_message_id(struct imap_conn *c, const char *message_id,
     struct imap_uids *out, char *err, size_t errlen);
 int imap_erase(struct imap_conn *c, const uint32_t *uids, size_t n,
     char *err, size_t errlen);
+/* Selects `folder` and erases the messages whose Message-ID is one of
+ * ids[] (without <>), adding their number to *n; a folder that does not
+ * exist holds nothing.  The folder stays selected. */
+int imap_erase_message_ids(struct imap_conn *c, const char *folder,
+    char *const *ids, size_t nids, long long *n, char *err, size_t errlen);
 /*
  * IDLE (RFC 2177), on the selected folder; the server must offer it
  * (imap_has_idle), else IMAP_EPROTO.

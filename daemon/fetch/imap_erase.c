@@ -1,7 +1,7 @@
 /*
  * imap_erase.c — finding a message by its Message-ID and deleting
- * messages for good, for the right to erasure (`coupdepouce forget`);
- * see imap.h.
+ * messages for good, for the right to erasure (`coupdepouce forget`) and
+ * the retention of raw mails (fetch/retention_erase.h); see imap.h.
  *
  * The search key is the whole "<id>": IMAP's HEADER search matches a
  * substring, and "abc@x" alone would also find "<xabc@x>".  Messages
@@ -74,5 +74,29 @@ imap_erase(struct imap_conn *c, const uint32_t *uids, size_t n, char *err,
 	rc = imap_each_set(c, uids, n, imap_erase_set, NULL, &m, err, errlen);
 	if (rc == IMAP_OK && n > 0)
 		log_debug(LOG_CAT_IMAP, "%s: %zu message(s) erased", c->url, m);
+	return rc;
+}
+
+int
+imap_erase_message_ids(struct imap_conn *c, const char *folder,
+    char *const *ids, size_t nids, long long *n, char *err, size_t errlen)
+{
+	uint32_t validity;
+	int rc;
+
+	/* A folder the daemon has not made yet holds nothing to erase. */
+	if ((rc = imap_folder_exists(c, folder, err, errlen)) != 1)
+		return rc < 0 ? rc : IMAP_OK;
+	if ((rc = imap_select(c, folder, &validity, err, errlen)) != IMAP_OK)
+		return rc;
+	for (size_t i = 0; i < nids && rc == IMAP_OK; i++) {
+		struct imap_uids u;
+
+		rc = imap_search_message_id(c, ids[i], &u, err, errlen);
+		if (rc == IMAP_OK && u.n > 0 &&
+		    (rc = imap_erase(c, u.uids, u.n, err, errlen)) == IMAP_OK)
+			*n += (long long)u.n;
+		imap_uids_free(&u);
+	}
 	return rc;
 }

@@ -218,30 +218,11 @@ int
 forget_copies(struct store *st, char ***ids, size_t *n, char *err,
     size_t errlen)
 {
-	struct store_stmt *s;
-	size_t cap = 0;
-	int rc;
-
-	*ids = NULL;
-	*n = 0;
-	s = store_query(st, "SELECT message_id FROM temp.forget_copies ORDER "
-	    "BY message_id", NULL, 0, err, errlen);
-	if (s == NULL)
-		return -1;
-	while ((rc = store_step(s)) == STORE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*ids = xrealloc(*ids, cap * sizeof(**ids));
-		}
-		(*ids)[(*n)++] = xstrdup(store_col_text(s, 0));
-	}
-	if (rc < 0)
-		snprintf(err, errlen, "forget: copies: %s", store_errmsg(st));
-	store_finalize(s);
-	if (rc >= 0 && store_exec(st, "DROP TABLE temp.forget_copies", err,
+	if (store_get_texts(st, ids, n, "forget: copies", "SELECT message_id "
+	    "FROM temp.forget_copies ORDER BY message_id", NULL, 0, err,
 	    errlen) != 0)
-		rc = -1;
-	if (rc < 0) {
+		return -1;
+	if (store_exec(st, "DROP TABLE temp.forget_copies", err, errlen) != 0) {
 		forget_copies_free(*ids, *n);
 		*ids = NULL;
 		*n = 0;
@@ -253,9 +234,7 @@ forget_copies(struct store *st, char ***ids, size_t *n, char *err,
 void
 forget_copies_free(char **ids, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	store_texts_free(ids, n);
 }
 
 int

@@ -151,6 +151,14 @@ const struct store_migration store_migrations[] = {
 	    "DROP INDEX messages_person;\n"
 	    "CREATE INDEX messages_person ON messages(person_id)\n"
 	    "  WHERE person_id IS NOT NULL;\n", NULL },
+	/* 10: the mailbox copies of purged mails, until the daemon has
+	 * deleted them. */
+	{ 10, "CREATE TABLE mailbox_erase (\n"
+	    "  message_id        TEXT PRIMARY KEY,\n"
+	    "  queued_at         INTEGER NOT NULL\n"
+	    ") STRICT, WITHOUT ROWID;\n"
+	    "CREATE INDEX mailbox_erase_queued ON mailbox_erase(queued_at);\n",
+	    NULL },
 	{ 0, NULL, NULL }	/* end marker (C has no empty arrays) */
 };
 const size_t store_n_migrations =

@@ -113,12 +113,50 @@ retention_plan_free(struct retention_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/*
+ * The Message-IDs of the mails the purge is about to blank, queued for the
+ * daemon to delete their copies in the mailbox.  Run before the purge:
+ * their conditions are the ones it reads.  A sent mail has a copy only
+ * once copied into the sent folder.
+ */
+static const char *const retention_queue[] = {
+	"INSERT OR IGNORE INTO mailbox_erase SELECT message_id, ?2 FROM "
+	"messages WHERE message_id <> '' AND " MSG_DUE,
+	"INSERT OR IGNORE INTO mailbox_erase SELECT message_id, ?2 FROM outbox "
+	"INDEXED BY outbox_kept WHERE message_id <> '' AND copied_at IS NOT "
+	"NULL AND " OUT_DUE,
+	"INSERT OR IGNORE INTO mailbox_erase SELECT message_id, ?2 FROM "
+	"quarantine WHERE message_id <> '' AND " QUAR_DUE,
+};
+#define RETENTION_NQUEUE (sizeof(retention_queue) / sizeof(retention_queue[0]))
+/* Run after the purge, on what it queued: a received mail still kept
+ * (another mail with the same Message-ID, of a case still open) keeps its
+ * copy. */
+static const char *const retention_unqueue = "DELETE FROM mailbox_erase "
+    "WHERE queued_at = ?2 AND EXISTS (SELECT 1 FROM messages k WHERE "
+    "k.message_id = mailbox_erase.message_id AND " MSG_KEPT ")";
+
+static int
+retention_queue_run(struct store *st, const char *const *sql, size_t n,
+    long long cutoff, long long now, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++)
+		if (store_run(st, "retention: mailbox copies", sql[i],
+		    STORE_ARGS(STORE_INT(cutoff), STORE_INT(now)), err,
+		    errlen) != 0)
+			return -1;
+	return 0;
+}
+
 int
 retention_purge(struct store *st, long long cutoff, long long now,
     long long *n, char *err, size_t errlen)
 {
 	long long m;
 
+	if (retention_queue_run(st, retention_queue, RETENTION_NQUEUE,
+	    cutoff, now, err, errlen) != 0)
+		return -1;
 	if (store_run(st, "retention: mails received", "UPDATE messages SET "
 	    "raw = X'', new_text = NULL, purged_at = ?2 WHERE " MSG_DUE,
 	    STORE_ARGS(STORE_INT(cutoff), STORE_INT(now)), err, errlen) != 0)
@@ -135,5 +173,35 @@ retention_purge(struct store *st, long long cutoff, long long now,
 	    errlen) != 0)
 		return -1;
 	*n += m + store_changes(st);
+	return retention_queue_run(st, &retention_unqueue, 1, cutoff, now,
+	    err, errlen);
+}
+
+int
+retention_erase_next(struct store *st, size_t max, char ***ids, size_t *n,
+    char *err, size_t errlen)
+{
+	return store_get_texts(st, ids, n, "mailbox copies to erase",
+	    "SELECT message_id FROM mailbox_erase ORDER BY queued_at, "
+	    "message_id LIMIT ?1", STORE_ARGS(STORE_INT(max)), err, errlen);
+}
+
+int
+retention_erase_done(struct store *st, char *const *ids, size_t n,
+    char *err, size_t errlen)
+{
+	char scratch[256];
+	int rc = 0;
+
+	if (store_begin(st, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = store_run(st, "mailbox copies erased", "DELETE FROM "
+		    "mailbox_erase WHERE message_id = ?1",
+		    STORE_ARGS(STORE_TEXT(ids[i])), err, errlen);
+	if (rc != 0 || store_commit(st, err, errlen) != 0) {
+		store_rollback(st, scratch, sizeof(scratch));
+		return -1;
+	}
 	return 0;
 }

@@ -11,7 +11,8 @@
  * are the file of the support given.  Mails of no case go when they are
  * older than the delay, and so do quarantined mails (their row and reason
  * stay).  A mail already blanked (purged, or its sender forgotten) is not
- * counted again.
+ * counted again.  The copies of the purged mails in the contact mailbox
+ * are queued here and deleted by the daemon (fetch/retention_erase.h).
  */
 #ifndef CDP_RETENTION_DB_H
 #define CDP_RETENTION_DB_H
@@ -50,8 +51,20 @@ void retention_plan_free(struct retention_plan *p);
 
 /* Purges what retention_scan would list, inside the caller's transaction,
  * marking received mails purged at `now`; *n is the number of mails
- * purged.  0 or -1. */
+ * purged.  The Message-IDs of the purged mails that have copies in the
+ * mailbox (received, quarantined, or sent and copied into the sent
+ * folder) are queued in the same transaction, unless another mail with
+ * the same Message-ID is kept.  0 or -1. */
 int retention_purge(struct store *st, long long cutoff, long long now,
     long long *n, char *err, size_t errlen);
+
+/* The queue of mailbox copies to delete (fetch/retention_erase.h): up to
+ * `max` Message-IDs (without <>), oldest first, in *ids (free with
+ * store_texts_free); and, once their copies are gone, their removal from
+ * the queue in one transaction of its own.  0 or -1. */
+int retention_erase_next(struct store *st, size_t max, char ***ids,
+    size_t *n, char *err, size_t errlen);
+int retention_erase_done(struct store *st, char *const *ids, size_t n,
+    char *err, size_t errlen);
 
 #endif

@@ -452,3 +452,14 @@ CREATE TABLE quarantine (
 CREATE INDEX quarantine_msg ON quarantine(msg_id);
 -- The daily purge of old raw mails.
 CREATE INDEX quarantine_created ON quarantine(created_at);
+
+-- The copies in the contact mailbox of mails the retention purged
+-- (retention_db.h): the daemon deletes them from the processed, quarantine
+-- and sent folders over its IMAP connection (fetch/retention_erase.h), then
+-- the row.  Filled in the purge's transaction, so a crash loses none.
+CREATE TABLE mailbox_erase (
+  message_id        TEXT PRIMARY KEY,   -- without <>
+  queued_at         INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+-- The oldest first, and a purge's own rows.
+CREATE INDEX mailbox_erase_queued ON mailbox_erase(queued_at);

@@ -56,7 +56,7 @@
 #include <stdint.h>
 
 /* The schema version daemon/store/schema.sql creates and the migrations reach. */
-#define STORE_SCHEMA_VERSION	9
+#define STORE_SCHEMA_VERSION	10
 
 struct store;		/* an open database; opaque */
 struct store_stmt;	/* a prepared statement; opaque */
@@ -294,5 +294,11 @@ int store_run(struct store *st, const char *what, const char *sql,
 int store_get_int64(struct store *st, int64_t *out, const char *what,
     const char *sql, const struct store_arg *args, size_t nargs, char *err,
     size_t errlen);
+/* The first column of every row, as text: *v (owned by the caller, freed
+ * with store_texts_free) holds *n copies.  0, or -1 with err (*v NULL). */
+int store_get_texts(struct store *st, char ***v, size_t *n, const char *what,
+    const char *sql, const struct store_arg *args, size_t nargs, char *err,
+    size_t errlen);
+void store_texts_free(char **v, size_t n);
 
 #endif

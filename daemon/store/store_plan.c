@@ -16,8 +16,10 @@
 #include "store/store.h"
 #include "store/store_private.h"
 
-/* Tables with one row per folder or per year: a scan costs nothing. */
-static const char *const store_plan_tiny[] = { "imap_state", "case_seq" };
+/* Tables with one row per folder or per year, and the queue of mailbox
+ * copies to delete, which each cycle empties: a scan costs nothing. */
+static const char *const store_plan_tiny[] = { "imap_state", "case_seq",
+    "mailbox_erase" };
 
 /* 1 if index `name` is partial: scanning it reads only the rows of its
  * WHERE (mail still queued, timers not done), not the history. */

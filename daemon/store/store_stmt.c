@@ -506,3 +506,44 @@ store_get_int64(struct store *st, int64_t *out, const char *what,
 	store_finalize(s);
 	return rc < 0 ? -1 : rc == STORE_ROW;
 }
+
+int
+store_get_texts(struct store *st, char ***v, size_t *n, const char *what,
+    const char *sql, const struct store_arg *args, size_t nargs, char *err,
+    size_t errlen)
+{
+	struct store_stmt *s = store_query(st, sql, args, nargs, err, errlen);
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	while ((rc = store_step(s)) == STORE_ROW) {
+		const char *t = store_col_text(s, 0);
+
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*v = xrealloc(*v, cap * sizeof(**v));
+		}
+		(*v)[(*n)++] = xstrdup(t ? t : "");
+	}
+	if (rc < 0) {
+		store_seterr(err, errlen, "%s%s%s", what ? what : "",
+		    what ? ": " : "", sqlite3_errmsg(st->db));
+		store_texts_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+	}
+	store_finalize(s);
+	return rc < 0 ? -1 : 0;
+}
+
+void
+store_texts_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

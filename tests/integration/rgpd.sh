@@ -308,6 +308,24 @@ t_run "purge again: nothing left" 0 "$CDP" -c "$CONF" --now "$NOW" purge
 same "purge again: says so" "$T/out" <<EOF
 0 mails of 0 cases purged
 EOF
+# The copies of the purged mails leave the mailbox at the next poll.
+t_sql "purge: every purged mail's Message-ID is queued" "0" "SELECT count(*) FROM messages WHERE purged_at IS NOT NULL AND message_id <> '' AND message_id NOT IN (SELECT message_id FROM mailbox_erase)"
+t_sql "purge: only purged mails are queued" "0" "SELECT count(*) FROM mailbox_erase e WHERE NOT EXISTS (SELECT 1 FROM messages WHERE message_id = e.message_id AND purged_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM outbox WHERE message_id = e.message_id AND length(message) = 0 AND copied_at IS NOT NULL)"
+sql "SELECT '<' || message_id || '>' FROM mailbox_erase" | sort >"$T/queued"
+boxes purge1
+poll "poll: erases the purged mails' copies" "$NOW"
+boxes purge2
+GONE=0
+for f in INBOX Processed Sent; do
+	# The poll also sent (and copied into Sent) the testimony requests.
+	t_run "retention: $f lost the purged mails' copies" 0 test -z "$(comm -12 "$T/box.$f.purge2" "$T/queued")"
+	t_run "retention: $f kept every other mail" 0 test -z "$(comm -23 "$T/box.$f.purge1" "$T/queued" | comm -23 - "$T/box.$f.purge2")"
+	_n=$(comm -12 "$T/box.$f.purge1" "$T/queued" | wc -l)
+	[ $f = INBOX ] || t_run "retention: $f held some of them" 0 test "$_n" -gt 0
+	GONE=$((GONE + _n))
+done
+t_grep "retention: the poll says how many" "$T/poll.log" "retention: $GONE mailbox copies of purged mails deleted"
+t_sql "retention: the queue is empty" "0" "SELECT count(*) FROM mailbox_erase"
 # The daily job, once case 3 has passed the delay (closed 5 October 2026,
 # 730 days: 4 October 2028; the 9th is a Monday).
 R3=$(sql "SELECT count(*) FROM messages WHERE case_id = 3 AND length(raw) > 0")
@@ -315,9 +333,16 @@ S3N=$(sql "SELECT count(*) FROM outbox WHERE case_id = 3 AND status = 'sent' AND
 CUT=$(sql "SELECT strftime('%s', '2026-10-09 08:00')")
 NR=$(sql "SELECT count(*) FROM messages WHERE case_id IS NULL AND received_at <= $CUT AND length(raw) > 0")
 NS=$(sql "SELECT count(*) FROM outbox WHERE case_id IS NULL AND status = 'sent' AND coalesce(sent_at, created_at) <= $CUT AND length(message) > 0")
+# and the testimony request to case 4's holder, sent since its purge.
+S4N=$(sql "SELECT count(*) FROM outbox WHERE case_id = 4 AND status = 'sent' AND length(message) > 0")
+sql "SELECT '<' || message_id || '>' FROM messages WHERE case_id = 3 AND message_id <> ''" | sort >"$T/case3"
+t_run "retention: case 3's received mails are in Processed" 0 test -n "$(comm -12 "$T/box.Processed.purge2" "$T/case3")"
 poll "poll: the daily job after case 3 passed the delay" "2028-10-09 10:00"
-t_grep "the job logs what it purged" "$T/poll.log" "retention: $((R3 + S3N + NR + NS)) mails purged"
+t_grep "the job logs what it purged" "$T/poll.log" "retention: $((R3 + S3N + NR + NS + S4N)) mails purged"
 t_sql "case 3's mails are blanked" "0|0" "SELECT (SELECT count(*) FROM messages WHERE case_id = 3 AND length(raw) > 0), (SELECT count(*) FROM outbox WHERE case_id = 3 AND status = 'sent' AND length(message) > 0 AND sent_at < strftime('%s', '2028-10-09 08:00'))"
+boxes purge3
+t_run "retention: case 3's received mails are gone from Processed" 0 test -z "$(comm -12 "$T/box.Processed.purge3" "$T/case3")"
+t_sql "retention: the queue is empty again" "0" "SELECT count(*) FROM mailbox_erase"
 t_sql "one retention job pending, a day later" "$(sql "SELECT strftime('%s', '2028-10-10 08:00')")" "SELECT due_at FROM jobs WHERE kind = 'retention' AND done_at IS NULL"
 
 # --- forget, the database alone -----------------------------------------------

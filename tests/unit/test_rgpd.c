@@ -156,7 +156,18 @@ test_retention(void)
 	struct retention_plan p;
 	char err[512] = "";
 	long long n = -1;
+	char **ids = NULL;
+	size_t nids = 0;
 
+	/* Copies in the mailbox: the sent mail was copied into the sent
+	 * folder, the quarantined one has a Message-ID, and a mail of the
+	 * open case 11 has the same Message-ID as the old mail of no case. */
+	exec_ok(st, "UPDATE outbox SET copied_at = 150 WHERE id = 2;"
+	    "UPDATE quarantine SET message_id = 'q2' WHERE id = 2;"
+	    "INSERT INTO messages (id, direction, case_id, person_id, "
+	    "message_id, subject, content_hash, raw, received_at) VALUES "
+	    "(7, 'in', 11, 3, 'm4', 'Absence', printf('%064d', 9), "
+	    "CAST('Absent aussi' AS BLOB), 500);");
 	is_int(retention_scan(st, 2000, &p, err, sizeof(err)), 0, "scan");
 	is_int((long long)p.ncases, 1, "one case: the ineligible one");
 	if (p.ncases == 1) {
@@ -171,6 +182,8 @@ test_retention(void)
 	retention_plan_free(&p);
 	is_int(retention_purge(st, 2000, 8000, &n, err, sizeof(err)), 0,
 	    "purge");
+	if (*err)
+		printf("# %s\n", err);
 	is_int(n, 4, "  four mails purged");
 	is_str(q_text(st, "SELECT group_concat(id || ':' || length(raw) || ':' "
 	    "|| coalesce(purged_at, '-') || ':' || subject, ' ') FROM messages "
@@ -181,12 +194,29 @@ test_retention(void)
 	    "a queued mail is kept");
 	is_int(q_int(st, "SELECT length(raw) FROM quarantine WHERE id = 2"), 0,
 	    "the quarantined mail blanked, its row kept");
+	is_str(q_text(st, "SELECT group_concat(message_id || ':' || queued_at, "
+	    "' ') FROM mailbox_erase"), "m5:8000 o2:8000 q2:8000",
+	    "the copies queued: not the one of a mail still kept");
+	is_int(retention_erase_next(st, 2, &ids, &nids, err, sizeof(err)), 0,
+	    "the first two to erase");
+	is_int((long long)nids, 2, "  two");
+	if (nids == 2) {
+		is_str(ids[0], "m5", "  oldest first, then by Message-ID");
+		is_str(ids[1], "o2", "  and the next");
+		is_int(retention_erase_done(st, ids, nids, err, sizeof(err)),
+		    0, "  erased");
+	}
+	store_texts_free(ids, nids);
+	is_str(q_text(st, "SELECT group_concat(message_id) FROM "
+	    "mailbox_erase"), "q2", "  off the queue, the rest left");
 	is_int(retention_scan(st, 6000, &p, err, sizeof(err)), 0, "later scan");
 	is_int(p.total, 1, "then the withdrawn case's mail, alone");
 	retention_plan_free(&p);
 	is_int(retention_purge(st, 2000, 8100, &n, err, sizeof(err)), 0,
 	    "purge again at the first cutoff");
 	is_int(n, 0, "  nothing counted twice");
+	is_str(q_text(st, "SELECT group_concat(message_id) FROM "
+	    "mailbox_erase"), "q2", "  nor queued again");
 }
 
 int

@@ -103,7 +103,7 @@ test_upgrade_from_3(void)
 	    "'milestones_planned', "
 	    "'testimonies_yes', 'jobs_done', 'quarantine_created')"), 12,
 	    "fresh: the 12 indexes of v4 that migration 9 kept");
-	exec_ok(st, V9_UNDO V7_DROP V6_DROP V5_DROP V4_DROP
+	exec_ok(st, V10_DROP V9_UNDO V7_DROP V6_DROP V5_DROP V4_DROP
 	    "PRAGMA user_version = 3");
 	fill(st);
 	is_int(q_int(st, "SELECT count(*) FROM sqlite_schema WHERE name = "
@@ -208,7 +208,7 @@ test_upgrade_from_4(void)
 		return;
 	}
 	fresh = xstrdup(q_text(st, INDEXES));
-	exec_ok(st, V9_UNDO V7_DROP V6_DROP V5_DROP "PRAGMA user_version = 4");
+	exec_ok(st, V10_DROP V9_UNDO V7_DROP V6_DROP V5_DROP "PRAGMA user_version = 4");
 	witnesses_fill(st);
 	got = witness_names(st, "[\"eau\"]", "thiers");
 	is_str(got, "Chloé, Ana, Eva", "v4: Thiers first (any case), then the "
@@ -292,7 +292,7 @@ test_upgrade_from_5(void)
 		return;
 	}
 	fresh = xstrdup(q_text(st, INDEXES));
-	exec_ok(st, V9_UNDO V7_DROP V6_DROP "PRAGMA user_version = 5");
+	exec_ok(st, V10_DROP V9_UNDO V7_DROP V6_DROP "PRAGMA user_version = 5");
 	kept_fill(st);
 	store_close(st);
 	st = NULL;
@@ -394,7 +394,7 @@ test_upgrade_from_6(void)
 	}
 	fresh = xstrdup(q_text(st, INDEXES));
 	fresh_trg = xstrdup(q_text(st, TRIGGERS));
-	exec_ok(st, V9_UNDO V7_DROP "PRAGMA user_version = 6");
+	exec_ok(st, V10_DROP V9_UNDO V7_DROP "PRAGMA user_version = 6");
 	/* v1 in cases 1 (open) and 2 (closed), v2 invited to 1 and 3
 	 * (open), declined 4 (open), v3 in 2 only. */
 	exec_ok(st, "INSERT INTO persons (id, email, themes, created_at, "

@@ -309,6 +309,8 @@ tu_q_int(struct store *st, const char *sql, int bind, long long arg)
 #define TU_Q_INT2(st, sql) tu_q_int((st), (sql), 0, 0)
 #define TU_Q_INT3(st, sql, arg) tu_q_int((st), (sql), 1, (arg))
 
+/* Undoes migration 10: the queue of mailbox copies to erase. */
+#define V10_DROP "DROP TABLE mailbox_erase; "
 /* Undoes migration 9 (migrations.c): the indexes of the mail path as
  * they were, whole, and the five it dropped.  Comes first in an undo
  * list, since V4_DROP drops outbox_template. */

@@ -1,0 +1,41 @@
+/*
+ * retention_erase.h — the second half of the retention of raw mails: the
+ * copies in the contact mailbox of the mails the purge blanked
+ * (store/retention_db.h queues their Message-IDs in its transaction).
+ *
+ * The daemon deletes them over its own IMAP connection after each cycle,
+ * from the processed, quarantine and sent folders (the inbox holds only
+ * mails not yet stored), then takes them off the queue.  Delete, then
+ * dequeue: a crash between the two only searches again for copies already
+ * gone.  A mail without a Message-ID cannot be found and keeps its copy.
+ */
+#ifndef CDP_RETENTION_ERASE_H
+#define CDP_RETENTION_ERASE_H
+
+#include <signal.h>
+#include <stddef.h>
+
+struct config;
+struct imap_conn;
+struct store;
+
+#define RETENTION_ERASE_BATCH	100	/* Message-IDs per round */
+
+/* The database failed (distinct from every IMAP_E* code). */
+#define RETENTION_ERASE_ESTORE	(-100)
+
+/*
+ * Rounds of RETENTION_ERASE_BATCH queued Message-IDs over the logged-in
+ * connection c (not in IDLE) until the queue is empty or *stop is set;
+ * when it selected another folder, selects [imap] folder again for the
+ * IDLE that follows.  Must not be called inside a transaction.
+ * *erased (may be NULL) is the number of copies deleted, also on error.
+ * Returns 0; an IMAP status (< 0, imap.h) when the server failed, the
+ * rest being left for the next pass (IMAP_ETEMP: the connection is gone);
+ * or RETENTION_ERASE_ESTORE.  err names the folder.
+ */
+int retention_erase_pass(struct imap_conn *c, struct store *st,
+    const struct config *cfg, const volatile sig_atomic_t *stop,
+    long long *erased, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,41 @@
+# retention_idle.sh — `run` deletes the mailbox copies the retention
+# queued (fetch/retention_erase.c) from the processed folder, over its
+# own connection, then goes back to the inbox: a request that arrives
+# afterwards is taken at once through IDLE, not at the next re-issue.
+. "$(dirname "$0")/../lib.sh"
+
+cdp_network <<EOF2
+EOF2
+# The daemon runs on the real clock: all day, so nothing waits.
+sed -i 's/^\[network\]$/&\nworking_hours = 00:00-24:00/' "$CONF"
+D=$MS_DOMAIN
+request() {	# ID SUBJECT
+	printf 'From: Camille <holder@%s>\r\nTo: coupdepouce@%s\r\nSubject: %s\r\nMessage-ID: <%s@%s>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nUn jardin partagé et un potager à Ambert, avec les voisins.\r\n' "$D" "$D" "$2" "$1" "$D" >"$T/$1.eml"
+	$MAILBOX deliver coupdepouce "$T/$1.eml"
+}
+processed() { $MAILBOX list coupdepouce --folder Processed --ids | sort | tr '\n' ' '; }
+
+request r1 "Jardin partagé"
+request r2 "Poulailler"
+t_run "poll: two requests" 0 "$CDP" -c "$CONF" poll
+is "both in Processed" "$(processed)" "<r1@$D> <r2@$D> "
+# As the daily purge queues a purged mail (store/retention_db.c).
+sql "INSERT INTO mailbox_erase VALUES ('r1@$D', 1)"
+
+"$CDP" -c "$CONF" run 2>"$T/run.log" &
+pid=$!
+if wait_sql 0 0.1 150 "SELECT count(*) FROM mailbox_erase"
+then t_ok "run empties the queue"
+else t_not_ok "run empties the queue" "$(tail -n 5 "$T/run.log")"; fi
+is "its copy left Processed, the other stayed" "$(processed)" "<r2@$D> "
+t_grep "run logs it" "$T/run.log" "retention: 1 mailbox copy of purged mails deleted"
+# IDLE on the inbox again: the next request is taken within seconds.
+sleep 1
+request r3 "Composteur"
+if wait_sql 3 0.1 100 "SELECT count(*) FROM messages WHERE direction = 'in'"
+then t_ok "a request after it is taken at once"
+else t_not_ok "a request after it is taken at once" "$(tail -n 5 "$T/run.log")"; fi
+kill -TERM $pid
+wait $pid
+is "run stops cleanly" "$?" 0
+t_done
