@@ -247,3 +247,9 @@ step "The administrator: status for monitoring, a person's data (export), erasur
 "$CDP" -c "$CFG" export volunteer2@$M | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print("  export volunteer2: %d case(s), %d mail(s) from them, %d mail(s) to them" % (len(d["cases"]), len(d["mails_from_them"]), len(d["mails_to_them"])))'
 "$CDP" -c "$CFG" forget volunteer2@$M --yes
 "$CDP" -c "$CFG" --now "2029-03-01 10:00" purge --dry-run
+processed() { $MAILBOX list coupdepouce --folder Processed --ids | wc -l; }
+echo "  the contact mailbox keeps $(processed) processed mail(s)"
+"$CDP" -c "$CFG" --now "2029-03-01 10:00" purge | head -n 1
+echo "  the next poll deletes their copies from the mailbox:"
+run "2029-03-01 10:05" | grep 'retention:' || true
+echo "  the contact mailbox keeps $(processed) processed mail(s)"

@@ -366,21 +366,27 @@ daemon_copy_sent(struct daemon_ctx *d)
 }
 
 /* The mailbox copies of mails the retention purged, over the fetch
- * connection when it is up; as daemon_copy_sent. */
+ * connection when it is up; as daemon_copy_sent.  A queue left unfinished
+ * brings the next cycle within a second (daemon_until_due). */
 static int
 daemon_erase_copies(struct daemon_ctx *d)
 {
-	long long erased = 0;
+	struct retention_erase_stats stats;
 	char err[2048];
 	int rc;
 
+	d->erase_more = 0;
 	if (d->imap == NULL)
 		return 0;
 	rc = retention_erase_pass(d->imap, d->st, d->cfg, &daemon_stop,
-	    &erased, err, sizeof(err));
-	if (erased)
-		log_info("retention: %lld mailbox cop%s of purged mails "
-		    "deleted", erased, erased == 1 ? "y" : "ies");
+	    &stats, err, sizeof(err));
+	d->erase_more = rc == 0 && stats.more;
+	if (stats.searched)
+		log_info("retention: %lld mailbox cop%s of purged mails deleted "
+		    "(%lld Message-ID%s searched%s)", stats.erased,
+		    stats.erased == 1 ? "y" : "ies", stats.searched,
+		    stats.searched == 1 ? "" : "s", d->erase_more ?
+		    ", more at the next cycle" : "");
 	if (rc != 0) {
 		daemon_warn(d, "retention: %s: %s", rc ==
 		    RETENTION_ERASE_ESTORE ? "store" : "imap", err);
@@ -460,6 +466,8 @@ daemon_until_due(struct daemon_ctx *d, long cap)
 	has_job = timers_next_due(d->st, d->cfg, &job, err, sizeof(err)) == 1;
 	if (has_job && (!has_mail || job < when))
 		when = job;
+	if (d->erase_more)
+		return 1000;
 	if (!has_mail && !has_job)
 		return cap;
 	if (when - now < 1)

@@ -29,6 +29,8 @@ struct daemon_ctx {
 	long long		 last_ping;	/* monotonic ms */
 	char			 status[256];	/* the last STATUS= sent */
 	char			 last_err[512];	/* for poll's last line */
+	int			 erase_more;	/* mailbox copies left to delete
+						   (fetch/retention_erase.h) */
 };
 
 /*

@@ -32,12 +32,12 @@ retention_folders(const struct config *cfg, const char **v)
 	return n;
 }
 
-/* One round: 1 when it erased a batch, 0 when the queue is empty, or an
+/* One round: 1 when it worked a batch, 0 when the queue is empty, or an
  * error status; *selected is set once it selected a folder. */
 static int
 retention_erase_round(struct imap_conn *c, struct store *st,
     const char *const *folders, size_t nfolders, int *selected,
-    long long *erased, char *err, size_t errlen)
+    struct retention_erase_stats *stats, char *err, size_t errlen)
 {
 	char **ids = NULL, msg[512];
 	size_t n = 0;
@@ -48,14 +48,17 @@ retention_erase_round(struct imap_conn *c, struct store *st,
 		return RETENTION_ERASE_ESTORE;
 	for (size_t f = 0; f < nfolders && rc == IMAP_OK && n > 0; f++) {
 		*selected = 1;
-		rc = imap_erase_message_ids(c, folders[f], ids, n, erased, msg,
-		    sizeof(msg));
+		rc = imap_erase_message_ids(c, folders[f], ids, n,
+		    &stats->erased, msg, sizeof(msg));
 		if (rc != IMAP_OK)
 			snprintf(err, errlen, "%s: %s", folders[f], msg);
 	}
-	if (rc == IMAP_OK && n > 0 && retention_erase_done(st, ids, n, err,
-	    errlen) != 0)
-		rc = RETENTION_ERASE_ESTORE;
+	if (rc == IMAP_OK && n > 0) {
+		if (retention_erase_done(st, ids, n, err, errlen) != 0)
+			rc = RETENTION_ERASE_ESTORE;
+		else
+			stats->searched += (long long)n;
+	}
 	store_texts_free(ids, n);
 	return rc != IMAP_OK ? rc : n > 0;
 }
@@ -63,22 +66,22 @@ retention_erase_round(struct imap_conn *c, struct store *st,
 int
 retention_erase_pass(struct imap_conn *c, struct store *st,
     const struct config *cfg, const volatile sig_atomic_t *stop,
-    long long *erased, char *err, size_t errlen)
+    struct retention_erase_stats *stats, char *err, size_t errlen)
 {
 	const char *folders[RETENTION_FOLDERS];
 	size_t nfolders = retention_folders(cfg, folders);
-	long long scratch = 0;
 	uint32_t validity;
 	char msg[512];
-	int rc, r, selected = 0;
+	int rc, r, rounds = 0, selected = 0;
 
-	if (erased == NULL)
-		erased = &scratch;
-	*erased = 0;
+	memset(stats, 0, sizeof(*stats));
 	do
 		rc = retention_erase_round(c, st, folders, nfolders, &selected,
-		    erased, err, errlen);
-	while (rc == 1 && (stop == NULL || !*stop));
+		    stats, err, errlen);
+	while (rc == 1 && ++rounds < RETENTION_ERASE_ROUNDS &&
+	    (stop == NULL || !*stop));
+	/* Stopped after a full round: some may be left. */
+	stats->more = rc == 1;
 	/* IDLE watches the selected folder: the inbox again, unless the
 	 * connection is gone. */
 	if (!selected || rc == IMAP_ETEMP)
