@@ -5,8 +5,8 @@
  *
  * fetch/ owns everything that talks IMAP to the contact mailbox: the
  * connection, the fetch loop with group commit, what happens to one
- * inbound mail inside that loop, IDLE, and the copy of sent mail into the
- * sent folder.  Outside this folder the IMAP session is an opaque struct
+ * inbound mail inside that loop, IDLE, the copy of sent mail into the
+ * sent folder, and the deletion of the copies of purged mails.  Outside this folder the IMAP session is an opaque struct
  * imap_conn, and libetpan's IMAP client is used by the imap_* files only.
  * The files, in reading order:
  *   fetch.h, fetch.c        one pass, below
@@ -20,6 +20,9 @@
  *                           rules, storing nothing (`reprocess`)
  *   sentcopy.h, sentcopy.c  copies of what the outbox sent, APPENDed to
  *                           [imap] sent_folder
+ *   retention_erase.h, .c   the copies of the mails the retention purged,
+ *                           deleted from the processed, quarantine and
+ *                           sent folders
  *   imap.h                  the IMAP client's API: session, mailbox
  *                           commands, IDLE, return codes
  *   imap_private.h          struct imap_conn, shared by the four below
@@ -29,7 +32,7 @@
  *                           MOVE, \Seen
  *   imap_idle.c             IDLE: start, wait, done
  *   imap_erase.c            search by Message-ID and delete for good
- *                           (`forget`)
+ *                           (`forget`, the retention)
  *
  * In a pass, the order is what makes a crash harmless (DESIGN.md §7): a
  * batch of messages is fetched with BODY.PEEK[] (nothing changes on the
