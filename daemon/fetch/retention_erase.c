@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/fault.h"
 #include "config/config.h"
 #include "fetch/imap.h"
 #include "fetch/retention_erase.h"
@@ -36,7 +37,7 @@ retention_folders(const struct config *cfg, const char **v)
  * error status; *selected is set once it selected a folder. */
 static int
 retention_erase_round(struct imap_conn *c, struct store *st,
-    const char *const *folders, size_t nfolders, int *selected,
+    const char *const *folders, size_t nfolders, int round, int *selected,
     struct retention_erase_stats *stats, char *err, size_t errlen)
 {
 	char **ids = NULL, msg[512];
@@ -54,6 +55,8 @@ retention_erase_round(struct imap_conn *c, struct store *st,
 			snprintf(err, errlen, "%s: %s", folders[f], msg);
 	}
 	if (rc == IMAP_OK && n > 0) {
+		/* Deleted, not yet dequeued: the next pass searches again. */
+		fault_point("retention.erased", round);
 		if (retention_erase_done(st, ids, n, err, errlen) != 0)
 			rc = RETENTION_ERASE_ESTORE;
 		else
@@ -76,8 +79,8 @@ retention_erase_pass(struct imap_conn *c, struct store *st,
 
 	memset(stats, 0, sizeof(*stats));
 	do
-		rc = retention_erase_round(c, st, folders, nfolders, &selected,
-		    stats, err, errlen);
+		rc = retention_erase_round(c, st, folders, nfolders, rounds + 1,
+		    &selected, stats, err, errlen);
 	while (rc == 1 && ++rounds < RETENTION_ERASE_ROUNDS &&
 	    (stop == NULL || !*stop));
 	/* Stopped after a full round: some may be left. */

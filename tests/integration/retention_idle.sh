@@ -18,8 +18,19 @@ processed() { $MAILBOX list coupdepouce --folder Processed --ids | sort | tr '\n
 
 request r1 "Jardin partagé"
 request r2 "Poulailler"
-t_run "poll: two requests" 0 "$CDP" -c "$CONF" poll
-is "both in Processed" "$(processed)" "<r1@$D> <r2@$D> "
+request r4 "Rucher"
+t_run "poll: three requests" 0 "$CDP" -c "$CONF" poll
+is "all three in Processed" "$(processed)" "<r1@$D> <r2@$D> <r4@$D> "
+
+# A crash between the deletion and the dequeue: the next pass searches
+# again, finds nothing, and dequeues.
+sql "INSERT INTO mailbox_erase VALUES ('r4@$D', 1)"
+t_run "poll killed once the copy is deleted" 137 env CDP_FAULT=retention.erased:1 "$CDP" -c "$CONF" poll
+is "the copy is gone" "$(processed)" "<r1@$D> <r2@$D> "
+t_sql "still queued" "r4@$D" "SELECT message_id FROM mailbox_erase"
+t_run "the next poll" 0 "$CDP" -c "$CONF" poll
+t_grep "searches again and finds nothing" "$T/err" "retention: 0 mailbox copies of purged mails deleted (1 Message-ID searched)"
+t_sql "the queue is empty" 0 "SELECT count(*) FROM mailbox_erase"
 # As the daily purge queues purged mails (store/retention_db.c): a
 # thousand whose copies are gone already, then one still there.
 sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
@@ -40,7 +51,7 @@ $P 1 mailbox copy of purged mails deleted (1 Message-ID searched)"
 # IDLE on the inbox again: the next request is taken within seconds.
 sleep 1
 request r3 "Composteur"
-if wait_sql 3 0.1 100 "SELECT count(*) FROM messages WHERE direction = 'in'"
+if wait_sql 1 0.1 100 "SELECT count(*) FROM messages WHERE message_id = 'r3@$D'"
 then t_ok "a request after it is taken at once"
 else t_not_ok "a request after it is taken at once" "$(tail -n 5 "$T/run.log")"; fi
 kill -TERM $pid
