@@ -145,14 +145,17 @@ settle_waits_for_the_queue() {
 }
 
 stops_cleanly() {
-    local pids pid t
+    local pids pid t st
     pids="$(cat "$DIR/run/dovecot/master.pid") $(tr -d ' ' < "$DIR/run/queue/pid/master.pid")"
     t=$(now_ms)
     "$MAILSERVER" stop "$DIR" || return 1
     stop_ms=$(( $(now_ms) - t ))
     for pid in $pids; do
-        if [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat")" != Z ]; then
-            echo "pid $pid still running"
+        # Read once: a zombie may be reaped between a test and a read
+        # (then there is nothing to read, and it is gone).
+        st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || st=""
+        if [ -n "$st" ] && [ "$st" != Z ]; then
+            echo "pid $pid still running ($st)"
             return 1
         fi
     done
