@@ -462,12 +462,13 @@ daemon_until_due(struct daemon_ctx *d, long cap)
 	char err[512];
 	int has_mail, has_job;
 
+	/* Copies left to delete: the next cycle in a second, whatever is due. */
+	if (d->erase_more)
+		return 1000;
 	has_mail = outbox_next_due(d->st, &when) == 1;
 	has_job = timers_next_due(d->st, d->cfg, &job, err, sizeof(err)) == 1;
 	if (has_job && (!has_mail || job < when))
 		when = job;
-	if (d->erase_more)
-		return 1000;
 	if (!has_mail && !has_job)
 		return cap;
 	if (when - now < 1)
